@@ -1,0 +1,151 @@
+/**
+ * Replays one trace through one policy at one capacity and one TTL: the hot loop.
+ *
+ * Per request: a delete removes the key; otherwise the TTL is enforced (an entry found past
+ * its expiry is removed and the lookup becomes an "expired" miss), then the policy is asked.
+ * Gets are counted as hits or misses; sets write the entry (insert or refresh, re-arming its
+ * TTL) and are counted as writes, not lookups. Nothing here allocates per request.
+ */
+import { createPolicy, type PolicySpec } from '../policies/index.js';
+import { OP_DELETE, OP_SET, type Trace } from '../trace/trace.js';
+
+export interface ReplayConfig {
+  readonly policy: PolicySpec;
+  /** Entries, or bytes when `unit` is 'bytes'. */
+  readonly capacity: number;
+  readonly unit: 'entries' | 'bytes';
+  /** Default TTL in seconds for every write; undefined = none. A request's own `ttl` wins. */
+  readonly ttl?: number;
+  readonly seed: number;
+  /** Miss cost (seconds) for requests whose `cost` column is empty. */
+  readonly defaultMissCost?: number;
+  /** Called between chunks of requests with the number done so far. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+export interface ReplayCounts {
+  /** Lookups (gets); writes and deletes are not lookups. */
+  readonly requests: number;
+  readonly hits: number;
+  readonly misses: number;
+  /** Misses on an entry that was resident but past its expiry. */
+  readonly expiredMisses: number;
+  /** Misses on objects larger than the whole cache, which are never stored. */
+  readonly uncacheable: number;
+  readonly bytesRequested: number;
+  readonly bytesHit: number;
+  readonly writes: number;
+  readonly deletes: number;
+  readonly finalEntries: number;
+  readonly finalBytes: number;
+  /** Sum of per-request miss costs (seconds) over misses, when the trace has a cost column. */
+  readonly missCostSum: number;
+  /** Sum of per-request costs over all lookups (the no-cache latency), with a cost column. */
+  readonly costSum: number;
+  /** Miss costs of every miss, sorted ascending, when the trace has a cost column. */
+  readonly missCosts?: Float64Array;
+}
+
+const CHUNK = 1 << 16;
+
+/** Whether any TTL can apply in this replay (a default TTL or a per-request column). */
+export function ttlApplies(trace: Trace, ttl: number | undefined): boolean {
+  return ttl !== undefined || trace.ttls !== undefined;
+}
+
+export function replay(trace: Trace, config: ReplayConfig): ReplayCounts {
+  const withTtl = ttlApplies(trace, config.ttl);
+  const expiry = withTtl ? new Float64Array(trace.keySpace).fill(Infinity) : undefined;
+  const policy = createPolicy(config.policy, {
+    capacity: config.capacity,
+    unit: config.unit,
+    keySpace: trace.keySpace,
+    seed: config.seed,
+    trace,
+    ...(expiry && { expiry }),
+  });
+
+  const { keys, times, ops, ttls, costs } = trace;
+  const sizes = config.unit === 'bytes' ? trace.sizes : undefined;
+  const defaultTtl = config.ttl ?? Infinity;
+  const defaultMissCost = config.defaultMissCost ?? 0;
+  const missCosts = costs ? new Float64Array(trace.length) : undefined;
+  const n = trace.length;
+
+  let requests = 0;
+  let hits = 0;
+  let expiredMisses = 0;
+  let uncacheable = 0;
+  let bytesRequested = 0;
+  let bytesHit = 0;
+  let writes = 0;
+  let deletes = 0;
+  let missCostSum = 0;
+  let costSum = 0;
+  let missCount = 0;
+  const capacity = config.capacity;
+
+  for (let start = 0; start < n; start += CHUNK) {
+    const end = Math.min(n, start + CHUNK);
+    for (let i = start; i < end; i++) {
+      const id = keys[i]!;
+      const op = ops === undefined ? 0 : ops[i]!;
+      if (op === OP_DELETE) {
+        policy.delete(id);
+        deletes++;
+        continue;
+      }
+      const size = sizes === undefined ? 1 : sizes[i]!;
+      const now = times === undefined ? i : times[i]!;
+      let expired = false;
+      if (expiry !== undefined) {
+        if (expiry[id]! <= now && policy.has(id)) {
+          policy.delete(id);
+          expired = true;
+        }
+        if (op === OP_SET || !policy.has(id)) {
+          const own = ttls === undefined ? NaN : ttls[i]!;
+          expiry[id] = now + (own === own ? own : defaultTtl);
+        }
+      }
+      const hit = policy.access(id, size, now);
+      if (op === OP_SET) {
+        writes++;
+        continue;
+      }
+      requests++;
+      bytesRequested += size;
+      const cost = costs === undefined ? 0 : costs[i]! === costs[i]! ? costs[i]! : defaultMissCost;
+      costSum += cost;
+      if (hit) {
+        hits++;
+        bytesHit += size;
+      } else {
+        if (expired) expiredMisses++;
+        if (size > capacity) uncacheable++;
+        if (missCosts !== undefined) {
+          missCostSum += cost;
+          missCosts![missCount++] = cost;
+        }
+      }
+    }
+    config.onProgress?.(end, n);
+  }
+
+  return {
+    requests,
+    hits,
+    misses: requests - hits,
+    expiredMisses,
+    uncacheable,
+    bytesRequested,
+    bytesHit,
+    writes,
+    deletes,
+    finalEntries: policy.size,
+    finalBytes: policy.bytes,
+    missCostSum,
+    costSum,
+    ...(missCosts && { missCosts: missCosts.slice(0, missCount).sort() }),
+  };
+}

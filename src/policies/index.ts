@@ -1,0 +1,116 @@
+/**
+ * The policy registry: one table row per policy, and the parser for policy spec strings
+ * (`lru`, `s3-fifo:small=0.1,ghost=0.9`). Adding a policy means adding its file and a row here.
+ */
+import { UsageError } from '../errors.js';
+import type { ParamSpec, Policy, PolicyContext, PolicyDefinition, PolicyParams } from './policy.js';
+import { fifo } from './fifo.js';
+import { lfu } from './lfu.js';
+import { lru } from './lru.js';
+import { lruCache } from './lru-cache.js';
+import { ttl } from './ttl.js';
+
+export type { Policy, PolicyContext, PolicyDefinition, PolicyParams, ParamSpec } from './policy.js';
+
+export const POLICIES: readonly PolicyDefinition[] = [lru, fifo, lfu, ttl, lruCache];
+
+const BY_NAME = new Map(POLICIES.map((definition) => [definition.name, definition]));
+
+/** A parsed policy spec: which policy, with every parameter resolved to a value. */
+export interface PolicySpec {
+  /** Canonical spec text: the name plus only the parameters given, in declaration order. */
+  readonly name: string;
+  readonly definition: PolicyDefinition;
+  readonly params: PolicyParams;
+}
+
+export function findPolicy(name: string): PolicyDefinition | undefined {
+  return BY_NAME.get(name);
+}
+
+/**
+ * Splits a `--policies` list. Parameters are also comma-separated, so a piece with `=` and
+ * no `:` continues the previous policy: `lru,s3-fifo:small=0.2,ghost=0.5,lfu` is three.
+ */
+export function splitPolicyList(list: string): string[] {
+  const specs: string[] = [];
+  for (const raw of list.split(',')) {
+    const piece = raw.trim();
+    if (piece === '') continue;
+    if (piece.includes('=') && !piece.includes(':') && specs.length > 0) {
+      specs[specs.length - 1] += ',' + piece;
+    } else {
+      specs.push(piece);
+    }
+  }
+  return specs;
+}
+
+/** Parses one spec such as `s3-fifo:small=0.1`; throws a UsageError naming `flag` if bad. */
+export function parsePolicySpec(spec: string, flag = '--policies'): PolicySpec {
+  const colon = spec.indexOf(':');
+  const id = (colon < 0 ? spec : spec.slice(0, colon)).trim().toLowerCase();
+  const definition = BY_NAME.get(id);
+  if (!definition) {
+    throw new UsageError(`unknown policy '${id}' (known: ${POLICIES.map((p) => p.name).join(', ')})`, flag);
+  }
+  const given = new Map<string, string>();
+  if (colon >= 0) {
+    for (const assignment of spec.slice(colon + 1).split(',')) {
+      if (assignment.trim() === '') continue;
+      const eq = assignment.indexOf('=');
+      const key = (eq < 0 ? assignment : assignment.slice(0, eq)).trim();
+      if (eq < 0) throw new UsageError(`'${assignment}' in '${spec}' should be name=value`, flag);
+      if (!definition.params.some((p) => p.name === key)) {
+        const known = definition.params.map((p) => p.name).join(', ') || 'none';
+        throw new UsageError(`policy '${id}' has no parameter '${key}' (parameters: ${known})`, flag);
+      }
+      if (given.has(key)) throw new UsageError(`parameter '${key}' given twice in '${spec}'`, flag);
+      given.set(key, assignment.slice(eq + 1).trim());
+    }
+  }
+  const params: Record<string, number | string | boolean> = {};
+  const shown: string[] = [];
+  for (const param of definition.params) {
+    const text = given.get(param.name);
+    params[param.name] = text === undefined ? param.default : parseParam(param, text, id, flag);
+    if (text !== undefined) shown.push(`${param.name}=${text}`);
+  }
+  return { name: shown.length ? `${id}:${shown.join(',')}` : id, definition, params };
+}
+
+function parseParam(param: ParamSpec, text: string, policy: string, flag: string): number | string | boolean {
+  const where = `${policy}:${param.name}`;
+  switch (param.type) {
+    case 'boolean': {
+      if (/^(true|1|yes|on)$/i.test(text)) return true;
+      if (/^(false|0|no|off)$/i.test(text)) return false;
+      throw new UsageError(`${where} must be true or false, not '${text}'`, flag);
+    }
+    case 'choice': {
+      if (param.choices?.includes(text)) return text;
+      throw new UsageError(`${where} must be one of ${param.choices?.join(', ')}, not '${text}'`, flag);
+    }
+    default: {
+      const value = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text) ? Number(text) : NaN;
+      if (!Number.isFinite(value)) throw new UsageError(`${where} must be a number, not '${text}'`, flag);
+      if (param.type === 'integer' && !Number.isInteger(value)) {
+        throw new UsageError(`${where} must be a whole number, not '${text}'`, flag);
+      }
+      if (param.type === 'fraction' && !(value > 0 && value < 1)) {
+        throw new UsageError(`${where} must be a fraction between 0 and 1 (exclusive), not '${text}'`, flag);
+      }
+      const min = param.min ?? -Infinity;
+      const max = param.max ?? Infinity;
+      if (value < min || value > max) {
+        throw new UsageError(`${where} must be between ${min} and ${max}, not '${text}'`, flag);
+      }
+      return value;
+    }
+  }
+}
+
+/** Builds a fresh policy instance for one replay. */
+export function createPolicy(spec: PolicySpec, context: PolicyContext): Policy {
+  return spec.definition.create(context, spec.params, spec.name);
+}

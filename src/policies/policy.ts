@@ -1,0 +1,73 @@
+/**
+ * The one interface every eviction policy implements, and the shape of its registry entry.
+ *
+ * The engine calls `access` once per lookup or write, in trace order. A policy answers
+ * hit or miss, and on a miss inserts the object, evicting first so the newcomer is never
+ * its own victim (libCacheSim's find -> evict -> insert template). Counting hits and misses
+ * is the engine's job, not the policy's.
+ *
+ * Per-key state lives in typed arrays indexed by the dense key id (0..keySpace-1), all
+ * allocated in the constructor: `access` must allocate nothing and validate nothing.
+ */
+import type { Trace } from '../trace/trace.js';
+
+export interface PolicyContext {
+  /** Capacity in entries (unit 'entries', every size is 1) or in bytes (unit 'bytes'). */
+  readonly capacity: number;
+  readonly unit: 'entries' | 'bytes';
+  /** Key ids are 0..keySpace-1: size per-key arrays by this. */
+  readonly keySpace: number;
+  /** Seed for any randomness (random eviction, sampling, jitter). */
+  readonly seed: number;
+  /** The whole trace, for offline policies that look ahead (Belady). Online policies ignore it. */
+  readonly trace: Trace;
+  /**
+   * Absolute expiry time per key id, owned by the engine, present when a TTL applies.
+   * The engine writes it before `access` inserts a key; TTL-aware policies read it to
+   * purge expired entries before evicting live ones.
+   */
+  readonly expiry?: Float64Array;
+}
+
+export interface Policy {
+  /** The spec string that created it, e.g. `s3-fifo:small=0.1`. */
+  readonly name: string;
+  /**
+   * Looks up `id` at time `now` (seconds). Returns true on a hit. On a miss, stores the
+   * object unless it is larger than the whole cache (or admission refuses it).
+   */
+  access(id: number, size: number, now: number): boolean;
+  /** Whether `id` is resident, without touching any recency or frequency state. */
+  has(id: number): boolean;
+  /** Removes `id` if resident (an invalidation or an expiry); returns whether it was. */
+  delete(id: number): boolean;
+  /** Resident entries. */
+  readonly size: number;
+  /** Resident bytes (equals `size` when counting entries). */
+  readonly bytes: number;
+}
+
+/** One tunable of a policy, as written in its spec string (`name=value`). */
+export interface ParamSpec {
+  readonly name: string;
+  readonly description: string;
+  readonly default: number | string | boolean;
+  /** 'fraction' is a number in (0, 1); 'choice' takes one of `choices`. */
+  readonly type: 'number' | 'integer' | 'fraction' | 'boolean' | 'choice';
+  readonly min?: number;
+  readonly max?: number;
+  readonly choices?: readonly string[];
+}
+
+export type PolicyParams = Readonly<Record<string, number | string | boolean>>;
+
+export interface PolicyDefinition {
+  /** The CLI name; also the file name under src/policies/. */
+  readonly name: string;
+  /** One line for `cachebench policies`. */
+  readonly description: string;
+  readonly params: readonly ParamSpec[];
+  /** True when the policy needs the future (Belady): reported as a bound, not a candidate. */
+  readonly offline?: boolean;
+  create(context: PolicyContext, params: PolicyParams, name: string): Policy;
+}

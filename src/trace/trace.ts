@@ -1,0 +1,124 @@
+/**
+ * The columnar trace: one typed array per column, indexed by request number.
+ * Raw keys are interned to dense ids 0..keySpace-1 once at load, so every policy can
+ * keep its per-key state in typed arrays indexed by id and never touches a string or a Map.
+ */
+
+/** Request kinds of the `op` column. */
+export const OP_GET = 0;
+export const OP_SET = 1;
+export const OP_DELETE = 2;
+export type OpCode = typeof OP_GET | typeof OP_SET | typeof OP_DELETE;
+export const OP_NAMES = ['get', 'set', 'delete'] as const;
+
+export interface Trace {
+  /** Where it came from: a file path or a synthetic spec string. */
+  readonly source: string;
+  readonly length: number;
+  /** Dense key ids, 0..keySpace-1. */
+  readonly keys: Uint32Array;
+  /** Number of distinct keys (ids are below this). */
+  readonly keySpace: number;
+  /** Object size in bytes per request; absent means every object has size 1. */
+  readonly sizes?: Uint32Array;
+  /** Request time in seconds; absent means request i happens at time i. */
+  readonly times?: Float64Array;
+  /** OP_GET / OP_SET / OP_DELETE per request; absent means every request is a get. */
+  readonly ops?: Uint8Array;
+  /** Per-request TTL in seconds (NaN = none given). */
+  readonly ttls?: Float64Array;
+  /** Per-request miss cost in seconds (the time to compute or fetch the value). */
+  readonly costs?: Float64Array;
+  /** Raw key text per id, kept so a trace can be written back out. */
+  readonly keyNames?: readonly string[];
+}
+
+/** Optional columns, as named in CSV headers and `--columns`. */
+export const OPTIONAL_COLUMNS = ['time', 'size', 'op', 'ttl', 'cost'] as const;
+export type OptionalColumn = (typeof OPTIONAL_COLUMNS)[number];
+export const ALL_COLUMNS = ['key', ...OPTIONAL_COLUMNS] as const;
+export type ColumnName = (typeof ALL_COLUMNS)[number];
+
+/**
+ * Accumulates requests into growable typed arrays, then hands out a Trace whose arrays
+ * are trimmed to length. Columns are created lazily the first time a value is given,
+ * backfilling defaults for the rows before it.
+ */
+export class TraceBuilder {
+  private capacity: number;
+  private count = 0;
+  private keys: Uint32Array;
+  private sizes: Uint32Array | undefined;
+  private times: Float64Array | undefined;
+  private ops: Uint8Array | undefined;
+  private ttls: Float64Array | undefined;
+  private costs: Float64Array | undefined;
+
+  constructor(expected = 1 << 16) {
+    this.capacity = Math.max(16, expected);
+    this.keys = new Uint32Array(this.capacity);
+  }
+
+  get length(): number {
+    return this.count;
+  }
+
+  /** Appends a request; returns its index. Columns left undefined take their defaults. */
+  push(id: number, size?: number, time?: number, op?: number, ttl?: number, cost?: number): number {
+    if (this.count === this.capacity) this.grow();
+    const i = this.count++;
+    this.keys[i] = id;
+    if (size !== undefined) (this.sizes ??= this.column(Uint32Array, 1))[i] = size;
+    else if (this.sizes) this.sizes[i] = 1;
+    if (time !== undefined) (this.times ??= this.column(Float64Array, NaN, true))[i] = time;
+    else if (this.times) this.times[i] = i;
+    if (op !== undefined) (this.ops ??= this.column(Uint8Array, OP_GET))[i] = op;
+    if (ttl !== undefined) (this.ttls ??= this.column(Float64Array, NaN))[i] = ttl;
+    else if (this.ttls) this.ttls[i] = NaN;
+    if (cost !== undefined) (this.costs ??= this.column(Float64Array, NaN))[i] = cost;
+    else if (this.costs) this.costs[i] = NaN;
+    return i;
+  }
+
+  build(source: string, keySpace: number, keyNames?: readonly string[]): Trace {
+    const n = this.count;
+    return {
+      source,
+      length: n,
+      keys: this.keys.slice(0, n),
+      keySpace,
+      ...(this.sizes && { sizes: this.sizes.slice(0, n) }),
+      ...(this.times && { times: this.times.slice(0, n) }),
+      ...(this.ops && { ops: this.ops.slice(0, n) }),
+      ...(this.ttls && { ttls: this.ttls.slice(0, n) }),
+      ...(this.costs && { costs: this.costs.slice(0, n) }),
+      ...(keyNames && { keyNames }),
+    };
+  }
+
+  private column<A extends Uint32Array | Float64Array | Uint8Array>(
+    Type: { new (length: number): A },
+    fill: number,
+    indexAsDefault = false,
+  ): A {
+    const array = new Type(this.capacity);
+    for (let i = 0; i < this.count; i++) array[i] = indexAsDefault ? i : fill;
+    return array;
+  }
+
+  private grow(): void {
+    this.capacity *= 2;
+    const enlarge = <A extends Uint32Array | Float64Array | Uint8Array>(old: A | undefined): A | undefined => {
+      if (!old) return undefined;
+      const bigger = new (old.constructor as { new (length: number): A })(this.capacity);
+      bigger.set(old);
+      return bigger;
+    };
+    this.keys = enlarge(this.keys)!;
+    this.sizes = enlarge(this.sizes);
+    this.times = enlarge(this.times);
+    this.ops = enlarge(this.ops);
+    this.ttls = enlarge(this.ttls);
+    this.costs = enlarge(this.costs);
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * Parsing of the human-friendly quantities users type: durations ("60s", "5m", "0.1ms"),
+ * byte sizes ("64MB", "1GiB") and counts ("1e5", "4096"). Each parser returns a plain
+ * number (seconds, bytes, count) or throws a UsageError naming the offending text.
+ */
+import { UsageError } from './errors.js';
+
+const DURATION_UNITS: Record<string, number> = {
+  ns: 1e-9,
+  us: 1e-6,
+  µs: 1e-6,
+  ms: 1e-3,
+  s: 1,
+  sec: 1,
+  m: 60,
+  min: 60,
+  h: 3600,
+  d: 86400,
+};
+
+const NUMBER = String.raw`[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?`;
+const DURATION_RE = new RegExp(`^(${NUMBER})\\s*([a-zµ]*)$`);
+const BYTES_RE = new RegExp(`^(${NUMBER})\\s*([a-zA-Z]*)$`);
+
+/** Parses a duration to seconds. A bare number means `defaultUnit` (seconds unless told). */
+export function parseDuration(text: string, flag?: string, defaultUnit = 's'): number {
+  const match = DURATION_RE.exec(text.trim().toLowerCase());
+  const unit = match ? match[2] || defaultUnit : '';
+  const factor = DURATION_UNITS[unit];
+  if (!match || factor === undefined) {
+    throw new UsageError(`'${text}' is not a duration (use e.g. 250ms, 60s, 5m, 1h)`, flag);
+  }
+  const value = Number(match[1]) * factor;
+  if (!Number.isFinite(value) || value < 0) {
+    throw new UsageError(`'${text}' must be a non-negative duration`, flag);
+  }
+  return value;
+}
+
+const BYTE_UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  k: 1e3,
+  kb: 1e3,
+  m: 1e6,
+  mb: 1e6,
+  g: 1e9,
+  gb: 1e9,
+  t: 1e12,
+  tb: 1e12,
+  kib: 1024,
+  mib: 1024 ** 2,
+  gib: 1024 ** 3,
+  tib: 1024 ** 4,
+};
+
+/** Parses a byte size ("64MB" = 64e6, "64MiB" = 64 x 2^20) to a whole number of bytes. */
+export function parseBytes(text: string, flag?: string): number {
+  const match = BYTES_RE.exec(text.trim());
+  const factor = match ? BYTE_UNITS[match[2]!.toLowerCase()] : undefined;
+  if (!match || factor === undefined) {
+    throw new UsageError(`'${text}' is not a byte size (use e.g. 512KB, 64MB, 1GiB)`, flag);
+  }
+  const value = Math.round(Number(match[1]) * factor);
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new UsageError(`'${text}' must be a positive byte size`, flag);
+  }
+  return value;
+}
+
+/** Parses a positive whole count, accepting scientific notation ("1e5") and underscores ("100_000"). */
+export function parseCount(text: string, flag?: string, { allowZero = false } = {}): number {
+  const cleaned = text.trim().replace(/_/g, '');
+  const value = /^\d+(?:\.\d+)?(?:[eE][+]?\d+)?$/.test(cleaned) ? Number(cleaned) : NaN;
+  if (!Number.isSafeInteger(value) || value < (allowZero ? 0 : 1)) {
+    throw new UsageError(`'${text}' is not a ${allowZero ? 'non-negative' : 'positive'} whole number`, flag);
+  }
+  return value;
+}
+
+/** Parses a finite number, optionally bounded. */
+export function parseNumber(text: string, flag?: string, min = -Infinity, max = Infinity): number {
+  const cleaned = text.trim().replace(/_/g, '');
+  const value = new RegExp(`^${NUMBER}$`).test(cleaned) ? Number(cleaned) : NaN;
+  if (!Number.isFinite(value)) throw new UsageError(`'${text}' is not a number`, flag);
+  if (value < min || value > max) {
+    throw new UsageError(`'${text}' must be between ${min} and ${max}`, flag);
+  }
+  return value;
+}
+
+/** Formats seconds as the shortest readable duration ("60s", "5m", "0.1ms"). */
+export function formatDuration(seconds: number): string {
+  if (seconds === 0) return '0s';
+  if (seconds >= 3600 && seconds % 3600 === 0) return `${seconds / 3600}h`;
+  if (seconds >= 60 && seconds % 60 === 0) return `${seconds / 60}m`;
+  if (seconds >= 1) return `${round(seconds)}s`;
+  if (seconds >= 1e-3) return `${round(seconds * 1e3)}ms`;
+  return `${round(seconds * 1e6)}us`;
+}
+
+/** Formats bytes with binary-free SI units, as users type them ("64MB"). */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${round(value)}${units[unit]}`;
+}
+
+function round(value: number): number {
+  return Number(value.toPrecision(4));
+}
