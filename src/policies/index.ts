@@ -13,6 +13,9 @@ import { mru } from './mru.js';
 import { random } from './random.js';
 import { clock } from './clock.js';
 import { sieve } from './sieve.js';
+import { s3Fifo } from './s3-fifo.js';
+import { twoQ } from './two-q.js';
+import { arc } from './arc.js';
 
 export type { Policy, PolicyContext, PolicyDefinition, PolicyParams, ParamSpec } from './policy.js';
 
@@ -26,6 +29,9 @@ export const POLICIES: readonly PolicyDefinition[] = [
   random,
   clock,
   sieve,
+  s3Fifo,
+  twoQ,
+  arc,
 ];
 
 const BY_NAME = new Map(POLICIES.map((definition) => [definition.name, definition]));
