@@ -16,6 +16,8 @@ import { sieve } from './sieve.js';
 import { s3Fifo } from './s3-fifo.js';
 import { twoQ } from './two-q.js';
 import { arc } from './arc.js';
+import { slru } from './slru.js';
+import { belady } from './belady.js';
 
 export type { Policy, PolicyContext, PolicyDefinition, PolicyParams, ParamSpec } from './policy.js';
 
@@ -32,6 +34,8 @@ export const POLICIES: readonly PolicyDefinition[] = [
   s3Fifo,
   twoQ,
   arc,
+  slru,
+  belady,
 ];
 
 const BY_NAME = new Map(POLICIES.map((definition) => [definition.name, definition]));
