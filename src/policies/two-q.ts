@@ -12,7 +12,7 @@
  * Parameters: `ain` (A1in share of capacity, default 0.25; at least 1 entry or byte),
  * `aout` (A1out ghost size as a share of capacity, default 0.5, in bytes in byte mode).
  * Am holds the rest. Objects larger than A1in's share are not stored (as libCacheSim's
- * `can_insert`).
+ * `can_insert`); a remembered key too large for Am's share enters A1in instead.
  * Reference: Johnson & Shasha, "2Q: A Low Overhead High Performance Buffer Management
  * Replacement Algorithm", VLDB'94; libCacheSim `TwoQ.c` (Ain-size-ratio 0.25, Aout-size-ratio 0.5).
  */
@@ -86,9 +86,10 @@ export class TwoQPolicy implements Policy {
       return true;
     }
     if (size > this.a1inCapacity) return false;
-    const fromGhost = w === A1OUT;
-    if (fromGhost) {
-      if (size > this.amCapacity) return false;
+    // A remembered key enters Am - unless Am's share is too small to ever hold it (at tiny
+    // capacities), in which case it is treated as a first access rather than refused.
+    const fromGhost = w === A1OUT && size <= this.amCapacity;
+    if (w === A1OUT) {
       this.a1out.remove(id);
       this.a1outBytes -= this.sizeOf[id]!;
       this.where[id] = NOWHERE;
