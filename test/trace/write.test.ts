@@ -36,20 +36,21 @@ test('a key-only trace is a single key column', () => {
 });
 
 test('every optional column round-trips, numbers exactly, NaN ttl/cost as empty fields', () => {
+  // A loadable trace: ids in first-seen order and times that never decrease.
   const builder = new TraceBuilder(4);
-  builder.push(0, 100, 0.1 + 0.2, OP_SET, 30, 0.005);
-  builder.push(1, 7, 1e-7, OP_GET, undefined, 1 / 3);
-  builder.push(0, 4_000_000_000, 1e21, OP_DELETE, 2.5, undefined);
-  builder.push(2, 1, 123456.789, OP_GET, Number.MIN_VALUE, 0);
-  const trace = builder.build('test', 3, ['plain', 'has,comma', 'say "hi"\nthere']);
+  builder.push(0, 7, 1e-7, OP_GET, undefined, 1 / 3);
+  builder.push(1, 100, 0.1 + 0.2, OP_SET, 30, 0.005);
+  builder.push(1, 4_000_000_000, 123456.789, OP_DELETE, 2.5, undefined);
+  builder.push(2, 1, 1e21, OP_GET, Number.MIN_VALUE, 0);
+  const trace = builder.build('test', 3, ['has,comma', 'plain', 'say "hi"\nthere']);
   const csv = traceToCsv(trace);
   assert.equal(
     csv,
     'key,time,size,op,ttl,cost\n' +
-      'plain,0.30000000000000004,100,set,30,0.005\n' +
       '"has,comma",1e-7,7,get,,0.3333333333333333\n' +
-      'plain,1e+21,4000000000,delete,2.5,\n' +
-      '"say ""hi""\nthere",123456.789,1,get,5e-324,0\n',
+      'plain,0.30000000000000004,100,set,30,0.005\n' +
+      'plain,123456.789,4000000000,delete,2.5,\n' +
+      '"say ""hi""\nthere",1e+21,1,get,5e-324,0\n',
   );
   assertCsvMatches(csv, trace);
 });
