@@ -1,0 +1,7 @@
+/** Where the CLI writes. Tests pass their own to capture output without spawning a process. */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  /** For commands that stream large outputs (gen); defaults to process.stdout. */
+  stream?: NodeJS.WritableStream;
+}
