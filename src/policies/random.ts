@@ -3,13 +3,17 @@
  *
  * Resident ids sit in a dense array with a per-id slot index, so picking a victim is one
  * seeded draw and removal is swap-with-last then pop: O(1) with no search (walking a Map to
- * pick a victim would cost O(n)). Hits change nothing. Victims come from a splitmix32 stream
- * seeded by the run's seed, so a fixed seed replays identically and different seeds differ.
+ * pick a victim would cost O(n)). Hits change nothing. Victims come from the shared seeded
+ * xoshiro128** generator (its own stream of the run's seed), so a fixed seed replays
+ * identically and different seeds differ.
  * No parameters (the seed is the run's `--seed`).
  * Reference: libCacheSim `Random.c`; cachetools `RRCache` (swap-remove since v6.2).
  */
 import type { Policy, PolicyContext, PolicyDefinition } from './policy.js';
-import { SplitMix32 } from './internal/random.js';
+import { Rng } from '../trace/synthetic/rng.js';
+
+/** A stream of its own ("rand"): victims stay independent of a synthetic trace drawn from the same seed. */
+const VICTIM_STREAM = 0x72616e64;
 
 const ABSENT = -1;
 
@@ -20,7 +24,7 @@ export class RandomPolicy implements Policy {
   private readonly slotOf: Int32Array;
   private readonly sizeOf: Uint32Array;
   private readonly capacity: number;
-  private readonly rng: SplitMix32;
+  private readonly rng: Rng;
   private count = 0;
   private used = 0;
 
@@ -32,7 +36,7 @@ export class RandomPolicy implements Policy {
     this.slots = new Int32Array(context.keySpace);
     this.slotOf = new Int32Array(context.keySpace).fill(ABSENT);
     this.sizeOf = new Uint32Array(context.keySpace);
-    this.rng = new SplitMix32(context.seed);
+    this.rng = new Rng(context.seed, VICTIM_STREAM);
   }
 
   get size(): number {
