@@ -1,6 +1,7 @@
 /** Belady / OPT: next-use precomputation and hand-worked eviction choices. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { nextUses } from '../../src/policies/belady.js';
 import { parsePolicySpec } from '../../src/policies/index.js';
 import { replay } from '../../src/engine/replay.js';
@@ -57,4 +58,49 @@ test('belady through the engine with deletes and sets keeps its request clock in
   assert.equal(counts.hits, 3);
   assert.equal(counts.deletes, 1);
   assert.equal(engineHits('belady', 2, ids('ABCAB')), 1);
+});
+
+/**
+ * The best hit count any policy can reach on `keys` with `capacity` entries, by exhaustive
+ * search over every eviction choice (and, with `mayDecline`, the choice not to store).
+ */
+function bruteForceBest(keys: readonly number[], capacity: number, mayDecline: boolean): number {
+  const memo = new Map<string, number>();
+  const best = (i: number, cache: readonly number[]): number => {
+    if (i === keys.length) return 0;
+    const memoKey = `${i}|${cache.join(',')}`;
+    const known = memo.get(memoKey);
+    if (known !== undefined) return known;
+    const key = keys[i]!;
+    let result: number;
+    if (cache.includes(key)) {
+      result = 1 + best(i + 1, cache);
+    } else if (cache.length < capacity) {
+      result = best(i + 1, [...cache, key].sort((a, b) => a - b));
+      if (mayDecline) result = Math.max(result, best(i + 1, cache));
+    } else {
+      result = mayDecline ? best(i + 1, cache) : -Infinity;
+      for (const victim of cache) {
+        const next = cache.filter((k) => k !== victim).concat(key).sort((a, b) => a - b);
+        result = Math.max(result, best(i + 1, next));
+      }
+    }
+    memo.set(memoKey, result);
+    return result;
+  };
+  return best(0, []);
+}
+
+test('belady reaches the exhaustive-search optimum; bypass reaches it when declining is allowed', () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1, max: 3 }),
+      fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 1, maxLength: 12, size: 'max' }),
+      (capacity, keys) => {
+        assert.equal(run('belady', capacity, keys).hits, bruteForceBest(keys, capacity, false));
+        assert.equal(run('belady:bypass=true', capacity, keys).hits, bruteForceBest(keys, capacity, true));
+      },
+    ),
+    { numRuns: 300, seed: 3 },
+  );
 });
