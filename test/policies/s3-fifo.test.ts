@@ -57,3 +57,12 @@ test('s3-fifo parameters are validated', () => {
   assert.throws(() => parsePolicySpec('s3-fifo:small=1'), UsageError);
   assert.equal(parsePolicySpec('s3-fifo:small=0.2,ghost=0.5').name, 's3-fifo:small=0.2,ghost=0.5');
 });
+
+test('in bytes, an object larger than the small FIFO is never stored', () => {
+  // cap 100 bytes, small = 10 bytes. A (11 bytes) cannot enter small, so it misses every time
+  // and takes no space; B (10 bytes) fits small exactly and hits.
+  const { sequence, policy } = run('s3-fifo', 100, ids('AABB'), { sizes: [11, 11, 10, 10] });
+  assert.equal(sequence, 'MMMH');
+  assert.equal(policy.bytes, 10);
+  assert.equal(policy.has(ids('A')[0]!), false);
+});
