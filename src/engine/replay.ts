@@ -6,8 +6,9 @@
  * Gets are counted as hits or misses; sets write the entry (insert or refresh, re-arming its
  * TTL) and are counted as writes, not lookups. Nothing here allocates per request.
  */
-import { createPolicy, type PolicySpec } from '../policies/index.js';
+import { createPolicy, type Policy, type PolicySpec } from '../policies/index.js';
 import { OP_DELETE, OP_SET, type Trace } from '../trace/trace.js';
+import { isPlainReplay, replayPlain, type PlainCounts } from './plain-replay.js';
 
 export interface ReplayConfig {
   readonly policy: PolicySpec;
@@ -67,6 +68,10 @@ export function replay(trace: Trace, config: ReplayConfig): ReplayCounts {
 
   const { keys, times, ops, ttls, costs } = trace;
   const sizes = config.unit === 'bytes' ? trace.sizes : undefined;
+  if (isPlainReplay(trace, config.ttl)) {
+    const plain = replayPlain(trace, policy, sizes, config.capacity, config.onProgress);
+    return plainCounts(plain, policy);
+  }
   const defaultTtl = config.ttl ?? Infinity;
   const defaultMissCost = config.defaultMissCost ?? 0;
   const missCosts = costs ? new Float64Array(trace.length) : undefined;
@@ -147,5 +152,24 @@ export function replay(trace: Trace, config: ReplayConfig): ReplayCounts {
     missCostSum,
     costSum,
     ...(missCosts && { missCosts: missCosts.slice(0, missCount).sort() }),
+  };
+}
+
+/** The counts of a plain replay (gets only, no TTL, no costs) in the general loop's shape. */
+function plainCounts(plain: PlainCounts, policy: Policy): ReplayCounts {
+  return {
+    requests: plain.requests,
+    hits: plain.hits,
+    misses: plain.requests - plain.hits,
+    expiredMisses: 0,
+    uncacheable: plain.uncacheable,
+    bytesRequested: plain.bytesRequested,
+    bytesHit: plain.bytesHit,
+    writes: 0,
+    deletes: 0,
+    finalEntries: policy.size,
+    finalBytes: policy.bytes,
+    missCostSum: 0,
+    costSum: 0,
   };
 }
