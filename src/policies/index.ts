@@ -9,10 +9,24 @@ import { lfu } from './lfu.js';
 import { lru } from './lru.js';
 import { lruCache } from './lru-cache.js';
 import { ttl } from './ttl.js';
+import { lirs } from './lirs.js';
+import { wTinyLfu } from './w-tinylfu.js';
+import { redisLru } from './redis-lru.js';
+import { redisLfu } from './redis-lfu.js';
 
 export type { Policy, PolicyContext, PolicyDefinition, PolicyParams, ParamSpec } from './policy.js';
 
-export const POLICIES: readonly PolicyDefinition[] = [lru, fifo, lfu, ttl, lruCache];
+export const POLICIES: readonly PolicyDefinition[] = [
+  lru,
+  fifo,
+  lfu,
+  ttl,
+  lruCache,
+  lirs,
+  wTinyLfu,
+  redisLru,
+  redisLfu,
+];
 
 const BY_NAME = new Map(POLICIES.map((definition) => [definition.name, definition]));
 
