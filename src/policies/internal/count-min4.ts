@@ -93,6 +93,13 @@ export class CountMin4 {
     if (added && ++this.additions === this.period) this.reset();
   }
 
+  /** The key's four counters, one per row (tests only). */
+  countersOf(id: number): number[] {
+    const hash = this.hashOf(id);
+    const group = (hash & 3) << 2;
+    return [0, 1, 2, 3].map((row) => this.counterAt(this.indexOf(hash, row), group + row));
+  }
+
   /** Halves every counter (ages the history) and clears the doorkeeper. */
   reset(): void {
     const table = this.table;
