@@ -9,15 +9,15 @@
  * is stored (16 bits, wrapping). With log-factor 10 a key reaches about 10 after 100 hits and
  * about 18-19 after 1000. Evictions sample `samples` keys into the 16-entry pool scored by
  * 255 - decayed counter (decay computed at sampling time, not stored); see
- * `internal/redis-sampling.ts`. The coin flips use the policy's seeded generator.
+ * `internal/redis-sampling.ts` (uniform sampling; Redis walks neighbouring hash-table buckets).
+ * The coin flips use the policy's seeded generator.
  * Parameters: samples=5, pool=16, log-factor=10, decay-time=1 (minutes).
  * Source: Redis `src/evict.c` (LFULogIncr, LFUDecrAndReturn, LFUTimeElapsed), `src/object.c`,
  * `src/db.c` (updateLFU), `src/server.h` (LFU_INIT_VAL).
  */
 import { UsageError } from '../errors.js';
 import type { PolicyContext, PolicyDefinition, PolicyParams } from './policy.js';
-import { RedisSampledPolicy, type RedisSamplingOptions } from './internal/redis-sampling.js';
-import { SAMPLING_PARAMS, validateSampling } from './redis-lru.js';
+import { RedisSampledPolicy, SAMPLING_PARAMS, validateSampling, type RedisSamplingOptions } from './internal/redis-sampling.js';
 
 export const LFU_INIT_VAL = 5;
 const COUNTER_MAX = 255;

@@ -8,6 +8,7 @@
  * evicts the pool's largest-idle key that still exists; see `internal/redis-sampling.ts`.
  * At 1 s resolution many keys share a clock value and Redis breaks those ties by sample
  * order; `clock=0` selects a logical clock of one tick per request, which removes the ties.
+ * Sampling is uniform over resident keys; Redis walks neighbouring hash-table buckets instead.
  * The 24-bit wrap of Redis's clock (every 194 days at 1 s) is not modelled.
  * It equals exact LRU when samples >= entries, timestamps are distinct at the clock's
  * resolution and pool=1; with the 16-entry pool, stale idle snapshots of keys hit since they
@@ -17,7 +18,7 @@
  */
 import { UsageError } from '../errors.js';
 import type { PolicyContext, PolicyDefinition, PolicyParams } from './policy.js';
-import { RedisSampledPolicy, type RedisSamplingOptions } from './internal/redis-sampling.js';
+import { RedisSampledPolicy, SAMPLING_PARAMS, validateSampling, type RedisSamplingOptions } from './internal/redis-sampling.js';
 
 export interface RedisLruOptions extends RedisSamplingOptions {
   /** Seconds per clock tick; 0 means one tick per request. */
@@ -25,15 +26,6 @@ export interface RedisLruOptions extends RedisSamplingOptions {
 }
 
 export const REDIS_LRU_DEFAULTS: RedisLruOptions = { samples: 5, pool: 16, clock: 1 };
-
-export function validateSampling(policy: string, options: RedisSamplingOptions): void {
-  if (!Number.isInteger(options.samples) || options.samples < 1) {
-    throw new UsageError(`${policy}:samples must be a whole number >= 1, not ${options.samples}`);
-  }
-  if (!Number.isInteger(options.pool) || options.pool < 1) {
-    throw new UsageError(`${policy}:pool must be a whole number >= 1, not ${options.pool}`);
-  }
-}
 
 export class RedisLruPolicy extends RedisSampledPolicy {
   private readonly lastAccess: Float64Array;
@@ -83,11 +75,6 @@ function redisLruOptions(params: PolicyParams): RedisLruOptions {
     clock: Number(params['clock'] ?? REDIS_LRU_DEFAULTS.clock),
   };
 }
-
-export const SAMPLING_PARAMS = [
-  { name: 'samples', description: 'keys sampled per eviction (maxmemory-samples)', default: 5, type: 'integer', min: 1, max: 1024 },
-  { name: 'pool', description: 'eviction pool slots, kept across evictions (EVPOOL_SIZE)', default: 16, type: 'integer', min: 1, max: 1024 },
-] as const;
 
 export const redisLru: PolicyDefinition = {
   name: 'redis-lru',

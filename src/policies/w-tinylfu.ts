@@ -14,8 +14,8 @@
  *    Protected hit: to protected's MRU end.
  * Sizes: window = C - floor((1 - window) x C), protected = floor(protected x main), as Caffeine
  * computes them. Caffeine's simulator counts entries only; with a byte capacity the same rules
- * run on bytes (one candidate at a time, main's victims fall until the candidate fits or loses),
- * and the sketch is sized for min(capacity, distinct keys) entries.
+ * run on bytes (one candidate at a time, main's victims fall until the candidate fits or loses).
+ * The sketch is sized for min(capacity, distinct keys) entries.
  * Parameters: window=0.01, protected=0.8, jitter=true, doorkeeper=false.
  * Sources: Einziger, Friedman & Manes, "TinyLFU: A Highly Efficient Cache Admission Policy",
  * ACM TOS 2017; Caffeine `simulator/.../policy/sketch/WindowTinyLfuPolicy.java`,
@@ -79,7 +79,10 @@ export class WTinyLfuPolicy implements Policy {
     this.maxProtected = Math.floor(maxMain * options.protected);
     this.jitter = options.jitter;
     this.random = new SplitMix32(context.seed, 0x77);
-    const entries = context.unit === 'entries' ? capacity : Math.min(capacity, context.keySpace);
+    // Caffeine sizes the table by the capacity. Capping it at the number of distinct keys changes
+    // nothing when counting entries (a cache that holds every key never evicts, so admission never
+    // runs) and keeps byte capacities from allocating a table per byte.
+    const entries = Math.min(capacity, Math.max(1, context.keySpace));
     this.sketch = new CountMin4({ entries, seed: context.seed, doorkeeper: options.doorkeeper });
     const n = context.keySpace;
     this.region = new Uint8Array(n);

@@ -15,12 +15,27 @@
  * resident ids (swap-remove keeps it dense); Redis instead walks neighbouring hash-table
  * buckets (`dictGetSomeKeys`), which is close to uniform but not exactly.
  */
-import type { Policy, PolicyContext } from '../policy.js';
+import { UsageError } from '../../errors.js';
+import type { ParamSpec, Policy, PolicyContext } from '../policy.js';
 import { SplitMix32 } from './prng-b.js';
 
 export interface RedisSamplingOptions {
   readonly samples: number;
   readonly pool: number;
+}
+
+export const SAMPLING_PARAMS: readonly ParamSpec[] = [
+  { name: 'samples', description: 'keys sampled per eviction (maxmemory-samples; Redis caps it at 64)', default: 5, type: 'integer', min: 1 },
+  { name: 'pool', description: 'eviction pool slots, kept across evictions (EVPOOL_SIZE)', default: 16, type: 'integer', min: 1, max: 1024 },
+];
+
+export function validateSampling(policy: string, options: RedisSamplingOptions): void {
+  if (!Number.isInteger(options.samples) || options.samples < 1) {
+    throw new UsageError(`${policy}:samples must be a whole number >= 1, not ${options.samples}`);
+  }
+  if (!Number.isInteger(options.pool) || options.pool < 1) {
+    throw new UsageError(`${policy}:pool must be a whole number >= 1, not ${options.pool}`);
+  }
 }
 
 export abstract class RedisSampledPolicy implements Policy {
