@@ -1,6 +1,7 @@
 /** W-TinyLFU: hand-worked admission decisions, aging inside the policy, jitter, invariants. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { createPolicy, parsePolicySpec } from '../../src/policies/index.js';
 import { WTinyLfuPolicy } from '../../src/policies/w-tinylfu.js';
 import { UsageError } from '../../src/errors.js';
@@ -86,6 +87,30 @@ test('w-tinylfu keeps a hot set through a scan that flushes LRU', () => {
 test('w-tinylfu invariants: occupancy, accounting, determinism', () => {
   checkPolicyInvariants('w-tinylfu');
   checkPolicyInvariants('w-tinylfu:window=0.3,protected=0.5,doorkeeper=true', 60);
+});
+
+test('w-tinylfu keeps its regions within their shares (entries)', () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.integer({ min: 0, max: 80 }), { maxLength: 400, size: 'max' }),
+      fc.integer({ min: 1, max: 60 }),
+      fc.constantFrom('w-tinylfu', 'w-tinylfu:window=0.2,protected=0.5'),
+      (keys, capacity, spec) => {
+        const { policy, ids } = build(keys.map(String), capacity, spec);
+        const keySpace = new Set(keys).size;
+        const count = (region: string): number => Array.from({ length: keySpace }, (_, id) => policy.regionOf(id)).filter((r) => r === region).length;
+        ids.forEach((id, i) => {
+          policy.access(id, 1, i);
+          assert.ok(count('window') <= policy.maxWindow);
+          assert.ok(count('protected') <= policy.maxProtected);
+          // The accessed key is resident afterwards: a miss enters the window, and the candidate
+          // pushed out of it is always an older key.
+          assert.equal(policy.regionOf(id) === 'absent', false);
+        });
+      },
+    ),
+    { numRuns: 100 },
+  );
 });
 
 test('w-tinylfu parameters are validated', () => {
