@@ -10,7 +10,7 @@
  * about 18-19 after 1000. Evictions sample `samples` keys into the 16-entry pool scored by
  * 255 - decayed counter (decay computed at sampling time, not stored); see
  * `internal/redis-sampling.ts` (uniform sampling; Redis walks neighbouring hash-table buckets).
- * The coin flips use the policy's seeded generator.
+ * The coin flips use the run's seeded generator, on the policy's own stream.
  * Parameters: samples=5, pool=16, log-factor=10, decay-time=1 (minutes).
  * Source: Redis `src/evict.c` (LFULogIncr, LFUDecrAndReturn, LFUTimeElapsed), `src/object.c`,
  * `src/db.c` (updateLFU), `src/server.h` (LFU_INIT_VAL).
@@ -28,6 +28,9 @@ export interface RedisLfuOptions extends RedisSamplingOptions {
   /** Minutes per one-step decay; 0 disables decay. */
   readonly decayTime: number;
 }
+
+/** A stream of its own ("rlfu") for sampling and the counter's coin flips. */
+const SAMPLING_STREAM = 0x726c6675;
 
 export const REDIS_LFU_DEFAULTS: RedisLfuOptions = { samples: 5, pool: 16, logFactor: 10, decayTime: 1 };
 
@@ -49,7 +52,7 @@ export class RedisLfuPolicy extends RedisSampledPolicy {
     if (!Number.isInteger(options.decayTime) || options.decayTime < 0) {
       throw new UsageError(`redis-lfu:decay-time must be a whole number of minutes >= 0, not ${options.decayTime}`);
     }
-    super(context, options, 0x1f);
+    super(context, options, SAMPLING_STREAM);
     this.logFactor = options.logFactor;
     this.decayTime = options.decayTime;
     this.counter = new Uint8Array(context.keySpace);

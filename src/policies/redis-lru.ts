@@ -25,6 +25,9 @@ export interface RedisLruOptions extends RedisSamplingOptions {
   readonly clock: number;
 }
 
+/** A stream of its own ("rlru"): sampling stays independent of a synthetic trace from the same seed. */
+const SAMPLING_STREAM = 0x726c7275;
+
 export const REDIS_LRU_DEFAULTS: RedisLruOptions = { samples: 5, pool: 16, clock: 1 };
 
 export class RedisLruPolicy extends RedisSampledPolicy {
@@ -41,7 +44,7 @@ export class RedisLruPolicy extends RedisSampledPolicy {
     if (!(options.clock >= 0 && Number.isFinite(options.clock))) {
       throw new UsageError(`redis-lru:clock must be a number of seconds >= 0, not ${options.clock}`);
     }
-    super(context, options, 0x11);
+    super(context, options, SAMPLING_STREAM);
     this.resolution = options.clock;
     this.lastAccess = new Float64Array(context.keySpace);
   }

@@ -25,12 +25,15 @@ import { UsageError } from '../errors.js';
 import type { Policy, PolicyContext, PolicyDefinition, PolicyParams } from './policy.js';
 import { IdList, ListArena } from './internal/list.js';
 import { CountMin4 } from './internal/count-min4.js';
-import { SplitMix32 } from './internal/prng-b.js';
+import { Rng } from '../trace/synthetic/rng.js';
 
 const ABSENT = 0;
 const WINDOW = 1;
 const PROBATION = 2;
 const PROTECTED = 3;
+
+/** A stream of its own ("jitr") for the jitter coin. */
+const JITTER_STREAM = 0x6a697472;
 
 /** A rejected candidate at least this frequent may still be admitted by jitter. */
 const JITTER_MIN_FREQUENCY = 6;
@@ -50,7 +53,7 @@ export class WTinyLfuPolicy implements Policy {
   readonly maxProtected: number;
   private readonly capacity: number;
   private readonly jitter: boolean;
-  private readonly random: SplitMix32;
+  private readonly random: Rng;
   private readonly region: Uint8Array;
   private readonly sizeOf: Uint32Array;
   private readonly window: IdList;
@@ -78,7 +81,7 @@ export class WTinyLfuPolicy implements Policy {
     this.maxWindow = capacity - maxMain;
     this.maxProtected = Math.floor(maxMain * options.protected);
     this.jitter = options.jitter;
-    this.random = new SplitMix32(context.seed, 0x77);
+    this.random = new Rng(context.seed, JITTER_STREAM);
     // Caffeine sizes the table by the capacity. Capping it at the number of distinct keys changes
     // nothing when counting entries (a cache that holds every key never evicts, so admission never
     // runs) and keeps byte capacities from allocating a table per byte.

@@ -10,7 +10,7 @@
  * Aging: after `10 x table length` additions that changed a counter, every counter is halved
  * and `additions = (additions - oddCounters/4) / 2`, the truncation correction Caffeine uses.
  */
-import { mix32 } from './prng-b.js';
+import { hash32, mix32 } from '../../trace/synthetic/rng.js';
 
 const MAX_COUNT = 15;
 const ROW_SALTS = [0x97cb3127, 0xc3a5c85c, 0x2f1a5d7b, 0x5be0cd19] as const;
@@ -48,7 +48,7 @@ export class CountMin4 {
   resets = 0;
   private readonly table: Uint32Array;
   private readonly wordMask: number;
-  private readonly keySalt: number;
+  private readonly keySeed: number;
   private readonly doorkeeper: Doorkeeper | undefined;
 
   constructor(options: CountMin4Options) {
@@ -57,7 +57,7 @@ export class CountMin4 {
     this.wordMask = this.tableLength - 1;
     this.table = new Uint32Array(this.tableLength * 2);
     this.period = (options.periodMultiplier ?? 10) * this.tableLength;
-    this.keySalt = mix32(options.seed ^ 0x5bd1e995);
+    this.keySeed = options.seed;
     this.doorkeeper = options.doorkeeper ? new Doorkeeper(3 * entries, 0.01, options.seed) : undefined;
   }
 
@@ -115,7 +115,7 @@ export class CountMin4 {
   }
 
   private hashOf(id: number): number {
-    return mix32(id ^ this.keySalt);
+    return hash32(id, this.keySeed);
   }
 
   private indexOf(hash: number, row: number): number {
@@ -141,7 +141,7 @@ export class Doorkeeper {
     this.bits = new Uint32Array(bitCount / 32);
     this.bitMask = bitCount - 1;
     this.hashes = Math.max(1, Math.round((wanted / n) * Math.LN2));
-    this.salt = mix32(seed ^ 0x27d4eb2f);
+    this.salt = hash32(0x27d4eb2f, seed);
   }
 
   contains(id: number): boolean {

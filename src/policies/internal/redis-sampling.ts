@@ -17,7 +17,7 @@
  */
 import { UsageError } from '../../errors.js';
 import type { ParamSpec, Policy, PolicyContext } from '../policy.js';
-import { SplitMix32 } from './prng-b.js';
+import { Rng } from '../../trace/synthetic/rng.js';
 
 export interface RedisSamplingOptions {
   readonly samples: number;
@@ -40,7 +40,7 @@ export function validateSampling(policy: string, options: RedisSamplingOptions):
 
 export abstract class RedisSampledPolicy implements Policy {
   abstract readonly name: string;
-  protected readonly random: SplitMix32;
+  protected readonly random: Rng;
   private readonly capacity: number;
   private readonly samples: number;
   private readonly resident: Uint8Array;
@@ -55,7 +55,7 @@ export abstract class RedisSampledPolicy implements Policy {
   constructor(context: PolicyContext, options: RedisSamplingOptions, stream: number) {
     this.capacity = context.capacity;
     this.samples = options.samples;
-    this.random = new SplitMix32(context.seed, stream);
+    this.random = new Rng(context.seed, stream);
     const n = context.keySpace;
     this.resident = new Uint8Array(n);
     this.sizeOf = new Uint32Array(n);
