@@ -96,7 +96,11 @@ export class Tier {
 
   /** Writes a value into this tier: inserts or refreshes it, with its version and expiry. */
   fill(id: number, size: number, now: number, version: number, expiresAt: number): void {
-    if (this.expiry !== undefined) this.expiry[id] = expiresAt;
+    if (this.expiry !== undefined) {
+      // As in replay(): an expired entry is dropped and inserted afresh, not refreshed in place.
+      if (this.expiry[id]! <= now && this.policy.has(id)) this.policy.delete(id);
+      this.expiry[id] = expiresAt;
+    }
     this.policy.access(id, size, now);
     this.version[id] = version;
   }
