@@ -14,7 +14,10 @@
  */
 import { createPolicy, type PolicySpec } from '../policies/index.js';
 import { OP_DELETE, OP_SET, type Trace } from '../trace/trace.js';
-import { JITTER_STREAM, SplitMix32 } from './time/rng.js';
+import { Rng } from '../trace/synthetic/rng.js';
+
+/** Seeded stream of the TTL jitter draws, apart from any other use of the seed. */
+export const JITTER_STREAM = 0x6a17;
 
 export interface ReplayConfig {
   readonly policy: PolicySpec;
@@ -84,7 +87,7 @@ export function replay(trace: Trace, config: ReplayConfig): ReplayCounts {
   const defaultMissCost = config.defaultMissCost ?? 0;
   const missCosts = costs ? new Float64Array(trace.length) : undefined;
   const jitter = withTtl && config.ttlJitter !== undefined && config.ttlJitter > 0 ? config.ttlJitter : 0;
-  const jitterRng = jitter > 0 ? new SplitMix32(config.seed, JITTER_STREAM) : undefined;
+  const jitterRng = jitter > 0 ? new Rng(config.seed, JITTER_STREAM) : undefined;
   // 1 once a get or set has stored (or tried to store) the key, 0 again after a delete.
   const stored = new Uint8Array(trace.keySpace);
   const n = trace.length;
@@ -123,7 +126,7 @@ export function replay(trace: Trace, config: ReplayConfig): ReplayCounts {
         if (op === OP_SET || !policy.has(id)) {
           const own = ttls === undefined ? NaN : ttls[i]!;
           const ttl = own === own ? own : defaultTtl;
-          expiry[id] = now + (jitter === 0 ? ttl : ttl * (1 + jitter * (2 * jitterRng!.next() - 1)));
+          expiry[id] = now + (jitter === 0 ? ttl : ttl * (1 + jitter * (2 * jitterRng!.nextFloat() - 1)));
         }
       }
       const hit = policy.access(id, size, now);

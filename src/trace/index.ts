@@ -6,14 +6,14 @@
 import { existsSync } from 'node:fs';
 import { loadTraceFile, type LoadOptions } from './csv.js';
 import { generateTrace, isSyntheticSpec } from './spec.js';
-import { generateHotKeyTrace, isHotKeySpec, parseHotKeySpec } from './synthetic/hotkey.js';
 import type { Trace } from './trace.js';
 
 export type { LoadOptions } from './csv.js';
 export type { Trace } from './trace.js';
+export { generateTrace, isSyntheticSpec, parseTraceSpec, type SyntheticTraceSpec } from './spec.js';
+export { traceToCsv, writeTraceCsv } from './write.js';
 
 export async function loadTrace(source: string, options: LoadOptions = {}): Promise<Trace> {
-  if (!existsSync(source) && isHotKeySpec(source)) return generateHotKeyTrace(parseHotKeySpec(source));
   if (!existsSync(source) && isSyntheticSpec(source)) return generateTrace(source);
   return loadTraceFile(source, options);
 }

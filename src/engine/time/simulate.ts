@@ -20,9 +20,9 @@
  */
 import type { Trace } from '../../trace/trace.js';
 import { OP_DELETE, OP_SET } from '../../trace/trace.js';
-import { ttlApplies, type ReplayCounts } from '../replay.js';
+import { Rng } from '../../trace/synthetic/rng.js';
+import { JITTER_STREAM, ttlApplies, type ReplayCounts } from '../replay.js';
 import { Versions, type WritePolicy } from './freshness.js';
-import { JITTER_STREAM, SplitMix32, XFETCH_STREAM } from './rng.js';
 import { FetchQueue, type StampedeConfig } from './stampede.js';
 import { Tier, type TierSpec } from './tiers.js';
 
@@ -76,6 +76,8 @@ export interface TimedCounts extends ReplayCounts {
 }
 
 const CHUNK = 1 << 16;
+/** Seeded stream of XFetch's draws. */
+const XFETCH_STREAM = 0x7fe7;
 
 export function simulateTimed(trace: Trace, config: TimedConfig): TimedCounts {
   const n = trace.length;
@@ -93,11 +95,11 @@ export function simulateTimed(trace: Trace, config: TimedConfig): TimedCounts {
   const waitsOnFlight = mode === 'coalesce' || mode === 'stale-while-revalidate';
   const serveStale = mode === 'stale-while-revalidate';
   const xfetch = mode === 'xfetch';
-  const xfetchRng = xfetch ? new SplitMix32(config.seed, XFETCH_STREAM) : undefined;
+  const xfetchRng = xfetch ? new Rng(config.seed, XFETCH_STREAM) : undefined;
   /** Duration of each key's last fetch: XFetch's delta. */
   const lastFetchTime = xfetch ? new Float64Array(keySpace) : undefined;
   const jitter = withTtl && config.ttlJitter !== undefined && config.ttlJitter > 0 ? config.ttlJitter : 0;
-  const jitterRng = jitter > 0 ? new SplitMix32(config.seed, JITTER_STREAM) : undefined;
+  const jitterRng = jitter > 0 ? new Rng(config.seed, JITTER_STREAM) : undefined;
   const defaultTtl = config.ttl ?? Infinity;
   const defaultMissCost = config.defaultMissCost;
 
@@ -128,7 +130,7 @@ export function simulateTimed(trace: Trace, config: TimedConfig): TimedCounts {
   const expiresAt = (now: number, own: number): number => {
     const ttl = own === own ? own : defaultTtl;
     if (ttl === Infinity) return Infinity;
-    return now + (jitter === 0 ? ttl : ttl * (1 + jitter * (2 * jitterRng!.next() - 1)));
+    return now + (jitter === 0 ? ttl : ttl * (1 + jitter * (2 * jitterRng!.nextFloat() - 1)));
   };
   /** A value from the origin or a write goes into every tier. */
   const fillAll = (id: number, size: number, now: number, version: number, expires: number): void => {
@@ -197,7 +199,8 @@ export function simulateTimed(trace: Trace, config: TimedConfig): TimedCounts {
           if (!queue!.busy(id, now)) queue!.start(id, now, missCost, versions.origin[id]!, ownTtl);
         } else if (xfetch && expires !== Infinity && !queue!.busy(id, now)) {
           const delta = lastFetchTime![id]! > 0 ? lastFetchTime![id]! : missCost;
-          if (now - delta * beta * Math.log(xfetchRng!.nextOpenZero()) >= expires) {
+          // U = 1 - [0, 1) is in (0, 1], so ln U is finite; delta and expiry are both seconds.
+          if (now - delta * beta * Math.log(1 - xfetchRng!.nextFloat()) >= expires) {
             queue!.start(id, now, missCost, versions.origin[id]!, ownTtl);
             earlyRefreshes++;
           }

@@ -12,9 +12,9 @@
  * Key 'hot' is id 0; background keys are named bg0, bg1, ... and interned in first-seen order.
  */
 import { UsageError } from '../../errors.js';
-import { SplitMix32 } from '../../engine/time/rng.js';
 import { parseCount, parseDuration, parseNumber } from '../../units.js';
 import { TraceBuilder, type Trace } from '../trace.js';
+import { Rng } from './rng.js';
 
 export interface HotKeySpec {
   readonly text: string;
@@ -92,13 +92,13 @@ export function parseHotKeySpec(spec: string): HotKeySpec {
 export function generateHotKeyTrace(spec: HotKeySpec): Trace {
   const requests = Math.floor(spec.rate * spec.duration);
   const builder = new TraceBuilder(requests);
-  const rng = new SplitMix32(spec.seed);
+  const rng = new Rng(spec.seed);
   const idOfLabel = new Int32Array(spec.keys).fill(-1);
   const names = ['hot'];
   for (let i = 0; i < requests; i++) {
     let id = 0;
-    if (spec.background > 0 && rng.next() < spec.background) {
-      const label = Math.min(spec.keys - 1, Math.floor(rng.next() * spec.keys));
+    if (spec.background > 0 && rng.nextFloat() < spec.background) {
+      const label = rng.nextInt(spec.keys);
       if (idOfLabel[label] === -1) {
         idOfLabel[label] = names.length;
         names.push(`bg${label}`);
