@@ -130,14 +130,8 @@ export function replay(trace: Trace, config: ReplayConfig): ReplayCounts {
         }
       }
       const hit = policy.access(id, size, now);
-      if (!hit) {
-        if (op !== OP_SET) {
-          if (stored[id] === 0) coldMisses++;
-          else if (lastExpiry <= now) expiredMisses++;
-        }
-        stored[id] = 1;
-      }
       if (op === OP_SET) {
+        stored[id] = 1;
         writes++;
         continue;
       }
@@ -149,6 +143,12 @@ export function replay(trace: Trace, config: ReplayConfig): ReplayCounts {
         hits++;
         bytesHit += size;
       } else {
+        if (stored[id] === 0) {
+          coldMisses++;
+          stored[id] = 1;
+        } else if (lastExpiry <= now) {
+          expiredMisses++;
+        }
         if (size > capacity) uncacheable++;
         if (missCosts !== undefined) {
           missCostSum += cost;
