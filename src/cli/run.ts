@@ -19,7 +19,7 @@ import {
 } from './options.js';
 import type { CliIo } from './io.js';
 import { progressBar } from './progress.js';
-import { addTimeOptions, checkTimedTrace, timedFrom, ttlJitterFrom, type TimeFlags } from './time-options.js';
+import { addTimeOptions, checkTimedPolicies, checkTimedTrace, timedFrom, ttlJitterFrom, type TimeFlags } from './time-options.js';
 
 export function registerRun(program: Command, io: CliIo): void {
   const command = program
@@ -35,6 +35,7 @@ export function registerRun(program: Command, io: CliIo): void {
       .map((name) => `--${name}`);
     const setup = timedFrom(flags, explicitGrid);
     const policies = policiesFrom(flags);
+    checkTimedPolicies(policies, setup);
     const { unit: gridUnit, capacities } = capacitiesFrom(flags, '1024');
     const unit = setup.unit ?? gridUnit;
     const ttls = ttlsFrom(flags);

@@ -9,6 +9,7 @@ import type { TimedOptions } from '../engine/grid.js';
 import { parseWritePolicy } from '../engine/time/freshness.js';
 import { parseStampede } from '../engine/time/stampede.js';
 import { parseTiers } from '../engine/time/tiers.js';
+import type { PolicySpec } from '../policies/index.js';
 import type { Trace } from '../trace/trace.js';
 import { parseDuration, parseNumber } from '../units.js';
 
@@ -93,5 +94,18 @@ export function checkTimedTrace(trace: Trace, source: string, setup: TimedSetup)
   }
   if (setup.unit === 'bytes' && !trace.sizes) {
     throw new UsageError(`${source} has no size column, so byte-sized tiers cannot be simulated (give tier sizes as counts)`, '--tiers');
+  }
+}
+
+/**
+ * Offline policies (belady) count their own accesses to know where they are in the trace;
+ * the timed simulator changes which requests reach a policy (invalidations, deferred fills),
+ * so they are refused there rather than silently wrong.
+ */
+export function checkTimedPolicies(policies: readonly PolicySpec[], setup: TimedSetup): void {
+  if (setup.timed === undefined || setup.timed.tiers !== undefined) return;
+  const offline = policies.find((spec) => spec.definition.offline);
+  if (offline) {
+    throw new UsageError(`'${offline.name}' is an offline bound and cannot run with --write-policy or --stampede`, '--policies');
   }
 }

@@ -76,6 +76,8 @@ const bad: [string[], RegExp][] = [
   [['--tiers', 'lru:10@1ms', '-m', '10'], /--tiers: .*drop --maxsize/],
   [['--tiers', 'lru:10'], /--tiers: 'lru:10' needs a size and a lookup latency/],
   [['--ttl', '10s~5%,20s~10%'], /--ttl: give one jitter for all TTLs/],
+  [['--stampede', 'coalesce', '-p', 'lru,belady'], /--policies: 'belady' is an offline bound/],
+  [['--tiers', 'belady:10@1ms'], /--tiers: 'belady' needs the future/],
   [['--ttl', '10s~150%'], /--ttl: jitter '150%' must be at least 0 and below 100%/],
 ];
 for (const [argv, message] of bad) {

@@ -52,6 +52,9 @@ function parseTier(text: string, flag: string): { spec: TierSpec; unit: 'entries
   const colon = text.lastIndexOf(':', at);
   if (colon < 0) throw new UsageError(`'${text}' should be policy:size@latency, e.g. lru:1000@0.05ms`, flag);
   const policy = parsePolicySpec(text.slice(0, colon), flag);
+  if (policy.definition.offline) {
+    throw new UsageError(`'${policy.name}' needs the future of the exact request sequence, which a tier does not see`, flag);
+  }
   const sizeText = text.slice(colon + 1, at).trim();
   const unit = /[a-df-z]\s*$/i.test(sizeText) ? 'bytes' : 'entries';
   const sizes = parseSizeList(sizeText, unit, flag);

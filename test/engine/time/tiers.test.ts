@@ -70,6 +70,9 @@ test('--tiers parsing: policy specs with parameters, units, and one-line errors'
     [['lru', 1000, 0.00005], ['lru-cache', 100000, 0.001]],
   );
   assert.equal(parseTiers('lru:64MB@0.1ms,fifo:1GB@1ms').unit, 'bytes');
+  // Policy parameters are comma-separated too: a tier runs until the piece with '@'.
+  const withParams = parseTiers('s3-fifo:small=0.2,ghost=0.5:500@0.05ms,lru:1e4@1ms').tiers;
+  assert.deepEqual(withParams.map((t) => [t.policy.name, t.capacity]), [['s3-fifo:small=0.2,ghost=0.5', 500], ['lru', 10000]]);
   for (const bad of ['lru:1000', 'lru@1ms', 'nope:10@1ms', 'lru:10@1ms,lru:1MB@1ms', '']) {
     assert.throws(() => parseTiers(bad), UsageError, bad);
   }
