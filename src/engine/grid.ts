@@ -13,7 +13,7 @@ import { replay, type ReplayCounts } from './replay.js';
 import type { WritePolicy } from './time/freshness.js';
 import { latencyFromSamples, simulateTimed, type TimedCounts } from './time/simulate.js';
 import { stampedeLabel, type StampedeConfig } from './time/stampede.js';
-import { tiersLabel, type TierSpec } from './time/tiers.js';
+import { tierLabel, tiersLabel, type TierSpec } from './time/tiers.js';
 
 /** The time-aware features; any of them switches the grid to the timed simulator. */
 export interface TimedOptions {
@@ -92,7 +92,7 @@ function resultOf(trace: Trace, config: GridConfig, rows: ResultRow[]): RunResul
       ...(timed?.writePolicy !== undefined && { writePolicy: timed.writePolicy }),
       ...(timed?.writePolicy === 'write-behind' && { flushIntervalMs: (timed.flushInterval ?? DEFAULT_FLUSH_INTERVAL) * 1e3 }),
       ...(timed?.stampede !== undefined && { stampede: stampedeLabel(timed.stampede) }),
-      ...(tiers !== undefined && { tiers: tiers.map((t) => `${t.policy.name}:${t.capacity}@${t.lookupCost * 1e3}ms`) }),
+      ...(tiers !== undefined && { tiers: tiers.map(tierLabel) }),
     },
     rows,
   };
@@ -105,7 +105,8 @@ function resultOf(trace: Trace, config: GridConfig, rows: ResultRow[]): RunResul
 function runTimedGrid(trace: Trace, config: GridConfig, timed: TimedOptions): RunResult {
   const chains: { label: string; capacity: number; tiers: readonly TierSpec[] }[] = [];
   if (timed.tiers !== undefined) {
-    const label = tiersLabel(timed.tiers, (c) => String(c));
+    // One chain; its row's capacity is the total over the tiers (per-tier sizes are in `tiers`).
+    const label = tiersLabel(timed.tiers);
     chains.push({ label, capacity: timed.tiers.reduce((sum, t) => sum + t.capacity, 0), tiers: timed.tiers });
   } else {
     for (const policy of config.policies) {

@@ -62,9 +62,14 @@ function parseTier(text: string, flag: string): { spec: TierSpec; unit: 'entries
   return { spec: { policy, capacity: sizes[0]!, lookupCost }, unit };
 }
 
+/** One tier as it would be typed: `lru:1000@0.05ms`. */
+export function tierLabel(tier: TierSpec): string {
+  return `${tier.policy.name}:${tier.capacity}@${formatMs(tier.lookupCost)}`;
+}
+
 /** A readable name for a tier list, used as the row's policy label. */
-export function tiersLabel(tiers: readonly TierSpec[], unitLabel: (capacity: number) => string): string {
-  return tiers.map((t) => `${t.policy.name}:${unitLabel(t.capacity)}@${formatMs(t.lookupCost)}`).join(' > ');
+export function tiersLabel(tiers: readonly TierSpec[]): string {
+  return tiers.map(tierLabel).join(' > ');
 }
 
 function formatMs(seconds: number): string {
