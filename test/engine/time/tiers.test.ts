@@ -1,6 +1,7 @@
 /** Two tiers checked by hand: L1 lru:2 in front of L2 lru:3, inclusive fill, invalidation of both. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { simulateTimed } from '../../../src/engine/time/simulate.js';
 import { parseTiers } from '../../../src/engine/time/tiers.js';
 import { UsageError } from '../../../src/errors.js';
@@ -76,4 +77,21 @@ test('--tiers parsing: policy specs with parameters, units, and one-line errors'
   for (const bad of ['lru:1000', 'lru@1ms', 'nope:10@1ms', 'lru:10@1ms,lru:1MB@1ms', '']) {
     assert.throws(() => parseTiers(bad), UsageError, bad);
   }
+});
+
+test('on any trace: L2 sees exactly the L1 misses, hits add up, every miss is one origin fetch, nothing is stale', () => {
+  const request = fc.record({ key: fc.integer({ min: 0, max: 15 }), op: fc.constantFrom('get', 'get', 'get', 'set', 'delete') });
+  fc.assert(
+    fc.property(fc.array(request, { minLength: 1, maxLength: 120 }), fc.constantFrom<'write-through' | 'invalidate'>('write-through', 'invalidate'), (rows, writePolicy) => {
+      const trace = timedTrace(rows.map((r, time) => ({ key: String(r.key), time, op: r.op as 'get' })));
+      const counts = run(trace, writePolicy);
+      const [l1, l2] = counts.tiers;
+      assert.equal(l1!.lookups, counts.requests);
+      assert.equal(l2!.lookups, l1!.lookups - l1!.hits);
+      assert.equal(counts.hits, l1!.hits + l2!.hits);
+      assert.equal(counts.originFetches, counts.misses);
+      assert.equal(counts.staleReads, 0);
+    }),
+    { numRuns: 80 },
+  );
 });
