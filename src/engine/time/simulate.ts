@@ -12,7 +12,10 @@
  *   the origin and the value is inserted into every tier (inclusive fill). Without `--stampede`
  *   that fetch is instantaneous for the cache (the request still pays its miss cost); with it,
  *   the fill happens when the fetch lands, and concurrent requests behave per stampede.ts.
- * Each get's simulated latency is kept, so p50/p95/p99 are exact over the requests.
+ * Percentiles are exact over the requests without keeping one number per request: a hit in
+ * tier t always costs the lookups of tiers 1..t, and every miss costs at least all of them, so
+ * the sorted latencies are the hits of L1, then of L2, ..., then the misses' own latencies
+ * (kept, sorted at the end).
  *
  * Misses are split as in replay.ts (cold / expired / capacity), judged end to end. A fetch
  * reads the origin when it starts, so a write that lands during the fetch leaves the filled
@@ -55,8 +58,10 @@ export interface TimedCounts extends ReplayCounts {
   readonly coldMisses: number;
   readonly capacityMisses: number;
   readonly tiers: readonly TierCounts[];
-  /** Per-get simulated latency in seconds, sorted ascending. */
-  readonly latencies: Float64Array;
+  /** Latency (seconds) of each get that missed every tier, sorted ascending. */
+  readonly missLatencies: Float64Array;
+  /** Latency of a hit in each tier: the sum of the lookups down to it. */
+  readonly tierHitLatencies: readonly number[];
   readonly latencySum: number;
   /** Gets that returned a version older than the key's latest write. */
   readonly staleReads: number;
@@ -108,7 +113,8 @@ export function simulateTimed(trace: Trace, config: TimedConfig): TimedCounts {
   const stored = new Uint8Array(keySpace);
   const fillExpiry = new Float64Array(keySpace).fill(Infinity);
   const sizeOf = new Uint32Array(keySpace);
-  const latencies = new Float64Array(n);
+  let missLatencies = new Float64Array(Math.min(n, 1 << 16));
+  let missCount = 0;
 
   let requests = 0;
   let hits = 0;
@@ -183,6 +189,7 @@ export function simulateTimed(trace: Trace, config: TimedConfig): TimedCounts {
       costSum += missCost;
       let latency = 0;
       let served = -1;
+      let hitTier = -1;
       for (let t = 0; t < tierCount; t++) {
         const tier = tiers[t]!;
         tier.lookups++;
@@ -207,6 +214,7 @@ export function simulateTimed(trace: Trace, config: TimedConfig): TimedCounts {
         }
         tier.policy.access(id, size, now);
         tier.hits++;
+        hitTier = t;
         served = tier.version[id]!;
         if (expires > now) for (let u = 0; u < t; u++) tiers[u]!.fill(id, size, now, served, expires);
         break;
@@ -235,7 +243,14 @@ export function simulateTimed(trace: Trace, config: TimedConfig): TimedCounts {
         }
       }
       if (served < versions.latest[id]!) staleReads++;
-      latencies[requests - 1] = latency;
+      if (hitTier < 0) {
+        if (missCount === missLatencies.length) {
+          const bigger = new Float64Array(Math.min(n, missLatencies.length * 2));
+          bigger.set(missLatencies);
+          missLatencies = bigger;
+        }
+        missLatencies[missCount++] = latency;
+      }
       latencySum += latency;
     }
     config.onProgress?.(end, n);
@@ -266,7 +281,8 @@ export function simulateTimed(trace: Trace, config: TimedConfig): TimedCounts {
     missCostSum: latencySum,
     costSum,
     tiers: tiers.map((tier) => ({ lookups: tier.lookups, hits: tier.hits })),
-    latencies: latencies.slice(0, requests).sort(),
+    missLatencies: missLatencies.slice(0, missCount).sort(),
+    tierHitLatencies: tiers.map((_, t) => tiers.slice(0, t + 1).reduce((sum, tier) => sum + tier.lookupCost, 0)),
     latencySum,
     staleReads,
     staleServes,
@@ -284,6 +300,14 @@ export function simulateTimed(trace: Trace, config: TimedConfig): TimedCounts {
 export function latencyFromSamples(counts: TimedCounts): { mean: number; p50: number; p95: number; p99: number; noCache: number } {
   const n = counts.requests;
   if (n === 0) return { mean: 0, p50: 0, p95: 0, p99: 0, noCache: 0 };
-  const rank = (p: number): number => counts.latencies[Math.max(1, Math.ceil(p * n)) - 1]!;
+  const rank = (p: number): number => {
+    let r = Math.max(1, Math.ceil(p * n));
+    for (let t = 0; t < counts.tiers.length; t++) {
+      const hits = counts.tiers[t]!.hits;
+      if (r <= hits) return counts.tierHitLatencies[t]!;
+      r -= hits;
+    }
+    return counts.missLatencies[r - 1]!;
+  };
   return { mean: counts.latencySum / n, p50: rank(0.5), p95: rank(0.95), p99: rank(0.99), noCache: counts.costSum / n };
 }

@@ -48,7 +48,7 @@ test('none: every request during a fetch starts its own, so 32 concurrent origin
   assert.equal(counts.misses, 5 * 32);
   assert.equal(counts.coalescedWaits, 0);
   // Every miss waits a whole fetch: p99 (rank 40551 of 40960) is still a hit, the max is a fetch.
-  assert.equal(counts.latencies[counts.latencies.length - 1], FETCH);
+  assert.equal(counts.missLatencies[counts.missLatencies.length - 1], FETCH);
 });
 
 test('coalesce: exactly one origin fetch per expiry; the other 31 requests wait for it', () => {
@@ -59,7 +59,7 @@ test('coalesce: exactly one origin fetch per expiry; the other 31 requests wait 
   assert.equal(counts.coalescedWaits, 5 * 31);
   assert.equal(counts.expiredMisses, 4 * 32);
   // The j-th waiter (j = 1..31) waits (32 - j)/1024 s: shorter than the leader's full fetch.
-  const sorted = counts.latencies;
+  const sorted = counts.missLatencies;
   assert.equal(sorted[sorted.length - 1], FETCH);
   assert.equal(sorted[sorted.length - 6], 31 / 1024);
 });

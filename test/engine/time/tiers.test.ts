@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { simulateTimed } from '../../../src/engine/time/simulate.js';
+import { latencyFromSamples, simulateTimed } from '../../../src/engine/time/simulate.js';
 import { parseTiers } from '../../../src/engine/time/tiers.js';
 import { UsageError } from '../../../src/errors.js';
 import type { Trace } from '../../../src/trace/trace.js';
@@ -43,6 +43,11 @@ test('overall hits = L1 hits + L2 hits on L1 misses, on a hand-traced run', () =
   assert.equal(counts.originFetches, 5);
   // End-to-end latency: 2 x 0.05ms + 3 x (0.05 + 1)ms + 5 x (0.05 + 1 + 5)ms = 33.5ms over 10.
   assert.ok(Math.abs(counts.latencySum / counts.requests - 0.00335) < 1e-12);
+  // Sorted latencies: 2 x 0.05ms, 3 x 1.05ms, 5 x 6.05ms. p50 = rank 5 (an L2 hit), p95 = rank 10.
+  const latency = latencyFromSamples(counts);
+  assert.ok(Math.abs(latency.p50 - 0.00105) < 1e-12);
+  assert.ok(Math.abs(latency.p95 - 0.00605) < 1e-12);
+  assert.ok(Math.abs(latency.p99 - 0.00605) < 1e-12);
 });
 
 test('a delete, or a set under invalidate, reaches both tiers', () => {
