@@ -26,7 +26,7 @@ import { OP_DELETE, OP_SET } from '../../trace/trace.js';
 import { Rng } from '../../trace/synthetic/rng.js';
 import { JITTER_STREAM, ttlApplies, type ReplayCounts } from '../replay.js';
 import { Versions, type WritePolicy } from './freshness.js';
-import { FetchQueue, type StampedeConfig } from './stampede.js';
+import { FetchQueue, LANDING_SLACK, type StampedeConfig } from './stampede.js';
 import { Tier, type TierSpec } from './tiers.js';
 
 export interface TimedConfig {
@@ -153,7 +153,7 @@ export function simulateTimed(trace: Trace, config: TimedConfig): TimedCounts {
     const end = Math.min(n, start + CHUNK);
     for (let i = start; i < end; i++) {
       const now = times === undefined ? i : times[i]!;
-      if (queue !== undefined) while (queue.nextCompletion() <= now) queue.pop(land);
+      if (queue !== undefined) while (queue.nextCompletion() <= now + LANDING_SLACK) queue.pop(land);
       if (writeBehind) versions.flushDue(now);
       const id = keys[i]!;
       const op = ops === undefined ? 0 : ops[i]!;

@@ -125,3 +125,21 @@ test('stampede modes parse, and bad ones are one-line usage errors', () => {
   assert.throws(() => parseStampede('coalesce:beta=2'), UsageError);
   assert.throws(() => parseStampede('xfetch:beta=0'), UsageError);
 });
+
+test('decimal rates do not gain a request from rounding: 1000/s with a 50ms fetch meets exactly 50', () => {
+  // i/1000 and start + 0.05 round differently in binary; a fetch landing within a nanosecond of
+  // a request has landed for it, so each window holds requests i..i+49 and no more.
+  const trace = generateHotKeyTrace(parseHotKeySpec('hotkey:rate=1000,duration=30s,ttl=10s'));
+  const counts = simulateTimed(trace, {
+    tiers: [{ policy: parsePolicySpec('lru'), capacity: 1, lookupCost: 0 }],
+    unit: 'entries',
+    seed: 1,
+    defaultMissCost: 0.05,
+    writePolicy: 'write-through',
+    flushInterval: 1,
+    stampede: parseStampede('none'),
+  });
+  assert.equal(counts.peakConcurrentFetches, 50);
+  // Windows start at 0, about 10.1 and 20.2 (each duplicate re-arms the TTL): 3 x 50 misses.
+  assert.equal(counts.misses, 150);
+});
