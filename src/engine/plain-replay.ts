@@ -79,6 +79,27 @@ function countHitsSized(
   return hits;
 }
 
+const distinctCache = new WeakMap<Trace, number>();
+
+/** How many distinct keys the trace requests (counted once per trace: a grid replays it often). */
+export function distinctKeys(trace: Trace): number {
+  let distinct = distinctCache.get(trace);
+  if (distinct === undefined) {
+    const seen = new Uint8Array(trace.keySpace);
+    const keys = trace.keys;
+    distinct = 0;
+    for (let i = 0; i < keys.length; i++) {
+      const id = keys[i]!;
+      if (seen[id] === 0) {
+        seen[id] = 1;
+        distinct++;
+      }
+    }
+    distinctCache.set(trace, distinct);
+  }
+  return distinct;
+}
+
 /** Whether `replayPlain` gives the same counts as the general loop for this trace and setup. */
 export function isPlainReplay(trace: Trace, ttl: number | undefined): boolean {
   return trace.ops === undefined && trace.ttls === undefined && trace.costs === undefined && ttl === undefined;

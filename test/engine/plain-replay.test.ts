@@ -2,7 +2,7 @@
  * The optimised replay (plain-trace loops copied per policy class, and the general loop)
  * against a deliberately simple reference loop written here from the documented semantics:
  * every registered policy, on random traces with and without sizes, times, sets, deletes,
- * TTLs and costs, must give identical counts. A copied loop that lost a request, counted a
+ * TTLs and costs, must give identical counts, down to the cold / expired / capacity split. A copied loop that lost a request, counted a
  * set as a lookup or skipped an expiry would show up as a difference.
  */
 import { test } from 'node:test';
@@ -95,9 +95,12 @@ function referenceReplay(trace: Trace, spec: string, setup: Setup): ReplayCounts
     trace,
     ...(expiry && { expiry }),
   });
+  // 1 once the key was stored (or tried to be), 0 again after a delete: a miss on 0 is cold.
+  const stored = new Uint8Array(trace.keySpace);
   let requests = 0;
   let hits = 0;
   let expiredMisses = 0;
+  let coldMisses = 0;
   let uncacheable = 0;
   let bytesRequested = 0;
   let bytesHit = 0;
@@ -111,17 +114,17 @@ function referenceReplay(trace: Trace, spec: string, setup: Setup): ReplayCounts
     const op = trace.ops ? trace.ops[i]! : OP_GET;
     if (op === OP_DELETE) {
       policy.delete(id);
+      stored[id] = 0;
       deletes++;
       continue;
     }
     const size = setup.unit === 'bytes' && trace.sizes ? trace.sizes[i]! : 1;
     const now = trace.times ? trace.times[i]! : i;
+    // Expired: the key's last insertion has expired by now, found resident or already purged.
     let expired = false;
     if (expiry) {
-      if (expiry[id]! <= now && policy.has(id)) {
-        policy.delete(id);
-        expired = true;
-      }
+      expired = expiry[id]! <= now;
+      if (expired && policy.has(id)) policy.delete(id);
       if (op === OP_SET || !policy.has(id)) {
         const own = trace.ttls ? trace.ttls[i]! : NaN;
         expiry[id] = now + (Number.isNaN(own) ? (setup.ttl ?? Infinity) : own);
@@ -129,6 +132,7 @@ function referenceReplay(trace: Trace, spec: string, setup: Setup): ReplayCounts
     }
     const hit = policy.access(id, size, now);
     if (op === OP_SET) {
+      stored[id] = 1;
       writes++;
       continue;
     }
@@ -140,7 +144,9 @@ function referenceReplay(trace: Trace, spec: string, setup: Setup): ReplayCounts
       hits++;
       bytesHit += size;
     } else {
-      if (expired) expiredMisses++;
+      if (stored[id] === 0) coldMisses++;
+      else if (expired) expiredMisses++;
+      stored[id] = 1;
       if (size > setup.capacity) uncacheable++;
       if (trace.costs) {
         missCostSum += cost;
@@ -153,6 +159,8 @@ function referenceReplay(trace: Trace, spec: string, setup: Setup): ReplayCounts
     hits,
     misses: requests - hits,
     expiredMisses,
+    coldMisses,
+    capacityMisses: requests - hits - coldMisses - expiredMisses,
     uncacheable,
     bytesRequested,
     bytesHit,
