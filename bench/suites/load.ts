@@ -25,6 +25,7 @@ interface MemoryReport {
   keys: number;
   baselineRss: number;
   peakRss: number;
+  retained: number;
 }
 
 export const loadSuite: Suite = {
@@ -69,7 +70,7 @@ export const loadSuite: Suite = {
       ];
 
       const child = fileURLToPath(new URL('./load-memory.js', import.meta.url));
-      const memory = JSON.parse(execFileSync(process.execPath, [child, file], { encoding: 'utf8' })) as MemoryReport;
+      const memory = JSON.parse(execFileSync(process.execPath, ['--expose-gc', child, file], { encoding: 'utf8' })) as MemoryReport;
       const peak = memory.peakRss - memory.baselineRss;
       const budget = BYTES_PER_REQUEST * memory.rows + BYTES_PER_KEY * memory.keys;
       result.push({
@@ -80,6 +81,15 @@ export const loadSuite: Suite = {
         target: budget / 1e6,
         lowerIsBetter: true,
         note: `${(peak / memory.rows).toFixed(1)} B/request with ${memory.keys} keys; budget ${BYTES_PER_REQUEST} B/request + ${BYTES_PER_KEY} B/key`,
+      });
+      result.push({
+        suite: 'load',
+        name: 'retained by the trace',
+        unit: 'MB',
+        value: memory.retained / 1e6,
+        target: budget / 1e6,
+        lowerIsBetter: true,
+        note: `${(memory.retained / memory.rows).toFixed(1)} B/request (heap + typed arrays after a full GC)`,
       });
       return result;
     } finally {
