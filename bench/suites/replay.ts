@@ -2,8 +2,12 @@
  * Replay throughput: one policy at maxsize 1e4 over a preloaded 1e6-request Zipf(1.0)
  * trace of 1e5 keys, on one core, against the issue's targets (20 M req/s for the simple
  * policies, 10 M req/s for the adaptive ones). Every online policy in the registry is
- * measured, in one process one after another, as a real sweep would run them.
+ * measured, in one process one after another, as a real sweep would run them. Garbage
+ * collections per run are counted too: a policy that allocates per request shows several,
+ * one that does not shows about none (the policy's own typed arrays are its only garbage).
  */
+import { PerformanceObserver } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { replay } from '../../src/engine/replay.js';
 import { POLICIES, findPolicy, parsePolicySpec } from '../../src/policies/index.js';
 import { generateTrace } from '../../src/trace/spec.js';
@@ -33,6 +37,11 @@ export const replaySuite: Suite = {
     const online = POLICIES.filter((p) => !p.offline).map((p) => p.name);
     const names = options.policies ?? [...Object.keys(REPLAY_TARGETS), ...online.filter((name) => !(name in REPLAY_TARGETS))];
     const rows: BenchRow[] = [];
+    let collections = 0;
+    const observer = new PerformanceObserver((list) => {
+      collections += list.getEntries().length;
+    });
+    observer.observe({ entryTypes: ['gc'] });
     for (const name of names) {
       const target = REPLAY_TARGETS[name];
       if (!findPolicy(name.split(':')[0]!)) {
@@ -41,6 +50,8 @@ export const replaySuite: Suite = {
       }
       const policy = parsePolicySpec(name);
       let hitRate = 0;
+      await sleep(10);
+      collections = 0;
       const timing = await time(
         name,
         () => {
@@ -50,6 +61,7 @@ export const replaySuite: Suite = {
         options.quick ? 300 : 2000,
         options.quick ? 3 : 10,
       );
+      await sleep(10); // gc entries arrive asynchronously
       rows.push({
         suite: 'replay',
         name,
@@ -58,9 +70,10 @@ export const replaySuite: Suite = {
         median: trace.length / timing.medianMs / 1e3,
         cpu: trace.length / timing.bestCpuMs / 1e3,
         ...(target && { target }),
-        note: `hit rate ${(hitRate * 100).toFixed(2)}%, ${timing.runs} runs`,
+        note: `hit rate ${(hitRate * 100).toFixed(2)}%, ${timing.runs} runs, ${(collections / timing.runs).toFixed(2)} GC/run`,
       });
     }
+    observer.disconnect();
     return rows;
   },
 };
