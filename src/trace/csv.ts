@@ -1,13 +1,179 @@
-import { UsageError } from '../errors.js';
-import type { Trace } from './trace.js';
+/**
+ * Loads a trace file into the columnar Trace: CSV (optionally gzip'd, `.csv.gz`) or a
+ * plain text file of one key per line (`.txt` / `.txt.gz`).
+ *
+ * CSV has a header row by default with the columns key (required), time, size, op, ttl
+ * and cost, matched case-insensitively; other columns are ignored. `--columns` maps other
+ * header names or, for headerless files, 1-based field positions (see columns.ts); the
+ * accepted cell values are listed in rows.ts. Files stream in 1 MB chunks: a simple file
+ * (commas, no quotes, one line ending) is read by the byte-level fast path in
+ * fast-csv.ts, anything else by csv-parse; both give the same trace and the same errors.
+ *
+ * In a text file every line is a key exactly as written (only a trailing CR is dropped);
+ * empty lines are skipped. Text files have no header and no other columns.
+ */
+import { Readable } from 'node:stream';
+import { parse, type Info } from 'csv-parse';
+import { TraceFormatError } from '../errors.js';
+import { checkMappingForHeaderless, layoutFromHeader, layoutWithoutHeader, parseColumnsOption, type ColumnLayout } from './columns.js';
+import { FALL_BACK, fastPathRefused, readCsvFast, type CsvPlan } from './fast-csv.js';
+import { openTraceInput, readChunks, type TraceInput } from './input.js';
+import { KeyInterner } from './intern.js';
+import { RowSink } from './rows.js';
+import { TraceBuilder, type Trace } from './trace.js';
 
 export interface LoadOptions {
   /** `--columns` text: `key=obj_id,time=ts` (header names) or `time=1,key=2` (1-based positions). */
   readonly columns?: string;
   /** False for files without a header row. Default true. */
   readonly header?: boolean;
+  /**
+   * Which CSV reader to use: `auto` (default) tries the fast path and falls back to
+   * csv-parse; `fast` refuses files that need csv-parse; `csv-parse` always uses it.
+   * Only tests and benchmarks need anything but `auto`.
+   */
+  readonly reader?: 'auto' | 'fast' | 'csv-parse';
 }
 
-export async function loadTraceFile(path: string, _options: LoadOptions = {}): Promise<Trace> {
-  throw new UsageError(`cannot load '${path}': trace files are not supported yet`);
+/** True for files read as one key per line rather than CSV. */
+export function isKeyListPath(path: string): boolean {
+  return /\.txt(\.gz)?$/i.test(path);
+}
+
+export async function loadTraceFile(path: string, options: LoadOptions = {}): Promise<Trace> {
+  const header = options.header ?? true;
+  const mapping = parseColumnsOption(options.columns);
+  if (!header) checkMappingForHeaderless(mapping);
+  const input = await openTraceInput(path);
+  if (isKeyListPath(path)) return loadKeyList(input);
+
+  let expectedRows = 0;
+  const plan: CsvPlan = {
+    file: path,
+    header,
+    mapping,
+    startSink: (layout: ColumnLayout) => new RowSink(path, layout, new TraceBuilder(expectedRows || undefined), new KeyInterner()),
+  };
+  // The first chunk's line length predicts the row count of an uncompressed file, so the
+  // typed arrays are sized once instead of doubling (and holding two copies) as they grow.
+  const estimating = async function* (): AsyncGenerator<Buffer> {
+    let first = true;
+    for await (const chunk of readChunks(input)) {
+      if (first && !input.gzip) expectedRows = estimateRows(chunk, input.fileBytes);
+      first = false;
+      yield chunk;
+    }
+  };
+
+  const reader = options.reader ?? 'auto';
+  let sink: RowSink | undefined;
+  const fast = reader === 'csv-parse' ? FALL_BACK : await readCsvFast(estimating(), plan);
+  if (fast !== FALL_BACK) sink = fast;
+  else if (reader === 'fast') throw fastPathRefused(path);
+  else sink = await readCsvParse(estimating(), plan);
+
+  if (!sink) throw new TraceFormatError('the file has no rows', path);
+  if (sink.requests === 0) throw new TraceFormatError('the header is not followed by any requests', path);
+  return sink.finish();
+}
+
+function estimateRows(chunk: Buffer, fileBytes: number): number {
+  let lines = 0;
+  for (let at = chunk.indexOf(10); at >= 0; at = chunk.indexOf(10, at + 1)) lines++;
+  if (lines === 0) return 0;
+  if (chunk.length >= fileBytes) return lines + 1;
+  return Math.ceil((fileBytes / chunk.length) * lines * 1.05) + 16;
+}
+
+async function readCsvParse(chunks: AsyncIterable<Buffer>, plan: CsvPlan): Promise<RowSink | undefined> {
+  const parser = parse({ bom: true, skip_empty_lines: true, info: true, delimiter: ',' });
+  const source = Readable.from(chunks, { objectMode: false });
+  source.on('error', (error) => parser.destroy(error));
+  source.pipe(parser);
+  let sink: RowSink | undefined;
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: Info }>) {
+      const line = recordStartLine(record, info.lines);
+      if (!sink) {
+        if (plan.header) {
+          sink = plan.startSink(layoutFromHeader(record, plan.mapping, plan.file, line));
+          continue;
+        }
+        sink = plan.startSink(layoutWithoutHeader(record.length, plan.mapping, plan.file, line));
+      }
+      sink.textRow(record, line);
+    }
+  } catch (error) {
+    throw csvParseError(error, plan, sink);
+  } finally {
+    source.destroy();
+    parser.destroy();
+  }
+  return sink;
+}
+
+/** csv-parse counts lines up to the end of a record; a quoted field may span several. */
+function recordStartLine(record: readonly string[], endLine: number): number {
+  let line = endLine;
+  for (const field of record) {
+    if (field.length === 0) continue;
+    for (let at = field.indexOf('\n'); at >= 0; at = field.indexOf('\n', at + 1)) line--;
+  }
+  return line;
+}
+
+const CSV_PARSE_PROBLEMS: Record<string, string> = {
+  CSV_QUOTE_NOT_CLOSED: 'a quoted field is never closed (missing ")',
+  CSV_INVALID_CLOSING_QUOTE: 'unexpected text after a closing quote',
+  CSV_INVALID_OPENING_QUOTE: 'a quote inside an unquoted field (quote the whole field and double inner quotes)',
+  CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: 'unexpected text after a closing quote',
+  CSV_MAX_RECORD_SIZE: 'a row is too long',
+};
+
+function csvParseError(error: unknown, plan: CsvPlan, sink: RowSink | undefined): Error {
+  if (error instanceof TraceFormatError) return error;
+  const problem = error as { code?: string; lines?: number; record?: string[]; message?: string };
+  if (typeof problem.code !== 'string' || !problem.code.startsWith('CSV_')) return error as Error;
+  const line = typeof problem.lines === 'number' ? problem.lines : undefined;
+  if (problem.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH' && sink && problem.record && line !== undefined) {
+    try {
+      sink.wrongFieldCount(problem.record.length, line, plan.header);
+    } catch (located) {
+      return located as Error;
+    }
+  }
+  const message = CSV_PARSE_PROBLEMS[problem.code] ?? `not valid CSV (${firstLine(problem.message ?? problem.code)})`;
+  return new TraceFormatError(message, plan.file, line);
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0]!;
+}
+
+/** A text file: one key per line. */
+async function loadKeyList(input: TraceInput): Promise<Trace> {
+  const interner = new KeyInterner();
+  const builder = new TraceBuilder();
+  let carry: Buffer | undefined;
+  const addLine = (buf: Buffer, start: number, end: number): void => {
+    if (end > start && buf[end - 1] === 13) end--;
+    if (end > start) builder.push(interner.intern(buf.toString('utf8', start, end)));
+  };
+  let first = true;
+  for await (const chunk of readChunks(input)) {
+    let buf = carry ? Buffer.concat([carry, chunk]) : chunk;
+    if (first) {
+      first = false;
+      if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3);
+    }
+    let start = 0;
+    for (let end = buf.indexOf(10); end >= 0; end = buf.indexOf(10, start)) {
+      addLine(buf, start, end);
+      start = end + 1;
+    }
+    carry = start < buf.length ? buf.subarray(start) : undefined;
+  }
+  if (carry) addLine(carry, 0, carry.length);
+  if (builder.length === 0) throw new TraceFormatError('the file has no keys', input.path);
+  return builder.build(input.path, interner.size, interner.names);
 }
