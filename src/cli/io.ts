@@ -1,0 +1,5 @@
+/** Where the CLI writes. Tests pass their own to capture output without spawning a process. */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+}

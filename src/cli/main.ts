@@ -1,0 +1,64 @@
+/**
+ * The command line: the only place that prints, reads the terminal or decides exit codes.
+ * 0 = ok, 1 = a gate failed, 2 = bad usage or bad input (one line, no stack trace).
+ */
+import { Command, CommanderError } from 'commander';
+import { GateFailure, TraceFormatError, UsageError } from '../errors.js';
+import { VERSION } from '../version.js';
+import { registerBench } from './bench.js';
+import { registerPolicies } from './policies.js';
+import type { CliIo } from './io.js';
+import { registerRun } from './run.js';
+
+export const EXIT_OK = 0;
+export const EXIT_GATE_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+const defaultIo: CliIo = {
+  out: (text) => void process.stdout.write(text),
+  err: (text) => void process.stderr.write(text),
+};
+
+export async function main(argv: readonly string[], io: CliIo = defaultIo): Promise<number> {
+  const program = new Command('cachebench')
+    .description('Which cache, which size, which TTL: replay access traces through eviction policies.')
+    .version(VERSION, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err });
+  registerRun(program, io);
+  registerPolicies(program, io);
+  registerBench(program, io);
+  for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return EXIT_OK;
+  } catch (error) {
+    return report(error, io);
+  }
+}
+
+function report(error: unknown, io: CliIo): number {
+  if (error instanceof CommanderError) {
+    // Commander has already printed its one-line message; help and version are not errors.
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
+      return EXIT_OK;
+    }
+    return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+  }
+  if (error instanceof GateFailure) {
+    io.err(`cachebench: ${error.message}\n`);
+    return EXIT_GATE_FAILED;
+  }
+  if (error instanceof UsageError || error instanceof TraceFormatError) {
+    io.err(`cachebench: ${error.message}\n`);
+    return EXIT_USAGE;
+  }
+  if (error instanceof Error && 'code' in error && typeof error.code === 'string' && 'path' in error) {
+    // A filesystem error that slipped past the loaders: still one line, still exit 2.
+    io.err(`cachebench: ${String(error.path)}: ${error.message}\n`);
+    return EXIT_USAGE;
+  }
+  throw error;
+}

@@ -1,0 +1,43 @@
+/** Number formatting shared by every renderer, so the table, markdown and CSV agree. */
+import chalk from 'chalk';
+import Table from 'cli-table3';
+import { formatBytes, formatDuration } from '../units.js';
+
+/** A compact terminal table: no rules between rows; text columns left-aligned, numbers right. */
+export function terminalTable(head: readonly string[], leftColumns: readonly number[] = [0]): Table.Table {
+  return new Table({
+    head: head.map((h) => chalk.cyan(h)),
+    colAligns: head.map((_, i) => (leftColumns.includes(i) ? 'left' : 'right')),
+    style: { head: [], border: [] },
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+  });
+}
+
+export function percent(rate: number, digits = 2): string {
+  return `${(rate * 100).toFixed(digits)}%`;
+}
+
+/** Milliseconds with enough precision for both 0.05ms lookups and 5000ms misses. */
+export function ms(value: number): string {
+  if (value === 0) return '0ms';
+  if (value >= 100) return `${value.toFixed(0)}ms`;
+  if (value >= 1) return `${Number(value.toFixed(2))}ms`;
+  return `${Number(value.toPrecision(3))}ms`;
+}
+
+export function ttlLabel(ttl: number | null): string {
+  return ttl === null ? 'off' : formatDuration(ttl);
+}
+
+export function capacityLabel(capacity: number, unit: 'entries' | 'bytes'): string {
+  return unit === 'bytes' ? formatBytes(capacity) : integer(capacity);
+}
+
+export function integer(value: number): string {
+  return value.toLocaleString('en-US');
+}
+
+export function speedup(value: number): string {
+  if (!Number.isFinite(value)) return '∞';
+  return `${value >= 100 ? value.toFixed(0) : value.toFixed(2)}x`;
+}
