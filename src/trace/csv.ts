@@ -13,7 +13,7 @@
  * empty lines are skipped. Text files have no header and no other columns.
  */
 import { Readable } from 'node:stream';
-import { parse, type Info } from 'csv-parse';
+import { CsvError, parse, type Info } from 'csv-parse';
 import { TraceFormatError } from '../errors.js';
 import { checkMappingForHeaderless, layoutFromHeader, layoutWithoutHeader, parseColumnsOption, type ColumnLayout } from './columns.js';
 import { FALL_BACK, fastPathRefused, readCsvFast, type CsvPlan } from './fast-csv.js';
@@ -123,17 +123,17 @@ function recordStartLine(record: readonly string[], endLine: number): number {
 }
 
 const CSV_PARSE_PROBLEMS: Record<string, string> = {
-  CSV_QUOTE_NOT_CLOSED: 'a quoted field is never closed (missing ")',
+  CSV_QUOTE_NOT_CLOSED: 'the file ends inside a quoted field (a closing " is missing)',
   CSV_INVALID_CLOSING_QUOTE: 'unexpected text after a closing quote',
-  CSV_INVALID_OPENING_QUOTE: 'a quote inside an unquoted field (quote the whole field and double inner quotes)',
+  INVALID_OPENING_QUOTE: 'a quote inside an unquoted field (quote the whole field and double inner quotes)',
   CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: 'unexpected text after a closing quote',
   CSV_MAX_RECORD_SIZE: 'a row is too long',
 };
 
 function csvParseError(error: unknown, plan: CsvPlan, sink: RowSink | undefined): Error {
   if (error instanceof TraceFormatError) return error;
-  const problem = error as { code?: string; lines?: number; record?: string[]; message?: string };
-  if (typeof problem.code !== 'string' || !problem.code.startsWith('CSV_')) return error as Error;
+  if (!(error instanceof CsvError)) return error as Error;
+  const problem = error as CsvError & { lines?: number; record?: string[] };
   const line = typeof problem.lines === 'number' ? problem.lines : undefined;
   if (problem.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH' && sink && problem.record && line !== undefined) {
     try {
@@ -142,7 +142,7 @@ function csvParseError(error: unknown, plan: CsvPlan, sink: RowSink | undefined)
       return located as Error;
     }
   }
-  const message = CSV_PARSE_PROBLEMS[problem.code] ?? `not valid CSV (${firstLine(problem.message ?? problem.code)})`;
+  const message = CSV_PARSE_PROBLEMS[problem.code] ?? `not valid CSV (${firstLine(problem.message)})`;
   return new TraceFormatError(message, plan.file, line);
 }
 
