@@ -14,7 +14,7 @@
  */
 import { Readable } from 'node:stream';
 import { CsvError, parse, type Info } from 'csv-parse';
-import { TraceFormatError } from '../errors.js';
+import { TraceFormatError, UsageError } from '../errors.js';
 import { checkMappingForHeaderless, layoutFromHeader, layoutWithoutHeader, parseColumnsOption, type ColumnLayout } from './columns.js';
 import { FALL_BACK, fastPathRefused, readCsvFast, type CsvPlan } from './fast-csv.js';
 import { openTraceInput, readChunks, type TraceInput } from './input.js';
@@ -86,25 +86,32 @@ function estimateRows(chunk: Buffer, fileBytes: number): number {
 }
 
 async function readCsvParse(chunks: AsyncIterable<Buffer>, plan: CsvPlan): Promise<RowSink | undefined> {
-  const parser = parse({ bom: true, skip_empty_lines: true, info: true, delimiter: ',' });
+  let sink: RowSink | undefined;
+  // Rows are taken inside csv-parse's on_record hook, in file order, so the first problem in
+  // the file is the one reported even when csv-parse has already read further ahead.
+  // Field counts are checked here too (relax_column_count) so the message matches the fast path.
+  const takeRecord = (record: string[], info: Info): null => {
+    const line = recordStartLine(record, info.lines);
+    if (!sink) {
+      if (plan.header) {
+        sink = plan.startSink(layoutFromHeader(record, plan.mapping, plan.file, line));
+        return null;
+      }
+      sink = plan.startSink(layoutWithoutHeader(record.length, plan.mapping, plan.file, line));
+    }
+    if (record.length !== sink.layout.fieldCount) sink.wrongFieldCount(record.length, line, plan.header);
+    sink.textRow(record, line);
+    return null;
+  };
+  const parser = parse({ bom: true, skip_empty_lines: true, relax_column_count: true, delimiter: ',', on_record: takeRecord });
   const source = Readable.from(chunks, { objectMode: false });
   source.on('error', (error) => parser.destroy(error));
   source.pipe(parser);
-  let sink: RowSink | undefined;
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: Info }>) {
-      const line = recordStartLine(record, info.lines);
-      if (!sink) {
-        if (plan.header) {
-          sink = plan.startSink(layoutFromHeader(record, plan.mapping, plan.file, line));
-          continue;
-        }
-        sink = plan.startSink(layoutWithoutHeader(record.length, plan.mapping, plan.file, line));
-      }
-      sink.textRow(record, line);
-    }
+    // on_record keeps nothing, so this only waits for the end (or the first error).
+    for await (const _ of parser) void _;
   } catch (error) {
-    throw csvParseError(error, plan, sink);
+    throw csvParseError(error, plan);
   } finally {
     source.destroy();
     parser.destroy();
@@ -130,18 +137,11 @@ const CSV_PARSE_PROBLEMS: Record<string, string> = {
   CSV_MAX_RECORD_SIZE: 'a row is too long',
 };
 
-function csvParseError(error: unknown, plan: CsvPlan, sink: RowSink | undefined): Error {
-  if (error instanceof TraceFormatError) return error;
+function csvParseError(error: unknown, plan: CsvPlan): Error {
+  if (error instanceof TraceFormatError || error instanceof UsageError) return error;
   if (!(error instanceof CsvError)) return error as Error;
-  const problem = error as CsvError & { lines?: number; record?: string[] };
+  const problem = error as CsvError & { lines?: number };
   const line = typeof problem.lines === 'number' ? problem.lines : undefined;
-  if (problem.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH' && sink && problem.record && line !== undefined) {
-    try {
-      sink.wrongFieldCount(problem.record.length, line, plan.header);
-    } catch (located) {
-      return located as Error;
-    }
-  }
   const message = CSV_PARSE_PROBLEMS[problem.code] ?? `not valid CSV (${firstLine(problem.message)})`;
   return new TraceFormatError(message, plan.file, line);
 }
