@@ -19,7 +19,7 @@ import { checkMappingForHeaderless, layoutFromHeader, layoutWithoutHeader, parse
 import { FALL_BACK, fastPathRefused, readCsvFast, type CsvPlan } from './fast-csv.js';
 import { openTraceInput, readChunks, type TraceInput } from './input.js';
 import { KeyInterner } from './intern.js';
-import { RowSink } from './rows.js';
+import { RowSink, type KeyTable } from './rows.js';
 import { TraceBuilder, type Trace } from './trace.js';
 
 export interface LoadOptions {
@@ -52,7 +52,7 @@ export async function loadTraceFile(path: string, options: LoadOptions = {}): Pr
     file: path,
     header,
     mapping,
-    startSink: (layout: ColumnLayout) => new RowSink(path, layout, new TraceBuilder(expectedRows || undefined), new KeyInterner()),
+    startSink: (layout: ColumnLayout, keys: KeyTable) => new RowSink(path, layout, new TraceBuilder(expectedRows || undefined), keys),
   };
   // The first chunk's line length predicts the row count of an uncompressed file, so the
   // typed arrays are sized once instead of doubling (and holding two copies) as they grow.
@@ -94,10 +94,10 @@ async function readCsvParse(chunks: AsyncIterable<Buffer>, plan: CsvPlan): Promi
     const line = recordStartLine(record, info.lines);
     if (!sink) {
       if (plan.header) {
-        sink = plan.startSink(layoutFromHeader(record, plan.mapping, plan.file, line));
+        sink = plan.startSink(layoutFromHeader(record, plan.mapping, plan.file, line), new KeyInterner());
         return null;
       }
-      sink = plan.startSink(layoutWithoutHeader(record.length, plan.mapping, plan.file, line));
+      sink = plan.startSink(layoutWithoutHeader(record.length, plan.mapping, plan.file, line), new KeyInterner());
     }
     if (record.length !== sink.layout.fieldCount) sink.wrongFieldCount(record.length, line, plan.header);
     sink.textRow(record, line);

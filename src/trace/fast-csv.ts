@@ -1,7 +1,8 @@
 /**
  * The fast path for simple CSV: splits lines and fields by hand straight from the byte
  * chunks and turns digit-only cells into numbers without making strings, which is what
- * makes loading several times faster than csv-parse.
+ * makes loading several times faster than csv-parse. Plain decimals (`12`, `0.5`) are
+ * converted exactly as Number() converts them; anything else goes to the shared text parsers.
  *
  * It handles exactly the layouts that need no CSV quoting rules: comma-separated fields,
  * no double quote anywhere, and one line ending used throughout (LF, or CRLF when the
@@ -11,9 +12,11 @@
  * one csv-parse would report, at the same line and column. Values are decoded by the
  * shared RowSink, whose text parsers the digit-only shortcut here must agree with.
  */
+import { isUtf8 } from 'node:buffer';
 import { TraceFormatError } from '../errors.js';
+import { ByteKeyInterner } from './byte-intern.js';
 import { layoutFromHeader, layoutWithoutHeader, type ColumnLayout, type ColumnMapping } from './columns.js';
-import type { RowSink } from './rows.js';
+import type { KeyTable, RowSink } from './rows.js';
 
 /** Returned when the file needs the full CSV parser. */
 export const FALL_BACK = Symbol('fall back to csv-parse');
@@ -23,7 +26,7 @@ export interface CsvPlan {
   readonly header: boolean;
   readonly mapping: ColumnMapping;
   /** Creates the sink once the layout is known from the first line. */
-  startSink(layout: ColumnLayout): RowSink;
+  startSink(layout: ColumnLayout, keys: KeyTable): RowSink;
 }
 
 const LF = 10;
@@ -57,6 +60,36 @@ function digitsValue(buf: Buffer, start: number, end: number): number {
   return value;
 }
 
+function isAsciiOrUtf8(buf: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (buf[i]! >= 0x80) return isUtf8(buf.subarray(start, end));
+  return true;
+}
+
+/**
+ * The value of a plain decimal cell (digits with at most one '.', 15 digits at most), or -1
+ * for anything else. All digits form an integer below 2^53 and 10^k is exact, so the one
+ * division is correctly rounded: the same double Number(text) gives (Clinger's fast path).
+ */
+function decimalValue(buf: Buffer, start: number, end: number): number {
+  if (end <= start || end - start > MAX_FAST_DIGITS + 1) return -1;
+  let mantissa = 0;
+  let digits = 0;
+  let point = -1;
+  for (let i = start; i < end; i++) {
+    const digit = buf[i]! - 48;
+    if (digit >= 0 && digit <= 9) {
+      mantissa = mantissa * 10 + digit;
+      digits++;
+    } else if (digit === -2 && point < 0) point = i; // '.'
+    else return -1;
+  }
+  if (digits === 0 || digits > MAX_FAST_DIGITS) return -1;
+  if (point < 0) return mantissa;
+  return mantissa / POWERS_OF_TEN[end - point - 1]!;
+}
+
+const POWERS_OF_TEN = Array.from({ length: MAX_FAST_DIGITS + 1 }, (_, k) => 10 ** k);
+
 class FastCsvReader {
   sink: RowSink | undefined;
   private layout: ColumnLayout | undefined;
@@ -66,6 +99,7 @@ class FastCsvReader {
   private lineEnding = 0;
   private starts = new Int32Array(64);
   private ends = new Int32Array(64);
+  private readonly keys = new ByteKeyInterner();
 
   constructor(private readonly plan: CsvPlan) {}
 
@@ -101,7 +135,7 @@ class FastCsvReader {
         }
         this.field(fields++, fieldStart, i);
         this.line++;
-        this.row(buf, fields);
+        if (!this.row(buf, fields)) return false;
         i = next;
         fieldStart = i;
         fields = 0;
@@ -113,7 +147,7 @@ class FastCsvReader {
     if (final && (fieldStart < to || fields > 0)) {
       this.field(fields++, fieldStart, to);
       this.line++;
-      this.row(buf, fields);
+      if (!this.row(buf, fields)) return false;
     }
     return true;
   }
@@ -131,10 +165,11 @@ class FastCsvReader {
     this.ends[index] = end;
   }
 
-  private row(buf: Buffer, fields: number): void {
+  /** Takes one line's fields; false when the file needs csv-parse. */
+  private row(buf: Buffer, fields: number): boolean {
     const starts = this.starts;
     const ends = this.ends;
-    if (fields === 1 && starts[0] === ends[0]) return; // empty line, skipped as csv-parse does
+    if (fields === 1 && starts[0] === ends[0]) return true; // empty line, skipped as csv-parse does
     const line = this.line;
     let sink = this.sink;
     let layout = this.layout;
@@ -144,18 +179,24 @@ class FastCsvReader {
         const names: string[] = [];
         for (let f = 0; f < fields; f++) names.push(text(buf, starts[f]!, ends[f]!));
         this.layout = layoutFromHeader(names, plan.mapping, plan.file, line);
-        this.sink = plan.startSink(this.layout);
-        return;
+        this.sink = plan.startSink(this.layout, this.keys);
+        return true;
       }
       layout = this.layout = layoutWithoutHeader(fields, plan.mapping, plan.file, line);
-      sink = this.sink = plan.startSink(layout);
+      sink = this.sink = plan.startSink(layout, this.keys);
     }
     if (fields !== layout.fieldCount) sink.wrongFieldCount(fields, line, this.plan.header);
 
     let start = starts[layout.key]!;
     let end = ends[layout.key]!;
     if (start === end) sink.missingKey(line);
-    const id = sink.interner.intern(text(buf, start, end));
+    let id = this.keys.find(buf, start, end);
+    if (id < 0) {
+      // Bytes that are not UTF-8 decode to U+FFFD, so distinct byte strings could name
+      // the same key for csv-parse; such files are left to it.
+      if (!isAsciiOrUtf8(buf, start, end)) return false;
+      id = this.keys.add(buf, start, end, text(buf, start, end));
+    }
 
     let time: number | undefined;
     if (layout.time >= 0) {
@@ -163,7 +204,7 @@ class FastCsvReader {
       end = ends[layout.time]!;
       if (start === end) time = sink.acceptTime(undefined, line);
       else {
-        const value = digitsValue(buf, start, end);
+        const value = decimalValue(buf, start, end);
         time = value >= 0 ? sink.acceptTime(value, line) : sink.timeCell(text(buf, start, end), line);
       }
     }
@@ -191,18 +232,17 @@ class FastCsvReader {
     if (layout.cost >= 0) cost = this.seconds(buf, sink, layout.cost, 'cost', line);
 
     sink.push(id, size, time, op, ttl, cost);
+    return true;
   }
 
   private seconds(buf: Buffer, sink: RowSink, field: number, column: 'ttl' | 'cost', line: number): number {
     const start = this.starts[field]!;
     const end = this.ends[field]!;
     if (start === end) return NaN;
-    const value = digitsValue(buf, start, end);
+    const value = decimalValue(buf, start, end);
     return value >= 0 ? value : sink.secondsCell(text(buf, start, end), column, line);
   }
 }
-
-const BOM = [0xef, 0xbb, 0xbf];
 
 /**
  * Reads CSV chunks with the fast path. Returns the sink (undefined when the file has no
@@ -210,30 +250,34 @@ const BOM = [0xef, 0xbb, 0xbf];
  */
 export async function readCsvFast(chunks: AsyncIterable<Buffer>, plan: CsvPlan): Promise<RowSink | undefined | typeof FALL_BACK> {
   const reader = new FastCsvReader(plan);
+  // The unfinished last line of the previous chunk; only it is copied, never a whole chunk.
   let carry: Buffer | undefined;
   let first = true;
-  for await (const chunk of chunks) {
-    let buf = carry ? Buffer.concat([carry, chunk]) : chunk;
-    if (first && buf.length < BOM.length && buf.every((byte, i) => byte === BOM[i])) {
-      carry = buf; // too short to tell whether a byte-order mark is coming
-      continue;
-    }
+  for await (let chunk of chunks) {
     if (first) {
       first = false;
-      if (buf[0] === BOM[0] && buf[1] === BOM[1] && buf[2] === BOM[2]) buf = buf.subarray(3);
+      if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
     }
-    const lastLineEnd = buf.lastIndexOf(LF);
-    if (lastLineEnd < 0) {
-      carry = buf;
-      continue;
+    let from = 0;
+    if (carry) {
+      const lineEnd = chunk.indexOf(LF);
+      if (lineEnd < 0) {
+        carry = Buffer.concat([carry, chunk]);
+        continue;
+      }
+      const joined = Buffer.concat([carry, chunk.subarray(0, lineEnd + 1)]);
+      carry = undefined;
+      if (!reader.consume(joined, 0, joined.length, false)) return FALL_BACK;
+      from = lineEnd + 1;
     }
-    if (!reader.consume(buf, 0, lastLineEnd + 1, false)) return FALL_BACK;
-    carry = lastLineEnd + 1 < buf.length ? buf.subarray(lastLineEnd + 1) : undefined;
+    const lastLineEnd = chunk.lastIndexOf(LF);
+    if (lastLineEnd >= from) {
+      if (!reader.consume(chunk, from, lastLineEnd + 1, false)) return FALL_BACK;
+      from = lastLineEnd + 1;
+    }
+    if (from < chunk.length) carry = chunk.subarray(from);
   }
-  if (carry) {
-    if (first && carry[0] === BOM[0] && carry[1] === BOM[1] && carry[2] === BOM[2]) carry = carry.subarray(3);
-    if (!reader.consume(carry, 0, carry.length, true)) return FALL_BACK;
-  }
+  if (carry && !reader.consume(carry, 0, carry.length, true)) return FALL_BACK;
   return reader.sink;
 }
 

@@ -16,7 +16,6 @@
  */
 import { TraceFormatError, UsageError } from '../errors.js';
 import { parseDuration } from '../units.js';
-import type { KeyInterner } from './intern.js';
 import type { ColumnLayout } from './columns.js';
 import { OP_DELETE, OP_GET, OP_SET, type ColumnName, type Trace, type TraceBuilder } from './trace.js';
 
@@ -81,6 +80,13 @@ export function parseSecondsText(text: string): number | string {
   }
 }
 
+/** Raw key -> dense id in first-seen order: KeyInterner, or ByteKeyInterner for the fast path. */
+export interface KeyTable {
+  readonly size: number;
+  readonly names: readonly string[];
+  intern(key: string): number;
+}
+
 /**
  * Receives rows and appends them to the trace. Each reader calls `request` with the
  * decoded values, or one of the `bad*` methods, which throw a located TraceFormatError.
@@ -93,7 +99,7 @@ export class RowSink {
     readonly file: string,
     readonly layout: ColumnLayout,
     private readonly builder: TraceBuilder,
-    readonly interner: KeyInterner,
+    readonly interner: KeyTable,
   ) {}
 
   get requests(): number {

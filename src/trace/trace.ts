@@ -85,15 +85,25 @@ export class TraceBuilder {
     return {
       source,
       length: n,
-      keys: this.keys.slice(0, n),
+      keys: this.trimmed(this.keys),
       keySpace,
-      ...(this.sizes && { sizes: this.sizes.slice(0, n) }),
-      ...(this.times && { times: this.times.slice(0, n) }),
-      ...(this.ops && { ops: this.ops.slice(0, n) }),
-      ...(this.ttls && { ttls: this.ttls.slice(0, n) }),
-      ...(this.costs && { costs: this.costs.slice(0, n) }),
+      ...(this.sizes && { sizes: this.trimmed(this.sizes) }),
+      ...(this.times && { times: this.trimmed(this.times) }),
+      ...(this.ops && { ops: this.trimmed(this.ops) }),
+      ...(this.ttls && { ttls: this.trimmed(this.ttls) }),
+      ...(this.costs && { costs: this.trimmed(this.costs) }),
       ...(keyNames && { keyNames }),
     };
+  }
+
+  /**
+   * The first `length` elements. When the array is nearly full (a good size estimate) they
+   * are returned as a view rather than a copy: a copy would briefly hold every column twice,
+   * which dominates peak memory when loading a large trace.
+   */
+  private trimmed<A extends Uint32Array | Float64Array | Uint8Array>(array: A): A {
+    const n = this.count;
+    return (array.length - n <= array.length >>> 4 ? array.subarray(0, n) : array.slice(0, n)) as A;
   }
 
   private column<A extends Uint32Array | Float64Array | Uint8Array>(

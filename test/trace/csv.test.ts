@@ -127,6 +127,13 @@ test('quoted fields (commas, quotes and line breaks inside keys) go through csv-
   await assert.rejects(loadTraceFile(path, { reader: 'fast' }), /cannot read this file/);
 });
 
+test('keys that are not UTF-8 read as U+FFFD, so distinct bad bytes are one key under both readers', async () => {
+  const path = files.write('latin1.csv', Buffer.concat([Buffer.from('key\n'), Buffer.from([0xff, 0x61, 0x0a, 0xfe, 0x61, 0x0a])]));
+  const trace = await load(path);
+  assert.deepEqual([...trace.keys], [0, 0]);
+  assert.deepEqual(trace.keyNames, ['\ufffda']);
+});
+
 test('--columns maps header names, case-insensitively, and the rest are found by their own names', async () => {
   const path = files.write('mapped.csv', 'ts,obj_id,size,bytes\n1,x,5,500\n2,y,6,600\n');
   const trace = await load(path, { columns: 'key=OBJ_ID, time=ts, size=bytes' });
