@@ -17,7 +17,7 @@ import { CsvError, parse, type Info } from 'csv-parse';
 import { TraceFormatError, UsageError } from '../errors.js';
 import { checkMappingForHeaderless, layoutFromHeader, layoutWithoutHeader, parseColumnsOption, type ColumnLayout } from './columns.js';
 import { FALL_BACK, fastPathRefused, readCsvFast, type CsvPlan } from './fast-csv.js';
-import { openTraceInput, readChunks, type TraceInput } from './input.js';
+import { countLines, openTraceInput, readChunks, type TraceInput } from './input.js';
 import { KeyInterner } from './intern.js';
 import { RowSink, type KeyTable } from './rows.js';
 import { TraceBuilder, type Trace } from './trace.js';
@@ -47,42 +47,28 @@ export async function loadTraceFile(path: string, options: LoadOptions = {}): Pr
   const input = await openTraceInput(path);
   if (isKeyListPath(path)) return loadKeyList(input);
 
-  let expectedRows = 0;
+  // Sizing the typed arrays to the line count up front means they are never regrown and
+  // are handed out without a trimming copy: peak memory is then one copy of each column.
+  // Counting is a byte scan of the (cached) file, a few percent of the parse; gzip'd files
+  // are not decompressed twice for it and grow by doubling instead.
+  const expectedRows = input.gzip ? undefined : await countLines(input);
   const plan: CsvPlan = {
     file: path,
     header,
     mapping,
-    startSink: (layout: ColumnLayout, keys: KeyTable) => new RowSink(path, layout, new TraceBuilder(expectedRows || undefined), keys),
-  };
-  // The first chunk's line length predicts the row count of an uncompressed file, so the
-  // typed arrays are sized once instead of doubling (and holding two copies) as they grow.
-  const estimating = async function* (): AsyncGenerator<Buffer> {
-    let first = true;
-    for await (const chunk of readChunks(input)) {
-      if (first && !input.gzip) expectedRows = estimateRows(chunk, input.fileBytes);
-      first = false;
-      yield chunk;
-    }
+    startSink: (layout: ColumnLayout, keys: KeyTable) => new RowSink(path, layout, new TraceBuilder(expectedRows), keys),
   };
 
   const reader = options.reader ?? 'auto';
   let sink: RowSink | undefined;
-  const fast = reader === 'csv-parse' ? FALL_BACK : await readCsvFast(estimating(), plan);
+  const fast = reader === 'csv-parse' ? FALL_BACK : await readCsvFast(readChunks(input, { reuse: true }), plan);
   if (fast !== FALL_BACK) sink = fast;
   else if (reader === 'fast') throw fastPathRefused(path);
-  else sink = await readCsvParse(estimating(), plan);
+  else sink = await readCsvParse(readChunks(input), plan);
 
   if (!sink) throw new TraceFormatError('the file has no rows', path);
   if (sink.requests === 0) throw new TraceFormatError('the header is not followed by any requests', path);
   return sink.finish();
-}
-
-function estimateRows(chunk: Buffer, fileBytes: number): number {
-  let lines = 0;
-  for (let at = chunk.indexOf(10); at >= 0; at = chunk.indexOf(10, at + 1)) lines++;
-  if (lines === 0) return 0;
-  if (chunk.length >= fileBytes) return lines + 1;
-  return Math.ceil((fileBytes / chunk.length) * lines * 1.05) + 16;
 }
 
 async function readCsvParse(chunks: AsyncIterable<Buffer>, plan: CsvPlan): Promise<RowSink | undefined> {
@@ -153,7 +139,7 @@ function firstLine(text: string): string {
 /** A text file: one key per line. */
 async function loadKeyList(input: TraceInput): Promise<Trace> {
   const interner = new KeyInterner();
-  const builder = new TraceBuilder();
+  const builder = new TraceBuilder(input.gzip ? undefined : await countLines(input));
   let carry: Buffer | undefined;
   const addLine = (buf: Buffer, start: number, end: number): void => {
     if (end > start && buf[end - 1] === 13) end--;
