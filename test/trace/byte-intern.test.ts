@@ -33,3 +33,14 @@ test('keys found from a larger buffer compare by their bytes only', () => {
   assert.equal(table.intern('ab'), 1);
   assert.deepEqual(table.names, ['abc', 'ab']);
 });
+
+test('many keys, short and longer than the 8 bytes kept in a slot, survive table growth', () => {
+  const table = new ByteKeyInterner();
+  const reference = new KeyInterner();
+  // Long keys sharing their first 8 bytes differ only in the tail the arena holds.
+  const keys = Array.from({ length: 30_000 }, (_, i) => (i % 2 === 0 ? String(i) : `shared-prefix-${i}`));
+  for (const key of keys) assert.equal(table.intern(key), reference.intern(key));
+  for (const key of keys.reverse()) assert.equal(table.intern(key), reference.intern(key));
+  assert.equal(table.size, 30_000);
+  assert.deepEqual(table.names, reference.names);
+});
