@@ -92,7 +92,8 @@ export interface KeyTable {
  * decoded values, or one of the `bad*` methods, which throw a located TraceFormatError.
  */
 export class RowSink {
-  private previousTime = 0;
+  /** The last row's time; the fast path checks and updates it inline. */
+  previousTime = 0;
   private rows = 0;
 
   constructor(
@@ -131,14 +132,22 @@ export class RowSink {
     this.rows++;
   }
 
+  /** Appends a batch of decoded rows (see TraceBuilder.pushBatch). */
+  pushBatch(count: number, ids: Uint32Array, sizes?: Uint32Array, times?: Float64Array, ops?: Uint8Array, ttls?: Float64Array, costs?: Float64Array): void {
+    this.builder.pushBatch(count, ids, sizes, times, ops, ttls, costs);
+    this.rows += count;
+  }
+
   /** Checks a decoded time against the previous row; an undefined time repeats it. */
   acceptTime(time: number | undefined, line: number): number {
     if (time === undefined) return this.previousTime;
-    if (time < this.previousTime) {
-      this.fail(line, 'time', `${time} is earlier than the previous row's ${this.previousTime} (times must not decrease)`);
-    }
+    if (time < this.previousTime) this.timeWentBack(time, line);
     this.previousTime = time;
     return time;
+  }
+
+  timeWentBack(time: number, line: number): never {
+    this.fail(line, 'time', `${time} is earlier than the previous row's ${this.previousTime} (times must not decrease)`);
   }
 
   timeCell(text: string, line: number): number {

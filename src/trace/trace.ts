@@ -80,6 +80,36 @@ export class TraceBuilder {
     return i;
   }
 
+  /**
+   * Appends `count` requests given as column batches, as `count` push() calls would: a column
+   * passed as undefined takes its defaults. Loaders use it to append without a call per row.
+   */
+  pushBatch(
+    count: number,
+    ids: Uint32Array,
+    sizes?: Uint32Array,
+    times?: Float64Array,
+    ops?: Uint8Array,
+    ttls?: Float64Array,
+    costs?: Float64Array,
+  ): void {
+    while (this.count + count > this.capacity) this.grow();
+    const at = this.count;
+    const end = at + count;
+    this.keys.set(ids.subarray(0, count), at);
+    if (sizes) (this.sizes ??= this.column(Uint32Array, 1)).set(sizes.subarray(0, count), at);
+    else this.sizes?.fill(1, at, end);
+    if (times) (this.times ??= this.column(Float64Array, NaN, true)).set(times.subarray(0, count), at);
+    else if (this.times) for (let i = at; i < end; i++) this.times[i] = i;
+    if (ops) (this.ops ??= this.column(Uint8Array, OP_GET)).set(ops.subarray(0, count), at);
+    else this.ops?.fill(OP_GET, at, end);
+    if (ttls) (this.ttls ??= this.column(Float64Array, NaN)).set(ttls.subarray(0, count), at);
+    else this.ttls?.fill(NaN, at, end);
+    if (costs) (this.costs ??= this.column(Float64Array, NaN)).set(costs.subarray(0, count), at);
+    else this.costs?.fill(NaN, at, end);
+    this.count = end;
+  }
+
   build(source: string, keySpace: number, keyNames?: readonly string[]): Trace {
     const n = this.count;
     return {
