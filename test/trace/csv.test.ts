@@ -8,7 +8,9 @@ import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import { TraceFormatError, UsageError } from '../../src/errors.js';
 import { loadTraceFile, type LoadOptions } from '../../src/trace/csv.js';
-import { OP_DELETE, OP_GET, OP_SET, type Trace } from '../../src/trace/trace.js';
+import { generateTrace } from '../../src/trace/spec.js';
+import { OP_DELETE, OP_GET, OP_SET, TraceBuilder, type Trace } from '../../src/trace/trace.js';
+import { traceToCsv } from '../../src/trace/write.js';
 import { tempDir } from '../helpers/temp-files.js';
 
 const files = tempDir('csv');
@@ -258,4 +260,35 @@ test('bad --columns text is a UsageError naming --columns', async () => {
   for (const [options, message] of cases) {
     await assert.rejects(loadTraceFile(path, options), (error: Error) => error instanceof UsageError && message.test(error.message), JSON.stringify(options));
   }
+});
+
+// --- round trip with the CSV writer (`cachebench gen`) --------------------------------------
+
+function assertSameRequests(loaded: Trace, original: Trace): void {
+  assert.equal(loaded.length, original.length);
+  for (let i = 0; i < original.length; i++) {
+    const id = original.keys[i]!;
+    assert.equal(loaded.keyNames![loaded.keys[i]!], original.keyNames ? original.keyNames[id] : String(id), `request ${i}`);
+  }
+  assert.deepEqual(loaded.times, original.times);
+  assert.deepEqual(loaded.sizes, original.sizes);
+  assert.deepEqual(loaded.ops, original.ops);
+  assert.deepEqual(loaded.ttls, original.ttls);
+  assert.deepEqual(loaded.costs, original.costs);
+}
+
+test('a generated trace written by traceToCsv loads back request for request', async () => {
+  const original = generateTrace('mix:zipf(alpha=1,keys=1e3)*0.7+scan(keys=200)*0.3,requests=5000,rate=123.4,sizes=1..1e6,seed=3');
+  const loaded = await load(files.write('generated.csv', traceToCsv(original)));
+  assertSameRequests(loaded, original);
+});
+
+test('awkward keys and numbers survive the writer and the loader (csv-parse path for the quotes)', async () => {
+  const builder = new TraceBuilder(4);
+  builder.push(0, 7, 1e-7, OP_GET, undefined, 1 / 3);
+  builder.push(1, 100, 0.1 + 0.2, OP_SET, 30, 0.005);
+  builder.push(1, 4_000_000_000, 123456.789, OP_DELETE, 2.5, undefined);
+  builder.push(2, 1, 1e21, OP_GET, Number.MIN_VALUE, 0);
+  const original = builder.build('test', 3, ['has,comma', 'plain', 'say "hi"\nthere']);
+  assertSameRequests(await load(files.write('awkward.csv', traceToCsv(original))), original);
 });
