@@ -16,7 +16,7 @@ import { isUtf8 } from 'node:buffer';
 import { TraceFormatError } from '../errors.js';
 import { ByteKeyInterner } from './byte-intern.js';
 import { layoutFromHeader, layoutWithoutHeader, type ColumnLayout, type ColumnMapping } from './columns.js';
-import type { KeyTable, RowSink } from './rows.js';
+import { OP_SPELLINGS, type KeyTable, type RowSink } from './rows.js';
 import { OP_GET } from './trace.js';
 
 /** Returned when the file needs the full CSV parser. */
@@ -36,6 +36,11 @@ const COMMA = 44;
 const QUOTE = 34;
 const MAX_SIZE = 0xffffffff;
 const BATCH_ROWS = 4096;
+
+// The usual op spellings, matched on their bytes so that an op cell makes no string.
+const OP_TABLE = new ByteKeyInterner();
+const OP_BY_SPELLING: number[] = [];
+for (const [spelling, op] of OP_SPELLINGS) OP_BY_SPELLING[OP_TABLE.intern(spelling)] = op;
 /** Longest digit run whose value a double holds exactly. */
 const MAX_FAST_DIGITS = 15;
 
@@ -245,7 +250,8 @@ class FastCsvReader {
       end = ends[layout.op]!;
       let op = OP_GET;
       if (start !== end) {
-        op = sink.opCell(text(buf, start, end), line)!;
+        const spelling = OP_TABLE.find(buf, start, end);
+        op = spelling >= 0 ? OP_BY_SPELLING[spelling]! : sink.opCell(text(buf, start, end), line)!;
         this.anyOp = true;
       }
       this.batchOps[n] = op;

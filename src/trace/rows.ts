@@ -41,6 +41,9 @@ for (const [word, code] of OP_ALIASES) {
 const MAX_SIZE = 0xffffffff;
 const NUMBER_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
+/** The exact spellings looked up before any lower-casing, with their op codes. */
+export const OP_SPELLINGS: ReadonlyMap<string, number> = OP_EXACT;
+
 /** The op code for a cell, or -1 when the word is not known. */
 export function parseOpText(text: string): number {
   const exact = OP_EXACT.get(text);
