@@ -5,13 +5,12 @@ import { ttlApplies } from '../engine/replay.js';
 import { UsageError } from '../errors.js';
 import { renderJson } from '../report/json.js';
 import { renderTable } from '../report/table.js';
-import { loadTrace } from '../trace/index.js';
 import {
   addGridOptions,
   addTraceOptions,
   capacitiesFrom,
   costFrom,
-  loadOptionsFrom,
+  loadTraceFrom,
   policiesFrom,
   seedFrom,
   ttlsFrom,
@@ -42,7 +41,7 @@ export function registerRun(program: Command, io: CliIo): void {
     const ttlJitter = ttlJitterFrom(flags);
     const cost = costFrom(flags);
     const seed = seedFrom(flags);
-    const trace = await loadTrace(source, loadOptionsFrom(flags));
+    const trace = await loadTraceFrom(source, flags, io);
     if (unit === 'bytes' && !trace.sizes) {
       throw new UsageError(`${source} has no size column, so byte capacity cannot be simulated (use --maxsize)`, '--capacity');
     }
