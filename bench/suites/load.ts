@@ -54,7 +54,10 @@ export const loadSuite: Suite = {
           note: 'for comparison',
         });
       }
-      const memory = measurePeakMemory(file);
+      // Peak RSS depends on when V8's collector gets to run, which a busy machine delays:
+      // the least of a few fresh processes, like the best run elsewhere.
+      const probes = Array.from({ length: options.quick ? 1 : 3 }, () => measurePeakMemory(file));
+      const memory = probes.reduce((least, probe) => (probe.peakBytes < least.peakBytes ? probe : least));
       const budget = memory.budgetBytes / 1e6;
       const perKeys = `${memory.distinctKeys} keys; budget 16 B/request + 100 B/key`;
       result.push(
@@ -65,7 +68,7 @@ export const loadSuite: Suite = {
           value: memory.peakBytes / 1e6,
           target: budget,
           lowerIsBetter: true,
-          note: `${(memory.peakBytes / memory.rows).toFixed(1)} B/request, ${perKeys}`,
+          note: `${(memory.peakBytes / memory.rows).toFixed(1)} B/request, ${perKeys}; least of ${probes.length}`,
         },
         {
           suite: 'load',
