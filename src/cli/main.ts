@@ -7,6 +7,7 @@ import { GateFailure, TraceFormatError, UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { registerPolicies } from './policies.js';
 import type { CliIo } from './io.js';
+import { registerReplay } from './replay.js';
 import { registerRun } from './run.js';
 
 export const EXIT_OK = 0;
@@ -27,6 +28,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
     .configureOutput({ writeOut: io.out, writeErr: io.err });
   registerRun(program, io);
   registerPolicies(program, io);
+  registerReplay(program, io);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
 
   try {
