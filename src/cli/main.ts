@@ -5,6 +5,8 @@
 import { Command, CommanderError } from 'commander';
 import { GateFailure, TraceFormatError, UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
+import { registerBench } from './bench.js';
+import { registerGen } from './gen.js';
 import { registerPolicies } from './policies.js';
 import type { CliIo } from './io.js';
 import { registerReplay } from './replay.js';
@@ -28,6 +30,8 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
     .configureOutput({ writeOut: io.out, writeErr: io.err });
   registerRun(program, io);
   registerPolicies(program, io);
+  registerBench(program, io);
+  registerGen(program, io.stream ?? process.stdout);
   registerReplay(program, io);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
 
