@@ -2,7 +2,7 @@
 import { Option, type Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { parsePolicySpec } from '../policies/index.js';
-import { SIMULATED_COUNTERPART, simulateAtEntries } from '../redis/compare.js';
+import { SIMULATED_COUNTERPART, counterpartSpec, simulateAtEntries } from '../redis/compare.js';
 import { parseRedisMemory } from '../redis/memory.js';
 import { REDIS_EVICTION_POLICIES, checkReplayOptions, replayOnRedis, type RedisEvictionPolicy, type RedisReplayOptions } from '../redis/replay.js';
 import { renderRedisJson, renderRedisTable } from '../redis/report.js';
@@ -62,7 +62,9 @@ export function registerReplay(program: Command, io: CliIo): void {
     const ttl = flags.ttl === undefined ? undefined : parseDuration(flags.ttl, '--ttl');
     if (ttl !== undefined && ttl <= 0) throw new UsageError(`'${flags.ttl}' must be a positive duration`, '--ttl');
     const seed = parseCount(flags.seed, '--seed', { allowZero: true });
-    const simulate = parsePolicySpec(flags.simulate ?? SIMULATED_COUNTERPART[flags.policy], '--simulate');
+    // Checked now so a typo fails before the server is touched; the default is rebuilt with
+    // the server's own sampling settings once they are known.
+    const chosen = parsePolicySpec(flags.simulate ?? SIMULATED_COUNTERPART[flags.policy], '--simulate');
     const valueSize = flags.valueSize === undefined ? DEFAULT_VALUE_SIZE : parseBytes(flags.valueSize, '--value-size');
 
     const trace = await loadTrace(source, { ...(flags.columns !== undefined && { columns: flags.columns }), header: flags.header });
@@ -90,6 +92,7 @@ export function registerReplay(program: Command, io: CliIo): void {
     } finally {
       progress.done();
     }
+    const simulate = flags.simulate === undefined ? counterpartSpec(flags.policy, measurement.server) : chosen;
     const entries = measurement.equivalentEntries;
     const simulation =
       entries === null || entries < 1

@@ -81,5 +81,5 @@ function explainFailure(error: unknown, lastEvent: Error | undefined, target: Re
 }
 
 function firstLine(text: string): string {
-  return text.split('\n')[0]!.trim();
+  return text.split('\n')[0]!.trim().replace(/\.$/, '');
 }

@@ -20,9 +20,9 @@
  * simulated counterpart is fifo (with varied per-request TTLs the match is looser).
  */
 import { replay, type ReplayCounts } from '../engine/replay.js';
-import type { PolicySpec } from '../policies/index.js';
+import { findPolicy, parsePolicySpec, type PolicySpec } from '../policies/index.js';
 import type { Trace } from '../trace/trace.js';
-import type { RedisEvictionPolicy } from './replay.js';
+import type { RedisEvictionPolicy, ServerSettings } from './replay.js';
 
 export const SIMULATED_COUNTERPART: Readonly<Record<RedisEvictionPolicy, string>> = {
   'allkeys-lru': 'redis-lru',
@@ -33,6 +33,22 @@ export const SIMULATED_COUNTERPART: Readonly<Record<RedisEvictionPolicy, string>
 export const VOLATILE_TTL_NOTE =
   'volatile-ttl evicts the sampled key nearest its expiry; with one TTL for every write that is the oldest write, ' +
   'so it is compared with fifo (looser when TTLs vary per request)';
+
+/**
+ * The counterpart's spec with the server's own tuning (maxmemory-samples, lfu-log-factor,
+ * lfu-decay-time) for whichever of those parameters the simulated policy has.
+ */
+export function counterpartSpec(policy: RedisEvictionPolicy, server: ServerSettings, flag = '--simulate'): PolicySpec {
+  const name = SIMULATED_COUNTERPART[policy];
+  const known = new Set(findPolicy(name)?.params.map((param) => param.name) ?? []);
+  const fromServer: [string, number][] = [
+    ['samples', server.maxmemorySamples],
+    ['log-factor', server.lfuLogFactor],
+    ['decay-time', server.lfuDecayTime],
+  ];
+  const params = fromServer.filter(([param, value]) => known.has(param) && Number.isFinite(value)).map(([param, value]) => `${param}=${value}`);
+  return parsePolicySpec(params.length > 0 ? `${name}:${params.join(',')}` : name, flag);
+}
 
 export interface SimulationInput {
   readonly trace: Trace;

@@ -155,6 +155,8 @@ export async function replayOnRedis(trace: Trace, options: RedisReplayOptions): 
   const { client } = session;
   let previous: Map<string, string> | undefined;
   let wroteKeys = false;
+  // After a timeout or a lost connection, clean-up would only wait out more timeouts.
+  let answering = true;
   try {
     const version = info(await client.info('server')).get('redis_version') ?? 'unknown';
     await refuseForeignKeys(session, options.flush);
@@ -219,10 +221,11 @@ export async function replayOnRedis(trace: Trace, options: RedisReplayOptions): 
     };
   } catch (error) {
     if (error instanceof UsageError) throw error;
+    answering = isReplyError(error);
     throw new RedisReplayError(`${target.display}: ${session.explain(error)}`, snapshot());
   } finally {
     // Best effort: a server that went away has nothing left to restore.
-    if (session.usable()) {
+    if (answering && session.usable()) {
       if (wroteKeys && !options.keepKeys) await removeOwnKeys(session, options.prefix).catch(() => undefined);
       if (previous !== undefined) await restoreConfig(session, previous).catch(() => undefined);
     }
