@@ -86,10 +86,15 @@ export function registerReplay(program: Command, io: CliIo): void {
       onProgress: (done, total) => progress.update(done, total),
     };
     checkReplayOptions(trace, options);
+    // Ctrl-C stops after the current batch, so maxmemory is restored and the keys removed.
+    const interrupt = new AbortController();
+    const onSigint = (): void => interrupt.abort();
+    process.once('SIGINT', onSigint);
     let measurement;
     try {
-      measurement = await replayOnRedis(trace, options);
+      measurement = await replayOnRedis(trace, { ...options, signal: interrupt.signal });
     } finally {
+      process.removeListener('SIGINT', onSigint);
       progress.done();
     }
     const simulate = flags.simulate === undefined ? counterpartSpec(flags.policy, measurement.server) : chosen;

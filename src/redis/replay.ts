@@ -52,6 +52,8 @@ export interface RedisReplayOptions {
   /** Leave the replayed keys on the server instead of deleting them afterwards. */
   readonly keepKeys?: boolean;
   readonly onProgress?: (done: number, total: number) => void;
+  /** Stops between batches (Ctrl-C): the server's settings are still restored and keys removed. */
+  readonly signal?: AbortSignal;
 }
 
 export interface ServerSettings {
@@ -221,6 +223,7 @@ export async function replayOnRedis(trace: Trace, options: RedisReplayOptions): 
     };
   } catch (error) {
     if (error instanceof UsageError) throw error;
+    if (error instanceof ReplayInterrupted) throw new RedisReplayError(`${target.display}: interrupted`, snapshot());
     answering = isReplyError(error);
     throw new RedisReplayError(`${target.display}: ${session.explain(error)}`, snapshot());
   } finally {
@@ -232,6 +235,9 @@ export async function replayOnRedis(trace: Trace, options: RedisReplayOptions): 
     session.close();
   }
 }
+
+/** The signal fired between batches; the server is fine, so clean-up still runs. */
+class ReplayInterrupted extends Error {}
 
 interface BatchRun {
   readonly writes: number;
@@ -266,6 +272,7 @@ async function replayBatches(
   const started = performance.now();
 
   for (let start = 0; start < n; start += batchSize) {
+    if (options.signal?.aborted) throw new ReplayInterrupted();
     const end = Math.min(n, start + batchSize);
     const pipeline = client.pipeline();
     for (let i = start; i < end; i++) {

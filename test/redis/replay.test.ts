@@ -216,3 +216,27 @@ test('a server that stops answering times out instead of hanging', async (t) => 
     return true;
   });
 });
+
+test('interrupted between batches: stops, and still restores the settings and removes its keys', async (t) => {
+  const server = await startRedis(t);
+  if (!server) return;
+  const interrupt = new AbortController();
+  const trace = generateTrace('zipf:alpha=0.9,keys=1000,requests=2000,seed=2');
+  const options = optionsFor(server.url, {
+    pipeline: 100,
+    maxmemory: 32 * 1024 * 1024,
+    signal: interrupt.signal,
+    onProgress: (done) => {
+      if (done === 200) interrupt.abort();
+    },
+  });
+  await assert.rejects(replayOnRedis(trace, options), (error: unknown) => {
+    assert.ok(error instanceof RedisReplayError);
+    assert.match(error.message, /: interrupted; replayed 200 of 2,000 requests/);
+    return true;
+  });
+  const redis = admin(t, server);
+  assert.equal(await redis.dbsize(), 0);
+  assert.deepEqual(await redis.config('GET', 'maxmemory'), ['maxmemory', '0']);
+  assert.deepEqual(await redis.config('GET', 'maxmemory-policy'), ['maxmemory-policy', 'noeviction']);
+});
