@@ -50,7 +50,7 @@ export function registerReplay(program: Command, io: CliIo): void {
     .option('--simulate <policy>', 'simulated policy to compare with (default: redis-lru, redis-lfu, or fifo for volatile-ttl)')
     .option('--timeout <duration>', 'give up when the server does not connect or answer within this time', '5s')
     .option('--keep-keys', 'leave the replayed keys on the server (by default they are deleted afterwards)')
-    .option('--seed <n>', 'seed for the simulated policy and synthetic traces', '1')
+    .option('--seed <n>', 'seed for the simulated policy (a synthetic trace takes seed= in its spec)', '1')
     .addOption(new Option('-f, --format <format>', 'output format').choices([...FORMATS]));
   addTraceOptions(command);
   command.action(async (source: string, flags: ReplayFlags) => {
