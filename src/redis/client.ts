@@ -65,7 +65,11 @@ function explainFailure(error: unknown, lastEvent: Error | undefined, target: Re
   for (const cause of causes) {
     const code = (cause as { code?: unknown }).code;
     const message = cause.message;
-    if (isReplyError(cause) && /^(WRONGPASS|NOAUTH|NOPERM)/.test(message)) {
+    if (isReplyError(cause) && message.startsWith('NOPERM')) return `permission denied: ${firstLine(message)}`;
+    if (isReplyError(cause) && /unknown command .CONFIG/i.test(message)) {
+      return 'the server does not allow CONFIG (managed services often disable it), which replay needs to set maxmemory';
+    }
+    if (isReplyError(cause) && /^(WRONGPASS|NOAUTH)/.test(message)) {
       const hint = message.startsWith('NOAUTH') ? ' (give the password in the URL: redis://:PASSWORD@host:port)' : '';
       return `authentication failed: ${firstLine(message)}${hint}`;
     }

@@ -161,9 +161,10 @@ export async function replayOnRedis(trace: Trace, options: RedisReplayOptions): 
   let answering = true;
   try {
     const version = info(await client.info('server')).get('redis_version') ?? 'unknown';
+    // Read the settings first: a server that forbids CONFIG fails here, before --flush deletes anything.
+    const settings = await configGet(session, ['maxmemory', 'maxmemory-policy', 'maxmemory-samples', 'lfu-log-factor', 'lfu-decay-time']);
     await refuseForeignKeys(session, options.flush);
-
-    previous = await configGet(session, ['maxmemory', 'maxmemory-policy', 'maxmemory-samples', 'lfu-log-factor', 'lfu-decay-time']);
+    previous = settings;
     await client.config('SET', 'maxmemory', String(options.maxmemory));
     await client.config('SET', 'maxmemory-policy', options.policy);
     const sha = String(await client.script('LOAD', GET_OR_SET));
@@ -401,7 +402,7 @@ async function refuseForeignKeys(session: RedisSession, flush: boolean): Promise
   const counts = keysPerDatabase(await client.info('keyspace'));
   const elsewhere = [...counts].filter(([db, keys]) => db !== target.db && keys > 0);
   if (elsewhere.length > 0) {
-    const list = elsewhere.map(([db, keys]) => `db${db}: ${keys.toLocaleString('en-US')} keys`).join(', ');
+    const list = elsewhere.map(([db, keys]) => `db${db}: ${countOf(keys, 'key')}`).join(', ');
     throw new UsageError(
       `${target.display}: other databases hold keys (${list}); eviction is server-wide and would delete them, ` +
         'so replay needs a server with no other data (--flush empties only the chosen database)',
@@ -411,11 +412,15 @@ async function refuseForeignKeys(session: RedisSession, flush: boolean): Promise
   if (here === 0) return;
   if (!flush) {
     throw new UsageError(
-      `${target.display}: database ${target.db} holds ${here.toLocaleString('en-US')} keys; refusing to replay into it, ` +
+      `${target.display}: database ${target.db} holds ${countOf(here, 'key')}; refusing to replay into it, ` +
         'since eviction would delete them (pass --flush to delete them first)',
     );
   }
   await client.flushdb();
+}
+
+function countOf(count: number, noun: string): string {
+  return `${count.toLocaleString('en-US')} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 async function configGet(session: RedisSession, names: readonly string[]): Promise<Map<string, string>> {

@@ -81,7 +81,7 @@ test('a server holding keys is refused with the way out named', async (t) => {
   t.after(() => redis.disconnect());
   await redis.set('theirs', '1');
   const run = await cli('replay', SMALL, '--redis', server.url, '--maxmemory', '64mb', '--simulate', 'lru');
-  assertOneLineFailure(run, /database 0 holds 1 keys; refusing to replay into it, since eviction would delete them \(pass --flush/);
+  assertOneLineFailure(run, /database 0 holds 1 key; refusing to replay into it, since eviction would delete them \(pass --flush/);
   assert.equal(await redis.get('theirs'), '1');
 });
 

@@ -106,7 +106,7 @@ test('refuses a database that holds keys, touching nothing, unless --flush', asy
 
   await assert.rejects(replayOnRedis(trace, optionsFor(server.url)), (error: unknown) => {
     assert.ok(error instanceof UsageError);
-    assert.match(error.message, /database 0 holds 1 keys; refusing to replay into it.*pass --flush/);
+    assert.match(error.message, /database 0 holds 1 key; refusing to replay into it.*pass --flush/);
     assert.ok(!error.message.includes('\n'));
     return true;
   });
@@ -123,7 +123,7 @@ test('keys in another database are refused even with --flush, since eviction is 
   if (!server) return;
   const other = admin(t, server, 3);
   await other.set('elsewhere', '1');
-  await assert.rejects(replayOnRedis(traceOf(['a']), optionsFor(server.url, { flush: true })), /other databases hold keys \(db3: 1 keys\)/);
+  await assert.rejects(replayOnRedis(traceOf(['a']), optionsFor(server.url, { flush: true })), /other databases hold keys \(db3: 1 key\)/);
   assert.equal(await other.get('elsewhere'), '1');
 });
 
@@ -239,4 +239,16 @@ test('interrupted between batches: stops, and still restores the settings and re
   assert.equal(await redis.dbsize(), 0);
   assert.deepEqual(await redis.config('GET', 'maxmemory'), ['maxmemory', '0']);
   assert.deepEqual(await redis.config('GET', 'maxmemory-policy'), ['maxmemory-policy', 'noeviction']);
+});
+
+test('a server that forbids CONFIG is refused before --flush deletes anything', async (t) => {
+  const server = await startRedis(t, ['--rename-command', 'CONFIG', '']);
+  if (!server) return;
+  const redis = admin(t, server);
+  await redis.set('theirs', 'kept');
+  await assert.rejects(
+    replayOnRedis(traceOf(['a']), optionsFor(server.url, { flush: true })),
+    /: the server does not allow CONFIG .*; nothing was replayed/,
+  );
+  assert.equal(await redis.get('theirs'), 'kept');
 });
