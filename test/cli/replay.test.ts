@@ -23,7 +23,7 @@ function assertOneLineFailure(run: { code: number; stdout: string; stderr: strin
 test('--format json: the real counts beside the simulation, and the difference between them', async (t) => {
   const server = await startRedis(t);
   if (!server) return;
-  const run = await cli('replay', SMALL, '--redis', server.url, '--maxmemory', '1500kb', '--simulate', 'lru', '--format', 'json');
+  const run = await cli('replay', SMALL, '--redis', server.url, '--maxmemory', '1500kb', '--format', 'json');
   assert.equal(run.code, 0, run.stderr);
   const result = JSON.parse(run.stdout) as RedisReplayResult;
   assert.equal(result.command, 'replay');
@@ -33,7 +33,8 @@ test('--format json: the real counts beside the simulation, and the difference b
   assert.equal(result.real.lookups, 5000);
   assert.equal(result.real.keyspaceHits + result.real.keyspaceMisses, 5000);
   assert.equal(result.real.clientHits, result.real.keyspaceHits);
-  assert.equal(result.simulated?.policy, 'lru');
+  // The default counterpart, tuned with the server's own maxmemory-samples.
+  assert.equal(result.simulated?.policy, `redis-lru:samples=${result.server.maxmemorySamples}`);
   assert.equal(result.simulated?.entries, result.memory.equivalentEntries);
   assert.equal(result.simulated?.lookups, 5000);
   assert.ok(Math.abs(result.differencePoints! - (result.real.hitRate - result.simulated!.hitRate) * 100) < 1e-9);
