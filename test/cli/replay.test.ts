@@ -9,6 +9,7 @@ import { info } from '../../src/redis/replay.js';
 import type { RedisReplayResult } from '../../src/redis/result.js';
 import { cli, spawnCli } from '../helpers/cli.js';
 import { freePort, startRedis } from '../helpers/redis-server.js';
+import { tempDir } from '../helpers/temp-files.js';
 
 const SMALL = 'zipf:alpha=0.9,keys=2000,requests=5000,seed=1';
 
@@ -103,4 +104,31 @@ test('the server killed mid-run: exit 2 with what had been replayed', async (t) 
   await server.kill();
   const run = await running;
   assertOneLineFailure(run, /: lost the connection.*; replayed [\d,]+ of 1,000,000 requests \([\d.]+%\) before stopping: [\d,]+ lookups, [\d,]+ hits, hit rate so far [\d.]+%/);
+});
+
+test('a CSV trace: its size and ttl columns become the values written and their PX', async (t) => {
+  const server = await startRedis(t);
+  if (!server) return;
+  const files = tempDir('replay');
+  // a: miss (written, 10 bytes, ttl 60s); b: miss (20 bytes, no ttl); a: hit; c: miss (5 bytes, ttl 1s)
+  const csv = files.write('sized.csv', 'key,size,ttl\na,10,60\nb,20,\na,10,60\nc,5,1\n');
+  const run = await cli('replay', csv, '--redis', server.url, '--maxmemory', '8mb', '--keep-keys', '--simulate', 'lru', '--format', 'json');
+  assert.equal(run.code, 0, run.stderr);
+  const result = JSON.parse(run.stdout) as RedisReplayResult;
+  assert.deepEqual([result.real.keyspaceHits, result.real.keyspaceMisses], [1, 3]);
+  assert.equal(result.server.valueSize, null, "the trace's sizes were used");
+  assert.equal(result.simulated?.hits, 1);
+
+  const redis = new Redis({ port: server.port, host: '127.0.0.1', maxRetriesPerRequest: 0, retryStrategy: () => null });
+  t.after(() => redis.disconnect());
+  assert.equal(await redis.strlen('cachebench:a'), 10);
+  assert.equal(await redis.strlen('cachebench:b'), 20);
+  const ttlA = await redis.pttl('cachebench:a');
+  assert.ok(ttlA > 50_000 && ttlA <= 60_000, `a expires in ${ttlA}ms`);
+  assert.equal(await redis.pttl('cachebench:b'), -1, 'no ttl given, none set');
+
+  assertOneLineFailure(
+    await cli('replay', csv, '--redis', server.url, '--maxmemory', '8mb', '--value-size', '5', '--simulate', 'lru'),
+    /--value-size: .*sized\.csv has a size column/,
+  );
 });
