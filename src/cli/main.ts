@@ -9,6 +9,7 @@ import { registerBench } from './bench.js';
 import { registerGen } from './gen.js';
 import { registerPolicies } from './policies.js';
 import type { CliIo } from './io.js';
+import { registerReplay } from './replay.js';
 import { registerRun } from './run.js';
 
 export const EXIT_OK = 0;
@@ -31,6 +32,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
   registerPolicies(program, io);
   registerBench(program, io);
   registerGen(program, io.stream ?? process.stdout);
+  registerReplay(program, io);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
 
   try {
