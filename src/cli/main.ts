@@ -8,6 +8,7 @@ import { VERSION } from '../version.js';
 import { registerPolicies } from './policies.js';
 import type { CliIo } from './io.js';
 import { registerRun } from './run.js';
+import { registerSweep } from './sweep.js';
 
 export const EXIT_OK = 0;
 export const EXIT_GATE_FAILED = 1;
@@ -26,6 +27,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err });
   registerRun(program, io);
+  registerSweep(program, io);
   registerPolicies(program, io);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
 

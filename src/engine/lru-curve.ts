@@ -61,7 +61,13 @@ export function stackDistances(trace: Trace, keep?: Uint8Array): StackDistances 
     slots = 0;
     for (let i = 0; i < n; i++) slots += keep[keys[i]!]!;
   }
-  const tree = new Int32Array(slots + 1);
+  // Only the latest access of each key is ever set, so time can be renumbered: once the tree
+  // is full, the live positions are packed to the front in order (O(size)) and time carries on.
+  // A tree of about twice the key count instead of one slot per request stays in cache, which
+  // is most of the speed. Packing happens at most every `size - keys` requests: O(1) amortised.
+  const size = Math.max(1, Math.min(slots, Math.max(2 * trace.keySpace, 1 << 12)));
+  const tree = new Int32Array(size + 1);
+  const keyAt = new Int32Array(size);
   const last = new Int32Array(trace.keySpace).fill(-1);
   const histogram = new Float64Array(Math.max(1, trace.keySpace));
   let active = 0;
@@ -72,6 +78,7 @@ export function stackDistances(trace: Trace, keep?: Uint8Array): StackDistances 
   for (let i = 0; i < n; i++) {
     const id = keys[i]!;
     if (keep !== undefined && keep[id] === 0) continue;
+    if (t === size) t = pack(tree, keyAt, last, size);
     const isLookup = ops === undefined || ops[i] !== OP_SET;
     if (isLookup) lookups++;
     else writes++;
@@ -80,15 +87,36 @@ export function stackDistances(trace: Trace, keep?: Uint8Array): StackDistances 
       let prefix = 0;
       for (let j = previous + 1; j > 0; j -= j & -j) prefix += tree[j]!;
       if (isLookup) histogram[active - prefix]!++;
-      for (let j = previous + 1; j <= slots; j += j & -j) tree[j]!--;
+      for (let j = previous + 1; j <= size; j += j & -j) tree[j]!--;
     } else {
       active++;
       if (isLookup) cold++;
     }
-    for (let j = t + 1; j <= slots; j += j & -j) tree[j]!++;
+    for (let j = t + 1; j <= size; j += j & -j) tree[j]!++;
+    keyAt[t] = id;
     last[id] = t++;
   }
   return { histogram, lookups, coldLookups: cold, writes, distinctKeys: active };
+}
+
+/** Moves the live positions to 0..live-1 keeping their order, rebuilds the tree; returns live. */
+function pack(tree: Int32Array, keyAt: Int32Array, last: Int32Array, size: number): number {
+  let live = 0;
+  for (let p = 0; p < size; p++) {
+    const id = keyAt[p]!;
+    if (last[id] === p) {
+      keyAt[live] = id;
+      last[id] = live++;
+    }
+  }
+  // Linear-time Fenwick build over `live` ones followed by zeros.
+  tree.fill(0);
+  for (let j = 1; j <= live; j++) tree[j] = 1;
+  for (let j = 1; j <= size; j++) {
+    const parent = j + (j & -j);
+    if (parent <= size) tree[parent]! += tree[j]!;
+  }
+  return live;
 }
 
 /** Lookups that hit in an LRU cache of each capacity (entries): those with distance < C. */
