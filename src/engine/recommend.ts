@@ -92,10 +92,11 @@ export function pickSize(points: readonly CurvePoint[], criterion: Recommendatio
       const last = points[points.length - 1]!;
       const beforeLast = points[points.length - 2];
       const rising = beforeLast !== undefined && best === last && last.hitRate - beforeLast.hitRate > threshold;
-      const within = point === best ? 'the best hit rate in range' : `within ${points_(threshold)} of the best in range (${percent(best.hitRate)} at ${size(best.capacity)})`;
+      const within =
+        point === best ? 'reaching the best hit rate in range' : `within ${points_(threshold)} of the best in range (${percent(best.hitRate)} at ${size(best.capacity)})`;
       return found(
         point,
-        `${size(point.capacity)}: the smallest size with ${within}, ${percent(point.hitRate)} hit rate` +
+        `${size(point.capacity)}: the smallest size ${within}, ${percent(point.hitRate)} hit rate` +
           (rising ? '; the curve is still rising at the largest size, so try a wider range' : ''),
       );
     }
