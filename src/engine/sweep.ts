@@ -16,7 +16,7 @@ import { exactCurveBlocker, lruCurveCounts } from './lru-curve.js';
 import { replayJobs, type ParallelOptions, type ReplayJob } from './parallel.js';
 import { bestChoice, curvesOf, recommend, type RecommendOptions } from './recommend.js';
 import type { ReplayCounts } from './replay.js';
-import { miniCapacity, samplingMask, sampleTrace, scaleSampledCounts, shardsLruCounts, traceTotals } from './shards.js';
+import { miniCapacity, samplingMask, sampleTrace, scaleSampledCounts, shardsLruCounts, traceTotals, type TraceTotals } from './shards.js';
 
 export interface SweepConfig extends GridConfig, Pick<ParallelOptions, 'workers' | 'mode'> {
   /** Fraction of keys to keep (0 < rate < 1); undefined or 1 = the whole trace. */
@@ -89,22 +89,38 @@ export async function runSweep(trace: Trace, config: SweepConfig): Promise<RunRe
 
   const options: RecommendOptions = { ...config.recommend, unit: config.unit };
   const curves = curvesOf(rows);
-  const sampling: Sampling | null =
-    rate === undefined
-      ? null
-      : {
-          rate,
-          methods: [...new Set(plans.map((plan) => plan.method as 'shards' | 'minisim'))],
-          estimates: true,
-          note:
-            `estimates from ${sampled!.keySpace.toLocaleString('en-US')} of ${trace.keySpace.toLocaleString('en-US')} keys ` +
-            `(spatial sampling at rate ${rate}); hit counts are scaled up by 1/${Number((1 / rate).toPrecision(4))}`,
-        };
   return {
     ...gridResult(trace, { ...config, command: config.command ?? 'sweep' }, rows),
-    sampling,
+    sampling: rate === undefined ? null : samplingOf(trace, sampled!, rate, totals!, plans),
     curves: plans.map(({ policy, ttl, method, reason }) => ({ policy, ttl, method, reason })),
     recommendations: recommend(curves, options),
     best: bestChoice(curves, options),
   };
 }
+
+/** Skew beyond which the note warns: the sample's share of lookups is off by more than this. */
+const SKEW_WARNING = 0.1;
+
+function samplingOf(trace: Trace, sampled: Trace, rate: number, totals: TraceTotals, plans: readonly { method: Method }[]): Sampling {
+  const expectedLookups = rate * totals.lookups;
+  const sampledLookups = traceTotals(sampled, 'entries').lookups;
+  const skew = expectedLookups > 0 ? sampledLookups / expectedLookups - 1 : 0;
+  const count = (value: number): string => Math.round(value).toLocaleString('en-US');
+  let note =
+    `estimates from ${count(sampled.keySpace)} of ${count(trace.keySpace)} keys (spatial sampling at rate ${rate}); ` +
+    `hit counts are scaled up by 1/${Number((1 / rate).toPrecision(4))}`;
+  if (Math.abs(skew) > SKEW_WARNING) {
+    note +=
+      `; the sampled keys got ${count(sampledLookups)} lookups instead of the expected ${count(expectedLookups)} ` +
+      `(${skew > 0 ? '+' : ''}${(skew * 100).toFixed(0)}%): a few hot keys decide this sample, so raise --sample for small sizes`;
+  }
+  return {
+    rate,
+    methods: [...new Set(plans.map((plan) => plan.method as 'shards' | 'minisim'))],
+    estimates: true,
+    sampledLookups,
+    expectedLookups,
+    note,
+  };
+}
+

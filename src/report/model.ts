@@ -86,6 +86,9 @@ export interface Sampling {
   readonly methods: readonly ('shards' | 'minisim')[];
   /** Always true: every hit count is scaled up from the sample. */
   readonly estimates: true;
+  /** Lookups of sampled keys, and rate x all lookups: far apart means a few hot keys decided the sample. */
+  readonly sampledLookups: number;
+  readonly expectedLookups: number;
   readonly note: string;
 }
 

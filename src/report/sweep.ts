@@ -35,7 +35,7 @@ export function renderSweep(result: RunResult): string {
   const table = new Table({
     head: head.map((h) => chalk.cyan(h)),
     colAligns: head.map((_, i) => (i === 0 ? 'left' : 'right')),
-    style: { head: [], border: [] },
+    style: { head: [], border: [], compact: true },
   });
   for (const capacity of options.capacities) {
     const rates = columns.map((name) => hitRate.get(`${name}\u0000${capacity}`));
