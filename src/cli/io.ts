@@ -2,4 +2,6 @@
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
+  /** For commands that stream large outputs (gen); defaults to process.stdout. */
+  stream?: NodeJS.WritableStream;
 }
