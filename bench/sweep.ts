@@ -10,7 +10,7 @@ import { stackDistances } from '../src/engine/lru-curve.js';
 import { runGridParallel } from '../src/engine/parallel.js';
 import { parseSizes } from '../src/engine/sizes.js';
 import { POLICIES, parsePolicySpec } from '../src/policies/index.js';
-import { zipfTrace } from '../test/helpers/zipf.js';
+import { generateTrace } from '../src/trace/spec.js';
 
 const curveRequests = Number(process.argv[2] ?? 1e6);
 const gridRequests = Number(process.argv[3] ?? 2e5);
@@ -23,7 +23,7 @@ function timed<T>(run: () => T): { value: T; wallMs: number; cpuMs: number } {
   return { value, wallMs: performance.now() - start, cpuMs: (used.user + used.system) / 1e3 };
 }
 
-const trace = zipfTrace(curveRequests, curveRequests / 10, 0.9, 1);
+const trace = generateTrace(`zipf:alpha=0.9,keys=${curveRequests / 10},requests=${curveRequests},seed=1`);
 const runs = Array.from({ length: 5 }, () => timed(() => stackDistances(trace)));
 const best = runs.reduce((a, b) => (b.wallMs < a.wallMs ? b : a));
 console.log(
@@ -31,7 +31,7 @@ console.log(
     `(${(trace.length / best.wallMs / 1e3).toFixed(2)}M req/s), ${best.cpuMs.toFixed(0)}ms cpu (${(trace.length / best.cpuMs / 1e3).toFixed(2)}M req/s)`,
 );
 
-const gridTrace = zipfTrace(gridRequests, gridRequests / 10, 0.9, 2);
+const gridTrace = generateTrace(`zipf:alpha=0.9,keys=${gridRequests / 10},requests=${gridRequests},seed=2`);
 const policies = POLICIES.filter((p) => !p.offline).map((p) => parsePolicySpec(p.name));
 const config: GridConfig = {
   policies,

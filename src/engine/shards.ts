@@ -15,6 +15,7 @@
  *
  * Every figure produced here is an estimate; the result model says so.
  */
+import { hash32 } from '../trace/synthetic/rng.js';
 import { OP_DELETE, OP_SET, TraceBuilder, type Trace } from '../trace/trace.js';
 import { countsFromDistances, hitsAt, stackDistances } from './lru-curve.js';
 import type { ReplayCounts } from './replay.js';
@@ -25,17 +26,9 @@ export const SHARDS_MODULUS = 1 << 24;
 export function samplingMask(keySpace: number, rate: number, seed: number): Uint8Array {
   const threshold = Math.round(rate * SHARDS_MODULUS);
   const mask = new Uint8Array(keySpace);
-  const salt = Math.imul(seed | 0, 0x9e3779b9);
-  for (let id = 0; id < keySpace; id++) mask[id] = (mix32(id ^ salt) & (SHARDS_MODULUS - 1)) < threshold ? 1 : 0;
+  // Ids are interned in first-seen order, so the hash must spread consecutive ids well.
+  for (let id = 0; id < keySpace; id++) mask[id] = (hash32(id, seed) & (SHARDS_MODULUS - 1)) < threshold ? 1 : 0;
   return mask;
-}
-
-/** The murmur3 finaliser: consecutive ids (interned in first-seen order) spread uniformly. */
-function mix32(value: number): number {
-  let h = value >>> 0;
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
 }
 
 /** Exact totals of the full trace, which sampling need not estimate. */

@@ -76,3 +76,37 @@ test('sweep --format json: exact hit counts, recommendations and the best policy
   assert.match(table.out, /hit rate vs cache size/);
   assert.match(table.out, /● lru {3}■ fifo/);
 });
+
+test('sweep on a synthetic trace: the same rows as run, plus recommendations', async () => {
+  const spec = 'zipf:alpha=0.9,keys=300,requests=5000,seed=3';
+  const flags = ['--maxsize', '8..256', '--policies', 'lru,fifo,lfu', '--format', 'json'];
+  const sweep = await cli('sweep', spec, ...flags);
+  assert.equal(sweep.code, 0, sweep.err);
+  const run = await cli('run', spec, ...flags);
+  assert.equal(run.code, 0, run.err);
+  const swept = JSON.parse(sweep.out) as RunResult;
+  const replayed = JSON.parse(run.out) as RunResult;
+  assert.deepEqual(swept.options.capacities, [8, 16, 32, 64, 128, 256]);
+  // lru came from the one-pass curve, the others from replays; run replayed everything.
+  assert.deepEqual(swept.rows, replayed.rows);
+  assert.deepEqual(
+    swept.curves!.map((c) => c.method),
+    ['mattson', 'replay', 'replay'],
+  );
+  for (const r of swept.recommendations!) {
+    const row = swept.rows.find((x) => x.policy === r.policy && x.capacity === r.capacity)!;
+    const best = Math.max(...swept.rows.filter((x) => x.policy === r.policy).map((x) => x.hitRate));
+    // Within one point of the policy's best, and no smaller size is.
+    assert.ok(row.hitRate >= best - 0.01);
+    for (const smaller of swept.rows.filter((x) => x.policy === r.policy && x.capacity < r.capacity!)) assert.ok(smaller.hitRate < best - 0.01);
+  }
+  // Same inputs, same bytes.
+  assert.equal((await cli('sweep', spec, ...flags)).out, sweep.out);
+
+  const sampled = await cli('sweep', spec, ...flags, '--sample', '50%');
+  assert.equal(sampled.code, 0, sampled.err);
+  const estimate = JSON.parse(sampled.out) as RunResult;
+  assert.equal(estimate.sampling!.rate, 0.5);
+  assert.equal(estimate.sampling!.estimates, true);
+  assert.deepEqual(estimate.sampling!.methods, ['shards', 'minisim']);
+});

@@ -6,7 +6,7 @@ import { replay } from '../../src/engine/replay.js';
 import { parsePolicySpec } from '../../src/policies/index.js';
 import { OP_DELETE, OP_GET, OP_SET } from '../../src/trace/trace.js';
 import { traceOf } from '../helpers/trace.js';
-import { zipfTrace } from '../helpers/zipf.js';
+import { generateTrace } from '../../src/trace/spec.js';
 
 const lru = parsePolicySpec('lru');
 
@@ -47,7 +47,7 @@ test('one-pass curve equals per-size lru replays exactly (gets and sets)', () =>
 
 test('packing the tree keeps the curve exact on a long trace', () => {
   // 30,000 requests over 500 keys: the tree (4096 slots) is packed several times over.
-  const trace = zipfTrace(30_000, 500, 0.8, 7);
+  const trace = generateTrace('zipf:alpha=0.8,keys=500,requests=30_000,seed=7');
   const capacities = [1, 10, 50, 100, 250, 499, 500, 1000];
   const curve = lruCurveCounts(trace, capacities);
   capacities.forEach((capacity, i) => {

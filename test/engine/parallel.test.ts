@@ -5,11 +5,12 @@ import { replayJobs, runGridParallel, sharedTrace } from '../../src/engine/paral
 import { renderJson } from '../../src/report/json.js';
 import { parsePolicySpec } from '../../src/policies/index.js';
 import { OP_DELETE, OP_GET, OP_SET, TraceBuilder, type Trace } from '../../src/trace/trace.js';
-import { splitmix32 } from '../helpers/zipf.js';
+import { Rng } from '../../src/trace/synthetic/rng.js';
 
 /** Gets, sets and deletes over 60 keys with times, sizes and per-request costs. */
 function mixedTrace(length: number, seed: number): Trace {
-  const random = splitmix32(seed);
+  const rng = new Rng(seed);
+  const random = (): number => rng.nextFloat();
   const builder = new TraceBuilder(length);
   for (let i = 0; i < length; i++) {
     const u = random();

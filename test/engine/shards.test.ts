@@ -6,13 +6,13 @@ import { miniCapacity, samplingMask, sampleTrace, scaleSampledCounts, shardsLruC
 import { parseSizes } from '../../src/engine/sizes.js';
 import { parsePolicySpec } from '../../src/policies/index.js';
 import { traceOf } from '../helpers/trace.js';
-import { zipfTrace } from '../helpers/zipf.js';
+import { generateTrace } from '../../src/trace/spec.js';
 
 test('SHARDS at rate 0.1 tracks the exact LRU curve of a 1e6-request Zipf trace', () => {
   // Sampling error comes mostly from whether the few hottest keys land in the sample; with
   // alpha 0.7 over 1e6 keys no single key carries more than ~0.5% of requests. (At alpha 0.9
   // over 1e5 keys the hottest carries 3% and single samples stray by up to ~0.05.)
-  const trace = zipfTrace(1_000_000, 1_000_000, 0.7, 1);
+  const trace = generateTrace('zipf:alpha=0.7,keys=1_000_000,requests=1_000_000,seed=1');
   const capacities = parseSizes('16..1e6', 'entries', '--maxsize', { points: 16 });
   const exact = lruCurveCounts(trace, capacities);
   const rate = 0.1;
@@ -26,11 +26,12 @@ test('SHARDS at rate 0.1 tracks the exact LRU curve of a 1e6-request Zipf trace'
 });
 
 test('the sample keeps keys, not requests: every request of a kept key survives', () => {
-  const trace = zipfTrace(20_000, 2_000, 0.8, 2);
+  const trace = generateTrace('zipf:alpha=0.8,keys=2_000,requests=20_000,seed=2');
   const mask = samplingMask(trace.keySpace, 0.25, 9);
   const kept = mask.reduce((a, b) => a + b, 0);
-  // A binomial(2000, 0.25) count: 500 +- 4 standard deviations.
-  assert.ok(Math.abs(kept - 500) < 80, `kept ${kept} keys`);
+  // A binomial(keys, 0.25) count: within 4 standard deviations of a quarter of the keys.
+  const sd = Math.sqrt(trace.keySpace * 0.25 * 0.75);
+  assert.ok(Math.abs(kept - trace.keySpace / 4) < 4 * sd, `kept ${kept} of ${trace.keySpace} keys`);
   const sampled = sampleTrace(trace, mask, 0.25);
   let expected = 0;
   const keptAndRequested = new Set<number>();

@@ -4,7 +4,7 @@ import { runGrid } from '../../src/engine/grid.js';
 import { runSweep, type SweepConfig } from '../../src/engine/sweep.js';
 import { parsePolicySpec } from '../../src/policies/index.js';
 import { OP_DELETE, OP_GET, TraceBuilder } from '../../src/trace/trace.js';
-import { zipfTrace } from '../helpers/zipf.js';
+import { generateTrace } from '../../src/trace/spec.js';
 
 function sweepConfig(overrides: Partial<SweepConfig> = {}): SweepConfig {
   return {
@@ -21,7 +21,7 @@ function sweepConfig(overrides: Partial<SweepConfig> = {}): SweepConfig {
 }
 
 test('an unsampled sweep gives exactly the rows of run, lru by the one-pass curve', async () => {
-  const trace = zipfTrace(20_000, 1_000, 0.9, 4);
+  const trace = generateTrace('zipf:alpha=0.9,keys=1_000,requests=20_000,seed=4');
   const sweep = await runSweep(trace, sweepConfig());
   const run = runGrid(trace, sweepConfig());
   assert.deepEqual(sweep.rows, run.rows);
@@ -56,7 +56,7 @@ test('lru falls back to replays when the curve would not be exact, and says why'
 });
 
 test('a sampled sweep is labelled as estimates and stays near the exact curve', async () => {
-  const trace = zipfTrace(200_000, 100_000, 0.6, 8);
+  const trace = generateTrace('zipf:alpha=0.6,keys=100_000,requests=200_000,seed=8');
   const capacities = [1_000, 10_000, 50_000];
   const exact = await runSweep(trace, sweepConfig({ capacities }));
   const sampled = await runSweep(trace, sweepConfig({ capacities, sample: 0.2 }));
