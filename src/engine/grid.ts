@@ -46,11 +46,11 @@ export function runGrid(trace: Trace, config: GridConfig): RunResult {
       }
     }
   }
-  return gridResult(trace, config, rows);
+  return resultOf(trace, config, rows);
 }
 
 /** The result object around a finished grid's rows (shared by the serial and parallel grids). */
-export function gridResult(trace: Trace, config: GridConfig, rows: ResultRow[]): RunResult {
+export function resultOf(trace: Trace, config: GridConfig, rows: ResultRow[]): RunResult {
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'cachebench', version: VERSION },

@@ -137,12 +137,22 @@ function cumulativeHits(histogram: Float64Array): Float64Array {
  * The counts a per-size `lru` replay would report, for every capacity (entries), from one pass.
  * Only valid when `exactCurveBlocker` returned null for the trace.
  */
-export function lruCurveCounts(trace: Trace, capacities: readonly number[]): ReplayCounts[] {
+export function lruCurveCounts(trace: Trace, capacities: readonly number[]): (ReplayCounts & MissSplit)[] {
   return countsFromDistances(stackDistances(trace), capacities, 0);
 }
 
+/**
+ * The split of misses a replay may report: cold (first touch of a key, a miss at every size)
+ * and capacity (the rest, as nothing expires here). Declared here as well so the curve
+ * reports it whether or not the replay engine in this build does.
+ */
+export interface MissSplit {
+  readonly coldMisses: number;
+  readonly capacityMisses: number;
+}
+
 /** Turns a histogram into replay-shaped counts; `deletes` is carried through for the report. */
-export function countsFromDistances(distances: StackDistances, capacities: readonly number[], deletes: number): ReplayCounts[] {
+export function countsFromDistances(distances: StackDistances, capacities: readonly number[], deletes: number): (ReplayCounts & MissSplit)[] {
   const hits = hitsAt(distances, capacities);
   return capacities.map((capacity, i) => {
     const resident = Math.min(capacity, distances.distinctKeys);
@@ -151,6 +161,8 @@ export function countsFromDistances(distances: StackDistances, capacities: reado
       hits: hits[i]!,
       misses: distances.lookups - hits[i]!,
       expiredMisses: 0,
+      coldMisses: distances.coldLookups,
+      capacityMisses: distances.lookups - hits[i]! - distances.coldLookups,
       uncacheable: 0,
       bytesRequested: distances.lookups,
       bytesHit: hits[i]!,

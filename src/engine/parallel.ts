@@ -15,7 +15,7 @@ import { UsageError } from '../errors.js';
 import type { PolicySpec } from '../policies/index.js';
 import type { ResultRow, RunResult } from '../report/model.js';
 import type { Trace } from '../trace/trace.js';
-import { gridResult, toRow, type GridConfig } from './grid.js';
+import { resultOf, runGrid, toRow, type GridConfig } from './grid.js';
 import { replay, type ReplayCounts } from './replay.js';
 
 export interface ReplayJob {
@@ -171,11 +171,24 @@ function share<A extends Uint32Array | Float64Array | Uint8Array>(array: A): A {
   return copy;
 }
 
-/** `runGrid` on worker threads: the same result, row for row, byte for byte. */
+/** The grid settings the pool knows how to hand to workers. */
+const POOLED_SETTINGS = new Set(['policies', 'capacities', 'unit', 'ttls', 'cost', 'seed', 'command', 'onProgress', 'workers', 'mode']);
+
+/** Whether every setting of this grid config is one the pool passes on to its workers. */
+export function poolCanRun(config: object): boolean {
+  return Object.entries(config).every(([key, value]) => value === undefined || POOLED_SETTINGS.has(key));
+}
+
+/**
+ * `runGrid` on worker threads: the same result, row for row, byte for byte. A grid with any
+ * setting the pool does not know (a feature added to `runGrid` later) runs serially through
+ * `runGrid`, so no setting is ever silently dropped on the way to a worker.
+ */
 export async function runGridParallel(
   trace: Trace,
   config: GridConfig & Pick<ParallelOptions, 'workers' | 'mode'>,
 ): Promise<RunResult> {
+  if (!poolCanRun(config)) return runGrid(trace, config);
   const jobs: ReplayJob[] = [];
   for (const policy of config.policies) {
     for (const ttl of config.ttls) for (const capacity of config.capacities) jobs.push({ policy, capacity, ttl });
@@ -189,5 +202,5 @@ export async function runGridParallel(
     ...(config.onProgress && { onProgress: config.onProgress }),
   });
   const rows: ResultRow[] = jobs.map((job, i) => toRow(job.policy.name, job.ttl, job.capacity, counts[i]!, config.cost));
-  return gridResult(trace, config, rows);
+  return resultOf(trace, config, rows);
 }

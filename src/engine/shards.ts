@@ -17,7 +17,7 @@
  */
 import { hash32 } from '../trace/synthetic/rng.js';
 import { OP_DELETE, OP_SET, TraceBuilder, type Trace } from '../trace/trace.js';
-import { countsFromDistances, hitsAt, stackDistances } from './lru-curve.js';
+import { countsFromDistances, hitsAt, stackDistances, type MissSplit } from './lru-curve.js';
 import type { ReplayCounts } from './replay.js';
 
 export const SHARDS_MODULUS = 1 << 24;
@@ -66,7 +66,7 @@ export function traceTotals(trace: Trace, unit: 'entries' | 'bytes', defaultMiss
  * SHARDS estimate of per-size `lru` counts (entries). Valid where the exact curve would be
  * (see `exactCurveBlocker`); `totals` are the full trace's.
  */
-export function shardsLruCounts(trace: Trace, capacities: readonly number[], rate: number, mask: Uint8Array, totals: TraceTotals): ReplayCounts[] {
+export function shardsLruCounts(trace: Trace, capacities: readonly number[], rate: number, mask: Uint8Array, totals: TraceTotals): (ReplayCounts & MissSplit)[] {
   const sampled = stackDistances(trace, mask);
   const adjustment = rate * totals.lookups - sampled.lookups;
   // A cache of C entries sees sampled distances below C·R.
@@ -78,11 +78,14 @@ export function shardsLruCounts(trace: Trace, capacities: readonly number[], rat
     const estimate = Math.round((sampledHits[i]! + adjustment) / rate);
     const hits = Math.min(totals.lookups, Math.max(0, estimate));
     const resident = Math.min(capacity, distinctEstimate);
+    const cold = Math.min(totals.lookups - hits, Math.round(sampled.coldLookups / rate));
     return {
       ...template[i]!,
       requests: totals.lookups,
       hits,
       misses: totals.lookups - hits,
+      coldMisses: cold,
+      capacityMisses: totals.lookups - hits - cold,
       bytesRequested: totals.lookups,
       bytesHit: hits,
       writes: totals.writes,
@@ -124,11 +127,16 @@ export function scaleSampledCounts(sampled: ReplayCounts, rate: number, totals: 
   const scale = (value: number): number => Math.round(value / rate);
   const misses = Math.min(totals.lookups, scale(sampled.misses));
   const missedBytes = Math.min(totals.bytesRequested, scale(sampled.bytesRequested - sampled.bytesHit));
+  // Scale the miss split too when the replay engine reports one; capacity misses take the rest.
+  const split = sampled as ReplayCounts & Partial<MissSplit>;
+  const expired = Math.min(misses, scale(sampled.expiredMisses));
+  const cold = split.coldMisses === undefined ? undefined : Math.min(misses - expired, scale(split.coldMisses));
   return {
+    ...(cold !== undefined && { coldMisses: cold, capacityMisses: misses - expired - cold }),
     requests: totals.lookups,
     hits: totals.lookups - misses,
     misses,
-    expiredMisses: Math.min(misses, scale(sampled.expiredMisses)),
+    expiredMisses: expired,
     uncacheable: Math.min(misses, scale(sampled.uncacheable)),
     bytesRequested: totals.bytesRequested,
     bytesHit: totals.bytesRequested - missedBytes,

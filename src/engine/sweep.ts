@@ -11,7 +11,7 @@
  */
 import type { CurveMethod, ResultRow, RunResult, Sampling } from '../report/model.js';
 import type { Trace } from '../trace/trace.js';
-import { gridResult, toRow, type GridConfig } from './grid.js';
+import { resultOf, toRow, type GridConfig } from './grid.js';
 import { exactCurveBlocker, lruCurveCounts } from './lru-curve.js';
 import { replayJobs, type ParallelOptions, type ReplayJob } from './parallel.js';
 import { bestChoice, curvesOf, recommend, type RecommendOptions } from './recommend.js';
@@ -90,7 +90,7 @@ export async function runSweep(trace: Trace, config: SweepConfig): Promise<RunRe
   const options: RecommendOptions = { ...config.recommend, unit: config.unit };
   const curves = curvesOf(rows);
   return {
-    ...gridResult(trace, { ...config, command: config.command ?? 'sweep' }, rows),
+    ...resultOf(trace, { ...config, command: config.command ?? 'sweep' }, rows),
     sampling: rate === undefined ? null : samplingOf(trace, sampled!, rate, totals!, plans),
     curves: plans.map(({ policy, ttl, method, reason }) => ({ policy, ttl, method, reason })),
     recommendations: recommend(curves, options),

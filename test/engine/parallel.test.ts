@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runGrid, type GridConfig } from '../../src/engine/grid.js';
-import { replayJobs, runGridParallel, sharedTrace } from '../../src/engine/parallel.js';
+import { poolCanRun, replayJobs, runGridParallel, sharedTrace } from '../../src/engine/parallel.js';
 import { renderJson } from '../../src/report/json.js';
 import { parsePolicySpec } from '../../src/policies/index.js';
 import { OP_DELETE, OP_GET, OP_SET, TraceBuilder, type Trace } from '../../src/trace/trace.js';
@@ -77,4 +77,14 @@ test('a failing job rejects instead of hanging', async () => {
   // lru-cache refuses a zero capacity in its constructor; the engine never validates it.
   const jobs = [{ policy: parsePolicySpec('lru-cache'), capacity: 0, ttl: null }, { policy: parsePolicySpec('lru'), capacity: 2, ttl: null }];
   await assert.rejects(replayJobs(trace, jobs, { unit: 'entries', seed: 1, defaultMissCost: 0, workers: 2, mode: 'always' }));
+});
+
+test('a grid setting the pool does not know runs serially instead of being dropped', async () => {
+  const trace = mixedTrace(500, 2);
+  assert.equal(poolCanRun({ ...config(trace), workers: 2, mode: 'always', onProgress: () => {} }), true);
+  // A stand-in for a later runGrid feature such as TTL jitter: the pool would not pass it on.
+  const withExtra = { ...config(trace), mode: 'always' as const, workers: 2, ttlJitter: 0.1 };
+  assert.equal(poolCanRun(withExtra), false);
+  assert.equal(poolCanRun({ ...config(trace), ttlJitter: undefined }), true);
+  assert.deepEqual(await runGridParallel(trace, withExtra), runGrid(trace, config(trace)));
 });
