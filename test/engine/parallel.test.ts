@@ -86,5 +86,5 @@ test('a grid setting the pool does not know runs serially instead of being dropp
   const withExtra = { ...config(trace), mode: 'always' as const, workers: 2, ttlJitter: 0.1 };
   assert.equal(poolCanRun(withExtra), false);
   assert.equal(poolCanRun({ ...config(trace), ttlJitter: undefined }), true);
-  assert.deepEqual(await runGridParallel(trace, withExtra), runGrid(trace, config(trace)));
+  assert.deepEqual(await runGridParallel(trace, withExtra), runGrid(trace, withExtra));
 });
