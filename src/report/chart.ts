@@ -25,7 +25,8 @@ interface Series {
 
 export function renderChart(result: RunResult, options: ChartOptions = {}): string {
   const width = Math.max(16, options.width ?? 64);
-  const height = Math.max(5, options.height ?? 16);
+  // 17 rows = 16 steps, so labels every 4 rows land on round fractions of the range.
+  const height = Math.max(5, options.height ?? 17);
   const unit = result.options.unit;
   const showTtl = result.options.ttls.length > 1 || result.options.ttls[0] !== null;
   const byKey = new Map<string, Series>();
@@ -99,6 +100,7 @@ export function renderChart(result: RunResult, options: ChartOptions = {}): stri
     ' '.repeat(labelWidth + 2) +
       series.map((s, index) => COLOURS[index % COLOURS.length]!(`${GLYPHS[index % GLYPHS.length]} ${s.label}`)).join('   '),
   );
+  if (series.length > 1) lines.push(' '.repeat(labelWidth + 2) + chalk.dim('where points coincide, the series listed last is drawn'));
   return lines.join('\n') + '\n';
 }
 
