@@ -42,6 +42,14 @@ export interface Curve {
   readonly points: readonly CurvePoint[];
 }
 
+export interface RecommendContext {
+  /**
+   * The hit rate of an infinite cache without TTL: every lookup but the first of each key.
+   * Tells a curve that is still climbing from one that has reached everything there is.
+   */
+  readonly ceiling?: number;
+}
+
 export interface Pick {
   readonly capacity: number | null;
   readonly hitRate: number | null;
@@ -75,7 +83,13 @@ export function curvesOf(rows: readonly ResultRow[]): Curve[] {
 }
 
 /** Applies one criterion to one curve. */
-export function pickSize(points: readonly CurvePoint[], criterion: RecommendationCriterion, threshold: number, unit: 'entries' | 'bytes'): Pick {
+export function pickSize(
+  points: readonly CurvePoint[],
+  criterion: RecommendationCriterion,
+  threshold: number,
+  unit: 'entries' | 'bytes',
+  context: RecommendContext = {},
+): Pick {
   if (points.length === 0) return { capacity: null, hitRate: null, meanLatencyMs: null, reason: 'no sizes were simulated' };
   const size = (capacity: number): string => sizeLabel(capacity, unit);
   const best = points.reduce((a, b) => (b.hitRate > a.hitRate + EPSILON ? b : a));
@@ -91,7 +105,8 @@ export function pickSize(points: readonly CurvePoint[], criterion: Recommendatio
       const point = points.find((p) => p.hitRate >= best.hitRate - threshold - EPSILON)!;
       const last = points[points.length - 1]!;
       const beforeLast = points[points.length - 2];
-      const rising = beforeLast !== undefined && best === last && last.hitRate - beforeLast.hitRate > threshold;
+      const belowCeiling = context.ceiling === undefined || best.hitRate < context.ceiling - Math.max(threshold, EPSILON);
+      const rising = beforeLast !== undefined && best === last && last.hitRate - beforeLast.hitRate > threshold && belowCeiling;
       const within =
         point === best ? 'reaching the best hit rate in range' : `within ${points_(threshold)} of the best in range (${percent(best.hitRate)} at ${size(best.capacity)})`;
       return found(
@@ -124,12 +139,14 @@ export function pickSize(points: readonly CurvePoint[], criterion: Recommendatio
 }
 
 /** Every criterion for every curve; the last criterion asked for is marked primary. */
-export function recommend(curves: readonly Curve[], options: RecommendOptions): Recommendation[] {
+export function recommend(curves: readonly Curve[], options: RecommendOptions, context: RecommendContext = {}): Recommendation[] {
   const criteria = criteriaOf(options);
   const recommendations: Recommendation[] = [];
   for (const curve of curves) {
+    // A TTL caps the hit rate below the no-TTL ceiling, so the ceiling says nothing there.
+    const curveContext = curve.ttl === null ? context : {};
     criteria.forEach(({ criterion, threshold }, index) => {
-      const pick = pickSize(curve.points, criterion, threshold, options.unit);
+      const pick = pickSize(curve.points, criterion, threshold, options.unit, curveContext);
       recommendations.push({
         policy: curve.policy,
         ttl: curve.ttl,

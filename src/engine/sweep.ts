@@ -10,7 +10,7 @@
  * Rows come out in the same policy -> TTL -> size order as `run`, so every renderer works.
  */
 import type { CurveMethod, ResultRow, RunResult, Sampling } from '../report/model.js';
-import type { Trace } from '../trace/trace.js';
+import { OP_DELETE, OP_GET, type Trace } from '../trace/trace.js';
 import { resultOf, toRow, type GridConfig } from './grid.js';
 import { exactCurveBlocker, lruCurveCounts } from './lru-curve.js';
 import { replayJobs, type ParallelOptions, type ReplayJob } from './parallel.js';
@@ -93,7 +93,7 @@ export async function runSweep(trace: Trace, config: SweepConfig): Promise<RunRe
     ...resultOf(trace, { ...config, command: config.command ?? 'sweep' }, rows),
     sampling: rate === undefined ? null : samplingOf(trace, sampled!, rate, totals!, plans),
     curves: plans.map(({ policy, ttl, method, reason }) => ({ policy, ttl, method, reason })),
-    recommendations: recommend(curves, options),
+    recommendations: recommend(curves, options, { ceiling: infiniteCacheHitRate(trace) }),
     best: bestChoice(curves, options),
   };
 }
@@ -124,3 +124,22 @@ function samplingOf(trace: Trace, sampled: Trace, rate: number, totals: TraceTot
   };
 }
 
+
+/** Hit rate of an unbounded cache without TTL: each key's first lookup misses, the rest hit. */
+export function infiniteCacheHitRate(trace: Trace): number {
+  const seen = new Uint8Array(trace.keySpace);
+  const { keys, ops } = trace;
+  let lookups = 0;
+  let cold = 0;
+  for (let i = 0; i < trace.length; i++) {
+    const id = keys[i]!;
+    const op = ops === undefined ? OP_GET : ops[i]!;
+    if (op === OP_DELETE) continue;
+    if (op === OP_GET) {
+      lookups++;
+      if (seen[id] === 0) cold++;
+    }
+    seen[id] = 1;
+  }
+  return lookups === 0 ? 0 : (lookups - cold) / lookups;
+}

@@ -85,3 +85,11 @@ test('every criterion per curve, the most specific one primary; the best policy 
   // Tolerance only: best anywhere is 80%; fifo is within a point at 20.
   assert.equal(bestChoice(curves, { tolerance: 0.01, unit: 'entries' })!.capacity, 20);
 });
+
+test('a curve that reached the infinite-cache ceiling is not called rising', () => {
+  // The jump into the last size is the whole working set fitting: 90% is all there is.
+  const points = curve([16, 32, 64], [0.1, 0.5, 0.9]);
+  assert.match(pickSize(points, 'tolerance', 0.01, 'entries').reason, /still rising/);
+  assert.doesNotMatch(pickSize(points, 'tolerance', 0.01, 'entries', { ceiling: 0.9 }).reason, /still rising/);
+  assert.match(pickSize(points, 'tolerance', 0.01, 'entries', { ceiling: 0.95 }).reason, /still rising/);
+});

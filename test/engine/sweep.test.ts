@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runGrid } from '../../src/engine/grid.js';
-import { runSweep, type SweepConfig } from '../../src/engine/sweep.js';
+import { infiniteCacheHitRate, runSweep, type SweepConfig } from '../../src/engine/sweep.js';
+import { traceOf } from '../helpers/trace.js';
 import { parsePolicySpec } from '../../src/policies/index.js';
 import { OP_DELETE, OP_GET, TraceBuilder } from '../../src/trace/trace.js';
 import { generateTrace } from '../../src/trace/spec.js';
@@ -73,4 +74,11 @@ test('a sampled sweep is labelled as estimates and stays near the exact curve', 
     // Mini-caches of 200+ entries on a mild Zipf: a few points at most.
     assert.ok(Math.abs(row.hitRate - truth.hitRate) < 0.04, `${row.policy}@${row.capacity}: ${row.hitRate} vs ${truth.hitRate}`);
   });
+});
+
+test('infinite-cache hit rate: every lookup but the first of each key', () => {
+  // a b a c b a: cold a, b, c; hits a, b, a -> 3 of 6.
+  assert.equal(infiniteCacheHitRate(traceOf(['a', 'b', 'a', 'c', 'b', 'a'])), 0.5);
+  // A set stores the key, so the get after it can hit; sets are not lookups: 1 of 2.
+  assert.equal(infiniteCacheHitRate(traceOf(['a', 'a', 'b'], { ops: [1, 0, 0] })), 0.5);
 });
