@@ -9,6 +9,7 @@
  *   minisim  with sampling, every other policy replayed on the sampled keys at size x rate
  * Rows come out in the same policy -> TTL -> size order as `run`, so every renderer works.
  */
+import { UsageError } from '../errors.js';
 import type { CurveMethod, ResultRow, RunResult, Sampling } from '../report/model.js';
 import { OP_DELETE, OP_GET, type Trace } from '../trace/trace.js';
 import { resultOf, toRow, type GridConfig } from './grid.js';
@@ -31,6 +32,10 @@ export async function runSweep(trace: Trace, config: SweepConfig): Promise<RunRe
   const totals = rate === undefined ? undefined : traceTotals(trace, config.unit, config.cost.missCost);
   const mask = rate === undefined ? undefined : samplingMask(trace.keySpace, rate, config.seed);
   const sampled = rate === undefined ? undefined : sampleTrace(trace, mask!, rate);
+  if (sampled !== undefined && traceTotals(sampled, 'entries').lookups === 0 && totals!.lookups > 0) {
+    // Scaling up nothing would claim every lookup hits (the SHARDS adjustment fills the gap).
+    throw new UsageError(`rate ${rate} keeps no looked-up key of this trace; raise it`, '--sample');
+  }
 
   interface Plan {
     readonly policy: string;

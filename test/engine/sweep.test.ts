@@ -82,3 +82,8 @@ test('infinite-cache hit rate: every lookup but the first of each key', () => {
   // A set stores the key, so the get after it can hit; sets are not lookups: 1 of 2.
   assert.equal(infiniteCacheHitRate(traceOf(['a', 'a', 'b'], { ops: [1, 0, 0] })), 0.5);
 });
+
+test('a sample that keeps no key is a usage error, not a 100% hit rate', async () => {
+  const trace = traceOf(['a', 'b', 'a', 'b']);
+  await assert.rejects(runSweep(trace, sweepConfig({ capacities: [1, 2], sample: 1e-7 })), /--sample: rate 1e-7 keeps no looked-up key/);
+});
