@@ -157,6 +157,7 @@ export function recommend(curves: readonly Curve[], options: RecommendOptions, c
         meanLatencyMs: pick.meanLatencyMs,
         primary: index === criteria.length - 1,
         reason: pick.reason,
+        bestPolicyAtSize: pick.capacity === null ? null : bestAt(curves, curve.ttl, pick.capacity),
       });
     });
   }
@@ -216,6 +217,17 @@ export function bestChoice(curves: readonly Curve[], options: RecommendOptions):
     meanLatencyMs: winner.point.meanLatencyMs,
     reason: `${size(smallest)} is the smallest size ${why}; ${label(winner.curve)} does best there with ${percent(winner.point.hitRate)}`,
   };
+}
+
+/** The curve (of this TTL) with the highest hit rate at `capacity`; the first listed wins ties. */
+function bestAt(curves: readonly Curve[], ttl: number | null, capacity: number): { policy: string; hitRate: number } | null {
+  let best: { policy: string; hitRate: number } | null = null;
+  for (const curve of curves) {
+    if (curve.ttl !== ttl) continue;
+    const point = curve.points.find((p) => p.capacity === capacity);
+    if (point && (best === null || point.hitRate > best.hitRate + EPSILON)) best = { policy: curve.policy, hitRate: point.hitRate };
+  }
+  return best;
 }
 
 function sizeLabel(capacity: number, unit: 'entries' | 'bytes'): string {

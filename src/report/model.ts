@@ -116,6 +116,8 @@ export interface Recommendation {
   /** The criterion that decides this policy's headline size (the most specific one asked for). */
   readonly primary: boolean;
   readonly reason: string;
+  /** The policy with the highest hit rate at the recommended size (same TTL), null with no size. */
+  readonly bestPolicyAtSize: { readonly policy: string; readonly hitRate: number } | null;
 }
 
 /** Across all policies and TTLs: which to pick, at which size, under the primary criterion. */

@@ -60,7 +60,8 @@ export function renderSweep(result: RunResult): string {
       const name = label(r.policy, r.ttl).padEnd(width);
       const tag = chalk.dim(`[${r.criterion}]`);
       const text = r.capacity === null ? chalk.red(r.reason) : r.primary ? chalk.bold(r.reason) : r.reason;
-      lines.push(`  ${name}  ${text} ${tag}`);
+      const rival = r.bestPolicyAtSize && r.bestPolicyAtSize.policy !== r.policy ? chalk.dim(` (best there: ${r.bestPolicyAtSize.policy}, ${percent(r.bestPolicyAtSize.hitRate)})`) : '';
+      lines.push(`  ${name}  ${text}${rival} ${tag}`);
     }
   }
   if (result.best !== undefined) {

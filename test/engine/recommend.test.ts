@@ -78,6 +78,9 @@ test('every criterion per curve, the most specific one primary; the best policy 
       ['fifo', 'target-hit-rate', 20, true],
     ],
   );
+  // lru's 40 is also where both reach 80%: lru, listed first, is best there; at fifo's 20 fifo is.
+  assert.deepEqual(recommendations[1]!.bestPolicyAtSize, { policy: 'lru', hitRate: 0.8 });
+  assert.deepEqual(recommendations[3]!.bestPolicyAtSize, { policy: 'fifo', hitRate: 0.79 });
   // The smallest size where any policy reaches 75% is 20, where fifo (79%) beats lru (70%).
   const best = bestChoice(curves, options)!;
   assert.deepEqual([best.policy, best.capacity, best.hitRate], ['fifo', 20, 0.79]);
