@@ -18,6 +18,7 @@ import {
 } from './options.js';
 import type { CliIo } from './io.js';
 import { progressBar } from './progress.js';
+import { addTimeOptions, checkTimedPolicies, checkTimedTrace, timedFrom, ttlJitterFrom, type TimeFlags } from './time-options.js';
 
 export function registerRun(program: Command, io: CliIo): void {
   const command = program
@@ -26,14 +27,23 @@ export function registerRun(program: Command, io: CliIo): void {
     .argument('<trace>', 'a CSV/text/.gz trace file, or a spec such as zipf:alpha=0.9,keys=1e5,requests=1e6');
   addGridOptions(command, { policies: 'lru,lfu,ttl' });
   addTraceOptions(command);
-  command.action(async (source: string, flags: CommonFlags) => {
+  addTimeOptions(command);
+  command.action(async (source: string, flags: CommonFlags & TimeFlags) => {
+    const explicitGrid = ['policies', 'maxsize', 'capacity']
+      .filter((name) => command.getOptionValueSource(name) === 'cli')
+      .map((name) => `--${name}`);
+    const setup = timedFrom(flags, explicitGrid);
     const policies = policiesFrom(flags);
-    const { unit, capacities } = capacitiesFrom(flags, '1024');
+    checkTimedPolicies(policies, setup);
+    const { unit: gridUnit, capacities } = capacitiesFrom(flags, '1024');
+    const unit = setup.unit ?? gridUnit;
     const ttls = ttlsFrom(flags);
+    const ttlJitter = ttlJitterFrom(flags);
     const cost = costFrom(flags);
     const seed = seedFrom(flags);
     const trace = await loadTrace(source, loadOptionsFrom(flags));
     checkTraceSupports(trace, source, unit, ttls);
+    checkTimedTrace(trace, source, setup);
     const progress = progressBar('replaying');
     const result = await runGridParallel(trace, {
       policies,
@@ -42,6 +52,8 @@ export function registerRun(program: Command, io: CliIo): void {
       ttls,
       cost,
       seed,
+      ...(ttlJitter !== undefined && { ttlJitter }),
+      ...(setup.timed !== undefined && { timed: setup.timed }),
       command: 'run',
       onProgress: (done, total) => progress.update(done, total),
     });
