@@ -21,7 +21,7 @@ function mixedTrace(length: number, seed: number): Trace {
   return builder.build('mixed', 60);
 }
 
-function config(trace: Trace): GridConfig {
+function config(): GridConfig {
   return {
     policies: ['lru', 'fifo', 'lfu', 'ttl', 'lru-cache'].map((name) => parsePolicySpec(name)),
     capacities: [2, 5, 13, 40],
@@ -34,17 +34,17 @@ function config(trace: Trace): GridConfig {
 
 test('the parallel grid equals the serial grid, byte for byte', async () => {
   const trace = mixedTrace(5000, 11);
-  const serial = runGrid(trace, config(trace));
-  const parallel = await runGridParallel(trace, { ...config(trace), workers: 2, mode: 'always' });
+  const serial = runGrid(trace, config());
+  const parallel = await runGridParallel(trace, { ...config(), workers: 2, mode: 'always' });
   assert.deepEqual(parallel, serial);
   assert.equal(renderJson(parallel), renderJson(serial));
   // In-process fallback gives the same too.
-  assert.deepEqual(await runGridParallel(trace, { ...config(trace), mode: 'never' }), serial);
+  assert.deepEqual(await runGridParallel(trace, { ...config(), mode: 'never' }), serial);
 });
 
 test('byte capacity on workers matches too, and progress reaches the total', async () => {
   const trace = mixedTrace(3000, 5);
-  const byteConfig: GridConfig = { ...config(trace), capacities: [100, 1000, 5000], unit: 'bytes', ttls: [null] };
+  const byteConfig: GridConfig = { ...config(), capacities: [100, 1000, 5000], unit: 'bytes', ttls: [null] };
   const serial = runGrid(trace, byteConfig);
   let last = 0;
   let total = 0;
@@ -81,10 +81,10 @@ test('a failing job rejects instead of hanging', async () => {
 
 test('a grid setting the pool does not know runs serially instead of being dropped', async () => {
   const trace = mixedTrace(500, 2);
-  assert.equal(poolCanRun({ ...config(trace), workers: 2, mode: 'always', onProgress: () => {} }), true);
+  assert.equal(poolCanRun({ ...config(), workers: 2, mode: 'always', onProgress: () => {} }), true);
   // A stand-in for a later runGrid feature such as TTL jitter: the pool would not pass it on.
-  const withExtra = { ...config(trace), mode: 'always' as const, workers: 2, ttlJitter: 0.1 };
+  const withExtra = { ...config(), mode: 'always' as const, workers: 2, ttlJitter: 0.1 };
   assert.equal(poolCanRun(withExtra), false);
-  assert.equal(poolCanRun({ ...config(trace), ttlJitter: undefined }), true);
+  assert.equal(poolCanRun({ ...config(), ttlJitter: undefined }), true);
   assert.deepEqual(await runGridParallel(trace, withExtra), runGrid(trace, withExtra));
 });
