@@ -19,7 +19,8 @@ import { bestChoice, curvesOf, recommend, type RecommendOptions } from './recomm
 import type { ReplayCounts } from './replay.js';
 import { miniCapacity, samplingMask, sampleTrace, scaleSampledCounts, shardsLruCounts, traceTotals, type TraceTotals } from './shards.js';
 
-export interface SweepConfig extends GridConfig, Pick<ParallelOptions, 'workers' | 'mode'> {
+/** The plain grid settings: the time-aware simulator (tiers, stampedes, jitter) is `run`'s alone. */
+export interface SweepConfig extends Omit<GridConfig, 'timed' | 'ttlJitter'>, Pick<ParallelOptions, 'workers' | 'mode'> {
   /** Fraction of keys to keep (0 < rate < 1); undefined or 1 = the whole trace. */
   readonly sample?: number;
   readonly recommend: Omit<RecommendOptions, 'unit'>;
