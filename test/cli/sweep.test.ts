@@ -41,13 +41,9 @@ test('sweep --format json: exact hit counts, recommendations and the best policy
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, 'trace.csv');
   writeFileSync(file, 'key\na\nb\nc\nb\na\nd\na\n');
-  const probe = await cli('sweep', file, '--maxsize', '1..4:1', '--policies', 'lru,fifo', '--format', 'json');
-  if (probe.code === 2 && /not supported yet/.test(probe.err)) {
-    t.skip('CSV loading is not on this branch yet');
-    return;
-  }
-  assert.equal(probe.code, 0, probe.err);
-  const result = JSON.parse(probe.out) as RunResult;
+  const json = await cli('sweep', file, '--maxsize', '1..4:1', '--policies', 'lru,fifo', '--format', 'json');
+  assert.equal(json.code, 0, json.err);
+  const result = JSON.parse(json.out) as RunResult;
   // a b c b a d a. LRU: b is reused after {c} (distance 1), a after {b, c} (2), a after {d} (1):
   // hits 0, 2, 3, 3 at sizes 1..4.
   const hits = (policy: string): number[] => result.rows.filter((r) => r.policy === policy).map((r) => r.hits);
