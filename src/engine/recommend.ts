@@ -157,7 +157,7 @@ export function recommend(curves: readonly Curve[], options: RecommendOptions, c
         meanLatencyMs: pick.meanLatencyMs,
         primary: index === criteria.length - 1,
         reason: pick.reason,
-        bestPolicyAtSize: pick.capacity === null ? null : bestAt(curves, curve.ttl, pick.capacity),
+        bestPolicyAtSize: pick.capacity === null ? null : bestAt(curves, curve, pick.capacity),
       });
     });
   }
@@ -219,11 +219,12 @@ export function bestChoice(curves: readonly Curve[], options: RecommendOptions):
   };
 }
 
-/** The curve (of this TTL) with the highest hit rate at `capacity`; the first listed wins ties. */
-function bestAt(curves: readonly Curve[], ttl: number | null, capacity: number): { policy: string; hitRate: number } | null {
-  let best: { policy: string; hitRate: number } | null = null;
+/** The curve (of `own`'s TTL) with the highest hit rate at `capacity`; `own`, then the first listed, wins ties. */
+function bestAt(curves: readonly Curve[], own: Curve, capacity: number): { policy: string; hitRate: number } | null {
+  const ownPoint = own.points.find((p) => p.capacity === capacity);
+  let best: { policy: string; hitRate: number } | null = ownPoint ? { policy: own.policy, hitRate: ownPoint.hitRate } : null;
   for (const curve of curves) {
-    if (curve.ttl !== ttl) continue;
+    if (curve.ttl !== own.ttl) continue;
     const point = curve.points.find((p) => p.capacity === capacity);
     if (point && (best === null || point.hitRate > best.hitRate + EPSILON)) best = { policy: curve.policy, hitRate: point.hitRate };
   }

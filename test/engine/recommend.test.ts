@@ -78,9 +78,16 @@ test('every criterion per curve, the most specific one primary; the best policy 
       ['fifo', 'target-hit-rate', 20, true],
     ],
   );
-  // lru's 40 is also where both reach 80%: lru, listed first, is best there; at fifo's 20 fifo is.
+  // At lru's 40 both reach 80%: a tie names the policy itself. At fifo's 20 fifo leads.
   assert.deepEqual(recommendations[1]!.bestPolicyAtSize, { policy: 'lru', hitRate: 0.8 });
   assert.deepEqual(recommendations[3]!.bestPolicyAtSize, { policy: 'fifo', hitRate: 0.79 });
+  // fifo's tolerance pick is 20, where lru trails it.
+  assert.deepEqual(recommendations[2]!.bestPolicyAtSize, { policy: 'fifo', hitRate: 0.79 });
+  // Cut lru's curve at 20 (best 70%, so 20 is its pick within 5 points): fifo's 79% leads there.
+  const lruAt20 = recommend([{ ...curves[0]!, points: curves[0]!.points.slice(0, 2) }, curves[1]!], { tolerance: 0.05, unit: 'entries' });
+  assert.deepEqual(lruAt20[0]!.bestPolicyAtSize, { policy: 'fifo', hitRate: 0.79 });
+  // ... and fifo tied at 40 (both 80%) names itself, not lru listed first.
+  assert.deepEqual(recommend(curves, { tolerance: 0, unit: 'entries' })[1]!.bestPolicyAtSize, { policy: 'fifo', hitRate: 0.8 });
   // The smallest size where any policy reaches 75% is 20, where fifo (79%) beats lru (70%).
   const best = bestChoice(curves, options)!;
   assert.deepEqual([best.policy, best.capacity, best.hitRate], ['fifo', 20, 0.79]);
