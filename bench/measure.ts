@@ -69,16 +69,3 @@ export function ratioToTarget(row: BenchRow): number | undefined {
   if (row.target === undefined) return undefined;
   return row.lowerIsBetter ? row.target / row.value : row.value / row.target;
 }
-
-/**
- * Imports a module that may not exist yet on this branch (a suite for a feature still in
- * flight); undefined when it is missing, so the suite reports itself as unavailable.
- */
-export async function optionalModule<T>(url: URL): Promise<T | undefined> {
-  try {
-    return (await import(url.href)) as T;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return undefined;
-    throw error;
-  }
-}

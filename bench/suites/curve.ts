@@ -2,16 +2,12 @@
  * One-pass LRU curve throughput: the hit counts at every size from one pass over the trace
  * (Mattson stack distances), on the replay suite's trace. Target: 5 M requests/s.
  */
+import { lruCurveCounts } from '../../src/engine/lru-curve.js';
 import { replay } from '../../src/engine/replay.js';
 import { parsePolicySpec } from '../../src/policies/index.js';
 import { generateTrace } from '../../src/trace/spec.js';
-import type { Trace } from '../../src/trace/trace.js';
-import { optionalModule, time, type BenchRow, type Suite } from '../measure.js';
+import { time, type BenchRow, type Suite } from '../measure.js';
 import { REPLAY_CAPACITY, REPLAY_TRACE } from './replay.js';
-
-interface LruCurveModule {
-  lruCurveCounts(trace: Trace, capacities: readonly number[]): { readonly hits: number }[];
-}
 
 /** 16 sizes, log-spaced from 100 entries to the whole key space, plus the replay size. */
 function curveSizes(keySpace: number): number[] {
@@ -24,15 +20,13 @@ export const curveSuite: Suite = {
   name: 'curve',
   description: `one-pass LRU hit-rate curve over ${REPLAY_TRACE}`,
   async run(options) {
-    const curve = await optionalModule<LruCurveModule>(new URL('../../src/engine/lru-curve.js', import.meta.url));
-    if (!curve) return [{ suite: 'curve', name: 'lru curve', unit: 'M req/s', value: NaN, target: 5, note: 'lru-curve.ts not on this branch yet' }];
     const trace = generateTrace(REPLAY_TRACE);
     const sizes = curveSizes(trace.keySpace);
     let curveHits = 0;
     const timing = await time(
       'lru curve',
       () => {
-        curveHits = curve.lruCurveCounts(trace, sizes)[sizes.indexOf(REPLAY_CAPACITY)]!.hits;
+        curveHits = lruCurveCounts(trace, sizes)[sizes.indexOf(REPLAY_CAPACITY)]!.hits;
       },
       options.quick ? 300 : 2000,
       options.quick ? 3 : 5,
