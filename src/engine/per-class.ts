@@ -10,7 +10,8 @@
  *
  * A template must be self-contained (it may use only its parameters, its locals and
  * globals), because its copy is compiled from its source text away from its module.
- * Copies are made once per (class, template) and kept as long as the class lives.
+ * Copies are made once per (class, template) and kept as long as the class lives; where
+ * code generation from strings is disabled, the template itself is used.
  */
 
 type Template = (...args: never[]) => unknown;
@@ -27,13 +28,24 @@ export function copyFor<F extends Template>(template: F, owner: object): F {
   }
   let copy = table.get(template);
   if (copy === undefined) {
-    const label = typeof owner === 'function' && owner.name ? owner.name : 'policy';
-    // The trailing comment makes every source text unique, so V8's compilation cache cannot
-    // hand back a function (and feedback) shared with another class.
-    copy = new Function(`return ${template.toString()}\n// per-class copy for ${label} #${++made}`)() as Template;
+    copy = compileCopy(template, owner);
     table.set(template, copy);
   }
   return copy as F;
+}
+
+function compileCopy(template: Template, owner: object): Template {
+  const label = typeof owner === 'function' && owner.name ? owner.name : 'policy';
+  try {
+    // The trailing comment makes every source text unique, so V8's compilation cache cannot
+    // hand back a function (and feedback) shared with another class.
+    return new Function(`return ${template.toString()}\n// per-class copy for ${label} #${++made}`)() as Template;
+  } catch (error) {
+    // Code generation from strings disabled (--disallow-code-generation-from-strings):
+    // the shared template gives the same results, only without per-class feedback.
+    if (error instanceof EvalError) return template;
+    throw error;
+  }
 }
 
 /** The owner to key copies by: the object's class. */

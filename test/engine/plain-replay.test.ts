@@ -7,11 +7,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { replay, type ReplayCounts } from '../../src/engine/replay.js';
 import { isPlainReplay } from '../../src/engine/plain-replay.js';
 import { classOf, copyFor } from '../../src/engine/per-class.js';
 import { POLICIES, createPolicy, parsePolicySpec } from '../../src/policies/index.js';
+import { generateTrace } from '../../src/trace/spec.js';
 import { OP_DELETE, OP_GET, OP_SET, TraceBuilder, type Trace } from '../../src/trace/trace.js';
 
 const SPECS = [...POLICIES.map((p) => p.name), 'clock:bits=2', 's3-fifo:threshold=1', 'two-q:ain=0.5,aout=1'];
@@ -262,4 +264,28 @@ test('each class gets its own copy of a loop, made once, computing what the temp
   const values = Int32Array.from([5, -3, 12, 7, 0, 9]);
   assert.equal(forA(values, 8), 5 - 3 + 7 + 0);
   assert.equal(forB(values, 8), sumBelow(values, 8));
+});
+
+test('with code generation from strings disabled, replay falls back to the shared loops and counts the same', () => {
+  const replayModule = new URL('../../src/engine/replay.js', import.meta.url).href;
+  const policies = new URL('../../src/policies/index.js', import.meta.url).href;
+  const spec = new URL('../../src/trace/spec.js', import.meta.url).href;
+  // Plain (gets only) and general (a TTL) replays of the same trace, in a process that
+  // refuses new Function; the expected hits come from this process, which allows it.
+  const script = `
+    const { replay } = await import(${JSON.stringify(replayModule)});
+    const { parsePolicySpec } = await import(${JSON.stringify(policies)});
+    const { generateTrace } = await import(${JSON.stringify(spec)});
+    const trace = generateTrace('zipf:alpha=0.9,keys=500,requests=5000,seed=3');
+    const run = (ttl) => ['lru', 'arc'].map((name) => replay(trace, { policy: parsePolicySpec(name), capacity: 50, unit: 'entries', seed: 1, ...(ttl && { ttl }) }).hits);
+    process.stdout.write(JSON.stringify([run(undefined), run(1000)]));
+  `;
+  const output = execFileSync(process.execPath, ['--disallow-code-generation-from-strings', '--input-type=module', '-e', script], { encoding: 'utf8' });
+  const trace = generateTrace('zipf:alpha=0.9,keys=500,requests=5000,seed=3');
+  const expected = [undefined, 1000].map((ttl) =>
+    ['lru', 'arc'].map(
+      (name) => replay(trace, { policy: parsePolicySpec(name), capacity: 50, unit: 'entries', seed: 1, ...(ttl && { ttl }) }).hits,
+    ),
+  );
+  assert.deepEqual(JSON.parse(output), expected);
 });
