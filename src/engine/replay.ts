@@ -85,7 +85,9 @@ export function replay(trace: Trace, config: ReplayConfig): ReplayCounts {
 
   const { keys, times, ops, ttls, costs } = trace;
   const sizes = config.unit === 'bytes' ? trace.sizes : undefined;
-  if (isPlainReplay(trace, config.ttl)) {
+  // The plain loop counts one byte per entry when counting entries; a trace with sizes needs
+  // the general loop so its byte hit rate reports real bytes even at an entry capacity.
+  if (isPlainReplay(trace, config.ttl) && (sizes !== undefined || trace.sizes === undefined)) {
     const plain = replayPlain(trace, policy, sizes, config.capacity, config.onProgress);
     return plainCounts(plain, policy, distinctKeys(trace));
   }
@@ -93,6 +95,7 @@ export function replay(trace: Trace, config: ReplayConfig): ReplayCounts {
   const general: GeneralReplay = {
     keys,
     sizes,
+    objectBytes: trace.sizes,
     times,
     ops,
     ttls,
@@ -145,7 +148,10 @@ export function replay(trace: Trace, config: ReplayConfig): ReplayCounts {
 /** Everything the general loop reads, and the running totals it carries between chunks. */
 interface GeneralReplay {
   readonly keys: Uint32Array;
+  /** Sizes the policy sees: the size column when counting bytes, undefined (all 1) for entries. */
   readonly sizes: Uint32Array | undefined;
+  /** The size column whatever the capacity unit, for byte hit rate. */
+  readonly objectBytes: Uint32Array | undefined;
   readonly times: Float64Array | undefined;
   readonly ops: Uint8Array | undefined;
   readonly ttls: Float64Array | undefined;
@@ -184,7 +190,7 @@ const TOTALS = 12;
  * uninterrupted loop would.
  */
 function replayRange(policy: Policy, r: GeneralReplay, start: number, end: number): void {
-  const { keys, sizes, times, ops, ttls, costs, expiry, stored, jitter, jitterRng, defaultTtl, defaultMissCost, capacity, missCosts, totals } = r;
+  const { keys, sizes, objectBytes, times, ops, ttls, costs, expiry, stored, jitter, jitterRng, defaultTtl, defaultMissCost, capacity, missCosts, totals } = r;
   let requests = totals[0]!;
   let hits = totals[1]!;
   let expiredMisses = totals[2]!;
@@ -225,12 +231,13 @@ function replayRange(policy: Policy, r: GeneralReplay, start: number, end: numbe
       continue;
     }
     requests++;
-    bytesRequested += size;
+    const bytes = objectBytes === undefined ? 1 : objectBytes[i]!;
+    bytesRequested += bytes;
     const cost = costs === undefined ? 0 : costs[i]! === costs[i]! ? costs[i]! : defaultMissCost;
     costSum += cost;
     if (hit) {
       hits++;
-      bytesHit += size;
+      bytesHit += bytes;
     } else {
       if (stored[id] === 0) {
         coldMisses++;

@@ -121,6 +121,8 @@ function referenceReplay(trace: Trace, spec: string, setup: Setup): ReplayCounts
       continue;
     }
     const size = setup.unit === 'bytes' && trace.sizes ? trace.sizes[i]! : 1;
+    // Byte hit rate counts real object sizes, whatever unit the capacity is in.
+    const bytes = trace.sizes ? trace.sizes[i]! : 1;
     const now = trace.times ? trace.times[i]! : i;
     // Expired: the key's last insertion has expired by now, found resident or already purged.
     let expired = false;
@@ -139,12 +141,12 @@ function referenceReplay(trace: Trace, spec: string, setup: Setup): ReplayCounts
       continue;
     }
     requests++;
-    bytesRequested += size;
+    bytesRequested += bytes;
     const cost = trace.costs ? (Number.isNaN(trace.costs[i]!) ? setup.defaultMissCost : trace.costs[i]!) : 0;
     costSum += cost;
     if (hit) {
       hits++;
-      bytesHit += size;
+      bytesHit += bytes;
     } else {
       if (stored[id] === 0) coldMisses++;
       else if (expired) expiredMisses++;
@@ -210,11 +212,13 @@ for (const spec of SPECS) {
         capacityArb,
         fc.record({ sizes: fc.boolean(), times: fc.boolean(), ops: fc.boolean(), ttls: fc.boolean(), costs: fc.boolean() }),
         fc.option(fc.integer({ min: 1, max: 30 }), { nil: undefined }),
-        (requests, capacity, columns, ttl) => {
+        fc.boolean(),
+        (requests, capacity, columns, ttl, countEntries) => {
           const trace = buildTrace(requests, columns);
+          const bytes = columns.sizes && !countEntries;
           const setup: Setup = {
-            capacity: columns.sizes ? capacity * 4 : capacity,
-            unit: columns.sizes ? 'bytes' : 'entries',
+            capacity: bytes ? capacity * 4 : capacity,
+            unit: bytes ? 'bytes' : 'entries',
             ...(ttl !== undefined && { ttl }),
             defaultMissCost: 0.005,
           };

@@ -84,3 +84,10 @@ test('byte capacity never stores an object larger than the cache', () => {
   assert.equal(counts.bytesHit, 10);
   assert.equal(counts.bytesRequested, 1020);
 });
+
+test('byte hit rate counts real sizes even when capacity counts entries', () => {
+  // 2 entries: a(10) b(1000) a(10) -> one hit worth 10 of the 1020 bytes requested.
+  const trace = traceOf(['a', 'b', 'a'], { sizes: [10, 1000, 10] });
+  const counts = replay(trace, { policy: parsePolicySpec('lru'), capacity: 2, unit: 'entries', seed: 1 });
+  assert.deepEqual([counts.hits, counts.bytesHit, counts.bytesRequested], [1, 10, 1020]);
+});

@@ -110,6 +110,8 @@ export function simulateTimed(trace: Trace, config: TimedConfig): TimedCounts {
 
   const { keys, times, ops, ttls, costs } = trace;
   const sizes = config.unit === 'bytes' ? trace.sizes : undefined;
+  // Byte hit rate counts real object sizes even when capacity counts entries.
+  const objectBytes = trace.sizes;
   const stored = new Uint8Array(keySpace);
   const fillExpiry = new Float64Array(keySpace).fill(Infinity);
   const sizeOf = new Uint32Array(keySpace);
@@ -184,7 +186,8 @@ export function simulateTimed(trace: Trace, config: TimedConfig): TimedCounts {
       }
 
       requests++;
-      bytesRequested += size;
+      const bytes = objectBytes === undefined ? 1 : objectBytes[i]!;
+      bytesRequested += bytes;
       const missCost = costs === undefined ? defaultMissCost : costs[i]! === costs[i]! ? costs[i]! : defaultMissCost;
       costSum += missCost;
       let latency = 0;
@@ -222,7 +225,7 @@ export function simulateTimed(trace: Trace, config: TimedConfig): TimedCounts {
 
       if (served >= 0) {
         hits++;
-        bytesHit += size;
+        bytesHit += bytes;
       } else {
         if (stored[id] === 0) coldMisses++;
         else if (fillExpiry[id]! <= now) expiredMisses++;
