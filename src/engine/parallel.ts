@@ -36,8 +36,12 @@ export interface ParallelOptions {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
-/** Below this many request replays in total, threads cost more than they save. */
-export const MIN_PARALLEL_WORK = 2_000_000;
+/**
+ * Below this many request replays in total, threads cost more than they save: a worker
+ * takes about 0.2 s to start and compile the policies again, while one core replays
+ * 30-100 M requests/s, so the grid must hold about a second of serial work to gain.
+ */
+export const MIN_PARALLEL_WORK = 50_000_000;
 
 /** @internal The messages between the pool and worker.ts. */
 export interface WorkerInit {
