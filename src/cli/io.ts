@@ -2,4 +2,6 @@
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
+  /** Environment to read (GITHUB_STEP_SUMMARY); process.env when absent. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }

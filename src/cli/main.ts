@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { GateFailure, TraceFormatError, UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
+import { registerGate } from './gate.js';
 import { registerPolicies } from './policies.js';
 import type { CliIo } from './io.js';
 import { registerRun } from './run.js';
@@ -27,6 +28,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
     .configureOutput({ writeOut: io.out, writeErr: io.err });
   registerRun(program, io);
   registerPolicies(program, io);
+  registerGate(program, io);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
 
   try {

@@ -9,6 +9,7 @@ import { parseSizeList, type CapacityUnit } from '../engine/sizes.js';
 import type { CostModel } from '../engine/cost.js';
 import { parseCount, parseDuration } from '../units.js';
 import type { LoadOptions } from '../trace/index.js';
+import { REPORT_FORMATS, type ReportFormat } from '../report/render.js';
 
 export interface CommonFlags {
   policies: string;
@@ -23,8 +24,8 @@ export interface CommonFlags {
   header: boolean;
 }
 
-export const FORMATS = ['table', 'json'] as const;
-export type Format = (typeof FORMATS)[number];
+export const FORMATS = REPORT_FORMATS;
+export type Format = ReportFormat;
 
 export function addTraceOptions(command: Command): Command {
   return command

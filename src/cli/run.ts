@@ -3,8 +3,7 @@ import type { Command } from 'commander';
 import { runGrid } from '../engine/grid.js';
 import { ttlApplies } from '../engine/replay.js';
 import { UsageError } from '../errors.js';
-import { renderJson } from '../report/json.js';
-import { renderTable } from '../report/table.js';
+import type { RunResult } from '../report/model.js';
 import { loadTrace } from '../trace/index.js';
 import {
   addGridOptions,
@@ -18,6 +17,7 @@ import {
   type CommonFlags,
 } from './options.js';
 import type { CliIo } from './io.js';
+import { addOutputOptions, deliverResult, prepareGates, type OutputFlags } from './output.js';
 import { progressBar } from './progress.js';
 
 export function registerRun(program: Command, io: CliIo): void {
@@ -27,34 +27,42 @@ export function registerRun(program: Command, io: CliIo): void {
     .argument('<trace>', 'a CSV/text/.gz trace file, or a spec such as zipf:alpha=0.9,keys=1e5,requests=1e6');
   addGridOptions(command, { policies: 'lru,lfu,ttl' });
   addTraceOptions(command);
-  command.action(async (source: string, flags: CommonFlags) => {
-    const policies = policiesFrom(flags);
-    const { unit, capacities } = capacitiesFrom(flags, '1024');
-    const ttls = ttlsFrom(flags);
-    const cost = costFrom(flags);
-    const seed = seedFrom(flags);
-    const trace = await loadTrace(source, loadOptionsFrom(flags));
-    if (unit === 'bytes' && !trace.sizes) {
-      throw new UsageError(`${source} has no size column, so byte capacity cannot be simulated (use --maxsize)`, '--capacity');
-    }
-    if (ttls.some((ttl) => ttl !== null) && !trace.times) {
-      throw new UsageError(`${source} has no time column, so a TTL cannot expire anything (add times, or rate= to a synthetic spec)`, '--ttl');
-    }
-    if (trace.ttls && !trace.times && ttlApplies(trace, undefined)) {
-      throw new UsageError(`${source} has a ttl column but no time column`, '--ttl');
-    }
-    const progress = progressBar('replaying');
-    const result = runGrid(trace, {
-      policies,
-      capacities,
-      unit,
-      ttls,
-      cost,
-      seed,
-      command: 'run',
-      onProgress: (done, total) => progress.update(done, total),
-    });
-    progress.done();
-    io.out(flags.format === 'json' ? renderJson(result) : renderTable(result));
+  addOutputOptions(command);
+  command.action(async (source: string, flags: CommonFlags & OutputFlags) => {
+    const gates = await prepareGates(flags);
+    const result = await runFromFlags(source, flags, 'run');
+    await deliverResult(result, flags, { io, gates });
   });
+}
+
+/** Validates the grid flags, loads the trace and replays the grid. Shared with `gate`. */
+export async function runFromFlags(source: string, flags: CommonFlags, commandName: string): Promise<RunResult> {
+  const policies = policiesFrom(flags);
+  const { unit, capacities } = capacitiesFrom(flags, '1024');
+  const ttls = ttlsFrom(flags);
+  const cost = costFrom(flags);
+  const seed = seedFrom(flags);
+  const trace = await loadTrace(source, loadOptionsFrom(flags));
+  if (unit === 'bytes' && !trace.sizes) {
+    throw new UsageError(`${source} has no size column, so byte capacity cannot be simulated (use --maxsize)`, '--capacity');
+  }
+  if (ttls.some((ttl) => ttl !== null) && !trace.times) {
+    throw new UsageError(`${source} has no time column, so a TTL cannot expire anything (add times, or rate= to a synthetic spec)`, '--ttl');
+  }
+  if (trace.ttls && !trace.times && ttlApplies(trace, undefined)) {
+    throw new UsageError(`${source} has a ttl column but no time column`, '--ttl');
+  }
+  const progress = progressBar('replaying');
+  const result = runGrid(trace, {
+    policies,
+    capacities,
+    unit,
+    ttls,
+    cost,
+    seed,
+    command: commandName,
+    onProgress: (done, total) => progress.update(done, total),
+  });
+  progress.done();
+  return result;
 }

@@ -74,4 +74,15 @@ export interface RunResult {
   readonly trace: TraceSummary;
   readonly options: RunOptions;
   readonly rows: readonly ResultRow[];
+  /** Recommended size per policy (and TTL), when the command computed one. */
+  readonly recommendations?: readonly Recommendation[];
+}
+
+/** One recommended configuration and, in words, why it was chosen. */
+export interface Recommendation {
+  readonly policy: string;
+  readonly ttl: number | null;
+  readonly capacity: number;
+  readonly hitRate: number;
+  readonly reason: string;
 }

@@ -1,0 +1,115 @@
+/**
+ * Everything that happens to a result after a command computed it, shared by `run`, `sweep`
+ * and `gate`: `--format` and `--out` (atomic file writes), the gates (`--assert`,
+ * `--baseline`), their verdicts, the GitHub job summary, and exit code 1 when a gate fails.
+ */
+import { appendFile } from 'node:fs/promises';
+import { stripVTControlCharacters } from 'node:util';
+import chalk from 'chalk';
+import type { Command } from 'commander';
+import { GateFailure, UsageError } from '../errors.js';
+import { evaluateAssertions, parseAssertion, type Assertion } from '../gate/assertion.js';
+import { compareToBaseline, DEFAULT_MAX_DROP, loadBaseline, parseLatencyRise, parseMaxDrop, type BaselineTolerances } from '../gate/baseline.js';
+import { describeVerdict, type Verdict } from '../gate/verdict.js';
+import { renderMarkdown } from '../report/markdown.js';
+import type { RunResult } from '../report/model.js';
+import { isReportFormat, renderResult, REPORT_FORMATS, type ReportFormat } from '../report/render.js';
+import { DEFAULT_REPORT_DIR, resolveOutTarget, writeFileAtomic } from '../report/write.js';
+import type { CliIo } from './io.js';
+
+export interface OutputFlags {
+  format?: string;
+  /** `true` when `--out` is given without a value. */
+  out?: string | true;
+  assert?: string[];
+  baseline?: string;
+  maxDrop?: string;
+  maxLatencyRise?: string;
+}
+
+/** `--out`, `--assert`, `--baseline` and tolerances (`--format` is among the grid options). */
+export function addOutputOptions(command: Command): Command {
+  return command
+    .option('-o, --out [path]', `write the report to a file (format from its extension) or a folder; alone: ${DEFAULT_REPORT_DIR}`)
+    .option('--assert <expr>', "fail (exit 1) unless it holds, e.g. 'lru@1024.hitRate>=0.85' (repeatable)", collect)
+    .option('--baseline <file>', 'a JSON result to compare with: fail when a hit rate drops or latency rises too much')
+    .option('--max-drop <rate>', `largest allowed hit-rate drop versus --baseline, absolute (0.01 or 1%) (default: ${DEFAULT_MAX_DROP})`)
+    .option('--max-latency-rise <amount>', 'largest allowed rise of mean latency versus --baseline: a fraction (0.1, 10%) or a duration (0.5ms)');
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/** Gates parsed and the baseline loaded before any replay, so a typo fails in milliseconds. */
+export interface PreparedGates {
+  readonly assertions: readonly Assertion[];
+  readonly baseline?: { readonly result: RunResult; readonly tolerances: BaselineTolerances } | undefined;
+}
+
+export async function prepareGates(flags: OutputFlags): Promise<PreparedGates> {
+  const assertions = (flags.assert ?? []).map((text) => parseAssertion(text));
+  if (flags.baseline === undefined) {
+    if (flags.maxDrop !== undefined) throw new UsageError('only applies with --baseline', '--max-drop');
+    if (flags.maxLatencyRise !== undefined) throw new UsageError('only applies with --baseline', '--max-latency-rise');
+    return { assertions };
+  }
+  const tolerances: BaselineTolerances = {
+    maxDrop: flags.maxDrop === undefined ? DEFAULT_MAX_DROP : parseMaxDrop(flags.maxDrop),
+    maxLatencyRise: flags.maxLatencyRise === undefined ? undefined : parseLatencyRise(flags.maxLatencyRise),
+  };
+  return { assertions, baseline: { result: await loadBaseline(flags.baseline), tolerances } };
+}
+
+export function formatFrom(flags: OutputFlags): ReportFormat | undefined {
+  if (flags.format === undefined) return undefined;
+  if (!isReportFormat(flags.format)) throw new UsageError(`'${flags.format}' is not one of ${REPORT_FORMATS.join(', ')}`, '--format');
+  return flags.format;
+}
+
+export interface DeliverContext {
+  readonly io: CliIo;
+  readonly gates: PreparedGates;
+}
+
+/**
+ * Renders or writes the report, evaluates the gates and prints their verdicts (stderr, so
+ * stdout stays a clean report), appends the job summary, and throws GateFailure (exit 1)
+ * when a gate does not hold.
+ */
+export async function deliverResult(result: RunResult, flags: OutputFlags, { io, gates }: DeliverContext): Promise<Verdict[]> {
+  const format = formatFrom(flags);
+  const verdicts = evaluateAssertions(result, gates.assertions);
+  const notes: string[] = [];
+  if (gates.baseline) {
+    const comparison = compareToBaseline(result, gates.baseline.result, gates.baseline.tolerances);
+    verdicts.push(...comparison.verdicts);
+    notes.push(...comparison.notes);
+  }
+  const markdown = { verdicts, gateNotes: notes };
+
+  if (flags.out !== undefined) {
+    const out = flags.out === true ? DEFAULT_REPORT_DIR : flags.out;
+    const target = resolveOutTarget(out, { command: result.command, source: result.trace.source, format });
+    const text = renderResult(result, target.format, { markdown });
+    await writeFileAtomic(target.path, target.format === 'table' ? stripVTControlCharacters(text) : text);
+    io.err(`wrote ${target.path}\n`);
+  } else {
+    io.out(renderResult(result, format ?? 'table', { markdown }));
+  }
+
+  const hadGates = gates.assertions.length > 0 || gates.baseline !== undefined;
+  if (hadGates) {
+    for (const note of notes) io.err(`${chalk.yellow('note')} ${note}\n`);
+    // Failing gates are listed once, by the GateFailure message below.
+    for (const verdict of verdicts) if (verdict.ok) io.err(`${chalk.green('pass')} ${describeVerdict(verdict)}\n`);
+  }
+
+  const summaryFile = (io.env ?? process.env).GITHUB_STEP_SUMMARY;
+  if (summaryFile) await appendFile(summaryFile, renderMarkdown(result, markdown) + '\n');
+
+  const failures = verdicts.filter((verdict) => !verdict.ok);
+  if (failures.length > 0) throw new GateFailure(failures.map(describeVerdict));
+  if (hadGates) io.err(chalk.green(`all ${verdicts.length} gate${verdicts.length === 1 ? '' : 's'} passed\n`));
+  return verdicts;
+}

@@ -1,0 +1,57 @@
+/**
+ * CSV output: one line per result row with flat, snake_case columns, for spreadsheets and
+ * pandas. RFC 4180: CRLF line ends, fields quoted only when they hold a comma, quote or
+ * line break, quotes doubled. Numbers are written in full precision (no rounding), TTL in
+ * seconds (empty = no TTL), latencies in milliseconds, an infinite speed-up as empty.
+ */
+import type { ResultRow, RunResult } from './model.js';
+
+interface Column {
+  readonly name: string;
+  readonly value: (row: ResultRow, result: RunResult) => string | number | boolean | null;
+}
+
+const COLUMNS: readonly Column[] = [
+  { name: 'policy', value: (row) => row.policy },
+  { name: 'ttl_s', value: (row) => row.ttl },
+  { name: 'capacity', value: (row) => row.capacity },
+  { name: 'unit', value: (_row, result) => result.options.unit },
+  { name: 'requests', value: (row) => row.requests },
+  { name: 'hits', value: (row) => row.hits },
+  { name: 'misses', value: (row) => row.misses },
+  { name: 'expired_misses', value: (row) => row.expiredMisses },
+  { name: 'uncacheable', value: (row) => row.uncacheable },
+  { name: 'writes', value: (row) => row.writes },
+  { name: 'deletes', value: (row) => row.deletes },
+  { name: 'hit_rate', value: (row) => row.hitRate },
+  { name: 'byte_hit_rate', value: (row) => row.byteHitRate },
+  { name: 'latency_mean_ms', value: (row) => row.latency.mean },
+  { name: 'latency_p50_ms', value: (row) => row.latency.p50 },
+  { name: 'latency_p95_ms', value: (row) => row.latency.p95 },
+  { name: 'latency_p99_ms', value: (row) => row.latency.p99 },
+  { name: 'no_cache_ms', value: (row) => row.latency.noCache },
+  { name: 'speedup', value: (row) => row.latency.speedup },
+  { name: 'slower_than_no_cache', value: (row) => row.latency.slowerThanNoCache },
+  { name: 'final_entries', value: (row) => row.finalEntries },
+  { name: 'final_bytes', value: (row) => row.finalBytes },
+];
+
+export const CSV_COLUMNS: readonly string[] = COLUMNS.map((column) => column.name);
+
+export function renderCsv(result: RunResult): string {
+  const lines = [CSV_COLUMNS.map(quoteField).join(',')];
+  for (const row of result.rows) {
+    lines.push(COLUMNS.map((column) => quoteField(fieldText(column.value(row, result)))).join(','));
+  }
+  return lines.join('\r\n') + '\r\n';
+}
+
+function fieldText(value: string | number | boolean | null): string {
+  if (value === null) return '';
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
+  return String(value);
+}
+
+export function quoteField(text: string): string {
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}

@@ -1,0 +1,185 @@
+/**
+ * The markdown report, written for pull requests and GitHub job summaries: what the trace
+ * looks like, what was run, the results, the recommendation per policy, a chart that renders
+ * on GitHub without tools, and (when gates ran) their verdicts. Plain GitHub-flavoured
+ * markdown: tables, one Mermaid block, no HTML.
+ */
+import type { ResultRow, RunResult } from './model.js';
+import { capacityLabel, integer, ms, percent, speedup, ttlLabel } from './format.js';
+import { mermaidHitRateChart } from './mermaid.js';
+import { formatBytes, formatDuration } from '../units.js';
+
+/** A gate outcome as the report shows it; src/gate produces these. */
+export interface VerdictLine {
+  readonly gate: string;
+  readonly actual: string;
+  readonly required: string;
+  readonly ok: boolean;
+}
+
+export interface MarkdownOptions {
+  /** Gate verdicts to list under the results; omitted when no gate ran. */
+  readonly verdicts?: readonly VerdictLine[];
+  /** Notes from the gates that are not pass/fail (e.g. rows missing from the baseline). */
+  readonly gateNotes?: readonly string[];
+}
+
+export function renderMarkdown(result: RunResult, options: MarkdownOptions = {}): string {
+  const sections = [
+    `# cachebench ${result.command}: ${traceName(result.trace.source)}`,
+    `Replayed \`${escapeCode(result.trace.source)}\` with cachebench ${result.tool.version} (result schema v${result.schemaVersion}).`,
+    traceSection(result),
+    optionsSection(result),
+    resultsSection(result),
+    recommendationsSection(result),
+    chartSection(result),
+    gatesSection(options),
+  ];
+  return sections.filter((section): section is string => section !== null).join('\n\n') + '\n';
+}
+
+function traceSection(result: RunResult): string {
+  const { trace } = result;
+  const rows: [string, string][] = [];
+  const mix = trace.writes || trace.deletes ? ` (${integer(trace.lookups)} lookups, ${integer(trace.writes)} writes, ${integer(trace.deletes)} deletes)` : '';
+  rows.push(['requests', `${integer(trace.requests)}${mix}`]);
+  rows.push(['distinct keys', integer(trace.distinctKeys)]);
+  const oneHitShare = trace.distinctKeys ? trace.oneHitWonders / trace.distinctKeys : 0;
+  rows.push(['one-hit wonders', `${integer(trace.oneHitWonders)} (${percent(oneHitShare, 1)} of keys)`]);
+  rows.push(['top 1% of keys', `${percent(trace.top1PercentShare, 1)} of requests`]);
+  if (trace.sizes) {
+    const { min, mean, max, distinctBytes } = trace.sizes;
+    rows.push(['object sizes', `${formatBytes(min)} min, ${formatBytes(mean)} mean, ${formatBytes(max)} max`]);
+    rows.push(['working set', formatBytes(distinctBytes)]);
+  }
+  if (trace.time) rows.push(['time span', formatDuration(trace.time.span)]);
+  return `## Trace\n\n${keyValueList(rows)}`;
+}
+
+function optionsSection(result: RunResult): string {
+  const { options } = result;
+  const rows: [string, string][] = [
+    ['policies', options.policies.map((policy) => `\`${escapeCode(policy)}\``).join(', ')],
+    [options.unit === 'bytes' ? 'capacities' : 'sizes (entries)', options.capacities.map((c) => capacityLabel(c, options.unit)).join(', ')],
+    ['TTLs', options.ttls.map(ttlLabel).join(', ')],
+    ['lookup cost', ms(options.lookupCostMs)],
+    ['miss cost', ms(options.missCostMs)],
+    ['seed', String(options.seed)],
+  ];
+  return `## Options\n\n${keyValueList(rows)}`;
+}
+
+function resultsSection(result: RunResult): string {
+  const { options, trace } = result;
+  const showTtl = options.ttls.some((ttl) => ttl !== null);
+  const showBytes = options.unit === 'bytes' || trace.sizes !== null;
+  const head = [
+    'policy',
+    ...(showTtl ? ['TTL'] : []),
+    options.unit === 'bytes' ? 'capacity' : 'maxsize',
+    'hits',
+    'misses',
+    'hit rate',
+    ...(showBytes ? ['byte hit rate'] : []),
+    'mean latency',
+    'p99',
+    'speed-up',
+  ];
+  const align = head.map((_, i) => (i === 0 ? ':--' : '--:'));
+  const best = bestHitRates(result.rows);
+  const policiesCompared = new Set(result.rows.map((row) => row.policy)).size > 1;
+  const lines = [tableLine(head), tableLine(align)];
+  for (const row of result.rows) {
+    const isBest = policiesCompared && row.hitRate > 0 && row.hitRate === best.get(groupKey(row));
+    lines.push(
+      tableLine([
+        `\`${escapeCode(row.policy)}\``,
+        ...(showTtl ? [ttlLabel(row.ttl)] : []),
+        capacityLabel(row.capacity, options.unit),
+        integer(row.hits),
+        integer(row.misses),
+        isBest ? `**${percent(row.hitRate)}**` : percent(row.hitRate),
+        ...(showBytes ? [percent(row.byteHitRate)] : []),
+        ms(row.latency.mean),
+        ms(row.latency.p99),
+        row.latency.slowerThanNoCache ? `${speedup(row.latency.speedup)} ⚠️ slower than no cache` : speedup(row.latency.speedup),
+      ]),
+    );
+  }
+  const notes: string[] = [];
+  if (policiesCompared) notes.push(`Bold: the best hit rate at that ${showTtl ? 'TTL and ' : ''}size.`);
+  notes.push(`Latency = lookup ${ms(options.lookupCostMs)} + miss ratio × miss cost ${ms(options.missCostMs)}; speed-up is against no cache (${ms(result.rows[0]?.latency.noCache ?? options.missCostMs)} per request).`);
+  const slower = result.rows.filter((row) => row.latency.slowerThanNoCache).length;
+  if (slower > 0) {
+    notes.push(`⚠️ ${slower} configuration${slower === 1 ? ' is' : 's are'} slower than no cache at all: the lookup cost outweighs the misses saved.`);
+  }
+  return `## Results\n\n${lines.join('\n')}\n\n${notes.join(' ')}`;
+}
+
+function recommendationsSection(result: RunResult): string | null {
+  const recommendations = result.recommendations;
+  if (!recommendations || recommendations.length === 0) return null;
+  const { unit } = result.options;
+  const showTtl = result.options.ttls.some((ttl) => ttl !== null);
+  const items = recommendations.map((rec) => {
+    const ttl = showTtl ? ` with TTL ${ttlLabel(rec.ttl)}` : '';
+    const size = unit === 'bytes' ? `capacity ${capacityLabel(rec.capacity, unit)}` : `maxsize ${capacityLabel(rec.capacity, unit)}`;
+    return `- **\`${escapeCode(rec.policy)}\`**: ${size}${ttl} (hit rate ${percent(rec.hitRate)}). ${rec.reason}`;
+  });
+  return `## Recommendations\n\n${items.join('\n')}`;
+}
+
+function chartSection(result: RunResult): string | null {
+  const chart = mermaidHitRateChart(result);
+  return chart === null ? null : `## Hit rate by size\n\n${chart}`;
+}
+
+function gatesSection(options: MarkdownOptions): string | null {
+  const verdicts = options.verdicts ?? [];
+  const notes = options.gateNotes ?? [];
+  if (verdicts.length === 0 && notes.length === 0) return null;
+  const failed = verdicts.filter((verdict) => !verdict.ok).length;
+  const headline =
+    failed === 0
+      ? `✅ All ${verdicts.length} gate${verdicts.length === 1 ? '' : 's'} passed.`
+      : `❌ ${failed} of ${verdicts.length} gate${verdicts.length === 1 ? '' : 's'} failed.`;
+  const lines = [tableLine(['', 'gate', 'actual', 'required']), tableLine([':-:', ':--', '--:', '--:'])];
+  for (const verdict of verdicts) {
+    lines.push(tableLine([verdict.ok ? '✅' : '❌', `\`${escapeCode(verdict.gate)}\``, verdict.actual, verdict.required]));
+  }
+  const noteList = notes.length ? `\n\n${notes.map((note) => `- ${note}`).join('\n')}` : '';
+  return `## Gates\n\n${headline}${verdicts.length ? `\n\n${lines.join('\n')}` : ''}${noteList}`;
+}
+
+/** The trace's file name without folders, or the synthetic spec as is. */
+export function traceName(source: string): string {
+  const slash = Math.max(source.lastIndexOf('/'), source.lastIndexOf('\\'));
+  return slash >= 0 ? source.slice(slash + 1) : source;
+}
+
+function keyValueList(rows: readonly [string, string][]): string {
+  return rows.map(([key, value]) => `- **${key}:** ${value}`).join('\n');
+}
+
+function tableLine(cells: readonly string[]): string {
+  return `| ${cells.map(escapeCell).join(' | ')} |`;
+}
+
+/** A pipe ends a table cell even inside backticks on GitHub, so escape it everywhere. */
+function escapeCell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+function escapeCode(text: string): string {
+  return text.replace(/`/g, "'");
+}
+
+function bestHitRates(rows: readonly ResultRow[]): Map<string, number> {
+  const best = new Map<string, number>();
+  for (const row of rows) best.set(groupKey(row), Math.max(best.get(groupKey(row)) ?? 0, row.hitRate));
+  return best;
+}
+
+function groupKey(row: ResultRow): string {
+  return `${row.ttl}@${row.capacity}`;
+}
