@@ -1,7 +1,7 @@
 /**
  * CSV output: one line per result row with flat, snake_case columns, for spreadsheets and
  * pandas. RFC 4180: CRLF line ends, fields quoted only when they hold a comma, quote or
- * line break, quotes doubled. Numbers are written in full precision (no rounding), TTL in
+ * line break, quotes doubled. Numbers keep 12 significant digits, TTL in
  * seconds (empty = no TTL), latencies in milliseconds, an infinite speed-up as empty.
  */
 import type { ResultRow, RunResult } from './model.js';
@@ -48,7 +48,8 @@ export function renderCsv(result: RunResult): string {
 
 function fieldText(value: string | number | boolean | null): string {
   if (value === null) return '';
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
+  // 12 significant digits: exact for counts, and drops binary noise like 5.1000000000000005.
+  if (typeof value === 'number') return Number.isFinite(value) ? String(Number(value.toPrecision(12))) : '';
   return String(value);
 }
 

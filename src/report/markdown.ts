@@ -107,7 +107,7 @@ function resultsSection(result: RunResult): string {
     );
   }
   const notes: string[] = [];
-  if (policiesCompared) notes.push(`Bold: the best hit rate at that ${showTtl ? 'TTL and ' : ''}size.`);
+  if (policiesCompared) notes.push(`Bold marks the best hit rate at each ${showTtl ? 'TTL and ' : ''}size.`);
   notes.push(`Latency = lookup ${ms(options.lookupCostMs)} + miss ratio × miss cost ${ms(options.missCostMs)}; speed-up is against no cache (${ms(result.rows[0]?.latency.noCache ?? options.missCostMs)} per request).`);
   const slower = result.rows.filter((row) => row.latency.slowerThanNoCache).length;
   if (slower > 0) {
@@ -122,7 +122,7 @@ function recommendationsSection(result: RunResult): string | null {
   const { unit } = result.options;
   const showTtl = result.options.ttls.some((ttl) => ttl !== null);
   const items = recommendations.map((rec) => {
-    const ttl = showTtl ? ` with TTL ${ttlLabel(rec.ttl)}` : '';
+    const ttl = !showTtl ? '' : rec.ttl === null ? ' without a TTL' : ` with TTL ${ttlLabel(rec.ttl)}`;
     const size = unit === 'bytes' ? `capacity ${capacityLabel(rec.capacity, unit)}` : `maxsize ${capacityLabel(rec.capacity, unit)}`;
     return `- **\`${escapeCode(rec.policy)}\`**: ${size}${ttl} (hit rate ${percent(rec.hitRate)}). ${rec.reason}`;
   });
@@ -141,7 +141,9 @@ function gatesSection(options: MarkdownOptions): string | null {
   const failed = verdicts.filter((verdict) => !verdict.ok).length;
   const headline =
     failed === 0
-      ? `✅ All ${verdicts.length} gate${verdicts.length === 1 ? '' : 's'} passed.`
+      ? verdicts.length === 1
+        ? '✅ The gate passed.'
+        : `✅ All ${verdicts.length} gates passed.`
       : `❌ ${failed} of ${verdicts.length} gate${verdicts.length === 1 ? '' : 's'} failed.`;
   const lines = [tableLine(['', 'gate', 'actual', 'required']), tableLine([':-:', ':--', '--:', '--:'])];
   for (const verdict of verdicts) {
