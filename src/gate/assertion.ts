@@ -36,7 +36,7 @@ export interface Assertion {
 }
 
 const FLAG = '--assert';
-const SHAPE = /^(?<policy>[^@]+)@(?<size>[^/]+?)(?:\/ttl=(?<ttl>[^/]+?))?\.(?<metric>[A-Za-z]+(?:\.[A-Za-z0-9]+)?)\s*(?<op>>=|<=|==|>|<)\s*(?<value>\S.*)$/;
+const SHAPE = /^(?<policy>[^@]+)@(?<size>[^/]+?)(?:\/ttl=(?<ttl>[^/]+?))?\.(?<metric>[A-Za-z]+(?:\.[A-Za-z0-9]+)?)\s*(?<op>>=|<=|==|>|<)\s*(?<value>[^\s<>=].*)$/;
 
 export function parseAssertion(text: string, flag = FLAG): Assertion {
   const source = text.trim();
