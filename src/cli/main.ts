@@ -5,7 +5,9 @@
 import { Command, CommanderError } from 'commander';
 import { GateFailure, TraceFormatError, UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
+import { registerBench } from './bench.js';
 import { registerGate } from './gate.js';
+import { registerGen } from './gen.js';
 import { registerPolicies } from './policies.js';
 import type { CliIo } from './io.js';
 import { registerRun } from './run.js';
@@ -29,6 +31,8 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
   registerRun(program, io);
   registerPolicies(program, io);
   registerGate(program, io);
+  registerBench(program, io);
+  registerGen(program, io.stream ?? process.stdout);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
 
   try {

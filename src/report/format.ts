@@ -1,5 +1,17 @@
 /** Number formatting shared by every renderer, so the table, markdown and CSV agree. */
+import chalk from 'chalk';
+import Table from 'cli-table3';
 import { formatBytes, formatDuration } from '../units.js';
+
+/** A compact terminal table: no rules between rows; text columns left-aligned, numbers right. */
+export function terminalTable(head: readonly string[], leftColumns: readonly number[] = [0]): Table.Table {
+  return new Table({
+    head: head.map((h) => chalk.cyan(h)),
+    colAligns: head.map((_, i) => (leftColumns.includes(i) ? 'left' : 'right')),
+    style: { head: [], border: [] },
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+  });
+}
 
 export function percent(rate: number, digits = 2): string {
   return `${(rate * 100).toFixed(digits)}%`;

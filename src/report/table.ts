@@ -4,9 +4,8 @@
  * table into a file gives plain text.
  */
 import chalk from 'chalk';
-import Table from 'cli-table3';
 import type { ResultRow, RunResult } from './model.js';
-import { capacityLabel, integer, ms, percent, speedup, ttlLabel } from './format.js';
+import { capacityLabel, integer, ms, percent, speedup, terminalTable, ttlLabel } from './format.js';
 
 export function renderTable(result: RunResult): string {
   const { trace, options } = result;
@@ -36,11 +35,7 @@ export function renderTable(result: RunResult): string {
     'p99',
     'speed-up',
   ];
-  const table = new Table({
-    head: head.map((h) => chalk.cyan(h)),
-    colAligns: head.map((_, i) => (i === 0 ? 'left' : 'right')),
-    style: { head: [], border: [] },
-  });
+  const table = terminalTable(head);
   const best = bestHitRates(result.rows);
   for (const row of result.rows) {
     const isBest = row.hitRate > 0 && row.hitRate === best.get(groupKey(row));

@@ -1,10 +1,370 @@
+/**
+ * Synthetic trace specs: a one-line description of a seeded workload that stands in for a
+ * trace file anywhere one is accepted (`cachebench run zipf:alpha=0.9,keys=1e5,requests=1e6`).
+ * The same spec always generates the same trace, byte for byte.
+ *
+ * Grammar (whitespace around names and values is ignored):
+ *
+ *   spec       = generator ":" params
+ *   generator  = "zipf" | "uniform" | "scan"            params are name=value, comma-separated
+ *              | "mix"                                  params = components ["," name=value ...]
+ *   components = component *("+" component)
+ *   component  = ("zipf" | "uniform" | "scan") "(" name=value *("," name=value) ")" ["*" weight]
+ *
+ *   zipf:alpha=0.9,keys=1e5,requests=1e6,seed=1
+ *   uniform:keys=1e4,requests=1e6
+ *   scan:keys=1e4,requests=1e5                     keys 0,1,...,keys-1,0,1,...
+ *   mix:zipf(alpha=0.9,keys=1e5)*0.8+scan(keys=1e4)*0.2,requests=1e6,seed=1
+ *
+ * Workload parameters: zipf takes `alpha` (>= 0; 0 is uniform) and `keys`; uniform and scan
+ * take `keys`. In a mix these go inside each component's parentheses and everything else at
+ * the top level. A component's weight is relative (weights need not sum to 1) and defaults
+ * to 1. Components draw from disjoint key ranges unless `keyspace=shared` (see mix.ts).
+ *
+ * Trace parameters (top level):
+ *   requests=N        required; the number of requests
+ *   seed=N            default 1
+ *   rate=R            requests per second: adds a time column (seconds from 0), so TTLs apply
+ *   arrivals=poisson  with rate: exponential gaps of mean 1/R (default); `fixed`: exactly 1/R
+ *   size=B            every object is B bytes (512, 4KB, 1MiB)
+ *   sizes=LO..HI      each key gets its own size, log-uniform in LO..HI bytes, fixed per key
+ *   keyspace=disjoint|shared   mix only
+ * Counts accept 1e5, 100000 or 100_000.
+ *
+ * Key ids are dense in first-seen order, as for a loaded file; `keyNames` holds each key's
+ * label (the zipf rank's permuted key number, the scan position, offset per mix component).
+ * Keys, arrival times and sizes come from independent seeded streams, so adding `rate=` or
+ * `sizes=` to a spec leaves its key sequence unchanged.
+ */
 import { UsageError } from '../errors.js';
-import type { Trace } from './trace.js';
+import { parseBytes, parseCount, parseNumber } from '../units.js';
+import type { KeyGenerator } from './synthetic/generator.js';
+import { MixGenerator, type MixKeySpace } from './synthetic/mix.js';
+import { hash32, hashUnit, Rng } from './synthetic/rng.js';
+import { ScanGenerator } from './synthetic/scan.js';
+import { UniformGenerator } from './synthetic/uniform.js';
+import { ZipfGenerator } from './synthetic/zipf.js';
+import { TraceBuilder, type Trace } from './trace.js';
 
-export function isSyntheticSpec(text: string): boolean {
-  return /^(zipf|uniform|scan|mix)(:|$)/.test(text);
+export interface ZipfWorkload {
+  readonly kind: 'zipf';
+  readonly alpha: number;
+  readonly keys: number;
+}
+export interface UniformWorkload {
+  readonly kind: 'uniform';
+  readonly keys: number;
+}
+export interface ScanWorkload {
+  readonly kind: 'scan';
+  readonly keys: number;
+}
+export type BasicWorkload = ZipfWorkload | UniformWorkload | ScanWorkload;
+export interface MixWorkload {
+  readonly kind: 'mix';
+  readonly components: readonly { readonly workload: BasicWorkload; readonly weight: number }[];
+  readonly keySpace: MixKeySpace;
+}
+export type Workload = BasicWorkload | MixWorkload;
+
+/** A validated synthetic spec, every default resolved. */
+export interface SyntheticTraceSpec {
+  /** The spec text as given (trimmed); becomes the trace's `source`. */
+  readonly text: string;
+  readonly workload: Workload;
+  readonly requests: number;
+  readonly seed: number;
+  /** Requests per second; absent = no time column. */
+  readonly rate?: number;
+  readonly arrivals: 'poisson' | 'fixed';
+  /** Fixed object size in bytes. */
+  readonly size?: number;
+  /** Per-key log-uniform sizes in bytes, both ends inclusive. */
+  readonly sizes?: { readonly min: number; readonly max: number };
 }
 
+const BASIC_GENERATORS = ['zipf', 'uniform', 'scan'] as const;
+const WORKLOAD_PARAMS: Record<BasicWorkload['kind'], readonly string[]> = {
+  zipf: ['alpha', 'keys'],
+  uniform: ['keys'],
+  scan: ['keys'],
+};
+const TRACE_PARAMS = ['requests', 'seed', 'rate', 'arrivals', 'size', 'sizes'] as const;
+const MAX_REQUESTS = 1e9;
+/** Key labels must fit the 32-bit ids of a trace. */
+const MAX_LABELS = 2 ** 32;
+
+/** Whether `text` looks like a synthetic spec rather than a file name. */
+export function isSyntheticSpec(text: string): boolean {
+  return /^\s*(zipf|uniform|scan|mix)(:|$)/.test(text);
+}
+
+/** Parses and validates a spec; throws a one-line UsageError naming the spec and the bad part. */
+export function parseTraceSpec(spec: string): SyntheticTraceSpec {
+  const text = spec.trim();
+  const fail = (detail: string): never => {
+    throw new UsageError(`trace spec '${text}': ${detail}`);
+  };
+  /** Runs a units.ts parser, re-wording its error to name the spec. */
+  const parse = <T>(name: string, value: string, parser: (value: string, flag: string) => T): T => {
+    try {
+      return parser(value, name);
+    } catch (error) {
+      if (error instanceof UsageError) return fail(error.message);
+      throw error;
+    }
+  };
+
+  const colon = text.indexOf(':');
+  const kind = colon < 0 ? text : text.slice(0, colon).trim();
+  const body = colon < 0 ? '' : text.slice(colon + 1);
+  if (kind !== 'mix' && !(BASIC_GENERATORS as readonly string[]).includes(kind)) {
+    fail(`unknown generator '${kind}' (use zipf, uniform, scan or mix)`);
+  }
+  const pieces = body.trim() === '' ? [] : splitTopLevel(body, ',', fail);
+
+  let workload: Workload;
+  let traceParams: Map<string, string>;
+  if (kind === 'mix') {
+    const expression = pieces.shift() ?? '';
+    if (expression === '' || !expression.includes('(')) {
+      fail(`mix needs components right after 'mix:', e.g. mix:zipf(alpha=0.9,keys=1e5)*0.8+scan(keys=1e4)*0.2,requests=1e6`);
+    }
+    traceParams = assignments(pieces, [...TRACE_PARAMS, 'keyspace'], 'mix', fail);
+    const keySpace = traceParams.get('keyspace') ?? 'disjoint';
+    if (keySpace !== 'disjoint' && keySpace !== 'shared') fail(`keyspace must be 'disjoint' or 'shared', got '${keySpace}'`);
+    const components = splitTopLevel(expression, '+', fail).map((term) => parseComponent(term, parse, fail));
+    const labels =
+      keySpace === 'disjoint'
+        ? components.reduce((sum, c) => sum + c.workload.keys, 0)
+        : Math.max(...components.map((c) => c.workload.keys));
+    if (labels > MAX_LABELS) fail(`the components have ${labels} keys in all, more than the limit of 2^32`);
+    workload = { kind: 'mix', components, keySpace: keySpace as MixKeySpace };
+  } else {
+    const basic = kind as BasicWorkload['kind'];
+    traceParams = assignments(pieces, [...WORKLOAD_PARAMS[basic], ...TRACE_PARAMS], basic, fail);
+    workload = basicWorkload(basic, traceParams, parse, fail);
+  }
+
+  const requestsText = traceParams.get('requests');
+  if (requestsText === undefined) fail(`missing parameter 'requests'`);
+  const requests = parse('requests', requestsText!, parseCount);
+  if (requests > MAX_REQUESTS) fail(`requests: ${requestsText} is more than the limit of 1e9`);
+  const seedText = traceParams.get('seed');
+  const seed = seedText === undefined ? 1 : parse('seed', seedText, (v, f) => parseCount(v, f, { allowZero: true }));
+
+  const rateText = traceParams.get('rate');
+  const rate = rateText === undefined ? undefined : parse('rate', rateText, (v, f) => parseNumber(v, f));
+  if (rate !== undefined && !(rate > 0)) fail(`rate must be a positive number of requests per second, got '${rateText}'`);
+  const arrivals = traceParams.get('arrivals') ?? 'poisson';
+  if (arrivals !== 'poisson' && arrivals !== 'fixed') fail(`arrivals must be 'poisson' or 'fixed', got '${arrivals}'`);
+  if (traceParams.has('arrivals') && rate === undefined) fail(`arrivals needs rate= (requests per second)`);
+
+  const sizeText = traceParams.get('size');
+  const sizesText = traceParams.get('sizes');
+  if (sizeText !== undefined && sizesText !== undefined) fail(`give size= (one size for all) or sizes= (a range), not both`);
+  const size = sizeText === undefined ? undefined : parse('size', sizeText, parseBytes);
+  let sizes: { min: number; max: number } | undefined;
+  if (sizesText !== undefined) {
+    const range = /^(.+?)\.\.(.+)$/.exec(sizesText);
+    if (!range) fail(`sizes must be a range LO..HI in bytes, e.g. sizes=100..10000, got '${sizesText}'`);
+    const min = parse('sizes', range![1]!, parseBytes);
+    const max = parse('sizes', range![2]!, parseBytes);
+    if (min > max) fail(`sizes: ${range![1]} is larger than ${range![2]}`);
+    sizes = { min, max };
+  }
+  for (const [name, bytes] of [['size', size], ['sizes', sizes?.max]] as const) {
+    if (bytes !== undefined && bytes > 0xffffffff) fail(`${name}: object sizes must be below 4GiB`);
+  }
+
+  return {
+    text,
+    workload,
+    requests,
+    seed,
+    ...(rate !== undefined && { rate }),
+    arrivals: arrivals as 'poisson' | 'fixed',
+    ...(size !== undefined && { size }),
+    ...(sizes !== undefined && { sizes }),
+  };
+}
+
+type Fail = (detail: string) => never;
+type Parse = <T>(name: string, value: string, parser: (value: string, flag: string) => T) => T;
+
+/** Splits at `separator` outside parentheses; trims the pieces. */
+function splitTopLevel(text: string, separator: string, fail: Fail): string[] {
+  const pieces: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '(') depth++;
+    else if (c === ')' && --depth < 0) fail(`unbalanced ')' at '${text.slice(i)}'`);
+    else if (c === separator && depth === 0) {
+      pieces.push(text.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  if (depth !== 0) fail(`unbalanced '(' in '${text}'`);
+  pieces.push(text.slice(start).trim());
+  return pieces;
+}
+
+/** name=value pieces to a map, rejecting empty, malformed, unknown and repeated names. */
+function assignments(pieces: readonly string[], allowed: readonly string[], owner: string, fail: Fail): Map<string, string> {
+  const values = new Map<string, string>();
+  for (const piece of pieces) {
+    if (piece === '') fail(`empty parameter (two commas in a row?)`);
+    const eq = piece.indexOf('=');
+    if (eq < 0) fail(`'${piece}' should be name=value`);
+    const name = piece.slice(0, eq).trim();
+    const value = piece.slice(eq + 1).trim();
+    if (!allowed.includes(name)) fail(`unknown parameter '${name}' for ${owner} (parameters: ${allowed.join(', ')})`);
+    if (values.has(name)) fail(`parameter '${name}' given twice`);
+    if (value === '') fail(`parameter '${name}' has no value`);
+    values.set(name, value);
+  }
+  return values;
+}
+
+function basicWorkload(kind: BasicWorkload['kind'], params: Map<string, string>, parse: Parse, fail: Fail): BasicWorkload {
+  const where = kind;
+  for (const name of WORKLOAD_PARAMS[kind]) {
+    if (!params.has(name)) fail(`missing parameter '${name}' for ${where}`);
+  }
+  const keys = parse('keys', params.get('keys')!, parseCount);
+  if (keys > MAX_LABELS) fail(`keys: ${params.get('keys')} is more than the limit of 2^32`);
+  if (kind !== 'zipf') return { kind, keys };
+  const alphaText = params.get('alpha')!;
+  const alpha = parse('alpha', alphaText, (v, f) => parseNumber(v, f));
+  if (alpha < 0) fail(`alpha must be >= 0, got '${alphaText}'`);
+  return { kind, alpha, keys };
+}
+
+function parseComponent(term: string, parse: Parse, fail: Fail): { workload: BasicWorkload; weight: number } {
+  const match = /^([A-Za-z_-]*)\s*\((.*)\)\s*(?:\*\s*(.*))?$/s.exec(term);
+  if (!match) fail(`mix component '${term}' should look like zipf(alpha=0.9,keys=1e5)*0.8`);
+  const [, name, inner, weightText] = match!;
+  if (!(BASIC_GENERATORS as readonly string[]).includes(name!)) {
+    fail(`unknown mix component '${name}' in '${term}' (use zipf, uniform or scan)`);
+  }
+  const kind = name as BasicWorkload['kind'];
+  const params = splitTopLevel(inner!, ',', fail);
+  for (const piece of params) {
+    const param = piece.slice(0, piece.indexOf('=')).trim();
+    if ((TRACE_PARAMS as readonly string[]).includes(param)) {
+      fail(`'${param}' applies to the whole mix: put it after the components, not inside ${kind}(...)`);
+    }
+  }
+  const workload = basicWorkload(kind, assignments(params, WORKLOAD_PARAMS[kind], kind, fail), parse, fail);
+  let weight = 1;
+  if (weightText !== undefined) {
+    weight = parse(`weight of ${kind}(...)`, weightText, (v, f) => parseNumber(v, f));
+    if (!(weight > 0)) fail(`weight of ${kind}(...) must be positive, got '${weightText}'`);
+  }
+  return { workload, weight };
+}
+
+/** Generates the trace a spec describes. Throws a UsageError if the spec is bad. */
 export function generateTrace(spec: string): Trace {
-  throw new UsageError(`synthetic traces are not supported yet: '${spec}'`);
+  return generateFromSpec(parseTraceSpec(spec));
+}
+
+/** Seeded streams of one trace: independent, so optional columns never disturb the keys. */
+const KEY_STREAM = 0;
+const ARRIVAL_STREAM = 1;
+const SIZE_SALT = 0x73697a65;
+
+export function generateFromSpec(spec: SyntheticTraceSpec): Trace {
+  const keyRng = new Rng(spec.seed, KEY_STREAM);
+  const generator = buildGenerator(spec.workload, keyRng, spec.seed);
+  const { requests } = spec;
+  const ids = new DenseIds(generator.labels, requests);
+  const builder = new TraceBuilder(requests);
+
+  const arrivalRng = new Rng(spec.seed, ARRIVAL_STREAM);
+  const rate = spec.rate;
+  const poisson = spec.arrivals === 'poisson';
+  let time = 0;
+
+  const fixedSize = spec.size;
+  const sizeSeed = hash32(spec.seed, SIZE_SALT);
+  const logMin = spec.sizes ? Math.log(spec.sizes.min) : 0;
+  const logSpan = spec.sizes ? Math.log(spec.sizes.max) - logMin : 0;
+
+  for (let i = 0; i < requests; i++) {
+    const label = generator.next();
+    const id = ids.idOf(label);
+    let size: number | undefined = fixedSize;
+    if (spec.sizes) size = Math.round(Math.exp(logMin + hashUnit(label, sizeSeed) * logSpan));
+    if (rate !== undefined) {
+      if (!poisson) time = i / rate;
+      else if (i > 0) time += -Math.log1p(-arrivalRng.nextFloat()) / rate;
+    }
+    builder.push(id, size, rate === undefined ? undefined : time);
+  }
+  return builder.build(spec.text, ids.count, ids.names());
+}
+
+function buildGenerator(workload: Workload, rng: Rng, seed: number): KeyGenerator {
+  const basic = (w: BasicWorkload, index: number): KeyGenerator => {
+    switch (w.kind) {
+      case 'zipf':
+        // Each zipf component scatters its ranks with a permutation of its own.
+        return new ZipfGenerator(w.keys, w.alpha, rng, hash32(seed, index));
+      case 'uniform':
+        return new UniformGenerator(w.keys, rng);
+      case 'scan':
+        return new ScanGenerator(w.keys);
+    }
+  };
+  if (workload.kind !== 'mix') return basic(workload, 0);
+  const parts = workload.components.map((c, i) => ({ generator: basic(c.workload, i), weight: c.weight }));
+  return new MixGenerator(parts, rng, workload.keySpace);
+}
+
+/**
+ * Key label -> dense id in first-seen order. A direct table when the label space is modest,
+ * a Map when it is huge compared with the number of requests (zipf over 2^32 keys).
+ */
+class DenseIds {
+  private readonly table: Int32Array | undefined;
+  private readonly map: Map<number, number> | undefined;
+  private readonly labels: number[] = [];
+
+  constructor(labelSpace: number, requests: number) {
+    if (labelSpace <= Math.max(1 << 20, 4 * requests) && labelSpace <= 1 << 26) {
+      this.table = new Int32Array(labelSpace).fill(-1);
+    } else {
+      this.map = new Map();
+    }
+  }
+
+  get count(): number {
+    return this.labels.length;
+  }
+
+  idOf(label: number): number {
+    if (this.table) {
+      let id = this.table[label]!;
+      if (id < 0) {
+        id = this.labels.length;
+        this.table[label] = id;
+        this.labels.push(label);
+      }
+      return id;
+    }
+    let id = this.map!.get(label);
+    if (id === undefined) {
+      id = this.labels.length;
+      this.map!.set(label, id);
+      this.labels.push(label);
+    }
+    return id;
+  }
+
+  names(): string[] {
+    return this.labels.map(String);
+  }
 }

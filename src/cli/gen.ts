@@ -1,0 +1,46 @@
+/** `cachebench gen SPEC`: write a synthetic trace as CSV, to stdout or atomically to a file. */
+import { createWriteStream } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { finished } from 'node:stream/promises';
+import type { Command } from 'commander';
+import { UsageError } from '../errors.js';
+import { generateTrace, isSyntheticSpec, writeTraceCsv } from '../trace/index.js';
+import type { Trace } from '../trace/trace.js';
+
+interface GenFlags {
+  out?: string;
+}
+
+export function registerGen(program: Command, stdout: NodeJS.WritableStream = process.stdout): void {
+  program
+    .command('gen')
+    .description('write a synthetic trace as CSV (run reads it back identically)')
+    .argument('<spec>', 'e.g. zipf:alpha=0.9,keys=1e5,requests=1e6,rate=1000')
+    .option('-o, --out <file>', 'write to this file (atomically) instead of stdout')
+    .action(async (spec: string, flags: GenFlags) => {
+      if (!isSyntheticSpec(spec)) {
+        throw new UsageError(`'${spec}' is not a synthetic spec (zipf:, uniform:, scan: or mix:)`, 'gen');
+      }
+      const trace = generateTrace(spec);
+      if (flags.out === undefined) await writeTraceCsv(trace, stdout);
+      else await writeCsvFileAtomically(trace, flags.out);
+    });
+}
+
+/** Streams to a temporary file beside the target and renames it into place once complete. */
+async function writeCsvFileAtomically(trace: Trace, path: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  const stream = createWriteStream(temp);
+  try {
+    await writeTraceCsv(trace, stream);
+    stream.end();
+    await finished(stream);
+    await rename(temp, path);
+  } catch (error) {
+    stream.destroy();
+    await rm(temp, { force: true });
+    throw error;
+  }
+}

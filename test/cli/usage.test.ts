@@ -1,0 +1,45 @@
+/** Bad flags: one line naming the flag, exit code 2, no stack trace. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cli, spawnCli } from '../helpers/cli.js';
+
+const cases: [string[], RegExp][] = [
+  [['run', 'x.csv', '--policies', 'lru,nope'], /--policies: unknown policy 'nope' \(known: lru, .*\)/],
+  [['run', 'x.csv', '--maxsize', '0'], /--maxsize: '0' is not a positive whole number/],
+  [['run', 'x.csv', '--maxsize', 'abc'], /--maxsize: 'abc' is not a positive whole number/],
+  [['run', 'x.csv', '--maxsize', '10', '--capacity', '1MB'], /give either --maxsize \(entries\) or --capacity \(bytes\)/],
+  [['run', 'x.csv', '--capacity', '12XB'], /--capacity: '12XB' is not a byte size/],
+  [['run', 'x.csv', '--ttl', 'soon'], /--ttl: 'soon' is not a duration/],
+  [['run', 'x.csv', '--lookup-cost', '-1ms'], /--lookup-cost: .*duration/],
+  [['run', 'x.csv', '--policies', 'lru,lru'], /--policies: 'lru' is listed twice/],
+  [['run', 'x.csv', '--policies', 'lru:size=3'], /policy 'lru' has no parameter 'size'/],
+];
+
+for (const [argv, message] of cases) {
+  test(`exit 2 for: ${argv.slice(2).join(' ')}`, async () => {
+    const run = await cli(...argv);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, message);
+    assert.equal(run.stderr.trim().split('\n').length, 1, `one line, got: ${run.stderr}`);
+    assert.equal(run.stdout, '');
+  });
+}
+
+test('unknown options and commands are usage errors too', async () => {
+  assert.equal((await cli('run', 'x.csv', '--bogus')).code, 2);
+  assert.equal((await cli('frobnicate')).code, 2);
+  assert.equal((await cli('--version')).code, 0);
+});
+
+test('a real process exits 2 without a stack trace', () => {
+  const run = spawnCli('run', 'traces/does-not-exist.csv', '--maxsize', '0');
+  assert.equal(run.code, 2);
+  assert.doesNotMatch(run.stderr, /\n\s+at /);
+  assert.match(run.stderr, /^cachebench: --maxsize/);
+});
+
+test('policies lists every registered policy with its parameters', async () => {
+  const run = await cli('policies');
+  assert.equal(run.code, 0);
+  for (const name of ['lru', 'lfu', 'fifo', 'ttl', 'lru-cache']) assert.match(run.stdout, new RegExp(`^${name}\\s`, 'm'));
+});

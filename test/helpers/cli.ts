@@ -1,0 +1,25 @@
+/** Runs the CLI in-process with captured output, or as a real process for exit-code checks. */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { main } from '../../src/cli/main.js';
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export async function cli(...argv: string[]): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, { out: (text) => void (stdout += text), err: (text) => void (stderr += text) });
+  return { code, stdout, stderr };
+}
+
+/** The repository root: dist/test/helpers -> three levels up. */
+export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+export function spawnCli(...argv: string[]): CliRun {
+  const result = spawnSync(process.execPath, [`${ROOT}bin/cachebench.js`, ...argv], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
+  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
