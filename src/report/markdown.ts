@@ -4,7 +4,7 @@
  * on GitHub without tools, and (when gates ran) their verdicts. Plain GitHub-flavoured
  * markdown: tables, one Mermaid block, no HTML.
  */
-import type { ResultRow, RunResult } from './model.js';
+import type { Recommendation, RecommendationCriterion, ResultRow, RunResult } from './model.js';
 import { capacityLabel, integer, ms, percent, speedup, ttlLabel } from './format.js';
 import { mermaidHitRateChart } from './mermaid.js';
 import { formatBytes, formatDuration } from '../units.js';
@@ -28,6 +28,7 @@ export function renderMarkdown(result: RunResult, options: MarkdownOptions = {})
   const sections = [
     `# cachebench ${result.command}: ${traceName(result.trace.source)}`,
     `Replayed \`${escapeCode(result.trace.source)}\` with cachebench ${result.tool.version} (result schema v${result.schemaVersion}).`,
+    result.sampling ? `> ⚠️ **Estimates:** ${sentence(result.sampling.note)} Method: ${result.sampling.methods.join(', ')}.` : null,
     traceSection(result),
     optionsSection(result),
     resultsSection(result),
@@ -113,19 +114,74 @@ function resultsSection(result: RunResult): string {
   if (slower > 0) {
     notes.push(`⚠️ ${slower} configuration${slower === 1 ? ' is' : 's are'} slower than no cache at all: the lookup cost outweighs the misses saved.`);
   }
-  return `## Results\n\n${lines.join('\n')}\n\n${notes.join(' ')}`;
+  const full = lines.join('\n');
+  // A long sweep reads better as curves: sizes down, one hit-rate column per policy x TTL,
+  // with every metric one click away.
+  const table = result.rows.length > LONG_GRID_ROWS && options.capacities.length > 3
+    ? `${hitRatePivot(result, showTtl)}\n\n<details><summary>All metrics (${result.rows.length} rows)</summary>\n\n${full}\n\n</details>`
+    : full;
+  return `## Results\n\n${table}\n\n${notes.join(' ')}`;
 }
 
+const LONG_GRID_ROWS = 24;
+
+function hitRatePivot(result: RunResult, showTtl: boolean): string {
+  const { options } = result;
+  const columns: string[] = [];
+  const rates = new Map<string, number>();
+  for (const row of result.rows) {
+    const name = showTtl ? `${row.policy} ttl=${ttlLabel(row.ttl)}` : row.policy;
+    if (!columns.includes(name)) columns.push(name);
+    rates.set(`${name}\u0000${row.capacity}`, row.hitRate);
+  }
+  const lines = [
+    tableLine([options.unit === 'bytes' ? 'capacity' : 'maxsize', ...columns.map((name) => `\`${escapeCode(name)}\``)]),
+    tableLine(['--:', ...columns.map(() => '--:')]),
+  ];
+  for (const capacity of options.capacities) {
+    const values = columns.map((name) => rates.get(`${name}\u0000${capacity}`));
+    const best = Math.max(...values.map((rate) => rate ?? 0));
+    lines.push(
+      tableLine([
+        capacityLabel(capacity, options.unit),
+        ...values.map((rate) => (rate === undefined ? '' : rate === best && best > 0 && columns.length > 1 ? `**${percent(rate)}**` : percent(rate))),
+      ]),
+    );
+  }
+  return lines.join('\n');
+}
+
+const CRITERION_LABELS: Readonly<Record<RecommendationCriterion, string>> = {
+  tolerance: 'near the best',
+  'target-hit-rate': 'target hit rate',
+  'target-latency': 'target latency',
+  'memory-cost': 'memory cost',
+};
+
+/**
+ * Per policy (and TTL): the primary recommendation as the headline, other criteria nested
+ * under it, then the best choice overall. The reasons come from the recommender verbatim.
+ */
 function recommendationsSection(result: RunResult): string | null {
-  const recommendations = result.recommendations;
-  if (!recommendations || recommendations.length === 0) return null;
-  const { unit } = result.options;
+  const recommendations = result.recommendations ?? [];
+  if (recommendations.length === 0 && result.best === undefined) return null;
   const showTtl = result.options.ttls.some((ttl) => ttl !== null);
-  const items = recommendations.map((rec) => {
-    const ttl = !showTtl ? '' : rec.ttl === null ? ' without a TTL' : ` with TTL ${ttlLabel(rec.ttl)}`;
-    const size = unit === 'bytes' ? `capacity ${capacityLabel(rec.capacity, unit)}` : `maxsize ${capacityLabel(rec.capacity, unit)}`;
-    return `- **\`${escapeCode(rec.policy)}\`**: ${size}${ttl} (hit rate ${percent(rec.hitRate)}). ${rec.reason}`;
-  });
+  const groups = new Map<string, Recommendation[]>();
+  for (const rec of recommendations) {
+    const key = `${rec.policy}\u0000${rec.ttl}`;
+    groups.set(key, [...(groups.get(key) ?? []), rec]);
+  }
+  const text = (rec: Recommendation): string => `${rec.capacity === null ? '⚠️ ' : ''}${rec.reason}`;
+  const items: string[] = [];
+  for (const group of groups.values()) {
+    const primary = group.find((rec) => rec.primary) ?? group[0]!;
+    const ttl = !showTtl ? '' : primary.ttl === null ? ' without a TTL' : ` with TTL ${ttlLabel(primary.ttl)}`;
+    items.push(`- **\`${escapeCode(primary.policy)}\`**${ttl} — ${text(primary)} _(${CRITERION_LABELS[primary.criterion]})_`);
+    for (const rec of group) if (rec !== primary) items.push(`  - ${CRITERION_LABELS[rec.criterion]}: ${text(rec)}`);
+  }
+  if (result.best !== undefined) {
+    items.push('', result.best === null ? '**Best choice:** ⚠️ no policy meets the target at any size in range.' : `**Best choice:** ${sentence(result.best.reason)}`);
+  }
   return `## Recommendations\n\n${items.join('\n')}`;
 }
 
@@ -170,6 +226,10 @@ function tableLine(cells: readonly string[]): string {
 /** A pipe ends a table cell even inside backticks on GitHub, so escape it everywhere. */
 function escapeCell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+function sentence(text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 
 function escapeCode(text: string): string {

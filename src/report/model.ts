@@ -74,15 +74,61 @@ export interface RunResult {
   readonly trace: TraceSummary;
   readonly options: RunOptions;
   readonly rows: readonly ResultRow[];
-  /** Recommended size per policy (and TTL), when the command computed one. */
-  readonly recommendations?: readonly Recommendation[];
 }
 
-/** One recommended configuration and, in words, why it was chosen. */
+/**
+ * Sweep additions (`cachebench sweep`). All optional, so a `run` result is unchanged.
+ */
+export interface Sampling {
+  /** Fraction of keys kept (SHARDS fixed-rate spatial sampling by key hash). */
+  readonly rate: number;
+  /** `shards` for the one-pass LRU curve, `minisim` for policies replayed at capacity x rate. */
+  readonly methods: readonly ('shards' | 'minisim')[];
+  /** Always true: every hit count is scaled up from the sample. */
+  readonly estimates: true;
+  readonly note: string;
+}
+
+/** How one policy x TTL curve was computed, and why when not the fast way. */
+export interface CurveMethod {
+  readonly policy: string;
+  readonly ttl: number | null;
+  /** `mattson`: exact one-pass LRU; `replay`: one replay per size; `shards` / `minisim`: sampled estimates. */
+  readonly method: 'mattson' | 'replay' | 'shards' | 'minisim';
+  readonly reason: string | null;
+}
+
+export type RecommendationCriterion = 'tolerance' | 'target-hit-rate' | 'target-latency' | 'memory-cost';
+
 export interface Recommendation {
+  readonly policy: string;
+  readonly ttl: number | null;
+  readonly criterion: RecommendationCriterion;
+  /** The criterion's parameter: tolerance and target hit rate as fractions, latency in ms, memory cost in ms per unit. */
+  readonly threshold: number;
+  /** The recommended size in `options.unit`s, or null when no size in range qualifies. */
+  readonly capacity: number | null;
+  readonly hitRate: number | null;
+  readonly meanLatencyMs: number | null;
+  /** The criterion that decides this policy's headline size (the most specific one asked for). */
+  readonly primary: boolean;
+  readonly reason: string;
+}
+
+/** Across all policies and TTLs: which to pick, at which size, under the primary criterion. */
+export interface BestChoice {
   readonly policy: string;
   readonly ttl: number | null;
   readonly capacity: number;
   readonly hitRate: number;
+  readonly meanLatencyMs: number;
   readonly reason: string;
+}
+
+export interface RunResult {
+  readonly sampling?: Sampling | null;
+  readonly curves?: readonly CurveMethod[];
+  readonly recommendations?: readonly Recommendation[];
+  /** Null when no policy meets the primary criterion anywhere in range. */
+  readonly best?: BestChoice | null;
 }

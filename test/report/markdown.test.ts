@@ -14,11 +14,19 @@ test('the report has its sections in reading order, and leaves out the ones with
   assert.deepEqual(sectionTitles(plain), ['# cachebench run: hot-and-scan.csv', '## Trace', '## Options', '## Results', '## Hit rate by size']);
 
   const full = renderMarkdown(
-    { ...sampleResult(), recommendations: [{ policy: 'lfu', ttl: null, capacity: 4, hitRate: 13 / 24, reason: 'The best hit rate in range.' }] },
+    {
+      ...sampleResult(),
+      recommendations: [
+        { policy: 'lfu', ttl: null, criterion: 'tolerance', threshold: 0.01, capacity: 4, hitRate: 13 / 24, meanLatencyMs: 2.39, primary: true, reason: '4: the smallest size reaching the best hit rate in range' },
+        { policy: 'lfu', ttl: null, criterion: 'target-hit-rate', threshold: 0.9, capacity: null, hitRate: null, meanLatencyMs: null, primary: false, reason: 'no size in range reaches a 90.00% hit rate' },
+      ],
+      best: null,
+    },
     { verdicts: [{ gate: 'lfu@4.hitRate>=0.5', actual: '54.17%', required: '>= 50.00%', ok: true }] },
   );
   assert.deepEqual(sectionTitles(full).slice(3), ['## Results', '## Recommendations', '## Hit rate by size', '## Gates']);
-  assert.match(full, /- \*\*`lfu`\*\*: maxsize 4 \(hit rate 54\.17%\)\. The best hit rate in range\./);
+  assert.match(full, /\n- \*\*`lfu`\*\* — 4: the smallest size reaching the best hit rate in range _\(near the best\)_\n {2}- target hit rate: ⚠️ no size in range reaches a 90\.00% hit rate\n/);
+  assert.match(full, /\*\*Best choice:\*\* ⚠️ no policy meets the target at any size in range\./);
   assert.match(full, /✅ The gate passed\./);
 });
 
@@ -82,4 +90,21 @@ test('with several TTLs each policy x TTL is its own line; with one size there i
   assert.deepEqual(hitRateSeries(withTtls).series.map((line) => line.label), ['lru ttl=off', 'lru ttl=5s']);
   assert.equal(mermaidHitRateChart(sampleResult({ capacities: [3] })), null);
   assert.doesNotMatch(renderMarkdown(sampleResult({ capacities: [3] })), /mermaid/);
+});
+
+test('a long sweep shows a hit-rate table with sizes down the side, and folds the full table', () => {
+  const result = sampleResult({ policies: ['lru', 'lfu'], capacities: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13] });
+  const markdown = renderMarkdown(result);
+  assert.match(markdown, /## Results\n\n\| maxsize \| `lru` \| `lfu` \|\n\| --: \| --: \| --: \|\n\| 1 \| /);
+  const lfu4 = result.rows.find((row) => row.policy === 'lfu' && row.capacity === 4)!;
+  const lru4 = result.rows.find((row) => row.policy === 'lru' && row.capacity === 4)!;
+  assert.ok(markdown.includes(`| 4 | ${(lru4.hitRate * 100).toFixed(2)}% | **${(lfu4.hitRate * 100).toFixed(2)}%** |`));
+  assert.match(markdown, /<details><summary>All metrics \(26 rows\)<\/summary>\n\n\| policy \| maxsize \|/);
+  assert.match(markdown, /\n<\/details>\n/);
+});
+
+test('sampled results say they are estimates before anything else', () => {
+  const result: RunResult = { ...sampleResult(), sampling: { rate: 0.01, methods: ['shards'], estimates: true, note: 'estimated from 1% of keys' } };
+  const lines = renderMarkdown(result).split('\n');
+  assert.equal(lines[4], '> ⚠️ **Estimates:** estimated from 1% of keys. Method: shards.');
 });
