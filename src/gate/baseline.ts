@@ -1,8 +1,8 @@
 /**
  * Regression gates against a saved result (`--baseline reports/baseline.json`): every row
  * present in both results, matched by policy, TTL and size, must not lose more than
- * `maxDrop` of hit rate (absolute: 0.01 = one percentage point; byte hit rate too when both
- * traces have sizes), and, when `maxLatencyRise` is given, its mean expected latency must not
+ * `maxDrop` of hit rate (absolute: 0.01 = one percentage point; byte hit rate too with byte
+ * capacities), and, when `maxLatencyRise` is given, its mean expected latency must not
  * rise by more than that (a fraction of the baseline's, or a fixed number of milliseconds).
  * Rows present on one side only are reported as notes, not failures: changing the grid is a
  * deliberate edit. A baseline sharing no row with the run is a usage error.
@@ -99,7 +99,8 @@ export function compareToBaseline(current: RunResult, baseline: RunResult, toler
   const notes: string[] = [];
   const baseRows = new Map(baseline.rows.map((row) => [rowKey(row), row]));
   const currentKeys = new Set(current.rows.map(rowKey));
-  const checkBytes = current.trace.sizes !== null && baseline.trace.sizes !== null;
+  // Byte hit rate only means something when sizes were simulated (byte capacity).
+  const checkBytes = current.options.unit === 'bytes';
   let matched = 0;
   for (const row of current.rows) {
     const base = baseRows.get(rowKey(row));

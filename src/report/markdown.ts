@@ -71,9 +71,10 @@ function optionsSection(result: RunResult): string {
 }
 
 function resultsSection(result: RunResult): string {
-  const { options, trace } = result;
+  const { options } = result;
   const showTtl = options.ttls.some((ttl) => ttl !== null);
-  const showBytes = options.unit === 'bytes' || trace.sizes !== null;
+  // With entry capacity every object counts as size 1, so a byte hit rate would repeat the hit rate.
+  const showBytes = options.unit === 'bytes';
   const head = [
     'policy',
     ...(showTtl ? ['TTL'] : []),

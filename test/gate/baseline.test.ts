@@ -17,8 +17,8 @@ function withRow(result: RunResult, policy: string, capacity: number, change: (r
 test('an unchanged run passes every baseline gate', () => {
   const result = sampleResult();
   const { verdicts, notes } = compareToBaseline(result, result, { maxDrop: 0 });
-  // hitRate and byteHitRate (the trace has sizes) for each of the 9 rows.
-  assert.equal(verdicts.length, 18);
+  // hitRate for each of the 9 rows (byte hit rate only with byte capacities).
+  assert.equal(verdicts.length, 9);
   assert.ok(verdicts.every((verdict) => verdict.ok));
   assert.deepEqual(notes, []);
 });
@@ -33,6 +33,15 @@ test('a hit-rate drop beyond the tolerance is caught; one within it is not', () 
   assert.equal(failed[0]!.actual, '52.17%'); // 54.17% - 2 points
   assert.equal(failed[0]!.required, '>= 53.17% (baseline 54.17% − 1 pt)');
   assert.ok(compareToBaseline(slight, baseline, { maxDrop: 0.01 }).verdicts.every((v) => v.ok));
+});
+
+test('with byte capacities a byte-hit-rate drop is caught too', () => {
+  const baseline = sampleResult({ policies: ['lru'], capacities: [1000, 4000], unit: 'bytes' });
+  const regressed = withRow(baseline, 'lru', 4000, (row) => ({ ...row, byteHitRate: row.byteHitRate - 0.05 }));
+  const { verdicts } = compareToBaseline(regressed, baseline, { maxDrop: 0.01 });
+  assert.equal(verdicts.length, 4);
+  assert.deepEqual(verdicts.filter((v) => !v.ok).map((v) => v.gate), ['lru@4KB.byteHitRate vs baseline']);
+  assert.throws(() => compareToBaseline(regressed, sampleResult({ policies: ['lru'] }), { maxDrop: 0.01 }), /the baseline sizes are in entries, this run's in bytes/);
 });
 
 test('latency may rise by a fraction or by a fixed amount, and no more', () => {
@@ -55,7 +64,7 @@ test('rows on one side only are reported as notes, and a baseline sharing no row
   const baseline = sampleResult({ capacities: [2, 3] });
   const current = sampleResult({ capacities: [3, 4] });
   const { verdicts, notes } = compareToBaseline(current, baseline, { maxDrop: 0.01 });
-  assert.equal(verdicts.length, 6); // three policies at size 3, two rates each
+  assert.equal(verdicts.length, 3); // three policies at size 3
   assert.deepEqual(notes, [
     'lru@4 is not in the baseline, so it was not compared',
     'lfu@4 is not in the baseline, so it was not compared',

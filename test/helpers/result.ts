@@ -16,11 +16,13 @@ export function sampleTrace(source = 'traces/hot-and-scan.csv') {
   return { ...trace, source };
 }
 
-export function sampleResult(overrides: { policies?: string[]; capacities?: number[]; ttls?: (number | null)[] } = {}): RunResult {
+export function sampleResult(
+  overrides: { policies?: string[]; capacities?: number[]; ttls?: (number | null)[]; unit?: 'entries' | 'bytes' } = {},
+): RunResult {
   return runGrid(sampleTrace(), {
     policies: (overrides.policies ?? ['lru', 'lfu', 'fifo']).map((spec) => parsePolicySpec(spec, '--policies')),
     capacities: overrides.capacities ?? [2, 3, 4],
-    unit: 'entries',
+    unit: overrides.unit ?? 'entries',
     ttls: overrides.ttls ?? [null],
     cost: { lookupCost: 0.0001, missCost: 0.005 },
     seed: 1,
