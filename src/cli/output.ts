@@ -70,6 +70,8 @@ export function formatFrom(flags: OutputFlags): ReportFormat | undefined {
 export interface DeliverContext {
   readonly io: CliIo;
   readonly gates: PreparedGates;
+  /** The command's terminal view, when not the row table (sweep passes its curve table). */
+  readonly table?: (result: RunResult) => string;
 }
 
 /**
@@ -77,7 +79,7 @@ export interface DeliverContext {
  * stdout stays a clean report), appends the job summary, and throws GateFailure (exit 1)
  * when a gate does not hold.
  */
-export async function deliverResult(result: RunResult, flags: OutputFlags, { io, gates }: DeliverContext): Promise<Verdict[]> {
+export async function deliverResult(result: RunResult, flags: OutputFlags, { io, gates, table }: DeliverContext): Promise<Verdict[]> {
   const format = formatFrom(flags);
   const verdicts = evaluateAssertions(result, gates.assertions);
   const notes: string[] = [];
@@ -87,15 +89,16 @@ export async function deliverResult(result: RunResult, flags: OutputFlags, { io,
     notes.push(...comparison.notes);
   }
   const markdown = { verdicts, gateNotes: notes };
+  const renderOptions = { markdown, ...(table && { table }) };
 
   if (flags.out !== undefined) {
     const out = flags.out === true ? DEFAULT_REPORT_DIR : flags.out;
     const target = resolveOutTarget(out, { command: result.command, source: result.trace.source, format });
-    const text = renderResult(result, target.format, { markdown });
+    const text = renderResult(result, target.format, renderOptions);
     await writeFileAtomic(target.path, target.format === 'table' ? stripVTControlCharacters(text) : text);
     io.err(`wrote ${target.path}\n`);
   } else {
-    io.out(renderResult(result, format ?? 'table', { markdown }));
+    io.out(renderResult(result, format ?? 'table', renderOptions));
   }
 
   const hadGates = gates.assertions.length > 0 || gates.baseline !== undefined;

@@ -14,6 +14,8 @@ export type ReportFormat = (typeof REPORT_FORMATS)[number];
 export interface RenderOptions {
   /** Gate verdicts and notes; only the markdown report shows them (the table prints them apart). */
   readonly markdown?: MarkdownOptions;
+  /** A command's own terminal view (sweep shows curves rather than rows); default renderTable. */
+  readonly table?: (result: RunResult) => string;
 }
 
 interface Renderer {
@@ -23,7 +25,7 @@ interface Renderer {
 }
 
 export const RENDERERS: Readonly<Record<ReportFormat, Renderer>> = {
-  table: { render: (result) => renderTable(result), extension: 'txt' },
+  table: { render: (result, options) => (options.table ?? renderTable)(result), extension: 'txt' },
   json: { render: (result) => renderJson(result), extension: 'json' },
   csv: { render: (result) => renderCsv(result), extension: 'csv' },
   md: { render: (result, options) => renderMarkdown(result, options.markdown), extension: 'md' },

@@ -169,3 +169,18 @@ test('a real process exits 1 when a gate fails', () => {
   assert.equal(run.code, 1);
   assert.match(run.stderr, /cachebench: 1 gate failed:\n {2}- lru@16\.hitRate>=0\.5: actual 32\.92%, required >= 50\.00%/);
 });
+
+test('a bare --out writes <command>-<trace>.md into reports/ under the current folder', async () => {
+  const dir = scratch();
+  const previous = process.cwd();
+  try {
+    process.chdir(dir);
+    const run = await cli('run', 'uniform:keys=50,requests=500', '-p', 'lru', '-m', '8,32', '--out');
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stderr, 'wrote reports/run-uniform-keys-50-requests-500.md\n');
+    assert.match(readFileSync(join(dir, 'reports', 'run-uniform-keys-50-requests-500.md'), 'utf8'), /^# cachebench run: uniform:keys=50,requests=500\n/);
+  } finally {
+    process.chdir(previous);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
