@@ -9,10 +9,34 @@ import { lfu } from './lfu.js';
 import { lru } from './lru.js';
 import { lruCache } from './lru-cache.js';
 import { ttl } from './ttl.js';
+import { mru } from './mru.js';
+import { random } from './random.js';
+import { clock } from './clock.js';
+import { sieve } from './sieve.js';
+import { s3Fifo } from './s3-fifo.js';
+import { twoQ } from './two-q.js';
+import { arc } from './arc.js';
+import { slru } from './slru.js';
+import { belady } from './belady.js';
 
 export type { Policy, PolicyContext, PolicyDefinition, PolicyParams, ParamSpec } from './policy.js';
 
-export const POLICIES: readonly PolicyDefinition[] = [lru, fifo, lfu, ttl, lruCache];
+export const POLICIES: readonly PolicyDefinition[] = [
+  lru,
+  fifo,
+  lfu,
+  ttl,
+  lruCache,
+  mru,
+  random,
+  clock,
+  sieve,
+  s3Fifo,
+  twoQ,
+  arc,
+  slru,
+  belady,
+];
 
 const BY_NAME = new Map(POLICIES.map((definition) => [definition.name, definition]));
 

@@ -54,7 +54,9 @@ export class LruCachePackagePolicy implements Policy {
   private setSized(id: number, size: number): void {
     // lru-cache rejects a zero size; a zero-byte object still takes a slot, so count it as 1.
     this.sizeOption.size = size > 0 ? size : 1;
-    this.cache.set(id, 1, this.sizeOption);
+    // The value is the size because lru-cache re-measures an existing entry only when its
+    // value changes; a constant value would keep the old size after a resize.
+    this.cache.set(id, this.sizeOption.size, this.sizeOption);
   }
 }
 

@@ -1,0 +1,134 @@
+/**
+ * CLOCK with a k-bit counter per entry (k = 1 is second chance).
+ *
+ * Kept as a FIFO list, which is the same as a ring with a hand: the tail is under the hand.
+ * A hit raises the entry's counter by one, saturating at 2^k - 1. To evict, look at the
+ * tail: a non-zero counter is decremented and the entry moves to the head (the hand passes
+ * it); the first tail with counter 0 is the victim. New entries go to the head with counter
+ * `initial`, 0 by default as in libCacheSim - textbooks often set the bit on insert, which
+ * changes results, hence the parameter.
+ * Parameters: `bits` (1..8, default 1), `initial` (0..2^bits-1, default 0).
+ * Reference: libCacheSim `Clock.c` (`n-bit-counter`); Corbató 1968 / second chance.
+ */
+import { UsageError } from '../errors.js';
+import type { Policy, PolicyContext, PolicyDefinition, PolicyParams } from './policy.js';
+import { IdList, ListArena, NIL } from './internal/list.js';
+
+export class ClockPolicy implements Policy {
+  private readonly list: IdList;
+  private readonly resident: Uint8Array;
+  private readonly counter: Uint8Array;
+  private readonly sizeOf: Uint32Array;
+  private readonly capacity: number;
+  private readonly maxCount: number;
+  private readonly initial: number;
+  private used = 0;
+
+  constructor(
+    context: PolicyContext,
+    bits = 1,
+    initial = 0,
+    readonly name = 'clock',
+  ) {
+    if (!Number.isInteger(bits) || bits < 1 || bits > 8) {
+      throw new UsageError(`clock:bits must be a whole number from 1 to 8, not ${bits}`);
+    }
+    this.maxCount = (1 << bits) - 1;
+    if (!Number.isInteger(initial) || initial < 0 || initial > this.maxCount) {
+      throw new UsageError(`clock:initial must be between 0 and ${this.maxCount} (2^bits - 1) with bits=${bits}, not ${initial}`);
+    }
+    this.initial = initial;
+    this.capacity = context.capacity;
+    this.list = new IdList(new ListArena(context.keySpace));
+    this.resident = new Uint8Array(context.keySpace);
+    this.counter = new Uint8Array(context.keySpace);
+    this.sizeOf = new Uint32Array(context.keySpace);
+  }
+
+  get size(): number {
+    return this.list.length;
+  }
+
+  get bytes(): number {
+    return this.used;
+  }
+
+  has(id: number): boolean {
+    return this.resident[id] === 1;
+  }
+
+  access(id: number, size: number, _now: number): boolean {
+    if (this.resident[id] === 1) {
+      const c = this.counter[id]!;
+      if (c < this.maxCount) this.counter[id] = c + 1;
+      if (this.sizeOf[id] !== size) this.resize(id, size);
+      return true;
+    }
+    if (size > this.capacity) return false;
+    while (this.used + size > this.capacity) this.evict();
+    this.list.pushHead(id);
+    this.resident[id] = 1;
+    this.counter[id] = this.initial;
+    this.sizeOf[id] = size;
+    this.used += size;
+    return false;
+  }
+
+  delete(id: number): boolean {
+    if (this.resident[id] !== 1) return false;
+    this.list.remove(id);
+    this.forget(id);
+    return true;
+  }
+
+  /** Ids from head (newest) to tail (under the hand); tests only. */
+  order(): number[] {
+    return this.list.toArray();
+  }
+
+  /** The counter of a resident id; tests only. */
+  counterOf(id: number): number {
+    return this.counter[id]!;
+  }
+
+  private evict(): void {
+    const list = this.list;
+    for (;;) {
+      const tail = list.tail;
+      if (tail === NIL) return;
+      const c = this.counter[tail]!;
+      if (c === 0) break;
+      this.counter[tail] = c - 1;
+      list.remove(tail);
+      list.pushHead(tail);
+    }
+    this.forget(list.popTail());
+  }
+
+  private forget(id: number): void {
+    this.resident[id] = 0;
+    this.used -= this.sizeOf[id]!;
+  }
+
+  /** A hit with a new size: take it, then sweep as usual; the entry keeps its place on the ring. */
+  private resize(id: number, size: number): void {
+    this.used += size - this.sizeOf[id]!;
+    this.sizeOf[id] = size;
+    if (size > this.capacity) {
+      this.delete(id);
+      return;
+    }
+    while (this.used > this.capacity) this.evict();
+  }
+}
+
+export const clock: PolicyDefinition = {
+  name: 'clock',
+  description: 'CLOCK / second chance with a k-bit use counter; new entries start with it clear (libCacheSim).',
+  params: [
+    { name: 'bits', description: 'bits per use counter (saturates at 2^bits - 1)', default: 1, type: 'integer', min: 1, max: 8 },
+    { name: 'initial', description: 'counter value of a newly inserted entry (textbooks use 1)', default: 0, type: 'integer', min: 0, max: 255 },
+  ],
+  create: (context, params: PolicyParams, name) =>
+    new ClockPolicy(context, params['bits'] as number, params['initial'] as number, name),
+};
