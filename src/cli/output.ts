@@ -50,8 +50,8 @@ export interface PreparedGates {
 export async function prepareGates(flags: OutputFlags): Promise<PreparedGates> {
   const assertions = (flags.assert ?? []).map((text) => parseAssertion(text));
   if (flags.baseline === undefined) {
-    if (flags.maxDrop !== undefined) throw new UsageError('only applies with --baseline', '--max-drop');
-    if (flags.maxLatencyRise !== undefined) throw new UsageError('only applies with --baseline', '--max-latency-rise');
+    if (flags.maxDrop !== undefined) throw new UsageError('only applies when comparing with a baseline (--baseline)', '--max-drop');
+    if (flags.maxLatencyRise !== undefined) throw new UsageError('only applies when comparing with a baseline (--baseline)', '--max-latency-rise');
     return { assertions };
   }
   const tolerances: BaselineTolerances = {
@@ -109,7 +109,12 @@ export async function deliverResult(result: RunResult, flags: OutputFlags, { io,
   }
 
   const summaryFile = (io.env ?? process.env).GITHUB_STEP_SUMMARY;
-  if (summaryFile) await appendFile(summaryFile, renderMarkdown(result, markdown) + '\n');
+  if (summaryFile) {
+    // The summary is a courtesy: failing to write it must not hide the gates' verdict.
+    await appendFile(summaryFile, renderMarkdown(result, markdown) + '\n').catch((error: Error) => {
+      io.err(`${chalk.yellow('warning')} could not append to GITHUB_STEP_SUMMARY (${summaryFile}): ${error.message}\n`);
+    });
+  }
 
   const failures = verdicts.filter((verdict) => !verdict.ok);
   if (failures.length > 0) throw new GateFailure(failures.map(describeVerdict));

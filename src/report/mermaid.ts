@@ -78,6 +78,7 @@ function quote(text: string): string {
   return `"${text.replace(/"/g, "'")}"`;
 }
 
+/** Rounded as the tables round (toFixed), so the chart and the table show the same figure. */
 function round2(value: number): number {
-  return Math.round(value * 100) / 100;
+  return Number(value.toFixed(2));
 }

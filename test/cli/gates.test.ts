@@ -184,3 +184,14 @@ test('a bare --out writes <command>-<trace>.md into reports/ under the current f
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('an unwritable GITHUB_STEP_SUMMARY is a warning, not a change of verdict', async () => {
+  const dir = scratch();
+  try {
+    const run = await cliWithEnv({ GITHUB_STEP_SUMMARY: join(dir, 'no', 'such', 'folder', 'summary.md') }, 'run', TRACE, ...GRID, '--assert', 'lru@64.hitRate>=0.6');
+    assert.equal(run.code, 0);
+    assert.match(run.stderr, /warning could not append to GITHUB_STEP_SUMMARY/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -80,7 +80,7 @@ test('the chart has one line per policy, in percent, over the sizes as categorie
   assert.match(chart, /\n {2}x-axis "maxsize \(entries\)" \["2", "3", "4"\]\n/);
   const lines = chart.split('\n').filter((line) => line.startsWith('  line ['));
   assert.equal(lines.length, 3);
-  const lru = result.rows.filter((row) => row.policy === 'lru').map((row) => Math.round(row.hitRate * 10000) / 100);
+  const lru = result.rows.filter((row) => row.policy === 'lru').map((row) => Number((row.hitRate * 100).toFixed(2)));
   assert.equal(lines[0], `  line [${lru.join(', ')}]`);
   assert.match(chart, /🟦 lru · 🟧 lfu · 🟩 fifo$/);
 });
