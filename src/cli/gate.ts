@@ -11,7 +11,7 @@ import { stripFlag } from '../gate/metrics.js';
 import { REPORT_FORMATS } from '../report/render.js';
 import type { CliIo } from './io.js';
 import type { CommonFlags } from './options.js';
-import { addOutputOptions, deliverResult, prepareGates, type OutputFlags } from './output.js';
+import { addOutputOptions, deliverResult, prepareOutput, type OutputFlags } from './output.js';
 import { runFromFlags } from './run.js';
 
 interface GateFlags extends OutputFlags {
@@ -36,9 +36,9 @@ export function registerGate(program: Command, io: CliIo): void {
       return field !== undefined && field in config && !overriddenOnCommandLine(flag, cli);
     };
     await blamingConfig(config, fromConfig, async () => {
-      const gates = await prepareGates(flags);
+      const output = await prepareOutput(flags, { command: 'gate', source: config.trace });
       const result = await runFromFlags(config.trace, flags, 'gate');
-      await deliverResult(result, flags, { io, gates });
+      await deliverResult(result, output, { io });
     });
   });
 }

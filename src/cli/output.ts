@@ -14,7 +14,7 @@ import { describeVerdict, type Verdict } from '../gate/verdict.js';
 import { renderMarkdown } from '../report/markdown.js';
 import type { RunResult } from '../report/model.js';
 import { isReportFormat, renderResult, REPORT_FORMATS, type ReportFormat } from '../report/render.js';
-import { DEFAULT_REPORT_DIR, resolveOutTarget, writeFileAtomic } from '../report/write.js';
+import { DEFAULT_REPORT_DIR, resolveOutTarget, writeFileAtomic, type OutTarget } from '../report/write.js';
 import type { CliIo } from './io.js';
 
 export interface OutputFlags {
@@ -41,27 +41,37 @@ function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 
-/** Gates parsed and the baseline loaded before any replay, so a typo fails in milliseconds. */
-export interface PreparedGates {
+/**
+ * Everything about the output that can be checked before a replay: the format, where `--out`
+ * writes, the assertions and the baseline. A typo fails in milliseconds, not after the run.
+ */
+export interface PreparedOutput {
+  /** Format for stdout when there is no `--out`. */
+  readonly format: ReportFormat;
+  readonly target?: OutTarget | undefined;
   readonly assertions: readonly Assertion[];
   readonly baseline?: { readonly result: RunResult; readonly tolerances: BaselineTolerances } | undefined;
 }
 
-export async function prepareGates(flags: OutputFlags): Promise<PreparedGates> {
+export async function prepareOutput(flags: OutputFlags, context: { command: string; source: string }): Promise<PreparedOutput> {
+  const format = formatFrom(flags);
+  const target =
+    flags.out === undefined ? undefined : resolveOutTarget(flags.out === true ? DEFAULT_REPORT_DIR : flags.out, { ...context, format });
   const assertions = (flags.assert ?? []).map((text) => parseAssertion(text));
+  const prepared = { format: format ?? 'table', target, assertions };
   if (flags.baseline === undefined) {
     if (flags.maxDrop !== undefined) throw new UsageError('only applies when comparing with a baseline (--baseline)', '--max-drop');
     if (flags.maxLatencyRise !== undefined) throw new UsageError('only applies when comparing with a baseline (--baseline)', '--max-latency-rise');
-    return { assertions };
+    return prepared;
   }
   const tolerances: BaselineTolerances = {
     maxDrop: flags.maxDrop === undefined ? DEFAULT_MAX_DROP : parseMaxDrop(flags.maxDrop),
     maxLatencyRise: flags.maxLatencyRise === undefined ? undefined : parseLatencyRise(flags.maxLatencyRise),
   };
-  return { assertions, baseline: { result: await loadBaseline(flags.baseline), tolerances } };
+  return { ...prepared, baseline: { result: await loadBaseline(flags.baseline), tolerances } };
 }
 
-export function formatFrom(flags: OutputFlags): ReportFormat | undefined {
+function formatFrom(flags: OutputFlags): ReportFormat | undefined {
   if (flags.format === undefined) return undefined;
   if (!isReportFormat(flags.format)) throw new UsageError(`'${flags.format}' is not one of ${REPORT_FORMATS.join(', ')}`, '--format');
   return flags.format;
@@ -69,7 +79,6 @@ export function formatFrom(flags: OutputFlags): ReportFormat | undefined {
 
 export interface DeliverContext {
   readonly io: CliIo;
-  readonly gates: PreparedGates;
   /** The command's terminal view, when not the row table (sweep passes its curve table). */
   readonly table?: (result: RunResult) => string;
 }
@@ -79,29 +88,27 @@ export interface DeliverContext {
  * stdout stays a clean report), appends the job summary, and throws GateFailure (exit 1)
  * when a gate does not hold.
  */
-export async function deliverResult(result: RunResult, flags: OutputFlags, { io, gates, table }: DeliverContext): Promise<Verdict[]> {
-  const format = formatFrom(flags);
-  const verdicts = evaluateAssertions(result, gates.assertions);
+export async function deliverResult(result: RunResult, prepared: PreparedOutput, { io, table }: DeliverContext): Promise<Verdict[]> {
+  const verdicts = evaluateAssertions(result, prepared.assertions);
   const notes: string[] = [];
-  if (gates.baseline) {
-    const comparison = compareToBaseline(result, gates.baseline.result, gates.baseline.tolerances);
+  if (prepared.baseline) {
+    const comparison = compareToBaseline(result, prepared.baseline.result, prepared.baseline.tolerances);
     verdicts.push(...comparison.verdicts);
     notes.push(...comparison.notes);
   }
   const markdown = { verdicts, gateNotes: notes };
   const renderOptions = { markdown, ...(table && { table }) };
 
-  if (flags.out !== undefined) {
-    const out = flags.out === true ? DEFAULT_REPORT_DIR : flags.out;
-    const target = resolveOutTarget(out, { command: result.command, source: result.trace.source, format });
+  const { target } = prepared;
+  if (target) {
     const text = renderResult(result, target.format, renderOptions);
     await writeFileAtomic(target.path, target.format === 'table' ? stripVTControlCharacters(text) : text);
     io.err(`wrote ${target.path}\n`);
   } else {
-    io.out(renderResult(result, format ?? 'table', renderOptions));
+    io.out(renderResult(result, prepared.format, renderOptions));
   }
 
-  const hadGates = gates.assertions.length > 0 || gates.baseline !== undefined;
+  const hadGates = prepared.assertions.length > 0 || prepared.baseline !== undefined;
   if (hadGates) {
     for (const note of notes) io.err(`${chalk.yellow('note')} ${note}\n`);
     // Failing gates are listed once, by the GateFailure message below.

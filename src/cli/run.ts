@@ -17,7 +17,7 @@ import {
   type CommonFlags,
 } from './options.js';
 import type { CliIo } from './io.js';
-import { addOutputOptions, deliverResult, prepareGates, type OutputFlags } from './output.js';
+import { addOutputOptions, deliverResult, prepareOutput, type OutputFlags } from './output.js';
 import { progressBar } from './progress.js';
 
 export function registerRun(program: Command, io: CliIo): void {
@@ -29,9 +29,9 @@ export function registerRun(program: Command, io: CliIo): void {
   addTraceOptions(command);
   addOutputOptions(command);
   command.action(async (source: string, flags: CommonFlags & OutputFlags) => {
-    const gates = await prepareGates(flags);
+    const output = await prepareOutput(flags, { command: 'run', source });
     const result = await runFromFlags(source, flags, 'run');
-    await deliverResult(result, flags, { io, gates });
+    await deliverResult(result, output, { io });
   });
 }
 
