@@ -18,6 +18,10 @@ import { twoQ } from './two-q.js';
 import { arc } from './arc.js';
 import { slru } from './slru.js';
 import { belady } from './belady.js';
+import { lirs } from './lirs.js';
+import { wTinyLfu } from './w-tinylfu.js';
+import { redisLru } from './redis-lru.js';
+import { redisLfu } from './redis-lfu.js';
 
 export type { Policy, PolicyContext, PolicyDefinition, PolicyParams, ParamSpec } from './policy.js';
 
@@ -35,6 +39,10 @@ export const POLICIES: readonly PolicyDefinition[] = [
   twoQ,
   arc,
   slru,
+  lirs,
+  wTinyLfu,
+  redisLru,
+  redisLfu,
   belady,
 ];
 
