@@ -4,6 +4,7 @@
  * `--baseline`), their verdicts, the GitHub job summary, and exit code 1 when a gate fails.
  */
 import { appendFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import chalk from 'chalk';
 import type { Command } from 'commander';
@@ -13,6 +14,7 @@ import { compareToBaseline, DEFAULT_MAX_DROP, loadBaseline, parseLatencyRise, pa
 import { describeVerdict, type Verdict } from '../gate/verdict.js';
 import { renderMarkdown } from '../report/markdown.js';
 import type { RunResult } from '../report/model.js';
+import { renderSvgChart } from '../report/svg.js';
 import { isReportFormat, renderResult, REPORT_FORMATS, type ReportFormat } from '../report/render.js';
 import { DEFAULT_REPORT_DIR, resolveOutTarget, writeFileAtomic, type OutTarget } from '../report/write.js';
 import type { CliIo } from './io.js';
@@ -101,7 +103,9 @@ export async function deliverResult(result: RunResult, prepared: PreparedOutput,
 
   const { target } = prepared;
   if (target) {
-    const text = renderResult(result, target.format, renderOptions);
+    const chartImage = target.format === 'md' ? await writeChartBeside(target.path, result) : undefined;
+    const options = chartImage === undefined ? renderOptions : { ...renderOptions, markdown: { ...markdown, chartImage } };
+    const text = renderResult(result, target.format, options);
     await writeFileAtomic(target.path, target.format === 'table' ? stripVTControlCharacters(text) : text);
     io.err(`wrote ${target.path}\n`);
   } else {
@@ -127,4 +131,13 @@ export async function deliverResult(result: RunResult, prepared: PreparedOutput,
   if (failures.length > 0) throw new GateFailure(failures.map(describeVerdict));
   if (hadGates) io.err(chalk.green(`all ${verdicts.length} gate${verdicts.length === 1 ? '' : 's'} passed\n`));
   return verdicts;
+}
+
+/** Writes `<report>.svg` beside a markdown report; returns its name relative to the report. */
+async function writeChartBeside(reportPath: string, result: RunResult): Promise<string | undefined> {
+  const svg = renderSvgChart(result);
+  if (svg === null) return undefined;
+  const svgPath = join(dirname(reportPath), `${basename(reportPath).replace(/\.[^.]*$/, '')}.svg`);
+  await writeFileAtomic(svgPath, svg);
+  return basename(svgPath);
 }

@@ -22,6 +22,8 @@ export interface MarkdownOptions {
   readonly verdicts?: readonly VerdictLine[];
   /** Notes from the gates that are not pass/fail (e.g. rows missing from the baseline). */
   readonly gateNotes?: readonly string[];
+  /** Relative link to the SVG chart written beside the report, when there is one. */
+  readonly chartImage?: string;
 }
 
 export function renderMarkdown(result: RunResult, options: MarkdownOptions = {}): string {
@@ -33,7 +35,7 @@ export function renderMarkdown(result: RunResult, options: MarkdownOptions = {})
     optionsSection(result),
     resultsSection(result),
     recommendationsSection(result),
-    chartSection(result),
+    chartSection(result, options.chartImage),
     gatesSection(options),
   ];
   return sections.filter((section): section is string => section !== null).join('\n\n') + '\n';
@@ -186,9 +188,11 @@ function recommendationsSection(result: RunResult): string | null {
   return `## Recommendations\n\n${items.join('\n')}`;
 }
 
-function chartSection(result: RunResult): string | null {
+function chartSection(result: RunResult, image: string | undefined): string | null {
   const chart = mermaidHitRateChart(result);
-  return chart === null ? null : `## Hit rate by size\n\n${chart}`;
+  if (chart === null) return null;
+  const link = image === undefined ? '' : `\n\nThe same chart as an image, with a legend: [${image}](${encodeURI(image)})`;
+  return `## Hit rate by size\n\n${chart}${link}`;
 }
 
 function gatesSection(options: MarkdownOptions): string | null {

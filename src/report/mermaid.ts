@@ -16,7 +16,7 @@ interface SeriesColour {
   readonly swatch: string;
 }
 
-const PALETTE: readonly SeriesColour[] = [
+export const PALETTE: readonly SeriesColour[] = [
   { hex: '#3b82f6', swatch: '🟦' },
   { hex: '#f97316', swatch: '🟧' },
   { hex: '#22c55e', swatch: '🟩' },

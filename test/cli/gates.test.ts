@@ -134,6 +134,7 @@ test('with GITHUB_STEP_SUMMARY set, the markdown report and the verdicts are app
     assert.ok(text.startsWith('earlier step\n# cachebench run: zipf:alpha=0.9,keys=200,requests=5000\n'));
     assert.match(text, /## Gates\n\n❌ 1 of 1 gate failed\.\n/);
     assert.match(text, /\| ❌ \| `lru@16\.hitRate>=0\.5` \| 32\.92% \| >= 50\.00% \|/);
+    assert.doesNotMatch(text, /\.svg/); // a job summary cannot link files beside it
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -155,6 +156,10 @@ test('--out writes the format its extension names; the JSON equals --format json
     assert.equal(folder.code, 0, folder.stderr);
     const csv = readFileSync(join(dir, 'run-zipf-alpha-0.9-keys-200-requests-5000.csv'), 'utf8');
     assert.equal(csv.split('\r\n').length, 6); // header, 4 rows, trailing piece
+    const markdown = await cli('run', TRACE, ...GRID, '--out', join(dir, 'report.md'));
+    assert.equal(markdown.code, 0, markdown.stderr);
+    assert.match(readFileSync(join(dir, 'report.md'), 'utf8'), /\nThe same chart as an image, with a legend: \[report\.svg\]\(report\.svg\)\n/);
+    assert.match(readFileSync(join(dir, 'report.svg'), 'utf8'), /^<svg xmlns/);
     const table = await cli('run', TRACE, ...GRID, '--out', join(dir, 'r.txt'));
     assert.equal(table.code, 0);
     assert.doesNotMatch(readFileSync(join(dir, 'r.txt'), 'utf8'), /\x1b\[/);

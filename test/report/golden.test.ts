@@ -11,6 +11,7 @@ import { evaluateAssertions, parseAssertion } from '../../src/gate/assertion.js'
 import { renderJson } from '../../src/report/json.js';
 import type { RunResult } from '../../src/report/model.js';
 import { renderResult } from '../../src/report/render.js';
+import { renderSvgChart } from '../../src/report/svg.js';
 import { sampleResult } from '../helpers/result.js';
 
 // dist/test/report/ -> the repository root, so the fixtures are the checked-in files.
@@ -36,13 +37,14 @@ function reports(): Record<string, string> {
   };
   const verdicts = evaluateAssertions(result, ['lfu@4/ttl=off.hitRate>=0.5', 'lru@6/ttl=10s.latency.p99<=2ms'].map((text) => parseAssertion(text)));
   return {
-    'run.md': renderResult(withRecommendation, 'md', { markdown: { verdicts } }),
+    'run.md': renderResult(withRecommendation, 'md', { markdown: { verdicts, chartImage: 'run.svg' } }),
+    'run.svg': renderSvgChart(result)!,
     'run.json': renderResult(result, 'json'),
     'run.csv': renderResult(result, 'csv'),
   };
 }
 
-test('the markdown, JSON and CSV reports match the checked-in golden files', () => {
+test('the markdown, JSON, CSV and SVG reports match the checked-in golden files', () => {
   for (const [name, text] of Object.entries(reports())) {
     if (UPDATE) writeFileSync(GOLDEN + name, text);
     assert.equal(text, readFileSync(GOLDEN + name, 'utf8'), `${name} differs from test/fixtures/golden/${name} (npm run golden:update if intended)`);
