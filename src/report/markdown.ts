@@ -31,12 +31,13 @@ export function renderMarkdown(result: RunResult, options: MarkdownOptions = {})
     `# cachebench ${result.command}: ${traceName(result.trace.source)}`,
     `Replayed \`${escapeCode(result.trace.source)}\` with cachebench ${result.tool.version} (result schema v${result.schemaVersion}).`,
     result.sampling ? `> ⚠️ **Estimates:** ${sentence(result.sampling.note)} Method: ${result.sampling.methods.join(', ')}.` : null,
+    // In CI the verdict is what the reader came for, so it comes first.
+    gatesSection(options),
     traceSection(result),
     optionsSection(result),
     resultsSection(result),
     recommendationsSection(result),
     chartSection(result, options.chartImage),
-    gatesSection(options),
   ];
   return sections.filter((section): section is string => section !== null).join('\n\n') + '\n';
 }
@@ -49,7 +50,8 @@ function traceSection(result: RunResult): string {
   rows.push(['distinct keys', integer(trace.distinctKeys)]);
   const oneHitShare = trace.distinctKeys ? trace.oneHitWonders / trace.distinctKeys : 0;
   rows.push(['one-hit wonders', `${integer(trace.oneHitWonders)} (${percent(oneHitShare, 1)} of keys)`]);
-  rows.push(['top 1% of keys', `${percent(trace.top1PercentShare, 1)} of requests`]);
+  const topKeys = Math.max(1, Math.ceil(trace.distinctKeys / 100));
+  rows.push(['top 1% of keys', `${percent(trace.top1PercentShare, 1)} of requests (${integer(topKeys)} key${topKeys === 1 ? '' : 's'})`]);
   if (trace.sizes) {
     const { min, mean, max, distinctBytes } = trace.sizes;
     rows.push(['object sizes', `${formatBytes(min)} min, ${formatBytes(mean)} mean, ${formatBytes(max)} max`]);
