@@ -11,6 +11,7 @@ import { stripFlag } from '../gate/metrics.js';
 import { REPORT_FORMATS } from '../report/render.js';
 import type { CliIo } from './io.js';
 import type { CommonFlags } from './options.js';
+import type { TimeFlags } from './time-options.js';
 import { addOutputOptions, deliverResult, prepareOutput, type OutputFlags } from './output.js';
 import { runFromFlags } from './run.js';
 
@@ -37,13 +38,14 @@ export function registerGate(program: Command, io: CliIo): void {
     };
     await blamingConfig(config, fromConfig, async () => {
       const output = await prepareOutput(flags, { command: 'gate', source: config.trace });
-      const result = await runFromFlags(config.trace, flags, 'gate');
+      const explicitGrid = (['policies', 'maxsize', 'capacity'] as const).filter((field) => config[field] !== undefined).map((field) => `--${field}`);
+      const result = await runFromFlags(config.trace, flags, { command: 'gate', explicitGrid });
       await deliverResult(result, output, { io });
     });
   });
 }
 
-function flagsFrom(config: GateConfig, cli: GateFlags): CommonFlags & OutputFlags {
+function flagsFrom(config: GateConfig, cli: GateFlags): CommonFlags & TimeFlags & OutputFlags {
   const format = cli.format ?? config.format;
   const out = cli.out ?? config.out;
   const baseline = cli.baseline ?? config.baseline;
@@ -59,6 +61,10 @@ function flagsFrom(config: GateConfig, cli: GateFlags): CommonFlags & OutputFlag
     ...(config.capacity !== undefined && { capacity: config.capacity }),
     ...(config.ttl !== undefined && { ttl: config.ttl }),
     ...(config.columns !== undefined && { columns: config.columns }),
+    ...(config.writePolicy !== undefined && { writePolicy: config.writePolicy }),
+    ...(config.flushInterval !== undefined && { flushInterval: config.flushInterval }),
+    ...(config.stampede !== undefined && { stampede: config.stampede }),
+    ...(config.tiers !== undefined && { tiers: config.tiers }),
     ...(format !== undefined && { format }),
     ...(out !== undefined && { out }),
     ...(baseline !== undefined && { baseline }),

@@ -38,7 +38,7 @@ export function addGridOptions(command: Command, defaults: { policies: string })
     .option('-p, --policies <list>', 'policies to compare, e.g. lru,lfu,s3-fifo:small=0.2', defaults.policies)
     .option('-m, --maxsize <sizes>', 'cache sizes in entries, e.g. 1024 or 64,256,1024')
     .option('-c, --capacity <bytes>', "cache sizes in bytes, using the trace's size column, e.g. 64MB,1GB")
-    .option('--ttl <durations>', 'TTLs to try, e.g. 60s or off,30s,5m (default: off)')
+    .option('--ttl <durations>', 'TTLs to try, e.g. 60s or off,30s,5m; 60s~10% adds jitter (default: off)')
     .option('--lookup-cost <duration>', 'time of one cache lookup', '0.1ms')
     .option('--miss-cost <duration>', "time to compute or fetch a missed value (the trace's cost column wins)", '5ms')
     .option('--seed <n>', 'seed for synthetic traces and randomised policies', '1')
@@ -68,7 +68,8 @@ export function capacitiesFrom(flags: CommonFlags, fallback: string): { unit: Ca
 export function ttlsFrom(flags: CommonFlags): (number | null)[] {
   if (flags.ttl === undefined) return [null];
   const ttls = flags.ttl.split(',').map((piece) => {
-    const text = piece.trim().toLowerCase();
+    // `60s~10%` carries a jitter, read by ttlJitterFrom (time-options.ts).
+    const text = piece.split('~')[0]!.trim().toLowerCase();
     if (text === 'off' || text === 'none' || text === '0') return null;
     const seconds = parseDuration(text, '--ttl');
     if (seconds <= 0) throw new UsageError(`'${piece}' must be a positive duration or off`, '--ttl');

@@ -19,6 +19,7 @@ import {
 import type { CliIo } from './io.js';
 import { addOutputOptions, deliverResult, prepareOutput, type OutputFlags } from './output.js';
 import { progressBar } from './progress.js';
+import { addTimeOptions, checkTimedPolicies, checkTimedTrace, timedFrom, ttlJitterFrom, type TimeFlags } from './time-options.js';
 
 export function registerRun(program: Command, io: CliIo): void {
   const command = program
@@ -27,19 +28,34 @@ export function registerRun(program: Command, io: CliIo): void {
     .argument('<trace>', 'a CSV/text/.gz trace file, or a spec such as zipf:alpha=0.9,keys=1e5,requests=1e6');
   addGridOptions(command, { policies: 'lru,lfu,ttl' });
   addTraceOptions(command);
+  addTimeOptions(command);
   addOutputOptions(command);
-  command.action(async (source: string, flags: CommonFlags & OutputFlags) => {
+  command.action(async (source: string, flags: CommonFlags & TimeFlags & OutputFlags) => {
+    const explicitGrid = ['policies', 'maxsize', 'capacity']
+      .filter((name) => command.getOptionValueSource(name) === 'cli')
+      .map((name) => `--${name}`);
     const output = await prepareOutput(flags, { command: 'run', source });
-    const result = await runFromFlags(source, flags, 'run');
+    const result = await runFromFlags(source, flags, { command: 'run', explicitGrid });
     await deliverResult(result, output, { io });
   });
 }
 
-/** Validates the grid flags, loads the trace and replays the grid. Shared with `gate`. */
-export async function runFromFlags(source: string, flags: CommonFlags, commandName: string): Promise<RunResult> {
+/**
+ * Validates the grid and time flags, loads the trace and replays the grid. Shared with `gate`.
+ * `explicitGrid` names the grid flags the user gave (they clash with --tiers).
+ */
+export async function runFromFlags(
+  source: string,
+  flags: CommonFlags & TimeFlags,
+  { command: commandName, explicitGrid }: { command: string; explicitGrid: readonly string[] },
+): Promise<RunResult> {
+  const setup = timedFrom(flags, explicitGrid);
   const policies = policiesFrom(flags);
-  const { unit, capacities } = capacitiesFrom(flags, '1024');
+  checkTimedPolicies(policies, setup);
+  const { unit: gridUnit, capacities } = capacitiesFrom(flags, '1024');
+  const unit = setup.unit ?? gridUnit;
   const ttls = ttlsFrom(flags);
+  const ttlJitter = ttlJitterFrom(flags);
   const cost = costFrom(flags);
   const seed = seedFrom(flags);
   const trace = await loadTrace(source, loadOptionsFrom(flags));
@@ -52,6 +68,7 @@ export async function runFromFlags(source: string, flags: CommonFlags, commandNa
   if (trace.ttls && !trace.times && ttlApplies(trace, undefined)) {
     throw new UsageError(`${source} has a ttl column but no time column`, '--ttl');
   }
+  checkTimedTrace(trace, source, setup);
   const progress = progressBar('replaying');
   const result = runGrid(trace, {
     policies,
@@ -60,6 +77,8 @@ export async function runFromFlags(source: string, flags: CommonFlags, commandNa
     ttls,
     cost,
     seed,
+    ...(ttlJitter !== undefined && { ttlJitter }),
+    ...(setup.timed !== undefined && { timed: setup.timed }),
     command: commandName,
     onProgress: (done, total) => progress.update(done, total),
   });

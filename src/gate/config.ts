@@ -30,6 +30,10 @@ export interface GateConfig {
   readonly maxLatencyRise?: string;
   readonly out?: string;
   readonly format?: string;
+  readonly writePolicy?: string;
+  readonly flushInterval?: string;
+  readonly stampede?: string;
+  readonly tiers?: string;
 }
 
 type FieldKind = 'text' | 'list' | 'bool' | 'path' | 'strings';
@@ -52,6 +56,10 @@ export const CONFIG_FIELDS: Readonly<Record<string, { kind: FieldKind; flag: str
   maxLatencyRise: { kind: 'text', flag: '--max-latency-rise' },
   out: { kind: 'path', flag: '--out' },
   format: { kind: 'text', flag: '--format' },
+  writePolicy: { kind: 'text', flag: '--write-policy' },
+  flushInterval: { kind: 'text', flag: '--flush-interval' },
+  stampede: { kind: 'text', flag: '--stampede' },
+  tiers: { kind: 'list', flag: '--tiers' },
 };
 
 /** The config field a flag stands for, to re-label flag parser errors. */

@@ -3,6 +3,8 @@
  * pandas. RFC 4180: CRLF line ends, fields quoted only when they hold a comma, quote or
  * line break, quotes doubled. Numbers keep 12 significant digits, TTL in
  * seconds (empty = no TTL), latencies in milliseconds, an infinite speed-up as empty.
+ * Columns of the time-aware features (write policy, stampede, tiers) are appended only when
+ * the run used them.
  */
 import type { ResultRow, RunResult } from './model.js';
 
@@ -20,6 +22,8 @@ const COLUMNS: readonly Column[] = [
   { name: 'hits', value: (row) => row.hits },
   { name: 'misses', value: (row) => row.misses },
   { name: 'expired_misses', value: (row) => row.expiredMisses },
+  { name: 'cold_misses', value: (row) => row.coldMisses ?? null },
+  { name: 'capacity_misses', value: (row) => row.capacityMisses ?? null },
   { name: 'uncacheable', value: (row) => row.uncacheable },
   { name: 'writes', value: (row) => row.writes },
   { name: 'deletes', value: (row) => row.deletes },
@@ -38,10 +42,47 @@ const COLUMNS: readonly Column[] = [
 
 export const CSV_COLUMNS: readonly string[] = COLUMNS.map((column) => column.name);
 
+/** Columns of the time-aware features, present only when the run used the feature. */
+function timeAwareColumns(result: RunResult): Column[] {
+  const { options } = result;
+  const columns: Column[] = [];
+  if (options.writePolicy !== undefined) {
+    columns.push(
+      { name: 'stale_reads', value: (row) => row.freshness?.staleReads ?? null },
+      { name: 'stale_read_rate', value: (row) => row.freshness?.staleReadRate ?? null },
+    );
+    if (options.writePolicy === 'write-behind') {
+      columns.push(
+        { name: 'writes_coalesced', value: (row) => row.freshness?.writesCoalesced ?? null },
+        { name: 'longest_pending_ms', value: (row) => row.freshness?.longestPendingMs ?? null },
+        { name: 'flushes', value: (row) => row.freshness?.flushes ?? null },
+      );
+    }
+  }
+  if (options.stampede !== undefined) {
+    columns.push(
+      { name: 'origin_fetches', value: (row) => row.stampede?.originFetches ?? null },
+      { name: 'peak_concurrent_fetches', value: (row) => row.stampede?.peakConcurrentFetches ?? null },
+      { name: 'coalesced_waits', value: (row) => row.stampede?.coalescedWaits ?? null },
+      { name: 'early_refreshes', value: (row) => row.stampede?.earlyRefreshes ?? null },
+      { name: 'stale_serves', value: (row) => row.stampede?.staleServes ?? null },
+    );
+  }
+  (options.tiers ?? []).forEach((_, t) => {
+    columns.push(
+      { name: `l${t + 1}_lookups`, value: (row) => row.tiers?.[t]?.lookups ?? null },
+      { name: `l${t + 1}_hits`, value: (row) => row.tiers?.[t]?.hits ?? null },
+      { name: `l${t + 1}_hit_rate`, value: (row) => row.tiers?.[t]?.hitRate ?? null },
+    );
+  });
+  return columns;
+}
+
 export function renderCsv(result: RunResult): string {
-  const lines = [CSV_COLUMNS.map(quoteField).join(',')];
+  const columns = [...COLUMNS, ...timeAwareColumns(result)];
+  const lines = [columns.map((column) => quoteField(column.name)).join(',')];
   for (const row of result.rows) {
-    lines.push(COLUMNS.map((column) => quoteField(fieldText(column.value(row, result)))).join(','));
+    lines.push(columns.map((column) => quoteField(fieldText(column.value(row, result)))).join(','));
   }
   return lines.join('\r\n') + '\r\n';
 }

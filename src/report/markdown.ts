@@ -7,6 +7,7 @@
 import type { Recommendation, RecommendationCriterion, ResultRow, RunResult } from './model.js';
 import { capacityLabel, integer, ms, percent, speedup, ttlLabel } from './format.js';
 import { mermaidHitRateChart } from './mermaid.js';
+import { timeColumns } from './time-columns.js';
 import { formatBytes, formatDuration } from '../units.js';
 
 /** A gate outcome as the report shows it; src/gate produces these. */
@@ -71,11 +72,18 @@ function optionsSection(result: RunResult): string {
     ['miss cost', ms(options.missCostMs)],
     ['seed', String(options.seed)],
   ];
+  if (options.ttlJitter !== undefined) rows.push(['TTL jitter', `±${percent(options.ttlJitter, 0)}`]);
+  if (options.writePolicy !== undefined) rows.push(['write policy', options.writePolicy]);
+  if (options.flushIntervalMs !== undefined) rows.push(['flush interval', ms(options.flushIntervalMs)]);
+  if (options.stampede !== undefined) rows.push(['stampede model', options.stampede]);
+  if (options.tiers !== undefined) rows.push(['tiers', options.tiers.map((tier) => `\`${escapeCode(tier)}\``).join(' → ')]);
   return `## Options\n\n${keyValueList(rows)}`;
 }
 
 function resultsSection(result: RunResult): string {
   const { options } = result;
+  // The time-aware columns (miss split, stale reads, origin load, tiers), as the terminal table shows them.
+  const extra = timeColumns(result);
   const showTtl = options.ttls.some((ttl) => ttl !== null);
   // With entry capacity every object counts as size 1, so a byte hit rate would repeat the hit rate.
   const showBytes = options.unit === 'bytes';
@@ -87,9 +95,12 @@ function resultsSection(result: RunResult): string {
     'misses',
     'hit rate',
     ...(showBytes ? ['byte hit rate'] : []),
+    ...extra.missHead,
     'mean latency',
+    ...extra.latencyHead,
     'p99',
     'speed-up',
+    ...extra.tailHead,
   ];
   const align = head.map((_, i) => (i === 0 ? ':--' : '--:'));
   const best = bestHitRates(result.rows);
@@ -106,9 +117,12 @@ function resultsSection(result: RunResult): string {
         integer(row.misses),
         isBest ? `**${percent(row.hitRate)}**` : percent(row.hitRate),
         ...(showBytes ? [percent(row.byteHitRate)] : []),
+        ...extra.missCells(row),
         ms(row.latency.mean),
+        ...extra.latencyCells(row),
         ms(row.latency.p99),
         row.latency.slowerThanNoCache ? `${speedup(row.latency.speedup)} ⚠️ slower than no cache` : speedup(row.latency.speedup),
+        ...extra.tailCells(row),
       ]),
     );
   }

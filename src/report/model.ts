@@ -54,6 +54,58 @@ export interface ResultRow {
   readonly finalEntries: number;
   readonly finalBytes: number;
   readonly latency: LatencyMs;
+  /** Misses on keys never stored (or deleted since); with expiredMisses and capacityMisses they sum to misses. */
+  readonly coldMisses?: number;
+  /** Misses on keys evicted while still live (or too big to store). */
+  readonly capacityMisses?: number;
+  /** TTL jitter fraction j, when `--ttl 60s~10%` spread each write's TTL. */
+  readonly ttlJitter?: number;
+  /** With `--write-policy`: how fresh the reads were. */
+  readonly freshness?: FreshnessStats;
+  /** With `--stampede`: origin load under concurrent requests. */
+  readonly stampede?: StampedeStats;
+  /** With `--tiers`: one entry per tier, L1 first. */
+  readonly tiers?: readonly TierStats[];
+}
+
+export interface FreshnessStats {
+  readonly writePolicy: string;
+  /** Gets that returned an older version than the key's latest write. */
+  readonly staleReads: number;
+  /** staleReads / gets. */
+  readonly staleReadRate: number;
+  /** Write-behind only: writes folded into a flush already pending for the key. */
+  readonly writesCoalesced?: number;
+  /** Write-behind only: the longest a write waited for its flush. */
+  readonly longestPendingMs?: number;
+  readonly flushes?: number;
+}
+
+export interface StampedeStats {
+  readonly mode: string;
+  /** Fetches sent to the origin (misses that did not wait, plus refreshes). */
+  readonly originFetches: number;
+  /** Most origin fetches in flight at one moment. */
+  readonly peakConcurrentFetches: number;
+  /** Misses that waited for a fetch already in flight (misses for latency, not for load). */
+  readonly coalescedWaits: number;
+  /** XFetch refreshes started before expiry. */
+  readonly earlyRefreshes: number;
+  /** Expired values served while a refresh ran (stale-while-revalidate). */
+  readonly staleServes: number;
+}
+
+export interface TierStats {
+  readonly policy: string;
+  readonly capacity: number;
+  readonly lookupMs: number;
+  /** Gets that reached this tier. */
+  readonly lookups: number;
+  readonly hits: number;
+  /** hits / lookups reaching this tier. */
+  readonly hitRate: number;
+  /** hits / all gets: the tier's share of the overall hit rate. */
+  readonly shareOfRequests: number;
 }
 
 export interface RunOptions {
@@ -65,6 +117,12 @@ export interface RunOptions {
   readonly lookupCostMs: number;
   readonly missCostMs: number;
   readonly seed: number;
+  readonly ttlJitter?: number;
+  readonly writePolicy?: string;
+  readonly flushIntervalMs?: number;
+  readonly stampede?: string;
+  /** Tier specs, L1 first, when `--tiers` replaced the policy x size grid. */
+  readonly tiers?: readonly string[];
 }
 
 export interface RunResult {

@@ -6,10 +6,12 @@
 import chalk from 'chalk';
 import type { ResultRow, RunResult } from './model.js';
 import { capacityLabel, integer, ms, percent, speedup, terminalTable, ttlLabel } from './format.js';
+import { timeColumns } from './time-columns.js';
 
 export function renderTable(result: RunResult): string {
   const { trace, options } = result;
   const lines: string[] = [];
+  const extra = timeColumns(result);
   const summary = [
     `${integer(trace.requests)} requests`,
     `${integer(trace.distinctKeys)} distinct keys`,
@@ -20,6 +22,7 @@ export function renderTable(result: RunResult): string {
   lines.push(
     chalk.dim(`lookup ${ms(options.lookupCostMs)}, miss ${ms(options.missCostMs)}, seed ${options.seed}, capacity in ${options.unit}`),
   );
+  if (extra.note !== '') lines.push(chalk.dim(extra.note));
 
   const showTtl = options.ttls.some((ttl) => ttl !== null);
   const showBytes = options.unit === 'bytes' || trace.sizes !== null;
@@ -31,9 +34,12 @@ export function renderTable(result: RunResult): string {
     'misses',
     'hit rate',
     ...(showBytes ? ['byte hit rate'] : []),
+    ...extra.missHead,
     'mean latency',
+    ...extra.latencyHead,
     'p99',
     'speed-up',
+    ...extra.tailHead,
   ];
   const table = terminalTable(head);
   const best = bestHitRates(result.rows);
@@ -48,9 +54,12 @@ export function renderTable(result: RunResult): string {
       integer(row.misses),
       isBest ? chalk.green.bold(hitRate) : hitRate,
       ...(showBytes ? [percent(row.byteHitRate)] : []),
+      ...extra.missCells(row),
       ms(row.latency.mean),
+      ...extra.latencyCells(row),
       ms(row.latency.p99),
       row.latency.slowerThanNoCache ? chalk.red(`${speedup(row.latency.speedup)} slower!`) : speedup(row.latency.speedup),
+      ...extra.tailCells(row),
     ]);
   }
   lines.push(table.toString());

@@ -39,6 +39,7 @@
 import { UsageError } from '../errors.js';
 import { parseBytes, parseCount, parseNumber } from '../units.js';
 import type { KeyGenerator } from './synthetic/generator.js';
+import { generateHotKeyTrace, isHotKeySpec, parseHotKeySpec } from './synthetic/hotkey.js';
 import { MixGenerator, type MixKeySpace } from './synthetic/mix.js';
 import { hash32, hashUnit, Rng } from './synthetic/rng.js';
 import { ScanGenerator } from './synthetic/scan.js';
@@ -96,7 +97,7 @@ const MAX_LABELS = 2 ** 32;
 
 /** Whether `text` looks like a synthetic spec rather than a file name. */
 export function isSyntheticSpec(text: string): boolean {
-  return /^\s*(zipf|uniform|scan|mix)(:|$)/.test(text);
+  return /^\s*(zipf|uniform|scan|mix)(:|$)/.test(text) || isHotKeySpec(text);
 }
 
 /** Parses and validates a spec; throws a one-line UsageError naming the spec and the bad part. */
@@ -268,6 +269,7 @@ function parseComponent(term: string, parse: Parse, fail: Fail): { workload: Bas
 
 /** Generates the trace a spec describes. Throws a UsageError if the spec is bad. */
 export function generateTrace(spec: string): Trace {
+  if (isHotKeySpec(spec)) return generateHotKeyTrace(parseHotKeySpec(spec));
   return generateFromSpec(parseTraceSpec(spec));
 }
 

@@ -47,3 +47,31 @@ test('an infinite speed-up (zero latency with a cache) is an empty field, not "I
   const [record] = parse(renderCsv(infinite), { columns: true }) as Record<string, string>[];
   assert.equal(record!.speedup, '');
 });
+
+test('time-aware columns appear only when the run used the feature, one set per tier', () => {
+  const base = sampleResult({ policies: ['lru'], capacities: [2] });
+  assert.doesNotMatch(renderCsv(base).split('\r\n')[0]!, /stale|origin|l1_/);
+  const row = base.rows[0]!;
+  const timed: RunResult = {
+    ...base,
+    options: { ...base.options, stampede: 'coalesce', tiers: ['lru:10@0.05ms', 'lru:100@1ms'] },
+    rows: [
+      {
+        ...row,
+        stampede: { mode: 'coalesce', originFetches: 7, peakConcurrentFetches: 3, coalescedWaits: 12, earlyRefreshes: 0, staleServes: 0 },
+        tiers: [
+          { policy: 'lru', capacity: 10, lookupMs: 0.05, lookups: 24, hits: 5, hitRate: 5 / 24, shareOfRequests: 5 / 24 },
+          { policy: 'lru', capacity: 100, lookupMs: 1, lookups: 19, hits: 4, hitRate: 4 / 19, shareOfRequests: 4 / 24 },
+        ],
+      },
+    ],
+  };
+  const [record] = parse(renderCsv(timed), { columns: true }) as Record<string, string>[];
+  assert.equal(record!.origin_fetches, '7');
+  assert.equal(record!.peak_concurrent_fetches, '3');
+  assert.equal(record!.coalesced_waits, '12');
+  assert.equal(record!.l1_hits, '5');
+  assert.equal(record!.l2_lookups, '19');
+  assert.equal(Number(record!.l2_hit_rate), Number((4 / 19).toPrecision(12)));
+  assert.equal(record!.stale_reads, undefined); // no --write-policy
+});

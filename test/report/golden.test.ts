@@ -63,7 +63,7 @@ test('JSON keys come in the documented order', () => {
   assert.deepEqual(Object.keys(parsed.trace), ['source', 'requests', 'lookups', 'writes', 'deletes', 'distinctKeys', 'oneHitWonders', 'top1PercentShare', 'sizes', 'time']);
   assert.deepEqual(Object.keys(parsed.options), ['policies', 'capacities', 'unit', 'ttls', 'lookupCostMs', 'missCostMs', 'seed']);
   assert.deepEqual(Object.keys(parsed.rows[0]), [
-    'policy', 'ttl', 'capacity', 'requests', 'hits', 'misses', 'expiredMisses', 'uncacheable', 'writes', 'deletes',
+    'policy', 'ttl', 'capacity', 'requests', 'hits', 'misses', 'expiredMisses', 'coldMisses', 'capacityMisses', 'uncacheable', 'writes', 'deletes',
     'hitRate', 'byteHitRate', 'finalEntries', 'finalBytes', 'latency',
   ]);
   assert.deepEqual(Object.keys(parsed.rows[0].latency), ['mean', 'p50', 'p95', 'p99', 'noCache', 'speedup', 'slowerThanNoCache']);

@@ -1,0 +1,120 @@
+/**
+ * Cache tiers: an L1 (say an in-process lru-cache) in front of an L2 (say Redis) in front of
+ * the origin. Written `--tiers 'lru:1000@0.05ms,redis-lru:100000@1ms'`: each tier is a policy
+ * spec, its size and the time one lookup in it takes, listed from the closest tier outwards.
+ *
+ * A `Tier` is one level at run time: the policy, the expiry it enforces (per tier, so a value
+ * copied up from L2 keeps L2's remaining TTL) and the version of the value each key holds, so
+ * a hit can be checked against the latest write.
+ */
+import { UsageError } from '../../errors.js';
+import { createPolicy, parsePolicySpec, type Policy, type PolicySpec } from '../../policies/index.js';
+import type { Trace } from '../../trace/trace.js';
+import { parseDuration } from '../../units.js';
+import { parseSizeList } from '../sizes.js';
+
+export interface TierSpec {
+  readonly policy: PolicySpec;
+  readonly capacity: number;
+  /** Seconds per lookup in this tier, paid by every request that reaches it. */
+  readonly lookupCost: number;
+}
+
+/**
+ * Parses a `--tiers` list. Policy parameters are comma-separated too, so a tier runs until a
+ * piece that carries `@latency`: `s3-fifo:small=0.1,ghost=0.9:1000@0.05ms,lru:1e5@1ms` is two.
+ */
+export function parseTiers(text: string, flag = '--tiers'): { unit: 'entries' | 'bytes'; tiers: TierSpec[] } {
+  const tiers: TierSpec[] = [];
+  const units = new Set<'entries' | 'bytes'>();
+  let pending = '';
+  for (const raw of text.split(',')) {
+    const piece = raw.trim();
+    if (piece === '') continue;
+    pending = pending === '' ? piece : `${pending},${piece}`;
+    if (!piece.includes('@')) continue;
+    const tier = parseTier(pending, flag);
+    units.add(tier.unit);
+    tiers.push(tier.spec);
+    pending = '';
+  }
+  if (pending !== '') {
+    throw new UsageError(`'${pending}' needs a size and a lookup latency, e.g. lru:1000@0.05ms`, flag);
+  }
+  if (tiers.length === 0) throw new UsageError('name at least one tier, e.g. lru:1000@0.05ms,lru:100000@1ms', flag);
+  if (units.size > 1) throw new UsageError('give every tier a count of entries (1000) or every tier bytes (64MB), not a mix', flag);
+  return { unit: [...units][0]!, tiers };
+}
+
+/** One tier: a size with a byte unit (64MB) makes it a byte capacity, a bare count entries. */
+function parseTier(text: string, flag: string): { spec: TierSpec; unit: 'entries' | 'bytes' } {
+  const at = text.lastIndexOf('@');
+  const colon = text.lastIndexOf(':', at);
+  if (colon < 0) throw new UsageError(`'${text}' should be policy:size@latency, e.g. lru:1000@0.05ms`, flag);
+  const policy = parsePolicySpec(text.slice(0, colon), flag);
+  if (policy.definition.offline) {
+    throw new UsageError(`'${policy.name}' needs the future of the exact request sequence, which a tier does not see`, flag);
+  }
+  const sizeText = text.slice(colon + 1, at).trim();
+  const unit = /[a-df-z]\s*$/i.test(sizeText) ? 'bytes' : 'entries';
+  const sizes = parseSizeList(sizeText, unit, flag);
+  const lookupCost = parseDuration(text.slice(at + 1), flag, 'ms');
+  return { spec: { policy, capacity: sizes[0]!, lookupCost }, unit };
+}
+
+/** One tier as it would be typed: `lru:1000@0.05ms`. */
+export function tierLabel(tier: TierSpec): string {
+  return `${tier.policy.name}:${tier.capacity}@${formatMs(tier.lookupCost)}`;
+}
+
+/** A readable name for a tier list, used as the row's policy label. */
+export function tiersLabel(tiers: readonly TierSpec[]): string {
+  return tiers.map(tierLabel).join(' > ');
+}
+
+function formatMs(seconds: number): string {
+  return `${Number((seconds * 1e3).toPrecision(4))}ms`;
+}
+
+export class Tier {
+  readonly policy: Policy;
+  /** Absolute expiry per key in this tier; Infinity = never. Present when a TTL applies. */
+  readonly expiry: Float64Array | undefined;
+  /** Version of the value this tier holds for each resident key. */
+  readonly version: Uint32Array;
+  readonly lookupCost: number;
+  readonly capacity: number;
+  lookups = 0;
+  hits = 0;
+
+  constructor(spec: TierSpec, trace: Trace, unit: 'entries' | 'bytes', seed: number, withTtl: boolean) {
+    this.expiry = withTtl ? new Float64Array(trace.keySpace).fill(Infinity) : undefined;
+    this.version = new Uint32Array(trace.keySpace);
+    this.lookupCost = spec.lookupCost;
+    this.capacity = spec.capacity;
+    this.policy = createPolicy(spec.policy, {
+      capacity: spec.capacity,
+      unit,
+      keySpace: trace.keySpace,
+      seed,
+      trace,
+      ...(this.expiry && { expiry: this.expiry }),
+    });
+  }
+
+  /** Writes a value into this tier: inserts or refreshes it, with its version and expiry. */
+  fill(id: number, size: number, now: number, version: number, expiresAt: number): void {
+    if (this.expiry !== undefined) {
+      // As in replay(): an expired entry is dropped and inserted afresh, not refreshed in place.
+      if (this.expiry[id]! <= now && this.policy.has(id)) this.policy.delete(id);
+      this.expiry[id] = expiresAt;
+    }
+    this.policy.access(id, size, now);
+    this.version[id] = version;
+  }
+
+  /** Drops a key (an invalidation or a delete); returns whether it was resident. */
+  invalidate(id: number): boolean {
+    return this.policy.delete(id);
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * The terminal table's extra columns for the time-aware features, each shown only when its
+ * feature is on, so a plain run's table is unchanged: the cold/expired/capacity miss split
+ * when a TTL applies, stale reads under a write policy, origin load and latency percentiles
+ * under the stampede model, and per-tier hit rates with tiers.
+ */
+import type { ResultRow, RunResult } from './model.js';
+import { integer, ms, percent } from './format.js';
+
+export interface TimeColumns {
+  /** One dim line under the header naming the time-aware settings ('' when none). */
+  readonly note: string;
+  readonly missHead: readonly string[];
+  readonly latencyHead: readonly string[];
+  readonly tailHead: readonly string[];
+  missCells(row: ResultRow): string[];
+  latencyCells(row: ResultRow): string[];
+  tailCells(row: ResultRow): string[];
+}
+
+export function timeColumns(result: RunResult): TimeColumns {
+  const { options, rows } = result;
+  const showSplit = options.ttls.some((ttl) => ttl !== null) || rows.some((row) => row.expiredMisses > 0);
+  const showFreshness = options.writePolicy !== undefined;
+  const writeBehind = options.writePolicy === 'write-behind';
+  const showStampede = options.stampede !== undefined;
+  const tierCount = options.tiers?.length ?? 0;
+  const timed = showFreshness || showStampede || tierCount > 0;
+
+  const notes: string[] = [];
+  if (options.ttlJitter !== undefined) notes.push(`ttl jitter ±${percent(options.ttlJitter, 0)}`);
+  if (options.writePolicy !== undefined) notes.push(`write policy ${options.writePolicy}`);
+  if (options.flushIntervalMs !== undefined) notes.push(`flush every ${ms(options.flushIntervalMs)}`);
+  if (options.stampede !== undefined) notes.push(`stampede ${options.stampede}`);
+  if (tierCount > 0) notes.push(`tiers ${options.tiers!.join(' > ')}`);
+
+  const tierNames = Array.from({ length: tierCount }, (_, t) => `L${t + 1}`);
+  return {
+    note: notes.join(', '),
+    missHead: [...(showSplit ? ['cold', 'expired', 'capacity'] : []), ...tierNames.map((name) => `${name} hit rate`)],
+    latencyHead: timed ? ['p50', 'p95'] : [],
+    tailHead: [
+      ...(showFreshness ? ['stale reads'] : []),
+      ...(writeBehind ? ['coalesced writes', 'max pending'] : []),
+      ...(showStampede ? ['origin fetches', 'peak fetches', 'waits', 'stale served'] : []),
+    ],
+    missCells: (row) => [
+      ...(showSplit ? [integer(row.coldMisses ?? 0), integer(row.expiredMisses), integer(row.capacityMisses ?? 0)] : []),
+      ...tierNames.map((_, t) => percent(row.tiers?.[t]?.hitRate ?? 0)),
+    ],
+    latencyCells: (row) => (timed ? [ms(row.latency.p50), ms(row.latency.p95)] : []),
+    tailCells: (row) => [
+      ...(showFreshness ? [`${integer(row.freshness?.staleReads ?? 0)} (${percent(row.freshness?.staleReadRate ?? 0)})`] : []),
+      ...(writeBehind ? [integer(row.freshness?.writesCoalesced ?? 0), ms(row.freshness?.longestPendingMs ?? 0)] : []),
+      ...(showStampede
+        ? [
+            integer(row.stampede?.originFetches ?? 0),
+            integer(row.stampede?.peakConcurrentFetches ?? 0),
+            integer(row.stampede?.coalescedWaits ?? 0),
+            integer(row.stampede?.staleServes ?? 0),
+          ]
+        : []),
+    ],
+  };
+}
