@@ -108,6 +108,7 @@ test('config errors exit 2 naming the file and the field', async () => {
       [{ trace: TRACE, baseline: 'nowhere.json' }, /ci\.json: field 'baseline': .*nowhere\.json: no such file/],
       [{ trace: TRACE, asserts: ['lru@16.hitrate>=0'] }, /ci\.json: field 'asserts': assertion 'lru@16\.hitrate>=0': unknown metric/],
       [{ trace: TRACE }, /ci\.json: no gates: add "asserts"/],
+      [{ trace: TRACE, asserts: ['lru@16.hits>=0'], stampede: 'sometimes' }, /ci\.json: field 'stampede': /],
       [{ trace: TRACE, asserts: [], maxDrop: 0.01, extra: 1 }, /ci\.json: unknown field 'extra'/],
     ];
     for (const [content, message] of cases) {
