@@ -39,7 +39,7 @@ export function registerGate(program: Command, io: CliIo): void {
     await blamingConfig(config, fromConfig, async () => {
       const output = await prepareOutput(flags, { command: 'gate', source: config.trace });
       const explicitGrid = (['policies', 'maxsize', 'capacity'] as const).filter((field) => config[field] !== undefined).map((field) => `--${field}`);
-      const result = await runFromFlags(config.trace, flags, { command: 'gate', explicitGrid });
+      const result = await runFromFlags(config.trace, flags, { command: 'gate', explicitGrid, io });
       await deliverResult(result, output, { io });
     });
   });

@@ -8,7 +8,9 @@ import { parsePolicySpec, splitPolicyList, type PolicySpec } from '../policies/i
 import { parseSizeList, type CapacityUnit } from '../engine/sizes.js';
 import type { CostModel } from '../engine/cost.js';
 import { parseCount, parseDuration } from '../units.js';
-import type { LoadOptions } from '../trace/index.js';
+import { existsSync } from 'node:fs';
+import { isSyntheticSpec, loadTrace, loadTraceCachedWithStatus, type LoadOptions, type Trace } from '../trace/index.js';
+import type { CliIo } from './io.js';
 import { REPORT_FORMATS, type ReportFormat } from '../report/render.js';
 
 export interface CommonFlags {
@@ -22,6 +24,7 @@ export interface CommonFlags {
   format?: string;
   columns?: string;
   header: boolean;
+  cacheTrace?: string | boolean;
 }
 
 export const FORMATS = REPORT_FORMATS;
@@ -30,7 +33,8 @@ export type Format = ReportFormat;
 export function addTraceOptions(command: Command): Command {
   return command
     .option('--columns <map>', 'map trace columns: key=obj_id,time=ts (names) or time=1,key=2 (1-based positions)')
-    .option('--no-header', 'the CSV file has no header row (use --columns with positions)');
+    .option('--no-header', 'the CSV file has no header row (use --columns with positions)')
+    .option('--cache-trace [file]', 'keep a parsed binary copy of the trace (default FILE.cbt) and reuse it while the CSV is unchanged');
 }
 
 export function addGridOptions(command: Command, defaults: { policies: string }): Command {
@@ -91,4 +95,19 @@ export function seedFrom(flags: CommonFlags): number {
 
 export function loadOptionsFrom(flags: CommonFlags): LoadOptions {
   return { ...(flags.columns !== undefined && { columns: flags.columns }), header: flags.header };
+}
+
+/**
+ * Loads the trace named on the command line: a synthetic spec, a file, or (with
+ * --cache-trace) a file through its binary cache, so repeated runs skip parsing.
+ */
+export async function loadTraceFrom(source: string, flags: CommonFlags, io: CliIo): Promise<Trace> {
+  const options = loadOptionsFrom(flags);
+  if (flags.cacheTrace === undefined || flags.cacheTrace === false || (!existsSync(source) && isSyntheticSpec(source))) {
+    return loadTrace(source, options);
+  }
+  const cachePath = typeof flags.cacheTrace === 'string' ? flags.cacheTrace : undefined;
+  const loaded = await loadTraceCachedWithStatus(source, options, cachePath);
+  if (loaded.cache === 'unwritable') io.err(`cachebench: warning: could not write the trace cache ${loaded.cachePath}\n`);
+  return loaded.trace;
 }

@@ -4,13 +4,12 @@ import { runGrid } from '../engine/grid.js';
 import { ttlApplies } from '../engine/replay.js';
 import { UsageError } from '../errors.js';
 import type { RunResult } from '../report/model.js';
-import { loadTrace } from '../trace/index.js';
 import {
   addGridOptions,
   addTraceOptions,
   capacitiesFrom,
   costFrom,
-  loadOptionsFrom,
+  loadTraceFrom,
   policiesFrom,
   seedFrom,
   ttlsFrom,
@@ -35,7 +34,7 @@ export function registerRun(program: Command, io: CliIo): void {
       .filter((name) => command.getOptionValueSource(name) === 'cli')
       .map((name) => `--${name}`);
     const output = await prepareOutput(flags, { command: 'run', source });
-    const result = await runFromFlags(source, flags, { command: 'run', explicitGrid });
+    const result = await runFromFlags(source, flags, { command: 'run', explicitGrid, io });
     await deliverResult(result, output, { io });
   });
 }
@@ -47,7 +46,7 @@ export function registerRun(program: Command, io: CliIo): void {
 export async function runFromFlags(
   source: string,
   flags: CommonFlags & TimeFlags,
-  { command: commandName, explicitGrid }: { command: string; explicitGrid: readonly string[] },
+  { command: commandName, explicitGrid, io }: { command: string; explicitGrid: readonly string[]; io: CliIo },
 ): Promise<RunResult> {
   const setup = timedFrom(flags, explicitGrid);
   const policies = policiesFrom(flags);
@@ -58,7 +57,7 @@ export async function runFromFlags(
   const ttlJitter = ttlJitterFrom(flags);
   const cost = costFrom(flags);
   const seed = seedFrom(flags);
-  const trace = await loadTrace(source, loadOptionsFrom(flags));
+  const trace = await loadTraceFrom(source, flags, io);
   if (unit === 'bytes' && !trace.sizes) {
     throw new UsageError(`${source} has no size column, so byte capacity cannot be simulated (use --maxsize)`, '--capacity');
   }

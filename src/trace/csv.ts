@@ -1,13 +1,165 @@
-import { UsageError } from '../errors.js';
-import type { Trace } from './trace.js';
+/**
+ * Loads a trace file into the columnar Trace: CSV (optionally gzip'd, `.csv.gz`) or a
+ * plain text file of one key per line (`.txt` / `.txt.gz`).
+ *
+ * CSV has a header row by default with the columns key (required), time, size, op, ttl
+ * and cost, matched case-insensitively; other columns are ignored. `--columns` maps other
+ * header names or, for headerless files, 1-based field positions (see columns.ts); the
+ * accepted cell values are listed in rows.ts. Files stream in 1 MB chunks: a simple file
+ * (commas, no quotes, one line ending) is read by the byte-level fast path in
+ * fast-csv.ts, anything else by csv-parse; both give the same trace and the same errors.
+ *
+ * In a text file every line is a key exactly as written (only a trailing CR is dropped);
+ * empty lines are skipped. Text files have no header and no other columns.
+ */
+import { Readable } from 'node:stream';
+import { CsvError, parse, type Info } from 'csv-parse';
+import { TraceFormatError, UsageError } from '../errors.js';
+import { checkMappingForHeaderless, layoutFromHeader, layoutWithoutHeader, parseColumnsOption, type ColumnLayout } from './columns.js';
+import { FALL_BACK, fastPathRefused, readCsvFast, type CsvPlan } from './fast-csv.js';
+import { countLines, openTraceInput, readChunks, type TraceInput } from './input.js';
+import { KeyInterner } from './intern.js';
+import { RowSink, type KeyTable } from './rows.js';
+import { TraceBuilder, type Trace } from './trace.js';
 
 export interface LoadOptions {
   /** `--columns` text: `key=obj_id,time=ts` (header names) or `time=1,key=2` (1-based positions). */
   readonly columns?: string;
   /** False for files without a header row. Default true. */
   readonly header?: boolean;
+  /**
+   * Which CSV reader to use: `auto` (default) tries the fast path and falls back to
+   * csv-parse; `fast` refuses files that need csv-parse; `csv-parse` always uses it.
+   * Only tests and benchmarks need anything but `auto`.
+   */
+  readonly reader?: 'auto' | 'fast' | 'csv-parse';
 }
 
-export async function loadTraceFile(path: string, _options: LoadOptions = {}): Promise<Trace> {
-  throw new UsageError(`cannot load '${path}': trace files are not supported yet`);
+/** True for files read as one key per line rather than CSV. */
+export function isKeyListPath(path: string): boolean {
+  return /\.txt(\.gz)?$/i.test(path);
+}
+
+export async function loadTraceFile(path: string, options: LoadOptions = {}): Promise<Trace> {
+  const header = options.header ?? true;
+  const mapping = parseColumnsOption(options.columns);
+  if (!header) checkMappingForHeaderless(mapping);
+  const input = await openTraceInput(path);
+  if (isKeyListPath(path)) return loadKeyList(input);
+
+  // Sizing the typed arrays to the line count up front means they are never regrown and
+  // are handed out without a trimming copy: peak memory is then one copy of each column.
+  // Counting is a byte scan of the (cached) file, a few percent of the parse; gzip'd files
+  // are not decompressed twice for it and grow by doubling instead.
+  const expectedRows = input.gzip ? undefined : await countLines(input);
+  const plan: CsvPlan = {
+    file: path,
+    header,
+    mapping,
+    startSink: (layout: ColumnLayout, keys: KeyTable) => new RowSink(path, layout, new TraceBuilder(expectedRows), keys),
+  };
+
+  const reader = options.reader ?? 'auto';
+  let sink: RowSink | undefined;
+  const fast = reader === 'csv-parse' ? FALL_BACK : await readCsvFast(readChunks(input, { reuse: true }), plan);
+  if (fast !== FALL_BACK) sink = fast;
+  else if (reader === 'fast') throw fastPathRefused(path);
+  else sink = await readCsvParse(readChunks(input), plan);
+
+  if (!sink) throw new TraceFormatError('the file has no rows', path);
+  if (sink.requests === 0) throw new TraceFormatError('the header is not followed by any requests', path);
+  return sink.finish();
+}
+
+async function readCsvParse(chunks: AsyncIterable<Buffer>, plan: CsvPlan): Promise<RowSink | undefined> {
+  let sink: RowSink | undefined;
+  // Rows are taken inside csv-parse's on_record hook, in file order, so the first problem in
+  // the file is the one reported even when csv-parse has already read further ahead.
+  // Field counts are checked here too (relax_column_count) so the message matches the fast path.
+  const takeRecord = (record: string[], info: Info): null => {
+    const line = recordStartLine(record, info.lines);
+    if (!sink) {
+      if (plan.header) {
+        sink = plan.startSink(layoutFromHeader(record, plan.mapping, plan.file, line), new KeyInterner());
+        return null;
+      }
+      sink = plan.startSink(layoutWithoutHeader(record.length, plan.mapping, plan.file, line), new KeyInterner());
+    }
+    if (record.length !== sink.layout.fieldCount) sink.wrongFieldCount(record.length, line, plan.header);
+    sink.textRow(record, line);
+    return null;
+  };
+  const parser = parse({ bom: true, skip_empty_lines: true, relax_column_count: true, delimiter: ',', on_record: takeRecord });
+  const source = Readable.from(chunks, { objectMode: false });
+  source.on('error', (error) => parser.destroy(error));
+  source.pipe(parser);
+  try {
+    // on_record keeps nothing, so this only waits for the end (or the first error).
+    for await (const _ of parser) void _;
+  } catch (error) {
+    throw csvParseError(error, plan);
+  } finally {
+    source.destroy();
+    parser.destroy();
+  }
+  return sink;
+}
+
+/** csv-parse counts lines up to the end of a record; a quoted field may span several. */
+function recordStartLine(record: readonly string[], endLine: number): number {
+  let line = endLine;
+  for (const field of record) {
+    if (field.length === 0) continue;
+    for (let at = field.indexOf('\n'); at >= 0; at = field.indexOf('\n', at + 1)) line--;
+  }
+  return line;
+}
+
+const CSV_PARSE_PROBLEMS: Record<string, string> = {
+  CSV_QUOTE_NOT_CLOSED: 'the file ends inside a quoted field (a closing " is missing)',
+  CSV_INVALID_CLOSING_QUOTE: 'unexpected text after a closing quote',
+  INVALID_OPENING_QUOTE: 'a quote inside an unquoted field (quote the whole field and double inner quotes)',
+  CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: 'unexpected text after a closing quote',
+  CSV_MAX_RECORD_SIZE: 'a row is too long',
+};
+
+function csvParseError(error: unknown, plan: CsvPlan): Error {
+  if (error instanceof TraceFormatError || error instanceof UsageError) return error;
+  if (!(error instanceof CsvError)) return error as Error;
+  const problem = error as CsvError & { lines?: number };
+  const line = typeof problem.lines === 'number' ? problem.lines : undefined;
+  const message = CSV_PARSE_PROBLEMS[problem.code] ?? `not valid CSV (${firstLine(problem.message)})`;
+  return new TraceFormatError(message, plan.file, line);
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0]!;
+}
+
+/** A text file: one key per line. */
+async function loadKeyList(input: TraceInput): Promise<Trace> {
+  const interner = new KeyInterner();
+  const builder = new TraceBuilder(input.gzip ? undefined : await countLines(input));
+  let carry: Buffer | undefined;
+  const addLine = (buf: Buffer, start: number, end: number): void => {
+    if (end > start && buf[end - 1] === 13) end--;
+    if (end > start) builder.push(interner.intern(buf.toString('utf8', start, end)));
+  };
+  let first = true;
+  for await (const chunk of readChunks(input)) {
+    let buf = carry ? Buffer.concat([carry, chunk]) : chunk;
+    if (first) {
+      first = false;
+      if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3);
+    }
+    let start = 0;
+    for (let end = buf.indexOf(10); end >= 0; end = buf.indexOf(10, start)) {
+      addLine(buf, start, end);
+      start = end + 1;
+    }
+    carry = start < buf.length ? buf.subarray(start) : undefined;
+  }
+  if (carry) addLine(carry, 0, carry.length);
+  if (builder.length === 0) throw new TraceFormatError('the file has no keys', input.path);
+  return builder.build(input.path, interner.size, interner.names);
 }

@@ -17,3 +17,4 @@ export async function loadTrace(source: string, options: LoadOptions = {}): Prom
   if (!existsSync(source) && isSyntheticSpec(source)) return generateTrace(source);
   return loadTraceFile(source, options);
 }
+export { loadTraceBinary, loadTraceCached, loadTraceCachedWithStatus, saveTraceBinary, type CachedLoad } from './binary.js';

@@ -80,20 +80,60 @@ export class TraceBuilder {
     return i;
   }
 
+  /**
+   * Appends `count` requests given as column batches, as `count` push() calls would: a column
+   * passed as undefined takes its defaults. Loaders use it to append without a call per row.
+   */
+  pushBatch(
+    count: number,
+    ids: Uint32Array,
+    sizes?: Uint32Array,
+    times?: Float64Array,
+    ops?: Uint8Array,
+    ttls?: Float64Array,
+    costs?: Float64Array,
+  ): void {
+    while (this.count + count > this.capacity) this.grow();
+    const at = this.count;
+    const end = at + count;
+    this.keys.set(ids.subarray(0, count), at);
+    if (sizes) (this.sizes ??= this.column(Uint32Array, 1)).set(sizes.subarray(0, count), at);
+    else this.sizes?.fill(1, at, end);
+    if (times) (this.times ??= this.column(Float64Array, NaN, true)).set(times.subarray(0, count), at);
+    else if (this.times) for (let i = at; i < end; i++) this.times[i] = i;
+    if (ops) (this.ops ??= this.column(Uint8Array, OP_GET)).set(ops.subarray(0, count), at);
+    else this.ops?.fill(OP_GET, at, end);
+    if (ttls) (this.ttls ??= this.column(Float64Array, NaN)).set(ttls.subarray(0, count), at);
+    else this.ttls?.fill(NaN, at, end);
+    if (costs) (this.costs ??= this.column(Float64Array, NaN)).set(costs.subarray(0, count), at);
+    else this.costs?.fill(NaN, at, end);
+    this.count = end;
+  }
+
   build(source: string, keySpace: number, keyNames?: readonly string[]): Trace {
     const n = this.count;
     return {
       source,
       length: n,
-      keys: this.keys.slice(0, n),
+      keys: this.trimmed(this.keys),
       keySpace,
-      ...(this.sizes && { sizes: this.sizes.slice(0, n) }),
-      ...(this.times && { times: this.times.slice(0, n) }),
-      ...(this.ops && { ops: this.ops.slice(0, n) }),
-      ...(this.ttls && { ttls: this.ttls.slice(0, n) }),
-      ...(this.costs && { costs: this.costs.slice(0, n) }),
+      ...(this.sizes && { sizes: this.trimmed(this.sizes) }),
+      ...(this.times && { times: this.trimmed(this.times) }),
+      ...(this.ops && { ops: this.trimmed(this.ops) }),
+      ...(this.ttls && { ttls: this.trimmed(this.ttls) }),
+      ...(this.costs && { costs: this.trimmed(this.costs) }),
       ...(keyNames && { keyNames }),
     };
+  }
+
+  /**
+   * The first `length` elements. When the array is nearly full (a good size estimate) they
+   * are returned as a view rather than a copy: a copy would briefly hold every column twice,
+   * which dominates peak memory when loading a large trace.
+   */
+  private trimmed<A extends Uint32Array | Float64Array | Uint8Array>(array: A): A {
+    const n = this.count;
+    return (array.length - n <= array.length >>> 4 ? array.subarray(0, n) : array.slice(0, n)) as A;
   }
 
   private column<A extends Uint32Array | Float64Array | Uint8Array>(

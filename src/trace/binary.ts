@@ -1,0 +1,249 @@
+/**
+ * A compact binary copy of a loaded trace (`.cbt`), so that repeated runs on a big CSV
+ * skip parsing: loading it is one file read plus typed-array views, no per-row work.
+ *
+ * Layout (little-endian; every section starts on an 8-byte boundary so the columns can be
+ * viewed in place):
+ *   0  magic "CBTRACE\0"      8  format version (u32)    12 column flags (u32)
+ *   16 request count (f64)    24 key space (f64)         32 metadata byte length (u32)
+ *   36 metadata: UTF-8 JSON {source, sourceBytes, sourceModifiedMs, options}
+ *   then keys (u32 x n), and when flagged: sizes (u32), times (f64), ops (u8), ttls (f64),
+ *   costs (f64), key names (u32 byte length per id, then the UTF-8 bytes).
+ * Files are written to a temporary name and renamed, so a reader never sees half a file.
+ */
+import { endianness } from 'node:os';
+import { open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { TraceFormatError } from '../errors.js';
+import { loadTraceFile, type LoadOptions } from './csv.js';
+import { openTraceInput } from './input.js';
+import type { Trace } from './trace.js';
+
+export const BINARY_TRACE_MAGIC = 'CBTRACE\0';
+export const BINARY_TRACE_VERSION = 1;
+/** The default cache file for a trace: next to it, with this suffix. */
+export const CACHE_SUFFIX = '.cbt';
+
+const HAS_SIZES = 1;
+const HAS_TIMES = 2;
+const HAS_OPS = 4;
+const HAS_TTLS = 8;
+const HAS_COSTS = 16;
+const HAS_KEY_NAMES = 32;
+const FIXED_HEADER_BYTES = 36;
+
+/** What the cache remembers about where a trace came from, to tell whether it is stale. */
+export interface BinaryTraceMeta {
+  readonly source: string;
+  readonly sourceBytes?: number;
+  readonly sourceModifiedMs?: number;
+  readonly options?: CacheKeyOptions;
+}
+
+interface CacheKeyOptions {
+  readonly columns: string | null;
+  readonly header: boolean;
+}
+
+export interface SaveOptions {
+  /** Also store the raw key names (default true when the trace has them). */
+  readonly keyNames?: boolean;
+  /** Provenance written into the file; `source` defaults to the trace's. */
+  readonly meta?: Partial<BinaryTraceMeta>;
+}
+
+function assertLittleEndian(): void {
+  if (endianness() !== 'LE') throw new Error('binary trace files are only supported on little-endian machines');
+}
+
+function padTo8(bytes: number): number {
+  return (8 - (bytes % 8)) % 8;
+}
+
+function bytesOf(array: ArrayBufferView): Buffer {
+  return Buffer.from(array.buffer, array.byteOffset, array.byteLength);
+}
+
+/** Writes `trace` to `path` atomically (temporary file, then rename). */
+export async function saveTraceBinary(trace: Trace, path: string, options: SaveOptions = {}): Promise<void> {
+  assertLittleEndian();
+  const withNames = (options.keyNames ?? true) && trace.keyNames !== undefined;
+  const meta: BinaryTraceMeta = { source: trace.source, ...options.meta };
+  const metaBytes = Buffer.from(JSON.stringify(meta), 'utf8');
+  const flags =
+    (trace.sizes ? HAS_SIZES : 0) |
+    (trace.times ? HAS_TIMES : 0) |
+    (trace.ops ? HAS_OPS : 0) |
+    (trace.ttls ? HAS_TTLS : 0) |
+    (trace.costs ? HAS_COSTS : 0) |
+    (withNames ? HAS_KEY_NAMES : 0);
+
+  const header = Buffer.alloc(FIXED_HEADER_BYTES);
+  header.write(BINARY_TRACE_MAGIC, 0, 'latin1');
+  header.writeUInt32LE(BINARY_TRACE_VERSION, 8);
+  header.writeUInt32LE(flags, 12);
+  header.writeDoubleLE(trace.length, 16);
+  header.writeDoubleLE(trace.keySpace, 24);
+  header.writeUInt32LE(metaBytes.length, 32);
+
+  const parts: Buffer[] = [header, metaBytes];
+  let offset = header.length + metaBytes.length;
+  const add = (part: Buffer): void => {
+    const pad = padTo8(offset);
+    if (pad) parts.push(Buffer.alloc(pad));
+    parts.push(part);
+    offset += pad + part.length;
+  };
+  add(bytesOf(trace.keys.subarray(0, trace.length)));
+  if (trace.sizes) add(bytesOf(trace.sizes.subarray(0, trace.length)));
+  if (trace.times) add(bytesOf(trace.times.subarray(0, trace.length)));
+  if (trace.ops) add(bytesOf(trace.ops.subarray(0, trace.length)));
+  if (trace.ttls) add(bytesOf(trace.ttls.subarray(0, trace.length)));
+  if (trace.costs) add(bytesOf(trace.costs.subarray(0, trace.length)));
+  if (withNames) {
+    const names = trace.keyNames!;
+    const encoded = names.map((name) => Buffer.from(name, 'utf8'));
+    add(bytesOf(Uint32Array.from(encoded, (bytes) => bytes.length)));
+    add(Buffer.concat(encoded));
+  }
+
+  const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
+  const handle = await open(temporary, 'w');
+  try {
+    // writev takes a bounded number of buffers per call on some platforms.
+    for (let i = 0; i < parts.length; i += 64) await handle.writev(parts.slice(i, i + 64));
+  } catch (error) {
+    await handle.close();
+    await rm(temporary, { force: true });
+    throw error;
+  }
+  await handle.close();
+  await rename(temporary, path);
+}
+
+/** Reads a file written by saveTraceBinary; the columns are views into one buffer. */
+export async function loadTraceBinary(path: string): Promise<Trace & { readonly meta: BinaryTraceMeta }> {
+  assertLittleEndian();
+  let file: Buffer;
+  try {
+    file = await readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new TraceFormatError(code === 'ENOENT' ? 'no such file' : `cannot read (${(error as Error).message})`, path);
+  }
+  const invalid = (why: string): TraceFormatError => new TraceFormatError(`not a valid binary trace (${why})`, path);
+  if (file.length < FIXED_HEADER_BYTES || file.toString('latin1', 0, 8) !== BINARY_TRACE_MAGIC) throw invalid('bad magic');
+  const version = file.readUInt32LE(8);
+  if (version !== BINARY_TRACE_VERSION) throw invalid(`format version ${version}, this build reads ${BINARY_TRACE_VERSION}`);
+  const flags = file.readUInt32LE(12);
+  const length = file.readDoubleLE(16);
+  const keySpace = file.readDoubleLE(24);
+  const metaLength = file.readUInt32LE(32);
+  if (!Number.isSafeInteger(length) || !Number.isSafeInteger(keySpace) || length < 0 || keySpace < 0) throw invalid('bad header');
+  if (FIXED_HEADER_BYTES + metaLength > file.length) throw invalid('truncated');
+  let meta: BinaryTraceMeta;
+  try {
+    meta = JSON.parse(file.toString('utf8', FIXED_HEADER_BYTES, FIXED_HEADER_BYTES + metaLength)) as BinaryTraceMeta;
+  } catch {
+    throw invalid('bad metadata');
+  }
+
+  // Views need their byte offset aligned to the element size; a pooled small Buffer may not be.
+  const bytes: Uint8Array = file.byteOffset % 8 === 0 ? file : new Uint8Array(file);
+  let offset = FIXED_HEADER_BYTES + metaLength;
+  const take = <A>(Type: { new (buffer: ArrayBufferLike, byteOffset: number, length: number): A; BYTES_PER_ELEMENT: number }, count: number): A => {
+    offset += padTo8(offset);
+    const byteLength = count * Type.BYTES_PER_ELEMENT;
+    if (offset + byteLength > bytes.length) throw invalid('truncated');
+    const view = new Type(bytes.buffer, bytes.byteOffset + offset, count);
+    offset += byteLength;
+    return view;
+  };
+  const keys = take(Uint32Array, length);
+  const sizes = flags & HAS_SIZES ? take(Uint32Array, length) : undefined;
+  const times = flags & HAS_TIMES ? take(Float64Array, length) : undefined;
+  const ops = flags & HAS_OPS ? take(Uint8Array, length) : undefined;
+  const ttls = flags & HAS_TTLS ? take(Float64Array, length) : undefined;
+  const costs = flags & HAS_COSTS ? take(Float64Array, length) : undefined;
+  let keyNames: string[] | undefined;
+  if (flags & HAS_KEY_NAMES) {
+    const nameLengths = take(Uint32Array, keySpace);
+    let total = 0;
+    for (let i = 0; i < keySpace; i++) total += nameLengths[i]!;
+    const text = take(Uint8Array, total);
+    const textBytes = Buffer.from(text.buffer, text.byteOffset, text.byteLength);
+    keyNames = new Array<string>(keySpace);
+    let at = 0;
+    for (let i = 0; i < keySpace; i++) {
+      const end = at + nameLengths[i]!;
+      keyNames[i] = textBytes.toString('utf8', at, end);
+      at = end;
+    }
+  }
+  return {
+    source: meta.source ?? path,
+    length,
+    keys,
+    keySpace,
+    ...(sizes && { sizes }),
+    ...(times && { times }),
+    ...(ops && { ops }),
+    ...(ttls && { ttls }),
+    ...(costs && { costs }),
+    ...(keyNames && { keyNames }),
+    meta,
+  };
+}
+
+/** The part of the load options that changes the loaded trace. */
+function cacheKeyOptions(options: LoadOptions): CacheKeyOptions {
+  const columns = options.columns?.trim();
+  return { columns: columns ? columns : null, header: options.header ?? true };
+}
+
+export interface CachedLoad {
+  readonly trace: Trace;
+  readonly cachePath: string;
+  /** `hit`: read from the cache; `written`: parsed and cached; `unwritable`: parsed, cache not saved. */
+  readonly cache: 'hit' | 'written' | 'unwritable';
+}
+
+/**
+ * Loads a trace file through its binary cache: uses `cachePath` (default `path + .cbt`)
+ * when it was made from this very file (same size and modification time) with the same
+ * load options; otherwise parses the file and rewrites the cache. A cache that cannot be
+ * read is ignored and replaced; one that cannot be written does not fail the load.
+ */
+export async function loadTraceCachedWithStatus(path: string, options: LoadOptions = {}, cachePath = path + CACHE_SUFFIX): Promise<CachedLoad> {
+  const input = await openTraceInput(path);
+  const wanted = cacheKeyOptions(options);
+  const cached = await stat(cachePath).catch(() => undefined);
+  if (cached?.isFile() && cached.mtimeMs >= input.modifiedMs) {
+    try {
+      const { meta, ...trace } = await loadTraceBinary(cachePath);
+      if (
+        meta.sourceBytes === input.fileBytes &&
+        meta.sourceModifiedMs === input.modifiedMs &&
+        meta.options?.columns === wanted.columns &&
+        meta.options?.header === wanted.header
+      ) {
+        return { trace: { ...trace, source: path }, cachePath, cache: 'hit' };
+      }
+    } catch (error) {
+      if (!(error instanceof TraceFormatError)) throw error;
+    }
+  }
+  const trace = await loadTraceFile(path, options);
+  try {
+    await saveTraceBinary(trace, cachePath, {
+      meta: { source: path, sourceBytes: input.fileBytes, sourceModifiedMs: input.modifiedMs, options: wanted },
+    });
+    return { trace, cachePath, cache: 'written' };
+  } catch {
+    return { trace, cachePath, cache: 'unwritable' };
+  }
+}
+
+/** loadTraceCachedWithStatus, returning just the trace. */
+export async function loadTraceCached(path: string, options: LoadOptions = {}, cachePath?: string): Promise<Trace> {
+  return (await loadTraceCachedWithStatus(path, options, cachePath)).trace;
+}

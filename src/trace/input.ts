@@ -1,0 +1,115 @@
+/**
+ * Opens a trace file as a stream of byte chunks, gunzipping `.gz` files on the fly, and
+ * turns every way this can fail (missing file, a directory, no permission, corrupt gzip)
+ * into a one-line TraceFormatError naming the file. Readers never see the whole file at once.
+ */
+import { createReadStream } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import { createGunzip } from 'node:zlib';
+import { TraceFormatError } from '../errors.js';
+
+const CHUNK_BYTES = 1 << 20;
+
+export interface TraceInput {
+  readonly path: string;
+  /** Bytes on disk (compressed size for `.gz`). */
+  readonly fileBytes: number;
+  readonly gzip: boolean;
+  /** Modification time in ms since the epoch, for cache freshness checks. */
+  readonly modifiedMs: number;
+}
+
+export function isGzipPath(path: string): boolean {
+  return /\.gz$/i.test(path);
+}
+
+/** Checks that `path` is a readable, non-empty regular file. */
+export async function openTraceInput(path: string): Promise<TraceInput> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch (error) {
+    throw fileError(error, path);
+  }
+  if (info.isDirectory()) throw new TraceFormatError('is a directory, not a trace file', path);
+  if (info.size === 0) throw new TraceFormatError('the file is empty', path);
+  return { path, fileBytes: info.size, gzip: isGzipPath(path), modifiedMs: info.mtimeMs };
+}
+
+/**
+ * The file's (decompressed) bytes, chunk by chunk. With `reuse`, an uncompressed file is read
+ * into two buffers used in turn, so reading makes no garbage: a chunk stays valid only until
+ * the next-but-one is requested, which suits readers that copy what they keep of a chunk
+ * before moving past the next one.
+ */
+export async function* readChunks(input: TraceInput, { reuse = false } = {}): AsyncGenerator<Buffer> {
+  if (!input.gzip && reuse) {
+    yield* readReusing(input);
+    return;
+  }
+  const file = createReadStream(input.path, { highWaterMark: CHUNK_BYTES });
+  if (!input.gzip) {
+    try {
+      for await (const chunk of file) yield chunk as Buffer;
+    } catch (error) {
+      throw fileError(error, input.path);
+    } finally {
+      file.destroy();
+    }
+    return;
+  }
+  const gunzip = createGunzip({ chunkSize: CHUNK_BYTES });
+  file.on('error', (error) => gunzip.destroy(fileError(error, input.path)));
+  file.pipe(gunzip);
+  try {
+    for await (const chunk of gunzip) yield chunk as Buffer;
+  } catch (error) {
+    if (error instanceof TraceFormatError) throw error;
+    throw new TraceFormatError(`not a valid gzip file (${(error as Error).message})`, input.path);
+  } finally {
+    file.destroy();
+    gunzip.destroy();
+  }
+}
+
+async function* readReusing(input: TraceInput): AsyncGenerator<Buffer> {
+  let handle;
+  try {
+    handle = await open(input.path, 'r');
+  } catch (error) {
+    throw fileError(error, input.path);
+  }
+  const buffers = [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)];
+  try {
+    for (let turn = 0; ; turn ^= 1) {
+      let bytesRead: number;
+      try {
+        ({ bytesRead } = await handle.read(buffers[turn]!, 0, CHUNK_BYTES, null));
+      } catch (error) {
+        throw fileError(error, input.path);
+      }
+      if (bytesRead === 0) return;
+      yield buffers[turn]!.subarray(0, bytesRead);
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Line feeds in an uncompressed file, plus one: an upper bound on its rows. */
+export async function countLines(input: TraceInput): Promise<number> {
+  let lines = 1;
+  for await (const chunk of readChunks(input, { reuse: true })) {
+    for (let i = 0; i < chunk.length; i++) if (chunk[i] === 10) lines++;
+  }
+  return lines;
+}
+
+function fileError(error: unknown, path: string): Error {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return new TraceFormatError('no such file', path);
+  if (code === 'EACCES' || code === 'EPERM') return new TraceFormatError('permission denied', path);
+  if (code === 'EISDIR') return new TraceFormatError('is a directory, not a trace file', path);
+  if (error instanceof TraceFormatError) return error;
+  return new TraceFormatError(`cannot read (${(error as Error).message})`, path);
+}

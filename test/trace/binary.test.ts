@@ -1,0 +1,118 @@
+/**
+ * The binary trace cache: a saved trace loads back identical (every column, NaNs, key
+ * names), bad files are rejected with a located error, and loadTraceCached reuses the cache
+ * only when it was made from the same file with the same load options.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { TraceFormatError } from '../../src/errors.js';
+import { loadTraceBinary, loadTraceCachedWithStatus, saveTraceBinary, BINARY_TRACE_MAGIC } from '../../src/trace/binary.js';
+import { loadTraceFile } from '../../src/trace/csv.js';
+import { TraceBuilder, type Trace } from '../../src/trace/trace.js';
+import { tempDir } from '../helpers/temp-files.js';
+
+const files = tempDir('binary');
+
+function withoutMeta(trace: Trace & { meta?: unknown }): Trace {
+  const { meta: _meta, ...rest } = trace;
+  return rest;
+}
+
+const requestArb = fc.record({
+  id: fc.integer({ min: 0, max: 40 }),
+  size: fc.option(fc.integer({ min: 0, max: 0xffffffff }), { nil: undefined }),
+  time: fc.option(fc.double({ min: 0, max: 1e9, noNaN: true }), { nil: undefined }),
+  op: fc.option(fc.integer({ min: 0, max: 2 }), { nil: undefined }),
+  ttl: fc.option(fc.oneof(fc.double({ min: 0, max: 1e6, noNaN: true }), fc.constant(NaN)), { nil: undefined }),
+  cost: fc.option(fc.double({ min: 0, max: 10, noNaN: true }), { nil: undefined }),
+});
+
+test('save then load gives back the identical trace, for any mix of columns', async () => {
+  let n = 0;
+  await fc.assert(
+    fc.asyncProperty(fc.array(requestArb, { minLength: 1, maxLength: 60 }), fc.boolean(), async (requests, names) => {
+      const builder = new TraceBuilder(4);
+      for (const r of requests) builder.push(r.id, r.size, r.time, r.op, r.ttl, r.cost);
+      const keySpace = 41;
+      const keyNames = names ? Array.from({ length: keySpace }, (_, id) => (id % 3 === 0 ? `ключ-${id}` : id % 3 === 1 ? `a,"b"\n${id}` : '')) : undefined;
+      const trace = builder.build('random', keySpace, keyNames);
+      const path = `${files.dir}/random-${n++}.cbt`;
+      await saveTraceBinary(trace, path);
+      assert.deepEqual(withoutMeta(await loadTraceBinary(path)), trace);
+    }),
+    { numRuns: 60, seed: 7 },
+  );
+});
+
+test('key names can be left out', async () => {
+  const trace = await loadTraceFile(files.write('names.csv', 'key,size\nalpha,1\nbeta,2\n'));
+  const path = `${files.dir}/no-names.cbt`;
+  await saveTraceBinary(trace, path, { keyNames: false });
+  const loaded = withoutMeta(await loadTraceBinary(path));
+  assert.equal(loaded.keyNames, undefined);
+  const { keyNames: _names, ...rest } = trace;
+  assert.deepEqual(loaded, rest);
+});
+
+test('a file that is not a binary trace, a newer format version or a truncated file is rejected', async () => {
+  const trace = await loadTraceFile(files.write('small.csv', 'key,time\na,1\nb,2\n'));
+  const good = `${files.dir}/good.cbt`;
+  await saveTraceBinary(trace, good);
+  const bytes = readFileSync(good);
+  assert.equal(bytes.toString('latin1', 0, 8), BINARY_TRACE_MAGIC);
+
+  const notTrace = files.write('not.cbt', 'key,time\na,1\n'.repeat(5));
+  await assert.rejects(loadTraceBinary(notTrace), (e: Error) => e instanceof TraceFormatError && e.message === `${notTrace}: not a valid binary trace (bad magic)`);
+  const future = Buffer.from(bytes);
+  future.writeUInt32LE(99, 8);
+  const futurePath = files.write('future.cbt', future);
+  await assert.rejects(loadTraceBinary(futurePath), /not a valid binary trace \(format version 99, this build reads 1\)/);
+  const truncated = files.write('truncated.cbt', bytes.subarray(0, bytes.length - 4));
+  await assert.rejects(loadTraceBinary(truncated), /not a valid binary trace \(truncated\)/);
+});
+
+test('loadTraceCached writes the cache, reuses it, and leaves no temporary files', async () => {
+  const csv = files.write('cached.csv', 'key,size\na,10\nb,20\na,10\n');
+  const first = await loadTraceCachedWithStatus(csv);
+  assert.equal(first.cache, 'written');
+  assert.equal(first.cachePath, `${csv}.cbt`);
+  const second = await loadTraceCachedWithStatus(csv);
+  assert.equal(second.cache, 'hit');
+  assert.deepEqual(second.trace, first.trace);
+  assert.deepEqual(second.trace, await loadTraceFile(csv));
+  assert.deepEqual(readdirSync(files.dir).filter((name) => name.includes('.tmp')), []);
+});
+
+test('a stale cache is not used: the CSV changed, or the load options differ', async () => {
+  const csv = files.write('stale.csv', 'id,key\n1,a\n2,b\n');
+  const cachePath = `${files.dir}/stale-elsewhere.cbt`;
+  assert.equal((await loadTraceCachedWithStatus(csv, {}, cachePath)).cache, 'written');
+  assert.equal((await loadTraceCachedWithStatus(csv, {}, cachePath)).cache, 'hit');
+
+  // Other options give another trace: key=id reads the first column.
+  const remapped = await loadTraceCachedWithStatus(csv, { columns: 'key=id' }, cachePath);
+  assert.equal(remapped.cache, 'written');
+  assert.deepEqual(remapped.trace.keyNames, ['1', '2']);
+  assert.equal((await loadTraceCachedWithStatus(csv, { columns: 'key=id' }, cachePath)).cache, 'hit');
+  assert.equal((await loadTraceCachedWithStatus(csv, {}, cachePath)).cache, 'written');
+
+  // The CSV is rewritten (same length, so only its time tells) after the cache was made.
+  writeFileSync(csv, 'id,key\n1,c\n2,d\n');
+  const later = new Date(Date.now() + 5000);
+  utimesSync(csv, later, later);
+  const fresh = await loadTraceCachedWithStatus(csv, {}, cachePath);
+  assert.equal(fresh.cache, 'written');
+  assert.deepEqual(fresh.trace.keyNames, ['c', 'd']);
+});
+
+test('a corrupt cache is ignored and replaced', async () => {
+  const csv = files.write('corrupt.csv', 'key\nx\ny\n');
+  const cachePath = `${csv}.cbt`;
+  writeFileSync(cachePath, 'garbage');
+  const loaded = await loadTraceCachedWithStatus(csv);
+  assert.equal(loaded.cache, 'written');
+  assert.deepEqual(loaded.trace.keyNames, ['x', 'y']);
+  assert.equal((await loadTraceCachedWithStatus(csv)).cache, 'hit');
+});

@@ -1,0 +1,46 @@
+/**
+ * ByteKeyInterner must number keys exactly as KeyInterner does (first-seen order), through
+ * table growth and hash collisions, since the two CSV readers use one each.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { ByteKeyInterner } from '../../src/trace/byte-intern.js';
+import { KeyInterner } from '../../src/trace/intern.js';
+
+test('same ids and names as KeyInterner on random key sequences', () => {
+  fc.assert(
+    fc.property(fc.array(fc.oneof(fc.string({ maxLength: 4 }), fc.integer({ min: 0, max: 20000 }).map(String)), { maxLength: 3000 }), (keys) => {
+      const reference = new KeyInterner();
+      const bytes = new ByteKeyInterner();
+      for (const key of keys) assert.equal(bytes.intern(key), reference.intern(key));
+      assert.equal(bytes.size, reference.size);
+      assert.deepEqual(bytes.names, reference.names);
+    }),
+    { numRuns: 40, seed: 3 },
+  );
+});
+
+test('keys found from a larger buffer compare by their bytes only', () => {
+  const table = new ByteKeyInterner();
+  const buf = Buffer.from('abcabcab');
+  assert.equal(table.find(buf, 0, 3), -1);
+  assert.equal(table.add(buf, 0, 3, 'abc'), 0);
+  assert.equal(table.find(buf, 3, 6), 0);
+  assert.equal(table.find(buf, 6, 8), -1); // 'ab' is a prefix, not the key
+  assert.equal(table.add(buf, 6, 8, 'ab'), 1);
+  assert.equal(table.find(buf, 0, 0), -1); // the empty key is distinct too
+  assert.equal(table.intern('ab'), 1);
+  assert.deepEqual(table.names, ['abc', 'ab']);
+});
+
+test('many keys, short and longer than the 8 bytes kept in a slot, survive table growth', () => {
+  const table = new ByteKeyInterner();
+  const reference = new KeyInterner();
+  // Long keys sharing their first 8 bytes differ only in the tail the arena holds.
+  const keys = Array.from({ length: 30_000 }, (_, i) => (i % 2 === 0 ? String(i) : `shared-prefix-${i}`));
+  for (const key of keys) assert.equal(table.intern(key), reference.intern(key));
+  for (const key of keys.reverse()) assert.equal(table.intern(key), reference.intern(key));
+  assert.equal(table.size, 30_000);
+  assert.deepEqual(table.names, reference.names);
+});
