@@ -115,8 +115,15 @@ export async function deliverResult(result: RunResult, prepared: PreparedOutput,
   const hadGates = prepared.assertions.length > 0 || prepared.baseline !== undefined;
   if (hadGates) {
     for (const note of notes) io.err(`${chalk.yellow('note')} ${note}\n`);
-    // Failing gates are listed once, by the GateFailure message below.
-    for (const verdict of verdicts) if (verdict.ok) io.err(`${chalk.green('pass')} ${describeVerdict(verdict)}\n`);
+    // Failing gates are listed once, by the GateFailure message below. Assertions are few and
+    // hand-written, so each is listed; baseline comparisons (two per row) are counted.
+    for (const verdict of verdicts) {
+      if (verdict.ok && verdict.source === 'assert') io.err(`${chalk.green('pass')} ${describeVerdict(verdict)}\n`);
+    }
+    const baselinePasses = verdicts.filter((verdict) => verdict.ok && verdict.source === 'baseline').length;
+    if (baselinePasses > 0) {
+      io.err(`${chalk.green('pass')} ${baselinePasses} baseline comparison${baselinePasses === 1 ? '' : 's'} within tolerance\n`);
+    }
   }
 
   const summaryFile = (io.env ?? process.env).GITHUB_STEP_SUMMARY;

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
-import { cli, spawnCli, type CliRun } from '../helpers/cli.js';
+import { cli, ROOT, spawnCli, type CliRun } from '../helpers/cli.js';
 
 // 5,000 Zipf requests over 200 keys. lru at 64 entries hits 65.10%, lfu at 16 hits 43.70%;
 // every miss costs 5ms + 0.1ms lookup, so p99 is 5.1ms wherever more than 1% of requests miss.
@@ -64,7 +64,9 @@ test('a baseline catches a hit-rate regression and reports rows it could not com
     const baseline = join(dir, 'baseline.json');
     const saved = await cli('run', TRACE, ...GRID, '--out', baseline);
     assert.equal(saved.code, 0, saved.stderr);
-    assert.equal((await cli('run', TRACE, ...GRID, '--baseline', baseline)).code, 0);
+    const same = await cli('run', TRACE, ...GRID, '--baseline', baseline);
+    assert.equal(same.code, 0, same.stderr);
+    assert.match(same.stderr, /pass 4 baseline comparisons within tolerance\nall 4 gates passed/); // hit rate of 4 rows
 
     // Pretend the previous build reached 70% with lru at 64 entries: today's 65.10% is a 4.9-point drop.
     const data = JSON.parse(readFileSync(baseline, 'utf8'));
@@ -200,4 +202,13 @@ test('an unwritable GITHUB_STEP_SUMMARY is a warning, not a change of verdict', 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("the repository's own cachebench.config.json passes on the bundled sample trace", async () => {
+  const run = await cli('gate', '--config', `${ROOT}cachebench.config.json`, '--format', 'json');
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stderr, /all 4 gates passed/);
+  const result = JSON.parse(run.stdout);
+  assert.equal(result.command, 'gate');
+  assert.equal(result.rows.length, 8);
 });
