@@ -10,6 +10,7 @@ import { registerGate } from './gate.js';
 import { registerGen } from './gen.js';
 import { registerPolicies } from './policies.js';
 import type { CliIo } from './io.js';
+import { registerReplay } from './replay.js';
 import { registerRun } from './run.js';
 
 export const EXIT_OK = 0;
@@ -33,6 +34,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
   registerGate(program, io);
   registerBench(program, io);
   registerGen(program, io.stream ?? process.stdout);
+  registerReplay(program, io);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
 
   try {

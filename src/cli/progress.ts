@@ -28,7 +28,7 @@ export function progressBar(label: string, stream: NodeJS.WriteStream = process.
       const eta = rate > 0 ? (total - done) / rate : 0;
       stream.write(
         `\r${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}%` +
-          `  ${(rate / 1e6).toFixed(1)}M req/s  eta ${eta.toFixed(0)}s `,
+          `  ${rate >= 1e6 ? `${(rate / 1e6).toFixed(1)}M` : `${(rate / 1e3).toFixed(1)}k`} req/s  eta ${eta.toFixed(0)}s `,
       );
     },
     done() {

@@ -1,0 +1,113 @@
+/** `cachebench replay TRACE --redis URL`: drive a real Redis server with a trace and compare with the simulation. */
+import { Option, type Command } from 'commander';
+import { UsageError } from '../errors.js';
+import { parsePolicySpec } from '../policies/index.js';
+import { SIMULATED_COUNTERPART, counterpartSpec, simulateAtEntries } from '../redis/compare.js';
+import { parseRedisMemory } from '../redis/memory.js';
+import { REDIS_EVICTION_POLICIES, checkReplayOptions, replayOnRedis, type RedisEvictionPolicy, type RedisReplayOptions } from '../redis/replay.js';
+import { renderRedisJson, renderRedisTable } from '../redis/report.js';
+import { buildRedisResult } from '../redis/result.js';
+import { parseRedisUrl } from '../redis/url.js';
+import { loadTrace } from '../trace/index.js';
+import { parseBytes, parseCount, parseDuration } from '../units.js';
+import { addTraceOptions, FORMATS } from './options.js';
+import type { CliIo } from './io.js';
+import { progressBar } from './progress.js';
+
+interface ReplayFlags {
+  redis: string;
+  maxmemory: string;
+  policy: RedisEvictionPolicy;
+  prefix: string;
+  flush?: boolean;
+  valueSize?: string;
+  ttl?: string;
+  pipeline: string;
+  simulate?: string;
+  timeout: string;
+  keepKeys?: boolean;
+  seed: string;
+  format?: string;
+  columns?: string;
+  header: boolean;
+}
+
+const DEFAULT_VALUE_SIZE = 100;
+
+export function registerReplay(program: Command, io: CliIo): void {
+  const command = program
+    .command('replay')
+    .description('replay a trace against a real Redis server and compare its hit rate with the simulation')
+    .argument('<trace>', 'a CSV/text/.gz trace file, or a synthetic spec')
+    .requiredOption('--redis <url>', 'the server: redis://[user:password@]host:port[/db]')
+    .requiredOption('--maxmemory <size>', 'maxmemory to set for the replay, as in redis.conf (64mb = 64*1024*1024 bytes)')
+    .addOption(new Option('--policy <policy>', 'maxmemory-policy to set for the replay').choices([...REDIS_EVICTION_POLICIES]).default('allkeys-lru'))
+    .option('--prefix <text>', 'prefix of every key written', 'cachebench:')
+    .option('--flush', 'empty the chosen database first if it holds keys (otherwise replay refuses to run)')
+    .option('--value-size <bytes>', `value size for traces without a size column (default ${DEFAULT_VALUE_SIZE})`)
+    .option('--ttl <duration>', "TTL (PX) for writes whose request has none, e.g. 10m (required for volatile-ttl without a ttl column)")
+    .option('--pipeline <n>', 'requests per pipeline batch (1 measures per-request latency)', '256')
+    .option('--simulate <policy>', 'simulated policy to compare with (default: redis-lru, redis-lfu, or fifo for volatile-ttl)')
+    .option('--timeout <duration>', 'give up when the server does not connect or answer within this time', '5s')
+    .option('--keep-keys', 'leave the replayed keys on the server (by default they are deleted afterwards)')
+    .option('--seed <n>', 'seed for the simulated policy (a synthetic trace takes seed= in its spec)', '1')
+    .addOption(new Option('-f, --format <format>', 'output format').choices([...FORMATS]));
+  addTraceOptions(command);
+  command.action(async (source: string, flags: ReplayFlags) => {
+    const target = parseRedisUrl(flags.redis, '--redis');
+    const maxmemory = parseRedisMemory(flags.maxmemory, '--maxmemory');
+    const pipeline = parseCount(flags.pipeline, '--pipeline');
+    const timeout = parseDuration(flags.timeout, '--timeout');
+    if (timeout <= 0) throw new UsageError(`'${flags.timeout}' must be a positive duration`, '--timeout');
+    const ttl = flags.ttl === undefined ? undefined : parseDuration(flags.ttl, '--ttl');
+    if (ttl !== undefined && ttl <= 0) throw new UsageError(`'${flags.ttl}' must be a positive duration`, '--ttl');
+    const seed = parseCount(flags.seed, '--seed', { allowZero: true });
+    // Checked now so a typo fails before the server is touched; the default is rebuilt with
+    // the server's own sampling settings once they are known.
+    const chosen = parsePolicySpec(flags.simulate ?? SIMULATED_COUNTERPART[flags.policy], '--simulate');
+    const valueSize = flags.valueSize === undefined ? DEFAULT_VALUE_SIZE : parseBytes(flags.valueSize, '--value-size');
+
+    const trace = await loadTrace(source, { ...(flags.columns !== undefined && { columns: flags.columns }), header: flags.header });
+    if (flags.valueSize !== undefined && trace.sizes) {
+      throw new UsageError(`${source} has a size column, which sets each value's size; --value-size is for traces without one`, '--value-size');
+    }
+    const progress = progressBar('replaying on redis');
+    const options: RedisReplayOptions = {
+      target,
+      maxmemory,
+      policy: flags.policy,
+      prefix: flags.prefix,
+      flush: flags.flush === true,
+      valueSize,
+      ...(ttl !== undefined && { ttl }),
+      pipeline,
+      timeout,
+      keepKeys: flags.keepKeys === true,
+      onProgress: (done, total) => progress.update(done, total),
+    };
+    checkReplayOptions(trace, options);
+    // Ctrl-C stops after the current batch, so maxmemory is restored and the keys removed.
+    const interrupt = new AbortController();
+    const onSigint = (): void => interrupt.abort();
+    process.once('SIGINT', onSigint);
+    let measurement;
+    try {
+      measurement = await replayOnRedis(trace, { ...options, signal: interrupt.signal });
+    } finally {
+      process.removeListener('SIGINT', onSigint);
+      progress.done();
+    }
+    const simulate = flags.simulate === undefined ? counterpartSpec(flags.policy, measurement.server) : chosen;
+    const entries = measurement.equivalentEntries;
+    const simulation =
+      entries === null || entries < 1
+        ? null
+        : {
+            policy: simulate.name,
+            entries,
+            counts: simulateAtEntries({ trace, sentAt: measurement.sentAt, policy: simulate, entries, ...(ttl !== undefined && { ttl }), seed }),
+          };
+    const result = buildRedisResult({ trace, options, measurement, simulation });
+    io.out(flags.format === 'json' ? renderRedisJson(result) : renderRedisTable(result));
+  });
+}

@@ -1,0 +1,82 @@
+/**
+ * Sets the real server's numbers beside the simulator's for the same trace and memory.
+ *
+ * Equivalent entry count: maxmemory is bytes, the simulator counts entries. The bytes one
+ * key costs are measured on the server itself: used_memory after the replay minus
+ * used_memory of the empty server (after setup), divided by the keys resident after the
+ * replay. That includes everything Redis spends per key (dict entry, key and value objects,
+ * allocator rounding, the hash table's buckets at the size it actually reached, the expires
+ * table when TTLs are set). maxmemory minus the empty server's used_memory, divided by that,
+ * is the entry count the simulation runs at. When the replay filled the cache this is, up to
+ * rounding, the number of keys Redis really kept.
+ *
+ * The simulation is fed the times at which the requests were actually sent, so a policy
+ * with a clock (Redis keeps LRU time in whole seconds, and a fast replay leaves most keys
+ * tied) sees the clock the server saw, and TTLs expire at the same moments.
+ *
+ * Which policy: allkeys-lru -> redis-lru and allkeys-lfu -> redis-lfu (the sampled
+ * approximations). volatile-ttl evicts, among keys with a TTL, the sampled one closest to
+ * expiring; when every write carries the same TTL that is the oldest write, so its closest
+ * simulated counterpart is fifo (with varied per-request TTLs the match is looser).
+ */
+import { replay, type ReplayCounts } from '../engine/replay.js';
+import { findPolicy, parsePolicySpec, type PolicySpec } from '../policies/index.js';
+import type { Trace } from '../trace/trace.js';
+import type { RedisEvictionPolicy, ServerSettings } from './replay.js';
+
+export const SIMULATED_COUNTERPART: Readonly<Record<RedisEvictionPolicy, string>> = {
+  'allkeys-lru': 'redis-lru',
+  'allkeys-lfu': 'redis-lfu',
+  'volatile-ttl': 'fifo',
+};
+
+export const VOLATILE_TTL_NOTE =
+  'volatile-ttl evicts the sampled key nearest its expiry; with one TTL for every write that is the oldest write, ' +
+  'so it is compared with fifo (looser when TTLs vary per request)';
+
+/**
+ * The counterpart's spec with the server's own tuning (maxmemory-samples, lfu-log-factor,
+ * lfu-decay-time) for whichever of those parameters the simulated policy has.
+ */
+export function counterpartSpec(policy: RedisEvictionPolicy, server: ServerSettings, flag = '--simulate'): PolicySpec {
+  const name = SIMULATED_COUNTERPART[policy];
+  const known = new Set(findPolicy(name)?.params.map((param) => param.name) ?? []);
+  const fromServer: [string, number][] = [
+    ['samples', server.maxmemorySamples],
+    ['log-factor', server.lfuLogFactor],
+    ['decay-time', server.lfuDecayTime],
+  ];
+  const params = fromServer.filter(([param, value]) => known.has(param) && Number.isFinite(value)).map(([param, value]) => `${param}=${value}`);
+  return parsePolicySpec(params.length > 0 ? `${name}:${params.join(',')}` : name, flag);
+}
+
+export interface SimulationInput {
+  readonly trace: Trace;
+  /** Wall-clock send time of each request (seconds), from the real replay. */
+  readonly sentAt: Float64Array;
+  readonly policy: PolicySpec;
+  readonly entries: number;
+  /** Default TTL in seconds for writes without their own; undefined = none. */
+  readonly ttl?: number;
+  readonly seed: number;
+}
+
+export function simulateAtEntries(input: SimulationInput): ReplayCounts {
+  const { trace } = input;
+  const timed: Trace = {
+    source: trace.source,
+    length: trace.length,
+    keys: trace.keys,
+    keySpace: trace.keySpace,
+    times: input.sentAt,
+    ...(trace.ops && { ops: trace.ops }),
+    ...(trace.ttls && { ttls: trace.ttls }),
+  };
+  return replay(timed, {
+    policy: input.policy,
+    capacity: input.entries,
+    unit: 'entries',
+    ...(input.ttl !== undefined && { ttl: input.ttl }),
+    seed: input.seed,
+  });
+}

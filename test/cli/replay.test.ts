@@ -1,0 +1,134 @@
+/**
+ * `cachebench replay` end to end against real redis-server processes: the JSON report, and
+ * every failure as one line on stderr with exit code 2 and nothing on stdout.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Redis } from 'ioredis';
+import { info } from '../../src/redis/replay.js';
+import type { RedisReplayResult } from '../../src/redis/result.js';
+import { cli, spawnCli } from '../helpers/cli.js';
+import { freePort, startRedis } from '../helpers/redis-server.js';
+import { tempDir } from '../helpers/temp-files.js';
+
+const SMALL = 'zipf:alpha=0.9,keys=2000,requests=5000,seed=1';
+
+function assertOneLineFailure(run: { code: number; stdout: string; stderr: string }, message: RegExp): void {
+  assert.equal(run.code, 2, run.stderr);
+  assert.match(run.stderr, message);
+  assert.equal(run.stderr.trim().split('\n').length, 1, `one line, got: ${run.stderr}`);
+  assert.doesNotMatch(run.stderr, /\n\s+at /);
+  assert.equal(run.stdout, '');
+}
+
+test('--format json: the real counts beside the simulation, and the difference between them', async (t) => {
+  const server = await startRedis(t);
+  if (!server) return;
+  const run = await cli('replay', SMALL, '--redis', server.url, '--maxmemory', '1500kb', '--format', 'json');
+  assert.equal(run.code, 0, run.stderr);
+  const result = JSON.parse(run.stdout) as RedisReplayResult;
+  assert.equal(result.command, 'replay');
+  assert.equal(result.server.url, server.url);
+  assert.equal(result.server.maxmemory, 1500 * 1024);
+  assert.equal(result.server.policy, 'allkeys-lru');
+  assert.equal(result.real.lookups, 5000);
+  assert.equal(result.real.keyspaceHits + result.real.keyspaceMisses, 5000);
+  assert.equal(result.real.clientHits, result.real.keyspaceHits);
+  // The default counterpart, tuned with the server's own maxmemory-samples.
+  assert.equal(result.simulated?.policy, `redis-lru:samples=${result.server.maxmemorySamples}`);
+  assert.equal(result.simulated?.entries, result.memory.equivalentEntries);
+  assert.equal(result.simulated?.lookups, 5000);
+  assert.ok(Math.abs(result.differencePoints! - (result.real.hitRate - result.simulated!.hitRate) * 100) < 1e-9);
+});
+
+test('the table names both sides and says how the entry count was derived', async (t) => {
+  const server = await startRedis(t);
+  if (!server) return;
+  const run = spawnCli('replay', SMALL, '--redis', server.url, '--maxmemory', '1500kb', '--simulate', 'fifo', '--pipeline', '50');
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /redis allkeys-lru \(INFO stats\)/);
+  assert.match(run.stdout, /simulated fifo/);
+  assert.match(run.stdout, /difference: [+-]\d+\.\d\d points \(real minus simulated\)/);
+  assert.match(run.stdout, /memory: used_memory .* B per key, so 1\.465mb holds [\d,]+ entries/);
+  assert.match(run.stdout, /latency \(client side, per pipeline batch of 50 requests, 100 batches\)/);
+  assert.equal(run.stderr, '', 'no progress bar when stderr is not a terminal');
+});
+
+test('a bad URL is refused before anything else', async () => {
+  assertOneLineFailure(await cli('replay', SMALL, '--redis', 'localhost', '--maxmemory', '64mb'), /^cachebench: --redis: 'localhost' is not a Redis URL/);
+  assertOneLineFailure(await cli('replay', SMALL, '--redis', 'redis://h', '--maxmemory', '64MiB'), /--maxmemory: '64MiB' is not a Redis memory size/);
+  assertOneLineFailure(await cli('replay', SMALL, '--redis', 'redis://h', '--maxmemory', '1mb', '--simulate', 'nope'), /--simulate: unknown policy 'nope'/);
+  assertOneLineFailure(await cli('replay', SMALL, '--redis', 'redis://h', '--maxmemory', '1mb', '--policy', 'volatile-ttl'), /--policy: volatile-ttl evicts only keys that have a TTL/);
+  assertOneLineFailure(await cli('replay', SMALL, '--redis', 'redis://h', '--maxmemory', '1mb', '--pipeline', '0'), /--pipeline: '0' is not a positive whole number/);
+});
+
+test('connection refused: exit 2, one line, nothing replayed', async () => {
+  const port = await freePort();
+  const run = await cli('replay', SMALL, '--redis', `redis://127.0.0.1:${port}`, '--maxmemory', '64mb', '--simulate', 'lru');
+  assertOneLineFailure(run, new RegExp(`^cachebench: redis://127\\.0\\.0\\.1:${port}: connection refused .*; nothing was replayed \\(0 of 5,000 requests\\)`));
+});
+
+test('authentication failure: exit 2, one line, the password not echoed', async (t) => {
+  const server = await startRedis(t, ['--requirepass', 'sekret']);
+  if (!server) return;
+  const run = await cli('replay', SMALL, '--redis', `redis://:guess@127.0.0.1:${server.port}`, '--maxmemory', '64mb', '--simulate', 'lru');
+  assertOneLineFailure(run, /^cachebench: redis:\/\/:\*\*\*@127\.0\.0\.1:\d+: authentication failed: WRONGPASS/);
+  assert.doesNotMatch(run.stderr, /guess/);
+});
+
+test('a server holding keys is refused with the way out named', async (t) => {
+  const server = await startRedis(t);
+  if (!server) return;
+  const redis = new Redis({ port: server.port, host: '127.0.0.1', maxRetriesPerRequest: 0, retryStrategy: () => null });
+  t.after(() => redis.disconnect());
+  await redis.set('theirs', '1');
+  const run = await cli('replay', SMALL, '--redis', server.url, '--maxmemory', '64mb', '--simulate', 'lru');
+  assertOneLineFailure(run, /database 0 holds 1 key; refusing to replay into it, since eviction would delete them \(pass --flush/);
+  assert.equal(await redis.get('theirs'), '1');
+});
+
+test('the server killed mid-run: exit 2 with what had been replayed', async (t) => {
+  const server = await startRedis(t);
+  if (!server) return;
+  // Long enough that it cannot finish before the kill; the test kills the server once it
+  // has seen lookups arrive, then the CLI must notice and stop.
+  const running = cli('replay', 'zipf:alpha=0.9,keys=1e5,requests=1e6,seed=1', '--redis', server.url, '--maxmemory', '64mb', '--simulate', 'lru', '--pipeline', '64');
+  const watcher = new Redis({ port: server.port, host: '127.0.0.1', maxRetriesPerRequest: 0, retryStrategy: () => null });
+  watcher.on('error', () => undefined);
+  t.after(() => watcher.disconnect());
+  for (;;) {
+    const stats = info(await watcher.info('stats'));
+    if (Number(stats.get('keyspace_misses') ?? 0) >= 1000) break;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  await server.kill();
+  const run = await running;
+  assertOneLineFailure(run, /: lost the connection.*; replayed [\d,]+ of 1,000,000 requests \([\d.]+%\) before stopping: [\d,]+ lookups, [\d,]+ hits, hit rate so far [\d.]+%/);
+});
+
+test('a CSV trace: its size and ttl columns become the values written and their PX', async (t) => {
+  const server = await startRedis(t);
+  if (!server) return;
+  const files = tempDir('replay');
+  // a: miss (written, 10 bytes, ttl 60s); b: miss (20 bytes, no ttl); a: hit; c: miss (5 bytes, ttl 1s)
+  const csv = files.write('sized.csv', 'key,size,ttl\na,10,60\nb,20,\na,10,60\nc,5,1\n');
+  const run = await cli('replay', csv, '--redis', server.url, '--maxmemory', '8mb', '--keep-keys', '--simulate', 'lru', '--format', 'json');
+  assert.equal(run.code, 0, run.stderr);
+  const result = JSON.parse(run.stdout) as RedisReplayResult;
+  assert.deepEqual([result.real.keyspaceHits, result.real.keyspaceMisses], [1, 3]);
+  assert.equal(result.server.valueSize, null, "the trace's sizes were used");
+  assert.equal(result.simulated?.hits, 1);
+
+  const redis = new Redis({ port: server.port, host: '127.0.0.1', maxRetriesPerRequest: 0, retryStrategy: () => null });
+  t.after(() => redis.disconnect());
+  assert.equal(await redis.strlen('cachebench:a'), 10);
+  assert.equal(await redis.strlen('cachebench:b'), 20);
+  const ttlA = await redis.pttl('cachebench:a');
+  assert.ok(ttlA > 50_000 && ttlA <= 60_000, `a expires in ${ttlA}ms`);
+  assert.equal(await redis.pttl('cachebench:b'), -1, 'no ttl given, none set');
+
+  assertOneLineFailure(
+    await cli('replay', csv, '--redis', server.url, '--maxmemory', '8mb', '--value-size', '5', '--simulate', 'lru'),
+    /--value-size: .*sized\.csv has a size column/,
+  );
+});
