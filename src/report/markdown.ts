@@ -190,7 +190,11 @@ function recommendationsSection(result: RunResult): string | null {
     const key = `${rec.policy}\u0000${rec.ttl}`;
     groups.set(key, [...(groups.get(key) ?? []), rec]);
   }
-  const text = (rec: Recommendation): string => `${rec.capacity === null ? '⚠️ ' : ''}${rec.reason}`;
+  const text = (rec: Recommendation): string => {
+    const rival = rec.bestPolicyAtSize;
+    const bestThere = rival && rival.policy !== rec.policy ? `; \`${escapeCode(rival.policy)}\` does better there (${percent(rival.hitRate)})` : '';
+    return `${rec.capacity === null ? '⚠️ ' : ''}${rec.reason}${bestThere}`;
+  };
   const items: string[] = [];
   for (const group of groups.values()) {
     const primary = group.find((rec) => rec.primary) ?? group[0]!;

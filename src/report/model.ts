@@ -144,6 +144,9 @@ export interface Sampling {
   readonly methods: readonly ('shards' | 'minisim')[];
   /** Always true: every hit count is scaled up from the sample. */
   readonly estimates: true;
+  /** Lookups of sampled keys, and rate x all lookups: far apart means a few hot keys decided the sample. */
+  readonly sampledLookups: number;
+  readonly expectedLookups: number;
   readonly note: string;
 }
 
@@ -171,6 +174,8 @@ export interface Recommendation {
   /** The criterion that decides this policy's headline size (the most specific one asked for). */
   readonly primary: boolean;
   readonly reason: string;
+  /** The policy with the highest hit rate at the recommended size (same TTL), null with no size. */
+  readonly bestPolicyAtSize: { readonly policy: string; readonly hitRate: number } | null;
 }
 
 /** Across all policies and TTLs: which to pick, at which size, under the primary criterion. */

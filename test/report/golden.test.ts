@@ -29,9 +29,10 @@ function reports(): Record<string, string> {
   const withRecommendation: RunResult = {
     ...result,
     recommendations: [
-      { policy: 'lfu', ttl: null, criterion: 'tolerance', threshold: 0.01, capacity: 6, hitRate: 0.625, meanLatencyMs: 1.975, primary: false, reason: '6: the smallest size reaching the best hit rate in range, 62.50% hit rate' },
-      { policy: 'lfu', ttl: null, criterion: 'target-hit-rate', threshold: 0.5, capacity: 4, hitRate: lfu4.hitRate, meanLatencyMs: lfu4.latency.mean, primary: true, reason: '4: the smallest size reaching a 50.00% hit rate (54.17%)' },
-      { policy: 'lru', ttl: 10, criterion: 'target-hit-rate', threshold: 0.5, capacity: null, hitRate: null, meanLatencyMs: null, primary: true, reason: 'no size in range reaches a 50.00% hit rate (best: 41.67% at 6)' },
+      { policy: 'lfu', ttl: null, criterion: 'tolerance', threshold: 0.01, capacity: 6, hitRate: 0.625, meanLatencyMs: 1.975, primary: false, reason: '6: the smallest size reaching the best hit rate in range, 62.50% hit rate', bestPolicyAtSize: { policy: 'lfu', hitRate: 0.625 } },
+      { policy: 'lfu', ttl: null, criterion: 'target-hit-rate', threshold: 0.5, capacity: 4, hitRate: lfu4.hitRate, meanLatencyMs: lfu4.latency.mean, primary: true, reason: '4: the smallest size reaching a 50.00% hit rate (54.17%)', bestPolicyAtSize: { policy: 'lfu', hitRate: lfu4.hitRate } },
+      { policy: 'fifo', ttl: null, criterion: 'target-hit-rate', threshold: 0.5, capacity: 6, hitRate: 0.5, meanLatencyMs: 2.6, primary: true, reason: '6: the smallest size reaching a 50.00% hit rate (50.00%)', bestPolicyAtSize: { policy: 'lru', hitRate: 0.625 } },
+      { policy: 'lru', ttl: 10, criterion: 'target-hit-rate', threshold: 0.5, capacity: null, hitRate: null, meanLatencyMs: null, primary: true, reason: 'no size in range reaches a 50.00% hit rate (best: 41.67% at 6)', bestPolicyAtSize: null },
     ],
     best: { policy: 'lfu', ttl: null, capacity: 4, hitRate: lfu4.hitRate, meanLatencyMs: lfu4.latency.mean, reason: '4 is the smallest size reaching a 50.00% hit rate; lfu does best there with 54.17%' },
   };

@@ -17,8 +17,8 @@ test('the report has its sections in reading order, and leaves out the ones with
     {
       ...sampleResult(),
       recommendations: [
-        { policy: 'lfu', ttl: null, criterion: 'tolerance', threshold: 0.01, capacity: 4, hitRate: 13 / 24, meanLatencyMs: 2.39, primary: true, reason: '4: the smallest size reaching the best hit rate in range' },
-        { policy: 'lfu', ttl: null, criterion: 'target-hit-rate', threshold: 0.9, capacity: null, hitRate: null, meanLatencyMs: null, primary: false, reason: 'no size in range reaches a 90.00% hit rate' },
+        { policy: 'lfu', ttl: null, criterion: 'tolerance', threshold: 0.01, capacity: 4, hitRate: 13 / 24, meanLatencyMs: 2.39, primary: true, reason: '4: the smallest size reaching the best hit rate in range', bestPolicyAtSize: { policy: 'lfu', hitRate: 13 / 24 } },
+        { policy: 'lfu', ttl: null, criterion: 'target-hit-rate', threshold: 0.9, capacity: null, hitRate: null, meanLatencyMs: null, primary: false, reason: 'no size in range reaches a 90.00% hit rate', bestPolicyAtSize: null },
       ],
       best: null,
     },
@@ -26,6 +26,7 @@ test('the report has its sections in reading order, and leaves out the ones with
   );
   assert.deepEqual(sectionTitles(full).slice(1), ['## Gates', '## Trace', '## Options', '## Results', '## Recommendations', '## Hit rate by size']);
   assert.match(full, /\n- \*\*`lfu`\*\* — 4: the smallest size reaching the best hit rate in range _\(near the best\)_\n {2}- target hit rate: ⚠️ no size in range reaches a 90\.00% hit rate\n/);
+  assert.doesNotMatch(full, /does better there/); // lfu is itself the best at its size
   assert.match(full, /\*\*Best choice:\*\* ⚠️ no policy meets the target at any size in range\./);
   assert.match(full, /✅ The gate passed\./);
 });
@@ -104,7 +105,7 @@ test('a long sweep shows a hit-rate table with sizes down the side, and folds th
 });
 
 test('sampled results say they are estimates before anything else', () => {
-  const result: RunResult = { ...sampleResult(), sampling: { rate: 0.01, methods: ['shards'], estimates: true, note: 'estimated from 1% of keys' } };
+  const result: RunResult = { ...sampleResult(), sampling: { rate: 0.01, methods: ['shards'], estimates: true, sampledLookups: 250, expectedLookups: 240, note: 'estimated from 1% of keys' } };
   const lines = renderMarkdown(result).split('\n');
   assert.equal(lines[4], '> ⚠️ **Estimates:** estimated from 1% of keys. Method: shards.');
 });
