@@ -12,6 +12,7 @@ import { registerPolicies } from './policies.js';
 import type { CliIo } from './io.js';
 import { registerReplay } from './replay.js';
 import { registerRun } from './run.js';
+import { registerSweep } from './sweep.js';
 
 export const EXIT_OK = 0;
 export const EXIT_GATE_FAILED = 1;
@@ -30,6 +31,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err });
   registerRun(program, io);
+  registerSweep(program, io);
   registerPolicies(program, io);
   registerGate(program, io);
   registerBench(program, io);

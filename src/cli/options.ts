@@ -5,11 +5,13 @@
 import { Option, type Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { parsePolicySpec, splitPolicyList, type PolicySpec } from '../policies/index.js';
-import { parseSizeList, type CapacityUnit } from '../engine/sizes.js';
+import { parseSizes, type CapacityUnit } from '../engine/sizes.js';
 import type { CostModel } from '../engine/cost.js';
-import { parseCount, parseDuration } from '../units.js';
 import { existsSync } from 'node:fs';
+import { parseCount, parseDuration, parseNumber } from '../units.js';
+import type { RecommendOptions } from '../engine/recommend.js';
 import { isSyntheticSpec, loadTrace, loadTraceCachedWithStatus, type LoadOptions, type Trace } from '../trace/index.js';
+import { ttlApplies } from '../engine/replay.js';
 import type { CliIo } from './io.js';
 import { REPORT_FORMATS, type ReportFormat } from '../report/render.js';
 
@@ -17,6 +19,8 @@ export interface CommonFlags {
   policies: string;
   maxsize?: string;
   capacity?: string;
+  /** Only on commands that add it (sweep): spread ranges over N geometric points. */
+  points?: string;
   ttl?: string;
   lookupCost: string;
   missCost: string;
@@ -64,8 +68,22 @@ export function capacitiesFrom(flags: CommonFlags, fallback: string): { unit: Ca
   if (flags.maxsize !== undefined && flags.capacity !== undefined) {
     throw new UsageError('give either --maxsize (entries) or --capacity (bytes), not both', '--capacity');
   }
-  if (flags.capacity !== undefined) return { unit: 'bytes', capacities: parseSizeList(flags.capacity, 'bytes', '--capacity') };
-  return { unit: 'entries', capacities: parseSizeList(flags.maxsize ?? fallback, 'entries', '--maxsize') };
+  const points = flags.points === undefined ? {} : { points: parseCount(flags.points, '--points') };
+  if (flags.capacity !== undefined) return { unit: 'bytes', capacities: parseSizes(flags.capacity, 'bytes', '--capacity', points) };
+  return { unit: 'entries', capacities: parseSizes(flags.maxsize ?? fallback, 'entries', '--maxsize', points) };
+}
+
+/** Rejects settings the loaded trace cannot simulate, naming the flag to change. */
+export function checkTraceSupports(trace: Trace, source: string, unit: CapacityUnit, ttls: readonly (number | null)[]): void {
+  if (unit === 'bytes' && !trace.sizes) {
+    throw new UsageError(`${source} has no size column, so byte capacity cannot be simulated (use --maxsize)`, '--capacity');
+  }
+  if (ttls.some((ttl) => ttl !== null) && !trace.times) {
+    throw new UsageError(`${source} has no time column, so a TTL cannot expire anything (add times, or rate= to a synthetic spec)`, '--ttl');
+  }
+  if (trace.ttls && !trace.times && ttlApplies(trace, undefined)) {
+    throw new UsageError(`${source} has a ttl column but no time column`, '--ttl');
+  }
 }
 
 /** `off` (or `none`, `0`) means no TTL; the list may mix both. */
@@ -110,4 +128,55 @@ export async function loadTraceFrom(source: string, flags: CommonFlags, io: CliI
   const loaded = await loadTraceCachedWithStatus(source, options, cachePath);
   if (loaded.cache === 'unwritable') io.err(`cachebench: warning: could not write the trace cache ${loaded.cachePath}\n`);
   return loaded.trace;
+}
+
+export interface SweepFlags extends CommonFlags {
+  sample?: string;
+  tolerance: string;
+  targetHitRate?: string;
+  targetLatency?: string;
+  memoryCost?: string;
+  workers?: string;
+}
+
+/** The sweep's own flags: sampling, the recommendation criteria and the worker count. */
+export function addSweepOptions(command: Command): Command {
+  return command
+    .option('--points <n>', 'spread each a..b range over n sizes on a log scale')
+    .option('--sample <rate>', 'estimate from this fraction of keys (SHARDS / MiniSim), e.g. 0.01 or 1%')
+    .option('--tolerance <points>', 'recommend the smallest size within this much hit rate of the best (0.01 or 1%)', '0.01')
+    .option('--target-hit-rate <rate>', 'recommend the smallest size reaching this hit rate, e.g. 0.9 or 90%')
+    .option('--target-latency <duration>', 'recommend the smallest size with mean latency at or below this (default unit ms)')
+    .option(
+      '--memory-cost <duration>',
+      'latency-equivalent price of holding one entry (one byte with --capacity), per request: recommend the size minimising mean latency + price x size, e.g. 0.0001ms',
+    )
+    .option('--workers <n>', 'worker threads for per-size replays (default: all cores)');
+}
+
+/** A fraction written as 0.01 or 1%. */
+export function parseFraction(text: string, flag: string, { allowZero = false } = {}): number {
+  const trimmed = text.trim();
+  const value = trimmed.endsWith('%') ? parseNumber(trimmed.slice(0, -1), flag) / 100 : parseNumber(trimmed, flag);
+  if (value > 1 || value < 0 || (!allowZero && value === 0)) {
+    throw new UsageError(`'${text}' must be a fraction ${allowZero ? 'from 0' : 'above 0'} up to 1 (or a percentage)`, flag);
+  }
+  return value;
+}
+
+export function sampleFrom(flags: SweepFlags): number | undefined {
+  return flags.sample === undefined ? undefined : parseFraction(flags.sample, '--sample');
+}
+
+export function recommendFrom(flags: SweepFlags): Omit<RecommendOptions, 'unit'> {
+  return {
+    tolerance: parseFraction(flags.tolerance, '--tolerance', { allowZero: true }),
+    ...(flags.targetHitRate !== undefined && { targetHitRate: parseFraction(flags.targetHitRate, '--target-hit-rate') }),
+    ...(flags.targetLatency !== undefined && { targetLatencyMs: parseDuration(flags.targetLatency, '--target-latency', 'ms') * 1e3 }),
+    ...(flags.memoryCost !== undefined && { memoryCostMs: parseDuration(flags.memoryCost, '--memory-cost', 'ms') * 1e3 }),
+  };
+}
+
+export function workersFrom(flags: SweepFlags): number | undefined {
+  return flags.workers === undefined ? undefined : parseCount(flags.workers, '--workers');
 }

@@ -1,13 +1,12 @@
 /** `cachebench run TRACE`: replay a trace through every policy x TTL x size and report. */
 import type { Command } from 'commander';
-import { runGrid } from '../engine/grid.js';
-import { ttlApplies } from '../engine/replay.js';
-import { UsageError } from '../errors.js';
+import { runGridParallel } from '../engine/parallel.js';
 import type { RunResult } from '../report/model.js';
 import {
   addGridOptions,
   addTraceOptions,
   capacitiesFrom,
+  checkTraceSupports,
   costFrom,
   loadTraceFrom,
   policiesFrom,
@@ -58,18 +57,10 @@ export async function runFromFlags(
   const cost = costFrom(flags);
   const seed = seedFrom(flags);
   const trace = await loadTraceFrom(source, flags, io);
-  if (unit === 'bytes' && !trace.sizes) {
-    throw new UsageError(`${source} has no size column, so byte capacity cannot be simulated (use --maxsize)`, '--capacity');
-  }
-  if (ttls.some((ttl) => ttl !== null) && !trace.times) {
-    throw new UsageError(`${source} has no time column, so a TTL cannot expire anything (add times, or rate= to a synthetic spec)`, '--ttl');
-  }
-  if (trace.ttls && !trace.times && ttlApplies(trace, undefined)) {
-    throw new UsageError(`${source} has a ttl column but no time column`, '--ttl');
-  }
+  checkTraceSupports(trace, source, unit, ttls);
   checkTimedTrace(trace, source, setup);
   const progress = progressBar('replaying');
-  const result = runGrid(trace, {
+  const result = await runGridParallel(trace, {
     policies,
     capacities,
     unit,

@@ -72,7 +72,8 @@ export function runGrid(trace: Trace, config: GridConfig): RunResult {
   return resultOf(trace, config, rows);
 }
 
-function resultOf(trace: Trace, config: GridConfig, rows: ResultRow[]): RunResult {
+/** The result object around a finished grid's rows (shared by the serial and parallel grids). */
+export function resultOf(trace: Trace, config: GridConfig, rows: ResultRow[]): RunResult {
   const timed = config.timed;
   const tiers = timed?.tiers;
   return {

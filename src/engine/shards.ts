@@ -1,0 +1,150 @@
+/**
+ * Sampling for large traces: estimates of the hit-rate curve from a fraction R of the keys.
+ *
+ * SHARDS (Waldspurger et al., FAST'15), fixed rate: keep a key iff `hash(key) mod P < T`
+ * (P = 2^24, R = T/P). Sampling keys rather than requests keeps every reuse of a kept key, so
+ * stack distances among kept keys are the full distances scaled by R: we run the Mattson pass
+ * on the kept requests and read a cache of C entries at C·R. Each kept lookup stands for 1/R.
+ * SHARDS_adj adds the shortfall (or surplus) of kept lookups against their expectation R·N to
+ * the first bucket, which removes most of the bias from sampling too many or too few hot keys.
+ *
+ * MiniSim (Waldspurger et al., ATC'17) for every other policy: replay the kept requests through
+ * the policy at capacity C·R and read its miss ratio, normalised like libCacheSim's
+ * `mrcProfiler` (hits = N − misses/R). Time columns are kept, so TTLs behave as in the full
+ * trace. Mini-caches of only a few entries are noisy: keep C·R in the hundreds where it matters.
+ *
+ * Every figure produced here is an estimate; the result model says so.
+ */
+import { hash32 } from '../trace/synthetic/rng.js';
+import { OP_DELETE, OP_SET, TraceBuilder, type Trace } from '../trace/trace.js';
+import { countsFromDistances, hitsAt, stackDistances, type MissSplit } from './lru-curve.js';
+import type { ReplayCounts } from './replay.js';
+
+export const SHARDS_MODULUS = 1 << 24;
+
+/** Per key id: 1 if the key is in the sample. Deterministic for a seed; no Math.random. */
+export function samplingMask(keySpace: number, rate: number, seed: number): Uint8Array {
+  const threshold = Math.round(rate * SHARDS_MODULUS);
+  const mask = new Uint8Array(keySpace);
+  // Ids are interned in first-seen order, so the hash must spread consecutive ids well.
+  for (let id = 0; id < keySpace; id++) mask[id] = (hash32(id, seed) & (SHARDS_MODULUS - 1)) < threshold ? 1 : 0;
+  return mask;
+}
+
+/** Exact totals of the full trace, which sampling need not estimate. */
+export interface TraceTotals {
+  readonly lookups: number;
+  readonly writes: number;
+  readonly deletes: number;
+  /** Bytes requested by lookups (1 per lookup without a size column or in entry mode). */
+  readonly bytesRequested: number;
+  readonly costSum: number;
+}
+
+export function traceTotals(trace: Trace, unit: 'entries' | 'bytes', defaultMissCost = 0): TraceTotals {
+  const { ops, costs } = trace;
+  const sizes = unit === 'bytes' ? trace.sizes : undefined;
+  let lookups = 0;
+  let writes = 0;
+  let deletes = 0;
+  let bytesRequested = 0;
+  let costSum = 0;
+  for (let i = 0; i < trace.length; i++) {
+    const op = ops === undefined ? 0 : ops[i]!;
+    if (op === OP_DELETE) deletes++;
+    else if (op === OP_SET) writes++;
+    else {
+      lookups++;
+      bytesRequested += sizes === undefined ? 1 : sizes[i]!;
+      if (costs !== undefined) costSum += costs[i] === costs[i] ? costs[i]! : defaultMissCost;
+    }
+  }
+  return { lookups, writes, deletes, bytesRequested, costSum };
+}
+
+/**
+ * SHARDS estimate of per-size `lru` counts (entries). Valid where the exact curve would be
+ * (see `exactCurveBlocker`); `totals` are the full trace's.
+ */
+export function shardsLruCounts(trace: Trace, capacities: readonly number[], rate: number, mask: Uint8Array, totals: TraceTotals): (ReplayCounts & MissSplit)[] {
+  const sampled = stackDistances(trace, mask);
+  const adjustment = rate * totals.lookups - sampled.lookups;
+  // A cache of C entries sees sampled distances below C·R.
+  const scaled = capacities.map((capacity) => Math.ceil(capacity * rate - 1e-9));
+  const sampledHits = hitsAt(sampled, scaled);
+  const distinctEstimate = Math.round(sampled.distinctKeys / rate);
+  const template = countsFromDistances(sampled, capacities, totals.deletes);
+  return capacities.map((capacity, i) => {
+    const estimate = Math.round((sampledHits[i]! + adjustment) / rate);
+    const hits = Math.min(totals.lookups, Math.max(0, estimate));
+    const resident = Math.min(capacity, distinctEstimate);
+    const cold = Math.min(totals.lookups - hits, Math.round(sampled.coldLookups / rate));
+    return {
+      ...template[i]!,
+      requests: totals.lookups,
+      hits,
+      misses: totals.lookups - hits,
+      coldMisses: cold,
+      capacityMisses: totals.lookups - hits - cold,
+      bytesRequested: totals.lookups,
+      bytesHit: hits,
+      writes: totals.writes,
+      finalEntries: resident,
+      finalBytes: resident,
+    };
+  });
+}
+
+/** The requests of kept keys, with keys re-interned densely so mini-caches stay small. */
+export function sampleTrace(trace: Trace, mask: Uint8Array, rate: number): Trace {
+  const dense = new Int32Array(trace.keySpace).fill(-1);
+  let keySpace = 0;
+  let kept = 0;
+  for (let i = 0; i < trace.length; i++) kept += mask[trace.keys[i]!]!;
+  const builder = new TraceBuilder(kept);
+  const { keys, sizes, times, ops, ttls, costs } = trace;
+  for (let i = 0; i < trace.length; i++) {
+    const id = keys[i]!;
+    if (mask[id] === 0) continue;
+    if (dense[id] === -1) dense[id] = keySpace++;
+    builder.push(dense[id]!, sizes?.[i], times?.[i], ops?.[i], ttls?.[i], costs?.[i]);
+  }
+  return builder.build(`${trace.source} (sampled at ${rate})`, keySpace);
+}
+
+/** MiniSim capacity: the full capacity scaled by the rate, at least one entry (or byte). */
+export function miniCapacity(capacity: number, rate: number): number {
+  return Math.max(1, Math.round(capacity * rate));
+}
+
+/**
+ * Full-trace estimates from a replay of the sampled trace at the mini capacity. Misses scale
+ * by 1/R and hits are what remains of the full trace's exact lookup count. The sorted
+ * per-request miss costs cannot be scaled, so they are dropped; callers that need latency
+ * percentiles from a cost column read them from the sampled counts directly.
+ */
+export function scaleSampledCounts(sampled: ReplayCounts, rate: number, totals: TraceTotals): ReplayCounts {
+  const scale = (value: number): number => Math.round(value / rate);
+  const misses = Math.min(totals.lookups, scale(sampled.misses));
+  const missedBytes = Math.min(totals.bytesRequested, scale(sampled.bytesRequested - sampled.bytesHit));
+  // Scale the miss split too when the replay engine reports one; capacity misses take the rest.
+  const split = sampled as ReplayCounts & Partial<MissSplit>;
+  const expired = Math.min(misses, scale(sampled.expiredMisses));
+  const cold = split.coldMisses === undefined ? undefined : Math.min(misses - expired, scale(split.coldMisses));
+  return {
+    ...(cold !== undefined && { coldMisses: cold, capacityMisses: misses - expired - cold }),
+    requests: totals.lookups,
+    hits: totals.lookups - misses,
+    misses,
+    expiredMisses: expired,
+    uncacheable: Math.min(misses, scale(sampled.uncacheable)),
+    bytesRequested: totals.bytesRequested,
+    bytesHit: totals.bytesRequested - missedBytes,
+    writes: totals.writes,
+    deletes: totals.deletes,
+    finalEntries: scale(sampled.finalEntries),
+    finalBytes: scale(sampled.finalBytes),
+    missCostSum: sampled.missCostSum / rate,
+    costSum: totals.costSum,
+  };
+}

@@ -1,0 +1,131 @@
+/**
+ * Hit rate against cache size, drawn with text for the terminal: a log-scale x axis (cache
+ * sizes usually span orders of magnitude), one series per policy x TTL with its own glyph
+ * and colour, dotted segments between measured points, axis labels and a legend.
+ * Glyphs tell series apart even without colour (piped output, NO_COLOR).
+ */
+import chalk, { type ChalkInstance } from 'chalk';
+import type { RunResult } from './model.js';
+import { capacityLabel, percent, ttlLabel } from './format.js';
+
+const GLYPHS = ['●', '■', '▲', '◆', '★', '✚', '✖', '○', '□', '△', '◇', '☆'];
+const COLOURS: ChalkInstance[] = [chalk.green, chalk.blue, chalk.magenta, chalk.yellow, chalk.cyan, chalk.red, chalk.white, chalk.gray];
+
+export interface ChartOptions {
+  /** Plot columns (excluding the y labels). */
+  readonly width?: number;
+  /** Plot rows. */
+  readonly height?: number;
+}
+
+interface Series {
+  readonly label: string;
+  readonly points: { capacity: number; hitRate: number }[];
+}
+
+export function renderChart(result: RunResult, options: ChartOptions = {}): string {
+  const width = Math.max(16, options.width ?? 64);
+  // 17 rows = 16 steps, so labels every 4 rows land on round fractions of the range.
+  const height = Math.max(5, options.height ?? 17);
+  const unit = result.options.unit;
+  const showTtl = result.options.ttls.length > 1 || result.options.ttls[0] !== null;
+  const byKey = new Map<string, Series>();
+  for (const row of result.rows) {
+    const label = showTtl ? `${row.policy} ttl=${ttlLabel(row.ttl)}` : row.policy;
+    let series = byKey.get(label);
+    if (!series) byKey.set(label, (series = { label, points: [] }));
+    series.points.push({ capacity: row.capacity, hitRate: row.hitRate });
+  }
+  const series = [...byKey.values()];
+  for (const s of series) s.points.sort((a, b) => a.capacity - b.capacity);
+  const all = series.flatMap((s) => s.points);
+  if (all.length === 0) return '';
+
+  const xMin = Math.min(...all.map((p) => p.capacity));
+  const xMax = Math.max(...all.map((p) => p.capacity));
+  let yMin = Math.floor(Math.min(...all.map((p) => p.hitRate)) * 10) / 10;
+  let yMax = Math.ceil(Math.max(...all.map((p) => p.hitRate)) * 10) / 10;
+  if (yMax - yMin < 0.1) {
+    yMin = Math.max(0, yMin - 0.1);
+    yMax = Math.min(1, yMax + 0.1);
+  }
+  const column = (capacity: number): number =>
+    xMax === xMin ? Math.floor(width / 2) : Math.round(((Math.log(capacity) - Math.log(xMin)) / (Math.log(xMax) - Math.log(xMin))) * (width - 1));
+  const row = (hitRate: number): number => Math.round(((yMax - hitRate) / (yMax - yMin)) * (height - 1));
+
+  // Each cell: the character and the series that drew it (-1 = empty).
+  const cells: string[][] = Array.from({ length: height }, () => new Array<string>(width).fill(' '));
+  const owner: number[][] = Array.from({ length: height }, () => new Array<number>(width).fill(-1));
+  series.forEach((s, index) => {
+    for (let k = 1; k < s.points.length; k++) {
+      const a = s.points[k - 1]!;
+      const b = s.points[k]!;
+      const c0 = column(a.capacity);
+      const c1 = column(b.capacity);
+      for (let c = c0 + 1; c < c1; c++) {
+        const y = a.hitRate + ((b.hitRate - a.hitRate) * (c - c0)) / (c1 - c0);
+        const r = row(y);
+        if (owner[r]![c] === -1) {
+          cells[r]![c] = '·';
+          owner[r]![c] = index;
+        }
+      }
+    }
+  });
+  series.forEach((s, index) => {
+    for (const p of s.points) {
+      const r = row(p.hitRate);
+      const c = column(p.capacity);
+      cells[r]![c] = GLYPHS[index % GLYPHS.length]!;
+      owner[r]![c] = index;
+    }
+  });
+
+  const labelWidth = 7;
+  const lines: string[] = [chalk.bold('hit rate vs cache size') + chalk.dim(` (log scale, ${unit})`)];
+  for (let r = 0; r < height; r++) {
+    const labelled = r === 0 || r === height - 1 || r % 4 === 0;
+    const value = yMax - (r * (yMax - yMin)) / (height - 1);
+    const label = labelled ? percent(value, 1).padStart(labelWidth) : ' '.repeat(labelWidth);
+    let text = '';
+    for (let c = 0; c < width; c++) {
+      const who = owner[r]![c]!;
+      text += who === -1 ? cells[r]![c]! : COLOURS[who % COLOURS.length]!(cells[r]![c]!);
+    }
+    lines.push(`${label} ${labelled ? '┤' : '│'}${text}`);
+  }
+  lines.push(`${' '.repeat(labelWidth)} └${'─'.repeat(width)}`);
+  lines.push(' '.repeat(labelWidth + 2) + xTicks(series, column, width, unit));
+  lines.push(
+    ' '.repeat(labelWidth + 2) +
+      series.map((s, index) => COLOURS[index % COLOURS.length]!(`${GLYPHS[index % GLYPHS.length]} ${s.label}`)).join('   '),
+  );
+  if (series.length > 1) lines.push(' '.repeat(labelWidth + 2) + chalk.dim('where points coincide, the series listed last is drawn'));
+  return lines.join('\n') + '\n';
+}
+
+/** Size labels under the axis at measured sizes, left to right, never overlapping. */
+function xTicks(series: readonly Series[], column: (capacity: number) => number, width: number, unit: 'entries' | 'bytes'): string {
+  const capacities = [...new Set(series.flatMap((s) => s.points.map((p) => p.capacity)))].sort((a, b) => a - b);
+  const line = new Array<string>(width + 12).fill(' ');
+  let free = 0;
+  const place = (capacity: number): void => {
+    const text = capacityLabel(capacity, unit);
+    const start = Math.min(Math.max(column(capacity) - Math.floor(text.length / 2), 0), line.length - text.length);
+    if (start < free) return;
+    for (let i = 0; i < text.length; i++) line[start + i] = text[i]!;
+    free = start + text.length + 2;
+  };
+  // The last size is always labelled: place it first by reserving its spot.
+  const last = capacities[capacities.length - 1]!;
+  const lastText = capacityLabel(last, unit);
+  const lastStart = Math.min(Math.max(column(last) - Math.floor(lastText.length / 2), 0), line.length - lastText.length);
+  for (const capacity of capacities.slice(0, -1)) {
+    const text = capacityLabel(capacity, unit);
+    const start = Math.max(column(capacity) - Math.floor(text.length / 2), 0);
+    if (start + text.length + 2 <= lastStart) place(capacity);
+  }
+  free = Math.min(free, lastStart);
+  place(last);
+  return line.join('').trimEnd();
+}

@@ -1,0 +1,105 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { bestChoice, pickSize, recommend, type Curve, type CurvePoint } from '../../src/engine/recommend.js';
+
+/** Points with the latency the default cost model gives: 0.1ms lookup + miss ratio x 5ms. */
+function curve(capacities: number[], hitRates: number[]): CurvePoint[] {
+  return capacities.map((capacity, i) => ({ capacity, hitRate: hitRates[i]!, meanLatencyMs: 0.1 + (1 - hitRates[i]!) * 5 }));
+}
+
+const SIZES = [16, 32, 64, 128, 256, 512, 1024];
+
+test('plateau: the smallest size within one point of the best', () => {
+  const points = curve(SIZES, [0.2, 0.5, 0.795, 0.8, 0.805, 0.81, 0.81]);
+  // Best 81%; 79.5% at 64 is 1.5 points short, 80% at 128 is within 1 point.
+  const pick = pickSize(points, 'tolerance', 0.01, 'entries');
+  assert.equal(pick.capacity, 128);
+  assert.equal(pick.hitRate, 0.8);
+  assert.match(pick.reason, /128 entries: the smallest size within 1 point of the best in range \(81\.00% at 512 entries\)/);
+  // Zero tolerance: the first size reaching the best itself.
+  assert.equal(pickSize(points, 'tolerance', 0, 'entries').capacity, 512);
+});
+
+test('cliff after a flat stretch: the whole curve is searched', () => {
+  // Flat at ~31% up to 256 (a working set that does not fit), then a cliff to 90% at 512.
+  // A knee or marginal-gain rule stops in the flat stretch; the global search must not.
+  const points = curve(SIZES, [0.3, 0.305, 0.31, 0.31, 0.31, 0.9, 0.905]);
+  assert.equal(pickSize(points, 'tolerance', 0.01, 'entries').capacity, 512);
+  assert.equal(pickSize(points, 'target-hit-rate', 0.85, 'entries').capacity, 512);
+  // 0.1 + 0.1 x 5 = 0.6ms at 512; nothing before the cliff gets below 3.5ms.
+  assert.equal(pickSize(points, 'target-latency', 1, 'entries').capacity, 512);
+});
+
+test('a target no size meets is an explicit none', () => {
+  const points = curve(SIZES, [0.3, 0.305, 0.31, 0.31, 0.31, 0.9, 0.905]);
+  const pick = pickSize(points, 'target-hit-rate', 0.95, 'entries');
+  assert.equal(pick.capacity, null);
+  assert.equal(pick.hitRate, null);
+  assert.match(pick.reason, /no size in range reaches a 95\.00% hit rate \(best: 90\.50% at 1,024 entries\)/);
+  const latency = pickSize(points, 'target-latency', 0.5, 'entries');
+  assert.equal(latency.capacity, null);
+  assert.match(latency.reason, /no size in range brings mean latency down to 0\.5ms/);
+});
+
+test('memory cost trades latency against size', () => {
+  const points: CurvePoint[] = [
+    { capacity: 100, hitRate: 0.42, meanLatencyMs: 3.0 },
+    { capacity: 1000, hitRate: 0.72, meanLatencyMs: 1.5 },
+    { capacity: 10000, hitRate: 0.78, meanLatencyMs: 1.2 },
+  ];
+  // 0.0001ms per entry: 3.01, 1.6, 2.2 -> 1,000.
+  const mid = pickSize(points, 'memory-cost', 0.0001, 'entries');
+  assert.equal(mid.capacity, 1000);
+  assert.match(mid.reason, /1\.5ms \+ 0\.1ms .* = 1\.6ms/);
+  // Free memory: the lowest latency. Dear memory (0.01ms per entry): 4, 11.5, 101.2 -> 100.
+  assert.equal(pickSize(points, 'memory-cost', 0, 'entries').capacity, 10000);
+  assert.equal(pickSize(points, 'memory-cost', 0.01, 'entries').capacity, 100);
+});
+
+test('a curve still rising at the largest size says so', () => {
+  const pick = pickSize(curve([16, 32, 64], [0.1, 0.2, 0.4]), 'tolerance', 0.01, 'entries');
+  assert.equal(pick.capacity, 64);
+  assert.match(pick.reason, /still rising/);
+});
+
+test('every criterion per curve, the most specific one primary; the best policy overall', () => {
+  const curves: Curve[] = [
+    { policy: 'lru', ttl: null, points: curve([10, 20, 40], [0.5, 0.7, 0.8]) },
+    { policy: 'fifo', ttl: null, points: curve([10, 20, 40], [0.6, 0.79, 0.8]) },
+  ];
+  const options = { tolerance: 0.01, targetHitRate: 0.75, unit: 'entries' as const };
+  const recommendations = recommend(curves, options);
+  assert.deepEqual(
+    recommendations.map((r) => [r.policy, r.criterion, r.capacity, r.primary]),
+    [
+      ['lru', 'tolerance', 40, false],
+      ['lru', 'target-hit-rate', 40, true],
+      ['fifo', 'tolerance', 20, false],
+      ['fifo', 'target-hit-rate', 20, true],
+    ],
+  );
+  // At lru's 40 both reach 80%: a tie names the policy itself. At fifo's 20 fifo leads.
+  assert.deepEqual(recommendations[1]!.bestPolicyAtSize, { policy: 'lru', hitRate: 0.8 });
+  assert.deepEqual(recommendations[3]!.bestPolicyAtSize, { policy: 'fifo', hitRate: 0.79 });
+  // fifo's tolerance pick is 20, where lru trails it.
+  assert.deepEqual(recommendations[2]!.bestPolicyAtSize, { policy: 'fifo', hitRate: 0.79 });
+  // Cut lru's curve at 20 (best 70%, so 20 is its pick within 5 points): fifo's 79% leads there.
+  const lruAt20 = recommend([{ ...curves[0]!, points: curves[0]!.points.slice(0, 2) }, curves[1]!], { tolerance: 0.05, unit: 'entries' });
+  assert.deepEqual(lruAt20[0]!.bestPolicyAtSize, { policy: 'fifo', hitRate: 0.79 });
+  // ... and fifo tied at 40 (both 80%) names itself, not lru listed first.
+  assert.deepEqual(recommend(curves, { tolerance: 0, unit: 'entries' })[1]!.bestPolicyAtSize, { policy: 'fifo', hitRate: 0.8 });
+  // The smallest size where any policy reaches 75% is 20, where fifo (79%) beats lru (70%).
+  const best = bestChoice(curves, options)!;
+  assert.deepEqual([best.policy, best.capacity, best.hitRate], ['fifo', 20, 0.79]);
+  assert.equal(bestChoice(curves, { ...options, targetHitRate: 0.99 }), null);
+  // Tolerance only: best anywhere is 80%; fifo is within a point at 20.
+  assert.equal(bestChoice(curves, { tolerance: 0.01, unit: 'entries' })!.capacity, 20);
+});
+
+test('a curve that reached the infinite-cache ceiling is not called rising', () => {
+  // The jump into the last size is the whole working set fitting: 90% is all there is.
+  const points = curve([16, 32, 64], [0.1, 0.5, 0.9]);
+  assert.match(pickSize(points, 'tolerance', 0.01, 'entries').reason, /still rising/);
+  assert.doesNotMatch(pickSize(points, 'tolerance', 0.01, 'entries', { ceiling: 0.9 }).reason, /still rising/);
+  assert.match(pickSize(points, 'tolerance', 0.01, 'entries', { ceiling: 0.95 }).reason, /still rising/);
+});

@@ -1,0 +1,89 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runGrid } from '../../src/engine/grid.js';
+import { infiniteCacheHitRate, runSweep, type SweepConfig } from '../../src/engine/sweep.js';
+import { traceOf } from '../helpers/trace.js';
+import { parsePolicySpec } from '../../src/policies/index.js';
+import { OP_DELETE, OP_GET, TraceBuilder } from '../../src/trace/trace.js';
+import { generateTrace } from '../../src/trace/spec.js';
+
+function sweepConfig(overrides: Partial<SweepConfig> = {}): SweepConfig {
+  return {
+    policies: ['lru', 'fifo', 'lfu'].map((name) => parsePolicySpec(name)),
+    capacities: [8, 32, 128, 512],
+    unit: 'entries',
+    ttls: [null],
+    cost: { lookupCost: 0.0001, missCost: 0.005 },
+    seed: 1,
+    recommend: { tolerance: 0.01 },
+    mode: 'never',
+    ...overrides,
+  };
+}
+
+test('an unsampled sweep gives exactly the rows of run, lru by the one-pass curve', async () => {
+  const trace = generateTrace('zipf:alpha=0.9,keys=1_000,requests=20_000,seed=4');
+  const sweep = await runSweep(trace, sweepConfig());
+  const run = runGrid(trace, sweepConfig());
+  assert.deepEqual(sweep.rows, run.rows);
+  assert.equal(sweep.command, 'sweep');
+  assert.equal(sweep.sampling, null);
+  assert.deepEqual(
+    sweep.curves!.map((c) => [c.policy, c.method]),
+    [
+      ['lru', 'mattson'],
+      ['fifo', 'replay'],
+      ['lfu', 'replay'],
+    ],
+  );
+  // One tolerance recommendation per policy, each primary, each at a simulated size.
+  assert.equal(sweep.recommendations!.length, 3);
+  for (const r of sweep.recommendations!) {
+    assert.ok(r.primary && sweep.options.capacities.includes(r.capacity!));
+    const row = sweep.rows.find((x) => x.policy === r.policy && x.capacity === r.capacity)!;
+    assert.equal(r.hitRate, row.hitRate);
+  }
+  assert.ok(sweep.best);
+});
+
+test('lru falls back to replays when the curve would not be exact, and says why', async () => {
+  const builder = new TraceBuilder();
+  for (let i = 0; i < 400; i++) builder.push(i % 37, undefined, i, i % 11 === 0 ? OP_DELETE : OP_GET);
+  const trace = builder.build('deletes', 37);
+  const sweep = await runSweep(trace, sweepConfig({ policies: [parsePolicySpec('lru')], capacities: [4, 16, 36] }));
+  assert.equal(sweep.curves![0]!.method, 'replay');
+  assert.match(sweep.curves![0]!.reason!, /deletes/);
+  assert.deepEqual(sweep.rows, runGrid(trace, sweepConfig({ policies: [parsePolicySpec('lru')], capacities: [4, 16, 36] })).rows);
+});
+
+test('a sampled sweep is labelled as estimates and stays near the exact curve', async () => {
+  const trace = generateTrace('zipf:alpha=0.6,keys=100_000,requests=200_000,seed=8');
+  const capacities = [1_000, 10_000, 50_000];
+  const exact = await runSweep(trace, sweepConfig({ capacities }));
+  const sampled = await runSweep(trace, sweepConfig({ capacities, sample: 0.2 }));
+  assert.deepEqual(sampled.sampling!.methods, ['shards', 'minisim']);
+  assert.equal(sampled.sampling!.rate, 0.2);
+  assert.equal(sampled.sampling!.estimates, true);
+  assert.deepEqual(
+    sampled.curves!.map((c) => c.method),
+    ['shards', 'minisim', 'minisim'],
+  );
+  sampled.rows.forEach((row, i) => {
+    const truth = exact.rows[i]!;
+    assert.equal(row.requests, truth.requests);
+    // Mini-caches of 200+ entries on a mild Zipf: a few points at most.
+    assert.ok(Math.abs(row.hitRate - truth.hitRate) < 0.04, `${row.policy}@${row.capacity}: ${row.hitRate} vs ${truth.hitRate}`);
+  });
+});
+
+test('infinite-cache hit rate: every lookup but the first of each key', () => {
+  // a b a c b a: cold a, b, c; hits a, b, a -> 3 of 6.
+  assert.equal(infiniteCacheHitRate(traceOf(['a', 'b', 'a', 'c', 'b', 'a'])), 0.5);
+  // A set stores the key, so the get after it can hit; sets are not lookups: 1 of 2.
+  assert.equal(infiniteCacheHitRate(traceOf(['a', 'a', 'b'], { ops: [1, 0, 0] })), 0.5);
+});
+
+test('a sample that keeps no key is a usage error, not a 100% hit rate', async () => {
+  const trace = traceOf(['a', 'b', 'a', 'b']);
+  await assert.rejects(runSweep(trace, sweepConfig({ capacities: [1, 2], sample: 1e-7 })), /--sample: rate 1e-7 keeps no looked-up key/);
+});
