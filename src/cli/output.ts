@@ -136,7 +136,7 @@ export async function deliverResult(result: RunResult, prepared: PreparedOutput,
 
   const failures = verdicts.filter((verdict) => !verdict.ok);
   if (failures.length > 0) throw new GateFailure(failures.map(describeVerdict));
-  if (hadGates) io.err(chalk.green(`all ${verdicts.length} gate${verdicts.length === 1 ? '' : 's'} passed\n`));
+  if (hadGates) io.err(chalk.green(verdicts.length === 1 ? 'the gate passed\n' : `all ${verdicts.length} gates passed\n`));
   return verdicts;
 }
 

@@ -134,9 +134,10 @@ function resultsSection(result: RunResult): string {
     notes.push(`⚠️ ${slower} configuration${slower === 1 ? ' is' : 's are'} slower than no cache at all: the lookup cost outweighs the misses saved.`);
   }
   const full = lines.join('\n');
-  // A long sweep reads better as curves: sizes down, one hit-rate column per policy x TTL,
+  // A sweep (or any long grid) reads better as curves: sizes down, one hit-rate column per policy x TTL,
   // with every metric one click away.
-  const table = result.rows.length > LONG_GRID_ROWS && options.capacities.length > 3
+  const curves = options.capacities.length > 3 && (result.command === 'sweep' || result.rows.length > LONG_GRID_ROWS);
+  const table = curves
     ? `${hitRatePivot(result, showTtl)}\n\n<details><summary>All metrics (${result.rows.length} rows)</summary>\n\n${full}\n\n</details>`
     : full;
   return `## Results\n\n${table}\n\n${notes.join(' ')}`;

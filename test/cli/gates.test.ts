@@ -212,3 +212,18 @@ test("the repository's own cachebench.config.json passes on the bundled sample t
   assert.equal(result.command, 'gate');
   assert.equal(result.rows.length, 8);
 });
+
+test('sweep shares the output path: markdown with its recommendations, CSV, and gates', async () => {
+  const md = await cli('sweep', TRACE, '-p', 'lru,lfu', '-m', '16..128', '--target-hit-rate', '0.5', '--format', 'md', '--assert', 'lfu@64.hitRate>=0.5');
+  assert.equal(md.code, 0, md.stderr);
+  assert.match(md.stdout, /^# cachebench sweep: zipf:alpha=0\.9,keys=200,requests=5000\n/);
+  assert.match(md.stdout, /\n## Results\n\n\| maxsize \| `lru` \| `lfu` \|\n/); // curves: sizes down the side
+  assert.match(md.stdout, /\n## Recommendations\n\n- \*\*`lru`\*\* — /);
+  assert.match(md.stderr, /pass lfu@64\.hitRate>=0\.5/);
+  assert.match(md.stderr, /the gate passed\n$/);
+  const csv = await cli('sweep', TRACE, '-p', 'lru', '-m', '16..128', '--format', 'csv');
+  assert.equal(csv.code, 0, csv.stderr);
+  assert.equal(csv.stdout.split('\r\n').length, 6); // header + sizes 16, 32, 64, 128 + trailing piece
+  const fail = await cli('sweep', TRACE, '-p', 'lru', '-m', '16..128', '--assert', 'lru@128.hitRate>=0.99');
+  assert.equal(fail.code, 1);
+});
