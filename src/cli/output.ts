@@ -19,6 +19,9 @@ import { isReportFormat, renderResult, REPORT_FORMATS, type ReportFormat } from 
 import { DEFAULT_REPORT_DIR, resolveOutTarget, writeFileAtomic, type OutTarget } from '../report/write.js';
 import type { CliIo } from './io.js';
 
+/** GitHub rejects a step summary over 1 MiB. */
+const STEP_SUMMARY_LIMIT = 1024 * 1024;
+
 export interface OutputFlags {
   format?: string;
   /** `true` when `--out` is given without a value. */
@@ -129,9 +132,14 @@ export async function deliverResult(result: RunResult, prepared: PreparedOutput,
   const summaryFile = (io.env ?? process.env).GITHUB_STEP_SUMMARY;
   if (summaryFile) {
     // The summary is a courtesy: failing to write it must not hide the gates' verdict.
-    await appendFile(summaryFile, renderMarkdown(result, markdown) + '\n').catch((error: Error) => {
-      io.err(`${chalk.yellow('warning')} could not append to GITHUB_STEP_SUMMARY (${summaryFile}): ${error.message}\n`);
-    });
+    const summary = renderMarkdown(result, markdown) + '\n';
+    if (Buffer.byteLength(summary) > STEP_SUMMARY_LIMIT) {
+      io.err(`${chalk.yellow('warning')} the report is over GitHub's 1 MiB job summary limit, so it was not added there; write it with --out\n`);
+    } else {
+      await appendFile(summaryFile, summary).catch((error: Error) => {
+        io.err(`${chalk.yellow('warning')} could not append to GITHUB_STEP_SUMMARY (${summaryFile}): ${error.message}\n`);
+      });
+    }
   }
 
   const failures = verdicts.filter((verdict) => !verdict.ok);
