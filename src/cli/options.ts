@@ -13,7 +13,7 @@ import type { RecommendOptions } from '../engine/recommend.js';
 import { isSyntheticSpec, loadTrace, loadTraceCachedWithStatus, type LoadOptions, type Trace } from '../trace/index.js';
 import { ttlApplies } from '../engine/replay.js';
 import type { CliIo } from './io.js';
-import { REPORT_FORMATS, type ReportFormat } from '../report/render.js';
+import { REPORT_FORMATS } from '../report/render.js';
 
 export interface CommonFlags {
   policies: string;
@@ -31,8 +31,8 @@ export interface CommonFlags {
   cacheTrace?: string | boolean;
 }
 
-export const FORMATS = REPORT_FORMATS;
-export type Format = ReportFormat;
+export const FORMATS = ['table', 'json'] as const;
+export type Format = (typeof FORMATS)[number];
 
 export function addTraceOptions(command: Command): Command {
   return command
@@ -50,7 +50,7 @@ export function addGridOptions(command: Command, defaults: { policies: string })
     .option('--lookup-cost <duration>', 'time of one cache lookup', '0.1ms')
     .option('--miss-cost <duration>', "time to compute or fetch a missed value (the trace's cost column wins)", '5ms')
     .option('--seed <n>', 'seed for synthetic traces and randomised policies', '1')
-    .addOption(new Option('-f, --format <format>', 'output format').choices([...FORMATS]));
+    .addOption(new Option('-f, --format <format>', 'output format').choices([...REPORT_FORMATS]));
 }
 
 export function policiesFrom(flags: CommonFlags): PolicySpec[] {
