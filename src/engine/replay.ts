@@ -12,9 +12,11 @@
  * An optional jitter spreads each write's TTL to ttl x (1 + j(2U - 1)), U drawn per write from
  * a seeded generator, so a burst of writes does not expire in one burst.
  */
-import { createPolicy, type PolicySpec } from '../policies/index.js';
-import { OP_DELETE, OP_SET, type Trace } from '../trace/trace.js';
+import { createPolicy, type Policy, type PolicySpec } from '../policies/index.js';
+import type { Trace } from '../trace/trace.js';
 import { Rng } from '../trace/synthetic/rng.js';
+import { classOf, copyFor } from './per-class.js';
+import { distinctKeys, isPlainReplay, replayPlain, type PlainCounts } from './plain-replay.js';
 
 /** Seeded stream of the TTL jitter draws, apart from any other use of the seed. */
 export const JITTER_STREAM = 0x6a17;
@@ -83,82 +85,43 @@ export function replay(trace: Trace, config: ReplayConfig): ReplayCounts {
 
   const { keys, times, ops, ttls, costs } = trace;
   const sizes = config.unit === 'bytes' ? trace.sizes : undefined;
-  const defaultTtl = config.ttl ?? Infinity;
-  const defaultMissCost = config.defaultMissCost ?? 0;
-  const missCosts = costs ? new Float64Array(trace.length) : undefined;
+  if (isPlainReplay(trace, config.ttl)) {
+    const plain = replayPlain(trace, policy, sizes, config.capacity, config.onProgress);
+    return plainCounts(plain, policy, distinctKeys(trace));
+  }
   const jitter = withTtl && config.ttlJitter !== undefined && config.ttlJitter > 0 ? config.ttlJitter : 0;
-  const jitterRng = jitter > 0 ? new Rng(config.seed, JITTER_STREAM) : undefined;
-  // 1 once a get or set has stored (or tried to store) the key, 0 again after a delete.
-  const stored = new Uint8Array(trace.keySpace);
+  const general: GeneralReplay = {
+    keys,
+    sizes,
+    times,
+    ops,
+    ttls,
+    costs,
+    expiry,
+    // 1 once a get or set has stored (or tried to store) the key, 0 again after a delete.
+    stored: new Uint8Array(trace.keySpace),
+    jitter,
+    jitterRng: jitter > 0 ? new Rng(config.seed, JITTER_STREAM) : undefined,
+    defaultTtl: config.ttl ?? Infinity,
+    defaultMissCost: config.defaultMissCost ?? 0,
+    capacity: config.capacity,
+    missCosts: costs ? new Float64Array(trace.length) : undefined,
+    totals: new Float64Array(TOTALS),
+  };
   const n = trace.length;
-
-  let requests = 0;
-  let hits = 0;
-  let expiredMisses = 0;
-  let coldMisses = 0;
-  let uncacheable = 0;
-  let bytesRequested = 0;
-  let bytesHit = 0;
-  let writes = 0;
-  let deletes = 0;
-  let missCostSum = 0;
-  let costSum = 0;
-  let missCount = 0;
-  const capacity = config.capacity;
-
+  const loop = copyFor(replayRange, classOf(policy));
   for (let start = 0; start < n; start += CHUNK) {
     const end = Math.min(n, start + CHUNK);
-    for (let i = start; i < end; i++) {
-      const id = keys[i]!;
-      const op = ops === undefined ? 0 : ops[i]!;
-      if (op === OP_DELETE) {
-        policy.delete(id);
-        stored[id] = 0;
-        deletes++;
-        continue;
-      }
-      const size = sizes === undefined ? 1 : sizes[i]!;
-      const now = times === undefined ? i : times[i]!;
-      let lastExpiry = Infinity;
-      if (expiry !== undefined) {
-        lastExpiry = expiry[id]!;
-        if (lastExpiry <= now && policy.has(id)) policy.delete(id);
-        if (op === OP_SET || !policy.has(id)) {
-          const own = ttls === undefined ? NaN : ttls[i]!;
-          const ttl = own === own ? own : defaultTtl;
-          expiry[id] = now + (jitter === 0 ? ttl : ttl * (1 + jitter * (2 * jitterRng!.nextFloat() - 1)));
-        }
-      }
-      const hit = policy.access(id, size, now);
-      if (op === OP_SET) {
-        stored[id] = 1;
-        writes++;
-        continue;
-      }
-      requests++;
-      bytesRequested += size;
-      const cost = costs === undefined ? 0 : costs[i]! === costs[i]! ? costs[i]! : defaultMissCost;
-      costSum += cost;
-      if (hit) {
-        hits++;
-        bytesHit += size;
-      } else {
-        if (stored[id] === 0) {
-          coldMisses++;
-          stored[id] = 1;
-        } else if (lastExpiry <= now) {
-          expiredMisses++;
-        }
-        if (size > capacity) uncacheable++;
-        if (missCosts !== undefined) {
-          missCostSum += cost;
-          missCosts![missCount++] = cost;
-        }
-      }
-    }
+    loop(policy, general, start, end);
     config.onProgress?.(end, n);
   }
 
+  const t = general.totals;
+  const requests = t[REQUESTS]!;
+  const hits = t[HITS]!;
+  const coldMisses = t[COLD_MISSES]!;
+  const expiredMisses = t[EXPIRED_MISSES]!;
+  const missCosts = general.missCosts;
   return {
     requests,
     hits,
@@ -166,15 +129,158 @@ export function replay(trace: Trace, config: ReplayConfig): ReplayCounts {
     expiredMisses,
     coldMisses,
     capacityMisses: requests - hits - coldMisses - expiredMisses,
-    uncacheable,
-    bytesRequested,
-    bytesHit,
-    writes,
-    deletes,
+    uncacheable: t[UNCACHEABLE]!,
+    bytesRequested: t[BYTES_REQUESTED]!,
+    bytesHit: t[BYTES_HIT]!,
+    writes: t[WRITES]!,
+    deletes: t[DELETES]!,
     finalEntries: policy.size,
     finalBytes: policy.bytes,
-    missCostSum,
-    costSum,
-    ...(missCosts && { missCosts: missCosts.slice(0, missCount).sort() }),
+    missCostSum: t[MISS_COST_SUM]!,
+    costSum: t[COST_SUM]!,
+    ...(missCosts && { missCosts: missCosts.slice(0, t[MISS_COUNT]!).sort() }),
+  };
+}
+
+/** Everything the general loop reads, and the running totals it carries between chunks. */
+interface GeneralReplay {
+  readonly keys: Uint32Array;
+  readonly sizes: Uint32Array | undefined;
+  readonly times: Float64Array | undefined;
+  readonly ops: Uint8Array | undefined;
+  readonly ttls: Float64Array | undefined;
+  readonly costs: Float64Array | undefined;
+  readonly expiry: Float64Array | undefined;
+  readonly stored: Uint8Array;
+  readonly jitter: number;
+  readonly jitterRng: Rng | undefined;
+  readonly defaultTtl: number;
+  readonly defaultMissCost: number;
+  readonly capacity: number;
+  readonly missCosts: Float64Array | undefined;
+  /** Indexed by the constants below; replayRange's locals start from and end in it. */
+  readonly totals: Float64Array;
+}
+
+const REQUESTS = 0;
+const HITS = 1;
+const EXPIRED_MISSES = 2;
+const COLD_MISSES = 3;
+const UNCACHEABLE = 4;
+const BYTES_REQUESTED = 5;
+const BYTES_HIT = 6;
+const WRITES = 7;
+const DELETES = 8;
+const MISS_COST_SUM = 9;
+const COST_SUM = 10;
+const MISS_COUNT = 11;
+const TOTALS = 12;
+
+/**
+ * The general loop over requests start..end-1, copied per policy class (per-class.ts), so it
+ * may use only its parameters and locals: the op codes and totals slots are literals here
+ * (OP_DELETE = 2, OP_SET = 1 in trace.ts; slots as the constants above). Running totals are
+ * loaded into locals and stored back, so every sum is added in request order exactly as one
+ * uninterrupted loop would.
+ */
+function replayRange(policy: Policy, r: GeneralReplay, start: number, end: number): void {
+  const { keys, sizes, times, ops, ttls, costs, expiry, stored, jitter, jitterRng, defaultTtl, defaultMissCost, capacity, missCosts, totals } = r;
+  let requests = totals[0]!;
+  let hits = totals[1]!;
+  let expiredMisses = totals[2]!;
+  let coldMisses = totals[3]!;
+  let uncacheable = totals[4]!;
+  let bytesRequested = totals[5]!;
+  let bytesHit = totals[6]!;
+  let writes = totals[7]!;
+  let deletes = totals[8]!;
+  let missCostSum = totals[9]!;
+  let costSum = totals[10]!;
+  let missCount = totals[11]!;
+  for (let i = start; i < end; i++) {
+    const id = keys[i]!;
+    const op = ops === undefined ? 0 : ops[i]!;
+    if (op === 2) {
+      policy.delete(id);
+      stored[id] = 0;
+      deletes++;
+      continue;
+    }
+    const size = sizes === undefined ? 1 : sizes[i]!;
+    const now = times === undefined ? i : times[i]!;
+    let lastExpiry = Infinity;
+    if (expiry !== undefined) {
+      lastExpiry = expiry[id]!;
+      if (lastExpiry <= now && policy.has(id)) policy.delete(id);
+      if (op === 1 || !policy.has(id)) {
+        const own = ttls === undefined ? NaN : ttls[i]!;
+        const ttl = own === own ? own : defaultTtl;
+        expiry[id] = now + (jitter === 0 ? ttl : ttl * (1 + jitter * (2 * jitterRng!.nextFloat() - 1)));
+      }
+    }
+    const hit = policy.access(id, size, now);
+    if (op === 1) {
+      stored[id] = 1;
+      writes++;
+      continue;
+    }
+    requests++;
+    bytesRequested += size;
+    const cost = costs === undefined ? 0 : costs[i]! === costs[i]! ? costs[i]! : defaultMissCost;
+    costSum += cost;
+    if (hit) {
+      hits++;
+      bytesHit += size;
+    } else {
+      if (stored[id] === 0) {
+        coldMisses++;
+        stored[id] = 1;
+      } else if (lastExpiry <= now) {
+        expiredMisses++;
+      }
+      if (size > capacity) uncacheable++;
+      if (missCosts !== undefined) {
+        missCostSum += cost;
+        missCosts[missCount++] = cost;
+      }
+    }
+  }
+  totals[0] = requests;
+  totals[1] = hits;
+  totals[2] = expiredMisses;
+  totals[3] = coldMisses;
+  totals[4] = uncacheable;
+  totals[5] = bytesRequested;
+  totals[6] = bytesHit;
+  totals[7] = writes;
+  totals[8] = deletes;
+  totals[9] = missCostSum;
+  totals[10] = costSum;
+  totals[11] = missCount;
+}
+
+/**
+ * The counts of a plain replay (gets only, no TTL, no costs) in the general loop's shape.
+ * With no deletes and no expiry, a key's first request is its one cold miss (nothing can be
+ * resident before it) and every later miss is a capacity miss.
+ */
+function plainCounts(plain: PlainCounts, policy: Policy, distinct: number): ReplayCounts {
+  const misses = plain.requests - plain.hits;
+  return {
+    requests: plain.requests,
+    hits: plain.hits,
+    misses,
+    expiredMisses: 0,
+    coldMisses: distinct,
+    capacityMisses: misses - distinct,
+    uncacheable: plain.uncacheable,
+    bytesRequested: plain.bytesRequested,
+    bytesHit: plain.bytesHit,
+    writes: 0,
+    deletes: 0,
+    finalEntries: policy.size,
+    finalBytes: policy.bytes,
+    missCostSum: 0,
+    costSum: 0,
   };
 }

@@ -10,10 +10,12 @@
  * Aging: after `10 x table length` additions that changed a counter, every counter is halved
  * and `additions = (additions - oddCounters/4) / 2`, the truncation correction Caffeine uses.
  */
-import { hash32, mix32 } from '../../trace/synthetic/rng.js';
+import { hash32, hashSeedBase, mix32, mix32Signed } from '../../trace/synthetic/rng.js';
 
 const MAX_COUNT = 15;
-const ROW_SALTS = [0x97cb3127, 0xc3a5c85c, 0x2f1a5d7b, 0x5be0cd19] as const;
+// Salts and table words are kept as signed 32-bit integers (the same bits): V8 holds int32
+// values unboxed, while uint32 values above 2^31 turn into doubles in the hot path.
+const ROW_SALTS = [0x97cb3127 | 0, 0xc3a5c85c | 0, 0x2f1a5d7b | 0, 0x5be0cd19 | 0];
 
 function popcount32(x: number): number {
   let v = x - ((x >>> 1) & 0x55555555);
@@ -46,18 +48,19 @@ export class CountMin4 {
   additions = 0;
   /** Number of halvings so far (tests and diagnostics). */
   resets = 0;
-  private readonly table: Uint32Array;
+  private readonly table: Int32Array;
   private readonly wordMask: number;
-  private readonly keySeed: number;
+  /** hash32's seed part, computed once: hashing a key is then one mix (see hashOf). */
+  private readonly keyBase: number;
   private readonly doorkeeper: Doorkeeper | undefined;
 
   constructor(options: CountMin4Options) {
     const entries = Math.max(1, Math.min(Math.floor(options.entries), 1 << 26));
     this.tableLength = nextPowerOfTwo(entries);
     this.wordMask = this.tableLength - 1;
-    this.table = new Uint32Array(this.tableLength * 2);
+    this.table = new Int32Array(this.tableLength * 2);
     this.period = (options.periodMultiplier ?? 10) * this.tableLength;
-    this.keySeed = options.seed;
+    this.keyBase = hashSeedBase(options.seed);
     this.doorkeeper = options.doorkeeper ? new Doorkeeper(3 * entries, 0.01, options.seed) : undefined;
   }
 
@@ -86,7 +89,7 @@ export class CountMin4 {
       const shift = (counter & 7) << 2;
       const word = this.table[slot]!;
       if (((word >>> shift) & 0xf) < MAX_COUNT) {
-        this.table[slot] = word + (1 << shift);
+        this.table[slot] = (word + (1 << shift)) | 0;
         added = true;
       }
     }
@@ -114,12 +117,16 @@ export class CountMin4 {
     this.doorkeeper?.clear();
   }
 
+  /**
+   * hash32(id, seed) - ids are below 2^32 - as a signed 32-bit integer: only its low bits
+   * and its sum with a salt are used, so the sign changes nothing but keeps it unboxed.
+   */
   private hashOf(id: number): number {
-    return hash32(id, this.keySeed);
+    return mix32Signed(this.keyBase ^ id);
   }
 
   private indexOf(hash: number, row: number): number {
-    return mix32((hash + ROW_SALTS[row]!) | 0) & this.wordMask;
+    return mix32Signed((hash + ROW_SALTS[row]!) | 0) & this.wordMask;
   }
 
   private counterAt(word: number, counter: number): number {

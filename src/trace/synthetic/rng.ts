@@ -20,12 +20,20 @@ const GOLDEN_GAMMA = 0x9e3779b9;
 
 /** Bijective avalanche of a 32-bit integer (lowbias32). Returns an unsigned 32-bit integer. */
 export function mix32(x: number): number {
+  return mix32Signed(x) >>> 0;
+}
+
+/**
+ * `mix32` with the same 32 bits read as a signed integer: hot loops that only mask or add
+ * the result use this, since V8 keeps int32 values in registers but may box uint32 values
+ * above 2^31 as doubles.
+ */
+export function mix32Signed(x: number): number {
   x ^= x >>> 16;
   x = Math.imul(x, 0x7feb352d);
   x ^= x >>> 15;
   x = Math.imul(x, 0x846ca68b);
-  x ^= x >>> 16;
-  return x >>> 0;
+  return x ^ (x >>> 16);
 }
 
 /**
@@ -34,10 +42,17 @@ export function mix32(x: number): number {
  */
 export function hash32(key: number, seed = 0): number {
   const high = (key / TWO_POW_32) >>> 0;
-  let h = mix32((seed >>> 0) ^ mix32(((seed / TWO_POW_32) >>> 0) + GOLDEN_GAMMA));
-  h = mix32(h ^ (key >>> 0));
+  let h = mix32(hashSeedBase(seed) ^ (key >>> 0));
   if (high !== 0) h = mix32(h ^ high);
   return h;
+}
+
+/**
+ * The part of `hash32` that depends only on the seed, for callers hashing many keys under one
+ * seed: for keys below 2^32, hash32(key, seed) === mix32(hashSeedBase(seed) ^ key).
+ */
+export function hashSeedBase(seed: number): number {
+  return mix32((seed >>> 0) ^ mix32(((seed / TWO_POW_32) >>> 0) + GOLDEN_GAMMA));
 }
 
 /** `hash32` scaled to [0, 1): a per-key uniform number, e.g. for spatial sampling. */

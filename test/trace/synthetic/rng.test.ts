@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hash32, hashUnit, mix32, Rng } from '../../../src/trace/synthetic/rng.js';
+import { hash32, hashSeedBase, hashUnit, mix32, mix32Signed, Rng } from '../../../src/trace/synthetic/rng.js';
 
 test('xoshiro128** matches the reference implementation from state {1, 2, 3, 4}', () => {
   // Worked through the reference C (xoshiro128starstar.c) by hand:
@@ -82,3 +82,22 @@ function popcount(x: number): number {
   for (x >>>= 0; x !== 0; x >>>= 1) count += x & 1;
   return count;
 }
+
+test('the split-out hash pieces give the same hashes: known values, the seed base and the signed mix', () => {
+  // Values computed with the single-function hash32/mix32 before the seed part was split out.
+  assert.equal(hash32(12345, 9), 3874659826);
+  assert.equal(hash32(0, 1), 3330041933);
+  assert.equal(hash32(99999, 2 ** 40 + 7), 2682743350);
+  assert.equal(hash32(7 + 2 ** 32, 3), 8724087);
+  assert.equal(mix32(0x80000001), 38497969);
+  for (const seed of [0, 1, 9, 0xffffffff, 2 ** 40 + 7]) {
+    for (const key of [0, 1, 12345, 0x7fffffff, 0x80000000, 0xfffffffe]) {
+      assert.equal(mix32((hashSeedBase(seed) ^ key) >>> 0), hash32(key, seed), `key ${key}, seed ${seed}`);
+      assert.equal(mix32Signed(hashSeedBase(seed) ^ key) >>> 0, hash32(key, seed));
+    }
+  }
+  for (const x of [0, 1, -1, 0x7fffffff, -0x80000000, 0x9e3779b9 | 0]) {
+    assert.equal(mix32Signed(x) >>> 0, mix32(x >>> 0));
+    assert.equal(mix32Signed(x) | 0, mix32Signed(x), 'signed result is an int32');
+  }
+});

@@ -1,0 +1,150 @@
+/**
+ * The replay of a plain trace - only gets, no TTL, no cost column - which is what sweeps
+ * and most runs do, specialised so the inner loop does nothing but call `access` and count.
+ *
+ * The general loop in replay.ts tests every optional column on every request; here each
+ * case (entries with request-number time, entries with a time column, bytes) has its own
+ * loop, and each policy class runs its own compiled copy of it (per-class.ts), so
+ * `policy.access` stays monomorphic and is inlined. The counts are exactly those of the
+ * general loop on the same trace; test/engine/plain-replay.test.ts holds them equal for
+ * every registered policy.
+ */
+import type { Policy } from '../policies/policy.js';
+import type { Trace } from '../trace/trace.js';
+import { classOf, copyFor } from './per-class.js';
+
+/** Requests per call of a loop: progress is reported between calls. */
+const CHUNK = 1 << 16;
+
+export interface PlainCounts {
+  readonly requests: number;
+  readonly hits: number;
+  readonly uncacheable: number;
+  readonly bytesRequested: number;
+  readonly bytesHit: number;
+}
+
+// The loop templates below are copied per policy class from their source text, so they
+// must use nothing but their parameters and locals.
+
+/** Every object has size 1 and request i happens at time i. Returns the hits. */
+function countHits(policy: Policy, keys: Uint32Array, start: number, end: number): number {
+  let hits = 0;
+  for (let i = start; i < end; i++) {
+    if (policy.access(keys[i]!, 1, i)) hits++;
+  }
+  return hits;
+}
+
+/** Every object has size 1; times come from the trace. Returns the hits. */
+function countHitsTimed(policy: Policy, keys: Uint32Array, times: Float64Array, start: number, end: number): number {
+  let hits = 0;
+  for (let i = start; i < end; i++) {
+    if (policy.access(keys[i]!, 1, times[i]!)) hits++;
+  }
+  return hits;
+}
+
+/**
+ * Objects have sizes (counting bytes). Adds bytes requested, bytes hit and uncacheable
+ * misses into `totals` [0], [1], [2]; returns the hits.
+ */
+function countHitsSized(
+  policy: Policy,
+  keys: Uint32Array,
+  sizes: Uint32Array,
+  times: Float64Array | undefined,
+  start: number,
+  end: number,
+  capacity: number,
+  totals: Float64Array,
+): number {
+  let hits = 0;
+  let bytesRequested = 0;
+  let bytesHit = 0;
+  let uncacheable = 0;
+  for (let i = start; i < end; i++) {
+    const size = sizes[i]!;
+    bytesRequested += size;
+    if (policy.access(keys[i]!, size, times === undefined ? i : times[i]!)) {
+      hits++;
+      bytesHit += size;
+    } else if (size > capacity) {
+      uncacheable++;
+    }
+  }
+  totals[0] += bytesRequested;
+  totals[1] += bytesHit;
+  totals[2] += uncacheable;
+  return hits;
+}
+
+const distinctCache = new WeakMap<Trace, number>();
+
+/** How many distinct keys the trace requests (counted once per trace: a grid replays it often). */
+export function distinctKeys(trace: Trace): number {
+  let distinct = distinctCache.get(trace);
+  if (distinct === undefined) {
+    const seen = new Uint8Array(trace.keySpace);
+    const keys = trace.keys;
+    distinct = 0;
+    for (let i = 0; i < keys.length; i++) {
+      const id = keys[i]!;
+      if (seen[id] === 0) {
+        seen[id] = 1;
+        distinct++;
+      }
+    }
+    distinctCache.set(trace, distinct);
+  }
+  return distinct;
+}
+
+/** Whether `replayPlain` gives the same counts as the general loop for this trace and setup. */
+export function isPlainReplay(trace: Trace, ttl: number | undefined): boolean {
+  return trace.ops === undefined && trace.ttls === undefined && trace.costs === undefined && ttl === undefined;
+}
+
+/**
+ * Replays every request of a plain trace (see `isPlainReplay`) through `policy`.
+ * `sizes` is the size column when counting bytes, undefined when counting entries.
+ */
+export function replayPlain(
+  trace: Trace,
+  policy: Policy,
+  sizes: Uint32Array | undefined,
+  capacity: number,
+  onProgress?: (done: number, total: number) => void,
+): PlainCounts {
+  const { keys, times } = trace;
+  const n = trace.length;
+  const owner = classOf(policy);
+  let hits = 0;
+  if (sizes !== undefined) {
+    const loop = copyFor(countHitsSized, owner);
+    const totals = new Float64Array(3);
+    for (let start = 0; start < n; start += CHUNK) {
+      const end = Math.min(n, start + CHUNK);
+      hits += loop(policy, keys, sizes, times, start, end, capacity, totals);
+      onProgress?.(end, n);
+    }
+    return { requests: n, hits, bytesRequested: totals[0]!, bytesHit: totals[1]!, uncacheable: totals[2]! };
+  }
+  if (times === undefined) {
+    const loop = copyFor(countHits, owner);
+    for (let start = 0; start < n; start += CHUNK) {
+      const end = Math.min(n, start + CHUNK);
+      hits += loop(policy, keys, start, end);
+      onProgress?.(end, n);
+    }
+  } else {
+    const loop = copyFor(countHitsTimed, owner);
+    for (let start = 0; start < n; start += CHUNK) {
+      const end = Math.min(n, start + CHUNK);
+      hits += loop(policy, keys, times, start, end);
+      onProgress?.(end, n);
+    }
+  }
+  // Every object has size 1: it is uncacheable only in a cache of capacity below 1.
+  return { requests: n, hits, bytesRequested: n, bytesHit: hits, uncacheable: capacity < 1 ? n - hits : 0 };
+}
