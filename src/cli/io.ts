@@ -2,6 +2,8 @@
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
+  /** Environment to read (GITHUB_STEP_SUMMARY); process.env when absent. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
   /** For commands that stream large outputs (gen); defaults to process.stdout. */
   stream?: NodeJS.WritableStream;
 }

@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { GateFailure, TraceFormatError, UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { registerBench } from './bench.js';
+import { registerGate } from './gate.js';
 import { registerGen } from './gen.js';
 import { registerPolicies } from './policies.js';
 import type { CliIo } from './io.js';
@@ -32,6 +33,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
   registerRun(program, io);
   registerSweep(program, io);
   registerPolicies(program, io);
+  registerGate(program, io);
   registerBench(program, io);
   registerGen(program, io.stream ?? process.stdout);
   registerReplay(program, io);

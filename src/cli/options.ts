@@ -13,6 +13,7 @@ import type { RecommendOptions } from '../engine/recommend.js';
 import { isSyntheticSpec, loadTrace, loadTraceCachedWithStatus, type LoadOptions, type Trace } from '../trace/index.js';
 import { ttlApplies } from '../engine/replay.js';
 import type { CliIo } from './io.js';
+import { REPORT_FORMATS } from '../report/render.js';
 
 export interface CommonFlags {
   policies: string;
@@ -49,7 +50,7 @@ export function addGridOptions(command: Command, defaults: { policies: string })
     .option('--lookup-cost <duration>', 'time of one cache lookup', '0.1ms')
     .option('--miss-cost <duration>', "time to compute or fetch a missed value (the trace's cost column wins)", '5ms')
     .option('--seed <n>', 'seed for synthetic traces and randomised policies', '1')
-    .addOption(new Option('-f, --format <format>', 'output format').choices([...FORMATS]));
+    .addOption(new Option('-f, --format <format>', 'output format').choices([...REPORT_FORMATS]));
 }
 
 export function policiesFrom(flags: CommonFlags): PolicySpec[] {

@@ -1,8 +1,7 @@
 /** `cachebench run TRACE`: replay a trace through every policy x TTL x size and report. */
 import type { Command } from 'commander';
 import { runGridParallel } from '../engine/parallel.js';
-import { renderJson } from '../report/json.js';
-import { renderTable } from '../report/table.js';
+import type { RunResult } from '../report/model.js';
 import {
   addGridOptions,
   addTraceOptions,
@@ -16,6 +15,7 @@ import {
   type CommonFlags,
 } from './options.js';
 import type { CliIo } from './io.js';
+import { addOutputOptions, deliverResult, prepareOutput, type OutputFlags } from './output.js';
 import { progressBar } from './progress.js';
 import { addTimeOptions, checkTimedPolicies, checkTimedTrace, timedFrom, ttlJitterFrom, type TimeFlags } from './time-options.js';
 
@@ -27,36 +27,51 @@ export function registerRun(program: Command, io: CliIo): void {
   addGridOptions(command, { policies: 'lru,lfu,ttl' });
   addTraceOptions(command);
   addTimeOptions(command);
-  command.action(async (source: string, flags: CommonFlags & TimeFlags) => {
+  addOutputOptions(command);
+  command.action(async (source: string, flags: CommonFlags & TimeFlags & OutputFlags) => {
     const explicitGrid = ['policies', 'maxsize', 'capacity']
       .filter((name) => command.getOptionValueSource(name) === 'cli')
       .map((name) => `--${name}`);
-    const setup = timedFrom(flags, explicitGrid);
-    const policies = policiesFrom(flags);
-    checkTimedPolicies(policies, setup);
-    const { unit: gridUnit, capacities } = capacitiesFrom(flags, '1024');
-    const unit = setup.unit ?? gridUnit;
-    const ttls = ttlsFrom(flags);
-    const ttlJitter = ttlJitterFrom(flags);
-    const cost = costFrom(flags);
-    const seed = seedFrom(flags);
-    const trace = await loadTraceFrom(source, flags, io);
-    checkTraceSupports(trace, source, unit, ttls);
-    checkTimedTrace(trace, source, setup);
-    const progress = progressBar('replaying');
-    const result = await runGridParallel(trace, {
-      policies,
-      capacities,
-      unit,
-      ttls,
-      cost,
-      seed,
-      ...(ttlJitter !== undefined && { ttlJitter }),
-      ...(setup.timed !== undefined && { timed: setup.timed }),
-      command: 'run',
-      onProgress: (done, total) => progress.update(done, total),
-    });
-    progress.done();
-    io.out(flags.format === 'json' ? renderJson(result) : renderTable(result));
+    const output = await prepareOutput(flags, { command: 'run', source });
+    const result = await runFromFlags(source, flags, { command: 'run', explicitGrid, io });
+    await deliverResult(result, output, { io });
   });
+}
+
+/**
+ * Validates the grid and time flags, loads the trace and replays the grid. Shared with `gate`.
+ * `explicitGrid` names the grid flags the user gave (they clash with --tiers).
+ */
+export async function runFromFlags(
+  source: string,
+  flags: CommonFlags & TimeFlags,
+  { command: commandName, explicitGrid, io }: { command: string; explicitGrid: readonly string[]; io: CliIo },
+): Promise<RunResult> {
+  const setup = timedFrom(flags, explicitGrid);
+  const policies = policiesFrom(flags);
+  checkTimedPolicies(policies, setup);
+  const { unit: gridUnit, capacities } = capacitiesFrom(flags, '1024');
+  const unit = setup.unit ?? gridUnit;
+  const ttls = ttlsFrom(flags);
+  const ttlJitter = ttlJitterFrom(flags);
+  const cost = costFrom(flags);
+  const seed = seedFrom(flags);
+  const trace = await loadTraceFrom(source, flags, io);
+  checkTraceSupports(trace, source, unit, ttls);
+  checkTimedTrace(trace, source, setup);
+  const progress = progressBar('replaying');
+  const result = await runGridParallel(trace, {
+    policies,
+    capacities,
+    unit,
+    ttls,
+    cost,
+    seed,
+    ...(ttlJitter !== undefined && { ttlJitter }),
+    ...(setup.timed !== undefined && { timed: setup.timed }),
+    command: commandName,
+    onProgress: (done, total) => progress.update(done, total),
+  });
+  progress.done();
+  return result;
 }

@@ -5,7 +5,6 @@
  */
 import type { Command } from 'commander';
 import { runSweep } from '../engine/sweep.js';
-import { renderJson } from '../report/json.js';
 import { renderSweep } from '../report/sweep.js';
 import {
   addGridOptions,
@@ -24,6 +23,7 @@ import {
   type SweepFlags,
 } from './options.js';
 import type { CliIo } from './io.js';
+import { addOutputOptions, deliverResult, prepareOutput, type OutputFlags } from './output.js';
 import { progressBar } from './progress.js';
 
 export function registerSweep(program: Command, io: CliIo): void {
@@ -38,7 +38,9 @@ export function registerSweep(program: Command, io: CliIo): void {
   addGridOptions(command, { policies: 'lru,fifo,lfu' });
   addSweepOptions(command);
   addTraceOptions(command);
-  command.action(async (source: string, flags: SweepFlags) => {
+  addOutputOptions(command);
+  command.action(async (source: string, flags: SweepFlags & OutputFlags) => {
+    const output = await prepareOutput(flags, { command: 'sweep', source });
     const policies = policiesFrom(flags);
     const ranged = flags.maxsize !== undefined || flags.capacity !== undefined;
     // Check the flags before the (possibly slow) load; the default range needs the trace.
@@ -67,6 +69,6 @@ export function registerSweep(program: Command, io: CliIo): void {
       onProgress: (done, total) => progress.update(done, total),
     });
     progress.done();
-    io.out(flags.format === 'json' ? renderJson(result) : renderSweep(result));
+    await deliverResult(result, output, { io, table: renderSweep });
   });
 }

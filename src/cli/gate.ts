@@ -1,0 +1,98 @@
+/**
+ * `cachebench gate`: the CI check. Reads `cachebench.config.json` (or `--config FILE`),
+ * replays its trace and grid, and exits 1 unless every gate in it holds. Flags given on the
+ * command line add assertions or override the file's baseline and output settings. Errors in
+ * a value from the file name the file and the field, not a flag the user never typed.
+ */
+import { Option, type Command } from 'commander';
+import { UsageError } from '../errors.js';
+import { configFieldOf, DEFAULT_CONFIG_FILE, loadGateConfig, type GateConfig } from '../gate/config.js';
+import { stripFlag } from '../gate/metrics.js';
+import { REPORT_FORMATS } from '../report/render.js';
+import type { CliIo } from './io.js';
+import type { CommonFlags } from './options.js';
+import type { TimeFlags } from './time-options.js';
+import { addOutputOptions, deliverResult, prepareOutput, type OutputFlags } from './output.js';
+import { runFromFlags } from './run.js';
+
+interface GateFlags extends OutputFlags {
+  config?: string;
+}
+
+export function registerGate(program: Command, io: CliIo): void {
+  const command = program
+    .command('gate')
+    .description(`run the checks in ${DEFAULT_CONFIG_FILE}; exit 1 when a gate fails (for CI)`)
+    .option('--config <file>', `the config file (default: ${DEFAULT_CONFIG_FILE})`)
+    .addOption(new Option('-f, --format <format>', 'output format').choices([...REPORT_FORMATS]));
+  addOutputOptions(command);
+  command.action(async (cli: GateFlags) => {
+    const config = await loadGateConfig(cli.config ?? DEFAULT_CONFIG_FILE, { explicit: cli.config !== undefined });
+    const flags = flagsFrom(config, cli);
+    if ((flags.assert ?? []).length === 0 && flags.baseline === undefined) {
+      throw new UsageError(`${config.file}: no gates: add "asserts" (e.g. ["lru@1024.hitRate>=0.8"]) or "baseline"`);
+    }
+    const fromConfig = (flag: string): boolean => {
+      const field = configFieldOf(flag);
+      return field !== undefined && field in config && !overriddenOnCommandLine(flag, cli);
+    };
+    await blamingConfig(config, fromConfig, async () => {
+      const output = await prepareOutput(flags, { command: 'gate', source: config.trace });
+      const explicitGrid = (['policies', 'maxsize', 'capacity'] as const).filter((field) => config[field] !== undefined).map((field) => `--${field}`);
+      const result = await runFromFlags(config.trace, flags, { command: 'gate', explicitGrid, io });
+      await deliverResult(result, output, { io });
+    });
+  });
+}
+
+function flagsFrom(config: GateConfig, cli: GateFlags): CommonFlags & TimeFlags & OutputFlags {
+  const format = cli.format ?? config.format;
+  const out = cli.out ?? config.out;
+  const baseline = cli.baseline ?? config.baseline;
+  const maxDrop = cli.maxDrop ?? config.maxDrop;
+  const maxLatencyRise = cli.maxLatencyRise ?? config.maxLatencyRise;
+  return {
+    policies: config.policies ?? 'lru,lfu,ttl',
+    lookupCost: config.lookupCost ?? '0.1ms',
+    missCost: config.missCost ?? '5ms',
+    seed: config.seed ?? '1',
+    header: config.header ?? true,
+    ...(config.maxsize !== undefined && { maxsize: config.maxsize }),
+    ...(config.capacity !== undefined && { capacity: config.capacity }),
+    ...(config.ttl !== undefined && { ttl: config.ttl }),
+    ...(config.columns !== undefined && { columns: config.columns }),
+    ...(config.writePolicy !== undefined && { writePolicy: config.writePolicy }),
+    ...(config.flushInterval !== undefined && { flushInterval: config.flushInterval }),
+    ...(config.stampede !== undefined && { stampede: config.stampede }),
+    ...(config.tiers !== undefined && { tiers: config.tiers }),
+    ...(format !== undefined && { format }),
+    ...(out !== undefined && { out }),
+    ...(baseline !== undefined && { baseline }),
+    ...(maxDrop !== undefined && { maxDrop }),
+    ...(maxLatencyRise !== undefined && { maxLatencyRise }),
+    assert: [...config.asserts, ...(cli.assert ?? [])],
+  };
+}
+
+function overriddenOnCommandLine(flag: string, cli: GateFlags): boolean {
+  const byFlag: Record<string, unknown> = {
+    '--format': cli.format,
+    '--out': cli.out,
+    '--baseline': cli.baseline,
+    '--max-drop': cli.maxDrop,
+    '--max-latency-rise': cli.maxLatencyRise,
+  };
+  return byFlag[flag] !== undefined;
+}
+
+/** Re-labels a flag parser's error as an error in the config field the value came from. */
+async function blamingConfig(config: GateConfig, fromConfig: (flag: string) => boolean, body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (error) {
+    if (error instanceof UsageError && error.flag !== undefined && fromConfig(error.flag)) {
+      throw new UsageError(`${config.file}: field '${configFieldOf(error.flag)}': ${stripFlag(error)}`);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * `cachebench.config.json`: the trace, grid and gates of a CI check in one file, so the CI
+ * step is just `cachebench gate`. This module checks the file's shape (types, unknown
+ * fields) and turns it into the same text values the command-line flags carry; the CLI then
+ * parses those with the flag parsers and reports errors against the config field.
+ * Relative paths in the file are relative to the file's folder.
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { UsageError } from '../errors.js';
+
+export const DEFAULT_CONFIG_FILE = 'cachebench.config.json';
+
+/** The config as flag text, ready for the same parsers the flags go through. */
+export interface GateConfig {
+  readonly file: string;
+  readonly trace: string;
+  readonly policies?: string;
+  readonly maxsize?: string;
+  readonly capacity?: string;
+  readonly ttl?: string;
+  readonly lookupCost?: string;
+  readonly missCost?: string;
+  readonly seed?: string;
+  readonly columns?: string;
+  readonly header?: boolean;
+  readonly asserts: readonly string[];
+  readonly baseline?: string;
+  readonly maxDrop?: string;
+  readonly maxLatencyRise?: string;
+  readonly out?: string;
+  readonly format?: string;
+  readonly writePolicy?: string;
+  readonly flushInterval?: string;
+  readonly stampede?: string;
+  readonly tiers?: string;
+}
+
+type FieldKind = 'text' | 'list' | 'bool' | 'path' | 'strings';
+
+/** Every field, its accepted JSON types, and the flag it stands for (for help in messages). */
+export const CONFIG_FIELDS: Readonly<Record<string, { kind: FieldKind; flag: string }>> = {
+  trace: { kind: 'path', flag: '<trace>' },
+  policies: { kind: 'list', flag: '--policies' },
+  maxsize: { kind: 'list', flag: '--maxsize' },
+  capacity: { kind: 'list', flag: '--capacity' },
+  ttl: { kind: 'list', flag: '--ttl' },
+  lookupCost: { kind: 'text', flag: '--lookup-cost' },
+  missCost: { kind: 'text', flag: '--miss-cost' },
+  seed: { kind: 'text', flag: '--seed' },
+  columns: { kind: 'text', flag: '--columns' },
+  header: { kind: 'bool', flag: '--no-header' },
+  asserts: { kind: 'strings', flag: '--assert' },
+  baseline: { kind: 'path', flag: '--baseline' },
+  maxDrop: { kind: 'text', flag: '--max-drop' },
+  maxLatencyRise: { kind: 'text', flag: '--max-latency-rise' },
+  out: { kind: 'path', flag: '--out' },
+  format: { kind: 'text', flag: '--format' },
+  writePolicy: { kind: 'text', flag: '--write-policy' },
+  flushInterval: { kind: 'text', flag: '--flush-interval' },
+  stampede: { kind: 'text', flag: '--stampede' },
+  tiers: { kind: 'list', flag: '--tiers' },
+};
+
+/** The config field a flag stands for, to re-label flag parser errors. */
+export function configFieldOf(flag: string): string | undefined {
+  return Object.entries(CONFIG_FIELDS).find(([, field]) => field.flag === flag)?.[0];
+}
+
+export async function loadGateConfig(path: string, { explicit }: { explicit: boolean }): Promise<GateConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new UsageError(
+        explicit ? `${path}: no such file` : `no ${DEFAULT_CONFIG_FILE} here (create one, or pass --config FILE)`,
+        explicit ? '--config' : undefined,
+      );
+    }
+    throw new UsageError(`${path}: ${(error as Error).message}`, '--config');
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${path}: not valid JSON (${(error as Error).message})`);
+  }
+  return parseGateConfig(data, path);
+}
+
+export function parseGateConfig(data: unknown, file: string): GateConfig {
+  const fail = (message: string): never => {
+    throw new UsageError(`${file}: ${message}`);
+  };
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return fail('expected a JSON object');
+  const folder = dirname(file);
+  const values: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(data as Record<string, unknown>)) {
+    if (name === '$schema' || name.startsWith('//')) continue;
+    const field = CONFIG_FIELDS[name];
+    if (!field) return fail(`unknown field '${name}' (known: ${Object.keys(CONFIG_FIELDS).join(', ')})`);
+    values[name] = fieldValue(name, field.kind, value, folder, fail);
+  }
+  if (values.trace === undefined) fail(`field 'trace' is required (a trace file or a synthetic spec)`);
+  const asserts = (values.asserts as string[] | undefined) ?? [];
+  return { ...(values as Omit<GateConfig, 'file' | 'asserts' | 'trace'>), trace: values.trace as string, asserts, file };
+}
+
+function fieldValue(name: string, kind: FieldKind, value: unknown, folder: string, fail: (message: string) => never): unknown {
+  switch (kind) {
+    case 'bool':
+      if (typeof value !== 'boolean') fail(`field '${name}' must be true or false`);
+      return value;
+    case 'text':
+      if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+      if (typeof value !== 'string' || value.trim() === '') fail(`field '${name}' must be a string or a number`);
+      return value;
+    case 'list': {
+      const items = Array.isArray(value) ? value : [value];
+      if (items.length === 0 || !items.every((item) => (typeof item === 'string' && item.trim() !== '') || (typeof item === 'number' && Number.isFinite(item)))) {
+        fail(`field '${name}' must be a string, a number, or a list of them`);
+      }
+      return items.map(String).join(',');
+    }
+    case 'strings':
+      if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) fail(`field '${name}' must be a list of strings`);
+      return value;
+    case 'path': {
+      if (typeof value !== 'string' || value.trim() === '') fail(`field '${name}' must be a path`);
+      return resolvePath(value as string, folder, name);
+    }
+  }
+}
+
+/** Paths are relative to the config file; a synthetic spec (`zipf:...`) is left as is. */
+function resolvePath(value: string, folder: string, name: string): string {
+  if (isAbsolute(value) || (name === 'trace' && /^[a-z][a-z0-9-]*:/i.test(value))) return value;
+  const resolved = relative(process.cwd(), resolve(folder, value)) || '.';
+  // Keep the trailing slash that marks a folder for --out.
+  return /[\\/]$/.test(value) && !/[\\/]$/.test(resolved) ? `${resolved}/` : resolved;
+}

@@ -1,0 +1,84 @@
+/**
+ * The hit-rate-versus-size chart of the markdown report, as a Mermaid `xychart-beta` block,
+ * which GitHub and GitLab render without any tool on the reader's side.
+ *
+ * xychart has neither a legend nor a log axis, so: sizes are categorical x labels (sweeps
+ * are usually powers of two, which then sit evenly spaced), and the colour palette is pinned
+ * to colours that match coloured-square emoji, so a one-line legend under the chart can say
+ * which line is which.
+ */
+import type { RunResult } from './model.js';
+import { ttlLabel } from './format.js';
+import { formatBytes } from '../units.js';
+
+interface SeriesColour {
+  readonly hex: string;
+  readonly swatch: string;
+}
+
+export const PALETTE: readonly SeriesColour[] = [
+  { hex: '#3b82f6', swatch: '🟦' },
+  { hex: '#f97316', swatch: '🟧' },
+  { hex: '#22c55e', swatch: '🟩' },
+  { hex: '#ef4444', swatch: '🟥' },
+  { hex: '#a855f7', swatch: '🟪' },
+  { hex: '#a16207', swatch: '🟫' },
+  { hex: '#eab308', swatch: '🟨' },
+  { hex: '#1f2937', swatch: '⬛' },
+];
+
+export interface ChartSeries {
+  readonly label: string;
+  /** Hit rate per x label, same order. */
+  readonly hitRates: readonly number[];
+}
+
+/** One series per policy x TTL over the sizes every one of them was run at. */
+export function hitRateSeries(result: RunResult): { sizes: number[]; series: ChartSeries[] } {
+  const sizes = [...new Set(result.rows.map((row) => row.capacity))].sort((a, b) => a - b);
+  const showTtl = new Set(result.rows.map((row) => row.ttl)).size > 1;
+  const byLine = new Map<string, Map<number, number>>();
+  for (const row of result.rows) {
+    const label = showTtl ? `${row.policy} ttl=${ttlLabel(row.ttl)}` : row.policy;
+    let points = byLine.get(label);
+    if (!points) byLine.set(label, (points = new Map()));
+    points.set(row.capacity, row.hitRate);
+  }
+  const series: ChartSeries[] = [];
+  for (const [label, points] of byLine) {
+    // A line with holes would be drawn shifted to the wrong sizes; leave it to the table.
+    if (sizes.every((size) => points.has(size))) series.push({ label, hitRates: sizes.map((size) => points.get(size)!) });
+  }
+  return { sizes, series };
+}
+
+/** The fenced Mermaid block plus its legend line, or null when there is no curve to draw. */
+export function mermaidHitRateChart(result: RunResult): string | null {
+  const { sizes, series } = hitRateSeries(result);
+  if (sizes.length < 2 || series.length === 0) return null;
+  const unit = result.options.unit;
+  const xLabels = sizes.map((size) => quote(unit === 'bytes' ? formatBytes(size) : String(size)));
+  const colours = series.map((_, i) => PALETTE[i % PALETTE.length]!);
+  const lines = [
+    '```mermaid',
+    `%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "${colours.map((c) => c.hex).join(', ')}"}}}}%%`,
+    'xychart-beta',
+    `  title "Hit rate by cache size"`,
+    `  x-axis "${unit === 'bytes' ? 'capacity' : 'maxsize (entries)'}" [${xLabels.join(', ')}]`,
+    `  y-axis "hit rate (%)" 0 --> 100`,
+    ...series.map((line) => `  line [${line.hitRates.map((rate) => round2(rate * 100)).join(', ')}]`),
+    '```',
+    '',
+    series.map((line, i) => `${colours[i]!.swatch} ${line.label}`).join(' · '),
+  ];
+  return lines.join('\n');
+}
+
+function quote(text: string): string {
+  return `"${text.replace(/"/g, "'")}"`;
+}
+
+/** Rounded as the tables round (toFixed), so the chart and the table show the same figure. */
+function round2(value: number): number {
+  return Number(value.toFixed(2));
+}

@@ -1,0 +1,48 @@
+/**
+ * The renderers as one table keyed by format, so `run`, `sweep` and `gate` share one code
+ * path for `--format` and `--out`, and adding a format touches this table only.
+ */
+import { renderCsv } from './csv.js';
+import { renderJson } from './json.js';
+import { renderMarkdown, type MarkdownOptions } from './markdown.js';
+import type { RunResult } from './model.js';
+import { renderTable } from './table.js';
+
+export const REPORT_FORMATS = ['table', 'json', 'csv', 'md'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+export interface RenderOptions {
+  /** Gate verdicts and notes; only the markdown report shows them (the table prints them apart). */
+  readonly markdown?: MarkdownOptions;
+  /** A command's own terminal view (sweep shows curves rather than rows); default renderTable. */
+  readonly table?: (result: RunResult) => string;
+}
+
+interface Renderer {
+  readonly render: (result: RunResult, options: RenderOptions) => string;
+  /** File extension written for this format. */
+  readonly extension: string;
+}
+
+export const RENDERERS: Readonly<Record<ReportFormat, Renderer>> = {
+  table: { render: (result, options) => (options.table ?? renderTable)(result), extension: 'txt' },
+  json: { render: (result) => renderJson(result), extension: 'json' },
+  csv: { render: (result) => renderCsv(result), extension: 'csv' },
+  md: { render: (result, options) => renderMarkdown(result, options.markdown), extension: 'md' },
+};
+
+export function renderResult(result: RunResult, format: ReportFormat, options: RenderOptions = {}): string {
+  return RENDERERS[format].render(result, options);
+}
+
+export function isReportFormat(text: string): text is ReportFormat {
+  return (REPORT_FORMATS as readonly string[]).includes(text);
+}
+
+/** The format a file name implies (`.json`, `.csv`, `.md`/`.markdown`, `.txt`), or undefined. */
+export function formatFromPath(path: string): ReportFormat | undefined {
+  const match = /\.([a-z]+)$/i.exec(path);
+  const extension = match?.[1]!.toLowerCase();
+  if (extension === 'markdown') return 'md';
+  return (Object.keys(RENDERERS) as ReportFormat[]).find((format) => RENDERERS[format].extension === extension);
+}

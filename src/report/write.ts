@@ -1,0 +1,106 @@
+/**
+ * Writing reports to disk so a reader never sees half a file: the text goes to a temporary
+ * file in the same directory (same filesystem, so the rename is atomic), is flushed, and is
+ * then renamed over the target. If anything fails the temporary file is removed and the
+ * previous report, if any, is left as it was. The filesystem calls are injectable so tests
+ * can make them fail.
+ *
+ * Also decides where `--out` writes: a file path, or a folder (an existing directory or a
+ * path ending in `/`) that receives `<command>-<trace name>.<ext>`.
+ */
+import { constants, statSync } from 'node:fs';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { UsageError } from '../errors.js';
+import { formatFromPath, RENDERERS, type ReportFormat } from './render.js';
+
+export interface WriteFs {
+  mkdir(path: string): Promise<void>;
+  /** Creates `path` (it must not exist), writes `text` and flushes it to disk. */
+  writeNew(path: string, text: string): Promise<void>;
+  rename(from: string, to: string): Promise<void>;
+  remove(path: string): Promise<void>;
+}
+
+export const nodeWriteFs: WriteFs = {
+  async mkdir(path) {
+    await mkdir(path, { recursive: true });
+  },
+  async writeNew(path, text) {
+    const handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
+    try {
+      await handle.writeFile(text, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  },
+  rename: (from, to) => rename(from, to),
+  async remove(path) {
+    await rm(path, { force: true });
+  },
+};
+
+let tempCounter = 0;
+
+/** Writes `text` to `path` all at once or not at all. */
+export async function writeFileAtomic(path: string, text: string, fs: WriteFs = nodeWriteFs): Promise<void> {
+  const directory = dirname(path);
+  await fs.mkdir(directory);
+  const temp = join(directory, `.${basename(path)}.${process.pid}.${++tempCounter}.tmp`);
+  try {
+    await fs.writeNew(temp, text);
+    await fs.rename(temp, path);
+  } catch (error) {
+    await fs.remove(temp).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** The folder `--out` uses when given without a value. */
+export const DEFAULT_REPORT_DIR = 'reports/';
+
+export interface OutTarget {
+  readonly path: string;
+  readonly format: ReportFormat;
+}
+
+/**
+ * Where `--out` writes and in which format. An explicit `--format` wins; otherwise a file's
+ * extension decides, and a folder gets markdown (the report meant for people).
+ */
+export function resolveOutTarget(
+  out: string,
+  context: { command: string; source: string; format?: ReportFormat | undefined },
+  isDirectory: (path: string) => boolean = existingDirectory,
+): OutTarget {
+  if (out.trim() === '') throw new UsageError('expected a file or folder name', '--out');
+  if (out.endsWith('/') || out.endsWith('\\') || isDirectory(out)) {
+    const format = context.format ?? 'md';
+    return { path: join(out, `${context.command}-${fileSlug(context.source)}.${RENDERERS[format].extension}`), format };
+  }
+  const format = context.format ?? formatFromPath(out);
+  if (!format) {
+    throw new UsageError(`cannot tell the format of '${out}' from its extension (use .json, .csv, .md or .txt, or give --format)`, '--out');
+  }
+  return { path: out, format };
+}
+
+/** A trace file's base name without extensions, or a synthetic spec made file-name safe. */
+export function fileSlug(source: string): string {
+  const name = basename(source.replace(/\\/g, '/'));
+  const stem = name.replace(/(\.(csv|txt|tsv|gz|trace|log))+$/i, '');
+  const slug = stem
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^[-.]+|[-.]+$/g, '')
+    .slice(0, 80);
+  return slug || 'trace';
+}
+
+function existingDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
