@@ -99,8 +99,8 @@ export function compareToBaseline(current: RunResult, baseline: RunResult, toler
   const notes: string[] = [];
   const baseRows = new Map(baseline.rows.map((row) => [rowKey(row), row]));
   const currentKeys = new Set(current.rows.map(rowKey));
-  // Byte hit rate only means something when sizes were simulated (byte capacity).
-  const checkBytes = current.options.unit === 'bytes';
+  // Byte hit rate only means something when the trace has object sizes.
+  const checkBytes = current.trace.sizes !== null;
   let matched = 0;
   for (const row of current.rows) {
     const base = baseRows.get(rowKey(row));

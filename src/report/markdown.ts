@@ -85,8 +85,8 @@ function resultsSection(result: RunResult): string {
   // The time-aware columns (miss split, stale reads, origin load, tiers), as the terminal table shows them.
   const extra = timeColumns(result);
   const showTtl = options.ttls.some((ttl) => ttl !== null);
-  // With entry capacity every object counts as size 1, so a byte hit rate would repeat the hit rate.
-  const showBytes = options.unit === 'bytes';
+  // Byte hit rate needs object sizes: from byte capacity, or a size column even at entry capacity.
+  const showBytes = options.unit === 'bytes' || result.trace.sizes !== null;
   const head = [
     'policy',
     ...(showTtl ? ['TTL'] : []),

@@ -17,8 +17,8 @@ function withRow(result: RunResult, policy: string, capacity: number, change: (r
 test('an unchanged run passes every baseline gate', () => {
   const result = sampleResult();
   const { verdicts, notes } = compareToBaseline(result, result, { maxDrop: 0 });
-  // hitRate for each of the 9 rows (byte hit rate only with byte capacities).
-  assert.equal(verdicts.length, 9);
+  // hitRate and byteHitRate (the sample trace has sizes) for each of the 9 rows.
+  assert.equal(verdicts.length, 18);
   assert.ok(verdicts.every((verdict) => verdict.ok));
   assert.deepEqual(notes, []);
 });
@@ -64,7 +64,7 @@ test('rows on one side only are reported as notes, and a baseline sharing no row
   const baseline = sampleResult({ capacities: [2, 3] });
   const current = sampleResult({ capacities: [3, 4] });
   const { verdicts, notes } = compareToBaseline(current, baseline, { maxDrop: 0.01 });
-  assert.equal(verdicts.length, 3); // three policies at size 3
+  assert.equal(verdicts.length, 6); // hit and byte hit rate of three policies at size 3
   assert.deepEqual(notes, [
     'lru@4 is not in the baseline, so it was not compared',
     'lfu@4 is not in the baseline, so it was not compared',
