@@ -1,11 +1,15 @@
 /**
- * Replays many (policy, capacity, TTL) jobs over one trace on a pool of worker threads.
+ * Replays many (policy, capacity, TTL) jobs over one trace on several threads: the calling
+ * thread and cores - 1 worker threads.
  *
- * The trace's columns are copied once into SharedArrayBuffers, so every worker reads the same
- * memory; each worker replays one job at a time and asks for the next when done, which keeps
- * all cores busy even when jobs differ in cost. Results are stored by job index, so their
- * order (and the JSON built from them) does not depend on scheduling. Small grids run in the
- * calling thread: starting workers costs tens of milliseconds each.
+ * The calling thread replays jobs too rather than wait: it is warm (its code is compiled
+ * already) and needs no start-up, and it starts at once while the workers are still
+ * starting (about 0.2 s each), so a pool only ever adds the workers' start-up on cores that
+ * would otherwise be idle. Every thread claims jobs from one queue in shared memory
+ * (job-queue.ts: costliest first, one policy per thread where possible); the trace's columns
+ * are copied once into SharedArrayBuffers that every worker reads. Results are stored by job
+ * index, so their order (and the JSON built from them) does not depend on scheduling.
+ * Small grids run in the calling thread alone.
  *
  * Workers load the compiled worker.js next to this file (dist/src/engine/worker.js).
  */
@@ -16,6 +20,7 @@ import type { PolicySpec } from '../policies/index.js';
 import type { ResultRow, RunResult } from '../report/model.js';
 import type { Trace } from '../trace/trace.js';
 import { resultOf, runGrid, toRow, type GridConfig } from './grid.js';
+import { createJobQueue, jobCost, JobTaker, progressOf, stopQueue, type JobQueue } from './job-queue.js';
 import { replay, type ReplayCounts } from './replay.js';
 
 export interface ReplayJob {
@@ -29,7 +34,7 @@ export interface ParallelOptions {
   readonly unit: 'entries' | 'bytes';
   readonly seed: number;
   readonly defaultMissCost: number;
-  /** Worker threads; default os.availableParallelism(). 1 means in-process. */
+  /** Threads replaying at once, the calling one included; default os.availableParallelism(). 1 means in-process. */
   readonly workers?: number;
   /** 'auto' (default) runs small grids in-process; 'always' uses workers whenever there are two jobs. */
   readonly mode?: 'auto' | 'always' | 'never';
@@ -37,29 +42,30 @@ export interface ParallelOptions {
 }
 
 /**
- * Below this many request replays in total, threads cost more than they save: a worker
- * takes about 0.2 s to start and compile the policies again, while one core replays
- * 30-100 M requests/s, so the grid must hold about a second of serial work to gain.
+ * Below this many request replays in total, threads cost more than they save. The calling
+ * thread works from the start, so a worker only has to start (about 0.2 s, then tens of ms
+ * warming up each policy) before the calling thread has finished everything to be of use;
+ * at 30-100 M requests/s per core that is a grid of about 20 M request replays.
  */
-export const MIN_PARALLEL_WORK = 50_000_000;
+export const MIN_PARALLEL_WORK = 20_000_000;
 
-/** @internal The messages between the pool and worker.ts. */
+/** @internal The data a worker starts with (worker.ts). */
 export interface WorkerInit {
   readonly trace: Trace;
   readonly unit: 'entries' | 'bytes';
   readonly seed: number;
   readonly defaultMissCost: number;
+  readonly jobs: readonly WorkerJob[];
+  readonly queue: JobQueue;
 }
 /** @internal */
 export interface WorkerJob {
-  readonly index: number;
   readonly policy: string;
   readonly capacity: number;
   readonly ttl: number | null;
 }
 /** @internal */
 export type WorkerReply =
-  | { readonly type: 'progress'; readonly index: number; readonly done: number }
   | { readonly type: 'done'; readonly index: number; readonly counts: ReplayCounts }
   | { readonly type: 'error'; readonly index: number; readonly name: string; readonly message: string };
 
@@ -69,81 +75,116 @@ export function defaultWorkerCount(): number {
 
 /** Replays every job; the i-th result belongs to the i-th job. */
 export async function replayJobs(trace: Trace, jobs: readonly ReplayJob[], options: ParallelOptions): Promise<ReplayCounts[]> {
-  const workers = Math.min(options.workers ?? defaultWorkerCount(), jobs.length);
+  const threads = Math.min(options.workers ?? defaultWorkerCount(), jobs.length);
   const mode = options.mode ?? 'auto';
   const worthIt = mode === 'always' || (mode === 'auto' && jobs.length * trace.length >= MIN_PARALLEL_WORK);
-  if (mode === 'never' || workers <= 1 || !worthIt) return replayInProcess(trace, jobs, options);
-  return replayOnWorkers(trace, jobs, options, workers);
+  if (mode === 'never' || threads <= 1 || !worthIt) return replayInProcess(trace, jobs, options);
+  return replayOnThreads(trace, jobs, options, threads - 1);
+}
+
+function replayConfig(job: ReplayJob, options: ParallelOptions) {
+  return {
+    policy: job.policy,
+    capacity: job.capacity,
+    unit: options.unit,
+    ...(job.ttl !== null && { ttl: job.ttl }),
+    seed: options.seed,
+    defaultMissCost: options.defaultMissCost,
+  };
 }
 
 function replayInProcess(trace: Trace, jobs: readonly ReplayJob[], options: ParallelOptions): ReplayCounts[] {
   const total = jobs.length * trace.length;
   return jobs.map((job, index) =>
     replay(trace, {
-      policy: job.policy,
-      capacity: job.capacity,
-      unit: options.unit,
-      ...(job.ttl !== null && { ttl: job.ttl }),
-      seed: options.seed,
-      defaultMissCost: options.defaultMissCost,
+      ...replayConfig(job, options),
       ...(options.onProgress && { onProgress: (done: number) => options.onProgress!(index * trace.length + done, total) }),
     }),
   );
 }
 
-function replayOnWorkers(trace: Trace, jobs: readonly ReplayJob[], options: ParallelOptions, count: number): Promise<ReplayCounts[]> {
-  const init: WorkerInit = { trace: sharedTrace(trace), unit: options.unit, seed: options.seed, defaultMissCost: options.defaultMissCost };
-  const results: (ReplayCounts | undefined)[] = new Array(jobs.length);
-  const progress = new Float64Array(jobs.length);
-  const total = jobs.length * trace.length;
-  let doneSoFar = 0;
-  let next = 0;
-  let finished = 0;
-  const pool: Worker[] = [];
+/** How often progress is reported while the calling thread has no job left and waits. */
+const PROGRESS_INTERVAL_MS = 100;
 
-  return new Promise<ReplayCounts[]>((resolve, reject) => {
-    let settled = false;
-    const fail = (error: Error): void => {
-      if (settled) return;
-      settled = true;
-      for (const worker of pool) void worker.terminate();
-      reject(error);
-    };
-    const dispatch = (worker: Worker): void => {
-      if (next >= jobs.length) return;
-      const index = next++;
-      const job = jobs[index]!;
-      const message: WorkerJob = { index, policy: job.policy.name, capacity: job.capacity, ttl: job.ttl };
-      worker.postMessage(message);
-    };
-    for (let w = 0; w < count; w++) {
-      const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: init });
-      pool.push(worker);
-      worker.on('message', (reply: WorkerReply) => {
-        if (settled) return;
-        if (reply.type === 'progress') {
-          doneSoFar += reply.done - progress[reply.index]!;
-          progress[reply.index] = reply.done;
-          options.onProgress?.(doneSoFar, total);
-        } else if (reply.type === 'done') {
-          results[reply.index] = reply.counts;
-          finished++;
-          if (finished === jobs.length) {
-            settled = true;
-            for (const each of pool) void each.terminate();
-            resolve(results as ReplayCounts[]);
-          } else {
-            dispatch(worker);
-          }
-        } else {
-          fail(reply.name === 'UsageError' ? new UsageError(reply.message) : new Error(reply.message));
-        }
-      });
-      worker.on('error', fail);
-      worker.on('exit', (code) => fail(new Error(`a replay worker stopped unexpectedly (exit code ${code})`)));
-      dispatch(worker);
-    }
+async function replayOnThreads(trace: Trace, jobs: readonly ReplayJob[], options: ParallelOptions, workerCount: number): Promise<ReplayCounts[]> {
+  const queue = createJobQueue(jobs.map((job) => ({ group: job.policy.name, cost: jobCost(job.policy.definition.name, job.capacity, job.ttl, trace.length) })));
+  const init: WorkerInit = {
+    trace: sharedTrace(trace),
+    unit: options.unit,
+    seed: options.seed,
+    defaultMissCost: options.defaultMissCost,
+    jobs: jobs.map((job) => ({ policy: job.policy.name, capacity: job.capacity, ttl: job.ttl })),
+    queue,
+  };
+  const results: (ReplayCounts | undefined)[] = new Array(jobs.length);
+  const total = jobs.length * trace.length;
+  let finished = 0;
+  let failure: Error | undefined;
+  let running = workerCount;
+  let wake: (() => void) | undefined;
+  let settled = false;
+  const fail = (error: Error): void => {
+    if (settled) return;
+    failure ??= error;
+    stopQueue(queue);
+    wake?.();
+  };
+  const report = options.onProgress ? (): void => options.onProgress!(progressOf(queue), total) : undefined;
+
+  // Started before the calling thread's first job, so they start up while it works.
+  const pool = Array.from({ length: workerCount }, () => {
+    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: init });
+    worker.on('message', (reply: WorkerReply) => {
+      if (reply.type === 'done') {
+        results[reply.index] = reply.counts;
+        finished++;
+        if (finished === jobs.length) wake?.();
+      } else {
+        fail(reply.name === 'UsageError' ? new UsageError(reply.message) : new Error(reply.message));
+      }
+    });
+    worker.on('error', fail);
+    worker.on('exit', (code) => {
+      running--;
+      // A worker ends by itself only once the queue is empty, after its last results arrived.
+      if (code !== 0) fail(new Error(`a replay worker stopped unexpectedly (exit code ${code})`));
+      else wake?.();
+    });
+    return worker;
   });
+
+  try {
+    const taker = new JobTaker(queue);
+    for (let index = taker.next(); index >= 0; index = taker.next()) {
+      results[index] = replay(trace, {
+        ...replayConfig(jobs[index]!, options),
+        onProgress: (done: number) => {
+          Atomics.store(queue.progress, index, done);
+          report?.();
+        },
+      });
+      finished++;
+      // Lets the workers' messages in between jobs, so a failure stops this thread too.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  } catch (error) {
+    fail(error as Error);
+  }
+
+  // The rest is the workers' jobs: wait for their results, reporting progress meanwhile.
+  const ticker = report && setInterval(report, PROGRESS_INTERVAL_MS);
+  while (failure === undefined && finished < jobs.length && running > 0) {
+    await new Promise<void>((resolve) => (wake = resolve));
+  }
+  settled = true;
+  wake = undefined;
+  if (ticker) clearInterval(ticker);
+  // Workers that never got a job may still be starting up; nothing waits for them.
+  for (const worker of pool) void worker.terminate();
+  if (failure) throw failure;
+  if (finished < jobs.length) throw new Error('the replay workers ended with jobs left undone');
+  report?.();
+  return results as ReplayCounts[];
 }
 
 const shared = new WeakMap<Trace, Trace>();

@@ -1,39 +1,50 @@
 /**
- * A grid worker thread: receives the trace's columns once (SharedArrayBuffer views, so no copy),
- * then replays one (policy, capacity, TTL) job at a time for the pool in parallel.ts, posting
- * progress between chunks and the counts at the end. Policy specs travel as their canonical
- * text and are parsed again here, since parsed specs hold functions that cannot be cloned.
+ * A grid worker thread: receives the trace's columns (SharedArrayBuffer views, so no copy)
+ * and the whole job list once, then claims jobs from the shared queue (job-queue.ts) and
+ * replays them until none is left, posting each job's counts; the main thread claims from
+ * the same queue. Progress goes into the queue's shared counters, not into messages.
+ * Policy specs travel as their canonical text and are parsed again here, since parsed
+ * specs hold functions that cannot be cloned. The thread ends by itself when the queue is
+ * empty (Node delivers its last messages before the 'exit' event).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { parsePolicySpec } from '../policies/index.js';
+import { parsePolicySpec, type PolicySpec } from '../policies/index.js';
 import type { Trace } from '../trace/trace.js';
+import { JobTaker } from './job-queue.js';
 import { replay } from './replay.js';
-import type { WorkerInit, WorkerJob, WorkerReply } from './parallel.js';
+import type { WorkerInit, WorkerReply } from './parallel.js';
 
 const init = workerData as WorkerInit;
 const trace: Trace = init.trace;
+const queue = init.queue;
 const port = parentPort!;
+const specs = new Map<string, PolicySpec>();
+const taker = new JobTaker(queue);
 
-port.on('message', (job: WorkerJob) => {
+for (let index = taker.next(); index >= 0; index = taker.next()) {
+  const job = init.jobs[index]!;
   try {
+    let spec = specs.get(job.policy);
+    if (spec === undefined) specs.set(job.policy, (spec = parsePolicySpec(job.policy)));
     const counts = replay(trace, {
-      policy: parsePolicySpec(job.policy),
+      policy: spec,
       capacity: job.capacity,
       unit: init.unit,
       ...(job.ttl !== null && { ttl: job.ttl }),
       seed: init.seed,
       defaultMissCost: init.defaultMissCost,
-      onProgress: (done) => port.postMessage({ type: 'progress', index: job.index, done } satisfies WorkerReply),
+      onProgress: (done) => Atomics.store(queue.progress, index, done),
     });
-    const reply: WorkerReply = { type: 'done', index: job.index, counts };
+    const reply: WorkerReply = { type: 'done', index, counts };
     port.postMessage(reply, counts.missCosts ? [counts.missCosts.buffer as ArrayBuffer] : []);
   } catch (error) {
     const reply: WorkerReply = {
       type: 'error',
-      index: job.index,
+      index,
       name: error instanceof Error ? error.name : 'Error',
       message: error instanceof Error ? error.message : String(error),
     };
     port.postMessage(reply);
+    break;
   }
-});
+}
