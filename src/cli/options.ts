@@ -151,7 +151,7 @@ export function addSweepOptions(command: Command): Command {
       '--memory-cost <duration>',
       'latency-equivalent price of holding one entry (one byte with --capacity), per request: recommend the size minimising mean latency + price x size, e.g. 0.0001ms',
     )
-    .option('--workers <n>', 'worker threads for per-size replays (default: all cores)');
+    .option('--workers <n>', 'threads for per-size replays, this one included (default: all cores)');
 }
 
 /** A fraction written as 0.01 or 1%. */

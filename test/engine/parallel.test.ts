@@ -88,3 +88,15 @@ test('a grid setting the pool does not know runs serially instead of being dropp
   assert.equal(poolCanRun({ ...config(), ttlJitter: undefined }), true);
   assert.deepEqual(await runGridParallel(trace, withExtra), runGrid(trace, withExtra));
 });
+
+test('a failing job among many rejects with its message, whichever thread ran it', async () => {
+  const trace = mixedTrace(200, 4);
+  // Many cheap jobs first in the queue's eyes, then the failing one in a group of its own:
+  // the calling thread or the worker may claim it depending on timing; both must reject.
+  const jobs = [
+    ...[1, 2, 3, 4, 5, 6, 7, 8].map((capacity) => ({ policy: parsePolicySpec('lfu'), capacity, ttl: null })),
+    { policy: parsePolicySpec('lru-cache'), capacity: 0, ttl: null },
+    ...[1, 2, 3, 4].map((capacity) => ({ policy: parsePolicySpec('fifo'), capacity, ttl: 5 })),
+  ];
+  await assert.rejects(replayJobs(trace, jobs, { unit: 'entries', seed: 1, defaultMissCost: 0, workers: 2, mode: 'always' }), /max/);
+});
