@@ -45,7 +45,9 @@ export interface ParallelOptions {
  * Below this many request replays in total, threads cost more than they save. The calling
  * thread works from the start, so a worker only has to start (about 0.2 s, then tens of ms
  * warming up each policy) before the calling thread has finished everything to be of use;
- * at 30-100 M requests/s per core that is a grid of about 20 M request replays.
+ * at 30-100 M requests/s per core that is a grid of about 20 M request replays. Measured on
+ * 2 cores, in a fresh process as the CLI runs it: 12.8 M replays took 0.49 s either way,
+ * 25.6 M took 0.80 s serially and 0.64 s on two threads.
  */
 export const MIN_PARALLEL_WORK = 20_000_000;
 
