@@ -50,4 +50,4 @@ const start = performance.now();
 const parallel = await runGridParallel(gridTrace, { ...config, mode: 'always' });
 const parallelMs = performance.now() - start;
 const same = JSON.stringify(parallel) === JSON.stringify(serial.value);
-console.log(`grid on ${availableParallelism()} workers: ${parallelMs.toFixed(0)}ms (${(serial.wallMs / parallelMs).toFixed(2)}x), identical results: ${same}`);
+console.log(`grid on ${availableParallelism()} threads: ${parallelMs.toFixed(0)}ms (${(serial.wallMs / parallelMs).toFixed(2)}x), identical results: ${same}`);
