@@ -2,9 +2,9 @@
  * Replays many (policy, capacity, TTL) jobs over one trace on several threads: the calling
  * thread and cores - 1 worker threads.
  *
- * The calling thread replays jobs too rather than wait: it is warm (its code is compiled
- * already) and needs no start-up, and it starts at once while the workers are still
- * starting (about 0.2 s each), so a pool only ever adds the workers' start-up on cores that
+ * The calling thread replays jobs too rather than wait: it needs no start-up and has often
+ * compiled the replay code already, and it starts at once while the workers are still
+ * starting (about 0.1 s each), so a pool only adds the workers' start-up on cores that
  * would otherwise be idle. Every thread claims jobs from one queue in shared memory
  * (job-queue.ts: costliest first, one policy per thread where possible); the trace's columns
  * are copied once into SharedArrayBuffers that every worker reads. Results are stored by job
@@ -43,7 +43,7 @@ export interface ParallelOptions {
 
 /**
  * Below this many request replays in total, threads cost more than they save. The calling
- * thread works from the start, so a worker only has to start (about 0.2 s, then tens of ms
+ * thread works from the start, so a worker only has to start (about 0.1 s, then tens of ms
  * warming up each policy) before the calling thread has finished everything to be of use;
  * at 30-100 M requests/s per core that is a grid of about 20 M request replays. Measured on
  * 2 cores, in a fresh process as the CLI runs it: 12.8 M replays took 0.49 s either way,
