@@ -25,6 +25,7 @@ import {
 import type { CliIo } from './io.js';
 import { addOutputOptions, deliverResult, prepareOutput, type OutputFlags } from './output.js';
 import { progressBar } from './progress.js';
+import { ttlJitterFrom } from './time-options.js';
 
 export function registerSweep(program: Command, io: CliIo): void {
   const command = program
@@ -46,6 +47,7 @@ export function registerSweep(program: Command, io: CliIo): void {
     // Check the flags before the (possibly slow) load; the default range needs the trace.
     let sizes = ranged ? capacitiesFrom(flags, '') : undefined;
     const ttls = ttlsFrom(flags);
+    const ttlJitter = ttlJitterFrom(flags);
     const cost = costFrom(flags);
     const seed = seedFrom(flags);
     const sample = sampleFrom(flags);
@@ -60,6 +62,7 @@ export function registerSweep(program: Command, io: CliIo): void {
       capacities: sizes.capacities,
       unit: sizes.unit,
       ttls,
+      ...(ttlJitter !== undefined && { ttlJitter }),
       cost,
       seed,
       command: 'sweep',

@@ -64,8 +64,7 @@ export function runGrid(trace: Trace, config: GridConfig): RunResult {
           ...(config.onProgress && { onProgress: (done: number) => config.onProgress!(finished + done, total) }),
         });
         finished += trace.length;
-        const row = toRow(policy.name, ttl, capacity, counts, config.cost);
-        rows.push(config.ttlJitter !== undefined && ttl !== null ? { ...row, ttlJitter: config.ttlJitter } : row);
+        rows.push(withJitter(toRow(policy.name, ttl, capacity, counts, config.cost), config.ttlJitter));
       }
     }
   }
@@ -207,6 +206,11 @@ export function timedRow(
       }),
     }),
   };
+}
+
+/** Labels a row that had a TTL with the jitter its TTLs were drawn with. */
+export function withJitter(row: ResultRow, ttlJitter: number | undefined): ResultRow {
+  return ttlJitter !== undefined && row.ttl !== null ? { ...row, ttlJitter } : row;
 }
 
 export function toRow(policy: string, ttl: number | null, capacity: number, counts: ReplayCounts, cost: CostModel): ResultRow {

@@ -19,7 +19,7 @@ import { UsageError } from '../errors.js';
 import type { PolicySpec } from '../policies/index.js';
 import type { ResultRow, RunResult } from '../report/model.js';
 import type { Trace } from '../trace/trace.js';
-import { resultOf, runGrid, toRow, type GridConfig } from './grid.js';
+import { resultOf, runGrid, toRow, withJitter, type GridConfig } from './grid.js';
 import { createJobQueue, jobCost, JobTaker, progressOf, stopQueue, type JobQueue } from './job-queue.js';
 import { replay, type ReplayCounts } from './replay.js';
 
@@ -34,6 +34,8 @@ export interface ParallelOptions {
   readonly unit: 'entries' | 'bytes';
   readonly seed: number;
   readonly defaultMissCost: number;
+  /** TTL jitter fraction (`--ttl 60s~10%`), applied to jobs that have a TTL. */
+  readonly ttlJitter?: number;
   /** Threads replaying at once, the calling one included; default os.availableParallelism(). 1 means in-process. */
   readonly workers?: number;
   /** 'auto' (default) runs small grids in-process; 'always' uses workers whenever there are two jobs. */
@@ -57,6 +59,7 @@ export interface WorkerInit {
   readonly unit: 'entries' | 'bytes';
   readonly seed: number;
   readonly defaultMissCost: number;
+  readonly ttlJitter?: number;
   readonly jobs: readonly WorkerJob[];
   readonly queue: JobQueue;
 }
@@ -92,6 +95,7 @@ function replayConfig(job: ReplayJob, options: ParallelOptions) {
     ...(job.ttl !== null && { ttl: job.ttl }),
     seed: options.seed,
     defaultMissCost: options.defaultMissCost,
+    ...(options.ttlJitter !== undefined && { ttlJitter: options.ttlJitter }),
   };
 }
 
@@ -115,6 +119,7 @@ async function replayOnThreads(trace: Trace, jobs: readonly ReplayJob[], options
     unit: options.unit,
     seed: options.seed,
     defaultMissCost: options.defaultMissCost,
+    ...(options.ttlJitter !== undefined && { ttlJitter: options.ttlJitter }),
     jobs: jobs.map((job) => ({ policy: job.policy.name, capacity: job.capacity, ttl: job.ttl })),
     queue,
   };
@@ -219,7 +224,7 @@ function share<A extends Uint32Array | Float64Array | Uint8Array>(array: A): A {
 }
 
 /** The grid settings the pool knows how to hand to workers. */
-const POOLED_SETTINGS = new Set(['policies', 'capacities', 'unit', 'ttls', 'cost', 'seed', 'command', 'onProgress', 'workers', 'mode']);
+const POOLED_SETTINGS = new Set(['policies', 'capacities', 'unit', 'ttls', 'ttlJitter', 'cost', 'seed', 'command', 'onProgress', 'workers', 'mode']);
 
 /** Whether every setting of this grid config is one the pool passes on to its workers. */
 export function poolCanRun(config: object): boolean {
@@ -244,10 +249,11 @@ export async function runGridParallel(
     unit: config.unit,
     seed: config.seed,
     defaultMissCost: config.cost.missCost,
+    ...(config.ttlJitter !== undefined && { ttlJitter: config.ttlJitter }),
     ...(config.workers !== undefined && { workers: config.workers }),
     ...(config.mode !== undefined && { mode: config.mode }),
     ...(config.onProgress && { onProgress: config.onProgress }),
   });
-  const rows: ResultRow[] = jobs.map((job, i) => toRow(job.policy.name, job.ttl, job.capacity, counts[i]!, config.cost));
+  const rows: ResultRow[] = jobs.map((job, i) => withJitter(toRow(job.policy.name, job.ttl, job.capacity, counts[i]!, config.cost), config.ttlJitter));
   return resultOf(trace, config, rows);
 }

@@ -12,15 +12,15 @@
 import { UsageError } from '../errors.js';
 import type { CurveMethod, ResultRow, RunResult, Sampling } from '../report/model.js';
 import { OP_DELETE, OP_GET, type Trace } from '../trace/trace.js';
-import { resultOf, toRow, type GridConfig } from './grid.js';
+import { resultOf, toRow, withJitter, type GridConfig } from './grid.js';
 import { exactCurveBlocker, lruCurveCounts } from './lru-curve.js';
 import { replayJobs, type ParallelOptions, type ReplayJob } from './parallel.js';
 import { bestChoice, curvesOf, recommend, type RecommendOptions } from './recommend.js';
 import type { ReplayCounts } from './replay.js';
 import { miniCapacity, samplingMask, sampleTrace, scaleSampledCounts, shardsLruCounts, traceTotals, type TraceTotals } from './shards.js';
 
-/** The plain grid settings: the time-aware simulator (tiers, stampedes, jitter) is `run`'s alone. */
-export interface SweepConfig extends Omit<GridConfig, 'timed' | 'ttlJitter'>, Pick<ParallelOptions, 'workers' | 'mode'> {
+/** The plain grid settings plus TTL jitter: the time-aware simulator (tiers, stampedes, writes) is `run`'s alone. */
+export interface SweepConfig extends Omit<GridConfig, 'timed'>, Pick<ParallelOptions, 'workers' | 'mode'> {
   /** Fraction of keys to keep (0 < rate < 1); undefined or 1 = the whole trace. */
   readonly sample?: number;
   readonly recommend: Omit<RecommendOptions, 'unit'>;
@@ -70,26 +70,28 @@ export async function runSweep(trace: Trace, config: SweepConfig): Promise<RunRe
     unit: config.unit,
     seed: config.seed,
     defaultMissCost: config.cost.missCost,
+    ...(config.ttlJitter !== undefined && { ttlJitter: config.ttlJitter }),
     ...(config.workers !== undefined && { workers: config.workers }),
     ...(config.mode !== undefined && { mode: config.mode }),
     ...(config.onProgress && { onProgress: config.onProgress }),
   });
 
   const rows: ResultRow[] = [];
+  const push = (row: ResultRow): void => void rows.push(withJitter(row, config.ttlJitter));
   for (const plan of plans) {
     config.capacities.forEach((capacity, i) => {
       if (plan.counts) {
-        rows.push(toRow(plan.policy, plan.ttl, capacity, plan.counts[i]!, config.cost));
+        push(toRow(plan.policy, plan.ttl, capacity, plan.counts[i]!, config.cost));
         return;
       }
       const counts = replayed[plan.firstJob! + i]!;
       if (rate === undefined) {
-        rows.push(toRow(plan.policy, plan.ttl, capacity, counts, config.cost));
+        push(toRow(plan.policy, plan.ttl, capacity, counts, config.cost));
         return;
       }
       const row = toRow(plan.policy, plan.ttl, capacity, scaleSampledCounts(counts, rate, totals!), config.cost);
       // Per-request costs: the sample's own latency distribution is the estimate.
-      rows.push(trace.costs ? { ...row, latency: toRow(plan.policy, plan.ttl, capacity, counts, config.cost).latency } : row);
+      push(trace.costs ? { ...row, latency: toRow(plan.policy, plan.ttl, capacity, counts, config.cost).latency } : row);
     });
   }
 

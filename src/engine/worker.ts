@@ -33,6 +33,7 @@ for (let index = taker.next(); index >= 0; index = taker.next()) {
       ...(job.ttl !== null && { ttl: job.ttl }),
       seed: init.seed,
       defaultMissCost: init.defaultMissCost,
+      ...(init.ttlJitter !== undefined && { ttlJitter: init.ttlJitter }),
       onProgress: (done) => Atomics.store(queue.progress, index, done),
     });
     const reply: WorkerReply = { type: 'done', index, counts };

@@ -73,6 +73,17 @@ test('sweep --format json: exact hit counts, recommendations and the best policy
   assert.match(table.out, /● lru {3}■ fifo/);
 });
 
+test('sweep applies TTL jitter exactly as run does', async () => {
+  const spec = 'zipf:alpha=0.9,keys=300,requests=5000,rate=50,seed=3';
+  const flags = ['--maxsize', '8..64', '--policies', 'lru,lfu', '--ttl', '20s~20%', '--format', 'json'];
+  const swept = JSON.parse((await cli('sweep', spec, ...flags)).out) as RunResult;
+  const replayed = JSON.parse((await cli('run', spec, ...flags)).out) as RunResult;
+  assert.deepEqual(swept.rows, replayed.rows);
+  assert.ok(swept.rows.every((row) => row.ttlJitter === 0.2));
+  const plain = JSON.parse((await cli('run', spec, ...flags.map((f) => (f === '20s~20%' ? '20s' : f)))).out) as RunResult;
+  assert.notDeepEqual(plain.rows.map((r) => r.hits), replayed.rows.map((r) => r.hits));
+});
+
 test('sweep on a synthetic trace: the same rows as run, plus recommendations', async () => {
   const spec = 'zipf:alpha=0.9,keys=300,requests=5000,seed=3';
   const flags = ['--maxsize', '8..256', '--policies', 'lru,fifo,lfu', '--format', 'json'];

@@ -82,11 +82,21 @@ test('a failing job rejects instead of hanging', async () => {
 test('a grid setting the pool does not know runs serially instead of being dropped', async () => {
   const trace = mixedTrace(500, 2);
   assert.equal(poolCanRun({ ...config(), workers: 2, mode: 'always', onProgress: () => {} }), true);
-  // A stand-in for a later runGrid feature such as TTL jitter: the pool would not pass it on.
-  const withExtra = { ...config(), mode: 'always' as const, workers: 2, ttlJitter: 0.1 };
+  // A stand-in for a later runGrid feature: the pool would not pass it on.
+  const withExtra = { ...config(), mode: 'always' as const, workers: 2, futureSetting: true } as GridConfig;
   assert.equal(poolCanRun(withExtra), false);
   assert.equal(poolCanRun({ ...config(), ttlJitter: undefined }), true);
   assert.deepEqual(await runGridParallel(trace, withExtra), runGrid(trace, withExtra));
+});
+
+test('TTL jitter reaches the workers: the parallel grid equals the serial one', async () => {
+  const trace = mixedTrace(2000, 5);
+  const jittered = { ...config(), ttlJitter: 0.3 };
+  assert.equal(poolCanRun(jittered), true);
+  const serial = runGrid(trace, jittered);
+  assert.equal(renderJson(await runGridParallel(trace, { ...jittered, workers: 2, mode: 'always' })), renderJson(serial));
+  // The jitter changed something, so the comparison above is not vacuous.
+  assert.notDeepEqual(serial.rows, runGrid(trace, config()).rows);
 });
 
 test('a failing job among many rejects with its message, whichever thread ran it', async () => {
