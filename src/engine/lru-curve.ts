@@ -31,6 +31,10 @@ export interface StackDistances {
   readonly writes: number;
   /** Keys touched at least once. */
   readonly distinctKeys: number;
+  /** `byteHistogram[d]` = bytes of those lookups (the trace's sizes; 1 each without a size column). */
+  readonly byteHistogram: Float64Array;
+  /** Bytes of all lookups counted, cold ones included. */
+  readonly bytesRequested: number;
 }
 
 /**
@@ -54,7 +58,7 @@ export function exactCurveBlocker(trace: Trace, unit: 'entries' | 'bytes', ttl: 
  * stack distances of its lookups. Allocates its arrays once; nothing per request.
  */
 export function stackDistances(trace: Trace, keep?: Uint8Array): StackDistances {
-  const { keys, ops } = trace;
+  const { keys, ops, sizes } = trace;
   const n = trace.length;
   let slots = n;
   if (keep !== undefined) {
@@ -70,6 +74,9 @@ export function stackDistances(trace: Trace, keep?: Uint8Array): StackDistances 
   const keyAt = new Int32Array(size);
   const last = new Int32Array(trace.keySpace).fill(-1);
   const histogram = new Float64Array(Math.max(1, trace.keySpace));
+  // Byte hit rate at entry capacity: the same distances, weighted by object size.
+  const byteHistogram = sizes === undefined ? histogram : new Float64Array(histogram.length);
+  let bytesRequested = 0;
   let active = 0;
   let lookups = 0;
   let cold = 0;
@@ -80,13 +87,19 @@ export function stackDistances(trace: Trace, keep?: Uint8Array): StackDistances 
     if (keep !== undefined && keep[id] === 0) continue;
     if (t === size) t = pack(tree, keyAt, last, size);
     const isLookup = ops === undefined || ops[i] !== OP_SET;
-    if (isLookup) lookups++;
-    else writes++;
+    const bytes = sizes === undefined ? 1 : sizes[i]!;
+    if (isLookup) {
+      lookups++;
+      bytesRequested += bytes;
+    } else writes++;
     const previous = last[id]!;
     if (previous >= 0) {
       let prefix = 0;
       for (let j = previous + 1; j > 0; j -= j & -j) prefix += tree[j]!;
-      if (isLookup) histogram[active - prefix]!++;
+      if (isLookup) {
+        histogram[active - prefix]!++;
+        if (sizes !== undefined) byteHistogram[active - prefix]! += bytes;
+      }
       for (let j = previous + 1; j <= size; j += j & -j) tree[j]!--;
     } else {
       active++;
@@ -96,7 +109,7 @@ export function stackDistances(trace: Trace, keep?: Uint8Array): StackDistances 
     keyAt[t] = id;
     last[id] = t++;
   }
-  return { histogram, lookups, coldLookups: cold, writes, distinctKeys: active };
+  return { histogram, lookups, coldLookups: cold, writes, distinctKeys: active, byteHistogram, bytesRequested };
 }
 
 /** Moves the live positions to 0..live-1 keeping their order, rebuilds the tree; returns live. */
@@ -121,7 +134,16 @@ function pack(tree: Int32Array, keyAt: Int32Array, last: Int32Array, size: numbe
 
 /** Lookups that hit in an LRU cache of each capacity (entries): those with distance < C. */
 export function hitsAt(distances: StackDistances, capacities: readonly number[]): number[] {
-  const cumulative = cumulativeHits(distances.histogram);
+  return atCapacities(distances.histogram, capacities);
+}
+
+/** Bytes served by those hits. */
+export function byteHitsAt(distances: StackDistances, capacities: readonly number[]): number[] {
+  return atCapacities(distances.byteHistogram, capacities);
+}
+
+function atCapacities(histogram: Float64Array, capacities: readonly number[]): number[] {
+  const cumulative = cumulativeHits(histogram);
   return capacities.map((capacity) => (capacity <= 0 ? 0 : cumulative[Math.min(capacity, cumulative.length) - 1]!));
 }
 
@@ -154,6 +176,7 @@ export interface MissSplit {
 /** Turns a histogram into replay-shaped counts; `deletes` is carried through for the report. */
 export function countsFromDistances(distances: StackDistances, capacities: readonly number[], deletes: number): (ReplayCounts & MissSplit)[] {
   const hits = hitsAt(distances, capacities);
+  const byteHits = byteHitsAt(distances, capacities);
   return capacities.map((capacity, i) => {
     const resident = Math.min(capacity, distances.distinctKeys);
     return {
@@ -164,8 +187,8 @@ export function countsFromDistances(distances: StackDistances, capacities: reado
       coldMisses: distances.coldLookups,
       capacityMisses: distances.lookups - hits[i]! - distances.coldLookups,
       uncacheable: 0,
-      bytesRequested: distances.lookups,
-      bytesHit: hits[i]!,
+      bytesRequested: distances.bytesRequested,
+      bytesHit: byteHits[i]!,
       writes: distances.writes,
       deletes,
       finalEntries: resident,

@@ -17,7 +17,7 @@
  */
 import { hash32 } from '../trace/synthetic/rng.js';
 import { OP_DELETE, OP_SET, TraceBuilder, type Trace } from '../trace/trace.js';
-import { countsFromDistances, hitsAt, stackDistances, type MissSplit } from './lru-curve.js';
+import { byteHitsAt, countsFromDistances, hitsAt, stackDistances, type MissSplit } from './lru-curve.js';
 import type { ReplayCounts } from './replay.js';
 
 export const SHARDS_MODULUS = 1 << 24;
@@ -41,9 +41,9 @@ export interface TraceTotals {
   readonly costSum: number;
 }
 
-export function traceTotals(trace: Trace, unit: 'entries' | 'bytes', defaultMissCost = 0): TraceTotals {
-  const { ops, costs } = trace;
-  const sizes = unit === 'bytes' ? trace.sizes : undefined;
+/** Full-trace totals; bytes come from the size column whatever the capacity unit (byte hit rate). */
+export function traceTotals(trace: Trace, defaultMissCost = 0): TraceTotals {
+  const { ops, costs, sizes } = trace;
   let lookups = 0;
   let writes = 0;
   let deletes = 0;
@@ -72,6 +72,7 @@ export function shardsLruCounts(trace: Trace, capacities: readonly number[], rat
   // A cache of C entries sees sampled distances below C·R.
   const scaled = capacities.map((capacity) => Math.ceil(capacity * rate - 1e-9));
   const sampledHits = hitsAt(sampled, scaled);
+  const sampledByteHits = byteHitsAt(sampled, scaled);
   const distinctEstimate = Math.round(sampled.distinctKeys / rate);
   const template = countsFromDistances(sampled, capacities, totals.deletes);
   return capacities.map((capacity, i) => {
@@ -79,6 +80,8 @@ export function shardsLruCounts(trace: Trace, capacities: readonly number[], rat
     const hits = Math.min(totals.lookups, Math.max(0, estimate));
     const resident = Math.min(capacity, distinctEstimate);
     const cold = Math.min(totals.lookups - hits, Math.round(sampled.coldLookups / rate));
+    // Bytes: missed bytes of the sample scaled by 1/R, as MiniSim does (no SHARDS_adj for bytes).
+    const missedBytes = Math.min(totals.bytesRequested, Math.round((sampled.bytesRequested - sampledByteHits[i]!) / rate));
     return {
       ...template[i]!,
       requests: totals.lookups,
@@ -86,8 +89,8 @@ export function shardsLruCounts(trace: Trace, capacities: readonly number[], rat
       misses: totals.lookups - hits,
       coldMisses: cold,
       capacityMisses: totals.lookups - hits - cold,
-      bytesRequested: totals.lookups,
-      bytesHit: hits,
+      bytesRequested: totals.bytesRequested,
+      bytesHit: totals.bytesRequested - missedBytes,
       writes: totals.writes,
       finalEntries: resident,
       finalBytes: resident,

@@ -30,10 +30,10 @@ type Method = CurveMethod['method'];
 
 export async function runSweep(trace: Trace, config: SweepConfig): Promise<RunResult> {
   const rate = config.sample !== undefined && config.sample < 1 ? config.sample : undefined;
-  const totals = rate === undefined ? undefined : traceTotals(trace, config.unit, config.cost.missCost);
+  const totals = rate === undefined ? undefined : traceTotals(trace, config.cost.missCost);
   const mask = rate === undefined ? undefined : samplingMask(trace.keySpace, rate, config.seed);
   const sampled = rate === undefined ? undefined : sampleTrace(trace, mask!, rate);
-  if (sampled !== undefined && traceTotals(sampled, 'entries').lookups === 0 && totals!.lookups > 0) {
+  if (sampled !== undefined && traceTotals(sampled).lookups === 0 && totals!.lookups > 0) {
     // Scaling up nothing would claim every lookup hits (the SHARDS adjustment fills the gap).
     throw new UsageError(`rate ${rate} keeps no looked-up key of this trace; raise it`, '--sample');
   }
@@ -111,7 +111,7 @@ const SKEW_WARNING = 0.1;
 
 function samplingOf(trace: Trace, sampled: Trace, rate: number, totals: TraceTotals, plans: readonly { method: Method }[]): Sampling {
   const expectedLookups = rate * totals.lookups;
-  const sampledLookups = traceTotals(sampled, 'entries').lookups;
+  const sampledLookups = traceTotals(sampled).lookups;
   const skew = expectedLookups > 0 ? sampledLookups / expectedLookups - 1 : 0;
   const count = (value: number): string => Math.round(value).toLocaleString('en-US');
   let note =

@@ -50,10 +50,15 @@ test('one-pass curve equals per-size lru replays exactly (gets and sets)', () =>
     fc.property(
       fc.array(fc.record({ key: fc.integer({ min: 0, max: 30 }), op: fc.constantFrom(OP_GET, OP_GET, OP_GET, OP_SET) }), { maxLength: 300 }),
       fc.boolean(),
-      (requests, withOps) => {
+      fc.boolean(),
+      (requests, withOps, withSizes) => {
+        // With a size column the capacity still counts entries, but byte hits use real sizes.
         const trace = traceOf(
           requests.map((r) => r.key),
-          withOps ? { ops: requests.map((r) => r.op) } : {},
+          {
+            ...(withOps && { ops: requests.map((r) => r.op) }),
+            ...(withSizes && { sizes: requests.map((r) => 1 + ((r.key * 37) % 100)) }),
+          },
         );
         assert.equal(exactCurveBlocker(trace, 'entries', null), null);
         const capacities = Array.from({ length: 34 }, (_, i) => i + 1);

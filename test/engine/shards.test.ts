@@ -16,13 +16,29 @@ test('SHARDS at rate 0.1 tracks the exact LRU curve of a 1e6-request Zipf trace'
   const capacities = parseSizes('16..1e6', 'entries', '--maxsize', { points: 16 });
   const exact = lruCurveCounts(trace, capacities);
   const rate = 0.1;
-  const estimate = shardsLruCounts(trace, capacities, rate, samplingMask(trace.keySpace, rate, 1), traceTotals(trace, 'entries'));
+  const estimate = shardsLruCounts(trace, capacities, rate, samplingMask(trace.keySpace, rate, 1), traceTotals(trace));
   const errors = capacities.map((_, i) => Math.abs(estimate[i]!.hits - exact[i]!.hits) / trace.length);
   for (const [i, error] of errors.entries()) assert.ok(error < 0.02, `size ${capacities[i]}: error ${error}`);
   const mean = errors.reduce((a, b) => a + b) / errors.length;
   assert.ok(mean < 0.01, `mean absolute error ${mean}`);
   // Estimates keep the full trace's exact request count.
   assert.equal(estimate[0]!.requests, exact[0]!.requests);
+});
+
+test('SHARDS estimates byte hit rate from the sampled bytes when the trace has sizes', () => {
+  const trace = generateTrace('zipf:alpha=0.7,keys=200_000,requests=400_000,sizes=100..10000,seed=4');
+  const capacities = [1000, 10_000, 100_000];
+  const exact = lruCurveCounts(trace, capacities);
+  const rate = 0.1;
+  const estimate = shardsLruCounts(trace, capacities, rate, samplingMask(trace.keySpace, rate, 1), traceTotals(trace));
+  capacities.forEach((capacity, i) => {
+    const exactRate = exact[i]!.bytesHit / exact[i]!.bytesRequested;
+    const estimatedRate = estimate[i]!.bytesHit / estimate[i]!.bytesRequested;
+    // The exact byte hit rate differs from the hit rate (sizes vary), and the estimate tracks it.
+    assert.notEqual(exact[i]!.bytesHit, exact[i]!.hits);
+    assert.ok(Math.abs(estimatedRate - exactRate) < 0.03, `size ${capacity}: ${estimatedRate} vs ${exactRate}`);
+  });
+  assert.equal(estimate[0]!.bytesRequested, exact[0]!.bytesRequested);
 });
 
 test('the sample keeps keys, not requests: every request of a kept key survives', () => {
