@@ -11,18 +11,14 @@
  * Reference: libCacheSim `Clock.c` (`n-bit-counter`); Corbató 1968 / second chance.
  */
 import { UsageError } from '../errors.js';
-import type { Policy, PolicyContext, PolicyDefinition, PolicyParams } from './policy.js';
-import { IdList, ListArena, NIL } from './internal/list.js';
+import type { PolicyContext, PolicyDefinition, PolicyParams } from './policy.js';
+import { NIL } from './internal/list.js';
+import { SingleListPolicy } from './internal/single-list.js';
 
-export class ClockPolicy implements Policy {
-  private readonly list: IdList;
-  private readonly resident: Uint8Array;
+export class ClockPolicy extends SingleListPolicy {
   private readonly counter: Uint8Array;
-  private readonly sizeOf: Uint32Array;
-  private readonly capacity: number;
   private readonly maxCount: number;
   private readonly initial: number;
-  private used = 0;
 
   constructor(
     context: PolicyContext,
@@ -30,6 +26,7 @@ export class ClockPolicy implements Policy {
     initial = 0,
     readonly name = 'clock',
   ) {
+    super(context);
     if (!Number.isInteger(bits) || bits < 1 || bits > 8) {
       throw new UsageError(`clock:bits must be a whole number from 1 to 8, not ${bits}`);
     }
@@ -38,52 +35,23 @@ export class ClockPolicy implements Policy {
       throw new UsageError(`clock:initial must be between 0 and ${this.maxCount} (2^bits - 1) with bits=${bits}, not ${initial}`);
     }
     this.initial = initial;
-    this.capacity = context.capacity;
-    this.list = new IdList(new ListArena(context.keySpace));
-    this.resident = new Uint8Array(context.keySpace);
     this.counter = new Uint8Array(context.keySpace);
-    this.sizeOf = new Uint32Array(context.keySpace);
-  }
-
-  get size(): number {
-    return this.list.length;
-  }
-
-  get bytes(): number {
-    return this.used;
-  }
-
-  has(id: number): boolean {
-    return this.resident[id] === 1;
   }
 
   access(id: number, size: number, _now: number): boolean {
     if (this.resident[id] === 1) {
       const c = this.counter[id]!;
       if (c < this.maxCount) this.counter[id] = c + 1;
+      // A resized entry keeps its place on the ring.
       if (this.sizeOf[id] !== size) this.resize(id, size);
       return true;
     }
     if (size > this.capacity) return false;
     while (this.used + size > this.capacity) this.evict();
     this.list.pushHead(id);
-    this.resident[id] = 1;
     this.counter[id] = this.initial;
-    this.sizeOf[id] = size;
-    this.used += size;
+    this.admit(id, size);
     return false;
-  }
-
-  delete(id: number): boolean {
-    if (this.resident[id] !== 1) return false;
-    this.list.remove(id);
-    this.forget(id);
-    return true;
-  }
-
-  /** Ids from head (newest) to tail (under the hand); tests only. */
-  order(): number[] {
-    return this.list.toArray();
   }
 
   /** The counter of a resident id; tests only. */
@@ -91,7 +59,7 @@ export class ClockPolicy implements Policy {
     return this.counter[id]!;
   }
 
-  private evict(): void {
+  protected evict(): void {
     const list = this.list;
     for (;;) {
       const tail = list.tail;
@@ -102,23 +70,7 @@ export class ClockPolicy implements Policy {
       list.remove(tail);
       list.pushHead(tail);
     }
-    this.forget(list.popTail());
-  }
-
-  private forget(id: number): void {
-    this.resident[id] = 0;
-    this.used -= this.sizeOf[id]!;
-  }
-
-  /** A hit with a new size: take it, then sweep as usual; the entry keeps its place on the ring. */
-  private resize(id: number, size: number): void {
-    this.used += size - this.sizeOf[id]!;
-    this.sizeOf[id] = size;
-    if (size > this.capacity) {
-      this.delete(id);
-      return;
-    }
-    while (this.used > this.capacity) this.evict();
+    this.unlink(list.tail);
   }
 }
 

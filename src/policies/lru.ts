@@ -6,36 +6,16 @@
  * No parameters. Reference: libCacheSim `LRU.c`; Python's `functools.lru_cache` and
  * cachetools `LRUCache` produce the same hits and misses when counting entries.
  */
-import type { Policy, PolicyContext, PolicyDefinition } from './policy.js';
-import { IdList, ListArena, NIL } from './internal/list.js';
+import type { PolicyContext, PolicyDefinition } from './policy.js';
+import { NIL } from './internal/list.js';
+import { SingleListPolicy } from './internal/single-list.js';
 
-export class LruPolicy implements Policy {
-  private readonly list: IdList;
-  private readonly resident: Uint8Array;
-  private readonly sizeOf: Uint32Array;
-  private readonly capacity: number;
-  private used = 0;
-
+export class LruPolicy extends SingleListPolicy {
   constructor(
     context: PolicyContext,
     readonly name = 'lru',
   ) {
-    this.capacity = context.capacity;
-    this.list = new IdList(new ListArena(context.keySpace));
-    this.resident = new Uint8Array(context.keySpace);
-    this.sizeOf = new Uint32Array(context.keySpace);
-  }
-
-  get size(): number {
-    return this.list.length;
-  }
-
-  get bytes(): number {
-    return this.used;
-  }
-
-  has(id: number): boolean {
-    return this.resident[id] === 1;
+    super(context);
   }
 
   access(id: number, size: number, _now: number): boolean {
@@ -47,43 +27,13 @@ export class LruPolicy implements Policy {
     if (size > this.capacity) return false;
     while (this.used + size > this.capacity) this.evict();
     this.list.pushHead(id);
-    this.resident[id] = 1;
-    this.sizeOf[id] = size;
-    this.used += size;
+    this.admit(id, size);
     return false;
   }
 
-  delete(id: number): boolean {
-    if (this.resident[id] !== 1) return false;
-    this.list.remove(id);
-    this.forget(id);
-    return true;
-  }
-
-  /** Ids from most to least recently used (tests only). */
-  order(): number[] {
-    return this.list.toArray();
-  }
-
-  private evict(): void {
-    const victim = this.list.popTail();
-    if (victim !== NIL) this.forget(victim);
-  }
-
-  private forget(id: number): void {
-    this.resident[id] = 0;
-    this.used -= this.sizeOf[id]!;
-  }
-
-  /** A hit with a new size: take the new size, then evict older entries until it fits. */
-  private resize(id: number, size: number): void {
-    this.used += size - this.sizeOf[id]!;
-    this.sizeOf[id] = size;
-    if (size > this.capacity) {
-      this.delete(id);
-      return;
-    }
-    while (this.used > this.capacity) this.evict();
+  protected evict(): void {
+    const victim = this.list.tail;
+    if (victim !== NIL) this.unlink(victim);
   }
 }
 

@@ -8,36 +8,16 @@
  * Reference: libCacheSim `MRU.c`. (cachetools' old `MRUCache` appended new keys at the LRU
  * end, a quirk deliberately not copied.)
  */
-import type { Policy, PolicyContext, PolicyDefinition } from './policy.js';
-import { IdList, ListArena, NIL } from './internal/list.js';
+import type { PolicyContext, PolicyDefinition } from './policy.js';
+import { NIL } from './internal/list.js';
+import { SingleListPolicy } from './internal/single-list.js';
 
-export class MruPolicy implements Policy {
-  private readonly list: IdList;
-  private readonly resident: Uint8Array;
-  private readonly sizeOf: Uint32Array;
-  private readonly capacity: number;
-  private used = 0;
-
+export class MruPolicy extends SingleListPolicy {
   constructor(
     context: PolicyContext,
     readonly name = 'mru',
   ) {
-    this.capacity = context.capacity;
-    this.list = new IdList(new ListArena(context.keySpace));
-    this.resident = new Uint8Array(context.keySpace);
-    this.sizeOf = new Uint32Array(context.keySpace);
-  }
-
-  get size(): number {
-    return this.list.length;
-  }
-
-  get bytes(): number {
-    return this.used;
-  }
-
-  has(id: number): boolean {
-    return this.resident[id] === 1;
+    super(context);
   }
 
   access(id: number, size: number, _now: number): boolean {
@@ -52,32 +32,13 @@ export class MruPolicy implements Policy {
     if (size > this.capacity) return false;
     while (this.used + size > this.capacity) this.evict();
     this.list.pushHead(id);
-    this.resident[id] = 1;
-    this.sizeOf[id] = size;
-    this.used += size;
+    this.admit(id, size);
     return false;
   }
 
-  delete(id: number): boolean {
-    if (this.resident[id] !== 1) return false;
-    this.list.remove(id);
-    this.forget(id);
-    return true;
-  }
-
-  /** Ids from most to least recently used (tests only). */
-  order(): number[] {
-    return this.list.toArray();
-  }
-
-  private evict(): void {
-    const victim = this.list.popHead();
-    if (victim !== NIL) this.forget(victim);
-  }
-
-  private forget(id: number): void {
-    this.resident[id] = 0;
-    this.used -= this.sizeOf[id]!;
+  protected evict(): void {
+    const victim = this.list.head;
+    if (victim !== NIL) this.unlink(victim);
   }
 
   /**
@@ -85,17 +46,12 @@ export class MruPolicy implements Policy {
    * *other* entries go first (it would otherwise sit at the head and evict itself), then it
    * returns to the head as the most recent use.
    */
-  private resize(id: number, size: number): void {
-    this.list.remove(id);
-    this.used -= this.sizeOf[id]!;
-    if (size > this.capacity) {
-      this.resident[id] = 0;
-      return;
-    }
+  protected override resize(id: number, size: number): void {
+    this.unlink(id);
+    if (size > this.capacity) return;
     while (this.used + size > this.capacity) this.evict();
     this.list.pushHead(id);
-    this.sizeOf[id] = size;
-    this.used += size;
+    this.admit(id, size);
   }
 }
 

@@ -10,66 +10,35 @@
  * hand moves the hand to its predecessor. No parameters.
  * Reference: Zhang et al., "SIEVE is Simpler than LRU", NSDI'24; libCacheSim `Sieve.c`.
  */
-import type { Policy, PolicyContext, PolicyDefinition } from './policy.js';
-import { IdList, ListArena, NIL } from './internal/list.js';
+import type { PolicyContext, PolicyDefinition } from './policy.js';
+import { NIL } from './internal/list.js';
+import { SingleListPolicy } from './internal/single-list.js';
 
-export class SievePolicy implements Policy {
-  private readonly list: IdList;
-  private readonly resident: Uint8Array;
+export class SievePolicy extends SingleListPolicy {
   private readonly visited: Uint8Array;
-  private readonly sizeOf: Uint32Array;
-  private readonly capacity: number;
   private hand = NIL;
-  private used = 0;
 
   constructor(
     context: PolicyContext,
     readonly name = 'sieve',
   ) {
-    this.capacity = context.capacity;
-    this.list = new IdList(new ListArena(context.keySpace));
-    this.resident = new Uint8Array(context.keySpace);
+    super(context);
     this.visited = new Uint8Array(context.keySpace);
-    this.sizeOf = new Uint32Array(context.keySpace);
-  }
-
-  get size(): number {
-    return this.list.length;
-  }
-
-  get bytes(): number {
-    return this.used;
-  }
-
-  has(id: number): boolean {
-    return this.resident[id] === 1;
   }
 
   access(id: number, size: number, _now: number): boolean {
     if (this.resident[id] === 1) {
       this.visited[id] = 1;
+      // A resized entry keeps its place.
       if (this.sizeOf[id] !== size) this.resize(id, size);
       return true;
     }
     if (size > this.capacity) return false;
     while (this.used + size > this.capacity) this.evict();
     this.list.pushHead(id);
-    this.resident[id] = 1;
     this.visited[id] = 0;
-    this.sizeOf[id] = size;
-    this.used += size;
+    this.admit(id, size);
     return false;
-  }
-
-  delete(id: number): boolean {
-    if (this.resident[id] !== 1) return false;
-    this.unlink(id);
-    return true;
-  }
-
-  /** Ids from head (newest) to tail (oldest); tests only. */
-  order(): number[] {
-    return this.list.toArray();
   }
 
   /** The id under the hand, or -1 when unset; tests only. */
@@ -77,7 +46,7 @@ export class SievePolicy implements Policy {
     return this.hand;
   }
 
-  private evict(): void {
+  protected evict(): void {
     const list = this.list;
     let id = this.hand === NIL ? list.tail : this.hand;
     if (id === NIL) return;
@@ -91,23 +60,10 @@ export class SievePolicy implements Policy {
     this.unlink(id);
   }
 
-  /** Unlinks a resident id; if the hand is on it, the hand steps to its predecessor first. */
-  private unlink(id: number): void {
+  /** If the hand is on the id being removed, it steps to its predecessor first. */
+  protected override unlink(id: number): void {
     if (this.hand === id) this.hand = this.list.prevOf(id);
-    this.list.remove(id);
-    this.resident[id] = 0;
-    this.used -= this.sizeOf[id]!;
-  }
-
-  /** A hit with a new size: take it, then evict as usual; the entry keeps its place. */
-  private resize(id: number, size: number): void {
-    this.used += size - this.sizeOf[id]!;
-    this.sizeOf[id] = size;
-    if (size > this.capacity) {
-      this.unlink(id);
-      return;
-    }
-    while (this.used > this.capacity) this.evict();
+    super.unlink(id);
   }
 }
 

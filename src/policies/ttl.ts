@@ -10,46 +10,27 @@
  * per-request TTLs of any mix cost O(log n). No parameters of its own.
  * Reference: cachetools `TTLCache` / `TLRUCache` (v7).
  */
-import type { Policy, PolicyContext, PolicyDefinition } from './policy.js';
-import { IdList, ListArena, NIL } from './internal/list.js';
+import type { PolicyContext, PolicyDefinition } from './policy.js';
+import { NIL } from './internal/list.js';
 import { IndexedMinHeap } from './internal/heap.js';
+import { SingleListPolicy } from './internal/single-list.js';
 
-export class TtlPolicy implements Policy {
-  private readonly list: IdList;
-  private readonly resident: Uint8Array;
-  private readonly sizeOf: Uint32Array;
-  private readonly capacity: number;
+export class TtlPolicy extends SingleListPolicy {
   private readonly expiry: Float64Array | undefined;
   /** The expiry each resident entry was heaped with; the engine's array may move on a write. */
   private readonly heapedExpiry: Float64Array | undefined;
   private readonly byExpiry: IndexedMinHeap | undefined;
-  private used = 0;
 
   constructor(
     context: PolicyContext,
     readonly name = 'ttl',
   ) {
-    this.capacity = context.capacity;
-    this.list = new IdList(new ListArena(context.keySpace));
-    this.resident = new Uint8Array(context.keySpace);
-    this.sizeOf = new Uint32Array(context.keySpace);
+    super(context);
     this.expiry = context.expiry;
     if (context.expiry) {
       this.heapedExpiry = new Float64Array(context.keySpace);
       this.byExpiry = new IndexedMinHeap(context.keySpace, this.heapedExpiry);
     }
-  }
-
-  get size(): number {
-    return this.list.length;
-  }
-
-  get bytes(): number {
-    return this.used;
-  }
-
-  has(id: number): boolean {
-    return this.resident[id] === 1;
   }
 
   access(id: number, size: number, now: number): boolean {
@@ -60,16 +41,18 @@ export class TtlPolicy implements Policy {
         this.heapedExpiry![id] = this.expiry[id]!;
         this.byExpiry!.update(id);
       }
-      if (this.sizeOf[id] !== size) this.resize(id, size, now);
+      if (this.sizeOf[id] !== size) {
+        // Expired entries make room before live ones, as on an insertion.
+        this.purgeExpired(now);
+        if (this.resident[id] === 1) this.resize(id, size);
+      }
       return true;
     }
     this.purgeExpired(now);
     if (size > this.capacity) return false;
-    while (this.used + size > this.capacity) this.evictLeastRecent();
+    while (this.used + size > this.capacity) this.evict();
     this.list.pushHead(id);
-    this.resident[id] = 1;
-    this.sizeOf[id] = size;
-    this.used += size;
+    this.admit(id, size);
     if (this.expiry) {
       this.heapedExpiry![id] = this.expiry[id]!;
       this.byExpiry!.push(id);
@@ -77,42 +60,24 @@ export class TtlPolicy implements Policy {
     return false;
   }
 
-  delete(id: number): boolean {
-    if (this.resident[id] !== 1) return false;
-    this.list.remove(id);
-    this.forget(id);
-    return true;
-  }
-
   /** Drops every entry whose expiry is at or before `now` (live while now < expiry). */
   private purgeExpired(now: number): void {
     const heap = this.byExpiry;
     if (!heap) return;
     for (let id = heap.peek(); id !== NIL && this.heapedExpiry![id]! <= now; id = heap.peek()) {
-      this.delete(id);
+      this.unlink(id);
     }
   }
 
-  private evictLeastRecent(): void {
+  /** Live entries go in LRU order, once the expired ones are gone. */
+  protected evict(): void {
     const victim = this.list.tail;
-    if (victim !== NIL) this.delete(victim);
+    if (victim !== NIL) this.unlink(victim);
   }
 
-  private forget(id: number): void {
-    this.resident[id] = 0;
-    this.used -= this.sizeOf[id]!;
+  protected override unlink(id: number): void {
+    super.unlink(id);
     this.byExpiry?.remove(id);
-  }
-
-  private resize(id: number, size: number, now: number): void {
-    this.used += size - this.sizeOf[id]!;
-    this.sizeOf[id] = size;
-    if (size > this.capacity) {
-      this.delete(id);
-      return;
-    }
-    this.purgeExpired(now);
-    while (this.used > this.capacity) this.evictLeastRecent();
   }
 }
 
