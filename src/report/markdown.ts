@@ -4,10 +4,10 @@
  * on GitHub without tools, and (when gates ran) their verdicts. Plain GitHub-flavoured
  * markdown: tables, one Mermaid block, no HTML.
  */
-import type { Recommendation, RecommendationCriterion, ResultRow, RunResult } from './model.js';
+import type { Recommendation, RecommendationCriterion, RunResult } from './model.js';
 import { capacityLabel, integer, ms, percent, speedup, ttlLabel } from './format.js';
 import { mermaidHitRateChart } from './mermaid.js';
-import { timeColumns } from './time-columns.js';
+import { resultColumns } from './columns.js';
 import { formatBytes, formatDuration } from '../units.js';
 
 /** A gate outcome as the report shows it; src/gate produces these. */
@@ -82,50 +82,21 @@ function optionsSection(result: RunResult): string {
 
 function resultsSection(result: RunResult): string {
   const { options } = result;
-  // The time-aware columns (miss split, stale reads, origin load, tiers), as the terminal table shows them.
-  const extra = timeColumns(result);
-  const showTtl = options.ttls.some((ttl) => ttl !== null);
-  // Byte hit rate needs object sizes: from byte capacity, or a size column even at entry capacity.
-  const showBytes = options.unit === 'bytes' || result.trace.sizes !== null;
-  const head = [
-    'policy',
-    ...(showTtl ? ['TTL'] : []),
-    options.unit === 'bytes' ? 'capacity' : 'maxsize',
-    'hits',
-    'misses',
-    'hit rate',
-    ...(showBytes ? ['byte hit rate'] : []),
-    ...extra.missHead,
-    'mean latency',
-    ...extra.latencyHead,
-    'p99',
-    'speed-up',
-    ...extra.tailHead,
-  ];
-  const align = head.map((_, i) => (i === 0 ? ':--' : '--:'));
-  const best = bestHitRates(result.rows);
   const policiesCompared = new Set(result.rows.map((row) => row.policy)).size > 1;
-  const lines = [tableLine(head), tableLine(align)];
-  for (const row of result.rows) {
-    const isBest = policiesCompared && row.hitRate > 0 && row.hitRate === best.get(groupKey(row));
-    lines.push(
-      tableLine([
-        `\`${escapeCode(row.policy)}\``,
-        ...(showTtl ? [ttlLabel(row.ttl)] : []),
-        capacityLabel(row.capacity, options.unit),
-        integer(row.hits),
-        integer(row.misses),
-        isBest ? `**${percent(row.hitRate)}**` : percent(row.hitRate),
-        ...(showBytes ? [percent(row.byteHitRate)] : []),
-        ...extra.missCells(row),
-        ms(row.latency.mean),
-        ...extra.latencyCells(row),
-        ms(row.latency.p99),
-        row.latency.slowerThanNoCache ? `${speedup(row.latency.speedup)} ⚠️ slower than no cache` : speedup(row.latency.speedup),
-        ...extra.tailCells(row),
-      ]),
-    );
-  }
+  const showTtl = options.ttls.some((ttl) => ttl !== null);
+  const columns = resultColumns(
+    result,
+    {
+      ttlTitle: 'TTL',
+      policy: (name) => `\`${escapeCode(name)}\``,
+      hitRate: (text, best) => (best ? `**${text}**` : text),
+      speedup: (row) => (row.latency.slowerThanNoCache ? `${speedup(row.latency.speedup)} ⚠️ slower than no cache` : speedup(row.latency.speedup)),
+    },
+    { markBest: policiesCompared },
+  );
+  const align = columns.head.map((_, i) => (i === 0 ? ':--' : '--:'));
+  const lines = [tableLine(columns.head), tableLine(align)];
+  for (const row of result.rows) lines.push(tableLine(columns.cells(row)));
   const notes: string[] = [];
   if (policiesCompared) notes.push(`Bold marks the best hit rate at each ${showTtl ? 'TTL and ' : ''}size.`);
   notes.push(`Latency = lookup ${ms(options.lookupCostMs)} + miss ratio × miss cost ${ms(options.missCostMs)}; speed-up is against no cache (${ms(result.rows[0]?.latency.noCache ?? options.missCostMs)} per request).`);
@@ -260,14 +231,4 @@ function sentence(text: string): string {
 
 function escapeCode(text: string): string {
   return text.replace(/`/g, "'");
-}
-
-function bestHitRates(rows: readonly ResultRow[]): Map<string, number> {
-  const best = new Map<string, number>();
-  for (const row of rows) best.set(groupKey(row), Math.max(best.get(groupKey(row)) ?? 0, row.hitRate));
-  return best;
-}
-
-function groupKey(row: ResultRow): string {
-  return `${row.ttl}@${row.capacity}`;
 }

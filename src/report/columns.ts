@@ -1,0 +1,78 @@
+/**
+ * The columns of a results table, shared by the terminal table and the markdown report so
+ * the two always show the same columns in the same order under the same rules: TTL only
+ * when one was tried, byte hit rate only when the trace has sizes, the time-aware columns
+ * only when their feature ran. Each renderer supplies only how a few cells are styled.
+ */
+import type { ResultRow, RunResult } from './model.js';
+import { capacityLabel, integer, ms, percent, ttlLabel } from './format.js';
+import { timeColumns } from './time-columns.js';
+
+export interface CellStyle {
+  /** The heading of the TTL column ('ttl' in the terminal, 'TTL' in prose). */
+  readonly ttlTitle: string;
+  policy(name: string): string;
+  /** The formatted hit rate, marked when it is the best at its TTL and size. */
+  hitRate(text: string, best: boolean): string;
+  speedup(row: ResultRow): string;
+}
+
+export interface ResultColumns {
+  /** One line naming the time-aware settings ('' when none). */
+  readonly note: string;
+  readonly head: readonly string[];
+  cells(row: ResultRow): string[];
+}
+
+export function resultColumns(result: RunResult, style: CellStyle, { markBest = true } = {}): ResultColumns {
+  const { options } = result;
+  const extra = timeColumns(result);
+  const showTtl = options.ttls.some((ttl) => ttl !== null);
+  // Byte hit rate needs object sizes: from byte capacity, or a size column even at entry capacity.
+  const showBytes = options.unit === 'bytes' || result.trace.sizes !== null;
+  const best = bestHitRates(result.rows);
+  return {
+    note: extra.note,
+    head: [
+      'policy',
+      ...(showTtl ? [style.ttlTitle] : []),
+      options.unit === 'bytes' ? 'capacity' : 'maxsize',
+      'hits',
+      'misses',
+      'hit rate',
+      ...(showBytes ? ['byte hit rate'] : []),
+      ...extra.missHead,
+      'mean latency',
+      ...extra.latencyHead,
+      'p99',
+      'speed-up',
+      ...extra.tailHead,
+    ],
+    cells: (row) => [
+      style.policy(row.policy),
+      ...(showTtl ? [ttlLabel(row.ttl)] : []),
+      capacityLabel(row.capacity, options.unit),
+      integer(row.hits),
+      integer(row.misses),
+      style.hitRate(percent(row.hitRate), markBest && row.hitRate > 0 && row.hitRate === best.get(groupKey(row))),
+      ...(showBytes ? [percent(row.byteHitRate)] : []),
+      ...extra.missCells(row),
+      ms(row.latency.mean),
+      ...extra.latencyCells(row),
+      ms(row.latency.p99),
+      style.speedup(row),
+      ...extra.tailCells(row),
+    ],
+  };
+}
+
+/** Best hit rate per TTL x size, so the winning policy in each column stands out. */
+function bestHitRates(rows: readonly ResultRow[]): Map<string, number> {
+  const best = new Map<string, number>();
+  for (const row of rows) best.set(groupKey(row), Math.max(best.get(groupKey(row)) ?? 0, row.hitRate));
+  return best;
+}
+
+function groupKey(row: ResultRow): string {
+  return `${row.ttl}@${row.capacity}`;
+}
