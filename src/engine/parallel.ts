@@ -231,6 +231,19 @@ export function poolCanRun(config: object): boolean {
   return Object.entries(config).every(([key, value]) => value === undefined || POOLED_SETTINGS.has(key));
 }
 
+/** The pool's options for a grid's settings, so every caller passes on the same ones. */
+export function parallelOptionsOf(config: Omit<GridConfig, 'timed'> & Pick<ParallelOptions, 'workers' | 'mode'>): ParallelOptions {
+  return {
+    unit: config.unit,
+    seed: config.seed,
+    defaultMissCost: config.cost.missCost,
+    ...(config.ttlJitter !== undefined && { ttlJitter: config.ttlJitter }),
+    ...(config.workers !== undefined && { workers: config.workers }),
+    ...(config.mode !== undefined && { mode: config.mode }),
+    ...(config.onProgress && { onProgress: config.onProgress }),
+  };
+}
+
 /**
  * `runGrid` on worker threads: the same result, row for row, byte for byte. A grid with any
  * setting the pool does not know (a feature added to `runGrid` later) runs serially through
@@ -245,15 +258,7 @@ export async function runGridParallel(
   for (const policy of config.policies) {
     for (const ttl of config.ttls) for (const capacity of config.capacities) jobs.push({ policy, capacity, ttl });
   }
-  const counts = await replayJobs(trace, jobs, {
-    unit: config.unit,
-    seed: config.seed,
-    defaultMissCost: config.cost.missCost,
-    ...(config.ttlJitter !== undefined && { ttlJitter: config.ttlJitter }),
-    ...(config.workers !== undefined && { workers: config.workers }),
-    ...(config.mode !== undefined && { mode: config.mode }),
-    ...(config.onProgress && { onProgress: config.onProgress }),
-  });
+  const counts = await replayJobs(trace, jobs, parallelOptionsOf(config));
   const rows: ResultRow[] = jobs.map((job, i) => withJitter(toRow(job.policy.name, job.ttl, job.capacity, counts[i]!, config.cost), config.ttlJitter));
   return resultOf(trace, config, rows);
 }

@@ -14,7 +14,7 @@ import type { CurveMethod, ResultRow, RunResult, Sampling } from '../report/mode
 import { OP_DELETE, OP_GET, type Trace } from '../trace/trace.js';
 import { resultOf, toRow, withJitter, type GridConfig } from './grid.js';
 import { exactCurveBlocker, lruCurveCounts } from './lru-curve.js';
-import { replayJobs, type ParallelOptions, type ReplayJob } from './parallel.js';
+import { parallelOptionsOf, replayJobs, type ParallelOptions, type ReplayJob } from './parallel.js';
 import { bestChoice, curvesOf, recommend, type RecommendOptions } from './recommend.js';
 import type { ReplayCounts } from './replay.js';
 import { miniCapacity, samplingMask, sampleTrace, scaleSampledCounts, shardsLruCounts, traceTotals, type TraceTotals } from './shards.js';
@@ -66,15 +66,7 @@ export async function runSweep(trace: Trace, config: SweepConfig): Promise<RunRe
     }
   }
 
-  const replayed = await replayJobs(sampled ?? trace, jobs, {
-    unit: config.unit,
-    seed: config.seed,
-    defaultMissCost: config.cost.missCost,
-    ...(config.ttlJitter !== undefined && { ttlJitter: config.ttlJitter }),
-    ...(config.workers !== undefined && { workers: config.workers }),
-    ...(config.mode !== undefined && { mode: config.mode }),
-    ...(config.onProgress && { onProgress: config.onProgress }),
-  });
+  const replayed = await replayJobs(sampled ?? trace, jobs, parallelOptionsOf(config));
 
   const rows: ResultRow[] = [];
   const push = (row: ResultRow): void => void rows.push(withJitter(row, config.ttlJitter));
