@@ -354,7 +354,7 @@ async function replayBatches(
 function keyNamer(trace: Trace, prefix: string): (id: number) => string {
   const names: (string | undefined)[] = new Array<string | undefined>(trace.keySpace);
   const raw = trace.keyNames;
-  return (id) => (names[id] ??= prefix + (raw?.[id] ?? String(id)));
+  return (id) => (names[id] ??= prefix + (raw ? raw.get(id) : String(id)));
 }
 
 /** Values are just `size` bytes of 'x'; keep the few distinct sizes a trace uses. */

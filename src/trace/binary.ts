@@ -17,6 +17,7 @@ import { TraceFormatError } from '../errors.js';
 import { loadTraceFile, type LoadOptions } from './csv.js';
 import { openTraceInput } from './input.js';
 import type { Trace } from './trace.js';
+import { KeyNames } from './key-names.js';
 
 export const BINARY_TRACE_MAGIC = 'CBTRACE\0';
 export const BINARY_TRACE_VERSION = 1;
@@ -100,10 +101,9 @@ export async function saveTraceBinary(trace: Trace, path: string, options: SaveO
   if (trace.ttls) add(bytesOf(trace.ttls.subarray(0, trace.length)));
   if (trace.costs) add(bytesOf(trace.costs.subarray(0, trace.length)));
   if (withNames) {
-    const names = trace.keyNames!;
-    const encoded = names.map((name) => Buffer.from(name, 'utf8'));
-    add(bytesOf(Uint32Array.from(encoded, (bytes) => bytes.length)));
-    add(Buffer.concat(encoded));
+    const { bytes, lengths } = trace.keyNames!.utf8();
+    add(bytesOf(lengths));
+    add(bytesOf(bytes));
   }
 
   const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
@@ -164,20 +164,18 @@ export async function loadTraceBinary(path: string): Promise<Trace & { readonly 
   const ops = flags & HAS_OPS ? take(Uint8Array, length) : undefined;
   const ttls = flags & HAS_TTLS ? take(Float64Array, length) : undefined;
   const costs = flags & HAS_COSTS ? take(Float64Array, length) : undefined;
-  let keyNames: string[] | undefined;
+  let keyNames: KeyNames | undefined;
   if (flags & HAS_KEY_NAMES) {
+    // Names stay as the file's UTF-8 bytes and are decoded only when asked for (key-names.ts).
     const nameLengths = take(Uint32Array, keySpace);
+    const offsets = new Uint32Array(keySpace + 1);
     let total = 0;
-    for (let i = 0; i < keySpace; i++) total += nameLengths[i]!;
-    const text = take(Uint8Array, total);
-    const textBytes = Buffer.from(text.buffer, text.byteOffset, text.byteLength);
-    keyNames = new Array<string>(keySpace);
-    let at = 0;
     for (let i = 0; i < keySpace; i++) {
-      const end = at + nameLengths[i]!;
-      keyNames[i] = textBytes.toString('utf8', at, end);
-      at = end;
+      total += nameLengths[i]!;
+      if (total > 0xffffffff) throw invalid('key names too long');
+      offsets[i + 1] = total;
     }
+    keyNames = KeyNames.fromUtf8(take(Uint8Array, total), offsets, keySpace);
   }
   return {
     source: meta.source ?? path,

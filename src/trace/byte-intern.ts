@@ -4,12 +4,14 @@
  * it for every request, which profiling showed to be half the load time; here a repeated key
  * costs one hash over its bytes and, for keys of up to 8 bytes, one table slot to compare
  * (the slot holds the key's length and first 8 bytes), so a lookup touches one cache line.
- * A string is made only once per distinct key (for `keyNames`). Ids are given in first-seen
- * order, like KeyInterner, so both CSV readers number keys identically.
+ * No string is made at all: the arena of key bytes becomes the trace's KeyNames, which
+ * decodes a name only when asked. Ids are given in first-seen order, like KeyInterner, so
+ * both CSV readers number keys identically.
  *
- * Storage per distinct key: its UTF-8 bytes in one arena, a 4-byte arena offset, 16-byte
- * table slots at a load factor between 3/8 and 3/4 (21 to 43 bytes), and the name string.
+ * Storage per distinct key: its UTF-8 bytes in one arena, a 4-byte arena offset and 16-byte
+ * table slots at a load factor between 3/8 and 3/4 (21 to 43 bytes).
  */
+import { KeyNames } from './key-names.js';
 
 /** Int32 words per table slot: id + 1 (0 = free), byte length, first 4 bytes, next 4 bytes. */
 const SLOT = 4;
@@ -25,7 +27,7 @@ function mix(hash: number): number {
 }
 
 export class ByteKeyInterner {
-  readonly names: string[] = [];
+  private count = 0;
   private arena = new Uint8Array(1 << 16);
   private arenaUsed = 0;
   /** Arena offset of key id's bytes; entry id + 1 is where the next key starts. */
@@ -38,7 +40,12 @@ export class ByteKeyInterner {
   private pendingWord1 = 0;
 
   get size(): number {
-    return this.names.length;
+    return this.count;
+  }
+
+  /** The names so far, as views of the arena (valid until the next add). */
+  keyNames(): KeyNames {
+    return KeyNames.fromUtf8(this.arena.subarray(0, this.arenaUsed), this.offsets.subarray(0, this.count + 1), this.count);
   }
 
   /** The id of the key in buf[start, end), or -1 when it is new (then call add). */
@@ -71,18 +78,22 @@ export class ByteKeyInterner {
     return -1;
   }
 
-  /** Adds the key that the last find() did not find, named `name`; returns its new id. */
-  add(buf: Uint8Array, start: number, end: number, name: string): number {
-    const id = this.names.length;
+  /** Adds the key that the last find() did not find; returns its new id. */
+  add(buf: Uint8Array, start: number, end: number): number {
+    const id = this.count;
     const length = end - start;
     if (id + 2 > this.offsets.length) this.offsets = grown(this.offsets, Uint32Array, id + 2);
     if (this.arenaUsed + length > 0xffffffff) throw new RangeError('more than 4 GB of distinct key text');
     if (this.arenaUsed + length > this.arena.length) this.arena = grown(this.arena, Uint8Array, this.arenaUsed + length);
-    this.arena.set(buf.subarray(start, end), this.arenaUsed);
-    this.offsets[id] = this.arenaUsed;
-    this.arenaUsed += length;
-    this.offsets[id + 1] = this.arenaUsed;
-    this.names.push(name);
+    // A byte loop rather than arena.set(buf.subarray(...)): a subarray is a new object per
+    // distinct key, which was most of the heap garbage made while loading.
+    const arena = this.arena;
+    let at = this.arenaUsed;
+    this.offsets[id] = at;
+    for (let i = start; i < end; i++) arena[at++] = buf[i]!;
+    this.arenaUsed = at;
+    this.offsets[id + 1] = at;
+    this.count = id + 1;
     const base = this.pendingSlot * SLOT;
     this.table[base] = id + 1;
     this.table[base + 1] = length;
@@ -96,7 +107,7 @@ export class ByteKeyInterner {
   intern(key: string): number {
     const bytes = Buffer.from(key, 'utf8');
     const id = this.find(bytes, 0, bytes.length);
-    return id >= 0 ? id : this.add(bytes, 0, bytes.length, key);
+    return id >= 0 ? id : this.add(bytes, 0, bytes.length);
   }
 
   private tailMatches(id: number, buf: Uint8Array, start: number, length: number): boolean {
@@ -111,8 +122,7 @@ export class ByteKeyInterner {
     const old = this.table;
     this.table = new Int32Array(old.length * 2);
     this.slotMask = this.table.length / SLOT - 1;
-    const names = this.names.length;
-    for (let id = 0; id < names; id++) {
+    for (let id = 0; id < this.count; id++) {
       const start = this.offsets[id]!;
       if (this.find(this.arena, start, this.offsets[id + 1]!) !== -1) throw new Error('duplicate key in the arena');
       const base = this.pendingSlot * SLOT;

@@ -17,7 +17,7 @@ import { CsvError, parse, type Info } from 'csv-parse';
 import { TraceFormatError, UsageError } from '../errors.js';
 import { checkMappingForHeaderless, layoutFromHeader, layoutWithoutHeader, parseColumnsOption, type ColumnLayout } from './columns.js';
 import { FALL_BACK, fastPathRefused, readCsvFast, type CsvPlan } from './fast-csv.js';
-import { countLines, openTraceInput, readChunks, type TraceInput } from './input.js';
+import { chunkBuffers, countLines, openTraceInput, readChunks, type TraceInput } from './input.js';
 import { KeyInterner } from './intern.js';
 import { RowSink, type KeyTable } from './rows.js';
 import { TraceBuilder, type Trace } from './trace.js';
@@ -50,8 +50,10 @@ export async function loadTraceFile(path: string, options: LoadOptions = {}): Pr
   // Sizing the typed arrays to the line count up front means they are never regrown and
   // are handed out without a trimming copy: peak memory is then one copy of each column.
   // Counting is a byte scan of the (cached) file, a few percent of the parse; gzip'd files
-  // are not decompressed twice for it and grow by doubling instead.
-  const expectedRows = input.gzip ? undefined : await countLines(input);
+  // are not decompressed twice for it and grow by doubling instead. Both passes read into
+  // the same two buffers.
+  const buffers = chunkBuffers();
+  const expectedRows = input.gzip ? undefined : await countLines(input, buffers);
   const plan: CsvPlan = {
     file: path,
     header,
@@ -61,7 +63,7 @@ export async function loadTraceFile(path: string, options: LoadOptions = {}): Pr
 
   const reader = options.reader ?? 'auto';
   let sink: RowSink | undefined;
-  const fast = reader === 'csv-parse' ? FALL_BACK : await readCsvFast(readChunks(input, { reuse: true }), plan);
+  const fast = reader === 'csv-parse' ? FALL_BACK : await readCsvFast(readChunks(input, { buffers }), plan);
   if (fast !== FALL_BACK) sink = fast;
   else if (reader === 'fast') throw fastPathRefused(path);
   else sink = await readCsvParse(readChunks(input), plan);
@@ -139,14 +141,16 @@ function firstLine(text: string): string {
 /** A text file: one key per line. */
 async function loadKeyList(input: TraceInput): Promise<Trace> {
   const interner = new KeyInterner();
-  const builder = new TraceBuilder(input.gzip ? undefined : await countLines(input));
+  const buffers = chunkBuffers();
+  const builder = new TraceBuilder(input.gzip ? undefined : await countLines(input, buffers));
   let carry: Buffer | undefined;
   const addLine = (buf: Buffer, start: number, end: number): void => {
     if (end > start && buf[end - 1] === 13) end--;
     if (end > start) builder.push(interner.intern(buf.toString('utf8', start, end)));
   };
   let first = true;
-  for await (const chunk of readChunks(input)) {
+  // A carried line is copied (concat) when the next chunk arrives, before its buffer is reused.
+  for await (const chunk of readChunks(input, { buffers })) {
     let buf = carry ? Buffer.concat([carry, chunk]) : chunk;
     if (first) {
       first = false;
@@ -161,5 +165,5 @@ async function loadKeyList(input: TraceInput): Promise<Trace> {
   }
   if (carry) addLine(carry, 0, carry.length);
   if (builder.length === 0) throw new TraceFormatError('the file has no keys', input.path);
-  return builder.build(input.path, interner.size, interner.names);
+  return builder.build(input.path, interner.size, interner.keyNames());
 }

@@ -214,7 +214,7 @@ class FastCsvReader {
       // Bytes that are not UTF-8 decode to U+FFFD, so distinct byte strings could name
       // the same key for csv-parse; such files are left to it.
       if (!isAsciiOrUtf8(buf, start, end)) return false;
-      id = this.keys.add(buf, start, end, text(buf, start, end));
+      id = this.keys.add(buf, start, end);
     }
 
     const n = this.batched;

@@ -8,7 +8,16 @@ import { open, stat } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { TraceFormatError } from '../errors.js';
 
-const CHUNK_BYTES = 1 << 20;
+// Big enough that a read costs far more than its system call, small enough that the
+// buffers are a sliver of a loaded trace's memory (peak memory is an issue 6 target).
+const CHUNK_BYTES = 1 << 18;
+
+/** Two read buffers used in turn; one pair can serve every pass over a file. */
+export type ChunkBuffers = readonly [Buffer, Buffer];
+
+export function chunkBuffers(): ChunkBuffers {
+  return [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)];
+}
 
 export interface TraceInput {
   readonly path: string;
@@ -37,14 +46,14 @@ export async function openTraceInput(path: string): Promise<TraceInput> {
 }
 
 /**
- * The file's (decompressed) bytes, chunk by chunk. With `reuse`, an uncompressed file is read
- * into two buffers used in turn, so reading makes no garbage: a chunk stays valid only until
+ * The file's (decompressed) bytes, chunk by chunk. Given `buffers`, an uncompressed file is
+ * read into those two in turn, so reading makes no garbage: a chunk stays valid only until
  * the next-but-one is requested, which suits readers that copy what they keep of a chunk
  * before moving past the next one.
  */
-export async function* readChunks(input: TraceInput, { reuse = false } = {}): AsyncGenerator<Buffer> {
-  if (!input.gzip && reuse) {
-    yield* readReusing(input);
+export async function* readChunks(input: TraceInput, { buffers }: { buffers?: ChunkBuffers } = {}): AsyncGenerator<Buffer> {
+  if (!input.gzip && buffers) {
+    yield* readReusing(input, buffers);
     return;
   }
   const file = createReadStream(input.path, { highWaterMark: CHUNK_BYTES });
@@ -72,24 +81,23 @@ export async function* readChunks(input: TraceInput, { reuse = false } = {}): As
   }
 }
 
-async function* readReusing(input: TraceInput): AsyncGenerator<Buffer> {
+async function* readReusing(input: TraceInput, buffers: ChunkBuffers): AsyncGenerator<Buffer> {
   let handle;
   try {
     handle = await open(input.path, 'r');
   } catch (error) {
     throw fileError(error, input.path);
   }
-  const buffers = [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)];
   try {
-    for (let turn = 0; ; turn ^= 1) {
+    for (let turn: 0 | 1 = 0; ; turn ^= 1) {
       let bytesRead: number;
       try {
-        ({ bytesRead } = await handle.read(buffers[turn]!, 0, CHUNK_BYTES, null));
+        ({ bytesRead } = await handle.read(buffers[turn], 0, buffers[turn].length, null));
       } catch (error) {
         throw fileError(error, input.path);
       }
       if (bytesRead === 0) return;
-      yield buffers[turn]!.subarray(0, bytesRead);
+      yield buffers[turn].subarray(0, bytesRead);
     }
   } finally {
     await handle.close();
@@ -97,9 +105,9 @@ async function* readReusing(input: TraceInput): AsyncGenerator<Buffer> {
 }
 
 /** Line feeds in an uncompressed file, plus one: an upper bound on its rows. */
-export async function countLines(input: TraceInput): Promise<number> {
+export async function countLines(input: TraceInput, buffers: ChunkBuffers = chunkBuffers()): Promise<number> {
   let lines = 1;
-  for await (const chunk of readChunks(input, { reuse: true })) {
+  for await (const chunk of readChunks(input, { buffers })) {
     for (let i = 0; i < chunk.length; i++) if (chunk[i] === 10) lines++;
   }
   return lines;

@@ -2,9 +2,11 @@
  * Maps raw keys (any string) to dense ids in first-seen order. Interning happens once at
  * load; after that nothing in the simulator sees a string.
  */
+import { KeyNames } from './key-names.js';
+
 export class KeyInterner {
   private readonly ids = new Map<string, number>();
-  readonly names: string[] = [];
+  private readonly names: string[] = [];
 
   /** The id for `key`, assigning the next one if the key is new. */
   intern(key: string): number {
@@ -19,5 +21,9 @@ export class KeyInterner {
 
   get size(): number {
     return this.names.length;
+  }
+
+  keyNames(): KeyNames {
+    return KeyNames.fromStrings(this.names);
   }
 }

@@ -17,6 +17,7 @@
 import { TraceFormatError, UsageError } from '../errors.js';
 import { parseDuration } from '../units.js';
 import type { ColumnLayout } from './columns.js';
+import type { KeyNames } from './key-names.js';
 import { OP_DELETE, OP_GET, OP_SET, type ColumnName, type Trace, type TraceBuilder } from './trace.js';
 
 const OP_WORDS: ReadonlyArray<readonly [number, readonly string[]]> = [
@@ -86,8 +87,8 @@ export function parseSecondsText(text: string): number | string {
 /** Raw key -> dense id in first-seen order: KeyInterner, or ByteKeyInterner for the fast path. */
 export interface KeyTable {
   readonly size: number;
-  readonly names: readonly string[];
   intern(key: string): number;
+  keyNames(): KeyNames;
 }
 
 /**
@@ -112,7 +113,7 @@ export class RowSink {
 
   /** The loaded trace, keeping the raw key names so it can be written back out. */
   finish(): Trace {
-    return this.builder.build(this.file, this.interner.size, this.interner.names);
+    return this.builder.build(this.file, this.interner.size, this.interner.keyNames());
   }
 
   /** Appends one row given as text cells (the csv-parse path, and the fast path's slow cells). */

@@ -3,6 +3,7 @@
  * Raw keys are interned to dense ids 0..keySpace-1 once at load, so every policy can
  * keep its per-key state in typed arrays indexed by id and never touches a string or a Map.
  */
+import { KeyNames } from './key-names.js';
 
 /** Request kinds of the `op` column. */
 export const OP_GET = 0;
@@ -29,8 +30,8 @@ export interface Trace {
   readonly ttls?: Float64Array;
   /** Per-request miss cost in seconds (the time to compute or fetch the value). */
   readonly costs?: Float64Array;
-  /** Raw key text per id, kept so a trace can be written back out. */
-  readonly keyNames?: readonly string[];
+  /** Raw key text per id, kept so a trace can be written back out or replayed against a server. */
+  readonly keyNames?: KeyNames;
 }
 
 /** Optional columns, as named in CSV headers and `--columns`. */
@@ -110,8 +111,9 @@ export class TraceBuilder {
     this.count = end;
   }
 
-  build(source: string, keySpace: number, keyNames?: readonly string[]): Trace {
+  build(source: string, keySpace: number, names?: KeyNames | readonly string[]): Trace {
     const n = this.count;
+    const keyNames = names === undefined || names instanceof KeyNames ? names : KeyNames.fromStrings(names);
     return {
       source,
       length: n,

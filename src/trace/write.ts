@@ -32,7 +32,7 @@ export function* traceCsvChunks(trace: Trace, rowsPerChunk = ROWS_PER_CHUNK): Ge
   const columns = presentColumns(trace);
   const names = trace.keyNames;
   // Quoting is decided once per key, not once per request.
-  const keyText = names ? names.map(csvField) : undefined;
+  const keyText = names ? Array.from(names, csvField) : undefined;
   const { keys, times, sizes, ops, ttls, costs } = trace;
   const withTime = columns.includes('time');
   const withSize = columns.includes('size');

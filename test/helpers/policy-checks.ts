@@ -15,7 +15,7 @@ function sizeOf(key: number, bytes: boolean): number {
 function runChecked(spec: string, list: readonly (readonly [number, number])[], capacity: number, bytes: boolean, seed: number, times?: readonly number[]): string {
   const trace = traceOf(list.map(([key]) => key));
   const policy = createPolicy(parsePolicySpec(spec), { capacity, unit: bytes ? 'bytes' : 'entries', keySpace: trace.keySpace, seed, trace });
-  const keyOf = trace.keyNames!.map(Number);
+  const keyOf = trace.keyNames!.toArray().map(Number);
   let out = '';
   list.forEach(([key, roll], i) => {
     const id = trace.keys[i]!;

@@ -13,3 +13,12 @@ export function traceOf(keys: readonly (string | number)[], extra: { sizes?: num
   });
   return builder.build('test', ids.size, [...ids.keys()]);
 }
+
+/**
+ * The trace with its key names as a plain array, for deepEqual: the same names may be held
+ * as strings or as UTF-8 bytes (KeyNames), which compare unequal as objects.
+ */
+export function comparableTrace(trace: Trace): Omit<Trace, 'keyNames'> & { keyNames?: string[] } {
+  const { keyNames, ...rest } = trace;
+  return { ...rest, ...(keyNames && { keyNames: keyNames.toArray() }) };
+}

@@ -221,7 +221,7 @@ test('lirs invariants: occupancy, LIR share, bounded stack, deletes (entries and
           for (let k = 0; k < trace.keySpace; k++) {
             if (policy.has(k)) {
               resident++;
-              residentBytes += sizeOf(Number(trace.keyNames![k]));
+              residentBytes += sizeOf(Number(trace.keyNames!.get(k)));
             }
           }
           assert.equal(policy.size, resident);

@@ -18,7 +18,7 @@ function assertCsvMatches(csv: string, trace: Trace): void {
   const column = (name: string) => header!.indexOf(name);
   body.forEach((row, i) => {
     const id = trace.keys[i]!;
-    assert.equal(row[0], trace.keyNames ? trace.keyNames[id] : String(id), `row ${i} key`);
+    assert.equal(row[0], trace.keyNames ? trace.keyNames.get(id) : String(id), `row ${i} key`);
     if (trace.times) assert.equal(Number(row[column('time')]), trace.times[i], `row ${i} time`);
     if (trace.sizes) assert.equal(Number(row[column('size')]), trace.sizes[i], `row ${i} size`);
     if (trace.ops) assert.equal(row[column('op')], OP_NAMES[trace.ops[i]!], `row ${i} op`);
