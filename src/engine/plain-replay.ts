@@ -10,7 +10,7 @@
  * every registered policy.
  */
 import type { Policy } from '../policies/policy.js';
-import type { Trace } from '../trace/trace.js';
+import type { TimeColumn, Trace } from '../trace/trace.js';
 import { classOf, copyFor } from './per-class.js';
 
 /** Requests per call of a loop: progress is reported between calls. */
@@ -37,7 +37,7 @@ function countHits(policy: Policy, keys: Uint32Array, start: number, end: number
 }
 
 /** Every object has size 1; times come from the trace. Returns the hits. */
-function countHitsTimed(policy: Policy, keys: Uint32Array, times: Float64Array, start: number, end: number): number {
+function countHitsTimed(policy: Policy, keys: Uint32Array, times: TimeColumn, start: number, end: number): number {
   let hits = 0;
   for (let i = start; i < end; i++) {
     if (policy.access(keys[i]!, 1, times[i]!)) hits++;
@@ -53,7 +53,7 @@ function countHitsSized(
   policy: Policy,
   keys: Uint32Array,
   sizes: Uint32Array,
-  times: Float64Array | undefined,
+  times: TimeColumn | undefined,
   start: number,
   end: number,
   capacity: number,

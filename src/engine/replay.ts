@@ -13,7 +13,7 @@
  * a seeded generator, so a burst of writes does not expire in one burst.
  */
 import { createPolicy, type Policy, type PolicySpec } from '../policies/index.js';
-import type { Trace } from '../trace/trace.js';
+import type { TimeColumn, Trace } from '../trace/trace.js';
 import { Rng } from '../trace/synthetic/rng.js';
 import { classOf, copyFor } from './per-class.js';
 import { distinctKeys, isPlainReplay, replayPlain, type PlainCounts } from './plain-replay.js';
@@ -152,7 +152,7 @@ interface GeneralReplay {
   readonly sizes: Uint32Array | undefined;
   /** The size column whatever the capacity unit, for byte hit rate. */
   readonly objectBytes: Uint32Array | undefined;
-  readonly times: Float64Array | undefined;
+  readonly times: TimeColumn | undefined;
   readonly ops: Uint8Array | undefined;
   readonly ttls: Float64Array | undefined;
   readonly costs: Float64Array | undefined;

@@ -20,7 +20,9 @@ import type { Trace } from './trace.js';
 import { KeyNames } from './key-names.js';
 
 export const BINARY_TRACE_MAGIC = 'CBTRACE\0';
-export const BINARY_TRACE_VERSION = 1;
+/** Version 2 added whole-second time columns (TIMES_ARE_WHOLE_SECONDS); version 1 files still load. */
+export const BINARY_TRACE_VERSION = 2;
+const OLDEST_READABLE_VERSION = 1;
 /** The default cache file for a trace: next to it, with this suffix. */
 export const CACHE_SUFFIX = '.cbt';
 
@@ -30,6 +32,8 @@ const HAS_OPS = 4;
 const HAS_TTLS = 8;
 const HAS_COSTS = 16;
 const HAS_KEY_NAMES = 32;
+/** The time column is stored as Uint32 (trace.ts, TimeColumn) rather than Float64. */
+const TIMES_ARE_WHOLE_SECONDS = 64;
 const FIXED_HEADER_BYTES = 36;
 
 /** What the cache remembers about where a trace came from, to tell whether it is stale. */
@@ -76,7 +80,8 @@ export async function saveTraceBinary(trace: Trace, path: string, options: SaveO
     (trace.ops ? HAS_OPS : 0) |
     (trace.ttls ? HAS_TTLS : 0) |
     (trace.costs ? HAS_COSTS : 0) |
-    (withNames ? HAS_KEY_NAMES : 0);
+    (withNames ? HAS_KEY_NAMES : 0) |
+    (trace.times instanceof Uint32Array ? TIMES_ARE_WHOLE_SECONDS : 0);
 
   const header = Buffer.alloc(FIXED_HEADER_BYTES);
   header.write(BINARY_TRACE_MAGIC, 0, 'latin1');
@@ -133,7 +138,9 @@ export async function loadTraceBinary(path: string): Promise<Trace & { readonly 
   const invalid = (why: string): TraceFormatError => new TraceFormatError(`not a valid binary trace (${why})`, path);
   if (file.length < FIXED_HEADER_BYTES || file.toString('latin1', 0, 8) !== BINARY_TRACE_MAGIC) throw invalid('bad magic');
   const version = file.readUInt32LE(8);
-  if (version !== BINARY_TRACE_VERSION) throw invalid(`format version ${version}, this build reads ${BINARY_TRACE_VERSION}`);
+  if (version < OLDEST_READABLE_VERSION || version > BINARY_TRACE_VERSION) {
+    throw invalid(`format version ${version}, this build reads ${OLDEST_READABLE_VERSION} to ${BINARY_TRACE_VERSION}`);
+  }
   const flags = file.readUInt32LE(12);
   const length = file.readDoubleLE(16);
   const keySpace = file.readDoubleLE(24);
@@ -160,7 +167,7 @@ export async function loadTraceBinary(path: string): Promise<Trace & { readonly 
   };
   const keys = take(Uint32Array, length);
   const sizes = flags & HAS_SIZES ? take(Uint32Array, length) : undefined;
-  const times = flags & HAS_TIMES ? take(Float64Array, length) : undefined;
+  const times = flags & HAS_TIMES ? (flags & TIMES_ARE_WHOLE_SECONDS ? take(Uint32Array, length) : take(Float64Array, length)) : undefined;
   const ops = flags & HAS_OPS ? take(Uint8Array, length) : undefined;
   const ttls = flags & HAS_TTLS ? take(Float64Array, length) : undefined;
   const costs = flags & HAS_COSTS ? take(Float64Array, length) : undefined;

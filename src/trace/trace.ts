@@ -22,8 +22,11 @@ export interface Trace {
   readonly keySpace: number;
   /** Object size in bytes per request; absent means every object has size 1. */
   readonly sizes?: Uint32Array;
-  /** Request time in seconds; absent means request i happens at time i. */
-  readonly times?: Float64Array;
+  /**
+   * Request time in seconds; absent means request i happens at time i. A Uint32Array when
+   * every time is a whole number of seconds below 2^32 (see TimeColumn).
+   */
+  readonly times?: TimeColumn;
   /** OP_GET / OP_SET / OP_DELETE per request; absent means every request is a get. */
   readonly ops?: Uint8Array;
   /** Per-request TTL in seconds (NaN = none given). */
@@ -32,6 +35,19 @@ export interface Trace {
   readonly costs?: Float64Array;
   /** Raw key text per id, kept so a trace can be written back out or replayed against a server. */
   readonly keyNames?: KeyNames;
+}
+
+/**
+ * Times are read as plain numbers either way. Whole-second times (the layout of most
+ * production traces: Twitter's, Meta's, libCacheSim's oracleGeneral) fit in 4 bytes, which
+ * takes a quarter off a loaded trace of key, time and size; a fractional, negative or larger
+ * time makes the column a Float64Array. Values are identical in both forms.
+ */
+export type TimeColumn = Float64Array | Uint32Array;
+
+/** True for the times a Uint32Array time column holds exactly. */
+export function isWholeSecond(time: number): boolean {
+  return time >>> 0 === time;
 }
 
 /** Optional columns, as named in CSV headers and `--columns`. */
@@ -50,7 +66,7 @@ export class TraceBuilder {
   private count = 0;
   private keys: Uint32Array;
   private sizes: Uint32Array | undefined;
-  private times: Float64Array | undefined;
+  private times: TimeColumn | undefined;
   private ops: Uint8Array | undefined;
   private ttls: Float64Array | undefined;
   private costs: Float64Array | undefined;
@@ -71,8 +87,8 @@ export class TraceBuilder {
     this.keys[i] = id;
     if (size !== undefined) (this.sizes ??= this.column(Uint32Array, 1))[i] = size;
     else if (this.sizes) this.sizes[i] = 1;
-    if (time !== undefined) (this.times ??= this.column(Float64Array, NaN, true))[i] = time;
-    else if (this.times) this.times[i] = i;
+    if (time !== undefined) this.setTime(i, time);
+    else if (this.times) this.setTime(i, i);
     if (op !== undefined) (this.ops ??= this.column(Uint8Array, OP_GET))[i] = op;
     if (ttl !== undefined) (this.ttls ??= this.column(Float64Array, NaN))[i] = ttl;
     else if (this.ttls) this.ttls[i] = NaN;
@@ -100,8 +116,15 @@ export class TraceBuilder {
     this.keys.set(ids.subarray(0, count), at);
     if (sizes) (this.sizes ??= this.column(Uint32Array, 1)).set(sizes.subarray(0, count), at);
     else this.sizes?.fill(1, at, end);
-    if (times) (this.times ??= this.column(Float64Array, NaN, true)).set(times.subarray(0, count), at);
-    else if (this.times) for (let i = at; i < end; i++) this.times[i] = i;
+    if (times) {
+      const batch = times.subarray(0, count);
+      // The first batch decides the column's type, so a trace of fractional times never
+      // allocates (and then drops) a whole-second column.
+      const whole = batch.every(isWholeSecond);
+      if (!this.times) this.times = whole ? this.column(Uint32Array, NaN, true) : this.column(Float64Array, NaN, true);
+      else if (!whole) this.widenTimes(at);
+      this.times.set(batch, at);
+    } else if (this.times) for (let i = at; i < end; i++) this.setTime(i, i);
     if (ops) (this.ops ??= this.column(Uint8Array, OP_GET)).set(ops.subarray(0, count), at);
     else this.ops?.fill(OP_GET, at, end);
     if (ttls) (this.ttls ??= this.column(Float64Array, NaN)).set(ttls.subarray(0, count), at);
@@ -126,6 +149,20 @@ export class TraceBuilder {
       ...(this.costs && { costs: this.trimmed(this.costs) }),
       ...(keyNames && { keyNames }),
     };
+  }
+
+  private setTime(i: number, time: number): void {
+    if (!this.times) this.times = isWholeSecond(time) ? this.column(Uint32Array, NaN, true) : this.column(Float64Array, NaN, true);
+    else if (!isWholeSecond(time)) this.widenTimes(i);
+    this.times[i] = time;
+  }
+
+  /** Makes the time column a Float64Array (once: the first time a Uint32Array cannot hold). */
+  private widenTimes(filled: number): void {
+    if (!(this.times instanceof Uint32Array)) return;
+    const wide = new Float64Array(this.capacity);
+    wide.set(this.times.subarray(0, filled));
+    this.times = wide;
   }
 
   /**

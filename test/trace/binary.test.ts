@@ -70,7 +70,7 @@ test('a file that is not a binary trace, a newer format version or a truncated f
   const future = Buffer.from(bytes);
   future.writeUInt32LE(99, 8);
   const futurePath = files.write('future.cbt', future);
-  await assert.rejects(loadTraceBinary(futurePath), /not a valid binary trace \(format version 99, this build reads 1\)/);
+  await assert.rejects(loadTraceBinary(futurePath), /not a valid binary trace \(format version 99, this build reads 1 to 2\)/);
   const truncated = files.write('truncated.cbt', bytes.subarray(0, bytes.length - 4));
   await assert.rejects(loadTraceBinary(truncated), /not a valid binary trace \(truncated\)/);
 });
