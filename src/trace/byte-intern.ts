@@ -28,25 +28,50 @@ function mix(hash: number): number {
   return hash ^ (hash >>> 16);
 }
 
+/** Upper bounds a loader knows before reading (an uncompressed file's lines and bytes). */
+export interface InternerBounds {
+  /** At most this many distinct keys (the file's line count). */
+  readonly keys: number;
+  /** At most this many bytes of key text (the file's size). */
+  readonly keyBytes: number;
+}
+
+// Largest up-front reservations. The zeroed memory of a large allocation is only mapped, not
+// touched, until written, so reserving up to a bound costs resident memory for what is used,
+// where growing by doubling leaves every outgrown copy resident until a full GC (2.5 MB of
+// a 1e6-row load). Past these sizes the arrays grow by doubling.
+const MAX_RESERVED_KEY_BYTES = 32 << 20;
+const MAX_RESERVED_KEYS = 8 << 20;
+
 export class ByteKeyInterner {
   private count = 0;
-  private arena = new Uint8Array(1 << 16);
+  private arena: Uint8Array;
   private arenaUsed = 0;
   /** Arena offset of key id's bytes; entry id + 1 is where the next key starts. */
-  private offsets = new Uint32Array(1 << 12);
+  private offsets: Uint32Array;
   private table = new Int32Array(SLOT << 12);
   private slotMask = (1 << 12) - 1;
   // What the last failed find() computed, so that add() needs no second probe.
   private pendingSlot = 0;
   private pendingHash = 0;
 
+  constructor(bounds?: InternerBounds) {
+    this.arena = new Uint8Array(bounds ? Math.min(Math.max(bounds.keyBytes, 1 << 16), MAX_RESERVED_KEY_BYTES) : 1 << 16);
+    this.offsets = new Uint32Array(bounds ? Math.min(Math.max(bounds.keys + 1, 1 << 12), MAX_RESERVED_KEYS) : 1 << 12);
+  }
+
   get size(): number {
     return this.count;
   }
 
-  /** The names so far, as views of the arena (valid until the next add). */
+  /**
+   * The names so far (valid until the next add). Arrays much larger than their contents
+   * (a reservation) are copied to size, so the trace does not hold the reserve.
+   */
   keyNames(): KeyNames {
-    return KeyNames.fromUtf8(this.arena.subarray(0, this.arenaUsed), this.offsets.subarray(0, this.count + 1), this.count);
+    const fitted = <A extends Uint8Array | Uint32Array>(array: A, used: number): A =>
+      (array.length - used > array.length >>> 2 ? array.slice(0, used) : array.subarray(0, used)) as A;
+    return KeyNames.fromUtf8(fitted(this.arena, this.arenaUsed), fitted(this.offsets, this.count + 1), this.count);
   }
 
   /** The id of the key in buf[start, end), or -1 when it is new (then call add). */

@@ -58,6 +58,7 @@ export async function loadTraceFile(path: string, options: LoadOptions = {}): Pr
     file: path,
     header,
     mapping,
+    ...(expectedRows !== undefined && { bounds: { keys: expectedRows, keyBytes: input.fileBytes } }),
     startSink: (layout: ColumnLayout, keys: KeyTable) => new RowSink(path, layout, new TraceBuilder(expectedRows), keys),
   };
 

@@ -14,7 +14,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { TraceFormatError } from '../errors.js';
-import { ByteKeyInterner } from './byte-intern.js';
+import { ByteKeyInterner, type InternerBounds } from './byte-intern.js';
 import { layoutFromHeader, layoutWithoutHeader, type ColumnLayout, type ColumnMapping } from './columns.js';
 import { OP_SPELLINGS, type KeyTable, type RowSink } from './rows.js';
 import { OP_GET } from './trace.js';
@@ -26,6 +26,8 @@ export interface CsvPlan {
   readonly file: string;
   readonly header: boolean;
   readonly mapping: ColumnMapping;
+  /** Bounds on distinct keys and their bytes, when known before reading (uncompressed files). */
+  readonly bounds?: InternerBounds;
   /** Creates the sink once the layout is known from the first line. */
   startSink(layout: ColumnLayout, keys: KeyTable): RowSink;
 }
@@ -106,7 +108,7 @@ class FastCsvReader {
   private lineEnding = 0;
   private starts = new Int32Array(64);
   private ends = new Int32Array(64);
-  private readonly keys = new ByteKeyInterner();
+  private readonly keys: ByteKeyInterner;
   // Decoded rows wait here and go to the builder a batch at a time: a call per row into
   // the builder (boxing each time on the way) cost a fifth of the load time. A size or op
   // column counts as given only once some cell of it is, exactly as with push().
@@ -120,7 +122,9 @@ class FastCsvReader {
   private anySize = false;
   private anyOp = false;
 
-  constructor(private readonly plan: CsvPlan) {}
+  constructor(private readonly plan: CsvPlan) {
+    this.keys = new ByteKeyInterner(plan.bounds);
+  }
 
   /**
    * Reads the lines in buf[from, to). Every line ends in LF except, when `final`, the last.

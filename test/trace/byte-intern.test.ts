@@ -44,3 +44,18 @@ test('many keys, short and longer than the 8 bytes kept in a slot, survive table
   assert.equal(table.size, 30_000);
   assert.deepEqual(table.keyNames().toArray(), reference.keyNames().toArray());
 });
+
+test('bounds only reserve: keys beyond them still fit, and the names come back trimmed to their bytes', () => {
+  for (const bounds of [{ keys: 10, keyBytes: 20 }, { keys: 1_000_000, keyBytes: 50_000_000 }]) {
+    const table = new ByteKeyInterner(bounds);
+    const reference = new KeyInterner();
+    const keys = Array.from({ length: 20_000 }, (_, i) => `key-${i % 7000}-${'x'.repeat(i % 13)}`);
+    for (const key of keys) assert.equal(table.intern(key), reference.intern(key));
+    const names = table.keyNames();
+    assert.deepEqual(names.toArray(), reference.keyNames().toArray());
+    const { bytes } = names.utf8();
+    assert.equal(bytes.length, reference.keyNames().toArray().reduce((sum, name) => sum + Buffer.byteLength(name), 0));
+    // The reserve is not kept: the names' block is no bigger than their text.
+    assert.ok(bytes.buffer.byteLength <= bytes.length * 1.34, `${bytes.buffer.byteLength} bytes held for ${bytes.length}`);
+  }
+});
