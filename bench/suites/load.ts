@@ -54,32 +54,39 @@ export const loadSuite: Suite = {
           note: 'for comparison',
         });
       }
-      // Peak RSS depends on when V8's collector gets to run, which a busy machine delays:
-      // the least of a few fresh processes, like the best run elsewhere.
-      const probes = Array.from({ length: options.quick ? 1 : 3 }, () => measurePeakMemory(file));
-      const memory = probes.reduce((least, probe) => (probe.peakBytes < least.peakBytes ? probe : least));
-      const budget = memory.budgetBytes / 1e6;
-      const perKeys = `${memory.distinctKeys} keys; budget 16 B/request + 100 B/key`;
-      result.push(
-        {
-          suite: 'load',
-          name: 'peak memory over baseline',
-          unit: 'MB',
-          value: memory.peakBytes / 1e6,
-          target: budget,
-          lowerIsBetter: true,
-          note: `${(memory.peakBytes / memory.rows).toFixed(1)} B/request, ${perKeys}; least of ${probes.length}`,
-        },
-        {
-          suite: 'load',
-          name: 'retained by the trace',
-          unit: 'MB',
-          value: memory.retainedBytes / 1e6,
-          target: budget,
-          lowerIsBetter: true,
-          note: `${(memory.retainedBytes / memory.rows).toFixed(1)} B/request after a full GC`,
-        },
-      );
+      // Peak RSS depends on when V8's collector gets to run, so it varies from process to
+      // process: the worst of several fresh processes is held to the budget (the median is
+      // in the note). Millisecond times need a Float64 time column (16 bytes a request in
+      // all); whole-second times, the usual production layout, fit a Uint32 one (12).
+      const secondsFile = join(dir, 'trace-seconds.csv');
+      await writeLoadBenchFile(secondsFile, rows, undefined, undefined, 'seconds');
+      const probeCount = options.quick ? 1 : 5;
+      for (const [what, path] of [['ms times', file], ['whole-second times', secondsFile]] as const) {
+        const probes = Array.from({ length: probeCount }, () => measurePeakMemory(path)).sort((a, b) => a.peakBytes - b.peakBytes);
+        const worst = probes[probes.length - 1]!;
+        const median = probes[probes.length >> 1]!;
+        result.push(
+          {
+            suite: 'load',
+            name: `peak memory, ${what}`,
+            unit: 'MB',
+            value: worst.peakBytes / 1e6,
+            median: median.peakBytes / 1e6,
+            target: worst.budgetBytes / 1e6,
+            lowerIsBetter: true,
+            note: `worst of ${probeCount} processes; ${(worst.peakBytes / worst.rows).toFixed(1)} B/request; budget 16 B/request + 100 B/key (${worst.distinctKeys} keys)`,
+          },
+          {
+            suite: 'load',
+            name: `retained, ${what}`,
+            unit: 'MB',
+            value: median.retainedBytes / 1e6,
+            target: median.budgetBytes / 1e6,
+            lowerIsBetter: true,
+            note: `${(median.retainedBytes / median.rows).toFixed(1)} B/request after a full GC`,
+          },
+        );
+      }
       return result;
     } finally {
       await rm(dir, { recursive: true, force: true });
