@@ -9,7 +9,9 @@
  */
 import { Bench } from 'tinybench';
 import { LRUCache } from 'lru-cache';
+import { classOf, copyFor } from './engine/per-class.js';
 import { createPolicy, parsePolicySpec } from './policies/index.js';
+import type { Policy } from './policies/policy.js';
 import type { Trace } from './trace/trace.js';
 
 export interface Calibration {
@@ -41,37 +43,36 @@ export async function calibrate(options: CalibrateOptions = {}): Promise<Calibra
   const hitRates = new Map<string, number>();
 
   // Every candidate runs one batch per benchmark iteration, walking through the key sequence.
-  const add = (name: string, lookup: (key: number) => boolean): void => {
+  // Each has a batch loop of its own: one loop shared by all would see a different cache at
+  // its call site per candidate, turn megamorphic and add a generic call to every lookup.
+  const add = (name: string, runBatch: (cursor: number) => number): void => {
     let cursor = 0;
     let hits = 0;
     let total = 0;
-    for (let i = 0; i < keys.length; i++) lookup(keys[i]!); // warm the cache first
+    for (let at = 0; at < keys.length; at += BATCH) runBatch(at); // warm the cache first
     bench.add(name, () => {
-      const end = cursor + BATCH;
-      for (; cursor < end; cursor++) if (lookup(keys[cursor % keys.length]!)) hits++;
+      hits += runBatch(cursor);
       total += BATCH;
-      cursor %= keys.length;
+      cursor = (cursor + BATCH) % keys.length;
       hitRates.set(name, hits / total);
     });
   };
 
   const lruCache = new LRUCache<number, number>({ max: entries });
-  add('lru-cache', (key) => {
-    if (lruCache.get(key) !== undefined) return true;
-    lruCache.set(key, key);
-    return false;
-  });
+  add('lru-cache', (cursor) => lruCacheBatch(lruCache, keys, cursor, BATCH));
   const map = new Map<number, number>();
-  add('Map (unbounded)', (key) => {
-    if (map.get(key) !== undefined) return true;
-    map.set(key, key);
-    return false;
-  });
+  add('Map (unbounded)', (cursor) => mapBatch(map, keys, cursor, BATCH));
   const trace: Trace = { source: 'calibration', length: 0, keys: new Uint32Array(0), keySpace };
   for (const spec of options.policies ?? ['lru', 'lfu']) {
     const policy = createPolicy(parsePolicySpec(spec), { capacity: entries, unit: 'entries', keySpace, seed: 1, trace });
+    // The per-class copy the simulator's own loops use (per-class.ts): `access` is inlined.
+    const batch = copyFor(policyBatch, classOf(policy));
     let clock = 0;
-    add(`cachebench ${spec}`, (key) => policy.access(key, 1, clock++));
+    add(`cachebench ${spec}`, (cursor) => {
+      const hits = batch(policy, keys, cursor, BATCH, clock);
+      clock += BATCH;
+      return hits;
+    });
   }
 
   await bench.run();
@@ -86,6 +87,36 @@ export async function calibrate(options: CalibrateOptions = {}): Promise<Calibra
       hitRate: hitRates.get(task.name) ?? 0,
     };
   });
+}
+
+// One batch of lookups (a get, and a set on a miss) from keys[cursor]; returns the hits.
+// Batches never wrap: the key sequence is a whole number of batches.
+
+function lruCacheBatch(cache: LRUCache<number, number>, keys: Uint32Array, cursor: number, count: number): number {
+  let hits = 0;
+  for (let i = cursor, end = cursor + count; i < end; i++) {
+    const key = keys[i]!;
+    if (cache.get(key) !== undefined) hits++;
+    else cache.set(key, key);
+  }
+  return hits;
+}
+
+function mapBatch(map: Map<number, number>, keys: Uint32Array, cursor: number, count: number): number {
+  let hits = 0;
+  for (let i = cursor, end = cursor + count; i < end; i++) {
+    const key = keys[i]!;
+    if (map.get(key) !== undefined) hits++;
+    else map.set(key, key);
+  }
+  return hits;
+}
+
+/** A template (per-class.ts): self-contained, copied once per policy class. */
+function policyBatch(policy: Policy, keys: Uint32Array, cursor: number, count: number, clock: number): number {
+  let hits = 0;
+  for (let i = 0; i < count; i++) if (policy.access(keys[cursor + i]!, 1, clock + i)) hits++;
+  return hits;
 }
 
 const DESCRIPTIONS: Record<string, string> = {

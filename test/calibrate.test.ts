@@ -13,4 +13,7 @@ test('calibration measures every candidate with plausible per-lookup costs', asy
   assert.equal(results[1]!.hitRate, 1);
   assert.ok(results[0]!.hitRate > 0.3 && results[0]!.hitRate < 1);
   assert.ok(results[2]!.hitRate > 0.3 && results[2]!.hitRate < 1);
+  // Our lru and the lru-cache package are both exact LRU over the same key sequence; they
+  // differ only in how many batches each ran, so their hit rates agree closely.
+  assert.ok(Math.abs(results[2]!.hitRate - results[0]!.hitRate) < 0.02, `${results[2]!.hitRate} vs ${results[0]!.hitRate}`);
 });
