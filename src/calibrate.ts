@@ -58,9 +58,12 @@ export async function calibrate(options: CalibrateOptions = {}): Promise<Calibra
     });
   };
 
+  // get/set caches: each class gets its own copy of the loop (per-class.ts), as policies do.
   const lruCache = new LRUCache<number, number>({ max: entries });
+  const lruCacheBatch = copyFor(getSetBatch, LRUCache);
   add('lru-cache', (cursor) => lruCacheBatch(lruCache, keys, cursor, BATCH));
   const map = new Map<number, number>();
+  const mapBatch = copyFor(getSetBatch, Map);
   add('Map (unbounded)', (cursor) => mapBatch(map, keys, cursor, BATCH));
   const trace: Trace = { source: 'calibration', length: 0, keys: new Uint32Array(0), keySpace };
   for (const spec of options.policies ?? ['lru', 'lfu']) {
@@ -89,10 +92,17 @@ export async function calibrate(options: CalibrateOptions = {}): Promise<Calibra
   });
 }
 
-// One batch of lookups (a get, and a set on a miss) from keys[cursor]; returns the hits.
-// Batches never wrap: the key sequence is a whole number of batches.
+// Batch templates (per-class.ts: self-contained, copied once per class): one batch of
+// lookups from keys[cursor], returning the hits. Batches never wrap: the key sequence is a
+// whole number of batches.
 
-function lruCacheBatch(cache: LRUCache<number, number>, keys: Uint32Array, cursor: number, count: number): number {
+interface GetSetCache {
+  get(key: number): number | undefined;
+  set(key: number, value: number): unknown;
+}
+
+/** A get, and a set on a miss. */
+function getSetBatch(cache: GetSetCache, keys: Uint32Array, cursor: number, count: number): number {
   let hits = 0;
   for (let i = cursor, end = cursor + count; i < end; i++) {
     const key = keys[i]!;
@@ -102,17 +112,6 @@ function lruCacheBatch(cache: LRUCache<number, number>, keys: Uint32Array, curso
   return hits;
 }
 
-function mapBatch(map: Map<number, number>, keys: Uint32Array, cursor: number, count: number): number {
-  let hits = 0;
-  for (let i = cursor, end = cursor + count; i < end; i++) {
-    const key = keys[i]!;
-    if (map.get(key) !== undefined) hits++;
-    else map.set(key, key);
-  }
-  return hits;
-}
-
-/** A template (per-class.ts): self-contained, copied once per policy class. */
 function policyBatch(policy: Policy, keys: Uint32Array, cursor: number, count: number, clock: number): number {
   let hits = 0;
   for (let i = 0; i < count; i++) if (policy.access(keys[cursor + i]!, 1, clock + i)) hits++;
