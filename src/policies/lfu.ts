@@ -18,14 +18,23 @@ export class LfuPolicy implements Policy {
   private readonly resident: Uint8Array;
   private readonly sizeOf: Uint32Array;
   private readonly freq: Uint32Array;
+  /** The bucket (node) each resident entry is in. */
+  private readonly bucketOf: Int32Array;
   // Entries within a bucket: head = oldest (victim), tail = newest.
   private readonly prev: Int32Array;
   private readonly next: Int32Array;
-  // Per access count: its bucket's ends and its neighbours in the chain of non-empty buckets.
+  // Buckets are pooled nodes, not slots indexed by count: counts grow without bound on hot
+  // keys (to millions on a long trace), while the non-empty buckets are never more than the
+  // entries plus the one a hit is moving into. Per node: its count, its entries' ends, and
+  // its neighbours in the chain of non-empty buckets, in ascending count.
+  private bucketCount: Uint32Array;
   private bucketHead: Int32Array;
   private bucketTail: Int32Array;
   private chainPrev: Int32Array;
   private chainNext: Int32Array;
+  private freeBuckets: Int32Array;
+  private freeCount = 0;
+  private bucketsMade = 0;
   private lowest = NIL;
   private count = 0;
   private used = 0;
@@ -39,13 +48,16 @@ export class LfuPolicy implements Policy {
     this.resident = new Uint8Array(n);
     this.sizeOf = new Uint32Array(n);
     this.freq = new Uint32Array(n);
+    this.bucketOf = new Int32Array(n);
     this.prev = new Int32Array(n);
     this.next = new Int32Array(n);
     const buckets = 64;
-    this.bucketHead = new Int32Array(buckets).fill(NIL);
-    this.bucketTail = new Int32Array(buckets).fill(NIL);
-    this.chainPrev = new Int32Array(buckets).fill(NIL);
-    this.chainNext = new Int32Array(buckets).fill(NIL);
+    this.bucketCount = new Uint32Array(buckets);
+    this.bucketHead = new Int32Array(buckets);
+    this.bucketTail = new Int32Array(buckets);
+    this.chainPrev = new Int32Array(buckets);
+    this.chainNext = new Int32Array(buckets);
+    this.freeBuckets = new Int32Array(buckets);
   }
 
   get size(): number {
@@ -62,19 +74,21 @@ export class LfuPolicy implements Policy {
 
   access(id: number, size: number, _now: number): boolean {
     if (this.resident[id] === 1) {
-      const f = this.freq[id]!;
-      if (f + 1 >= this.bucketHead.length) this.growBuckets();
-      if (this.bucketHead[f + 1] === NIL) this.linkBucketAfter(f + 1, f);
-      this.detach(id, f);
-      this.append(id, f + 1);
-      this.freq[id] = f + 1;
+      const bucket = this.bucketOf[id]!;
+      const f = this.freq[id]! + 1;
+      let into = this.chainNext[bucket]!;
+      if (into === NIL || this.bucketCount[into] !== f) into = this.newBucketAfter(bucket, f);
+      this.detach(id, bucket);
+      this.append(id, into);
+      this.freq[id] = f;
       if (this.sizeOf[id] !== size) this.resize(id, size);
       return true;
     }
     if (size > this.capacity) return false;
     while (this.used + size > this.capacity) this.evict();
-    if (this.bucketHead[1] === NIL) this.linkBucketAfter(1, NIL);
-    this.append(id, 1);
+    let into = this.lowest;
+    if (into === NIL || this.bucketCount[into] !== 1) into = this.newBucketAfter(NIL, 1);
+    this.append(id, into);
     this.freq[id] = 1;
     this.resident[id] = 1;
     this.sizeOf[id] = size;
@@ -85,16 +99,16 @@ export class LfuPolicy implements Policy {
 
   delete(id: number): boolean {
     if (this.resident[id] !== 1) return false;
-    this.detach(id, this.freq[id]!);
+    this.detach(id, this.bucketOf[id]!);
     this.forget(id);
     return true;
   }
 
   private evict(): void {
-    const f = this.lowest;
-    if (f === NIL) return;
-    const victim = this.bucketHead[f]!;
-    this.detach(victim, f);
+    const bucket = this.lowest;
+    if (bucket === NIL) return;
+    const victim = this.bucketHead[bucket]!;
+    this.detach(victim, bucket);
     this.forget(victim);
   }
 
@@ -114,58 +128,70 @@ export class LfuPolicy implements Policy {
     while (this.used > this.capacity) this.evict();
   }
 
-  /** Appends `id` at the tail of bucket `f`, which must already be in the chain. */
-  private append(id: number, f: number): void {
-    const tail = this.bucketTail[f]!;
+  /** Appends `id` at the tail of `bucket`. */
+  private append(id: number, bucket: number): void {
+    const tail = this.bucketTail[bucket]!;
     this.prev[id] = tail;
     this.next[id] = NIL;
-    if (tail === NIL) this.bucketHead[f] = id;
+    if (tail === NIL) this.bucketHead[bucket] = id;
     else this.next[tail] = id;
-    this.bucketTail[f] = id;
+    this.bucketTail[bucket] = id;
+    this.bucketOf[id] = bucket;
   }
 
-  /** Unlinks `id` from bucket `f`, dropping the bucket from the chain if it empties. */
-  private detach(id: number, f: number): void {
+  /** Unlinks `id` from `bucket`, dropping the bucket from the chain if it empties. */
+  private detach(id: number, bucket: number): void {
     const p = this.prev[id]!;
     const n = this.next[id]!;
-    if (p === NIL) this.bucketHead[f] = n;
+    if (p === NIL) this.bucketHead[bucket] = n;
     else this.next[p] = n;
-    if (n === NIL) this.bucketTail[f] = p;
+    if (n === NIL) this.bucketTail[bucket] = p;
     else this.prev[n] = p;
-    if (this.bucketHead[f] === NIL) this.unlinkBucket(f);
+    if (this.bucketHead[bucket] === NIL) this.dropBucket(bucket);
   }
 
-  /** Links empty bucket `f` into the chain right after bucket `after` (NIL = at the front). */
-  private linkBucketAfter(f: number, after: number): void {
+  /** A new empty bucket for `count`, linked into the chain right after `after` (NIL = at the front). */
+  private newBucketAfter(after: number, count: number): number {
+    let bucket: number;
+    if (this.freeCount > 0) bucket = this.freeBuckets[--this.freeCount]!;
+    else {
+      if (this.bucketsMade === this.bucketCount.length) this.growBuckets();
+      bucket = this.bucketsMade++;
+    }
+    this.bucketCount[bucket] = count;
+    this.bucketHead[bucket] = NIL;
+    this.bucketTail[bucket] = NIL;
     const following = after === NIL ? this.lowest : this.chainNext[after]!;
-    this.chainPrev[f] = after;
-    this.chainNext[f] = following;
-    if (after === NIL) this.lowest = f;
-    else this.chainNext[after] = f;
-    if (following !== NIL) this.chainPrev[following] = f;
+    this.chainPrev[bucket] = after;
+    this.chainNext[bucket] = following;
+    if (after === NIL) this.lowest = bucket;
+    else this.chainNext[after] = bucket;
+    if (following !== NIL) this.chainPrev[following] = bucket;
+    return bucket;
   }
 
-  private unlinkBucket(f: number): void {
-    const p = this.chainPrev[f]!;
-    const n = this.chainNext[f]!;
+  private dropBucket(bucket: number): void {
+    const p = this.chainPrev[bucket]!;
+    const n = this.chainNext[bucket]!;
     if (p === NIL) this.lowest = n;
     else this.chainNext[p] = n;
     if (n !== NIL) this.chainPrev[n] = p;
-    this.chainPrev[f] = NIL;
-    this.chainNext[f] = NIL;
+    this.freeBuckets[this.freeCount++] = bucket;
   }
 
-  /** Counts grow without bound on hot keys; double the per-count arrays when one overflows. */
+  /** More buckets in use at once than ever before (bounded by the entries + 1): double the pool. */
   private growBuckets(): void {
-    const grow = (old: Int32Array): Int32Array => {
-      const bigger = new Int32Array(old.length * 2).fill(NIL);
+    const grow = <A extends Int32Array | Uint32Array>(old: A): A => {
+      const bigger = new (old.constructor as new (length: number) => A)(old.length * 2);
       bigger.set(old);
       return bigger;
     };
+    this.bucketCount = grow(this.bucketCount);
     this.bucketHead = grow(this.bucketHead);
     this.bucketTail = grow(this.bucketTail);
     this.chainPrev = grow(this.chainPrev);
     this.chainNext = grow(this.chainNext);
+    this.freeBuckets = grow(this.freeBuckets);
   }
 }
 
