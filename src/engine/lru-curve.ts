@@ -57,7 +57,11 @@ export function exactCurveBlocker(trace: Trace, unit: 'entries' | 'bytes', ttl: 
  * One pass over the trace (or the requests whose key passes `keep`), returning the histogram of
  * stack distances of its lookups. Allocates its arrays once; nothing per request.
  */
-export function stackDistances(trace: Trace, keep?: Uint8Array): StackDistances {
+/** Requests between progress reports: frequent enough for a smooth bar, rare enough to cost nothing. */
+const PROGRESS_CHUNK = 1 << 18;
+
+/** `onProgress(done)` is called every PROGRESS_CHUNK requests with the requests read so far. */
+export function stackDistances(trace: Trace, keep?: Uint8Array, onProgress?: (done: number) => void): StackDistances {
   const { keys, ops, sizes } = trace;
   const n = trace.length;
   let slots = n;
@@ -82,32 +86,36 @@ export function stackDistances(trace: Trace, keep?: Uint8Array): StackDistances 
   let cold = 0;
   let writes = 0;
   let t = 0;
-  for (let i = 0; i < n; i++) {
-    const id = keys[i]!;
-    if (keep !== undefined && keep[id] === 0) continue;
-    if (t === size) t = pack(tree, keyAt, last, size);
-    const isLookup = ops === undefined || ops[i] !== OP_SET;
-    const bytes = sizes === undefined ? 1 : sizes[i]!;
-    if (isLookup) {
-      lookups++;
-      bytesRequested += bytes;
-    } else writes++;
-    const previous = last[id]!;
-    if (previous >= 0) {
-      let prefix = 0;
-      for (let j = previous + 1; j > 0; j -= j & -j) prefix += tree[j]!;
+  for (let start = 0; start < n; start += PROGRESS_CHUNK) {
+    const end = Math.min(n, start + PROGRESS_CHUNK);
+    for (let i = start; i < end; i++) {
+      const id = keys[i]!;
+      if (keep !== undefined && keep[id] === 0) continue;
+      if (t === size) t = pack(tree, keyAt, last, size);
+      const isLookup = ops === undefined || ops[i] !== OP_SET;
+      const bytes = sizes === undefined ? 1 : sizes[i]!;
       if (isLookup) {
-        histogram[active - prefix]!++;
-        if (sizes !== undefined) byteHistogram[active - prefix]! += bytes;
+        lookups++;
+        bytesRequested += bytes;
+      } else writes++;
+      const previous = last[id]!;
+      if (previous >= 0) {
+        let prefix = 0;
+        for (let j = previous + 1; j > 0; j -= j & -j) prefix += tree[j]!;
+        if (isLookup) {
+          histogram[active - prefix]!++;
+          if (sizes !== undefined) byteHistogram[active - prefix]! += bytes;
+        }
+        for (let j = previous + 1; j <= size; j += j & -j) tree[j]!--;
+      } else {
+        active++;
+        if (isLookup) cold++;
       }
-      for (let j = previous + 1; j <= size; j += j & -j) tree[j]!--;
-    } else {
-      active++;
-      if (isLookup) cold++;
+      for (let j = t + 1; j <= size; j += j & -j) tree[j]!++;
+      keyAt[t] = id;
+      last[id] = t++;
     }
-    for (let j = t + 1; j <= size; j += j & -j) tree[j]!++;
-    keyAt[t] = id;
-    last[id] = t++;
+    onProgress?.(end);
   }
   return { histogram, lookups, coldLookups: cold, writes, distinctKeys: active, byteHistogram, bytesRequested };
 }
@@ -159,8 +167,8 @@ function cumulativeHits(histogram: Float64Array): Float64Array {
  * The counts a per-size `lru` replay would report, for every capacity (entries), from one pass.
  * Only valid when `exactCurveBlocker` returned null for the trace.
  */
-export function lruCurveCounts(trace: Trace, capacities: readonly number[]): (ReplayCounts & MissSplit)[] {
-  return countsFromDistances(stackDistances(trace), capacities, 0);
+export function lruCurveCounts(trace: Trace, capacities: readonly number[], onProgress?: (done: number) => void): (ReplayCounts & MissSplit)[] {
+  return countsFromDistances(stackDistances(trace, undefined, onProgress), capacities, 0);
 }
 
 /**

@@ -66,8 +66,15 @@ export function traceTotals(trace: Trace, defaultMissCost = 0): TraceTotals {
  * SHARDS estimate of per-size `lru` counts (entries). Valid where the exact curve would be
  * (see `exactCurveBlocker`); `totals` are the full trace's.
  */
-export function shardsLruCounts(trace: Trace, capacities: readonly number[], rate: number, mask: Uint8Array, totals: TraceTotals): (ReplayCounts & MissSplit)[] {
-  const sampled = stackDistances(trace, mask);
+export function shardsLruCounts(
+  trace: Trace,
+  capacities: readonly number[],
+  rate: number,
+  mask: Uint8Array,
+  totals: TraceTotals,
+  onProgress?: (done: number) => void,
+): (ReplayCounts & MissSplit)[] {
+  const sampled = stackDistances(trace, mask, onProgress);
   const adjustment = rate * totals.lookups - sampled.lookups;
   // A cache of C entries sees sampled distances below C·R.
   const scaled = capacities.map((capacity) => Math.ceil(capacity * rate - 1e-9));

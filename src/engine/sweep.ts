@@ -43,8 +43,8 @@ export async function runSweep(trace: Trace, config: SweepConfig): Promise<RunRe
     readonly ttl: number | null;
     readonly method: Method;
     readonly reason: string | null;
-    /** Curve counts per capacity, for one-pass methods. */
-    readonly counts?: ReplayCounts[];
+    /** Curve counts per capacity, for one-pass methods (filled in once every plan is known). */
+    counts?: ReplayCounts[];
     /** Index of the first of this curve's replay jobs. */
     readonly firstJob?: number;
   }
@@ -55,8 +55,7 @@ export async function runSweep(trace: Trace, config: SweepConfig): Promise<RunRe
       const isLru = policy.definition.name === 'lru';
       const blocker = isLru ? exactCurveBlocker(trace, config.unit, ttl) : `${policy.definition.name} has no one-pass model`;
       if (isLru && blocker === null) {
-        const counts = rate === undefined ? lruCurveCounts(trace, config.capacities) : shardsLruCounts(trace, config.capacities, rate, mask!, totals!);
-        plans.push({ policy: policy.name, ttl, method: rate === undefined ? 'mattson' : 'shards', reason: null, counts });
+        plans.push({ policy: policy.name, ttl, method: rate === undefined ? 'mattson' : 'shards', reason: null });
         continue;
       }
       plans.push({ policy: policy.name, ttl, method: rate === undefined ? 'replay' : 'minisim', reason: `one replay per size: ${blocker}`, firstJob: jobs.length });
@@ -66,7 +65,23 @@ export async function runSweep(trace: Trace, config: SweepConfig): Promise<RunRe
     }
   }
 
-  const replayed = await replayJobs(sampled ?? trace, jobs, parallelOptionsOf(config));
+  // Progress counts requests read: each one-pass curve reads the whole trace once (SHARDS
+  // too, skipping unsampled keys), then every replay job reads the (sampled) trace.
+  const curvePlans = plans.filter((plan) => plan.firstJob === undefined);
+  const curveWork = curvePlans.length * trace.length;
+  const total = curveWork + jobs.length * (sampled ?? trace).length;
+  const onProgress = config.onProgress;
+  curvePlans.forEach((plan, k) => {
+    const progress = onProgress && ((done: number): void => onProgress(k * trace.length + done, total));
+    plan.counts =
+      rate === undefined
+        ? lruCurveCounts(trace, config.capacities, progress)
+        : shardsLruCounts(trace, config.capacities, rate, mask!, totals!, progress);
+  });
+  const replayed = await replayJobs(sampled ?? trace, jobs, {
+    ...parallelOptionsOf(config),
+    ...(onProgress && { onProgress: (done: number) => onProgress(curveWork + done, total) }),
+  });
 
   const rows: ResultRow[] = [];
   const push = (row: ResultRow): void => void rows.push(withJitter(row, config.ttlJitter));
