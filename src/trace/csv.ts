@@ -17,7 +17,7 @@ import { CsvError, parse, type Info } from 'csv-parse';
 import { TraceFormatError, UsageError } from '../errors.js';
 import { checkMappingForHeaderless, layoutFromHeader, layoutWithoutHeader, parseColumnsOption, type ColumnLayout } from './columns.js';
 import { FALL_BACK, fastPathRefused, readCsvFast, type CsvPlan } from './fast-csv.js';
-import { chunkBuffers, countLines, openTraceInput, readChunks, type TraceInput } from './input.js';
+import { chunkBuffers, countLines, estimateGzipSize, openTraceInput, readChunks, type TraceInput } from './input.js';
 import { KeyInterner } from './intern.js';
 import { RowSink, type KeyTable } from './rows.js';
 import { TraceBuilder, type Trace } from './trace.js';
@@ -49,16 +49,17 @@ export async function loadTraceFile(path: string, options: LoadOptions = {}): Pr
 
   // Sizing the typed arrays to the line count up front means they are never regrown and
   // are handed out without a trimming copy: peak memory is then one copy of each column.
-  // Counting is a byte scan of the (cached) file, a few percent of the parse; gzip'd files
-  // are not decompressed twice for it and grow by doubling instead. Both passes read into
-  // the same two buffers.
+  // Counting is a byte scan of the (cached) file, a few percent of the parse; both passes
+  // read into the same two buffers. Gzip'd files are not decompressed twice for it: their
+  // size is estimated from the gzip trailer and the first chunk instead.
   const buffers = chunkBuffers();
-  const expectedRows = input.gzip ? undefined : await countLines(input, buffers);
+  const size = input.gzip ? await estimateGzipSize(input) : { rows: await countLines(input, buffers), bytes: input.fileBytes };
+  const expectedRows = size?.rows;
   const plan: CsvPlan = {
     file: path,
     header,
     mapping,
-    ...(expectedRows !== undefined && { bounds: { keys: expectedRows, keyBytes: input.fileBytes } }),
+    ...(size && { bounds: { keys: size.rows, keyBytes: size.bytes } }),
     startSink: (layout: ColumnLayout, keys: KeyTable) => new RowSink(path, layout, new TraceBuilder(expectedRows), keys),
   };
 
@@ -143,7 +144,7 @@ function firstLine(text: string): string {
 async function loadKeyList(input: TraceInput): Promise<Trace> {
   const interner = new KeyInterner();
   const buffers = chunkBuffers();
-  const builder = new TraceBuilder(input.gzip ? undefined : await countLines(input, buffers));
+  const builder = new TraceBuilder(input.gzip ? (await estimateGzipSize(input))?.rows : await countLines(input, buffers));
   let carry: Buffer | undefined;
   const addLine = (buf: Buffer, start: number, end: number): void => {
     if (end > start && buf[end - 1] === 13) end--;

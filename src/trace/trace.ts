@@ -166,13 +166,14 @@ export class TraceBuilder {
   }
 
   /**
-   * The first `length` elements. When the array is nearly full (a good size estimate) they
-   * are returned as a view rather than a copy: a copy would briefly hold every column twice,
-   * which dominates peak memory when loading a large trace.
+   * The first `length` elements. When at least three quarters of the array is used (a line
+   * count, a size estimate, a last doubling) they are returned as a view rather than a copy:
+   * a copy would briefly hold every column twice, which dominates peak memory when loading a
+   * large trace, while the unused tail was never written and takes no resident memory.
    */
   private trimmed<A extends Uint32Array | Float64Array | Uint8Array>(array: A): A {
     const n = this.count;
-    return (array.length - n <= array.length >>> 4 ? array.subarray(0, n) : array.slice(0, n)) as A;
+    return (array.length - n <= array.length >>> 2 ? array.subarray(0, n) : array.slice(0, n)) as A;
   }
 
   private column<A extends Uint32Array | Float64Array | Uint8Array>(
