@@ -28,11 +28,13 @@ function mix(hash: number): number {
   return hash ^ (hash >>> 16);
 }
 
-/** Upper bounds a loader knows before reading (an uncompressed file's lines and bytes). */
+/**
+ * What a loader knows before reading: for an uncompressed file its line count and size,
+ * upper bounds on the distinct keys and their bytes; for a gzip'd one, estimates. Either way
+ * only a reservation: the arrays still grow past it if they must.
+ */
 export interface InternerBounds {
-  /** At most this many distinct keys (the file's line count). */
   readonly keys: number;
-  /** At most this many bytes of key text (the file's size). */
   readonly keyBytes: number;
 }
 
