@@ -12,7 +12,7 @@
  * Files are written to a temporary name and renamed, so a reader never sees half a file.
  */
 import { endianness } from 'node:os';
-import { open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { open, rename, rm, stat } from 'node:fs/promises';
 import { TraceFormatError } from '../errors.js';
 import { loadTraceFile, type LoadOptions } from './csv.js';
 import { openTraceInput } from './input.js';
@@ -54,7 +54,12 @@ export interface SaveOptions {
   readonly keyNames?: boolean;
   /** Provenance written into the file; `source` defaults to the trace's. */
   readonly meta?: Partial<BinaryTraceMeta>;
+  /** @internal Largest single read or write; tests make it small to exercise the pieces. */
+  readonly ioChunkBytes?: number;
 }
+
+/** Largest single read or write: Node refuses more than 2 GiB at once (readFile included). */
+const IO_CHUNK_BYTES = 1 << 30;
 
 function assertLittleEndian(): void {
   if (endianness() !== 'LE') throw new Error('binary trace files are only supported on little-endian machines');
@@ -71,6 +76,7 @@ function bytesOf(array: ArrayBufferView): Buffer {
 /** Writes `trace` to `path` atomically (temporary file, then rename). */
 export async function saveTraceBinary(trace: Trace, path: string, options: SaveOptions = {}): Promise<void> {
   assertLittleEndian();
+  const ioChunkBytes = options.ioChunkBytes ?? IO_CHUNK_BYTES;
   const withNames = (options.keyNames ?? true) && trace.keyNames !== undefined;
   const meta: BinaryTraceMeta = { source: trace.source, ...options.meta };
   const metaBytes = Buffer.from(JSON.stringify(meta), 'utf8');
@@ -114,8 +120,16 @@ export async function saveTraceBinary(trace: Trace, path: string, options: SaveO
   const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
   const handle = await open(temporary, 'w');
   try {
-    // writev takes a bounded number of buffers per call on some platforms.
-    for (let i = 0; i < parts.length; i += 64) await handle.writev(parts.slice(i, i + 64));
+    // Part by part, in pieces: one write moves at most about 2 GiB (a column of a large trace
+    // is more), and a write may take only part of what it is given.
+    let position = 0;
+    for (const part of parts) {
+      for (let done = 0; done < part.length; ) {
+        const { bytesWritten } = await handle.write(part, done, Math.min(ioChunkBytes, part.length - done), position);
+        done += bytesWritten;
+        position += bytesWritten;
+      }
+    }
   } catch (error) {
     await handle.close();
     await rm(temporary, { force: true });
@@ -125,78 +139,109 @@ export async function saveTraceBinary(trace: Trace, path: string, options: SaveO
   await rename(temporary, path);
 }
 
-/** Reads a file written by saveTraceBinary; the columns are views into one buffer. */
-export async function loadTraceBinary(path: string): Promise<Trace & { readonly meta: BinaryTraceMeta }> {
+/**
+ * Reads a file written by saveTraceBinary, each column straight into a typed array of its
+ * own in pieces of at most 1 GiB, so a trace of any size loads (readFile stops at 2 GiB) and
+ * nothing but the columns is ever held.
+ */
+export async function loadTraceBinary(path: string, options: { readonly ioChunkBytes?: number } = {}): Promise<Trace & { readonly meta: BinaryTraceMeta }> {
   assertLittleEndian();
-  let file: Buffer;
-  try {
-    file = await readFile(path);
-  } catch (error) {
+  const ioChunkBytes = options.ioChunkBytes ?? IO_CHUNK_BYTES;
+  const cannotRead = (error: unknown): TraceFormatError => {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new TraceFormatError(code === 'ENOENT' ? 'no such file' : `cannot read (${(error as Error).message})`, path);
-  }
-  const invalid = (why: string): TraceFormatError => new TraceFormatError(`not a valid binary trace (${why})`, path);
-  if (file.length < FIXED_HEADER_BYTES || file.toString('latin1', 0, 8) !== BINARY_TRACE_MAGIC) throw invalid('bad magic');
-  const version = file.readUInt32LE(8);
-  if (version < OLDEST_READABLE_VERSION || version > BINARY_TRACE_VERSION) {
-    throw invalid(`format version ${version}, this build reads ${OLDEST_READABLE_VERSION} to ${BINARY_TRACE_VERSION}`);
-  }
-  const flags = file.readUInt32LE(12);
-  const length = file.readDoubleLE(16);
-  const keySpace = file.readDoubleLE(24);
-  const metaLength = file.readUInt32LE(32);
-  if (!Number.isSafeInteger(length) || !Number.isSafeInteger(keySpace) || length < 0 || keySpace < 0) throw invalid('bad header');
-  if (FIXED_HEADER_BYTES + metaLength > file.length) throw invalid('truncated');
-  let meta: BinaryTraceMeta;
+    return new TraceFormatError(code === 'ENOENT' ? 'no such file' : `cannot read (${(error as Error).message})`, path);
+  };
+  let handle;
   try {
-    meta = JSON.parse(file.toString('utf8', FIXED_HEADER_BYTES, FIXED_HEADER_BYTES + metaLength)) as BinaryTraceMeta;
-  } catch {
-    throw invalid('bad metadata');
+    handle = await open(path, 'r');
+  } catch (error) {
+    throw cannotRead(error);
   }
+  try {
+    const invalid = (why: string): TraceFormatError => new TraceFormatError(`not a valid binary trace (${why})`, path);
+    /** Fills `into` from file position `at`; false when the file ends first. */
+    const readAt = async (into: Uint8Array, at: number): Promise<boolean> => {
+      for (let done = 0; done < into.length; ) {
+        let bytesRead: number;
+        try {
+          ({ bytesRead } = await handle.read(into, done, Math.min(ioChunkBytes, into.length - done), at + done));
+        } catch (error) {
+          throw cannotRead(error);
+        }
+        if (bytesRead === 0) return false;
+        done += bytesRead;
+      }
+      return true;
+    };
 
-  // Views need their byte offset aligned to the element size; a pooled small Buffer may not be.
-  const bytes: Uint8Array = file.byteOffset % 8 === 0 ? file : new Uint8Array(file);
-  let offset = FIXED_HEADER_BYTES + metaLength;
-  const take = <A>(Type: { new (buffer: ArrayBufferLike, byteOffset: number, length: number): A; BYTES_PER_ELEMENT: number }, count: number): A => {
-    offset += padTo8(offset);
-    const byteLength = count * Type.BYTES_PER_ELEMENT;
-    if (offset + byteLength > bytes.length) throw invalid('truncated');
-    const view = new Type(bytes.buffer, bytes.byteOffset + offset, count);
-    offset += byteLength;
-    return view;
-  };
-  const keys = take(Uint32Array, length);
-  const sizes = flags & HAS_SIZES ? take(Uint32Array, length) : undefined;
-  const times = flags & HAS_TIMES ? (flags & TIMES_ARE_WHOLE_SECONDS ? take(Uint32Array, length) : take(Float64Array, length)) : undefined;
-  const ops = flags & HAS_OPS ? take(Uint8Array, length) : undefined;
-  const ttls = flags & HAS_TTLS ? take(Float64Array, length) : undefined;
-  const costs = flags & HAS_COSTS ? take(Float64Array, length) : undefined;
-  let keyNames: KeyNames | undefined;
-  if (flags & HAS_KEY_NAMES) {
-    // Names stay as the file's UTF-8 bytes and are decoded only when asked for (key-names.ts).
-    const nameLengths = take(Uint32Array, keySpace);
-    const offsets = new Uint32Array(keySpace + 1);
-    let total = 0;
-    for (let i = 0; i < keySpace; i++) {
-      total += nameLengths[i]!;
-      if (total > 0xffffffff) throw invalid('key names too long');
-      offsets[i + 1] = total;
+    const header = Buffer.alloc(FIXED_HEADER_BYTES);
+    if (!(await readAt(header, 0)) || header.toString('latin1', 0, 8) !== BINARY_TRACE_MAGIC) throw invalid('bad magic');
+    const version = header.readUInt32LE(8);
+    if (version < OLDEST_READABLE_VERSION || version > BINARY_TRACE_VERSION) {
+      throw invalid(`format version ${version}, this build reads ${OLDEST_READABLE_VERSION} to ${BINARY_TRACE_VERSION}`);
     }
-    keyNames = KeyNames.fromUtf8(take(Uint8Array, total), offsets, keySpace);
+    const flags = header.readUInt32LE(12);
+    const length = header.readDoubleLE(16);
+    const keySpace = header.readDoubleLE(24);
+    const metaLength = header.readUInt32LE(32);
+    if (!Number.isSafeInteger(length) || !Number.isSafeInteger(keySpace) || length < 0 || keySpace < 0) throw invalid('bad header');
+    const fileBytes = (await handle.stat()).size;
+    if (FIXED_HEADER_BYTES + metaLength > fileBytes) throw invalid('truncated');
+    const metaBytes = Buffer.alloc(metaLength);
+    await readAt(metaBytes, FIXED_HEADER_BYTES);
+    let meta: BinaryTraceMeta;
+    try {
+      meta = JSON.parse(metaBytes.toString('utf8')) as BinaryTraceMeta;
+    } catch {
+      throw invalid('bad metadata');
+    }
+
+    let offset = FIXED_HEADER_BYTES + metaLength;
+    const take = async <A extends Uint8Array | Uint32Array | Float64Array>(Type: { new (length: number): A; BYTES_PER_ELEMENT: number }, count: number): Promise<A> => {
+      offset += padTo8(offset);
+      const byteLength = count * Type.BYTES_PER_ELEMENT;
+      // Checked before allocating, so a corrupt length cannot ask for absurd memory.
+      if (offset + byteLength > fileBytes) throw invalid('truncated');
+      const column = new Type(count);
+      if (!(await readAt(new Uint8Array(column.buffer, 0, byteLength), offset))) throw invalid('truncated');
+      offset += byteLength;
+      return column;
+    };
+    const keys = await take(Uint32Array, length);
+    const sizes = flags & HAS_SIZES ? await take(Uint32Array, length) : undefined;
+    const times = flags & HAS_TIMES ? (flags & TIMES_ARE_WHOLE_SECONDS ? await take(Uint32Array, length) : await take(Float64Array, length)) : undefined;
+    const ops = flags & HAS_OPS ? await take(Uint8Array, length) : undefined;
+    const ttls = flags & HAS_TTLS ? await take(Float64Array, length) : undefined;
+    const costs = flags & HAS_COSTS ? await take(Float64Array, length) : undefined;
+    let keyNames: KeyNames | undefined;
+    if (flags & HAS_KEY_NAMES) {
+      // Names stay as the file's UTF-8 bytes and are decoded only when asked for (key-names.ts).
+      const nameLengths = await take(Uint32Array, keySpace);
+      const offsets = new Uint32Array(keySpace + 1);
+      let total = 0;
+      for (let i = 0; i < keySpace; i++) {
+        total += nameLengths[i]!;
+        if (total > 0xffffffff) throw invalid('key names too long');
+        offsets[i + 1] = total;
+      }
+      keyNames = KeyNames.fromUtf8(await take(Uint8Array, total), offsets, keySpace);
+    }
+    return {
+      source: meta.source ?? path,
+      length,
+      keys,
+      keySpace,
+      ...(sizes && { sizes }),
+      ...(times && { times }),
+      ...(ops && { ops }),
+      ...(ttls && { ttls }),
+      ...(costs && { costs }),
+      ...(keyNames && { keyNames }),
+      meta,
+    };
+  } finally {
+    await handle.close();
   }
-  return {
-    source: meta.source ?? path,
-    length,
-    keys,
-    keySpace,
-    ...(sizes && { sizes }),
-    ...(times && { times }),
-    ...(ops && { ops }),
-    ...(ttls && { ttls }),
-    ...(costs && { costs }),
-    ...(keyNames && { keyNames }),
-    meta,
-  };
 }
 
 /** The part of the load options that changes the loaded trace. */

@@ -118,3 +118,15 @@ test('a corrupt cache is ignored and replaced', async () => {
   assert.deepEqual(loaded.trace.keyNames?.toArray(), ['x', 'y']);
   assert.equal((await loadTraceCachedWithStatus(csv)).cache, 'hit');
 });
+
+test('columns are read and written in pieces when one read or write cannot take them whole', async () => {
+  // Real files past 2 GiB are too big for a test; pieces of 7 and 4096 bytes take the same path.
+  const text = ['key,time,size,op', ...Array.from({ length: 3000 }, (_, i) => `k${i % 211},${i * 0.5},${i % 97},${i % 5 === 0 ? 'set' : 'get'}`)].join('\n');
+  const trace = await loadTraceFile(files.write('pieces.csv', text));
+  for (const ioChunkBytes of [7, 4096]) {
+    const path = `${files.dir}/pieces-${ioChunkBytes}.cbt`;
+    await saveTraceBinary(trace, path, { ioChunkBytes });
+    assert.deepEqual(withoutMeta(await loadTraceBinary(path, { ioChunkBytes })), withoutMeta(trace));
+    assert.deepEqual(withoutMeta(await loadTraceBinary(path)), withoutMeta(trace));
+  }
+});
