@@ -13,6 +13,7 @@ import type { RecommendOptions } from '../engine/recommend.js';
 import { isSyntheticSpec, loadTrace, loadTraceCachedWithStatus, type LoadOptions, type Trace } from '../trace/index.js';
 import { ttlApplies } from '../engine/replay.js';
 import type { CliIo } from './io.js';
+import { progressBar } from './progress.js';
 import { REPORT_FORMATS } from '../report/render.js';
 
 export interface CommonFlags {
@@ -120,14 +121,19 @@ export function loadOptionsFrom(flags: CommonFlags): LoadOptions {
  * --cache-trace) a file through its binary cache, so repeated runs skip parsing.
  */
 export async function loadTraceFrom(source: string, flags: CommonFlags, io: CliIo): Promise<Trace> {
-  const options = loadOptionsFrom(flags);
-  if (flags.cacheTrace === undefined || flags.cacheTrace === false || (!existsSync(source) && isSyntheticSpec(source))) {
-    return loadTrace(source, options);
+  const progress = progressBar('loading', process.stderr, 'bytes');
+  const options = { ...loadOptionsFrom(flags), onProgress: (done: number, total: number) => progress.update(done, total) };
+  try {
+    if (flags.cacheTrace === undefined || flags.cacheTrace === false || (!existsSync(source) && isSyntheticSpec(source))) {
+      return await loadTrace(source, options);
+    }
+    const cachePath = typeof flags.cacheTrace === 'string' ? flags.cacheTrace : undefined;
+    const loaded = await loadTraceCachedWithStatus(source, options, cachePath);
+    if (loaded.cache === 'unwritable') io.err(`cachebench: warning: could not write the trace cache ${loaded.cachePath}\n`);
+    return loaded.trace;
+  } finally {
+    progress.done();
   }
-  const cachePath = typeof flags.cacheTrace === 'string' ? flags.cacheTrace : undefined;
-  const loaded = await loadTraceCachedWithStatus(source, options, cachePath);
-  if (loaded.cache === 'unwritable') io.err(`cachebench: warning: could not write the trace cache ${loaded.cachePath}\n`);
-  return loaded.trace;
 }
 
 export interface SweepFlags extends CommonFlags {

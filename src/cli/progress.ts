@@ -9,7 +9,10 @@ export interface Progress {
 
 const SILENT: Progress = { update() {}, done() {} };
 
-export function progressBar(label: string, stream: NodeJS.WriteStream = process.stderr): Progress {
+/** What `done` and `total` count: requests replayed, or bytes of a file read. */
+export type ProgressUnit = 'requests' | 'bytes';
+
+export function progressBar(label: string, stream: NodeJS.WriteStream = process.stderr, unit: ProgressUnit = 'requests'): Progress {
   if (!stream.isTTY) return SILENT;
   const started = Date.now();
   let lastDraw = 0;
@@ -26,10 +29,8 @@ export function progressBar(label: string, stream: NodeJS.WriteStream = process.
       const elapsed = (now - started) / 1000;
       const rate = elapsed > 0 ? done / elapsed : 0;
       const eta = rate > 0 ? (total - done) / rate : 0;
-      stream.write(
-        `\r${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}%` +
-          `  ${rate >= 1e6 ? `${(rate / 1e6).toFixed(1)}M` : `${(rate / 1e3).toFixed(1)}k`} req/s  eta ${eta.toFixed(0)}s `,
-      );
+      const speed = unit === 'bytes' ? `${(rate / 1e6).toFixed(1)} MB/s` : `${rate >= 1e6 ? `${(rate / 1e6).toFixed(1)}M` : `${(rate / 1e3).toFixed(1)}k`} req/s`;
+      stream.write(`\r${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}%  ${speed}  eta ${eta.toFixed(0)}s `);
     },
     done() {
       if (drawn) stream.write('\r\x1b[2K');

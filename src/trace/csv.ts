@@ -33,6 +33,8 @@ export interface LoadOptions {
    * Only tests and benchmarks need anything but `auto`.
    */
   readonly reader?: 'auto' | 'fast' | 'csv-parse';
+  /** Called as the file is read: bytes read so far (compressed, for .gz) and the file's size. */
+  readonly onProgress?: (bytesRead: number, fileBytes: number) => void;
 }
 
 /** True for files read as one key per line rather than CSV. */
@@ -45,7 +47,7 @@ export async function loadTraceFile(path: string, options: LoadOptions = {}): Pr
   const mapping = parseColumnsOption(options.columns);
   if (!header) checkMappingForHeaderless(mapping);
   const input = await openTraceInput(path);
-  if (isKeyListPath(path)) return loadKeyList(input);
+  if (isKeyListPath(path)) return loadKeyList(input, options.onProgress);
 
   // Sizing the typed arrays to the line count up front means they are never regrown and
   // are handed out without a trimming copy: peak memory is then one copy of each column.
@@ -64,11 +66,13 @@ export async function loadTraceFile(path: string, options: LoadOptions = {}): Pr
   };
 
   const reader = options.reader ?? 'auto';
+  const onProgress = options.onProgress;
+  const onRead = onProgress && ((bytes: number): void => onProgress(bytes, input.fileBytes));
   let sink: RowSink | undefined;
-  const fast = reader === 'csv-parse' ? FALL_BACK : await readCsvFast(readChunks(input, { buffers }), plan);
+  const fast = reader === 'csv-parse' ? FALL_BACK : await readCsvFast(readChunks(input, { buffers, ...(onRead && { onRead }) }), plan);
   if (fast !== FALL_BACK) sink = fast;
   else if (reader === 'fast') throw fastPathRefused(path);
-  else sink = await readCsvParse(readChunks(input), plan);
+  else sink = await readCsvParse(readChunks(input, { ...(onRead && { onRead }) }), plan);
 
   if (!sink) throw new TraceFormatError('the file has no rows', path);
   if (sink.requests === 0) throw new TraceFormatError('the header is not followed by any requests', path);
@@ -141,7 +145,7 @@ function firstLine(text: string): string {
 }
 
 /** A text file: one key per line. */
-async function loadKeyList(input: TraceInput): Promise<Trace> {
+async function loadKeyList(input: TraceInput, onProgress?: LoadOptions['onProgress']): Promise<Trace> {
   const interner = new KeyInterner();
   const buffers = chunkBuffers();
   const builder = new TraceBuilder(input.gzip ? (await estimateGzipSize(input))?.rows : await countLines(input, buffers));
@@ -152,7 +156,8 @@ async function loadKeyList(input: TraceInput): Promise<Trace> {
   };
   let first = true;
   // A carried line is copied (concat) when the next chunk arrives, before its buffer is reused.
-  for await (const chunk of readChunks(input, { buffers })) {
+  const onRead = onProgress && ((bytes: number): void => onProgress(bytes, input.fileBytes));
+  for await (const chunk of readChunks(input, { buffers, ...(onRead && { onRead }) })) {
     let buf = carry ? Buffer.concat([carry, chunk]) : chunk;
     if (first) {
       first = false;

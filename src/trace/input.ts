@@ -12,6 +12,13 @@ import { TraceFormatError } from '../errors.js';
 // buffers are a sliver of a loaded trace's memory (peak memory is an issue 6 target).
 const CHUNK_BYTES = 1 << 18;
 
+export interface ReadOptions {
+  /** Read into these two buffers in turn (uncompressed files) instead of new ones. */
+  readonly buffers?: ChunkBuffers;
+  /** Called before each chunk is handed out with the bytes of the file (compressed, for .gz) read so far. */
+  readonly onRead?: (fileBytes: number) => void;
+}
+
 /** Two read buffers used in turn; one pair can serve every pass over a file. */
 export type ChunkBuffers = readonly [Buffer, Buffer];
 
@@ -51,15 +58,18 @@ export async function openTraceInput(path: string): Promise<TraceInput> {
  * the next-but-one is requested, which suits readers that copy what they keep of a chunk
  * before moving past the next one.
  */
-export async function* readChunks(input: TraceInput, { buffers }: { buffers?: ChunkBuffers } = {}): AsyncGenerator<Buffer> {
+export async function* readChunks(input: TraceInput, { buffers, onRead }: ReadOptions = {}): AsyncGenerator<Buffer> {
   if (!input.gzip && buffers) {
-    yield* readReusing(input, buffers);
+    yield* readReusing(input, buffers, onRead);
     return;
   }
   const file = createReadStream(input.path, { highWaterMark: CHUNK_BYTES });
   if (!input.gzip) {
     try {
-      for await (const chunk of file) yield chunk as Buffer;
+      for await (const chunk of file) {
+        onRead?.(file.bytesRead);
+        yield chunk as Buffer;
+      }
     } catch (error) {
       throw fileError(error, input.path);
     } finally {
@@ -71,7 +81,10 @@ export async function* readChunks(input: TraceInput, { buffers }: { buffers?: Ch
   file.on('error', (error) => gunzip.destroy(fileError(error, input.path)));
   file.pipe(gunzip);
   try {
-    for await (const chunk of gunzip) yield chunk as Buffer;
+    for await (const chunk of gunzip) {
+      onRead?.(file.bytesRead);
+      yield chunk as Buffer;
+    }
   } catch (error) {
     if (error instanceof TraceFormatError) throw error;
     throw new TraceFormatError(`not a valid gzip file (${(error as Error).message})`, input.path);
@@ -81,8 +94,9 @@ export async function* readChunks(input: TraceInput, { buffers }: { buffers?: Ch
   }
 }
 
-async function* readReusing(input: TraceInput, buffers: ChunkBuffers): AsyncGenerator<Buffer> {
+async function* readReusing(input: TraceInput, buffers: ChunkBuffers, onRead?: (fileBytes: number) => void): AsyncGenerator<Buffer> {
   let handle;
+  let read = 0;
   try {
     handle = await open(input.path, 'r');
   } catch (error) {
@@ -97,6 +111,8 @@ async function* readReusing(input: TraceInput, buffers: ChunkBuffers): AsyncGene
         throw fileError(error, input.path);
       }
       if (bytesRead === 0) return;
+      read += bytesRead;
+      onRead?.(read);
       yield buffers[turn].subarray(0, bytesRead);
     }
   } finally {

@@ -293,3 +293,28 @@ test('awkward keys and numbers survive the writer and the loader (csv-parse path
   const original = builder.build('test', 3, ['has,comma', 'plain', 'say "hi"\nthere']);
   assertSameRequests(await load(files.write('awkward.csv', traceToCsv(original))), original);
 });
+
+test('loading reports the bytes of the file read so far, ending at its size, for every reader', async () => {
+  let text = 'key,time\n';
+  for (let i = 0; i < 60_000; i++) text += `key-${i % 977},${i}\n`;
+  // A quote near the end sends the file to csv-parse after the fast path has read most of it.
+  const quotedLate = text + '"late",60000\n';
+  const cases: [string, string | Buffer][] = [
+    ['progress.csv', text],
+    ['progress.csv.gz', gzipSync(text)],
+    ['progress.txt', text],
+    ['progress-quoted.csv', quotedLate],
+  ];
+  for (const [name, content] of cases) {
+    const path = files.write(name, content);
+    const reports: [number, number][] = [];
+    await loadTraceFile(path, { onProgress: (done, total) => reports.push([done, total]) });
+    const size = typeof content === 'string' ? Buffer.byteLength(content) : content.length;
+    assert.ok(reports.length >= 2, `${name}: ${reports.length} reports`);
+    assert.ok(reports.every(([, total]) => total === size), name);
+    // Progress only moves forward, except that a file handed to csv-parse is read again from the start.
+    const restarts = reports.filter(([done], i) => i > 0 && done < reports[i - 1]![0]).length;
+    assert.equal(restarts, name === 'progress-quoted.csv' ? 1 : 0, `${name}: restarts`);
+    assert.equal(reports.at(-1)![0], size, name);
+  }
+});
