@@ -1,6 +1,6 @@
 /** `cachebench run TRACE`: replay a trace through every policy x TTL x size and report. */
 import type { Command } from 'commander';
-import { runGridParallel } from '../engine/parallel.js';
+import { runGridParallel, startWorkerPool } from '../engine/parallel.js';
 import type { RunResult } from '../report/model.js';
 import {
   addGridOptions,
@@ -8,6 +8,7 @@ import {
   capacitiesFrom,
   checkTraceSupports,
   costFrom,
+  expectedRequests,
   loadTraceFrom,
   policiesFrom,
   seedFrom,
@@ -56,22 +57,29 @@ export async function runFromFlags(
   const ttlJitter = ttlJitterFrom(flags);
   const cost = costFrom(flags);
   const seed = seedFrom(flags);
-  const trace = await loadTraceFrom(source, flags, io);
-  checkTraceSupports(trace, source, unit, ttls);
-  checkTimedTrace(trace, source, setup);
-  const progress = progressBar('replaying');
-  const result = await runGridParallel(trace, {
-    policies,
-    capacities,
-    unit,
-    ttls,
-    cost,
-    seed,
-    ...(ttlJitter !== undefined && { ttlJitter }),
-    ...(setup.timed !== undefined && { timed: setup.timed }),
-    command: commandName,
-    onProgress: (done, total) => progress.update(done, total),
-  });
-  progress.done();
-  return result;
+  // A grid big enough for worker threads starts them now, so they start while the trace loads.
+  const pool = setup.timed === undefined ? startWorkerPool(policies.length * capacities.length * ttls.length * expectedRequests(source)) : undefined;
+  try {
+    const trace = await loadTraceFrom(source, flags, io);
+    checkTraceSupports(trace, source, unit, ttls);
+    checkTimedTrace(trace, source, setup);
+    const progress = progressBar('replaying');
+    const result = await runGridParallel(trace, {
+      policies,
+      capacities,
+      unit,
+      ttls,
+      cost,
+      seed,
+      ...(ttlJitter !== undefined && { ttlJitter }),
+      ...(setup.timed !== undefined && { timed: setup.timed }),
+      command: commandName,
+      onProgress: (done, total) => progress.update(done, total),
+      ...(pool && { pool }),
+    });
+    progress.done();
+    return result;
+  } finally {
+    pool?.close();
+  }
 }

@@ -4,6 +4,7 @@
  * chart. Without --maxsize/--capacity the range runs from 16 entries to the trace's key count.
  */
 import type { Command } from 'commander';
+import { startWorkerPool } from '../engine/parallel.js';
 import { runSweep } from '../engine/sweep.js';
 import { renderSweep } from '../report/sweep.js';
 import {
@@ -13,6 +14,7 @@ import {
   capacitiesFrom,
   checkTraceSupports,
   costFrom,
+  expectedRequests,
   loadTraceFrom,
   policiesFrom,
   recommendFrom,
@@ -53,25 +55,37 @@ export function registerSweep(program: Command, io: CliIo): void {
     const sample = sampleFrom(flags);
     const recommend = recommendFrom(flags);
     const workers = workersFrom(flags);
-    const trace = await loadTraceFrom(source, flags, io);
-    sizes ??= capacitiesFrom(flags, `16..${Math.max(32, trace.keySpace)}`);
-    checkTraceSupports(trace, source, sizes.unit, ttls);
-    const progress = progressBar('sweeping');
-    const result = await runSweep(trace, {
-      policies,
-      capacities: sizes.capacities,
-      unit: sizes.unit,
-      ttls,
-      ...(ttlJitter !== undefined && { ttlJitter }),
-      cost,
-      seed,
-      command: 'sweep',
-      recommend,
-      ...(sample !== undefined && { sample }),
-      ...(workers !== undefined && { workers }),
-      onProgress: (done, total) => progress.update(done, total),
-    });
-    progress.done();
+    // Worker threads start while the trace loads when the replays look big enough to use
+    // them: lru is usually one pass, every other policy one replay per size (16 when the
+    // range waits for the trace), of the sample only when sampling.
+    const replayed = policies.filter((policy) => policy.definition.name !== 'lru').length;
+    const work = replayed * (sizes?.capacities.length ?? 16) * ttls.length * expectedRequests(source) * (sample ?? 1);
+    const pool = startWorkerPool(work, workers);
+    let result;
+    try {
+      const trace = await loadTraceFrom(source, flags, io);
+      sizes ??= capacitiesFrom(flags, `16..${Math.max(32, trace.keySpace)}`);
+      checkTraceSupports(trace, source, sizes.unit, ttls);
+      const progress = progressBar('sweeping');
+      result = await runSweep(trace, {
+        policies,
+        capacities: sizes.capacities,
+        unit: sizes.unit,
+        ttls,
+        ...(ttlJitter !== undefined && { ttlJitter }),
+        cost,
+        seed,
+        command: 'sweep',
+        recommend,
+        ...(sample !== undefined && { sample }),
+        ...(workers !== undefined && { workers }),
+        onProgress: (done, total) => progress.update(done, total),
+        ...(pool && { pool }),
+      });
+      progress.done();
+    } finally {
+      pool?.close();
+    }
     await deliverResult(result, output, { io, table: renderSweep });
   });
 }

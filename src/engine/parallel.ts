@@ -41,6 +41,60 @@ export interface ParallelOptions {
   /** 'auto' (default) runs small grids in-process; 'always' uses workers whenever there are two jobs. */
   readonly mode?: 'auto' | 'always' | 'never';
   readonly onProgress?: (done: number, total: number) => void;
+  /** Workers started ahead (startWorkerPool); taken when the replays go parallel. */
+  readonly pool?: WorkerPool;
+}
+
+const WORKER_SCRIPT = new URL('./worker.js', import.meta.url);
+
+/**
+ * Worker threads started before the trace is loaded, so that their start-up (about 0.1 s:
+ * a Node thread, then the engine's modules) overlaps the load instead of the replays: in a
+ * fresh process that start-up was a twentieth of a 1.6 s parallel grid. Idle workers do not
+ * keep the process alive; whoever starts a pool closes it when done, which stops any worker
+ * that was not taken.
+ */
+export class WorkerPool {
+  private readonly idle: Worker[];
+
+  constructor(count: number) {
+    this.idle = Array.from({ length: count }, () => {
+      const worker = new Worker(WORKER_SCRIPT);
+      worker.unref();
+      // A worker that fails to start is simply not used; the pool starts a fresh one instead.
+      worker.on('error', () => this.drop(worker));
+      return worker;
+    });
+  }
+
+  /** Up to `count` started workers, now the caller's to use and end. */
+  take(count: number): Worker[] {
+    const taken = this.idle.splice(0, count);
+    for (const worker of taken) {
+      worker.removeAllListeners('error');
+      worker.ref();
+    }
+    return taken;
+  }
+
+  /** Stops the workers nobody took. */
+  close(): void {
+    for (const worker of this.idle.splice(0)) void worker.terminate();
+  }
+
+  private drop(worker: Worker): void {
+    const at = this.idle.indexOf(worker);
+    if (at >= 0) this.idle.splice(at, 1);
+  }
+}
+
+/**
+ * A pool for replays of about `work` requests in all (jobs x trace length), started now; or
+ * undefined when such a grid would run in the calling thread alone (replayJobs).
+ */
+export function startWorkerPool(work: number, threads = defaultWorkerCount()): WorkerPool | undefined {
+  if (threads <= 1 || work < MIN_PARALLEL_WORK) return undefined;
+  return new WorkerPool(threads - 1);
 }
 
 /**
@@ -138,9 +192,11 @@ async function replayOnThreads(trace: Trace, jobs: readonly ReplayJob[], options
   };
   const report = options.onProgress ? (): void => options.onProgress!(progressOf(queue), total) : undefined;
 
-  // Started before the calling thread's first job, so they start up while it works.
-  const pool = Array.from({ length: workerCount }, () => {
-    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: init });
+  // Started before the calling thread's first job, so they start up while it works, unless
+  // a pool started them earlier still.
+  const prestarted = options.pool?.take(workerCount) ?? [];
+  const started = Array.from({ length: workerCount - prestarted.length }, () => new Worker(WORKER_SCRIPT));
+  const pool = [...prestarted, ...started].map((worker) => {
     worker.on('message', (reply: WorkerReply) => {
       if (reply.type === 'done') {
         results[reply.index] = reply.counts;
@@ -157,6 +213,7 @@ async function replayOnThreads(trace: Trace, jobs: readonly ReplayJob[], options
       if (code !== 0) fail(new Error(`a replay worker stopped unexpectedly (exit code ${code})`));
       else wake?.();
     });
+    worker.postMessage(init);
     return worker;
   });
 
@@ -224,7 +281,7 @@ function share<A extends Uint32Array | Float64Array | Uint8Array>(array: A): A {
 }
 
 /** The grid settings the pool knows how to hand to workers. */
-const POOLED_SETTINGS = new Set(['policies', 'capacities', 'unit', 'ttls', 'ttlJitter', 'cost', 'seed', 'command', 'onProgress', 'workers', 'mode']);
+const POOLED_SETTINGS = new Set(['policies', 'capacities', 'unit', 'ttls', 'ttlJitter', 'cost', 'seed', 'command', 'onProgress', 'workers', 'mode', 'pool']);
 
 /** Whether every setting of this grid config is one the pool passes on to its workers. */
 export function poolCanRun(config: object): boolean {
@@ -232,7 +289,7 @@ export function poolCanRun(config: object): boolean {
 }
 
 /** The pool's options for a grid's settings, so every caller passes on the same ones. */
-export function parallelOptionsOf(config: Omit<GridConfig, 'timed'> & Pick<ParallelOptions, 'workers' | 'mode'>): ParallelOptions {
+export function parallelOptionsOf(config: Omit<GridConfig, 'timed'> & Pick<ParallelOptions, 'workers' | 'mode' | 'pool'>): ParallelOptions {
   return {
     unit: config.unit,
     seed: config.seed,
@@ -241,6 +298,7 @@ export function parallelOptionsOf(config: Omit<GridConfig, 'timed'> & Pick<Paral
     ...(config.workers !== undefined && { workers: config.workers }),
     ...(config.mode !== undefined && { mode: config.mode }),
     ...(config.onProgress && { onProgress: config.onProgress }),
+    ...(config.pool && { pool: config.pool }),
   };
 }
 
@@ -251,7 +309,7 @@ export function parallelOptionsOf(config: Omit<GridConfig, 'timed'> & Pick<Paral
  */
 export async function runGridParallel(
   trace: Trace,
-  config: GridConfig & Pick<ParallelOptions, 'workers' | 'mode'>,
+  config: GridConfig & Pick<ParallelOptions, 'workers' | 'mode' | 'pool'>,
 ): Promise<RunResult> {
   if (!poolCanRun(config)) return runGrid(trace, config);
   const jobs: ReplayJob[] = [];

@@ -20,7 +20,7 @@ import type { ReplayCounts } from './replay.js';
 import { miniCapacity, samplingMask, sampleTrace, scaleSampledCounts, shardsLruCounts, traceTotals, type TraceTotals } from './shards.js';
 
 /** The plain grid settings plus TTL jitter: the time-aware simulator (tiers, stampedes, writes) is `run`'s alone. */
-export interface SweepConfig extends Omit<GridConfig, 'timed'>, Pick<ParallelOptions, 'workers' | 'mode'> {
+export interface SweepConfig extends Omit<GridConfig, 'timed'>, Pick<ParallelOptions, 'workers' | 'mode' | 'pool'> {
   /** Fraction of keys to keep (0 < rate < 1); undefined or 1 = the whole trace. */
   readonly sample?: number;
   readonly recommend: Omit<RecommendOptions, 'unit'>;

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
+import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { runGrid, type GridConfig } from '../../src/engine/grid.js';
-import { poolCanRun, replayJobs, runGridParallel, sharedTrace } from '../../src/engine/parallel.js';
+import { poolCanRun, replayJobs, runGridParallel, sharedTrace, startWorkerPool, WorkerPool } from '../../src/engine/parallel.js';
 import { renderJson } from '../../src/report/json.js';
 import { parsePolicySpec } from '../../src/policies/index.js';
 import { OP_DELETE, OP_GET, OP_SET, TraceBuilder, type Trace } from '../../src/trace/trace.js';
@@ -109,4 +110,31 @@ test('a failing job among many rejects with its message, whichever thread ran it
     ...[1, 2, 3, 4].map((capacity) => ({ policy: parsePolicySpec('fifo'), capacity, ttl: 5 })),
   ];
   await assert.rejects(replayJobs(trace, jobs, { unit: 'entries', seed: 1, defaultMissCost: 0, workers: 2, mode: 'always' }), /max/);
+});
+
+test('workers started ahead (WorkerPool) give the serial grid; unused ones are stopped on close', async () => {
+  const trace = mixedTrace(4000, 17);
+  const serial = runGrid(trace, config());
+  // Three started, two taken (workers: 3 = this thread + 2), one left for close() to stop.
+  const pool = new WorkerPool(3);
+  try {
+    const parallel = await runGridParallel(trace, { ...config(), workers: 3, mode: 'always', pool });
+    assert.deepEqual(parallel, serial);
+    // The worker nobody took is still idle (taking it makes it ours to end).
+    const spare = pool.take(5);
+    assert.equal(spare.length, 1);
+    await Promise.all(spare.map((worker) => worker.terminate()));
+  } finally {
+    pool.close();
+  }
+  // A pool is only started where the grid would go parallel.
+  assert.equal(startWorkerPool(1000, 2), undefined);
+  assert.equal(startWorkerPool(1e9, 1), undefined);
+});
+
+test('an idle pool does not keep the process alive', () => {
+  const script = `import('${new URL('../../src/engine/parallel.js', import.meta.url).href}').then((m) => { m.startWorkerPool(1e12, 2); })`;
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { timeout: 20_000, encoding: 'utf8' });
+  assert.equal(child.error, undefined, 'the process exited by itself');
+  assert.equal(child.status, 0, child.stderr);
 });
