@@ -10,7 +10,7 @@ import type { CostModel } from '../engine/cost.js';
 import { existsSync, statSync } from 'node:fs';
 import { parseCount, parseDuration, parseNumber } from '../units.js';
 import type { RecommendOptions } from '../engine/recommend.js';
-import { isSyntheticSpec, loadTrace, loadTraceCachedWithStatus, parseTraceSpec, type LoadOptions, type Trace } from '../trace/index.js';
+import { isGzipPath, isSyntheticSpec, loadTrace, loadTraceCachedWithStatus, parseTraceSpec, type LoadOptions, type Trace } from '../trace/index.js';
 import { ttlApplies } from '../engine/replay.js';
 import type { CliIo } from './io.js';
 import { progressBar } from './progress.js';
@@ -130,7 +130,7 @@ export function expectedRequests(source: string): number {
   try {
     if (!existsSync(source)) return isSyntheticSpec(source) ? parseTraceSpec(source).requests : 0;
     const bytes = statSync(source).size;
-    return /\.gz$/i.test(source) ? bytes / 4 : bytes / 16;
+    return isGzipPath(source) ? bytes / 4 : bytes / 16;
   } catch {
     return 0;
   }

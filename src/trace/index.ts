@@ -12,6 +12,7 @@ export type { LoadOptions } from './csv.js';
 export type { Trace } from './trace.js';
 export { generateTrace, isSyntheticSpec, parseTraceSpec, type SyntheticTraceSpec } from './spec.js';
 export { traceToCsv, writeTraceCsv } from './write.js';
+export { isGzipPath } from './input.js';
 
 export async function loadTrace(source: string, options: LoadOptions = {}): Promise<Trace> {
   if (!existsSync(source) && isSyntheticSpec(source)) return generateTrace(source);
