@@ -12,7 +12,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { runGrid, type GridConfig } from '../../src/engine/grid.js';
-import { runGridParallel, startWorkerPool } from '../../src/engine/parallel.js';
+import { runGridParallel, withWorkerPool } from '../../src/engine/parallel.js';
 import { parsePolicySpec } from '../../src/policies/index.js';
 import type { RunResult } from '../../src/report/model.js';
 import { generateTrace } from '../../src/trace/spec.js';
@@ -72,24 +72,26 @@ function gridConfig(): GridConfig {
 async function gridChild(mode: 'serial' | 'parallel', requests: string): Promise<void> {
   const config = gridConfig();
   const spec = `zipf:alpha=1.0,keys=1e5,requests=${requests},seed=1`;
-  // As the CLI does: the workers start while the trace is made (loaded, for a file).
-  const pool = mode === 'parallel' ? startWorkerPool(Infinity) : undefined;
-  const trace = generateTrace(spec);
   let result: RunResult | undefined;
-  const timing = await time(
-    `grid ${mode}`,
-    async () => (result = mode === 'serial' ? runGrid(trace, config) : await runGridParallel(trace, { ...config, mode: 'always', ...(pool && { pool }) })),
-    0,
-    1,
-    false,
-  );
-  pool?.close();
+  let requestCount = 0;
+  // As the CLI does: the workers start while the trace is made (loaded, for a file).
+  const timing = await withWorkerPool(mode === 'parallel' ? Infinity : 0, undefined, async (pool) => {
+    const trace = generateTrace(spec);
+    requestCount = trace.length;
+    return time(
+      `grid ${mode}`,
+      async () => (result = mode === 'serial' ? runGrid(trace, config) : await runGridParallel(trace, { ...config, mode: 'always', ...(pool && { pool }) })),
+      0,
+      1,
+      false,
+    );
+  });
   const run: GridRun = {
     ms: timing.bestMs,
     cpuMs: timing.bestCpuMs,
     digest: createHash('sha256').update(JSON.stringify(result)).digest('hex'),
     cells: config.policies.length * config.capacities.length,
-    requests: trace.length,
+    requests: requestCount,
   };
   process.stdout.write(JSON.stringify(run));
 }

@@ -1,6 +1,6 @@
 /** `cachebench run TRACE`: replay a trace through every policy x TTL x size and report. */
 import type { Command } from 'commander';
-import { runGridParallel, startWorkerPool } from '../engine/parallel.js';
+import { runGridParallel, withWorkerPool } from '../engine/parallel.js';
 import type { RunResult } from '../report/model.js';
 import {
   addGridOptions,
@@ -58,8 +58,8 @@ export async function runFromFlags(
   const cost = costFrom(flags);
   const seed = seedFrom(flags);
   // A grid big enough for worker threads starts them now, so they start while the trace loads.
-  const pool = setup.timed === undefined ? startWorkerPool(policies.length * capacities.length * ttls.length * expectedRequests(source)) : undefined;
-  try {
+  const work = setup.timed === undefined ? policies.length * capacities.length * ttls.length * expectedRequests(source) : 0;
+  return withWorkerPool(work, undefined, async (pool) => {
     const trace = await loadTraceFrom(source, flags, io);
     checkTraceSupports(trace, source, unit, ttls);
     checkTimedTrace(trace, source, setup);
@@ -79,7 +79,5 @@ export async function runFromFlags(
     });
     progress.done();
     return result;
-  } finally {
-    pool?.close();
-  }
+  });
 }

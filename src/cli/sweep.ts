@@ -4,7 +4,7 @@
  * chart. Without --maxsize/--capacity the range runs from 16 entries to the trace's key count.
  */
 import type { Command } from 'commander';
-import { startWorkerPool } from '../engine/parallel.js';
+import { withWorkerPool } from '../engine/parallel.js';
 import { runSweep } from '../engine/sweep.js';
 import { renderSweep } from '../report/sweep.js';
 import {
@@ -60,14 +60,12 @@ export function registerSweep(program: Command, io: CliIo): void {
     // range waits for the trace), of the sample only when sampling.
     const replayed = policies.filter((policy) => policy.definition.name !== 'lru').length;
     const work = replayed * (sizes?.capacities.length ?? 16) * ttls.length * expectedRequests(source) * (sample ?? 1);
-    const pool = startWorkerPool(work, workers);
-    let result;
-    try {
+    const result = await withWorkerPool(work, workers, async (pool) => {
       const trace = await loadTraceFrom(source, flags, io);
       sizes ??= capacitiesFrom(flags, `16..${Math.max(32, trace.keySpace)}`);
       checkTraceSupports(trace, source, sizes.unit, ttls);
       const progress = progressBar('sweeping');
-      result = await runSweep(trace, {
+      const swept = await runSweep(trace, {
         policies,
         capacities: sizes.capacities,
         unit: sizes.unit,
@@ -83,9 +81,8 @@ export function registerSweep(program: Command, io: CliIo): void {
         ...(pool && { pool }),
       });
       progress.done();
-    } finally {
-      pool?.close();
-    }
+      return swept;
+    });
     await deliverResult(result, output, { io, table: renderSweep });
   });
 }

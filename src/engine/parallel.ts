@@ -97,6 +97,16 @@ export function startWorkerPool(work: number, threads = defaultWorkerCount()): W
   return new WorkerPool(threads - 1);
 }
 
+/** Runs `use` with a pool started for `work` (startWorkerPool), closed however `use` ends. */
+export async function withWorkerPool<T>(work: number, threads: number | undefined, use: (pool: WorkerPool | undefined) => Promise<T>): Promise<T> {
+  const pool = startWorkerPool(work, threads);
+  try {
+    return await use(pool);
+  } finally {
+    pool?.close();
+  }
+}
+
 /**
  * Below this many request replays in total, threads cost more than they save. The calling
  * thread works from the start, so a worker only has to start (about 0.1 s, then tens of ms
