@@ -2,11 +2,12 @@ import { test } from 'node:test';
 import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { runGrid, type GridConfig } from '../../src/engine/grid.js';
-import { poolCanRun, replayJobs, runGridParallel, sharedTrace, startWorkerPool, WorkerPool } from '../../src/engine/parallel.js';
+import { MIN_PARALLEL_WORK, MIN_PARALLEL_WORK_WITH_POOL, poolCanRun, replayJobs, runGridParallel, sharedTrace, startWorkerPool, WorkerPool } from '../../src/engine/parallel.js';
 import { renderJson } from '../../src/report/json.js';
 import { parsePolicySpec } from '../../src/policies/index.js';
 import { OP_DELETE, OP_GET, OP_SET, TraceBuilder, type Trace } from '../../src/trace/trace.js';
 import { Rng } from '../../src/trace/synthetic/rng.js';
+import { generateTrace } from '../../src/trace/spec.js';
 
 /** Gets, sets and deletes over 60 keys with times, sizes and per-request costs. */
 function mixedTrace(length: number, seed: number): Trace {
@@ -137,4 +138,25 @@ test('an idle pool does not keep the process alive', () => {
   const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { timeout: 20_000, encoding: 'utf8' });
   assert.equal(child.error, undefined, 'the process exited by itself');
   assert.equal(child.status, 0, child.stderr);
+});
+
+test('with workers started ahead, a grid goes parallel from a lower threshold', async () => {
+  const trace = generateTrace('zipf:alpha=1,keys=1000,requests=1e5,seed=2');
+  const jobsFor = (count: number) => Array.from({ length: count }, (_, i) => ({ policy: parsePolicySpec(i % 2 ? 'lru' : 'fifo'), capacity: 10 + i, ttl: null }));
+  const options = { unit: 'entries' as const, seed: 1, defaultMissCost: 0.005, workers: 2 };
+  // 40 x 1e5 = 4 M replays: at MIN_PARALLEL_WORK_WITH_POOL, far below MIN_PARALLEL_WORK.
+  assert.ok(40 * trace.length >= MIN_PARALLEL_WORK_WITH_POOL && 40 * trace.length < MIN_PARALLEL_WORK);
+  for (const [jobs, parallel] of [[40, true], [30, false]] as const) {
+    const pool = new WorkerPool(1);
+    try {
+      const counts = await replayJobs(trace, jobsFor(jobs), { ...options, pool });
+      assert.deepEqual(counts, await replayJobs(trace, jobsFor(jobs), { ...options, mode: 'never' }));
+      // The pool's worker was taken exactly when the grid went parallel.
+      const left = pool.take(1);
+      assert.equal(left.length, parallel ? 0 : 1, `${jobs} jobs`);
+      await Promise.all(left.map((worker) => worker.terminate()));
+    } finally {
+      pool.close();
+    }
+  }
 });
