@@ -61,8 +61,10 @@ export class WorkerPool {
     this.idle = Array.from({ length: count }, () => {
       const worker = new Worker(WORKER_SCRIPT);
       worker.unref();
-      // A worker that fails to start is simply not used; the pool starts a fresh one instead.
+      // A worker that fails or ends before it is taken is simply not handed out (the replay
+      // starts a fresh one instead): a dead worker would never report back.
       worker.on('error', () => this.drop(worker));
+      worker.on('exit', () => this.drop(worker));
       return worker;
     });
   }
@@ -72,6 +74,7 @@ export class WorkerPool {
     const taken = this.idle.splice(0, count);
     for (const worker of taken) {
       worker.removeAllListeners('error');
+      worker.removeAllListeners('exit');
       worker.ref();
     }
     return taken;

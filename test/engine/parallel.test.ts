@@ -160,3 +160,19 @@ test('with workers started ahead, a grid goes parallel from a lower threshold', 
     }
   }
 });
+
+test('a worker that ends before it is taken is not handed out', async () => {
+  const pool = new WorkerPool(2);
+  try {
+    // Reach in for one idle worker and end it, as a crash would.
+    const [doomed] = (pool as unknown as { idle: import('node:worker_threads').Worker[] }).idle;
+    await doomed!.terminate();
+    await new Promise((resolve) => setImmediate(resolve));
+    const taken = pool.take(2);
+    assert.equal(taken.length, 1);
+    assert.ok(!taken.includes(doomed!));
+    await Promise.all(taken.map((worker) => worker.terminate()));
+  } finally {
+    pool.close();
+  }
+});
