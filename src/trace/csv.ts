@@ -67,12 +67,11 @@ export async function loadTraceFile(path: string, options: LoadOptions = {}): Pr
 
   const reader = options.reader ?? 'auto';
   const onProgress = options.onProgress;
-  const onRead = onProgress && ((bytes: number): void => onProgress(bytes, input.fileBytes));
   let sink: RowSink | undefined;
-  const fast = reader === 'csv-parse' ? FALL_BACK : await readCsvFast(readChunks(input, { buffers, ...(onRead && { onRead }) }), plan);
+  const fast = reader === 'csv-parse' ? FALL_BACK : await readCsvFast(readChunks(input, { buffers, ...(onProgress && { onProgress }) }), plan);
   if (fast !== FALL_BACK) sink = fast;
   else if (reader === 'fast') throw fastPathRefused(path);
-  else sink = await readCsvParse(readChunks(input, { ...(onRead && { onRead }) }), plan);
+  else sink = await readCsvParse(readChunks(input, { ...(onProgress && { onProgress }) }), plan);
 
   if (!sink) throw new TraceFormatError('the file has no rows', path);
   if (sink.requests === 0) throw new TraceFormatError('the header is not followed by any requests', path);
@@ -156,8 +155,7 @@ async function loadKeyList(input: TraceInput, onProgress?: LoadOptions['onProgre
   };
   let first = true;
   // A carried line is copied (concat) when the next chunk arrives, before its buffer is reused.
-  const onRead = onProgress && ((bytes: number): void => onProgress(bytes, input.fileBytes));
-  for await (const chunk of readChunks(input, { buffers, ...(onRead && { onRead }) })) {
+  for await (const chunk of readChunks(input, { buffers, ...(onProgress && { onProgress }) })) {
     let buf = carry ? Buffer.concat([carry, chunk]) : chunk;
     if (first) {
       first = false;

@@ -15,8 +15,8 @@ const CHUNK_BYTES = 1 << 18;
 export interface ReadOptions {
   /** Read into these two buffers in turn (uncompressed files) instead of new ones. */
   readonly buffers?: ChunkBuffers;
-  /** Called before each chunk is handed out with the bytes of the file (compressed, for .gz) read so far. */
-  readonly onRead?: (fileBytes: number) => void;
+  /** Called before each chunk is handed out: bytes of the file read so far (compressed, for .gz) and its size. */
+  readonly onProgress?: (bytesRead: number, fileBytes: number) => void;
 }
 
 /** Two read buffers used in turn; one pair can serve every pass over a file. */
@@ -58,7 +58,8 @@ export async function openTraceInput(path: string): Promise<TraceInput> {
  * the next-but-one is requested, which suits readers that copy what they keep of a chunk
  * before moving past the next one.
  */
-export async function* readChunks(input: TraceInput, { buffers, onRead }: ReadOptions = {}): AsyncGenerator<Buffer> {
+export async function* readChunks(input: TraceInput, { buffers, onProgress }: ReadOptions = {}): AsyncGenerator<Buffer> {
+  const onRead = onProgress && ((bytesRead: number): void => onProgress(bytesRead, input.fileBytes));
   if (!input.gzip && buffers) {
     yield* readReusing(input, buffers, onRead);
     return;
@@ -136,7 +137,7 @@ export async function estimateGzipSize(input: TraceInput): Promise<{ readonly ro
   let whole = true;
   for await (const chunk of readChunks(input)) {
     sampleBytes += chunk.length;
-    for (let i = 0; i < chunk.length; i++) if (chunk[i] === 10) sampleLines++;
+    sampleLines += lineFeedsIn(chunk);
     if (sampleBytes >= CHUNK_BYTES) {
       whole = false;
       break;
@@ -163,10 +164,14 @@ export async function estimateGzipSize(input: TraceInput): Promise<{ readonly ro
 /** Line feeds in an uncompressed file, plus one: an upper bound on its rows. */
 export async function countLines(input: TraceInput, buffers: ChunkBuffers = chunkBuffers()): Promise<number> {
   let lines = 1;
-  for await (const chunk of readChunks(input, { buffers })) {
-    for (let i = 0; i < chunk.length; i++) if (chunk[i] === 10) lines++;
-  }
+  for await (const chunk of readChunks(input, { buffers })) lines += lineFeedsIn(chunk);
   return lines;
+}
+
+function lineFeedsIn(chunk: Buffer): number {
+  let count = 0;
+  for (let i = 0; i < chunk.length; i++) if (chunk[i] === 10) count++;
+  return count;
 }
 
 function fileError(error: unknown, path: string): Error {
