@@ -40,7 +40,7 @@ async function controlRun(count: number): Promise<number> {
       () =>
         new Promise<void>((resolve, reject) => {
           const worker = new Worker(CONTROL_WORKER, { eval: true });
-          worker.once('message', () => void worker.terminate().then(() => resolve()));
+          worker.once('message', () => void worker.terminate().then(() => { resolve(); }));
           worker.once('error', reject);
         }),
     ),

@@ -138,7 +138,7 @@ export function expectedRequests(source: string): number {
 
 export async function loadTraceFrom(source: string, flags: CommonFlags, io: CliIo): Promise<Trace> {
   const progress = progressBar('loading', process.stderr, 'bytes');
-  const options = { ...loadOptionsFrom(flags), onProgress: (done: number, total: number) => progress.update(done, total) };
+  const options = { ...loadOptionsFrom(flags), onProgress: (done: number, total: number) => { progress.update(done, total); } };
   try {
     if (flags.cacheTrace === undefined || flags.cacheTrace === false || (!existsSync(source) && isSyntheticSpec(source))) {
       return await loadTrace(source, options);

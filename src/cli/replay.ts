@@ -83,12 +83,12 @@ export function registerReplay(program: Command, io: CliIo): void {
       pipeline,
       timeout,
       keepKeys: flags.keepKeys === true,
-      onProgress: (done, total) => progress.update(done, total),
+      onProgress: (done, total) => { progress.update(done, total); },
     };
     checkReplayOptions(trace, options);
     // Ctrl-C stops after the current batch, so maxmemory is restored and the keys removed.
     const interrupt = new AbortController();
-    const onSigint = (): void => interrupt.abort();
+    const onSigint = (): void => { interrupt.abort(); };
     process.once('SIGINT', onSigint);
     let measurement;
     try {

@@ -74,7 +74,7 @@ export async function runFromFlags(
       ...(ttlJitter !== undefined && { ttlJitter }),
       ...(setup.timed !== undefined && { timed: setup.timed }),
       command: commandName,
-      onProgress: (done, total) => progress.update(done, total),
+      onProgress: (done, total) => { progress.update(done, total); },
       ...(pool && { pool }),
     });
     progress.done();

@@ -77,7 +77,7 @@ export function registerSweep(program: Command, io: CliIo): void {
         recommend,
         ...(sample !== undefined && { sample }),
         ...(workers !== undefined && { workers }),
-        onProgress: (done, total) => progress.update(done, total),
+        onProgress: (done, total) => { progress.update(done, total); },
         ...(pool && { pool }),
       });
       progress.done();

@@ -40,7 +40,7 @@ export function latencyOf(counts: ReplayCounts, model: CostModel): LatencyStats 
     const rank = Math.max(1, Math.ceil(p * n));
     if (rank <= counts.hits) return model.lookupCost;
     const missRank = rank - counts.hits - 1;
-    const missCost = perRequestCosts ? counts.missCosts![missRank]! : model.missCost;
+    const missCost = perRequestCosts ? counts.missCosts[missRank]! : model.missCost;
     return model.lookupCost + missCost;
   };
 

@@ -61,7 +61,7 @@ export function runGrid(trace: Trace, config: GridConfig): RunResult {
           ...(config.ttlJitter !== undefined && { ttlJitter: config.ttlJitter }),
           seed: config.seed,
           defaultMissCost: config.cost.missCost,
-          ...(config.onProgress && { onProgress: (done: number) => config.onProgress!(finished + done, total) }),
+          ...(config.onProgress && { onProgress: (done: number) => { config.onProgress!(finished + done, total); } }),
         });
         finished += trace.length;
         rows.push(withJitter(toRow(policy.name, ttl, capacity, counts, config.cost), config.ttlJitter));
@@ -134,7 +134,7 @@ function runTimedGrid(trace: Trace, config: GridConfig, timed: TimedOptions): Ru
           writePolicy: timed.writePolicy ?? 'write-through',
           flushInterval: timed.flushInterval ?? DEFAULT_FLUSH_INTERVAL,
           ...(timed.stampede && { stampede: timed.stampede }),
-          ...(config.onProgress && { onProgress: (done: number) => config.onProgress!(finished + done, total) }),
+          ...(config.onProgress && { onProgress: (done: number) => { config.onProgress!(finished + done, total); } }),
         });
         finished += trace.length;
         rows.push(timedRow(label, ttl, chain.capacity, chain.tiers, counts, config, timed));

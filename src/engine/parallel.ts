@@ -63,8 +63,8 @@ export class WorkerPool {
       worker.unref();
       // A worker that fails or ends before it is taken is simply not handed out (the replay
       // starts a fresh one instead): a dead worker would never report back.
-      worker.on('error', () => this.drop(worker));
-      worker.on('exit', () => this.drop(worker));
+      worker.on('error', () => { this.drop(worker); });
+      worker.on('exit', () => { this.drop(worker); });
       return worker;
     });
   }
@@ -181,7 +181,7 @@ function replayInProcess(trace: Trace, jobs: readonly ReplayJob[], options: Para
   return jobs.map((job, index) =>
     replay(trace, {
       ...replayConfig(job, options),
-      ...(options.onProgress && { onProgress: (done: number) => options.onProgress!(index * trace.length + done, total) }),
+      ...(options.onProgress && { onProgress: (done: number) => { options.onProgress!(index * trace.length + done, total); } }),
     }),
   );
 }
@@ -213,7 +213,7 @@ async function replayOnThreads(trace: Trace, jobs: readonly ReplayJob[], options
     stopQueue(queue);
     wake?.();
   };
-  const report = options.onProgress ? (): void => options.onProgress!(progressOf(queue), total) : undefined;
+  const report = options.onProgress ? (): void => { options.onProgress!(progressOf(queue), total); } : undefined;
 
   // Started before the calling thread's first job, so they start up while it works, unless
   // a pool started them earlier still.

@@ -73,9 +73,9 @@ function countHitsSized(
       uncacheable++;
     }
   }
-  totals[0] += bytesRequested;
-  totals[1] += bytesHit;
-  totals[2] += uncacheable;
+  totals[0] = totals[0]! + bytesRequested;
+  totals[1] = totals[1]! + bytesHit;
+  totals[2] = totals[2]! + uncacheable;
   return hits;
 }
 

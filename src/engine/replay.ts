@@ -141,7 +141,7 @@ export function replay(trace: Trace, config: ReplayConfig): ReplayCounts {
     finalBytes: policy.bytes,
     missCostSum: t[MISS_COST_SUM]!,
     costSum: t[COST_SUM]!,
-    ...(missCosts && { missCosts: missCosts.slice(0, t[MISS_COUNT]!).sort() }),
+    ...(missCosts && { missCosts: missCosts.slice(0, t[MISS_COUNT]).sort() }),
   };
 }
 

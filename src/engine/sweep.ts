@@ -72,7 +72,7 @@ export async function runSweep(trace: Trace, config: SweepConfig): Promise<RunRe
   const total = curveWork + jobs.length * (sampled ?? trace).length;
   const onProgress = config.onProgress;
   curvePlans.forEach((plan, k) => {
-    const progress = onProgress && ((done: number): void => onProgress(k * trace.length + done, total));
+    const progress = onProgress && ((done: number): void => { onProgress(k * trace.length + done, total); });
     plan.counts =
       rate === undefined
         ? lruCurveCounts(trace, config.capacities, progress)
@@ -80,7 +80,7 @@ export async function runSweep(trace: Trace, config: SweepConfig): Promise<RunRe
   });
   const replayed = await replayJobs(sampled ?? trace, jobs, {
     ...parallelOptionsOf(config),
-    ...(onProgress && { onProgress: (done: number) => onProgress(curveWork + done, total) }),
+    ...(onProgress && { onProgress: (done: number) => { onProgress(curveWork + done, total); } }),
   });
 
   const rows: ResultRow[] = [];

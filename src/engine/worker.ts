@@ -18,7 +18,7 @@ import { replay } from './replay.js';
 import type { WorkerInit, WorkerReply } from './parallel.js';
 
 const port = parentPort!;
-port.once('message', (init: WorkerInit) => runJobs(init));
+port.once('message', (init: WorkerInit) => { runJobs(init); });
 
 function runJobs(init: WorkerInit): void {
   const trace: Trace = init.trace;

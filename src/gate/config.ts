@@ -128,7 +128,7 @@ function fieldValue(name: string, kind: FieldKind, value: unknown, folder: strin
       return value;
     case 'path': {
       if (typeof value !== 'string' || value.trim() === '') fail(`field '${name}' must be a path`);
-      return resolvePath(value as string, folder, name);
+      return resolvePath(value, folder, name);
     }
   }
 }

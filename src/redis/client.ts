@@ -42,7 +42,7 @@ export async function openRedis(target: RedisTarget, timeoutSeconds: number): Pr
     target,
     explain: (error) => explainFailure(error, lastEvent, target),
     usable: () => client.status === 'ready' || client.status === 'connect',
-    close: () => client.disconnect(),
+    close: () => { client.disconnect(); },
   };
   try {
     await client.connect();

@@ -112,7 +112,7 @@ export async function saveTraceBinary(trace: Trace, path: string, options: SaveO
   if (trace.ttls) add(bytesOf(trace.ttls.subarray(0, trace.length)));
   if (trace.costs) add(bytesOf(trace.costs.subarray(0, trace.length)));
   if (withNames) {
-    const { bytes, lengths } = trace.keyNames!.utf8();
+    const { bytes, lengths } = trace.keyNames.utf8();
     add(bytesOf(lengths));
     add(bytesOf(bytes));
   }

@@ -102,7 +102,7 @@ async function readCsvParse(chunks: AsyncIterable<Buffer>, plan: CsvPlan): Promi
   source.pipe(parser);
   try {
     // on_record keeps nothing, so this only waits for the end (or the first error).
-    for await (const _ of parser) void _;
+    for await (const _ of parser) _;
   } catch (error) {
     throw csvParseError(error, plan);
   } finally {

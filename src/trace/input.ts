@@ -59,7 +59,7 @@ export async function openTraceInput(path: string): Promise<TraceInput> {
  * before moving past the next one.
  */
 export async function* readChunks(input: TraceInput, { buffers, onProgress }: ReadOptions = {}): AsyncGenerator<Buffer> {
-  const onRead = onProgress && ((bytesRead: number): void => onProgress(bytesRead, input.fileBytes));
+  const onRead = onProgress && ((bytesRead: number): void => { onProgress(bytesRead, input.fileBytes); });
   if (!input.gzip && buffers) {
     yield* readReusing(input, buffers, onRead);
     return;
@@ -105,16 +105,17 @@ async function* readReusing(input: TraceInput, buffers: ChunkBuffers, onRead?: (
   }
   try {
     for (let turn: 0 | 1 = 0; ; turn ^= 1) {
+      const buffer = turn === 0 ? buffers[0] : buffers[1];
       let bytesRead: number;
       try {
-        ({ bytesRead } = await handle.read(buffers[turn], 0, buffers[turn].length, null));
+        ({ bytesRead } = await handle.read(buffer, 0, buffer.length, null));
       } catch (error) {
         throw fileError(error, input.path);
       }
       if (bytesRead === 0) return;
       read += bytesRead;
       onRead?.(read);
-      yield buffers[turn].subarray(0, bytesRead);
+      yield buffer.subarray(0, bytesRead);
     }
   } finally {
     await handle.close();

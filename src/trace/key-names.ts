@@ -43,7 +43,7 @@ export class KeyNames implements Iterable<string> {
   get(id: number): string {
     if (!(id >= 0 && id < this.length)) throw new RangeError(`no key ${id} (there are ${this.length})`);
     const strings = (this.strings ??= new Array<string | undefined>(this.length));
-    return (strings[id] ??= this.text!.toString('utf8', this.offsets![id]!, this.offsets![id + 1]!));
+    return (strings[id] ??= this.text!.toString('utf8', this.offsets![id], this.offsets![id + 1]));
   }
 
   toArray(): string[] {
@@ -60,7 +60,7 @@ export class KeyNames implements Iterable<string> {
       const lengths = new Uint32Array(this.length);
       for (let id = 0; id < this.length; id++) lengths[id] = this.offsets[id + 1]! - this.offsets[id]!;
       const from = this.offsets[0]!;
-      return { bytes: this.text.subarray(from, this.offsets[this.length]!), lengths };
+      return { bytes: this.text.subarray(from, this.offsets[this.length]), lengths };
     }
     const encoded = this.toArray().map((name) => Buffer.from(name, 'utf8'));
     return { bytes: Buffer.concat(encoded), lengths: Uint32Array.from(encoded, (bytes) => bytes.length) };

@@ -246,7 +246,7 @@ function basicWorkload(kind: BasicWorkload['kind'], params: Map<string, string>,
 function parseComponent(term: string, parse: Parse, fail: Fail): { workload: BasicWorkload; weight: number } {
   const match = /^([A-Za-z_-]*)\s*\((.*)\)\s*(?:\*\s*(.*))?$/s.exec(term);
   if (!match) fail(`mix component '${term}' should look like zipf(alpha=0.9,keys=1e5)*0.8`);
-  const [, name, inner, weightText] = match!;
+  const [, name, inner, weightText] = match;
   if (!(BASIC_GENERATORS as readonly string[]).includes(name!)) {
     fail(`unknown mix component '${name}' in '${term}' (use zipf, uniform or scan)`);
   }

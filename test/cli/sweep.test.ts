@@ -38,7 +38,7 @@ test('bad sweep flags exit 2 before any trace is read', async () => {
 
 test('sweep --format json: exact hit counts, recommendations and the best policy', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'cachebench-sweep-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  t.after(() => { rmSync(dir, { recursive: true, force: true }); });
   const file = join(dir, 'trace.csv');
   writeFileSync(file, 'key\na\nb\nc\nb\na\nd\na\n');
   const json = await cli('sweep', file, '--maxsize', '1..4:1', '--policies', 'lru,fifo', '--format', 'json');

@@ -4,7 +4,7 @@ import { OP_DELETE, OP_GET, OP_SET, TraceBuilder, type Trace } from '../../src/t
 export interface Row {
   key: string;
   time: number;
-  op?: 'get' | 'set' | 'delete';
+  op?: 'get' | 'set' | 'delete' | undefined;
   ttl?: number;
   cost?: number;
 }

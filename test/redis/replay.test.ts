@@ -35,7 +35,7 @@ function optionsFor(url: string, overrides: Partial<RedisReplayOptions> = {}): R
 function admin(t: TestContext, server: RedisServer, db = 0): Redis {
   const client = new Redis({ port: server.port, host: '127.0.0.1', db, lazyConnect: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
   client.on('error', () => undefined);
-  t.after(() => client.disconnect());
+  t.after(() => { client.disconnect(); });
   return client;
 }
 
@@ -141,10 +141,10 @@ test('a maxmemory below what the empty server uses is a usage error, and setting
 
 test('volatile-ttl without any TTL is refused before connecting', () => {
   assert.throws(
-    () => checkReplayOptions(traceOf(['a']), { policy: 'volatile-ttl', pipeline: 1, prefix: 'p:' }),
+    () => { checkReplayOptions(traceOf(['a']), { policy: 'volatile-ttl', pipeline: 1, prefix: 'p:' }); },
     (error: unknown) => error instanceof UsageError && error.flag === '--policy' && /give --ttl/.test(error.message),
   );
-  assert.throws(() => checkReplayOptions(traceOf(['a']), { policy: 'allkeys-lru', pipeline: 1, prefix: '' }), /--prefix: must not be empty/);
+  assert.throws(() => { checkReplayOptions(traceOf(['a']), { policy: 'allkeys-lru', pipeline: 1, prefix: '' }); }, /--prefix: must not be empty/);
 });
 
 test('connection refused: one line, nothing replayed', async () => {

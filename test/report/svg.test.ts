@@ -19,7 +19,7 @@ test('points sit where their hit rates are: 0% on the axis, higher rates higher 
   const svg = renderSvgChart(result)!;
   const points = /<polyline points="([^"]+)"/.exec(svg)![1]!.split(' ').map((p) => p.split(',').map(Number));
   assert.equal(points[0]![1], 360); // the x axis
-  assert.ok(points[1]![1]! < points[0]![1]! && points[2]![1]! < points[1]![1]!);
+  assert.ok(points[1]![1]! < points[0]![1] && points[2]![1]! < points[1]![1]!);
   assert.ok(Math.abs(points[2]![1]! - (360 - (13 / 24) * 300)) < 0.06);
   assert.doesNotMatch(svg, /log scale/); // 2..4 is not a wide span
 });

@@ -35,7 +35,7 @@ test('a file of even lines is estimated a little above its line count, with its 
   const lines = text.split('\n').length;
   const size = await estimate('even.csv.gz', gzipSync(text));
   assert.equal(size?.bytes, Buffer.byteLength(text));
-  assert.ok(size!.rows >= lines && size!.rows <= lines * 1.1, `${size!.rows} for ${lines} lines`);
+  assert.ok(size.rows >= lines && size.rows <= lines * 1.1, `${size.rows} for ${lines} lines`);
   await loadsLikePlain('even', text, gzipSync(text));
 });
 

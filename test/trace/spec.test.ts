@@ -113,7 +113,7 @@ test('mix: component shares follow the weights and key spaces are disjoint by de
   // Share of the scan: binomial sd sqrt(0.16 / 1e5) ~ 0.0013.
   assert.ok(Math.abs(scan.length / all.length - 0.2) < 0.01, `scan share ${scan.length / all.length}`);
   // The scan advances only when picked, so its own subsequence is an exact loop.
-  scan.forEach((label, i) => assert.equal(label, 1000 + (i % 500)));
+  scan.forEach((label, i) => { assert.equal(label, 1000 + (i % 500)); });
   assert.equal(trace.keySpace, new Set(all).size);
 });
 
@@ -122,7 +122,7 @@ test('mix: weights are relative and default to 1; three components', () => {
   const shares = [0, 0, 0];
   for (const label of labels(trace)) shares[Math.floor(label / 10)]!++;
   const expected = [0.25, 0.5, 0.25];
-  shares.forEach((count, i) => assert.ok(Math.abs(count / 40000 - expected[i]!) < 0.015, `component ${i}: ${count / 40000}`));
+  shares.forEach((count, i) => { assert.ok(Math.abs(count / 40000 - expected[i]!) < 0.015, `component ${i}: ${count / 40000}`); });
 });
 
 test('mix: keyspace=shared overlays the components on the same labels', () => {

@@ -27,7 +27,7 @@ test('the column is a Uint32Array exactly when every time is a whole second belo
       times.forEach((time) => builder.push(0, undefined, time));
       const trace = builder.build('t', 1);
       const given = times.filter((time) => time !== undefined);
-      if (given.length === 0) return assert.equal(trace.times, undefined);
+      if (given.length === 0) { assert.equal(trace.times, undefined); return; }
       const whole = given.every((time) => Number.isInteger(time) && time < 2 ** 32);
       assert.equal(trace.times instanceof Uint32Array, whole);
       assert.equal(trace.times instanceof Float64Array, !whole);
@@ -81,7 +81,7 @@ test('replays give identical counts whether the same times are held as Uint32 or
   // Whole-second arrivals (rate=1, fixed) make the synthetic generator's column Uint32.
   const narrow = generateTrace('zipf:alpha=0.9,keys=500,requests=20000,seed=3,rate=1,arrivals=fixed,sizes=10..1000');
   assert.ok(narrow.times instanceof Uint32Array);
-  const wide: Trace = { ...narrow, times: Float64Array.from(narrow.times!) };
+  const wide: Trace = { ...narrow, times: Float64Array.from(narrow.times) };
   for (const policy of ['ttl', 'lru', 'redis-lru', 's3-fifo']) {
     for (const ttl of [undefined, 30]) {
       const config = { policy: parsePolicySpec(policy), capacity: 100, unit: 'entries' as const, seed: 1, ...(ttl !== undefined && { ttl }) };

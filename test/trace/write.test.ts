@@ -15,7 +15,7 @@ function assertCsvMatches(csv: string, trace: Trace): void {
   const [header, ...body] = rows;
   assert.deepEqual(header, ['key', ...presentColumns(trace)]);
   assert.equal(body.length, trace.length);
-  const column = (name: string) => header!.indexOf(name);
+  const column = (name: string) => header.indexOf(name);
   body.forEach((row, i) => {
     const id = trace.keys[i]!;
     assert.equal(row[0], trace.keyNames ? trace.keyNames.get(id) : String(id), `row ${i} key`);

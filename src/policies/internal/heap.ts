@@ -57,7 +57,7 @@ export class IndexedMinHeap {
     this.heap[i] = last;
     this.pos[last] = i;
     this.siftUp(i);
-    this.siftDown(this.pos[last]!);
+    this.siftDown(this.pos[last]);
   }
 
   /** Removes and returns the smallest (ABSENT if empty). */
