@@ -14,7 +14,7 @@ import { Worker } from 'node:worker_threads';
 import { runGrid, type GridConfig } from '../../src/engine/grid.js';
 import { runGridParallel, withWorkerPool } from '../../src/engine/parallel.js';
 import { parsePolicySpec } from '../../src/policies/index.js';
-import type { RunResult } from '../../src/report/model.js';
+import type { RunResult } from '../../src/model/result.js';
 import { generateTrace } from '../../src/trace/spec.js';
 import { time, type BenchRow, type Suite } from '../measure.js';
 

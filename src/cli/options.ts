@@ -190,7 +190,7 @@ export function sampleFrom(flags: SweepFlags): number | undefined {
   return flags.sample === undefined ? undefined : parseFraction(flags.sample, '--sample');
 }
 
-export function recommendFrom(flags: SweepFlags): Omit<RecommendOptions, 'unit'> {
+export function recommendFrom(flags: SweepFlags): RecommendOptions {
   return {
     tolerance: parseFraction(flags.tolerance, '--tolerance', { allowZero: true }),
     ...(flags.targetHitRate !== undefined && { targetHitRate: parseFraction(flags.targetHitRate, '--target-hit-rate') }),

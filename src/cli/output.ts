@@ -13,7 +13,7 @@ import { evaluateAssertions, parseAssertion, type Assertion } from '../gate/asse
 import { compareToBaseline, DEFAULT_MAX_DROP, loadBaseline, parseLatencyRise, parseMaxDrop, type BaselineTolerances } from '../gate/baseline.js';
 import { describeVerdict, type Verdict } from '../gate/verdict.js';
 import { renderMarkdown } from '../report/markdown.js';
-import type { RunResult } from '../report/model.js';
+import type { RunResult } from '../model/result.js';
 import { renderSvgChart } from '../report/svg.js';
 import { isReportFormat, renderResult, REPORT_FORMATS, type ReportFormat } from '../report/render.js';
 import { DEFAULT_REPORT_DIR, resolveOutTarget, writeFileAtomic, type OutTarget } from '../report/write.js';

@@ -1,7 +1,7 @@
 /** `cachebench run TRACE`: replay a trace through every policy x TTL x size and report. */
 import type { Command } from 'commander';
 import { runGridParallel, withWorkerPool } from '../engine/parallel.js';
-import type { RunResult } from '../report/model.js';
+import type { RunResult } from '../model/result.js';
 import {
   addGridOptions,
   addTraceOptions,

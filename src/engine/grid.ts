@@ -3,8 +3,8 @@
  * Pure: no console I/O; progress goes through a callback.
  */
 import type { PolicySpec } from '../policies/index.js';
-import type { ResultRow, RunResult } from '../report/model.js';
-import { SCHEMA_VERSION } from '../report/model.js';
+import type { ResultRow, RunResult } from '../model/result.js';
+import { SCHEMA_VERSION } from '../model/result.js';
 import { summarizeTrace } from '../trace/summary.js';
 import type { Trace } from '../trace/trace.js';
 import { VERSION } from '../version.js';

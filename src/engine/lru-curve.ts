@@ -20,6 +20,7 @@
  */
 import { OP_DELETE, OP_SET, type Trace } from '../trace/trace.js';
 import type { ReplayCounts } from './replay.js';
+import type { CurveBlocker } from '../model/result.js';
 
 export interface StackDistances {
   /** `histogram[d]` = lookups whose key was last touched d distinct keys ago (d < distinctKeys). */
@@ -41,15 +42,15 @@ export interface StackDistances {
  * Why the one-pass curve would not equal per-size `lru` replays for this trace and setting,
  * or null when it is exact.
  */
-export function exactCurveBlocker(trace: Trace, unit: 'entries' | 'bytes', ttl: number | null): string | null {
+export function exactCurveBlocker(trace: Trace, unit: 'entries' | 'bytes', ttl: number | null): CurveBlocker | null {
   // An expired entry leaves a hole in the cache that the stack model does not have.
-  if (ttl !== null || trace.ttls !== undefined) return 'entries expire (TTL), which the stack model cannot express';
-  if (unit === 'bytes') return 'the byte criterion of stack distances is approximate with mixed object sizes';
+  if (ttl !== null || trace.ttls !== undefined) return 'ttl';
+  if (unit === 'bytes') return 'byte-capacity';
   // Latency percentiles need the sorted miss costs at each size, which only a replay has.
-  if (trace.costs !== undefined) return 'the trace has a per-request cost column';
+  if (trace.costs !== undefined) return 'cost-column';
   // A delete frees a slot in a full cache while the key below it stays evicted, so the cache
   // no longer holds the top C of the stack.
-  if (trace.ops !== undefined && trace.ops.includes(OP_DELETE)) return 'the trace deletes keys';
+  if (trace.ops !== undefined && trace.ops.includes(OP_DELETE)) return 'deletes';
   return null;
 }
 

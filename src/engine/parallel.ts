@@ -17,7 +17,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { UsageError } from '../errors.js';
 import type { PolicySpec } from '../policies/index.js';
-import type { ResultRow, RunResult } from '../report/model.js';
+import type { ResultRow, RunResult } from '../model/result.js';
 import type { Trace } from '../trace/trace.js';
 import { resultOf, runGrid, toRow, withJitter, type GridConfig } from './grid.js';
 import { createJobQueue, jobCost, JobTaker, progressOf, stopQueue, type JobQueue } from './job-queue.js';

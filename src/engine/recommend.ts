@@ -12,12 +12,12 @@
  *                    the latency-equivalent (ms per request) of holding one entry, or one byte
  *                    with byte capacity: 0.0001ms per entry says "10,000 more entries are worth
  *                    it only if they cut mean latency by at least 1ms"
- * The two targets can fail: the outcome is then an explicit null capacity with a reason.
+ * The two targets can fail: the outcome is then an explicit null capacity. Results are data
+ * (src/model/result.ts); src/report/words.ts puts them into sentences.
  * The most specific criterion asked for is the primary one (memory cost, then latency, then
  * hit rate, then tolerance); it also picks the best policy across all curves.
  */
-import type { BestChoice, Recommendation, RecommendationCriterion, ResultRow } from '../report/model.js';
-import { capacityLabel, integer, ms, percent, ttlLabel } from '../report/format.js';
+import type { BestChoice, CurvePointRef, Recommendation, RecommendationCriterion, ResultRow } from '../model/result.js';
 
 export interface RecommendOptions {
   /** Fraction of hit rate, e.g. 0.01 for one point. */
@@ -26,14 +26,9 @@ export interface RecommendOptions {
   readonly targetLatencyMs?: number;
   /** Milliseconds of mean latency per entry (or per byte in byte mode) held. */
   readonly memoryCostMs?: number;
-  readonly unit: 'entries' | 'bytes';
 }
 
-export interface CurvePoint {
-  readonly capacity: number;
-  readonly hitRate: number;
-  readonly meanLatencyMs: number;
-}
+export type CurvePoint = CurvePointRef;
 
 export interface Curve {
   readonly policy: string;
@@ -50,11 +45,15 @@ export interface RecommendContext {
   readonly ceiling?: number;
 }
 
+/** What one criterion picks on one curve. */
 export interface Pick {
-  readonly capacity: number | null;
-  readonly hitRate: number | null;
-  readonly meanLatencyMs: number | null;
-  readonly reason: string;
+  /** Null when no size in range qualifies (a target out of reach). */
+  readonly point: CurvePoint | null;
+  readonly bestInRange: CurvePoint;
+  readonly fastestInRange: CurvePoint;
+  readonly stillRising: boolean;
+  readonly memoryCostMs: number | null;
+  readonly totalCostMs: number | null;
 }
 
 /** Floating-point slack so a hit rate equal to the threshold by arithmetic counts as meeting it. */
@@ -73,7 +72,7 @@ export function criteriaOf(options: RecommendOptions): { criterion: Recommendati
 export function curvesOf(rows: readonly ResultRow[]): Curve[] {
   const curves = new Map<string, { policy: string; ttl: number | null; points: CurvePoint[] }>();
   for (const row of rows) {
-    const key = `${row.policy}\u0000${row.ttl}`;
+    const key = `${row.policy}\u0000${String(row.ttl)}`;
     let curve = curves.get(key);
     if (!curve) curves.set(key, (curve = { policy: row.policy, ttl: row.ttl, points: [] }));
     curve.points.push({ capacity: row.capacity, hitRate: row.hitRate, meanLatencyMs: row.latency.mean });
@@ -82,58 +81,34 @@ export function curvesOf(rows: readonly ResultRow[]): Curve[] {
   return [...curves.values()];
 }
 
-/** Applies one criterion to one curve. */
+/** Applies one criterion to one (non-empty) curve. */
 export function pickSize(
   points: readonly CurvePoint[],
   criterion: RecommendationCriterion,
   threshold: number,
-  unit: 'entries' | 'bytes',
   context: RecommendContext = {},
 ): Pick {
-  if (points.length === 0) return { capacity: null, hitRate: null, meanLatencyMs: null, reason: 'no sizes were simulated' };
-  const size = (capacity: number): string => sizeLabel(capacity, unit);
+  if (points.length === 0) throw new Error('pickSize needs at least one point');
   const best = points.reduce((a, b) => (b.hitRate > a.hitRate + EPSILON ? b : a));
-  const found = (point: CurvePoint, reason: string): Pick => ({
-    capacity: point.capacity,
-    hitRate: point.hitRate,
-    meanLatencyMs: point.meanLatencyMs,
-    reason,
-  });
-  const none = (reason: string): Pick => ({ capacity: null, hitRate: null, meanLatencyMs: null, reason });
+  const fastest = points.reduce((a, b) => (b.meanLatencyMs < a.meanLatencyMs - EPSILON ? b : a));
+  const base = { bestInRange: best, fastestInRange: fastest, stillRising: false, memoryCostMs: null, totalCostMs: null };
   switch (criterion) {
     case 'tolerance': {
-      const point = points.find((p) => p.hitRate >= best.hitRate - threshold - EPSILON)!;
+      const point = points.find((p) => p.hitRate >= best.hitRate - threshold - EPSILON) ?? best;
       const last = points[points.length - 1]!;
       const beforeLast = points[points.length - 2];
       const belowCeiling = context.ceiling === undefined || best.hitRate < context.ceiling - Math.max(threshold, EPSILON);
-      const rising = beforeLast !== undefined && best === last && last.hitRate - beforeLast.hitRate > threshold && belowCeiling;
-      const within =
-        point === best ? 'reaching the best hit rate in range' : `within ${points_(threshold)} of the best in range (${percent(best.hitRate)} at ${size(best.capacity)})`;
-      return found(
-        point,
-        `${size(point.capacity)}: the smallest size ${within}, ${percent(point.hitRate)} hit rate` +
-          (rising ? '; the curve is still rising at the largest size, so try a wider range' : ''),
-      );
+      const stillRising = beforeLast !== undefined && best === last && last.hitRate - beforeLast.hitRate > threshold && belowCeiling;
+      return { ...base, point, stillRising };
     }
-    case 'target-hit-rate': {
-      const point = points.find((p) => p.hitRate >= threshold - EPSILON);
-      if (!point) return none(`no size in range reaches a ${percent(threshold)} hit rate (best: ${percent(best.hitRate)} at ${size(best.capacity)})`);
-      return found(point, `${size(point.capacity)}: the smallest size reaching a ${percent(threshold)} hit rate (${percent(point.hitRate)})`);
-    }
-    case 'target-latency': {
-      const point = points.find((p) => p.meanLatencyMs <= threshold + EPSILON);
-      const fastest = points.reduce((a, b) => (b.meanLatencyMs < a.meanLatencyMs - EPSILON ? b : a));
-      if (!point) return none(`no size in range brings mean latency down to ${ms(threshold)} (best: ${ms(fastest.meanLatencyMs)} at ${size(fastest.capacity)})`);
-      return found(point, `${size(point.capacity)}: the smallest size with mean latency at or below ${ms(threshold)} (${ms(point.meanLatencyMs)})`);
-    }
+    case 'target-hit-rate':
+      return { ...base, point: points.find((p) => p.hitRate >= threshold - EPSILON) ?? null };
+    case 'target-latency':
+      return { ...base, point: points.find((p) => p.meanLatencyMs <= threshold + EPSILON) ?? null };
     case 'memory-cost': {
       const total = (p: CurvePoint): number => p.meanLatencyMs + threshold * p.capacity;
       const point = points.reduce((a, b) => (total(b) < total(a) - EPSILON ? b : a));
-      return found(
-        point,
-        `${size(point.capacity)}: the lowest mean latency + memory cost, ${ms(point.meanLatencyMs)} + ${ms(threshold * point.capacity)} ` +
-          `(${ms(threshold)} x ${size(point.capacity)}) = ${ms(total(point))}`,
-      );
+      return { ...base, point, memoryCostMs: threshold * point.capacity, totalCostMs: total(point) };
     }
   }
 }
@@ -143,21 +118,26 @@ export function recommend(curves: readonly Curve[], options: RecommendOptions, c
   const criteria = criteriaOf(options);
   const recommendations: Recommendation[] = [];
   for (const curve of curves) {
+    if (curve.points.length === 0) continue;
     // A TTL caps the hit rate below the no-TTL ceiling, so the ceiling says nothing there.
     const curveContext = curve.ttl === null ? context : {};
     criteria.forEach(({ criterion, threshold }, index) => {
-      const pick = pickSize(curve.points, criterion, threshold, options.unit, curveContext);
+      const pick = pickSize(curve.points, criterion, threshold, curveContext);
       recommendations.push({
         policy: curve.policy,
         ttl: curve.ttl,
         criterion,
         threshold,
-        capacity: pick.capacity,
-        hitRate: pick.hitRate,
-        meanLatencyMs: pick.meanLatencyMs,
+        capacity: pick.point?.capacity ?? null,
+        hitRate: pick.point?.hitRate ?? null,
+        meanLatencyMs: pick.point?.meanLatencyMs ?? null,
         primary: index === criteria.length - 1,
-        reason: pick.reason,
-        bestPolicyAtSize: pick.capacity === null ? null : bestAt(curves, curve, pick.capacity),
+        bestInRange: pick.bestInRange,
+        fastestInRange: pick.fastestInRange,
+        stillRising: pick.stillRising,
+        memoryCostMs: pick.memoryCostMs,
+        totalCostMs: pick.totalCostMs,
+        bestPolicyAtSize: pick.point === null ? null : bestAt(curves, curve, pick.point.capacity),
       });
     });
   }
@@ -173,51 +153,45 @@ export function bestChoice(curves: readonly Curve[], options: RecommendOptions):
   const { criterion, threshold } = criteriaOf(options).at(-1)!;
   const all = curves.flatMap((curve) => curve.points.map((point) => ({ curve, point })));
   if (all.length === 0) return null;
-  const label = (curve: Curve): string => (curve.ttl === null ? curve.policy : `${curve.policy} with TTL ${ttlLabel(curve.ttl)}`);
-  const size = (capacity: number): string => sizeLabel(capacity, options.unit);
+  const choice = (winner: (typeof all)[number], capacity: number, extra: Pick_<BestChoice, 'topHitRate' | 'totalCostMs'>): BestChoice => ({
+    policy: winner.curve.policy,
+    ttl: winner.curve.ttl,
+    capacity,
+    hitRate: winner.point.hitRate,
+    meanLatencyMs: winner.point.meanLatencyMs,
+    criterion,
+    threshold,
+    ...extra,
+  });
   let qualifying: typeof all;
-  let why: string;
+  let topHitRate: number | null = null;
   switch (criterion) {
     case 'tolerance': {
       const top = Math.max(...all.map(({ point }) => point.hitRate));
       qualifying = all.filter(({ point }) => point.hitRate >= top - threshold - EPSILON);
-      why = `within ${points_(threshold)} of the best hit rate of any policy (${percent(top)})`;
+      topHitRate = top;
       break;
     }
     case 'target-hit-rate':
       qualifying = all.filter(({ point }) => point.hitRate >= threshold - EPSILON);
-      why = `reaching a ${percent(threshold)} hit rate`;
       break;
     case 'target-latency':
       qualifying = all.filter(({ point }) => point.meanLatencyMs <= threshold + EPSILON);
-      why = `with mean latency at or below ${ms(threshold)}`;
       break;
     case 'memory-cost': {
       const total = (p: CurvePoint): number => p.meanLatencyMs + threshold * p.capacity;
       const winner = all.reduce((a, b) => (total(b.point) < total(a.point) - EPSILON ? b : a));
-      return {
-        policy: winner.curve.policy,
-        ttl: winner.curve.ttl,
-        capacity: winner.point.capacity,
-        hitRate: winner.point.hitRate,
-        meanLatencyMs: winner.point.meanLatencyMs,
-        reason: `${label(winner.curve)} at ${size(winner.point.capacity)} has the lowest mean latency + memory cost of all (${ms(total(winner.point))})`,
-      };
+      return choice(winner, winner.point.capacity, { topHitRate: null, totalCostMs: total(winner.point) });
     }
   }
   if (qualifying.length === 0) return null;
   const smallest = Math.min(...qualifying.map(({ point }) => point.capacity));
   const atSize = all.filter(({ point }) => point.capacity === smallest);
   const winner = atSize.reduce((a, b) => (b.point.hitRate > a.point.hitRate + EPSILON ? b : a));
-  return {
-    policy: winner.curve.policy,
-    ttl: winner.curve.ttl,
-    capacity: smallest,
-    hitRate: winner.point.hitRate,
-    meanLatencyMs: winner.point.meanLatencyMs,
-    reason: `${size(smallest)} is the smallest size ${why}; ${label(winner.curve)} does best there with ${percent(winner.point.hitRate)}`,
-  };
+  return choice(winner, smallest, { topHitRate, totalCostMs: null });
 }
+
+type Pick_<T, K extends keyof T> = { [P in K]: T[P] };
 
 /** The curve (of `own`'s TTL) with the highest hit rate at `capacity`; `own`, then the first listed, wins ties. */
 function bestAt(curves: readonly Curve[], own: Curve, capacity: number): { policy: string; hitRate: number } | null {
@@ -229,14 +203,4 @@ function bestAt(curves: readonly Curve[], own: Curve, capacity: number): { polic
     if (point && (best === null || point.hitRate > best.hitRate + EPSILON)) best = { policy: curve.policy, hitRate: point.hitRate };
   }
   return best;
-}
-
-function sizeLabel(capacity: number, unit: 'entries' | 'bytes'): string {
-  return unit === 'bytes' ? capacityLabel(capacity, unit) : `${integer(capacity)} entries`;
-}
-
-/** A tolerance in points of hit rate: 0.01 -> "1 point". */
-function points_(fraction: number): string {
-  const value = Number((fraction * 100).toPrecision(4));
-  return `${value} point${value === 1 ? '' : 's'}`;
 }

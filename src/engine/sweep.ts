@@ -10,7 +10,7 @@
  * Rows come out in the same policy -> TTL -> size order as `run`, so every renderer works.
  */
 import { UsageError } from '../errors.js';
-import type { CurveMethod, ResultRow, RunResult, Sampling } from '../report/model.js';
+import type { CurveBlocker, CurveMethod, ResultRow, RunResult, Sampling } from '../model/result.js';
 import { OP_DELETE, OP_GET, type Trace } from '../trace/trace.js';
 import { resultOf, toRow, withJitter, type GridConfig } from './grid.js';
 import { exactCurveBlocker, lruCurveCounts } from './lru-curve.js';
@@ -23,7 +23,7 @@ import { miniCapacity, samplingMask, sampleTrace, scaleSampledCounts, shardsLruC
 export interface SweepConfig extends Omit<GridConfig, 'timed'>, Pick<ParallelOptions, 'workers' | 'mode' | 'pool'> {
   /** Fraction of keys to keep (0 < rate < 1); undefined or 1 = the whole trace. */
   readonly sample?: number;
-  readonly recommend: Omit<RecommendOptions, 'unit'>;
+  readonly recommend: RecommendOptions;
 }
 
 type Method = CurveMethod['method'];
@@ -42,7 +42,7 @@ export async function runSweep(trace: Trace, config: SweepConfig): Promise<RunRe
     readonly policy: string;
     readonly ttl: number | null;
     readonly method: Method;
-    readonly reason: string | null;
+    readonly blocker: CurveBlocker | null;
     /** Curve counts per capacity, for one-pass methods (filled in once every plan is known). */
     counts?: ReplayCounts[];
     /** Index of the first of this curve's replay jobs. */
@@ -53,12 +53,12 @@ export async function runSweep(trace: Trace, config: SweepConfig): Promise<RunRe
   for (const policy of config.policies) {
     for (const ttl of config.ttls) {
       const isLru = policy.definition.name === 'lru';
-      const blocker = isLru ? exactCurveBlocker(trace, config.unit, ttl) : `${policy.definition.name} has no one-pass model`;
+      const blocker = isLru ? exactCurveBlocker(trace, config.unit, ttl) : 'no-one-pass-model';
       if (isLru && blocker === null) {
-        plans.push({ policy: policy.name, ttl, method: rate === undefined ? 'mattson' : 'shards', reason: null });
+        plans.push({ policy: policy.name, ttl, method: rate === undefined ? 'mattson' : 'shards', blocker: null });
         continue;
       }
-      plans.push({ policy: policy.name, ttl, method: rate === undefined ? 'replay' : 'minisim', reason: `one replay per size: ${blocker}`, firstJob: jobs.length });
+      plans.push({ policy: policy.name, ttl, method: rate === undefined ? 'replay' : 'minisim', blocker, firstJob: jobs.length });
       for (const capacity of config.capacities) {
         jobs.push({ policy, ttl, capacity: rate === undefined ? capacity : miniCapacity(capacity, rate) });
       }
@@ -102,12 +102,12 @@ export async function runSweep(trace: Trace, config: SweepConfig): Promise<RunRe
     });
   }
 
-  const options: RecommendOptions = { ...config.recommend, unit: config.unit };
+  const options: RecommendOptions = config.recommend;
   const curves = curvesOf(rows);
   return {
     ...resultOf(trace, { ...config, command: config.command ?? 'sweep' }, rows),
     sampling: rate === undefined ? null : samplingOf(trace, sampled!, rate, totals!, plans),
-    curves: plans.map(({ policy, ttl, method, reason }) => ({ policy, ttl, method, reason })),
+    curves: plans.map(({ policy, ttl, method, blocker }) => ({ policy, ttl, method, blocker })),
     recommendations: recommend(curves, options, { ceiling: infiniteCacheHitRate(trace) }),
     best: bestChoice(curves, options),
   };
@@ -120,25 +120,18 @@ function samplingOf(trace: Trace, sampled: Trace, rate: number, totals: TraceTot
   const expectedLookups = rate * totals.lookups;
   const sampledLookups = traceTotals(sampled).lookups;
   const skew = expectedLookups > 0 ? sampledLookups / expectedLookups - 1 : 0;
-  const count = (value: number): string => Math.round(value).toLocaleString('en-US');
-  let note =
-    `estimates from ${count(sampled.keySpace)} of ${count(trace.keySpace)} keys (spatial sampling at rate ${rate}); ` +
-    `hit counts are scaled up by 1/${Number((1 / rate).toPrecision(4))}`;
-  if (Math.abs(skew) > SKEW_WARNING) {
-    note +=
-      `; the sampled keys got ${count(sampledLookups)} lookups instead of the expected ${count(expectedLookups)} ` +
-      `(${skew > 0 ? '+' : ''}${(skew * 100).toFixed(0)}%): a few hot keys decide this sample, so raise --sample for small sizes`;
-  }
   return {
     rate,
     methods: [...new Set(plans.map((plan) => plan.method as 'shards' | 'minisim'))],
     estimates: true,
+    sampledKeys: sampled.keySpace,
+    totalKeys: trace.keySpace,
     sampledLookups,
     expectedLookups,
-    note,
+    skew,
+    skewed: Math.abs(skew) > SKEW_WARNING,
   };
 }
-
 
 /** Hit rate of an unbounded cache without TTL: each key's first lookup misses, the rest hit. */
 export function infiniteCacheHitRate(trace: Trace): number {

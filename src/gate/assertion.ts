@@ -17,7 +17,7 @@
  * malformed assertion fails before any replay; a selector that matches no row fails after.
  */
 import { UsageError } from '../errors.js';
-import type { ResultRow, RunResult } from '../report/model.js';
+import type { ResultRow, RunResult } from '../model/result.js';
 import { parseBytes, parseCount, parseDuration } from '../units.js';
 import { formatPair, isMetricName, METRIC_NAMES, parseThreshold, readMetric, rowLabel, stripFlag, type MetricName } from './metrics.js';
 import { compare, type Comparison, type Verdict } from './verdict.js';

@@ -9,7 +9,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { UsageError } from '../errors.js';
-import { SCHEMA_VERSION, type ResultRow, type RunResult } from '../report/model.js';
+import { SCHEMA_VERSION, type ResultRow, type RunResult } from '../model/result.js';
 import { ms } from '../report/format.js';
 import { parseDuration, parseNumber } from '../units.js';
 import { formatMetric, formatPair, rowLabel, type MetricName } from './metrics.js';

@@ -5,7 +5,7 @@
  * speed-up is a ratio (3 or 3x).
  */
 import { UsageError } from '../errors.js';
-import type { ResultRow, RunResult } from '../report/model.js';
+import type { ResultRow, RunResult } from '../model/result.js';
 import { integer, ms, percent, speedup } from '../report/format.js';
 import { formatBytes, parseBytes, parseCount, parseDuration, parseNumber } from '../units.js';
 import { ttlLabel } from '../report/format.js';

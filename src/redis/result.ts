@@ -4,8 +4,8 @@
  * result, but not byte-deterministic: hit counts depend on Redis's own random sampling and
  * latencies on the machine.
  */
-import type { TraceSummary } from '../report/model.js';
-import { SCHEMA_VERSION } from '../report/model.js';
+import type { TraceSummary } from '../model/result.js';
+import { SCHEMA_VERSION } from '../model/result.js';
 import type { ReplayCounts } from '../engine/replay.js';
 import { summarizeTrace } from '../trace/summary.js';
 import type { Trace } from '../trace/trace.js';

@@ -5,7 +5,7 @@
  * Glyphs tell series apart even without colour (piped output, NO_COLOR).
  */
 import chalk, { type ChalkInstance } from 'chalk';
-import type { RunResult } from './model.js';
+import type { RunResult } from '../model/result.js';
 import { capacityLabel, percent, ttlLabel } from './format.js';
 
 const GLYPHS = ['●', '■', '▲', '◆', '★', '✚', '✖', '○', '□', '△', '◇', '☆'];

@@ -4,7 +4,7 @@
  * when one was tried, byte hit rate only when the trace has sizes, the time-aware columns
  * only when their feature ran. Each renderer supplies only how a few cells are styled.
  */
-import type { ResultRow, RunResult } from './model.js';
+import type { ResultRow, RunResult } from '../model/result.js';
 import { capacityLabel, integer, ms, percent, ttlLabel } from './format.js';
 import { timeColumns } from './time-columns.js';
 

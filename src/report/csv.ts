@@ -6,7 +6,7 @@
  * Columns of the time-aware features (write policy, stampede, tiers) are appended only when
  * the run used them.
  */
-import type { ResultRow, RunResult } from './model.js';
+import type { ResultRow, RunResult } from '../model/result.js';
 
 interface Column {
   readonly name: string;

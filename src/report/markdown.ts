@@ -4,7 +4,8 @@
  * on GitHub without tools, and (when gates ran) their verdicts. Plain GitHub-flavoured
  * markdown: tables, one Mermaid block, no HTML.
  */
-import type { Recommendation, RecommendationCriterion, RunResult } from './model.js';
+import type { Recommendation, RecommendationCriterion, RunResult } from '../model/result.js';
+import { bestChoiceText, recommendationText, samplingText } from './words.js';
 import { capacityLabel, integer, ms, percent, speedup, ttlLabel } from './format.js';
 import { mermaidHitRateChart } from './mermaid.js';
 import { resultColumns } from './columns.js';
@@ -31,7 +32,7 @@ export function renderMarkdown(result: RunResult, options: MarkdownOptions = {})
   const sections = [
     `# cachebench ${result.command}: ${traceName(result.trace.source)}`,
     `Replayed \`${escapeCode(result.trace.source)}\` with cachebench ${result.tool.version} (result schema v${result.schemaVersion}).`,
-    result.sampling ? `> ⚠️ **Estimates:** ${sentence(result.sampling.note)} Method: ${result.sampling.methods.join(', ')}.` : null,
+    result.sampling ? `> ⚠️ **Estimates:** ${sentence(samplingText(result.sampling))} Method: ${result.sampling.methods.join(', ')}.` : null,
     // In CI the verdict is what the reader came for, so it comes first.
     gatesSection(options),
     traceSection(result),
@@ -151,7 +152,7 @@ const CRITERION_LABELS: Readonly<Record<RecommendationCriterion, string>> = {
 
 /**
  * Per policy (and TTL): the primary recommendation as the headline, other criteria nested
- * under it, then the best choice overall. The reasons come from the recommender verbatim.
+ * under it, then the best choice overall. The reasons are worded by words.ts.
  */
 function recommendationsSection(result: RunResult): string | null {
   const recommendations = result.recommendations ?? [];
@@ -165,7 +166,7 @@ function recommendationsSection(result: RunResult): string | null {
   const text = (rec: Recommendation): string => {
     const rival = rec.bestPolicyAtSize;
     const bestThere = rival && rival.policy !== rec.policy ? `; \`${escapeCode(rival.policy)}\` does better there (${percent(rival.hitRate)})` : '';
-    return `${rec.capacity === null ? '⚠️ ' : ''}${rec.reason}${bestThere}`;
+    return `${rec.capacity === null ? '⚠️ ' : ''}${recommendationText(rec, result.options.unit)}${bestThere}`;
   };
   const items: string[] = [];
   for (const group of groups.values()) {
@@ -175,7 +176,7 @@ function recommendationsSection(result: RunResult): string | null {
     for (const rec of group) if (rec !== primary) items.push(`  - ${CRITERION_LABELS[rec.criterion]}: ${text(rec)}`);
   }
   if (result.best !== undefined) {
-    items.push('', result.best === null ? '**Best choice:** ⚠️ no policy meets the target at any size in range.' : `**Best choice:** ${sentence(result.best.reason)}`);
+    items.push('', result.best === null ? '**Best choice:** ⚠️ no policy meets the target at any size in range.' : `**Best choice:** ${sentence(bestChoiceText(result.best, result.options.unit))}`);
   }
   return `## Recommendations\n\n${items.join('\n')}`;
 }

@@ -7,7 +7,7 @@
  * to colours that match coloured-square emoji, so a one-line legend under the chart can say
  * which line is which.
  */
-import type { RunResult } from './model.js';
+import type { RunResult } from '../model/result.js';
 import { ttlLabel } from './format.js';
 import { formatBytes } from '../units.js';
 

@@ -5,7 +5,7 @@
 import { renderCsv } from './csv.js';
 import { renderJson } from './json.js';
 import { renderMarkdown, type MarkdownOptions } from './markdown.js';
-import type { RunResult } from './model.js';
+import type { RunResult } from '../model/result.js';
 import { renderTable } from './table.js';
 
 export const REPORT_FORMATS = ['table', 'json', 'csv', 'md'] as const;

@@ -4,7 +4,7 @@
  * a wide range (sweeps usually double). Same palette as the Mermaid chart, fixed layout and
  * fixed number formatting, so the same result always gives the same bytes.
  */
-import type { RunResult } from './model.js';
+import type { RunResult } from '../model/result.js';
 import { hitRateSeries, PALETTE } from './mermaid.js';
 import { formatBytes } from '../units.js';
 

@@ -7,7 +7,8 @@ import chalk from 'chalk';
 import Table from 'cli-table3';
 import { renderChart } from './chart.js';
 import { capacityLabel, integer, ms, percent, ttlLabel } from './format.js';
-import type { RunResult } from './model.js';
+import type { RunResult } from '../model/result.js';
+import { bestChoiceText, recommendationText, samplingText } from './words.js';
 
 export function renderSweep(result: RunResult): string {
   const { trace, options } = result;
@@ -17,7 +18,7 @@ export function renderSweep(result: RunResult): string {
       `top 1% of keys get ${percent(trace.top1PercentShare, 1)} of requests`,
   );
   lines.push(chalk.dim(`lookup ${ms(options.lookupCostMs)}, miss ${ms(options.missCostMs)}, seed ${options.seed}, capacity in ${options.unit}`));
-  if (result.sampling) lines.push(chalk.yellow(`ESTIMATES: ${result.sampling.note} (${result.sampling.methods.join(', ')})`));
+  if (result.sampling) lines.push(chalk.yellow(`ESTIMATES: ${samplingText(result.sampling)} (${result.sampling.methods.join(', ')})`));
 
   const showTtl = options.ttls.some((ttl) => ttl !== null);
   const label = (policy: string, ttl: number | null): string => (showTtl ? `${policy} ttl=${ttlLabel(ttl)}` : policy);
@@ -59,13 +60,14 @@ export function renderSweep(result: RunResult): string {
     for (const r of result.recommendations) {
       const name = label(r.policy, r.ttl).padEnd(width);
       const tag = chalk.dim(`[${r.criterion}]`);
-      const text = r.capacity === null ? chalk.red(r.reason) : r.primary ? chalk.bold(r.reason) : r.reason;
+      const reason = recommendationText(r, options.unit);
+      const text = r.capacity === null ? chalk.red(reason) : r.primary ? chalk.bold(reason) : reason;
       const rival = r.bestPolicyAtSize && r.bestPolicyAtSize.policy !== r.policy ? chalk.dim(` (best there: ${r.bestPolicyAtSize.policy}, ${percent(r.bestPolicyAtSize.hitRate)})`) : '';
       lines.push(`  ${name}  ${text}${rival} ${tag}`);
     }
   }
   if (result.best !== undefined) {
-    lines.push('', result.best === null ? chalk.red('best: no policy meets the target at any size in range') : `${chalk.bold('best:')} ${result.best.reason}`);
+    lines.push('', result.best === null ? chalk.red('best: no policy meets the target at any size in range') : `${chalk.bold('best:')} ${bestChoiceText(result.best, options.unit)}`);
   }
   lines.push('', renderChart(result).trimEnd());
   return lines.join('\n') + '\n';

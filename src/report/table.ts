@@ -4,7 +4,7 @@
  * table into a file gives plain text.
  */
 import chalk from 'chalk';
-import type { RunResult } from './model.js';
+import type { RunResult } from '../model/result.js';
 import { integer, ms, percent, speedup, terminalTable } from './format.js';
 import { resultColumns } from './columns.js';
 

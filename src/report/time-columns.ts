@@ -4,7 +4,7 @@
  * when a TTL applies, stale reads under a write policy, origin load and latency percentiles
  * under the stampede model, and per-tier hit rates with tiers.
  */
-import type { ResultRow, RunResult } from './model.js';
+import type { ResultRow, RunResult } from '../model/result.js';
 import { integer, ms, percent } from './format.js';
 
 export interface TimeColumns {

@@ -2,7 +2,7 @@
  * What a trace looks like, for the report header: lookups vs writes, distinct keys,
  * one-hit wonders, how concentrated the popularity is, object sizes and the time span.
  */
-import type { TraceSummary } from '../report/model.js';
+import type { TraceSummary } from '../model/result.js';
 import { OP_DELETE, OP_SET, type Trace } from './trace.js';
 
 export function summarizeTrace(trace: Trace): TraceSummary {

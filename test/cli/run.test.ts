@@ -5,6 +5,7 @@ import { mkdtempSync, writeFileSync, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli, spawnCli, ROOT } from '../helpers/cli.js';
+import { SCHEMA_VERSION } from '../../src/model/result.js';
 
 const SHARED = join(ROOT, '..', 'shared', 'reference');
 const fixtures = mkdtempSync(join(tmpdir(), 'cachebench-run-'));
@@ -34,7 +35,7 @@ test('reference traces give the functools.lru_cache answers through the CLI', as
 test('json output is the result object only, with one row per policy x ttl x size', async () => {
   const run = await cli('run', 'traces/sample.csv', '-p', 'lru,fifo', '-m', '64,256', '--ttl', 'off,60s', '-f', 'json');
   const result = JSON.parse(run.stdout);
-  assert.equal(result.schemaVersion, 1);
+  assert.equal(result.schemaVersion, SCHEMA_VERSION);
   assert.equal(result.trace.requests, 20000);
   assert.equal(result.rows.length, 2 * 2 * 2);
   assert.deepEqual(result.rows.map((r: any) => `${r.policy}/${r.ttl}/${r.capacity}`).slice(0, 4), ['lru/null/64', 'lru/null/256', 'lru/60/64', 'lru/60/256']);

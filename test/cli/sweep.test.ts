@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
-import type { RunResult } from '../../src/report/model.js';
+import { recommendationText } from '../../src/report/words.js';
+import type { RunResult } from '../../src/model/result.js';
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -64,7 +65,7 @@ test('sweep --format json: exact hit counts, recommendations and the best policy
   assert.equal(targeted.code, 0);
   const none = (JSON.parse(targeted.out) as RunResult).recommendations!.find((r) => r.criterion === 'target-hit-rate')!;
   assert.equal(none.capacity, null);
-  assert.match(none.reason, /no size in range reaches a 90\.00% hit rate/);
+  assert.match(recommendationText(none, 'entries'), /no size in range reaches a 90\.00% hit rate/);
 
   const table = await cli('sweep', file, '--maxsize', '1..4:1', '--policies', 'lru,fifo');
   assert.equal(table.code, 0);

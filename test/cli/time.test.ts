@@ -1,7 +1,7 @@
 /** The time-aware flags of `run`, end to end through main() with captured output. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { RunResult } from '../../src/report/model.js';
+import type { RunResult } from '../../src/model/result.js';
 import { checkTimedTrace } from '../../src/cli/time-options.js';
 import { UsageError } from '../../src/errors.js';
 import { timedTrace } from '../helpers/timed-trace.js';

@@ -1,6 +1,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bestChoice, pickSize, recommend, type Curve, type CurvePoint } from '../../src/engine/recommend.js';
+import { bestChoice, recommend, type Curve, type CurvePoint, type RecommendContext } from '../../src/engine/recommend.js';
+import type { RecommendationCriterion } from '../../src/model/result.js';
+import { bestChoiceText, recommendationText } from '../../src/report/words.js';
+
+/** One criterion on one curve, as the sweep recommends it, with its worded reason. */
+function pickSize(points: CurvePoint[], criterion: RecommendationCriterion, threshold: number, unit: 'entries' | 'bytes', context: RecommendContext = {}) {
+  const options = {
+    tolerance: criterion === 'tolerance' ? threshold : 0.01,
+    ...(criterion === 'target-hit-rate' && { targetHitRate: threshold }),
+    ...(criterion === 'target-latency' && { targetLatencyMs: threshold }),
+    ...(criterion === 'memory-cost' && { memoryCostMs: threshold }),
+  };
+  const rec = recommend([{ policy: 'p', ttl: null, points }], options, context).find((r) => r.criterion === criterion)!;
+  return { capacity: rec.capacity, hitRate: rec.hitRate, meanLatencyMs: rec.meanLatencyMs, reason: recommendationText(rec, unit) };
+}
 
 /** Points with the latency the default cost model gives: 0.1ms lookup + miss ratio x 5ms. */
 function curve(capacities: number[], hitRates: number[]): CurvePoint[] {
@@ -67,7 +81,7 @@ test('every criterion per curve, the most specific one primary; the best policy 
     { policy: 'lru', ttl: null, points: curve([10, 20, 40], [0.5, 0.7, 0.8]) },
     { policy: 'fifo', ttl: null, points: curve([10, 20, 40], [0.6, 0.79, 0.8]) },
   ];
-  const options = { tolerance: 0.01, targetHitRate: 0.75, unit: 'entries' as const };
+  const options = { tolerance: 0.01, targetHitRate: 0.75 };
   const recommendations = recommend(curves, options);
   assert.deepEqual(
     recommendations.map((r) => [r.policy, r.criterion, r.capacity, r.primary]),
@@ -84,16 +98,16 @@ test('every criterion per curve, the most specific one primary; the best policy 
   // fifo's tolerance pick is 20, where lru trails it.
   assert.deepEqual(recommendations[2]!.bestPolicyAtSize, { policy: 'fifo', hitRate: 0.79 });
   // Cut lru's curve at 20 (best 70%, so 20 is its pick within 5 points): fifo's 79% leads there.
-  const lruAt20 = recommend([{ ...curves[0]!, points: curves[0]!.points.slice(0, 2) }, curves[1]!], { tolerance: 0.05, unit: 'entries' });
+  const lruAt20 = recommend([{ ...curves[0]!, points: curves[0]!.points.slice(0, 2) }, curves[1]!], { tolerance: 0.05 });
   assert.deepEqual(lruAt20[0]!.bestPolicyAtSize, { policy: 'fifo', hitRate: 0.79 });
   // ... and fifo tied at 40 (both 80%) names itself, not lru listed first.
-  assert.deepEqual(recommend(curves, { tolerance: 0, unit: 'entries' })[1]!.bestPolicyAtSize, { policy: 'fifo', hitRate: 0.8 });
+  assert.deepEqual(recommend(curves, { tolerance: 0 })[1]!.bestPolicyAtSize, { policy: 'fifo', hitRate: 0.8 });
   // The smallest size where any policy reaches 75% is 20, where fifo (79%) beats lru (70%).
   const best = bestChoice(curves, options)!;
   assert.deepEqual([best.policy, best.capacity, best.hitRate], ['fifo', 20, 0.79]);
   assert.equal(bestChoice(curves, { ...options, targetHitRate: 0.99 }), null);
   // Tolerance only: best anywhere is 80%; fifo is within a point at 20.
-  assert.equal(bestChoice(curves, { tolerance: 0.01, unit: 'entries' })!.capacity, 20);
+  assert.equal(bestChoice(curves, { tolerance: 0.01 })!.capacity, 20);
 });
 
 test('a curve that reached the infinite-cache ceiling is not called rising', () => {

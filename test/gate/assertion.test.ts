@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { UsageError } from '../../src/errors.js';
 import { evaluateAssertions, parseAssertion } from '../../src/gate/assertion.js';
-import type { RunResult } from '../../src/report/model.js';
+import type { RunResult } from '../../src/model/result.js';
 import { sampleResult } from '../helpers/result.js';
 
 function usageError(pattern: RegExp) {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { UsageError } from '../../src/errors.js';
 import { checkBaseline, compareToBaseline, loadBaseline, parseLatencyRise, parseMaxDrop } from '../../src/gate/baseline.js';
 import { renderJson } from '../../src/report/json.js';
-import type { ResultRow, RunResult } from '../../src/report/model.js';
+import type { ResultRow, RunResult } from '../../src/model/result.js';
 import { sampleResult } from '../helpers/result.js';
 
 /** The same result with one row's numbers changed, as a later (regressed) run would have. */
@@ -101,7 +101,7 @@ test('a baseline file is read back from the JSON report, and a broken one is a u
     const cases: [string, RegExp][] = [
       ['{ not json', /not valid JSON/],
       ['[]', /expected a cachebench JSON result/],
-      [JSON.stringify({ ...result, schemaVersion: 99 }), /schemaVersion is 99, this cachebench reads 1/],
+      [JSON.stringify({ ...result, schemaVersion: 99 }), /schemaVersion is 99, this cachebench reads 2/],
       [JSON.stringify({ ...result, rows: [{ ...result.rows[0], hitRate: 'high' }] }), /rows\[0\]\.hitRate is not a number/],
     ];
     for (const [text, message] of cases) {

@@ -1,7 +1,7 @@
 /** A small but non-trivial result for renderer and gate tests, replayed from an in-memory trace. */
 import { runGrid } from '../../src/engine/grid.js';
 import { parsePolicySpec } from '../../src/policies/index.js';
-import type { RunResult } from '../../src/report/model.js';
+import type { RunResult } from '../../src/model/result.js';
 import { traceOf } from './trace.js';
 
 /**

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderChart } from '../../src/report/chart.js';
-import type { ResultRow, RunResult } from '../../src/report/model.js';
+import type { ResultRow, RunResult } from '../../src/model/result.js';
 
 function result(series: Record<string, number[]>, capacities: number[]): RunResult {
   const rows = Object.entries(series).flatMap(([policy, rates]) =>

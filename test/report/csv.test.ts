@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'csv-parse/sync';
 import { CSV_COLUMNS, quoteField, renderCsv } from '../../src/report/csv.js';
-import type { RunResult } from '../../src/report/model.js';
+import type { RunResult } from '../../src/model/result.js';
 import { sampleResult } from '../helpers/result.js';
 
 test('every result row becomes one CSV record whose fields read back to the row values', () => {

@@ -8,8 +8,9 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { evaluateAssertions, parseAssertion } from '../../src/gate/assertion.js';
+import { bestChoice, curvesOf, recommend } from '../../src/engine/recommend.js';
 import { renderJson } from '../../src/report/json.js';
-import type { RunResult } from '../../src/report/model.js';
+import type { RunResult } from '../../src/model/result.js';
 import { renderResult } from '../../src/report/render.js';
 import { renderSvgChart } from '../../src/report/svg.js';
 import { sampleResult } from '../helpers/result.js';
@@ -24,18 +25,17 @@ function goldenRun(): RunResult {
 
 function reports(): Record<string, string> {
   const result = goldenRun();
-  const lfu4 = result.rows.find((r) => r.policy === 'lfu' && r.capacity === 4 && r.ttl === null)!;
-  // Recommendations as the sweep's recommender words them (the renderer shows them verbatim).
-  const withRecommendation: RunResult = {
-    ...result,
-    recommendations: [
-      { policy: 'lfu', ttl: null, criterion: 'tolerance', threshold: 0.01, capacity: 6, hitRate: 0.625, meanLatencyMs: 1.975, primary: false, reason: '6: the smallest size reaching the best hit rate in range, 62.50% hit rate', bestPolicyAtSize: { policy: 'lfu', hitRate: 0.625 } },
-      { policy: 'lfu', ttl: null, criterion: 'target-hit-rate', threshold: 0.5, capacity: 4, hitRate: lfu4.hitRate, meanLatencyMs: lfu4.latency.mean, primary: true, reason: '4: the smallest size reaching a 50.00% hit rate (54.17%)', bestPolicyAtSize: { policy: 'lfu', hitRate: lfu4.hitRate } },
-      { policy: 'fifo', ttl: null, criterion: 'target-hit-rate', threshold: 0.5, capacity: 6, hitRate: 0.5, meanLatencyMs: 2.6, primary: true, reason: '6: the smallest size reaching a 50.00% hit rate (50.00%)', bestPolicyAtSize: { policy: 'lru', hitRate: 0.625 } },
-      { policy: 'lru', ttl: 10, criterion: 'target-hit-rate', threshold: 0.5, capacity: null, hitRate: null, meanLatencyMs: null, primary: true, reason: 'no size in range reaches a 50.00% hit rate (best: 41.67% at 6)', bestPolicyAtSize: null },
-    ],
-    best: { policy: 'lfu', ttl: null, capacity: 4, hitRate: lfu4.hitRate, meanLatencyMs: lfu4.latency.mean, reason: '4 is the smallest size reaching a 50.00% hit rate; lfu does best there with 54.17%' },
-  };
+  // Recommendations as the sweep's recommender makes them, a few picked to cover found and not found.
+  const curves = curvesOf(result.rows);
+  const options = { tolerance: 0.01, targetHitRate: 0.5 };
+  // lfu's best (62.5% at 6) is all an infinite cache gets here: the ceiling keeps it from reading as still rising.
+  const all = recommend(curves, options, { ceiling: 0.625 });
+  const picked = [
+    ...all.filter((r) => r.policy === 'lfu' && r.ttl === null),
+    ...all.filter((r) => r.policy === 'fifo' && r.ttl === null && r.primary),
+    ...all.filter((r) => r.policy === 'lru' && r.ttl === 10 && r.primary),
+  ];
+  const withRecommendation: RunResult = { ...result, recommendations: picked, best: bestChoice(curves, options) };
   const verdicts = evaluateAssertions(result, ['lfu@4/ttl=off.hitRate>=0.5', 'lru@6/ttl=10s.latency.p99<=2ms'].map((text) => parseAssertion(text)));
   return {
     'run.md': renderResult(withRecommendation, 'md', { markdown: { verdicts, chartImage: 'run.svg' } }),

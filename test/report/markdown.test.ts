@@ -2,8 +2,19 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { hitRateSeries, mermaidHitRateChart } from '../../src/report/mermaid.js';
-import type { RunResult } from '../../src/report/model.js';
+import type { RunResult } from '../../src/model/result.js';
 import { sampleResult } from '../helpers/result.js';
+
+/** The data a recommendation carries besides its pick (a curve whose best is 4 entries). */
+const REC = {
+  policy: 'lfu',
+  ttl: null,
+  bestInRange: { capacity: 4, hitRate: 13 / 24, meanLatencyMs: 2.39 },
+  fastestInRange: { capacity: 4, hitRate: 13 / 24, meanLatencyMs: 2.39 },
+  stillRising: false,
+  memoryCostMs: null,
+  totalCostMs: null,
+} as const;
 
 function sectionTitles(markdown: string): string[] {
   return markdown.split('\n').filter((line) => line.startsWith('#'));
@@ -17,15 +28,15 @@ test('the report has its sections in reading order, and leaves out the ones with
     {
       ...sampleResult(),
       recommendations: [
-        { policy: 'lfu', ttl: null, criterion: 'tolerance', threshold: 0.01, capacity: 4, hitRate: 13 / 24, meanLatencyMs: 2.39, primary: true, reason: '4: the smallest size reaching the best hit rate in range', bestPolicyAtSize: { policy: 'lfu', hitRate: 13 / 24 } },
-        { policy: 'lfu', ttl: null, criterion: 'target-hit-rate', threshold: 0.9, capacity: null, hitRate: null, meanLatencyMs: null, primary: false, reason: 'no size in range reaches a 90.00% hit rate', bestPolicyAtSize: null },
+        { ...REC, criterion: 'tolerance', threshold: 0.01, capacity: 4, hitRate: 13 / 24, meanLatencyMs: 2.39, primary: true, bestPolicyAtSize: { policy: 'lfu', hitRate: 13 / 24 } },
+        { ...REC, criterion: 'target-hit-rate', threshold: 0.9, capacity: null, hitRate: null, meanLatencyMs: null, primary: false, bestPolicyAtSize: null },
       ],
       best: null,
     },
     { verdicts: [{ gate: 'lfu@4.hitRate>=0.5', actual: '54.17%', required: '>= 50.00%', ok: true }] },
   );
   assert.deepEqual(sectionTitles(full).slice(1), ['## Gates', '## Trace', '## Options', '## Results', '## Recommendations', '## Hit rate by size']);
-  assert.match(full, /\n- \*\*`lfu`\*\* — 4: the smallest size reaching the best hit rate in range _\(near the best\)_\n {2}- target hit rate: ⚠️ no size in range reaches a 90\.00% hit rate\n/);
+  assert.match(full, /\n- \*\*`lfu`\*\* — 4 entries: the smallest size reaching the best hit rate in range, 54\.17% hit rate _\(near the best\)_\n {2}- target hit rate: ⚠️ no size in range reaches a 90\.00% hit rate \(best: 54\.17% at 4 entries\)\n/);
   assert.doesNotMatch(full, /does better there/); // lfu is itself the best at its size
   assert.match(full, /\*\*Best choice:\*\* ⚠️ no policy meets the target at any size in range\./);
   assert.match(full, /✅ The gate passed\./);
@@ -105,7 +116,7 @@ test('a long sweep shows a hit-rate table with sizes down the side, and folds th
 });
 
 test('sampled results say they are estimates before anything else', () => {
-  const result: RunResult = { ...sampleResult(), sampling: { rate: 0.01, methods: ['shards'], estimates: true, sampledLookups: 250, expectedLookups: 240, note: 'estimated from 1% of keys' } };
+  const result: RunResult = { ...sampleResult(), sampling: { rate: 0.01, methods: ['shards'], estimates: true, sampledKeys: 20, totalKeys: 2000, sampledLookups: 250, expectedLookups: 240, skew: 250 / 240 - 1, skewed: false } };
   const lines = renderMarkdown(result).split('\n');
-  assert.equal(lines[4], '> ⚠️ **Estimates:** estimated from 1% of keys. Method: shards.');
+  assert.equal(lines[4], '> ⚠️ **Estimates:** estimates from 20 of 2,000 keys (spatial sampling at rate 0.01); hit counts are scaled up by 1/100. Method: shards.');
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { RunResult } from '../../src/report/model.js';
+import type { RunResult } from '../../src/model/result.js';
 import { renderSvgChart } from '../../src/report/svg.js';
 import { sampleResult } from '../helpers/result.js';
 

@@ -4,7 +4,8 @@
  * times, no machine details), and versioned by `schemaVersion`. Times are milliseconds in
  * here, since that is how people read latencies; the engine works in seconds.
  */
-export const SCHEMA_VERSION = 1;
+/** 2: recommendations, the best choice, curve methods and sampling carry data instead of sentences. */
+export const SCHEMA_VERSION = 2;
 
 export interface TraceSummary {
   /** File path or synthetic spec. */
@@ -136,6 +137,7 @@ export interface RunResult {
 
 /**
  * Sweep additions (`cachebench sweep`). All optional, so a `run` result is unchanged.
+ * Everything here is data: the renderers (src/report/words.ts) put it into sentences.
  */
 export interface Sampling {
   /** Fraction of keys kept (SHARDS fixed-rate spatial sampling by key hash). */
@@ -144,11 +146,25 @@ export interface Sampling {
   readonly methods: readonly ('shards' | 'minisim')[];
   /** Always true: every hit count is scaled up from the sample. */
   readonly estimates: true;
+  /** Distinct keys of the sample, and of the whole trace. */
+  readonly sampledKeys: number;
+  readonly totalKeys: number;
   /** Lookups of sampled keys, and rate x all lookups: far apart means a few hot keys decided the sample. */
   readonly sampledLookups: number;
   readonly expectedLookups: number;
-  readonly note: string;
+  /** sampledLookups / expectedLookups - 1. */
+  readonly skew: number;
+  /** |skew| is past the warning threshold: a few hot keys decide this sample. */
+  readonly skewed: boolean;
 }
+
+/**
+ * Why a curve was replayed size by size instead of computed in one pass:
+ * `no-one-pass-model` (the policy has none), `ttl` (entries expire), `byte-capacity` (the
+ * stack criterion is approximate with mixed sizes), `cost-column` (percentiles need a replay),
+ * `deletes` (a delete leaves a hole the stack model does not have).
+ */
+export type CurveBlocker = 'no-one-pass-model' | 'ttl' | 'byte-capacity' | 'cost-column' | 'deletes';
 
 /** How one policy x TTL curve was computed, and why when not the fast way. */
 export interface CurveMethod {
@@ -156,10 +172,18 @@ export interface CurveMethod {
   readonly ttl: number | null;
   /** `mattson`: exact one-pass LRU; `replay`: one replay per size; `shards` / `minisim`: sampled estimates. */
   readonly method: 'mattson' | 'replay' | 'shards' | 'minisim';
-  readonly reason: string | null;
+  /** Null for one-pass curves. */
+  readonly blocker: CurveBlocker | null;
 }
 
 export type RecommendationCriterion = 'tolerance' | 'target-hit-rate' | 'target-latency' | 'memory-cost';
+
+/** One point of a curve, as a recommendation refers to it. */
+export interface CurvePointRef {
+  readonly capacity: number;
+  readonly hitRate: number;
+  readonly meanLatencyMs: number;
+}
 
 export interface Recommendation {
   readonly policy: string;
@@ -173,7 +197,15 @@ export interface Recommendation {
   readonly meanLatencyMs: number | null;
   /** The criterion that decides this policy's headline size (the most specific one asked for). */
   readonly primary: boolean;
-  readonly reason: string;
+  /** The curve's highest hit rate in range (the smallest size reaching it). */
+  readonly bestInRange: CurvePointRef;
+  /** The curve's lowest mean latency in range (the smallest size reaching it). */
+  readonly fastestInRange: CurvePointRef;
+  /** Tolerance only: the largest size is the best and the curve still climbs there (below the infinite-cache ceiling). */
+  readonly stillRising: boolean;
+  /** Memory cost only: threshold x capacity, and mean latency plus that (ms). */
+  readonly memoryCostMs: number | null;
+  readonly totalCostMs: number | null;
   /** The policy with the highest hit rate at the recommended size (same TTL), null with no size. */
   readonly bestPolicyAtSize: { readonly policy: string; readonly hitRate: number } | null;
 }
@@ -185,7 +217,12 @@ export interface BestChoice {
   readonly capacity: number;
   readonly hitRate: number;
   readonly meanLatencyMs: number;
-  readonly reason: string;
+  readonly criterion: RecommendationCriterion;
+  readonly threshold: number;
+  /** Tolerance only: the best hit rate of any policy anywhere in range. */
+  readonly topHitRate: number | null;
+  /** Memory cost only: mean latency + memory cost of the winner (ms). */
+  readonly totalCostMs: number | null;
 }
 
 export interface RunResult {

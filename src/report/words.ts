@@ -1,0 +1,84 @@
+/**
+ * Sentences for the structured parts of a result: recommendations, the best choice and the
+ * sampling note. The engine returns data (src/model/result.ts); every renderer that words
+ * them (terminal, markdown) words them here, so the phrasing is the same everywhere.
+ */
+import type { BestChoice, Recommendation, RunResult, Sampling } from '../model/result.js';
+import { capacityLabel, integer, ms, percent, ttlLabel } from './format.js';
+
+type Unit = RunResult['options']['unit'];
+
+function sizeLabel(capacity: number, unit: Unit): string {
+  return unit === 'bytes' ? capacityLabel(capacity, unit) : `${integer(capacity)} entries`;
+}
+
+/** A tolerance in points of hit rate: 0.01 -> "1 point". */
+function pointsLabel(fraction: number): string {
+  const value = Number((fraction * 100).toPrecision(4));
+  return `${value} point${value === 1 ? '' : 's'}`;
+}
+
+/** Why this size (or why none): one sentence, starting with the size. */
+export function recommendationText(rec: Recommendation, unit: Unit): string {
+  const size = (capacity: number): string => sizeLabel(capacity, unit);
+  const { threshold, bestInRange: best, fastestInRange: fastest } = rec;
+  switch (rec.criterion) {
+    case 'tolerance': {
+      const capacity = rec.capacity ?? best.capacity;
+      const within =
+        capacity === best.capacity
+          ? 'reaching the best hit rate in range'
+          : `within ${pointsLabel(threshold)} of the best in range (${percent(best.hitRate)} at ${size(best.capacity)})`;
+      return (
+        `${size(capacity)}: the smallest size ${within}, ${percent(rec.hitRate ?? best.hitRate)} hit rate` +
+        (rec.stillRising ? '; the curve is still rising at the largest size, so try a wider range' : '')
+      );
+    }
+    case 'target-hit-rate':
+      return rec.capacity === null
+        ? `no size in range reaches a ${percent(threshold)} hit rate (best: ${percent(best.hitRate)} at ${size(best.capacity)})`
+        : `${size(rec.capacity)}: the smallest size reaching a ${percent(threshold)} hit rate (${percent(rec.hitRate!)})`;
+    case 'target-latency':
+      return rec.capacity === null
+        ? `no size in range brings mean latency down to ${ms(threshold)} (best: ${ms(fastest.meanLatencyMs)} at ${size(fastest.capacity)})`
+        : `${size(rec.capacity)}: the smallest size with mean latency at or below ${ms(threshold)} (${ms(rec.meanLatencyMs!)})`;
+    case 'memory-cost': {
+      const capacity = rec.capacity!;
+      return (
+        `${size(capacity)}: the lowest mean latency + memory cost, ${ms(rec.meanLatencyMs!)} + ${ms(rec.memoryCostMs!)} ` +
+        `(${ms(threshold)} x ${size(capacity)}) = ${ms(rec.totalCostMs!)}`
+      );
+    }
+  }
+}
+
+/** The best choice across policies, as one sentence. */
+export function bestChoiceText(best: BestChoice, unit: Unit): string {
+  const label = best.ttl === null ? best.policy : `${best.policy} with TTL ${ttlLabel(best.ttl)}`;
+  const size = sizeLabel(best.capacity, unit);
+  if (best.criterion === 'memory-cost') {
+    return `${label} at ${size} has the lowest mean latency + memory cost of all (${ms(best.totalCostMs!)})`;
+  }
+  const why =
+    best.criterion === 'tolerance'
+      ? `within ${pointsLabel(best.threshold)} of the best hit rate of any policy (${percent(best.topHitRate!)})`
+      : best.criterion === 'target-hit-rate'
+        ? `reaching a ${percent(best.threshold)} hit rate`
+        : `with mean latency at or below ${ms(best.threshold)}`;
+  return `${size} is the smallest size ${why}; ${label} does best there with ${percent(best.hitRate)}`;
+}
+
+/** What the sampled figures are, and a warning when a few hot keys decide the sample. */
+export function samplingText(sampling: Sampling): string {
+  const count = (value: number): string => Math.round(value).toLocaleString('en-US');
+  let note =
+    `estimates from ${count(sampling.sampledKeys)} of ${count(sampling.totalKeys)} keys (spatial sampling at rate ${sampling.rate}); ` +
+    `hit counts are scaled up by 1/${Number((1 / sampling.rate).toPrecision(4))}`;
+  if (sampling.skewed) {
+    const skew = sampling.skew;
+    note +=
+      `; the sampled keys got ${count(sampling.sampledLookups)} lookups instead of the expected ${count(sampling.expectedLookups)} ` +
+      `(${skew > 0 ? '+' : ''}${(skew * 100).toFixed(0)}%): a few hot keys decide this sample, so raise the sampling rate for small sizes`;
+  }
+  return note;
+}
