@@ -5,9 +5,9 @@
  * Reports wall and CPU time, since shared machines make wall time noisy.
  */
 import { availableParallelism } from 'node:os';
-import { runGrid, type GridConfig } from '../src/engine/grid.js';
+import { runGrid, type GridConfig, runGridParallel } from '../src/engine/grid.js';
 import { stackDistances } from '../src/engine/lru-curve.js';
-import { runGridParallel } from '../src/engine/parallel.js';
+
 import { parseSizes } from '../src/engine/sizes.js';
 import { POLICIES, parsePolicySpec } from '../src/policies/index.js';
 import { generateTrace } from '../src/trace/spec.js';

@@ -1,20 +1,31 @@
 /**
- * The three kinds of failure the CLI distinguishes. Library code throws these;
- * only src/cli/ turns them into messages and exit codes (2 for usage and input, 1 for gates).
+ * The errors the library throws. Library code never prints and never exits: the CLI (or any
+ * other caller) turns these into messages and exit codes (2 for usage and input, 1 for gates,
+ * 130 for a cancelled run). Anything else that escapes is a bug.
  */
 
-/** A bad flag, option value or spec string. `flag` names what the user typed wrong. */
-export class UsageError extends Error {
-  readonly flag: string | undefined;
-  constructor(message: string, flag?: string) {
-    super(flag ? `${flag}: ${message}` : message);
+/** Every error of cachebench's own. */
+export class CachebenchError extends Error {}
+
+/**
+ * A bad option value or spec string. `where` names what was wrong: an option path of the
+ * library's options (`policies`, `tiers`, `recommend.targetHitRate`) when the library found
+ * it, or whatever label the caller gave a parser (a CLI flag, a config field). `detail` is the
+ * message without that label, so a caller can name the thing in its own terms.
+ */
+export class UsageError extends CachebenchError {
+  readonly where: string | undefined;
+  readonly detail: string;
+  constructor(detail: string, where?: string) {
+    super(where ? `${where}: ${detail}` : detail);
     this.name = 'UsageError';
-    this.flag = flag;
+    this.where = where;
+    this.detail = detail;
   }
 }
 
 /** Bad content in a trace file, located to the file, 1-based line and (when known) column. */
-export class TraceFormatError extends Error {
+export class TraceFormatError extends CachebenchError {
   readonly file: string;
   readonly line: number | undefined;
   readonly column: number | undefined;
@@ -29,11 +40,19 @@ export class TraceFormatError extends Error {
 }
 
 /** One or more CI gates did not hold. Carries the human-readable failures. */
-export class GateFailure extends Error {
+export class GateFailure extends CachebenchError {
   readonly failures: string[];
   constructor(failures: string[]) {
     super(`${failures.length} gate${failures.length === 1 ? '' : 's'} failed:\n` + failures.map((f) => `  - ${f}`).join('\n'));
     this.name = 'GateFailure';
     this.failures = failures;
+  }
+}
+
+/** A long call stopped by its AbortSignal. */
+export class CancelledError extends CachebenchError {
+  constructor() {
+    super('cancelled');
+    this.name = 'CancelledError';
   }
 }

@@ -11,9 +11,9 @@ import { stripFlag } from '../gate/metrics.js';
 import { REPORT_FORMATS } from '../report/render.js';
 import type { CliIo } from './io.js';
 import type { CommonFlags } from './options.js';
-import type { TimeFlags } from './time-options.js';
 import { addOutputOptions, deliverResult, prepareOutput, type OutputFlags } from './output.js';
-import { runFromFlags } from './run.js';
+import { runSimulation } from './run.js';
+import { blameField, simulateOptionsOfConfig } from '../gate/options.js';
 
 interface GateFlags extends OutputFlags {
   config?: string;
@@ -28,8 +28,8 @@ export function registerGate(program: Command, io: CliIo): void {
   addOutputOptions(command);
   command.action(async (cli: GateFlags) => {
     const config = await loadGateConfig(cli.config ?? DEFAULT_CONFIG_FILE, { explicit: cli.config !== undefined });
-    const flags = flagsFrom(config, cli);
-    if ((flags.assert ?? []).length === 0 && flags.baseline === undefined) {
+    const output = outputFlagsFrom(config, cli);
+    if ((output.assert ?? []).length === 0 && output.baseline === undefined) {
       throw new UsageError(`${config.file}: no gates: add "asserts" (e.g. ["lru@1024.hitRate>=0.8"]) or "baseline"`);
     }
     const fromConfig = (flag: string): boolean => {
@@ -37,34 +37,23 @@ export function registerGate(program: Command, io: CliIo): void {
       return field !== undefined && field in config && !overriddenOnCommandLine(flag, cli);
     };
     await blamingConfig(config, fromConfig, async () => {
-      const output = await prepareOutput(flags, { command: 'gate', source: config.trace });
-      const explicitGrid = (['policies', 'maxsize', 'capacity'] as const).filter((field) => config[field] !== undefined).map((field) => `--${field}`);
-      const result = await runFromFlags(config.trace, flags, { command: 'gate', explicitGrid, io });
-      await deliverResult(result, output, { io });
+      const prepared = await prepareOutput(output, { command: 'gate', source: config.trace });
+      const options = simulateOptionsOfConfig(config);
+      const load = { header: config.header ?? true, ...(config.columns !== undefined && { columns: config.columns }) } as CommonFlags;
+      const result = await runSimulation(config.trace, options, load, io, (error) => blameField(error, config));
+      await deliverResult({ ...result, command: 'gate' }, prepared, { io });
     });
   });
 }
 
-function flagsFrom(config: GateConfig, cli: GateFlags): CommonFlags & TimeFlags & OutputFlags {
+/** The output side of the gate (format, out, gates): config values, with command-line flags winning. */
+function outputFlagsFrom(config: GateConfig, cli: GateFlags): OutputFlags {
   const format = cli.format ?? config.format;
   const out = cli.out ?? config.out;
   const baseline = cli.baseline ?? config.baseline;
   const maxDrop = cli.maxDrop ?? config.maxDrop;
   const maxLatencyRise = cli.maxLatencyRise ?? config.maxLatencyRise;
   return {
-    policies: config.policies ?? 'lru,lfu,ttl',
-    lookupCost: config.lookupCost ?? '0.1ms',
-    missCost: config.missCost ?? '5ms',
-    seed: config.seed ?? '1',
-    header: config.header ?? true,
-    ...(config.maxsize !== undefined && { maxsize: config.maxsize }),
-    ...(config.capacity !== undefined && { capacity: config.capacity }),
-    ...(config.ttl !== undefined && { ttl: config.ttl }),
-    ...(config.columns !== undefined && { columns: config.columns }),
-    ...(config.writePolicy !== undefined && { writePolicy: config.writePolicy }),
-    ...(config.flushInterval !== undefined && { flushInterval: config.flushInterval }),
-    ...(config.stampede !== undefined && { stampede: config.stampede }),
-    ...(config.tiers !== undefined && { tiers: config.tiers }),
     ...(format !== undefined && { format }),
     ...(out !== undefined && { out }),
     ...(baseline !== undefined && { baseline }),
@@ -73,7 +62,6 @@ function flagsFrom(config: GateConfig, cli: GateFlags): CommonFlags & TimeFlags 
     assert: [...config.asserts, ...(cli.assert ?? [])],
   };
 }
-
 function overriddenOnCommandLine(flag: string, cli: GateFlags): boolean {
   const byFlag: Record<string, unknown> = {
     '--format': cli.format,
@@ -90,8 +78,8 @@ async function blamingConfig(config: GateConfig, fromConfig: (flag: string) => b
   try {
     await body();
   } catch (error) {
-    if (error instanceof UsageError && error.flag !== undefined && fromConfig(error.flag)) {
-      throw new UsageError(`${config.file}: field '${configFieldOf(error.flag)}': ${stripFlag(error)}`);
+    if (error instanceof UsageError && error.where !== undefined && fromConfig(error.where)) {
+      throw new UsageError(`${config.file}: field '${configFieldOf(error.where)}': ${stripFlag(error)}`);
     }
     throw error;
   }

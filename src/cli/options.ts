@@ -1,17 +1,20 @@
 /**
  * Flags shared by `run` and `sweep`, and their translation from text to validated values.
- * This is the CLI edge: everything is checked here, so the engine never validates.
+ * This is the CLI edge: text becomes the library's typed options here; the library checks
+ * their values and names option paths, which asFlagError turns back into flags.
  */
 import { Option, type Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { parsePolicySpec, splitPolicyList, type PolicySpec } from '../policies/index.js';
 import { parseSizes, type CapacityUnit } from '../engine/sizes.js';
-import type { CostModel } from '../engine/cost.js';
 import { existsSync, statSync } from 'node:fs';
 import { parseCount, parseDuration, parseNumber } from '../units.js';
-import type { RecommendOptions } from '../engine/recommend.js';
-import { isGzipPath, isSyntheticSpec, loadTrace, loadTraceCachedWithStatus, parseTraceSpec, type LoadOptions, type Trace } from '../trace/index.js';
-import { ttlApplies } from '../engine/replay.js';
+import type { RecommendationOptions } from '../api/options.js';
+import { formatByPath, isGzipPath, isSyntheticSpec, parseTraceSpec, TRACE_FORMATS, type Trace } from '../trace/index.js';
+import { loadTraceWithStatus } from '../api/trace.js';
+import type { SimulateOptions } from '../api/options.js';
+import { parseTiers } from '../engine/time/tiers.js';
+import { timeOptionsFrom, ttlJitterFrom, type TimeFlags } from './time-options.js';
 import type { CliIo } from './io.js';
 import { progressBar } from './progress.js';
 import { REPORT_FORMATS } from '../report/render.js';
@@ -30,6 +33,7 @@ export interface CommonFlags {
   columns?: string;
   header: boolean;
   cacheTrace?: string | boolean;
+  traceFormat?: string;
 }
 
 export const FORMATS = ['table', 'json'] as const;
@@ -39,7 +43,8 @@ export function addTraceOptions(command: Command): Command {
   return command
     .option('--columns <map>', 'map trace columns: key=obj_id,time=ts (names) or time=1,key=2 (1-based positions)')
     .option('--no-header', 'the CSV file has no header row (use --columns with positions)')
-    .option('--cache-trace [file]', 'keep a parsed binary copy of the trace (default FILE.cbt) and reuse it while the CSV is unchanged');
+    .option('--cache-trace [file]', 'keep a parsed binary copy of the trace (default FILE.cbt) and reuse it while the CSV is unchanged')
+    .option('--trace-format <format>', `read the file as this format (${TRACE_FORMATS.map((format) => format.id).join(', ')}); default: detected`);
 }
 
 export function addGridOptions(command: Command, defaults: { policies: string }): Command {
@@ -74,19 +79,6 @@ export function capacitiesFrom(flags: CommonFlags, fallback: string): { unit: Ca
   return { unit: 'entries', capacities: parseSizes(flags.maxsize ?? fallback, 'entries', '--maxsize', points) };
 }
 
-/** Rejects settings the loaded trace cannot simulate, naming the flag to change. */
-export function checkTraceSupports(trace: Trace, source: string, unit: CapacityUnit, ttls: readonly (number | null)[]): void {
-  if (unit === 'bytes' && !trace.sizes) {
-    throw new UsageError(`${source} has no size column, so byte capacity cannot be simulated (use --maxsize)`, '--capacity');
-  }
-  if (ttls.some((ttl) => ttl !== null) && !trace.times) {
-    throw new UsageError(`${source} has no time column, so a TTL cannot expire anything (add times, or rate= to a synthetic spec)`, '--ttl');
-  }
-  if (trace.ttls && !trace.times && ttlApplies(trace, undefined)) {
-    throw new UsageError(`${source} has a ttl column but no time column`, '--ttl');
-  }
-}
-
 /** `off` (or `none`, `0`) means no TTL; the list may mix both. */
 export function ttlsFrom(flags: CommonFlags): (number | null)[] {
   if (flags.ttl === undefined) return [null];
@@ -101,55 +93,110 @@ export function ttlsFrom(flags: CommonFlags): (number | null)[] {
   return [...new Set(ttls)];
 }
 
-export function costFrom(flags: CommonFlags): CostModel {
-  return {
-    lookupCost: parseDuration(flags.lookupCost, '--lookup-cost', 'ms'),
-    missCost: parseDuration(flags.missCost, '--miss-cost', 'ms'),
-  };
-}
-
 export function seedFrom(flags: CommonFlags): number {
   return parseCount(flags.seed, '--seed', { allowZero: true });
 }
 
-export function loadOptionsFrom(flags: CommonFlags): LoadOptions {
-  return { ...(flags.columns !== undefined && { columns: flags.columns }), header: flags.header };
-}
-
-/**
- * Loads the trace named on the command line: a synthetic spec, a file, or (with
- * --cache-trace) a file through its binary cache, so repeated runs skip parsing.
- */
 /**
  * Roughly how many requests `source` holds, before it is loaded: a spec's requests=, or a
- * file's size at 16 bytes a row (4 for .gz, which compresses about four times): generous,
- * since it only decides whether worker threads are worth starting early (startWorkerPool).
+ * file's size over its format's bytes per row (4 for .gz, which compresses about four
+ * times): generous, since it only decides whether worker threads are worth starting early.
  * 0 when nothing can be told (a bad spec or a missing file fail properly at load).
  */
 export function expectedRequests(source: string): number {
   try {
     if (!existsSync(source)) return isSyntheticSpec(source) ? parseTraceSpec(source).requests : 0;
     const bytes = statSync(source).size;
-    return isGzipPath(source) ? bytes / 4 : bytes / 16;
+    return isGzipPath(source) ? bytes / 4 : bytes / formatByPath(source).bytesPerRow;
   } catch {
     return 0;
   }
 }
 
+/** Loads the trace named on the command line, with a progress bar while it reads. */
 export async function loadTraceFrom(source: string, flags: CommonFlags, io: CliIo): Promise<Trace> {
   const progress = progressBar('loading', process.stderr, 'bytes');
-  const options = { ...loadOptionsFrom(flags), onProgress: (done: number, total: number) => { progress.update(done, total); } };
   try {
-    if (flags.cacheTrace === undefined || flags.cacheTrace === false || (!existsSync(source) && isSyntheticSpec(source))) {
-      return await loadTrace(source, options);
-    }
-    const cachePath = typeof flags.cacheTrace === 'string' ? flags.cacheTrace : undefined;
-    const loaded = await loadTraceCachedWithStatus(source, options, cachePath);
-    if (loaded.cache === 'unwritable') io.err(`cachebench: warning: could not write the trace cache ${loaded.cachePath}\n`);
+    const loaded = await loadTraceWithStatus(source, {
+      ...(flags.columns !== undefined && { columns: flags.columns }),
+      header: flags.header,
+      ...(flags.traceFormat !== undefined && { format: flags.traceFormat }),
+      ...(flags.cacheTrace !== undefined && flags.cacheTrace !== false && { cache: flags.cacheTrace }),
+      onProgress: (done, total) => {
+        progress.update(done, total);
+      },
+    });
+    if (loaded.cache === 'unwritable') io.err(`cachebench: warning: could not write the trace cache ${loaded.cachePath ?? ''}\n`);
     return loaded.trace;
+  } catch (error) {
+    throw asFlagError(error, { format: '--trace-format', columns: '--columns' });
   } finally {
     progress.done();
   }
+}
+
+/** The library options of the grid flags (`run`, `sweep`): typed values, durations in ms. */
+export function gridOptionsFrom(flags: CommonFlags & TimeFlags, { sweep }: { sweep: boolean }): SimulateOptions {
+  const ranged = flags.maxsize !== undefined || flags.capacity !== undefined;
+  const sizes = ranged ? capacitiesFrom(flags, '') : undefined;
+  const tiers = flags.tiers === undefined ? undefined : parseTiers(flags.tiers, '--tiers');
+  const unit = tiers && !ranged ? tiers.unit : (sizes?.unit ?? 'entries');
+  const ttls = ttlsFrom(flags);
+  const ttlJitter = ttlJitterFrom(flags);
+  const time = timeOptionsFrom(flags);
+  return {
+    ...(tiers === undefined && { policies: splitPolicyList(flags.policies) }),
+    ...(sizes !== undefined && (tiers === undefined || sweep) && { capacities: sizes.capacities }),
+    unit,
+    ttlsMs: ttls.map((ttl) => (ttl === null ? null : ttl * 1e3)),
+    ...(ttlJitter !== undefined && { ttlJitter }),
+    lookupCostMs: parseDuration(flags.lookupCost, '--lookup-cost', 'ms') * 1e3,
+    missCostMs: parseDuration(flags.missCost, '--miss-cost', 'ms') * 1e3,
+    seed: seedFrom(flags),
+    ...(tiers !== undefined && {
+      tiers: tiers.tiers.map((tier) => ({ policy: tier.policy, capacity: tier.capacity, lookupCostMs: tier.lookupCost * 1e3 })),
+    }),
+    ...time,
+  };
+}
+
+/** Where each library option is typed on the command line, for errors that name an option path. */
+export const OPTION_FLAGS: Readonly<Record<string, string>> = {
+  policies: '--policies',
+  capacities: '--maxsize',
+  unit: '--capacity',
+  ttlsMs: '--ttl',
+  ttlJitter: '--ttl',
+  lookupCostMs: '--lookup-cost',
+  missCostMs: '--miss-cost',
+  seed: '--seed',
+  tiers: '--tiers',
+  writePolicy: '--write-policy',
+  flushIntervalMs: '--flush-interval',
+  stampede: '--stampede',
+  sample: '--sample',
+  workers: '--workers',
+  'recommend.tolerance': '--tolerance',
+  'recommend.targetHitRate': '--target-hit-rate',
+  'recommend.targetLatencyMs': '--target-latency',
+  'recommend.memoryCostMs': '--memory-cost',
+};
+
+/** The option a path names: `tiers[0].policy` -> `tiers`, `recommend.targetHitRate` as is. */
+export function optionOf(path: string): string {
+  return path.replace(/\[\d+\].*$/, '');
+}
+
+/**
+ * A library error that names an option path, renamed to the flag it was typed as (`names`
+ * maps options to flags); any other error as it is. `bytes` says whether sizes came from
+ * --capacity rather than --maxsize.
+ */
+export function asFlagError(error: unknown, names: Readonly<Record<string, string>> = OPTION_FLAGS, bytes = false): unknown {
+  if (!(error instanceof UsageError) || error.where === undefined) return error;
+  const option = optionOf(error.where);
+  const flag = option === 'capacities' && bytes ? '--capacity' : names[option];
+  return flag === undefined ? error : new UsageError(error.detail, flag);
 }
 
 export interface SweepFlags extends CommonFlags {
@@ -190,7 +237,7 @@ export function sampleFrom(flags: SweepFlags): number | undefined {
   return flags.sample === undefined ? undefined : parseFraction(flags.sample, '--sample');
 }
 
-export function recommendFrom(flags: SweepFlags): RecommendOptions {
+export function recommendFrom(flags: SweepFlags): RecommendationOptions {
   return {
     tolerance: parseFraction(flags.tolerance, '--tolerance', { allowZero: true }),
     ...(flags.targetHitRate !== undefined && { targetHitRate: parseFraction(flags.targetHitRate, '--target-hit-rate') }),

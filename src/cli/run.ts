@@ -1,83 +1,75 @@
 /** `cachebench run TRACE`: replay a trace through every policy x TTL x size and report. */
 import type { Command } from 'commander';
-import { runGridParallel, withWorkerPool } from '../engine/parallel.js';
+import { UsageError } from '../errors.js';
+import { checkSimulateOptions, type SimulateOptions } from '../api/options.js';
+import { simulate } from '../api/simulate.js';
+import { withWorkerPool } from '../engine/executor.js';
 import type { RunResult } from '../model/result.js';
-import {
-  addGridOptions,
-  addTraceOptions,
-  capacitiesFrom,
-  checkTraceSupports,
-  costFrom,
-  expectedRequests,
-  loadTraceFrom,
-  policiesFrom,
-  seedFrom,
-  ttlsFrom,
-  type CommonFlags,
-} from './options.js';
+import { addGridOptions, addTraceOptions, asFlagError, expectedRequests, gridOptionsFrom, loadTraceFrom, type CommonFlags } from './options.js';
 import type { CliIo } from './io.js';
 import { addOutputOptions, deliverResult, prepareOutput, type OutputFlags } from './output.js';
 import { progressBar } from './progress.js';
-import { addTimeOptions, checkTimedPolicies, checkTimedTrace, timedFrom, ttlJitterFrom, type TimeFlags } from './time-options.js';
+import { addTimeOptions, type TimeFlags } from './time-options.js';
 
 export function registerRun(program: Command, io: CliIo): void {
   const command = program
     .command('run')
-    .description('replay a trace (CSV file or synthetic spec) through policies, sizes and TTLs')
-    .argument('<trace>', 'a CSV/text/.gz trace file, or a spec such as zipf:alpha=0.9,keys=1e5,requests=1e6');
+    .description('replay a trace (a file or a synthetic spec) through policies, sizes and TTLs')
+    .argument('<trace>', 'a trace file (csv, txt, cbt; .gz too), or a spec such as zipf:alpha=0.9,keys=1e5,requests=1e6');
   addGridOptions(command, { policies: 'lru,lfu,ttl' });
   addTraceOptions(command);
   addTimeOptions(command);
   addOutputOptions(command);
   command.action(async (source: string, flags: CommonFlags & TimeFlags & OutputFlags) => {
-    const explicitGrid = ['policies', 'maxsize', 'capacity']
-      .filter((name) => command.getOptionValueSource(name) === 'cli')
-      .map((name) => `--${name}`);
     const output = await prepareOutput(flags, { command: 'run', source });
-    const result = await runFromFlags(source, flags, { command: 'run', explicitGrid, io });
+    const options = runOptionsFromFlags(flags, command);
+    const result = await runSimulation(source, options, flags, io, (error) => asFlagError(error, undefined, flags.capacity !== undefined));
     await deliverResult(result, output, { io });
   });
 }
 
+/** The library options of `run`'s flags; -p/-m/-c typed together with --tiers are refused. */
+function runOptionsFromFlags(flags: CommonFlags & TimeFlags, command: Command): SimulateOptions {
+  const options = gridOptionsFrom(flags, { sweep: false });
+  if (flags.tiers !== undefined) {
+    const typed = ['policies', 'maxsize', 'capacity'].filter((name) => command.getOptionValueSource(name) === 'cli').map((name) => `--${name}`);
+    if (typed.length > 0) throw asFlagError(new UsageError(`--tiers gives each tier its policy and size, so drop ${typed.join(' and ')}`, '--tiers'));
+  }
+  return options;
+}
+
 /**
- * Validates the grid and time flags, loads the trace and replays the grid. Shared with `gate`.
- * `explicitGrid` names the grid flags the user gave (they clash with --tiers).
+ * Checks the options, loads the trace (worker threads starting meanwhile when the grid is
+ * big) and runs `simulate()` with a progress bar. Shared with `gate`, which names errors by
+ * config field where `run` names flags (`rename`).
  */
-export async function runFromFlags(
+export async function runSimulation(
   source: string,
-  flags: CommonFlags & TimeFlags,
-  { command: commandName, explicitGrid, io }: { command: string; explicitGrid: readonly string[]; io: CliIo },
+  options: SimulateOptions,
+  flags: CommonFlags,
+  io: CliIo,
+  rename: (error: unknown) => unknown,
 ): Promise<RunResult> {
-  const setup = timedFrom(flags, explicitGrid);
-  const policies = policiesFrom(flags);
-  checkTimedPolicies(policies, setup);
-  const { unit: gridUnit, capacities } = capacitiesFrom(flags, '1024');
-  const unit = setup.unit ?? gridUnit;
-  const ttls = ttlsFrom(flags);
-  const ttlJitter = ttlJitterFrom(flags);
-  const cost = costFrom(flags);
-  const seed = seedFrom(flags);
-  // A grid big enough for worker threads starts them now, so they start while the trace loads.
-  const work = setup.timed === undefined ? policies.length * capacities.length * ttls.length * expectedRequests(source) : 0;
-  return withWorkerPool(work, undefined, async (pool) => {
-    const trace = await loadTraceFrom(source, flags, io);
-    checkTraceSupports(trace, source, unit, ttls);
-    checkTimedTrace(trace, source, setup);
-    const progress = progressBar('replaying');
-    const result = await runGridParallel(trace, {
-      policies,
-      capacities,
-      unit,
-      ttls,
-      cost,
-      seed,
-      ...(ttlJitter !== undefined && { ttlJitter }),
-      ...(setup.timed !== undefined && { timed: setup.timed }),
-      command: commandName,
-      onProgress: (done, total) => { progress.update(done, total); },
-      ...(pool && { pool }),
+  try {
+    const plan = checkSimulateOptions(options);
+    // A grid big enough for worker threads starts them now, so they start while the trace loads.
+    const cells = plan.grid.timed?.tiers ? plan.grid.ttls.length : plan.grid.policies.length * (plan.grid.capacities?.length ?? 1) * plan.grid.ttls.length;
+    return await withWorkerPool(cells * expectedRequests(source), options.workers, async (pool) => {
+      const trace = await loadTraceFrom(source, flags, io);
+      const progress = progressBar('replaying');
+      try {
+        return await simulate(trace, {
+          ...options,
+          onProgress: (done, total) => {
+            progress.update(done, total);
+          },
+          ...(pool && { pool }),
+        });
+      } finally {
+        progress.done();
+      }
     });
-    progress.done();
-    return result;
-  });
+  } catch (error) {
+    throw rename(error);
+  }
 }

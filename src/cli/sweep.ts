@@ -4,85 +4,83 @@
  * chart. Without --maxsize/--capacity the range runs from 16 entries to the trace's key count.
  */
 import type { Command } from 'commander';
-import { withWorkerPool } from '../engine/parallel.js';
-import { runSweep } from '../engine/sweep.js';
+import { checkSweepOptions, type SweepOptions } from '../api/options.js';
+import { defaultSweepSizes, sweep } from '../api/simulate.js';
+import { withWorkerPool } from '../engine/executor.js';
 import { renderSweep } from '../report/sweep.js';
 import {
   addGridOptions,
   addSweepOptions,
   addTraceOptions,
-  capacitiesFrom,
-  checkTraceSupports,
-  costFrom,
+  asFlagError,
   expectedRequests,
+  gridOptionsFrom,
   loadTraceFrom,
-  policiesFrom,
   recommendFrom,
   sampleFrom,
-  seedFrom,
-  ttlsFrom,
   workersFrom,
   type SweepFlags,
 } from './options.js';
 import type { CliIo } from './io.js';
 import { addOutputOptions, deliverResult, prepareOutput, type OutputFlags } from './output.js';
 import { progressBar } from './progress.js';
-import { ttlJitterFrom } from './time-options.js';
+import { addTimeOptions, type TimeFlags } from './time-options.js';
+import { parseCount } from '../units.js';
 
 export function registerSweep(program: Command, io: CliIo): void {
   const command = program
     .command('sweep')
     .description('hit rate against cache size for each policy and TTL, and the recommended size')
-    .argument('<trace>', 'a CSV/text/.gz trace file, or a spec such as zipf:alpha=0.9,keys=1e5,requests=1e6')
+    .argument('<trace>', 'a trace file (csv, txt, cbt; .gz too), or a spec such as zipf:alpha=0.9,keys=1e5,requests=1e6')
     .addHelpText(
       'after',
-      '\nSizes: 16..4096 (doubling), 16..4096x1.5 (factor), 100..1000:100 (step), 16..4096 --points 32, 64,256,1024; bytes: --capacity 1MB..1GB',
+      "\nSizes: 16..4096 (doubling), 16..4096x1.5 (factor), 100..1000:100 (step), 16..4096 --points 32, 64,256,1024; bytes: --capacity 1MB..1GB\nTiers: --tiers 'lru:1000@0.05ms,redis-lru:*@1ms' sweeps the tier written '*' over the sizes",
     );
   addGridOptions(command, { policies: 'lru,fifo,lfu' });
   addSweepOptions(command);
   addTraceOptions(command);
+  addTimeOptions(command);
   addOutputOptions(command);
-  command.action(async (source: string, flags: SweepFlags & OutputFlags) => {
+  command.action(async (source: string, flags: SweepFlags & TimeFlags & OutputFlags) => {
     const output = await prepareOutput(flags, { command: 'sweep', source });
-    const policies = policiesFrom(flags);
-    const ranged = flags.maxsize !== undefined || flags.capacity !== undefined;
-    // Check the flags before the (possibly slow) load; the default range needs the trace.
-    let sizes = ranged ? capacitiesFrom(flags, '') : undefined;
-    const ttls = ttlsFrom(flags);
-    const ttlJitter = ttlJitterFrom(flags);
-    const cost = costFrom(flags);
-    const seed = seedFrom(flags);
-    const sample = sampleFrom(flags);
-    const recommend = recommendFrom(flags);
-    const workers = workersFrom(flags);
-    // Worker threads start while the trace loads when the replays look big enough to use
-    // them: lru is usually one pass, every other policy one replay per size (16 when the
-    // range waits for the trace), of the sample only when sampling.
-    const replayed = policies.filter((policy) => policy.definition.name !== 'lru').length;
-    const work = replayed * (sizes?.capacities.length ?? 16) * ttls.length * expectedRequests(source) * (sample ?? 1);
-    const result = await withWorkerPool(work, workers, async (pool) => {
-      const trace = await loadTraceFrom(source, flags, io);
-      sizes ??= capacitiesFrom(flags, `16..${Math.max(32, trace.keySpace)}`);
-      checkTraceSupports(trace, source, sizes.unit, ttls);
-      const progress = progressBar('sweeping');
-      const swept = await runSweep(trace, {
-        policies,
-        capacities: sizes.capacities,
-        unit: sizes.unit,
-        ttls,
-        ...(ttlJitter !== undefined && { ttlJitter }),
-        cost,
-        seed,
-        command: 'sweep',
-        recommend,
+    const rename = (error: unknown): unknown => asFlagError(error, undefined, flags.capacity !== undefined);
+    try {
+      const sample = sampleFrom(flags);
+      const workers = workersFrom(flags);
+      const options: SweepOptions = {
+        ...gridOptionsFrom(flags, { sweep: true }),
+        recommend: recommendFrom(flags),
         ...(sample !== undefined && { sample }),
         ...(workers !== undefined && { workers }),
-        onProgress: (done, total) => { progress.update(done, total); },
-        ...(pool && { pool }),
+      };
+      // Check everything before the (possibly slow) load; the default range needs the trace.
+      const plan = checkSweepOptions(options);
+      // Worker threads start while the trace loads when the replays look big enough to use
+      // them: a one-pass curve is one read, every other curve one replay per size (16 when the
+      // range waits for the trace), of the sample only when sampling.
+      const replayed = plan.grid.timed ? 1 : plan.grid.policies.filter((policy) => policy.definition.curve === undefined).length;
+      const work = replayed * (plan.grid.capacities?.length ?? 16) * plan.grid.ttls.length * expectedRequests(source) * (sample ?? 1);
+      const result = await withWorkerPool(work, workers, async (pool) => {
+        const trace = await loadTraceFrom(source, flags, io);
+        const points = flags.points === undefined ? undefined : parseCount(flags.points, '--points');
+        const capacities = options.capacities ?? defaultSweepSizes(trace.keySpace, points);
+        const progress = progressBar('sweeping');
+        try {
+          return await sweep(trace, {
+            ...options,
+            capacities,
+            onProgress: (done, total) => {
+              progress.update(done, total);
+            },
+            ...(pool && { pool }),
+          });
+        } finally {
+          progress.done();
+        }
       });
-      progress.done();
-      return swept;
-    });
-    await deliverResult(result, output, { io, table: renderSweep });
+      await deliverResult(result, output, { io, table: renderSweep });
+    } catch (error) {
+      throw rename(error);
+    }
   });
 }

@@ -1,32 +1,32 @@
 /**
- * Runs the grid policies x TTLs x capacities over one trace and assembles the result object.
+ * The grid: policies x TTLs x capacities (or a chain of tiers per TTL), each cell one job of
+ * the replay core (jobs.ts), run by the executor and turned into rows by rows.ts.
  * Pure: no console I/O; progress goes through a callback.
  */
 import type { PolicySpec } from '../policies/index.js';
-import type { ResultRow, RunResult } from '../model/result.js';
-import { SCHEMA_VERSION } from '../model/result.js';
-import { summarizeTrace } from '../trace/summary.js';
+import type { ResultRow, RunOptions, RunResult } from '../model/result.js';
 import type { Trace } from '../trace/trace.js';
-import { VERSION } from '../version.js';
-import { latencyOf, type CostModel } from './cost.js';
-import { replay, type ReplayCounts } from './replay.js';
+import type { CostModel } from './cost.js';
+import { executeJobs, type ExecutorOptions } from './executor.js';
+import { cacheJob, DEFAULT_FLUSH_INTERVAL, runJob, type Job, type ReplaySettings } from './jobs.js';
+import { resultOf, rowOf } from './rows.js';
 import type { WritePolicy } from './time/freshness.js';
-import { latencyFromSamples, simulateTimed, type TimedCounts } from './time/simulate.js';
 import { stampedeLabel, type StampedeConfig } from './time/stampede.js';
-import { tierLabel, tiersLabel, type TierSpec } from './time/tiers.js';
+import { tierLabel, type TierSpec } from './time/tiers.js';
 
-/** The time-aware features; any of them switches the grid to the timed simulator. */
+export { DEFAULT_FLUSH_INTERVAL } from './jobs.js';
+
+/** The time-aware features; any of them makes the grid's jobs time-aware. */
 export interface TimedOptions {
   /** Replace the policy x size grid by this L1 > L2 > ... chain. */
   readonly tiers?: readonly TierSpec[];
+  /** With tiers in a sweep: the tier whose capacity takes each size of the grid. */
+  readonly sweptTier?: number;
   readonly writePolicy?: WritePolicy;
   /** Seconds between write-behind flushes. */
   readonly flushInterval?: number;
   readonly stampede?: StampedeConfig;
 }
-
-/** Default write-behind flush interval, seconds. */
-export const DEFAULT_FLUSH_INTERVAL = 1;
 
 export interface GridConfig {
   readonly policies: readonly PolicySpec[];
@@ -44,202 +44,93 @@ export interface GridConfig {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
-export function runGrid(trace: Trace, config: GridConfig): RunResult {
-  if (config.timed !== undefined) return runTimedGrid(trace, config, config.timed);
-  const rows: ResultRow[] = [];
-  const cells = config.policies.length * config.ttls.length * config.capacities.length;
-  const total = cells * trace.length;
-  let finished = 0;
-  for (const policy of config.policies) {
-    for (const ttl of config.ttls) {
-      for (const capacity of config.capacities) {
-        const counts = replay(trace, {
-          policy,
-          capacity,
-          unit: config.unit,
-          ...(ttl !== null && { ttl }),
-          ...(config.ttlJitter !== undefined && { ttlJitter: config.ttlJitter }),
-          seed: config.seed,
-          defaultMissCost: config.cost.missCost,
-          ...(config.onProgress && { onProgress: (done: number) => { config.onProgress!(finished + done, total); } }),
-        });
-        finished += trace.length;
-        rows.push(withJitter(toRow(policy.name, ttl, capacity, counts, config.cost), config.ttlJitter));
-      }
-    }
-  }
-  return resultOf(trace, config, rows);
-}
-
-/** The result object around a finished grid's rows (shared by the serial and parallel grids). */
-export function resultOf(trace: Trace, config: GridConfig, rows: ResultRow[]): RunResult {
-  const timed = config.timed;
-  const tiers = timed?.tiers;
+/** The settings every job of this grid shares. */
+export function settingsOf(config: GridConfig): ReplaySettings {
   return {
-    schemaVersion: SCHEMA_VERSION,
-    tool: { name: 'cachebench', version: VERSION },
-    command: config.command ?? 'run',
-    trace: summarizeTrace(trace),
-    options: {
-      policies: tiers ? tiers.map((t) => t.policy.name) : config.policies.map((p) => p.name),
-      capacities: tiers ? tiers.map((t) => t.capacity) : [...config.capacities],
-      unit: config.unit,
-      ttls: [...config.ttls],
-      lookupCostMs: config.cost.lookupCost * 1e3,
-      missCostMs: config.cost.missCost * 1e3,
-      seed: config.seed,
-      ...(config.ttlJitter !== undefined && { ttlJitter: config.ttlJitter }),
-      ...(timed?.writePolicy !== undefined && { writePolicy: timed.writePolicy }),
-      ...(timed?.writePolicy === 'write-behind' && { flushIntervalMs: (timed.flushInterval ?? DEFAULT_FLUSH_INTERVAL) * 1e3 }),
-      ...(timed?.stampede !== undefined && { stampede: stampedeLabel(timed.stampede) }),
-      ...(tiers !== undefined && { tiers: tiers.map(tierLabel) }),
-    },
-    rows,
+    unit: config.unit,
+    seed: config.seed,
+    lookupCost: config.cost.lookupCost,
+    missCost: config.cost.missCost,
+    ttlJitter: config.ttlJitter ?? 0,
+    flushInterval: config.timed?.flushInterval ?? DEFAULT_FLUSH_INTERVAL,
   };
 }
 
 /**
- * The grid through the timed simulator: with `--tiers` one chain per TTL, otherwise each
- * policy x size as a single tier whose lookup cost is `--lookup-cost`.
+ * The grid's jobs in row order: policy, then TTL, then size. With tiers, one chain per TTL
+ * (per TTL and size when a tier is swept).
  */
-function runTimedGrid(trace: Trace, config: GridConfig, timed: TimedOptions): RunResult {
-  const chains: { label: string; capacity: number; tiers: readonly TierSpec[] }[] = [];
-  if (timed.tiers !== undefined) {
-    // One chain; its row's capacity is the total over the tiers (per-tier sizes are in `tiers`).
-    const label = tiersLabel(timed.tiers);
-    chains.push({ label, capacity: timed.tiers.reduce((sum, t) => sum + t.capacity, 0), tiers: timed.tiers });
-  } else {
-    for (const policy of config.policies) {
-      for (const capacity of config.capacities) {
-        chains.push({ label: policy.name, capacity, tiers: [{ policy, capacity, lookupCost: config.cost.lookupCost }] });
-      }
-    }
-  }
-  const rows: ResultRow[] = [];
-  const total = chains.length * config.ttls.length * trace.length;
-  let finished = 0;
-  // Same row order as the plain grid: policy, then TTL, then size.
-  const byPolicy = new Map<string, typeof chains>();
-  for (const chain of chains) byPolicy.set(chain.label, [...(byPolicy.get(chain.label) ?? []), chain]);
-  for (const [label, group] of byPolicy) {
+export function gridJobs(config: GridConfig): Job[] {
+  const timed = config.timed ?? {};
+  const modes = { ...(timed.writePolicy && { writePolicy: timed.writePolicy }), ...(timed.stampede && { stampede: timed.stampede }) };
+  const jobs: Job[] = [];
+  const tiers = timed.tiers;
+  if (tiers !== undefined) {
+    const swept = timed.sweptTier;
     for (const ttl of config.ttls) {
-      for (const chain of group) {
-        const counts = simulateTimed(trace, {
-          tiers: chain.tiers,
-          unit: config.unit,
-          ...(ttl !== null && { ttl }),
-          ...(config.ttlJitter !== undefined && { ttlJitter: config.ttlJitter }),
-          seed: config.seed,
-          defaultMissCost: config.cost.missCost,
-          writePolicy: timed.writePolicy ?? 'write-through',
-          flushInterval: timed.flushInterval ?? DEFAULT_FLUSH_INTERVAL,
-          ...(timed.stampede && { stampede: timed.stampede }),
-          ...(config.onProgress && { onProgress: (done: number) => { config.onProgress!(finished + done, total); } }),
-        });
-        finished += trace.length;
-        rows.push(timedRow(label, ttl, chain.capacity, chain.tiers, counts, config, timed));
+      if (swept === undefined) {
+        jobs.push({ tiers, capacity: tiers.reduce((sum, t) => sum + t.capacity, 0), ttl, tiered: true, ...modes });
+        continue;
+      }
+      const label = tiers.map((tier, t) => (t === swept ? tierLabel(tier, '*') : tierLabel(tier))).join(' > ');
+      for (const capacity of config.capacities) {
+        jobs.push({ tiers: tiers.map((tier, t) => (t === swept ? { ...tier, capacity } : tier)), capacity, ttl, tiered: true, label, ...modes });
       }
     }
+    return jobs;
   }
-  return resultOf(trace, config, rows);
+  for (const policy of config.policies) {
+    for (const ttl of config.ttls) {
+      for (const capacity of config.capacities) jobs.push(cacheJob(policy, capacity, ttl, config.cost.lookupCost, modes));
+    }
+  }
+  return jobs;
 }
 
-export function timedRow(
-  policy: string,
-  ttl: number | null,
-  capacity: number,
-  tiers: readonly TierSpec[],
-  counts: TimedCounts,
-  config: Pick<GridConfig, 'cost' | 'ttlJitter'>,
-  timed: TimedOptions,
-): ResultRow {
-  const base = toRow(policy, ttl, capacity, counts, config.cost);
-  const latency = latencyFromSamples(counts);
-  const requests = counts.requests;
-  const writeBehind = timed.writePolicy === 'write-behind';
+/** The options part of the result object. */
+export function runOptionsOf(config: GridConfig): RunOptions {
+  const timed = config.timed;
+  const tiers = timed?.tiers;
+  const swept = tiers !== undefined && timed?.sweptTier !== undefined;
   return {
-    ...base,
-    latency: {
-      mean: latency.mean * 1e3,
-      p50: latency.p50 * 1e3,
-      p95: latency.p95 * 1e3,
-      p99: latency.p99 * 1e3,
-      noCache: latency.noCache * 1e3,
-      speedup: latency.mean > 0 ? latency.noCache / latency.mean : Infinity,
-      slowerThanNoCache: latency.mean > latency.noCache,
-    },
-    ...(config.ttlJitter !== undefined && ttl !== null && { ttlJitter: config.ttlJitter }),
-    ...(timed.writePolicy !== undefined && {
-      freshness: {
-        writePolicy: timed.writePolicy,
-        staleReads: counts.staleReads,
-        staleReadRate: requests ? counts.staleReads / requests : 0,
-        ...(writeBehind && {
-          writesCoalesced: counts.writesCoalesced,
-          longestPendingMs: counts.longestPending * 1e3,
-          flushes: counts.flushes,
-        }),
-      },
-    }),
-    ...(timed.stampede !== undefined && {
-      stampede: {
-        mode: stampedeLabel(timed.stampede),
-        originFetches: counts.originFetches,
-        peakConcurrentFetches: counts.peakConcurrentFetches,
-        coalescedWaits: counts.coalescedWaits,
-        earlyRefreshes: counts.earlyRefreshes,
-        staleServes: counts.staleServes,
-      },
-    }),
-    ...(timed.tiers !== undefined && {
-      tiers: tiers.map((tier, t) => {
-        const { lookups, hits } = counts.tiers[t]!;
-        return {
-          policy: tier.policy.name,
-          capacity: tier.capacity,
-          lookupMs: tier.lookupCost * 1e3,
-          lookups,
-          hits,
-          hitRate: lookups ? hits / lookups : 0,
-          shareOfRequests: requests ? hits / requests : 0,
-        };
-      }),
-    }),
+    policies: tiers ? tiers.map((t) => t.policy.name) : config.policies.map((p) => p.name),
+    capacities: tiers && !swept ? tiers.map((t) => t.capacity) : [...config.capacities],
+    unit: config.unit,
+    ttls: [...config.ttls],
+    lookupCostMs: config.cost.lookupCost * 1e3,
+    missCostMs: config.cost.missCost * 1e3,
+    seed: config.seed,
+    ...(config.ttlJitter !== undefined && { ttlJitter: config.ttlJitter }),
+    ...(timed?.writePolicy !== undefined && { writePolicy: timed.writePolicy }),
+    ...(timed?.writePolicy === 'write-behind' && { flushIntervalMs: (timed.flushInterval ?? DEFAULT_FLUSH_INTERVAL) * 1e3 }),
+    ...(timed?.stampede !== undefined && { stampede: stampedeLabel(timed.stampede) }),
+    ...(tiers !== undefined && { tiers: tiers.map((tier, t) => (swept && t === timed.sweptTier ? tierLabel(tier, '*') : tierLabel(tier))) }),
   };
 }
 
-/** Labels a row that had a TTL with the jitter its TTLs were drawn with. */
-export function withJitter(row: ResultRow, ttlJitter: number | undefined): ResultRow {
-  return ttlJitter !== undefined && row.ttl !== null ? { ...row, ttlJitter } : row;
+/** The whole grid in this thread, job after job: the reference the executor is held to. */
+export function runGrid(trace: Trace, config: GridConfig): RunResult {
+  const jobs = gridJobs(config);
+  const settings = settingsOf(config);
+  const total = jobs.length * trace.length;
+  const rows: ResultRow[] = jobs.map((job, index) => {
+    const progress = config.onProgress && ((done: number): void => config.onProgress!(index * trace.length + done, total));
+    return rowOf(job, runJob(trace, job, settings, progress), settings);
+  });
+  return resultOf(trace, config.command ?? 'run', runOptionsOf(config), rows);
 }
 
-export function toRow(policy: string, ttl: number | null, capacity: number, counts: ReplayCounts, cost: CostModel): ResultRow {
-  const latency = latencyOf(counts, cost);
-  return {
-    policy,
-    ttl,
-    capacity,
-    requests: counts.requests,
-    hits: counts.hits,
-    misses: counts.misses,
-    expiredMisses: counts.expiredMisses,
-    ...(counts.coldMisses !== undefined && { coldMisses: counts.coldMisses }),
-    ...(counts.capacityMisses !== undefined && { capacityMisses: counts.capacityMisses }),
-    uncacheable: counts.uncacheable,
-    writes: counts.writes,
-    deletes: counts.deletes,
-    hitRate: counts.requests ? counts.hits / counts.requests : 0,
-    byteHitRate: counts.bytesRequested ? counts.bytesHit / counts.bytesRequested : 0,
-    finalEntries: counts.finalEntries,
-    finalBytes: counts.finalBytes,
-    latency: {
-      mean: latency.mean * 1e3,
-      p50: latency.p50 * 1e3,
-      p95: latency.p95 * 1e3,
-      p99: latency.p99 * 1e3,
-      noCache: latency.noCache * 1e3,
-      speedup: latency.speedup,
-      slowerThanNoCache: latency.slowerThanNoCache,
-    },
-  };
+/** The grid through the executor (inline or on worker threads): the same result, byte for byte. */
+export async function runGridParallel(trace: Trace, config: GridConfig & Omit<ExecutorOptions, 'onProgress'>): Promise<RunResult> {
+  const jobs = gridJobs(config);
+  const settings = settingsOf(config);
+  const counts = await executeJobs(trace, jobs, settings, {
+    ...(config.workers !== undefined && { workers: config.workers }),
+    ...(config.mode !== undefined && { mode: config.mode }),
+    ...(config.pool !== undefined && { pool: config.pool }),
+    ...(config.signal !== undefined && { signal: config.signal }),
+    ...(config.onProgress !== undefined && { onProgress: config.onProgress }),
+  });
+  const rows = jobs.map((job, i) => rowOf(job, counts[i]!, settings));
+  return resultOf(trace, config.command ?? 'run', runOptionsOf(config), rows);
 }

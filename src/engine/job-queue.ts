@@ -117,25 +117,3 @@ export function progressOf(queue: JobQueue): number {
   for (let i = 0; i < queue.progress.length; i++) done += Atomics.load(queue.progress, i);
   return done;
 }
-
-/**
- * Relative cost of one replay, to order the queue: requests x the policy's cost per request
- * (measured with `npm run bench -- replay`, rounded: the `lru-cache` package and the Redis
- * emulations replay about 8x slower than the array-based policies, W-TinyLFU 4x, LFU, ARC
- * and LIRS 2x), x 1.5 with a TTL (the general loop instead of the plain one). Within a
- * policy a smaller cache misses and evicts more, so it counts as a little costlier.
- */
-export function jobCost(policyName: string, capacity: number, ttl: number | null, requests: number): number {
-  const perRequest = POLICY_COST[policyName] ?? 1;
-  return requests * perRequest * (ttl === null ? 1 : 1.5) * (1 + 1 / (1 + Math.log1p(Math.max(0, capacity))));
-}
-
-const POLICY_COST: Readonly<Record<string, number>> = {
-  'lru-cache': 8,
-  'redis-lru': 8,
-  'redis-lfu': 8,
-  'w-tinylfu': 4,
-  lfu: 2,
-  arc: 2,
-  lirs: 2,
-};

@@ -7,26 +7,41 @@
  *            byte capacity, a cost column): one replay per size, on worker threads
  *   shards   with sampling, `lru` through SHARDS on the sampled keys
  *   minisim  with sampling, every other policy replayed on the sampled keys at size x rate
- * Rows come out in the same policy -> TTL -> size order as `run`, so every renderer works.
+ * With tiers, a write policy or a stampede mode every curve is replayed size by size through
+ * the time-aware simulator (with tiers, the tier written `*` takes each size).
+ * Every replay is a job of the one replay core (jobs.ts), run by the executor; rows come out
+ * in the same policy -> TTL -> size order as `run`, so every renderer works.
  */
-import { UsageError } from '../errors.js';
+import { CancelledError, UsageError } from '../errors.js';
 import type { CurveBlocker, CurveMethod, ResultRow, RunResult, Sampling } from '../model/result.js';
 import { OP_DELETE, OP_GET, type Trace } from '../trace/trace.js';
-import { resultOf, toRow, withJitter, type GridConfig } from './grid.js';
+import { executeJobs, type ExecutorOptions } from './executor.js';
+import { gridJobs, runOptionsOf, settingsOf, type GridConfig } from './grid.js';
+import { cacheJob, jobLabel, type Job } from './jobs.js';
 import { exactCurveBlocker, lruCurveCounts } from './lru-curve.js';
-import { parallelOptionsOf, replayJobs, type ParallelOptions, type ReplayJob } from './parallel.js';
 import { bestChoice, curvesOf, recommend, type RecommendOptions } from './recommend.js';
 import type { ReplayCounts } from './replay.js';
+import { resultOf, rowOf } from './rows.js';
 import { miniCapacity, samplingMask, sampleTrace, scaleSampledCounts, shardsLruCounts, traceTotals, type TraceTotals } from './shards.js';
 
-/** The plain grid settings plus TTL jitter: the time-aware simulator (tiers, stampedes, writes) is `run`'s alone. */
-export interface SweepConfig extends Omit<GridConfig, 'timed'>, Pick<ParallelOptions, 'workers' | 'mode' | 'pool'> {
-  /** Fraction of keys to keep (0 < rate < 1); undefined or 1 = the whole trace. */
+export interface SweepConfig extends GridConfig, Omit<ExecutorOptions, 'onProgress'> {
+  /** Fraction of keys to keep (0 < rate < 1); undefined or 1 = the whole trace. Not with time-aware modes. */
   readonly sample?: number;
   readonly recommend: RecommendOptions;
 }
 
 type Method = CurveMethod['method'];
+
+/** One curve: its jobs (one per size) and, for a one-pass curve, the counts it computes itself. */
+interface Plan {
+  readonly policy: string;
+  readonly ttl: number | null;
+  readonly method: Method;
+  readonly blocker: CurveBlocker | null;
+  /** One job per size, in size order; a one-pass curve's jobs only label its rows. */
+  readonly jobs: readonly Job[];
+  readonly onePass: boolean;
+}
 
 export async function runSweep(trace: Trace, config: SweepConfig): Promise<RunResult> {
   const rate = config.sample !== undefined && config.sample < 1 ? config.sample : undefined;
@@ -35,81 +50,80 @@ export async function runSweep(trace: Trace, config: SweepConfig): Promise<RunRe
   const sampled = rate === undefined ? undefined : sampleTrace(trace, mask!, rate);
   if (sampled !== undefined && traceTotals(sampled).lookups === 0 && totals!.lookups > 0) {
     // Scaling up nothing would claim every lookup hits (the SHARDS adjustment fills the gap).
-    throw new UsageError(`rate ${rate} keeps no looked-up key of this trace; raise it`, '--sample');
+    throw new UsageError(`rate ${rate} keeps no looked-up key of this trace; raise it`, 'sample');
+  }
+  const settings = settingsOf(config);
+  const timed = config.timed !== undefined;
+
+  // Curves in row order (policy, then TTL), each with its jobs in size order.
+  const plans: Plan[] = [];
+  const perSize = config.capacities.length;
+  const all = gridJobs(config);
+  for (let start = 0; start < all.length; start += perSize) {
+    const jobs = all.slice(start, start + perSize);
+    const first = jobs[0]!;
+    const policy = first.tiers[0]!.policy;
+    const onePassModel = !timed && policy.definition.curve === 'lru-stack';
+    const blocker: CurveBlocker | null = timed ? 'time-aware' : onePassModel ? exactCurveBlocker(trace, config.unit, first.ttl) : 'no-one-pass-model';
+    const onePass = blocker === null;
+    const method: Method = onePass ? (rate === undefined ? 'mattson' : 'shards') : rate === undefined ? 'replay' : 'minisim';
+    plans.push({ policy: jobLabel(first), ttl: first.ttl, method, blocker, jobs, onePass });
   }
 
-  interface Plan {
-    readonly policy: string;
-    readonly ttl: number | null;
-    readonly method: Method;
-    readonly blocker: CurveBlocker | null;
-    /** Curve counts per capacity, for one-pass methods (filled in once every plan is known). */
-    counts?: ReplayCounts[];
-    /** Index of the first of this curve's replay jobs. */
-    readonly firstJob?: number;
-  }
-  const plans: Plan[] = [];
-  const jobs: ReplayJob[] = [];
-  for (const policy of config.policies) {
-    for (const ttl of config.ttls) {
-      const isLru = policy.definition.name === 'lru';
-      const blocker = isLru ? exactCurveBlocker(trace, config.unit, ttl) : 'no-one-pass-model';
-      if (isLru && blocker === null) {
-        plans.push({ policy: policy.name, ttl, method: rate === undefined ? 'mattson' : 'shards', blocker: null });
-        continue;
-      }
-      plans.push({ policy: policy.name, ttl, method: rate === undefined ? 'replay' : 'minisim', blocker, firstJob: jobs.length });
-      for (const capacity of config.capacities) {
-        jobs.push({ policy, ttl, capacity: rate === undefined ? capacity : miniCapacity(capacity, rate) });
-      }
-    }
-  }
+  // Replayed curves' jobs; with sampling, at size x rate on the sampled keys (MiniSim).
+  const replayed = plans.filter((plan) => !plan.onePass).flatMap((plan) => plan.jobs);
+  const toRun = rate === undefined ? replayed : replayed.map((job) => cacheJob(job.tiers[0]!.policy, miniCapacity(job.capacity, rate), job.ttl, config.cost.lookupCost));
 
   // Progress counts requests read: each one-pass curve reads the whole trace once (SHARDS
   // too, skipping unsampled keys), then every replay job reads the (sampled) trace.
-  const curvePlans = plans.filter((plan) => plan.firstJob === undefined);
+  const curvePlans = plans.filter((plan) => plan.onePass);
   const curveWork = curvePlans.length * trace.length;
-  const total = curveWork + jobs.length * (sampled ?? trace).length;
+  const total = curveWork + toRun.length * (sampled ?? trace).length;
   const onProgress = config.onProgress;
+  const curveCounts = new Map<Plan, ReplayCounts[]>();
   curvePlans.forEach((plan, k) => {
-    const progress = onProgress && ((done: number): void => { onProgress(k * trace.length + done, total); });
-    plan.counts =
-      rate === undefined
-        ? lruCurveCounts(trace, config.capacities, progress)
-        : shardsLruCounts(trace, config.capacities, rate, mask!, totals!, progress);
+    if (config.signal?.aborted) throw new CancelledError();
+    const progress = onProgress && ((done: number): void => onProgress(k * trace.length + done, total));
+    curveCounts.set(
+      plan,
+      rate === undefined ? lruCurveCounts(trace, config.capacities, progress) : shardsLruCounts(trace, config.capacities, rate, mask!, totals!, progress),
+    );
   });
-  const replayed = await replayJobs(sampled ?? trace, jobs, {
-    ...parallelOptionsOf(config),
-    ...(onProgress && { onProgress: (done: number) => { onProgress(curveWork + done, total); } }),
+  const counts = await executeJobs(sampled ?? trace, toRun, settings, {
+    ...(config.workers !== undefined && { workers: config.workers }),
+    ...(config.mode !== undefined && { mode: config.mode }),
+    ...(config.pool !== undefined && { pool: config.pool }),
+    ...(config.signal !== undefined && { signal: config.signal }),
+    ...(onProgress && { onProgress: (done: number) => onProgress(curveWork + done, total) }),
   });
 
   const rows: ResultRow[] = [];
-  const push = (row: ResultRow): void => void rows.push(withJitter(row, config.ttlJitter));
+  let next = 0;
   for (const plan of plans) {
-    config.capacities.forEach((capacity, i) => {
-      if (plan.counts) {
-        push(toRow(plan.policy, plan.ttl, capacity, plan.counts[i]!, config.cost));
+    const curve = curveCounts.get(plan);
+    plan.jobs.forEach((job, i) => {
+      if (curve) {
+        rows.push(rowOf(job, curve[i]!, settings));
         return;
       }
-      const counts = replayed[plan.firstJob! + i]!;
+      const replayCounts = counts[next++]!;
       if (rate === undefined) {
-        push(toRow(plan.policy, plan.ttl, capacity, counts, config.cost));
+        rows.push(rowOf(job, replayCounts, settings));
         return;
       }
-      const row = toRow(plan.policy, plan.ttl, capacity, scaleSampledCounts(counts, rate, totals!), config.cost);
+      const row = rowOf(job, scaleSampledCounts(replayCounts as ReplayCounts, rate, totals!), settings);
       // Per-request costs: the sample's own latency distribution is the estimate.
-      push(trace.costs ? { ...row, latency: toRow(plan.policy, plan.ttl, capacity, counts, config.cost).latency } : row);
+      rows.push(trace.costs ? { ...row, latency: rowOf(job, replayCounts, settings).latency } : row);
     });
   }
 
-  const options: RecommendOptions = config.recommend;
   const curves = curvesOf(rows);
   return {
-    ...resultOf(trace, { ...config, command: config.command ?? 'sweep' }, rows),
+    ...resultOf(trace, config.command ?? 'sweep', runOptionsOf(config), rows),
     sampling: rate === undefined ? null : samplingOf(trace, sampled!, rate, totals!, plans),
     curves: plans.map(({ policy, ttl, method, blocker }) => ({ policy, ttl, method, blocker })),
-    recommendations: recommend(curves, options, { ceiling: infiniteCacheHitRate(trace) }),
-    best: bestChoice(curves, options),
+    recommendations: recommend(curves, config.recommend, { ceiling: infiniteCacheHitRate(trace) }),
+    best: bestChoice(curves, config.recommend),
   };
 }
 

@@ -1,48 +1,39 @@
 /**
- * A grid worker thread: receives the trace's columns (SharedArrayBuffer views, so no copy)
- * and the whole job list once, then claims jobs from the shared queue (job-queue.ts) and
- * replays them until none is left, posting each job's counts; the main thread claims from
- * the same queue. Progress goes into the queue's shared counters, not into messages.
- * Policy specs travel as their canonical text and are parsed again here, since parsed
- * specs hold functions that cannot be cloned. The thread ends by itself when the queue is
- * empty (Node delivers its last messages before the 'exit' event).
+ * A worker thread of the executor: receives the trace's columns (SharedArrayBuffer views, so
+ * no copy), the grid's settings and the whole job list once, then claims jobs from the shared
+ * queue (job-queue.ts) and runs them until none is left, posting each job's counts; the main
+ * thread claims from the same queue. Progress goes into the queue's shared counters, not into
+ * messages, and the queue's stop flag ends a job between chunks. The thread ends by itself
+ * when the queue is empty (Node delivers its last messages before the 'exit' event).
  *
  * The work arrives as the first message, not as workerData, so that a pool can start its
- * threads (and load these modules) while the trace is still loading (parallel.ts, WorkerPool).
+ * threads (and load these modules) while the trace is still loading (executor.ts, WorkerPool).
  */
 import { parentPort } from 'node:worker_threads';
-import { parsePolicySpec, type PolicySpec } from '../policies/index.js';
-import type { Trace } from '../trace/trace.js';
+import { CancelledError } from '../errors.js';
+import type { PolicySpec } from '../policies/index.js';
+import type { WorkerInit, WorkerReply } from './executor.js';
 import { JobTaker } from './job-queue.js';
-import { replay } from './replay.js';
-import type { WorkerInit, WorkerReply } from './parallel.js';
+import { fromWire, isTimedCounts, runJob, type JobCounts } from './jobs.js';
 
 const port = parentPort!;
-port.once('message', (init: WorkerInit) => { runJobs(init); });
+port.once('message', (init: WorkerInit) => {
+  runJobs(init);
+});
 
 function runJobs(init: WorkerInit): void {
-  const trace: Trace = init.trace;
-  const queue = init.queue;
+  const { trace, queue, settings } = init;
   const specs = new Map<string, PolicySpec>();
   const taker = new JobTaker(queue);
 
   for (let index = taker.next(); index >= 0; index = taker.next()) {
-    const job = init.jobs[index]!;
     try {
-      let spec = specs.get(job.policy);
-      if (spec === undefined) specs.set(job.policy, (spec = parsePolicySpec(job.policy)));
-      const counts = replay(trace, {
-        policy: spec,
-        capacity: job.capacity,
-        unit: init.unit,
-        ...(job.ttl !== null && { ttl: job.ttl }),
-        seed: init.seed,
-        defaultMissCost: init.defaultMissCost,
-        ...(init.ttlJitter !== undefined && { ttlJitter: init.ttlJitter }),
-        onProgress: (done) => Atomics.store(queue.progress, index, done),
+      const counts = runJob(trace, fromWire(init.jobs[index]!, specs), settings, (done) => {
+        if (Atomics.load(queue.stopped, 0) !== 0) throw new CancelledError();
+        Atomics.store(queue.progress, index, done);
       });
       const reply: WorkerReply = { type: 'done', index, counts };
-      port.postMessage(reply, counts.missCosts ? [counts.missCosts.buffer as ArrayBuffer] : []);
+      port.postMessage(reply, transferables(counts));
     } catch (error) {
       const reply: WorkerReply = {
         type: 'error',
@@ -54,4 +45,10 @@ function runJobs(init: WorkerInit): void {
       break;
     }
   }
+}
+
+/** The large arrays of a job's counts, moved rather than copied to the main thread. */
+function transferables(counts: JobCounts): ArrayBuffer[] {
+  const arrays = isTimedCounts(counts) ? [counts.missLatencies] : counts.missCosts ? [counts.missCosts] : [];
+  return arrays.map((array) => array.buffer as ArrayBuffer);
 }

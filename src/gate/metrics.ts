@@ -101,6 +101,6 @@ function sizeText(capacity: number, unit: 'entries' | 'bytes'): string {
 
 /** The message of a UsageError without its leading `flag: `. */
 export function stripFlag(error: UsageError): string {
-  const prefix = error.flag ? `${error.flag}: ` : '';
+  const prefix = error.where ? `${error.where}: ` : '';
   return error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
 }

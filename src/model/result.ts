@@ -160,11 +160,12 @@ export interface Sampling {
 
 /**
  * Why a curve was replayed size by size instead of computed in one pass:
- * `no-one-pass-model` (the policy has none), `ttl` (entries expire), `byte-capacity` (the
+ * `no-one-pass-model` (the policy has none), `time-aware` (tiers, a write policy or a
+ * stampede mode: the time-aware simulator replays each size), `ttl` (entries expire), `byte-capacity` (the
  * stack criterion is approximate with mixed sizes), `cost-column` (percentiles need a replay),
  * `deletes` (a delete leaves a hole the stack model does not have).
  */
-export type CurveBlocker = 'no-one-pass-model' | 'ttl' | 'byte-capacity' | 'cost-column' | 'deletes';
+export type CurveBlocker = 'no-one-pass-model' | 'time-aware' | 'ttl' | 'byte-capacity' | 'cost-column' | 'deletes';
 
 /** How one policy x TTL curve was computed, and why when not the fast way. */
 export interface CurveMethod {

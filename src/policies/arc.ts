@@ -236,6 +236,7 @@ export class ArcPolicy implements Policy {
 
 export const arc: PolicyDefinition = {
   name: 'arc',
+  costHint: 2,
   description: 'ARC (FAST\'03): balances recency and frequency lists, tuned online by two ghost lists.',
   params: [],
   create: (context, _params, name) => new ArcPolicy(context, name),

@@ -123,6 +123,7 @@ export class BeladyPolicy implements Policy {
 
 export const belady: PolicyDefinition = {
   name: 'belady',
+  mayDecline: (params) => params['bypass'] === true,
   description: 'Belady OPT/MIN (offline): evicts the entry reused farthest ahead; unit-size optimal bound.',
   params: [
     { name: 'bypass', description: 'may decline to store an object reused no sooner than every resident', default: false, type: 'boolean' },

@@ -10,7 +10,6 @@
  * Parameters: `bits` (1..8, default 1), `initial` (0..2^bits-1, default 0).
  * Reference: libCacheSim `Clock.c` (`n-bit-counter`); Corbató 1968 / second chance.
  */
-import { UsageError } from '../errors.js';
 import type { PolicyContext, PolicyDefinition, PolicyParams } from './policy.js';
 import { NIL } from './internal/list.js';
 import { SingleListPolicy } from './internal/single-list.js';
@@ -28,11 +27,11 @@ export class ClockPolicy extends SingleListPolicy {
   ) {
     super(context);
     if (!Number.isInteger(bits) || bits < 1 || bits > 8) {
-      throw new UsageError(`clock:bits must be a whole number from 1 to 8, not ${bits}`);
+      throw new RangeError(`clock:bits must be a whole number from 1 to 8, not ${bits}`);
     }
     this.maxCount = (1 << bits) - 1;
     if (!Number.isInteger(initial) || initial < 0 || initial > this.maxCount) {
-      throw new UsageError(`clock:initial must be between 0 and ${this.maxCount} (2^bits - 1) with bits=${bits}, not ${initial}`);
+      throw new RangeError(`clock:initial must be between 0 and ${this.maxCount} (2^bits - 1) with bits=${bits}, not ${initial}`);
     }
     this.initial = initial;
     this.counter = new Uint8Array(context.keySpace);
@@ -76,6 +75,11 @@ export class ClockPolicy extends SingleListPolicy {
 
 export const clock: PolicyDefinition = {
   name: 'clock',
+  check: (params) => {
+    const bits = params['bits'] as number;
+    const initial = params['initial'] as number;
+    return initial <= 2 ** bits - 1 ? undefined : `initial must be between 0 and ${2 ** bits - 1} (2^bits - 1) with bits=${bits}, not ${initial}`;
+  },
   description: 'CLOCK / second chance with a k-bit use counter; new entries start with it clear (libCacheSim).',
   params: [
     { name: 'bits', description: 'bits per use counter (saturates at 2^bits - 1)', default: 1, type: 'integer', min: 1, max: 8 },

@@ -108,7 +108,15 @@ export function parsePolicySpec(spec: string, flag = '--policies'): PolicySpec {
     params[param.name] = text === undefined ? param.default : parseParam(param, text, id, flag);
     if (text !== undefined) shown.push(`${param.name}=${text}`);
   }
+  const problem = definition.check?.(params);
+  if (problem !== undefined) throw new UsageError(`${id}: ${problem}`, flag);
   return { name: shown.length ? `${id}:${shown.join(',')}` : id, definition, params };
+}
+
+/** Whether a parsed policy may decline to store a missed object that fits (admission). */
+export function mayDecline(spec: PolicySpec): boolean {
+  const rule = spec.definition.mayDecline;
+  return typeof rule === 'function' ? rule(spec.params) : rule === true;
 }
 
 function parseParam(param: ParamSpec, text: string, policy: string, flag: string): number | string | boolean {

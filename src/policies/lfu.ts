@@ -197,6 +197,7 @@ export class LfuPolicy implements Policy {
 
 export const lfu: PolicyDefinition = {
   name: 'lfu',
+  costHint: 2,
   description: 'Least frequently used (in-cache counts); ties evict the least recently used.',
   params: [],
   create: (context, _params, name) => new LfuPolicy(context, name),

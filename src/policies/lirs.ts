@@ -21,7 +21,6 @@
  * changed size re-inserts the key.
  * Source: Jiang & Zhang, "LIRS", SIGMETRICS'02; libCacheSim `cache/eviction/LIRS/LIRS.c`.
  */
-import { UsageError } from '../errors.js';
 import type { Policy, PolicyContext, PolicyDefinition, PolicyParams } from './policy.js';
 import { IdList, ListArena } from './internal/list.js';
 
@@ -59,8 +58,8 @@ export class LirsPolicy implements Policy {
     options: LirsOptions = { hir: 0.01, stack: 2 },
     readonly name = 'lirs',
   ) {
-    if (!(options.hir > 0 && options.hir < 1)) throw new UsageError(`lirs:hir must be a fraction between 0 and 1, not ${options.hir}`);
-    if (!(options.stack >= 1)) throw new UsageError(`lirs:stack must be at least 1, not ${options.stack}`);
+    if (!(options.hir > 0 && options.hir < 1)) throw new RangeError(`lirs:hir must be a fraction between 0 and 1, not ${options.hir}`);
+    if (!(options.stack >= 1)) throw new RangeError(`lirs:stack must be at least 1, not ${options.stack}`);
     this.capacity = context.capacity;
     this.hirLimit = Math.max(1, Math.floor(options.hir * context.capacity));
     this.lirLimit = context.capacity - this.hirLimit;
@@ -255,6 +254,7 @@ function lirsOptions(params: PolicyParams): LirsOptions {
 
 export const lirs: PolicyDefinition = {
   name: 'lirs',
+  costHint: 2,
   description: 'LIRS: keeps keys with short reuse distance (LIR); a 1% HIR share absorbs one-time keys.',
   params: [
     { name: 'hir', description: 'share of capacity for resident HIR keys (at least one entry)', default: 0.01, type: 'fraction' },

@@ -62,6 +62,7 @@ export class LruCachePackagePolicy implements Policy {
 
 export const lruCache: PolicyDefinition = {
   name: 'lru-cache',
+  costHint: 8,
   description: 'The real npm lru-cache package (LRUCache with max, or maxSize in byte mode).',
   params: [],
   create: (context, _params, name) => new LruCachePackagePolicy(context, name),

@@ -39,6 +39,7 @@ export class LruPolicy extends SingleListPolicy {
 
 export const lru: PolicyDefinition = {
   name: 'lru',
+  curve: 'lru-stack',
   description: 'Least recently used: evicts the entry untouched for longest (functools.lru_cache, lru-cache).',
   params: [],
   create: (context, _params, name) => new LruPolicy(context, name),

@@ -61,13 +61,35 @@ export interface ParamSpec {
 
 export type PolicyParams = Readonly<Record<string, number | string | boolean>>;
 
+/**
+ * A policy's row in the registry: everything the rest of the program knows of it. No other
+ * file tests a policy by name; what differs between policies is said here.
+ */
 export interface PolicyDefinition {
-  /** The CLI name; also the file name under src/policies/. */
+  /** The spec name; also the file name under src/policies/. */
   readonly name: string;
   /** One line for `cachebench policies`. */
   readonly description: string;
+  /** Its parameters: parsing, defaults, ranges and the listing all come from these. */
   readonly params: readonly ParamSpec[];
+  /**
+   * Rules across parameters that one ParamSpec cannot say (clock's `initial` depends on
+   * `bits`): returns what is wrong, or undefined. Run by the spec parser, before `create`.
+   */
+  readonly check?: (params: PolicyParams) => string | undefined;
   /** True when the policy needs the future (Belady): reported as a bound, not a candidate. */
   readonly offline?: boolean;
+  /** True when it may decline to store a missed object although it fits (admission: w-tinylfu, belady:bypass). */
+  readonly mayDecline?: boolean | ((params: PolicyParams) => boolean);
+  /**
+   * Cost per request relative to the array-based policies (1), measured with
+   * `npm run bench -- replay` and rounded; orders the executor's queue. Default 1.
+   */
+  readonly costHint?: number;
+  /**
+   * A one-pass curve that gives every size's counts exactly in one read of the trace, where
+   * the trace allows it: 'lru-stack' is Mattson's stack-distance curve (src/engine/lru-curve.ts).
+   */
+  readonly curve?: 'lru-stack';
   create(context: PolicyContext, params: PolicyParams, name: string): Policy;
 }

@@ -15,7 +15,6 @@
  * Source: Redis `src/evict.c` (LFULogIncr, LFUDecrAndReturn, LFUTimeElapsed), `src/object.c`,
  * `src/db.c` (updateLFU), `src/server.h` (LFU_INIT_VAL).
  */
-import { UsageError } from '../errors.js';
 import type { PolicyContext, PolicyDefinition, PolicyParams } from './policy.js';
 import { RedisSampledPolicy, SAMPLING_PARAMS, validateSampling, type RedisSamplingOptions } from './internal/redis-sampling.js';
 
@@ -47,10 +46,10 @@ export class RedisLfuPolicy extends RedisSampledPolicy {
   ) {
     validateSampling('redis-lfu', options);
     if (!Number.isInteger(options.logFactor) || options.logFactor < 0) {
-      throw new UsageError(`redis-lfu:log-factor must be a whole number >= 0, not ${options.logFactor}`);
+      throw new RangeError(`redis-lfu:log-factor must be a whole number >= 0, not ${options.logFactor}`);
     }
     if (!Number.isInteger(options.decayTime) || options.decayTime < 0) {
-      throw new UsageError(`redis-lfu:decay-time must be a whole number of minutes >= 0, not ${options.decayTime}`);
+      throw new RangeError(`redis-lfu:decay-time must be a whole number of minutes >= 0, not ${options.decayTime}`);
     }
     super(context, options, SAMPLING_STREAM);
     this.logFactor = options.logFactor;
@@ -113,6 +112,7 @@ function redisLfuOptions(params: PolicyParams): RedisLfuOptions {
 
 export const redisLfu: PolicyDefinition = {
   name: 'redis-lfu',
+  costHint: 8,
   description: 'Redis allkeys-lfu: sampled eviction by a logarithmic 8-bit counter that decays per minute.',
   params: [
     ...SAMPLING_PARAMS,

@@ -16,7 +16,6 @@
  * Parameters: samples=5, pool=16, clock=1 (seconds per tick; 0 = one tick per request).
  * Source: Redis `src/evict.c` (evictionPoolPopulate, performEvictions), `src/server.h`.
  */
-import { UsageError } from '../errors.js';
 import type { PolicyContext, PolicyDefinition, PolicyParams } from './policy.js';
 import { RedisSampledPolicy, SAMPLING_PARAMS, validateSampling, type RedisSamplingOptions } from './internal/redis-sampling.js';
 
@@ -42,7 +41,7 @@ export class RedisLruPolicy extends RedisSampledPolicy {
   ) {
     validateSampling('redis-lru', options);
     if (!(options.clock >= 0 && Number.isFinite(options.clock))) {
-      throw new UsageError(`redis-lru:clock must be a number of seconds >= 0, not ${options.clock}`);
+      throw new RangeError(`redis-lru:clock must be a number of seconds >= 0, not ${options.clock}`);
     }
     super(context, options, SAMPLING_STREAM);
     this.resolution = options.clock;
@@ -81,6 +80,7 @@ function redisLruOptions(params: PolicyParams): RedisLruOptions {
 
 export const redisLru: PolicyDefinition = {
   name: 'redis-lru',
+  costHint: 8,
   description: "Redis allkeys-lru: samples 5 keys into a 16-entry pool, evicts the longest idle.",
   params: [
     ...SAMPLING_PARAMS,

@@ -22,7 +22,6 @@
  * Reference: Yang et al., "FIFO queues are all you need for cache eviction", SOSP'23;
  * libCacheSim `S3FIFO.c` (fifo-size-ratio 0.10, ghost-size-ratio 0.90, move-to-main-threshold 2).
  */
-import { UsageError } from '../errors.js';
 import type { Policy, PolicyContext, PolicyDefinition, PolicyParams } from './policy.js';
 import { IdList, ListArena } from './internal/list.js';
 
@@ -59,10 +58,10 @@ export class S3FifoPolicy implements Policy {
     threshold = 2,
     readonly name = 's3-fifo',
   ) {
-    if (!(smallRatio > 0 && smallRatio < 1)) throw new UsageError(`s3-fifo:small must be between 0 and 1, not ${smallRatio}`);
-    if (!(ghostRatio >= 0)) throw new UsageError(`s3-fifo:ghost must be 0 or more, not ${ghostRatio}`);
+    if (!(smallRatio > 0 && smallRatio < 1)) throw new RangeError(`s3-fifo:small must be between 0 and 1, not ${smallRatio}`);
+    if (!(ghostRatio >= 0)) throw new RangeError(`s3-fifo:ghost must be 0 or more, not ${ghostRatio}`);
     if (!Number.isInteger(threshold) || threshold < 1 || threshold > MAX_FREQ) {
-      throw new UsageError(`s3-fifo:threshold must be 1, 2 or 3 (the counter saturates at 3), not ${threshold}`);
+      throw new RangeError(`s3-fifo:threshold must be 1, 2 or 3 (the counter saturates at 3), not ${threshold}`);
     }
     this.capacity = context.capacity;
     this.smallCapacity = Math.max(1, Math.floor(context.capacity * smallRatio));

@@ -14,7 +14,6 @@
  * outcome is the same as evicting first, which we do so the newcomer is never its own victim.
  * libCacheSim's `SLRU.c` is a different, n-segment design.
  */
-import { UsageError } from '../errors.js';
 import type { Policy, PolicyContext, PolicyDefinition, PolicyParams } from './policy.js';
 import { IdList, ListArena } from './internal/list.js';
 
@@ -38,7 +37,7 @@ export class SlruPolicy implements Policy {
     readonly name = 'slru',
   ) {
     if (!(protectedRatio >= 0 && protectedRatio <= 1)) {
-      throw new UsageError(`slru:protected must be between 0 and 1, not ${protectedRatio}`);
+      throw new RangeError(`slru:protected must be between 0 and 1, not ${protectedRatio}`);
     }
     this.capacity = context.capacity;
     this.protectedCapacity = Math.floor(context.capacity * protectedRatio);

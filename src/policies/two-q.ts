@@ -16,7 +16,6 @@
  * Reference: Johnson & Shasha, "2Q: A Low Overhead High Performance Buffer Management
  * Replacement Algorithm", VLDB'94; libCacheSim `TwoQ.c` (Ain-size-ratio 0.25, Aout-size-ratio 0.5).
  */
-import { UsageError } from '../errors.js';
 import type { Policy, PolicyContext, PolicyDefinition, PolicyParams } from './policy.js';
 import { IdList, ListArena } from './internal/list.js';
 
@@ -47,8 +46,8 @@ export class TwoQPolicy implements Policy {
     aoutRatio = 0.5,
     readonly name = 'two-q',
   ) {
-    if (!(ainRatio > 0 && ainRatio < 1)) throw new UsageError(`two-q:ain must be between 0 and 1, not ${ainRatio}`);
-    if (!(aoutRatio >= 0)) throw new UsageError(`two-q:aout must be 0 or more, not ${aoutRatio}`);
+    if (!(ainRatio > 0 && ainRatio < 1)) throw new RangeError(`two-q:ain must be between 0 and 1, not ${ainRatio}`);
+    if (!(aoutRatio >= 0)) throw new RangeError(`two-q:aout must be 0 or more, not ${aoutRatio}`);
     this.capacity = context.capacity;
     this.a1inCapacity = Math.max(1, Math.floor(context.capacity * ainRatio));
     this.amCapacity = context.capacity - this.a1inCapacity;

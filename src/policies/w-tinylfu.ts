@@ -21,7 +21,6 @@
  * ACM TOS 2017; Caffeine `simulator/.../policy/sketch/WindowTinyLfuPolicy.java`,
  * `admission/TinyLfu.java`, `admission/countmin4/PeriodicResetCountMin4.java`.
  */
-import { UsageError } from '../errors.js';
 import type { Policy, PolicyContext, PolicyDefinition, PolicyParams } from './policy.js';
 import { IdList, ListArena } from './internal/list.js';
 import { CountMin4 } from './internal/count-min4.js';
@@ -70,10 +69,10 @@ export class WTinyLfuPolicy implements Policy {
     readonly name = 'w-tinylfu',
   ) {
     if (!(options.window > 0 && options.window < 1)) {
-      throw new UsageError(`w-tinylfu:window must be a fraction between 0 and 1, not ${options.window}`);
+      throw new RangeError(`w-tinylfu:window must be a fraction between 0 and 1, not ${options.window}`);
     }
     if (!(options.protected > 0 && options.protected < 1)) {
-      throw new UsageError(`w-tinylfu:protected must be a fraction between 0 and 1, not ${options.protected}`);
+      throw new RangeError(`w-tinylfu:protected must be a fraction between 0 and 1, not ${options.protected}`);
     }
     const capacity = context.capacity;
     this.capacity = capacity;
@@ -215,6 +214,8 @@ function wTinyLfuOptions(params: PolicyParams): WTinyLfuOptions {
 
 export const wTinyLfu: PolicyDefinition = {
   name: 'w-tinylfu',
+  mayDecline: true,
+  costHint: 4,
   description: "W-TinyLFU (Caffeine's simulator): 1% LRU window, SLRU main, frequency-sketch admission.",
   params: [
     { name: 'window', description: 'share of capacity for the LRU window', default: 0.01, type: 'fraction' },

@@ -19,7 +19,8 @@
  * expiring; when every write carries the same TTL that is the oldest write, so its closest
  * simulated counterpart is fifo (with varied per-request TTLs the match is looser).
  */
-import { replay, type ReplayCounts } from '../engine/replay.js';
+import { cacheJob, DEFAULT_FLUSH_INTERVAL, runJob } from '../engine/jobs.js';
+import type { ReplayCounts } from '../engine/replay.js';
 import { findPolicy, parsePolicySpec, type PolicySpec } from '../policies/index.js';
 import type { Trace } from '../trace/trace.js';
 import type { RedisEvictionPolicy, ServerSettings } from './replay.js';
@@ -72,11 +73,6 @@ export function simulateAtEntries(input: SimulationInput): ReplayCounts {
     ...(trace.ops && { ops: trace.ops }),
     ...(trace.ttls && { ttls: trace.ttls }),
   };
-  return replay(timed, {
-    policy: input.policy,
-    capacity: input.entries,
-    unit: 'entries',
-    ...(input.ttl !== undefined && { ttl: input.ttl }),
-    seed: input.seed,
-  });
+  const job = cacheJob(input.policy, input.entries, input.ttl ?? null, 0);
+  return runJob(timed, job, { unit: 'entries', seed: input.seed, lookupCost: 0, missCost: 0, ttlJitter: 0, flushInterval: DEFAULT_FLUSH_INTERVAL }) as ReplayCounts;
 }

@@ -48,6 +48,16 @@ export async function loadTraceFile(path: string, options: LoadOptions = {}): Pr
   if (!header) checkMappingForHeaderless(mapping);
   const input = await openTraceInput(path);
   if (isKeyListPath(path)) return loadKeyList(input, options.onProgress);
+  return loadCsvInput(input, header, mapping, options);
+}
+
+/** A file of one key per line (`.txt`), as a trace of gets. */
+export async function loadKeyListFile(path: string, options: LoadOptions = {}): Promise<Trace> {
+  return loadKeyList(await openTraceInput(path), options.onProgress);
+}
+
+async function loadCsvInput(input: TraceInput, header: boolean, mapping: ReturnType<typeof parseColumnsOption>, options: LoadOptions): Promise<Trace> {
+  const path = input.path;
 
   // Sizing the typed arrays to the line count up front means they are never regrown and
   // are handed out without a trimming copy: peak memory is then one copy of each column.

@@ -4,7 +4,8 @@
  * a spec of the same text.
  */
 import { existsSync } from 'node:fs';
-import { loadTraceFile, type LoadOptions } from './csv.js';
+import type { LoadOptions } from './csv.js';
+import { detectTraceFormat, findTraceFormat } from './formats/index.js';
 import { generateTrace, isSyntheticSpec } from './spec.js';
 import type { Trace } from './trace.js';
 
@@ -13,9 +14,16 @@ export type { Trace } from './trace.js';
 export { generateTrace, isSyntheticSpec, parseTraceSpec, type SyntheticTraceSpec } from './spec.js';
 export { traceToCsv, writeTraceCsv } from './write.js';
 export { isGzipPath } from './input.js';
+export { TRACE_FORMATS, detectTraceFormat, findTraceFormat, formatByPath, type TraceFormat } from './formats/index.js';
 
-export async function loadTrace(source: string, options: LoadOptions = {}): Promise<Trace> {
+export interface TraceLoadOptions extends LoadOptions {
+  /** A row of the format table by id (`csv`, `txt`, `cbt`); default: detected from the path and first bytes. */
+  readonly format?: string;
+}
+
+export async function loadTrace(source: string, options: TraceLoadOptions = {}): Promise<Trace> {
   if (!existsSync(source) && isSyntheticSpec(source)) return generateTrace(source);
-  return loadTraceFile(source, options);
+  const format = options.format !== undefined ? findTraceFormat(options.format, 'format') : await detectTraceFormat(source);
+  return format.load(source, options);
 }
 export { loadTraceBinary, loadTraceCached, loadTraceCachedWithStatus, saveTraceBinary, type CachedLoad } from './binary.js';

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunResult } from '../../src/model/result.js';
-import { checkTimedTrace } from '../../src/cli/time-options.js';
+import { simulate } from '../../src/api/simulate.js';
 import { UsageError } from '../../src/errors.js';
 import { timedTrace } from '../helpers/timed-trace.js';
 import { cli } from '../helpers/cli.js';
@@ -71,7 +71,7 @@ test('same inputs and seed give byte-identical JSON with every feature on', asyn
 
 const bad: [string[], RegExp][] = [
   [['--write-policy', 'lazy'], /--write-policy: unknown write policy 'lazy'/],
-  [['--flush-interval', '1s'], /--flush-interval: only applies with --write-policy write-behind/],
+  [['--flush-interval', '1s'], /--flush-interval: only applies with the write-behind write policy/],
   [['--stampede', 'herd'], /--stampede: unknown stampede mode 'herd'/],
   [['--tiers', 'lru:10@1ms', '-m', '10'], /--tiers: .*drop --maxsize/],
   [['--tiers', 'lru:10'], /--tiers: 'lru:10' needs a size and a lookup latency/],
@@ -89,7 +89,7 @@ for (const [argv, message] of bad) {
   });
 }
 
-test('the stampede model needs timestamps', () => {
+test('the stampede model needs timestamps', async () => {
   const { times: _times, ...untimed } = timedTrace([{ key: 'a', time: 0 }]);
-  assert.throws(() => { checkTimedTrace(untimed, 'x.csv', { timed: { stampede: { mode: 'coalesce', beta: 1 } } }); }, UsageError);
+  await assert.rejects(simulate(untimed, { policies: ['lru'], stampede: 'coalesce' }), (error: unknown) => error instanceof UsageError && error.where === 'stampede');
 });

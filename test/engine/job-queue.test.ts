@@ -1,7 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { createJobQueue, jobCost, JobTaker, progressOf, stopQueue, type QueuedJob } from '../../src/engine/job-queue.js';
+import { createJobQueue, JobTaker, progressOf, stopQueue, type QueuedJob } from '../../src/engine/job-queue.js';
+import { cacheJob, jobCost } from '../../src/engine/jobs.js';
+import { parsePolicySpec } from '../../src/policies/index.js';
+
+const cost = (policy: string, capacity: number, ttl: number | null, requests: number): number => jobCost(cacheJob(parsePolicySpec(policy), capacity, ttl, 0), requests);
 
 // Group a: costs 1 + 5 = 6; group b: 4 + 4 + 4 = 12; group c: 2. Jobs 0..5 in input order.
 const JOBS: QueuedJob[] = [
@@ -75,9 +79,9 @@ test('progress is the sum of every job\'s count', () => {
 });
 
 test('job costs rank slow policies, TTLs and small caches as costlier', () => {
-  assert.ok(jobCost('redis-lru', 100, null, 1000) > jobCost('lru', 100, null, 1000));
-  assert.ok(jobCost('lru', 100, 60, 1000) > jobCost('lru', 100, null, 1000));
-  assert.ok(jobCost('lru', 100, null, 1000) > jobCost('lru', 10_000, null, 1000));
-  assert.ok(jobCost('lru', 100, null, 2000) > jobCost('lru', 100, null, 1000));
-  assert.ok(jobCost('lru', 0, null, 1000) > 0);
+  assert.ok(cost('redis-lru', 100, null, 1000) > cost('lru', 100, null, 1000));
+  assert.ok(cost('lru', 100, 60, 1000) > cost('lru', 100, null, 1000));
+  assert.ok(cost('lru', 100, null, 1000) > cost('lru', 10_000, null, 1000));
+  assert.ok(cost('lru', 100, null, 2000) > cost('lru', 100, null, 1000));
+  assert.ok(cost('lru', 0, null, 1000) > 0);
 });

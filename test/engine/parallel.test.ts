@@ -1,8 +1,10 @@
 import { test } from 'node:test';
 import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
-import { runGrid, type GridConfig } from '../../src/engine/grid.js';
-import { MIN_PARALLEL_WORK, MIN_PARALLEL_WORK_WITH_POOL, poolCanRun, replayJobs, runGridParallel, sharedTrace, startWorkerPool, WorkerPool } from '../../src/engine/parallel.js';
+import { runGrid, runGridParallel, settingsOf, type GridConfig } from '../../src/engine/grid.js';
+import { executeJobs, MIN_PARALLEL_WORK, MIN_PARALLEL_WORK_WITH_POOL, sharedTrace, startWorkerPool, WorkerPool } from '../../src/engine/executor.js';
+import { cacheJob } from '../../src/engine/jobs.js';
+import { CancelledError } from '../../src/errors.js';
 import { renderJson } from '../../src/report/json.js';
 import { parsePolicySpec } from '../../src/policies/index.js';
 import { OP_DELETE, OP_GET, OP_SET, TraceBuilder, type Trace } from '../../src/trace/trace.js';
@@ -77,24 +79,33 @@ test('the shared trace lives in SharedArrayBuffers and is copied once', () => {
 test('a failing job rejects instead of hanging', async () => {
   const trace = mixedTrace(100, 1);
   // lru-cache refuses a zero capacity in its constructor; the engine never validates it.
-  const jobs = [{ policy: parsePolicySpec('lru-cache'), capacity: 0, ttl: null }, { policy: parsePolicySpec('lru'), capacity: 2, ttl: null }];
-  await assert.rejects(replayJobs(trace, jobs, { unit: 'entries', seed: 1, defaultMissCost: 0, workers: 2, mode: 'always' }));
+  const jobs = [cacheJob(parsePolicySpec('lru-cache'), 0, null, 0), cacheJob(parsePolicySpec('lru'), 2, null, 0)];
+  await assert.rejects(executeJobs(trace, jobs, settingsOf(config()), { workers: 2, mode: 'always' }));
 });
 
-test('a grid setting the pool does not know runs serially instead of being dropped', async () => {
-  const trace = mixedTrace(500, 2);
-  assert.equal(poolCanRun({ ...config(), workers: 2, mode: 'always', onProgress: () => {} }), true);
-  // A stand-in for a later runGrid feature: the pool would not pass it on.
-  const withExtra = { ...config(), mode: 'always' as const, workers: 2, futureSetting: true } as GridConfig;
-  assert.equal(poolCanRun(withExtra), false);
-  assert.equal(poolCanRun({ ...config(), ttlJitter: undefined }), true);
-  assert.deepEqual(await runGridParallel(trace, withExtra), runGrid(trace, withExtra));
+test('the time-aware modes run on the worker pool too, equal to the serial grid', async () => {
+  const trace = mixedTrace(3000, 9);
+  const timed: GridConfig = { ...config(), policies: config().policies.slice(0, 3), timed: { writePolicy: 'invalidate', stampede: { mode: 'coalesce', beta: 1 } } };
+  const serial = runGrid(trace, timed);
+  assert.equal(renderJson(await runGridParallel(trace, { ...timed, workers: 2, mode: 'always' })), renderJson(serial));
+  assert.ok(serial.rows.every((row) => row.freshness !== undefined && row.stampede !== undefined));
+});
+
+test('an aborted signal stops a grid on threads and in process with a CancelledError', async () => {
+  const trace = mixedTrace(200_000, 3);
+  for (const mode of ['always', 'never'] as const) {
+    const controller = new AbortController();
+    const running = runGridParallel(trace, { ...config(), workers: 2, mode, signal: controller.signal, onProgress: () => controller.abort() });
+    await assert.rejects(running, CancelledError);
+  }
+  const done = new AbortController();
+  done.abort();
+  await assert.rejects(runGridParallel(trace, { ...config(), signal: done.signal }), CancelledError);
 });
 
 test('TTL jitter reaches the workers: the parallel grid equals the serial one', async () => {
   const trace = mixedTrace(2000, 5);
   const jittered = { ...config(), ttlJitter: 0.3 };
-  assert.equal(poolCanRun(jittered), true);
   const serial = runGrid(trace, jittered);
   assert.equal(renderJson(await runGridParallel(trace, { ...jittered, workers: 2, mode: 'always' })), renderJson(serial));
   // The jitter changed something, so the comparison above is not vacuous.
@@ -106,11 +117,11 @@ test('a failing job among many rejects with its message, whichever thread ran it
   // Many cheap jobs first in the queue's eyes, then the failing one in a group of its own:
   // the calling thread or the worker may claim it depending on timing; both must reject.
   const jobs = [
-    ...[1, 2, 3, 4, 5, 6, 7, 8].map((capacity) => ({ policy: parsePolicySpec('lfu'), capacity, ttl: null })),
-    { policy: parsePolicySpec('lru-cache'), capacity: 0, ttl: null },
-    ...[1, 2, 3, 4].map((capacity) => ({ policy: parsePolicySpec('fifo'), capacity, ttl: 5 })),
+    ...[1, 2, 3, 4, 5, 6, 7, 8].map((capacity) => cacheJob(parsePolicySpec('lfu'), capacity, null, 0)),
+    cacheJob(parsePolicySpec('lru-cache'), 0, null, 0),
+    ...[1, 2, 3, 4].map((capacity) => cacheJob(parsePolicySpec('fifo'), capacity, 5, 0)),
   ];
-  await assert.rejects(replayJobs(trace, jobs, { unit: 'entries', seed: 1, defaultMissCost: 0, workers: 2, mode: 'always' }), /max/);
+  await assert.rejects(executeJobs(trace, jobs, settingsOf(config()), { workers: 2, mode: 'always' }), /max/);
 });
 
 test('workers started ahead (WorkerPool) give the serial grid; unused ones are stopped on close', async () => {
@@ -134,7 +145,7 @@ test('workers started ahead (WorkerPool) give the serial grid; unused ones are s
 });
 
 test('an idle pool does not keep the process alive', () => {
-  const script = `import('${new URL('../../src/engine/parallel.js', import.meta.url).href}').then((m) => { m.startWorkerPool(1e12, 2); })`;
+  const script = `import('${new URL('../../src/engine/executor.js', import.meta.url).href}').then((m) => { m.startWorkerPool(1e12, 2); })`;
   const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { timeout: 20_000, encoding: 'utf8' });
   assert.equal(child.error, undefined, 'the process exited by itself');
   assert.equal(child.status, 0, child.stderr);
@@ -142,15 +153,16 @@ test('an idle pool does not keep the process alive', () => {
 
 test('with workers started ahead, a grid goes parallel from a lower threshold', async () => {
   const trace = generateTrace('zipf:alpha=1,keys=1000,requests=1e5,seed=2');
-  const jobsFor = (count: number) => Array.from({ length: count }, (_, i) => ({ policy: parsePolicySpec(i % 2 ? 'lru' : 'fifo'), capacity: 10 + i, ttl: null }));
-  const options = { unit: 'entries' as const, seed: 1, defaultMissCost: 0.005, workers: 2 };
+  const jobsFor = (count: number) => Array.from({ length: count }, (_, i) => cacheJob(parsePolicySpec(i % 2 ? 'lru' : 'fifo'), 10 + i, null, 0));
+  const settings = { ...settingsOf(config()), missCost: 0.005 };
+  const options = { workers: 2 };
   // 40 x 1e5 = 4 M replays: at MIN_PARALLEL_WORK_WITH_POOL, far below MIN_PARALLEL_WORK.
   assert.ok(40 * trace.length >= MIN_PARALLEL_WORK_WITH_POOL && 40 * trace.length < MIN_PARALLEL_WORK);
   for (const [jobs, parallel] of [[40, true], [30, false]] as const) {
     const pool = new WorkerPool(1);
     try {
-      const counts = await replayJobs(trace, jobsFor(jobs), { ...options, pool });
-      assert.deepEqual(counts, await replayJobs(trace, jobsFor(jobs), { ...options, mode: 'never' }));
+      const counts = await executeJobs(trace, jobsFor(jobs), settings, { ...options, pool });
+      assert.deepEqual(counts, await executeJobs(trace, jobsFor(jobs), settings, { ...options, mode: 'never' }));
       // The pool's worker was taken exactly when the grid went parallel.
       const left = pool.take(1);
       assert.equal(left.length, parallel ? 0 : 1, `${jobs} jobs`);

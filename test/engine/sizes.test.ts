@@ -45,7 +45,7 @@ test('bad ranges are usage errors naming the flag', () => {
   const bad = (text: string, flag = '--maxsize', points?: number): void => {
     assert.throws(
       () => parseSizes(text, flag === '--capacity' ? 'bytes' : 'entries', flag, points === undefined ? {} : { points }),
-      (error: unknown) => error instanceof UsageError && error.flag === flag,
+      (error: unknown) => error instanceof UsageError && error.where === flag,
       text,
     );
   };

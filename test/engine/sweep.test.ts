@@ -85,7 +85,7 @@ test('infinite-cache hit rate: every lookup but the first of each key', () => {
 
 test('a sample that keeps no key is a usage error, not a 100% hit rate', async () => {
   const trace = traceOf(['a', 'b', 'a', 'b']);
-  await assert.rejects(runSweep(trace, sweepConfig({ capacities: [1, 2], sample: 1e-7 })), /--sample: rate 1e-7 keeps no looked-up key/);
+  await assert.rejects(runSweep(trace, sweepConfig({ capacities: [1, 2], sample: 1e-7 })), /sample: rate 1e-7 keeps no looked-up key/);
 });
 
 test('progress moves during the one-pass curves too, never backwards, and ends at the total', async () => {

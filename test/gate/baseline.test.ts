@@ -107,7 +107,7 @@ test('a baseline file is read back from the JSON report, and a broken one is a u
     for (const [text, message] of cases) {
       const path = join(dir, 'bad.json');
       writeFileSync(path, text);
-      await assert.rejects(loadBaseline(path), (error: unknown) => error instanceof UsageError && error.flag === '--baseline' && error.message.includes(path) && message.test(error.message));
+      await assert.rejects(loadBaseline(path), (error: unknown) => error instanceof UsageError && error.where === '--baseline' && error.message.includes(path) && message.test(error.message));
     }
     await assert.rejects(loadBaseline(join(dir, 'missing.json')), /no such file/);
     assert.throws(() => checkBaseline({ ...result, rows: 'x' }, 'b.json'), /b\.json: rows is missing/);

@@ -39,7 +39,9 @@ test('clock rejects an initial value the counter cannot hold', () => {
   const trace = buildTrace([0]);
   const context = { capacity: 2, unit: 'entries' as const, keySpace: 1, seed: 1, trace };
   assert.throws(() => parsePolicySpec('clock:bits=9'), UsageError);
-  const spec = parsePolicySpec('clock:initial=2');
-  assert.throws(() => spec.definition.create(context, spec.params, spec.name), /clock:initial must be between 0 and 1/);
+  // The cross-parameter rule is the registry row's check, so the spec parser refuses it.
+  assert.throws(() => parsePolicySpec('clock:initial=2'), /clock: initial must be between 0 and 1/);
+  // The constructor only asserts.
+  assert.throws(() => new ClockPolicy(context, 1, 2), RangeError);
   assert.doesNotThrow(() => new ClockPolicy(context, 2, 3));
 });

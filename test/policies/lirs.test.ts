@@ -245,5 +245,5 @@ test('lirs parameters are validated', () => {
   assert.throws(() => parsePolicySpec('lirs:stack=0.5'), UsageError);
   assert.equal(parsePolicySpec('lirs:hir=0.1').params['hir'], 0.1);
   const trace = traceOf(['a']);
-  assert.throws(() => new LirsPolicy({ capacity: 4, unit: 'entries', keySpace: 1, seed: 1, trace }, { hir: 0, stack: 2 }), UsageError);
+  assert.throws(() => new LirsPolicy({ capacity: 4, unit: 'entries', keySpace: 1, seed: 1, trace }, { hir: 0, stack: 2 }), RangeError);
 });

@@ -105,5 +105,5 @@ test('redis-lfu parameters are validated', () => {
   assert.deepEqual(parsePolicySpec('redis-lfu:decay-time=5').params, { samples: 5, pool: 16, 'log-factor': 10, 'decay-time': 5 });
   const trace = traceOf(['a']);
   const context = { capacity: 4, unit: 'entries' as const, keySpace: 1, seed: 1, trace };
-  assert.throws(() => new RedisLfuPolicy(context, { samples: 5, pool: 16, logFactor: 1.5, decayTime: 1 }), UsageError);
+  assert.throws(() => new RedisLfuPolicy(context, { samples: 5, pool: 16, logFactor: 1.5, decayTime: 1 }), RangeError);
 });

@@ -120,5 +120,5 @@ test('w-tinylfu parameters are validated', () => {
   assert.deepEqual(parsePolicySpec('w-tinylfu:window=0.2,doorkeeper=on').params, { window: 0.2, protected: 0.8, jitter: true, doorkeeper: true });
   const trace = traceOf(['a']);
   const context = { capacity: 10, unit: 'entries' as const, keySpace: 1, seed: 1, trace };
-  assert.throws(() => new WTinyLfuPolicy(context, { window: 0, protected: 0.8, jitter: true, doorkeeper: false }), UsageError);
+  assert.throws(() => new WTinyLfuPolicy(context, { window: 0, protected: 0.8, jitter: true, doorkeeper: false }), RangeError);
 });

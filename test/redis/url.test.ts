@@ -42,7 +42,7 @@ for (const [text, message] of bad) {
   test(`refuses '${text}' as a usage error naming --redis`, () => {
     assert.throws(
       () => parseRedisUrl(text),
-      (error: unknown) => error instanceof UsageError && error.flag === '--redis' && message.test(error.message) && !error.message.includes('\n'),
+      (error: unknown) => error instanceof UsageError && error.where === '--redis' && message.test(error.message) && !error.message.includes('\n'),
     );
   });
 }

@@ -67,7 +67,7 @@ test('--out FILE takes its format from the extension unless --format says otherw
   assert.deepEqual(resolveOutTarget('r.markdown', context, noDirs), { path: 'r.markdown', format: 'md' });
   assert.deepEqual(resolveOutTarget('r.txt', context, noDirs), { path: 'r.txt', format: 'table' });
   assert.deepEqual(resolveOutTarget('r.txt', { ...context, format: 'md' }, noDirs), { path: 'r.txt', format: 'md' });
-  assert.throws(() => resolveOutTarget('r.html', context, noDirs), (error: unknown) => error instanceof UsageError && error.flag === '--out');
+  assert.throws(() => resolveOutTarget('r.html', context, noDirs), (error: unknown) => error instanceof UsageError && error.where === '--out');
 });
 
 test('--out FOLDER gets <command>-<trace name>.<ext>, markdown unless --format is given', () => {

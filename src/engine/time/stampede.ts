@@ -34,7 +34,8 @@ export interface StampedeConfig {
   readonly beta: number;
 }
 
-const MODES: readonly StampedeMode[] = ['none', 'coalesce', 'xfetch', 'stale-while-revalidate'];
+export const STAMPEDE_MODES: readonly StampedeMode[] = ['none', 'coalesce', 'xfetch', 'stale-while-revalidate'];
+const MODES = STAMPEDE_MODES;
 
 export function parseStampede(text: string, flag = '--stampede'): StampedeConfig {
   const trimmed = text.trim().toLowerCase();

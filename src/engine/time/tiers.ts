@@ -24,8 +24,8 @@ export interface TierSpec {
  * Parses a `--tiers` list. Policy parameters are comma-separated too, so a tier runs until a
  * piece that carries `@latency`: `s3-fifo:small=0.1,ghost=0.9:1000@0.05ms,lru:1e5@1ms` is two.
  */
-export function parseTiers(text: string, flag = '--tiers'): { unit: 'entries' | 'bytes'; tiers: TierSpec[] } {
-  const tiers: TierSpec[] = [];
+export function parseTiers(text: string, flag = 'tiers'): { unit: 'entries' | 'bytes'; tiers: ParsedTier[] } {
+  const tiers: ParsedTier[] = [];
   const units = new Set<'entries' | 'bytes'>();
   let pending = '';
   for (const raw of text.split(',')) {
@@ -34,7 +34,7 @@ export function parseTiers(text: string, flag = '--tiers'): { unit: 'entries' | 
     pending = pending === '' ? piece : `${pending},${piece}`;
     if (!piece.includes('@')) continue;
     const tier = parseTier(pending, flag);
-    units.add(tier.unit);
+    if (tier.unit !== undefined) units.add(tier.unit);
     tiers.push(tier.spec);
     pending = '';
   }
@@ -43,11 +43,19 @@ export function parseTiers(text: string, flag = '--tiers'): { unit: 'entries' | 
   }
   if (tiers.length === 0) throw new UsageError('name at least one tier, e.g. lru:1000@0.05ms,lru:100000@1ms', flag);
   if (units.size > 1) throw new UsageError('give every tier a count of entries (1000) or every tier bytes (64MB), not a mix', flag);
-  return { unit: [...units][0]!, tiers };
+  return { unit: [...units][0] ?? 'entries', tiers };
 }
 
 /** One tier: a size with a byte unit (64MB) makes it a byte capacity, a bare count entries. */
-function parseTier(text: string, flag: string): { spec: TierSpec; unit: 'entries' | 'bytes' } {
+/** A tier as written: its capacity may be `*` (the size a sweep varies). */
+export interface ParsedTier {
+  readonly policy: PolicySpec;
+  readonly capacity: number | '*';
+  /** Seconds. */
+  readonly lookupCost: number;
+}
+
+function parseTier(text: string, flag: string): { spec: ParsedTier; unit: 'entries' | 'bytes' | undefined } {
   const at = text.lastIndexOf('@');
   const colon = text.lastIndexOf(':', at);
   if (colon < 0) throw new UsageError(`'${text}' should be policy:size@latency, e.g. lru:1000@0.05ms`, flag);
@@ -56,20 +64,21 @@ function parseTier(text: string, flag: string): { spec: TierSpec; unit: 'entries
     throw new UsageError(`'${policy.name}' needs the future of the exact request sequence, which a tier does not see`, flag);
   }
   const sizeText = text.slice(colon + 1, at).trim();
+  const lookupCost = parseDuration(text.slice(at + 1), flag, 'ms');
+  if (sizeText === '*') return { spec: { policy, capacity: '*', lookupCost }, unit: undefined };
   const unit = /[a-df-z]\s*$/i.test(sizeText) ? 'bytes' : 'entries';
   const sizes = parseSizeList(sizeText, unit, flag);
-  const lookupCost = parseDuration(text.slice(at + 1), flag, 'ms');
   return { spec: { policy, capacity: sizes[0]!, lookupCost }, unit };
 }
 
 /** One tier as it would be typed: `lru:1000@0.05ms`. */
-export function tierLabel(tier: TierSpec): string {
-  return `${tier.policy.name}:${tier.capacity}@${formatMs(tier.lookupCost)}`;
+export function tierLabel(tier: TierSpec, size = String(tier.capacity)): string {
+  return `${tier.policy.name}:${size}@${formatMs(tier.lookupCost)}`;
 }
 
 /** A readable name for a tier list, used as the row's policy label. */
 export function tiersLabel(tiers: readonly TierSpec[]): string {
-  return tiers.map(tierLabel).join(' > ');
+  return tiers.map((tier) => tierLabel(tier)).join(' > ');
 }
 
 function formatMs(seconds: number): string {

@@ -3,14 +3,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { latencyFromSamples, simulateTimed } from '../../../src/engine/time/simulate.js';
-import { parseTiers } from '../../../src/engine/time/tiers.js';
+import { parseTiers, type TierSpec } from '../../../src/engine/time/tiers.js';
 import { UsageError } from '../../../src/errors.js';
 import type { Trace } from '../../../src/trace/trace.js';
 import { parseRows, timedTrace } from '../../helpers/timed-trace.js';
 
 function run(trace: Trace, writePolicy: 'write-through' | 'invalidate' = 'write-through') {
   return simulateTimed(trace, {
-    tiers: parseTiers('lru:2@0.05ms,lru:3@1ms').tiers,
+    tiers: parseTiers('lru:2@0.05ms,lru:3@1ms').tiers as TierSpec[],
     unit: 'entries',
     seed: 1,
     defaultMissCost: 0.005,

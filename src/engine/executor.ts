@@ -1,6 +1,7 @@
 /**
- * Replays many (policy, capacity, TTL) jobs over one trace on several threads: the calling
- * thread and cores - 1 worker threads.
+ * The executor: runs a list of jobs (jobs.ts) over one trace, in this thread or on several
+ * threads (the calling thread and cores - 1 worker threads). Every command runs its replays
+ * through here; results come back in job order whatever ran them.
  *
  * The calling thread replays jobs too rather than wait: it needs no start-up and has often
  * compiled the replay code already, and it starts at once while the workers are still
@@ -15,34 +16,22 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { UsageError } from '../errors.js';
-import type { PolicySpec } from '../policies/index.js';
-import type { ResultRow, RunResult } from '../model/result.js';
+import { CancelledError, UsageError } from '../errors.js';
 import type { Trace } from '../trace/trace.js';
-import { resultOf, runGrid, toRow, withJitter, type GridConfig } from './grid.js';
-import { createJobQueue, jobCost, JobTaker, progressOf, stopQueue, type JobQueue } from './job-queue.js';
-import { replay, type ReplayCounts } from './replay.js';
+import { createJobQueue, JobTaker, progressOf, stopQueue, type JobQueue } from './job-queue.js';
+import { jobCost, jobGroup, runJob, toWire, type Job, type JobCounts, type ReplaySettings, type WireJob } from './jobs.js';
 
-export interface ReplayJob {
-  readonly policy: PolicySpec;
-  readonly capacity: number;
-  /** Seconds, or null for no TTL. */
-  readonly ttl: number | null;
-}
-
-export interface ParallelOptions {
-  readonly unit: 'entries' | 'bytes';
-  readonly seed: number;
-  readonly defaultMissCost: number;
-  /** TTL jitter fraction (`--ttl 60s~10%`), applied to jobs that have a TTL. */
-  readonly ttlJitter?: number;
+export interface ExecutorOptions {
   /** Threads replaying at once, the calling one included; default os.availableParallelism(). 1 means in-process. */
   readonly workers?: number;
   /** 'auto' (default) runs small grids in-process; 'always' uses workers whenever there are two jobs. */
   readonly mode?: 'auto' | 'always' | 'never';
+  /** Requests replayed so far over all jobs, and in total. */
   readonly onProgress?: (done: number, total: number) => void;
   /** Workers started ahead (startWorkerPool); taken when the replays go parallel. */
   readonly pool?: WorkerPool;
+  /** Stops between chunks of requests; the call then rejects with a CancelledError. */
+  readonly signal?: AbortSignal;
 }
 
 const WORKER_SCRIPT = new URL('./worker.js', import.meta.url);
@@ -132,75 +121,64 @@ export const MIN_PARALLEL_WORK_WITH_POOL = 4_000_000;
 /** @internal The data a worker starts with (worker.ts). */
 export interface WorkerInit {
   readonly trace: Trace;
-  readonly unit: 'entries' | 'bytes';
-  readonly seed: number;
-  readonly defaultMissCost: number;
-  readonly ttlJitter?: number;
-  readonly jobs: readonly WorkerJob[];
+  readonly settings: ReplaySettings;
+  readonly jobs: readonly WireJob[];
   readonly queue: JobQueue;
 }
 /** @internal */
-export interface WorkerJob {
-  readonly policy: string;
-  readonly capacity: number;
-  readonly ttl: number | null;
-}
-/** @internal */
 export type WorkerReply =
-  | { readonly type: 'done'; readonly index: number; readonly counts: ReplayCounts }
+  | { readonly type: 'done'; readonly index: number; readonly counts: JobCounts }
   | { readonly type: 'error'; readonly index: number; readonly name: string; readonly message: string };
 
 export function defaultWorkerCount(): number {
   return availableParallelism();
 }
 
-/** Replays every job; the i-th result belongs to the i-th job. */
-export async function replayJobs(trace: Trace, jobs: readonly ReplayJob[], options: ParallelOptions): Promise<ReplayCounts[]> {
+/** Runs every job; the i-th result belongs to the i-th job. */
+export async function executeJobs(trace: Trace, jobs: readonly Job[], settings: ReplaySettings, options: ExecutorOptions = {}): Promise<JobCounts[]> {
+  if (options.signal?.aborted) throw new CancelledError();
   const threads = Math.min(options.workers ?? defaultWorkerCount(), jobs.length);
   const mode = options.mode ?? 'auto';
   const threshold = options.pool ? MIN_PARALLEL_WORK_WITH_POOL : MIN_PARALLEL_WORK;
   const worthIt = mode === 'always' || (mode === 'auto' && jobs.length * trace.length >= threshold);
-  if (mode === 'never' || threads <= 1 || !worthIt) return replayInProcess(trace, jobs, options);
-  return replayOnThreads(trace, jobs, options, threads - 1);
+  if (mode === 'never' || threads <= 1 || !worthIt) return runInProcess(trace, jobs, settings, options);
+  return runOnThreads(trace, jobs, settings, options, threads - 1);
 }
 
-function replayConfig(job: ReplayJob, options: ParallelOptions) {
-  return {
-    policy: job.policy,
-    capacity: job.capacity,
-    unit: options.unit,
-    ...(job.ttl !== null && { ttl: job.ttl }),
-    seed: options.seed,
-    defaultMissCost: options.defaultMissCost,
-    ...(options.ttlJitter !== undefined && { ttlJitter: options.ttlJitter }),
+/** A progress callback that also stops the replay (between chunks) once `signal` fires. */
+function checked(signal: AbortSignal | undefined, report: ((done: number) => void) | undefined): ((done: number) => void) | undefined {
+  if (signal === undefined) return report;
+  return (done) => {
+    if (signal.aborted) throw new CancelledError();
+    report?.(done);
   };
 }
 
-function replayInProcess(trace: Trace, jobs: readonly ReplayJob[], options: ParallelOptions): ReplayCounts[] {
+async function runInProcess(trace: Trace, jobs: readonly Job[], settings: ReplaySettings, options: ExecutorOptions): Promise<JobCounts[]> {
   const total = jobs.length * trace.length;
-  return jobs.map((job, index) =>
-    replay(trace, {
-      ...replayConfig(job, options),
-      ...(options.onProgress && { onProgress: (done: number) => { options.onProgress!(index * trace.length + done, total); } }),
-    }),
-  );
+  const results: JobCounts[] = [];
+  for (const [index, job] of jobs.entries()) {
+    const report = options.onProgress && ((done: number): void => options.onProgress!(index * trace.length + done, total));
+    results.push(runJob(trace, job, settings, checked(options.signal, report)));
+    // Between jobs, let timers and signals in (a Ctrl-C handler, a progress bar's redraw).
+    if (options.signal !== undefined && index + 1 < jobs.length) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  if (options.signal?.aborted) throw new CancelledError();
+  return results;
 }
 
 /** How often progress is reported while the calling thread has no job left and waits. */
 const PROGRESS_INTERVAL_MS = 100;
 
-async function replayOnThreads(trace: Trace, jobs: readonly ReplayJob[], options: ParallelOptions, workerCount: number): Promise<ReplayCounts[]> {
-  const queue = createJobQueue(jobs.map((job) => ({ group: job.policy.name, cost: jobCost(job.policy.definition.name, job.capacity, job.ttl, trace.length) })));
+async function runOnThreads(trace: Trace, jobs: readonly Job[], settings: ReplaySettings, options: ExecutorOptions, workerCount: number): Promise<JobCounts[]> {
+  const queue = createJobQueue(jobs.map((job) => ({ group: jobGroup(job), cost: jobCost(job, trace.length) })));
   const init: WorkerInit = {
     trace: sharedTrace(trace),
-    unit: options.unit,
-    seed: options.seed,
-    defaultMissCost: options.defaultMissCost,
-    ...(options.ttlJitter !== undefined && { ttlJitter: options.ttlJitter }),
-    jobs: jobs.map((job) => ({ policy: job.policy.name, capacity: job.capacity, ttl: job.ttl })),
+    settings,
+    jobs: jobs.map(toWire),
     queue,
   };
-  const results: (ReplayCounts | undefined)[] = new Array(jobs.length);
+  const results: (JobCounts | undefined)[] = new Array<JobCounts | undefined>(jobs.length);
   const total = jobs.length * trace.length;
   let finished = 0;
   let failure: Error | undefined;
@@ -214,6 +192,11 @@ async function replayOnThreads(trace: Trace, jobs: readonly ReplayJob[], options
     wake?.();
   };
   const report = options.onProgress ? (): void => { options.onProgress!(progressOf(queue), total); } : undefined;
+  // A signal stops every thread: the shared queue's stop flag is checked between chunks.
+  const onAbort = (): void => {
+    fail(new CancelledError());
+  };
+  options.signal?.addEventListener('abort', onAbort, { once: true });
 
   // Started before the calling thread's first job, so they start up while it works, unless
   // a pool started them earlier still.
@@ -226,7 +209,7 @@ async function replayOnThreads(trace: Trace, jobs: readonly ReplayJob[], options
         finished++;
         if (finished === jobs.length) wake?.();
       } else {
-        fail(reply.name === 'UsageError' ? new UsageError(reply.message) : new Error(reply.message));
+        fail(reply.name === 'UsageError' ? new UsageError(reply.message) : reply.name === 'CancelledError' ? new CancelledError() : new Error(reply.message));
       }
     });
     worker.on('error', fail);
@@ -243,19 +226,17 @@ async function replayOnThreads(trace: Trace, jobs: readonly ReplayJob[], options
   try {
     const taker = new JobTaker(queue);
     for (let index = taker.next(); index >= 0; index = taker.next()) {
-      results[index] = replay(trace, {
-        ...replayConfig(jobs[index]!, options),
-        onProgress: (done: number) => {
-          Atomics.store(queue.progress, index, done);
-          report?.();
-        },
+      results[index] = runJob(trace, jobs[index]!, settings, (done: number) => {
+        if (Atomics.load(queue.stopped, 0) !== 0) throw new CancelledError();
+        Atomics.store(queue.progress, index, done);
+        report?.();
       });
       finished++;
       // Lets the workers' messages in between jobs, so a failure stops this thread too.
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
   } catch (error) {
-    fail(error as Error);
+    fail(error instanceof Error ? error : new Error(String(error)));
   }
 
   // The rest is the workers' jobs: wait for their results, reporting progress meanwhile.
@@ -266,12 +247,13 @@ async function replayOnThreads(trace: Trace, jobs: readonly ReplayJob[], options
   settled = true;
   wake = undefined;
   if (ticker) clearInterval(ticker);
+  options.signal?.removeEventListener('abort', onAbort);
   // Workers that never got a job may still be starting up; nothing waits for them.
   for (const worker of pool) void worker.terminate();
   if (failure) throw failure;
   if (finished < jobs.length) throw new Error('the replay workers ended with jobs left undone');
   report?.();
-  return results as ReplayCounts[];
+  return results as JobCounts[];
 }
 
 const shared = new WeakMap<Trace, Trace>();
@@ -301,45 +283,4 @@ function share<A extends Uint32Array | Float64Array | Uint8Array>(array: A): A {
   const copy = new Type(new SharedArrayBuffer(array.byteLength));
   copy.set(array);
   return copy;
-}
-
-/** The grid settings the pool knows how to hand to workers. */
-const POOLED_SETTINGS = new Set(['policies', 'capacities', 'unit', 'ttls', 'ttlJitter', 'cost', 'seed', 'command', 'onProgress', 'workers', 'mode', 'pool']);
-
-/** Whether every setting of this grid config is one the pool passes on to its workers. */
-export function poolCanRun(config: object): boolean {
-  return Object.entries(config).every(([key, value]) => value === undefined || POOLED_SETTINGS.has(key));
-}
-
-/** The pool's options for a grid's settings, so every caller passes on the same ones. */
-export function parallelOptionsOf(config: Omit<GridConfig, 'timed'> & Pick<ParallelOptions, 'workers' | 'mode' | 'pool'>): ParallelOptions {
-  return {
-    unit: config.unit,
-    seed: config.seed,
-    defaultMissCost: config.cost.missCost,
-    ...(config.ttlJitter !== undefined && { ttlJitter: config.ttlJitter }),
-    ...(config.workers !== undefined && { workers: config.workers }),
-    ...(config.mode !== undefined && { mode: config.mode }),
-    ...(config.onProgress && { onProgress: config.onProgress }),
-    ...(config.pool && { pool: config.pool }),
-  };
-}
-
-/**
- * `runGrid` on worker threads: the same result, row for row, byte for byte. A grid with any
- * setting the pool does not know (a feature added to `runGrid` later) runs serially through
- * `runGrid`, so no setting is ever silently dropped on the way to a worker.
- */
-export async function runGridParallel(
-  trace: Trace,
-  config: GridConfig & Pick<ParallelOptions, 'workers' | 'mode' | 'pool'>,
-): Promise<RunResult> {
-  if (!poolCanRun(config)) return runGrid(trace, config);
-  const jobs: ReplayJob[] = [];
-  for (const policy of config.policies) {
-    for (const ttl of config.ttls) for (const capacity of config.capacities) jobs.push({ policy, capacity, ttl });
-  }
-  const counts = await replayJobs(trace, jobs, parallelOptionsOf(config));
-  const rows: ResultRow[] = jobs.map((job, i) => withJitter(toRow(job.policy.name, job.ttl, job.capacity, counts[i]!, config.cost), config.ttlJitter));
-  return resultOf(trace, config, rows);
 }

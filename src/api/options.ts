@@ -1,0 +1,299 @@
+/**
+ * The options of `simulate()` and `sweep()`, and their validation: the library's edge.
+ *
+ * Options are typed values, not text. Durations are milliseconds everywhere, and every
+ * duration field says so in its name (`lookupCostMs`, `ttlsMs`); rates are fractions (0.9,
+ * not 90). What the options ask is checked twice: on its own (`checkSimulateOptions`, before
+ * a trace is loaded, so a typo costs milliseconds), then against the trace (byte capacity
+ * needs sizes, a TTL needs times). Errors are UsageErrors whose `where` is the option path
+ * (`policies[1]`, `tiers[0].policy`, `recommend.targetHitRate`); callers name them in their
+ * own terms (the CLI as flags, `gate` as config fields). Nothing here knows a flag.
+ */
+import { UsageError } from '../errors.js';
+import type { CostModel } from '../engine/cost.js';
+import type { WorkerPool } from '../engine/executor.js';
+import type { GridConfig, TimedOptions } from '../engine/grid.js';
+import type { RecommendOptions } from '../engine/recommend.js';
+import { ttlApplies } from '../engine/replay.js';
+import { WRITE_POLICIES, type WritePolicy } from '../engine/time/freshness.js';
+import { STAMPEDE_MODES, type StampedeConfig, type StampedeMode } from '../engine/time/stampede.js';
+import type { TierSpec } from '../engine/time/tiers.js';
+import { parsePolicySpec, type PolicySpec } from '../policies/index.js';
+import type { Trace } from '../trace/trace.js';
+
+/** A duration in milliseconds. */
+export type Milliseconds = number;
+
+/** A policy as a spec string (`'s3-fifo:small=0.2'`) or a spec parsed with `parsePolicySpec`. */
+export type PolicyInput = string | PolicySpec;
+
+/** One tier of a chain, closest first. */
+export interface TierOptions {
+  readonly policy: PolicyInput;
+  /** Entries or bytes (the chain's `unit`); in `sweep()`, `'*'` marks the one tier whose size is swept. */
+  readonly capacity: number | '*';
+  /** Time of one lookup in this tier, paid by every request that reaches it. */
+  readonly lookupCostMs: Milliseconds;
+}
+
+export interface SimulateOptions {
+  /** Policies to compare. Default `['lru', 'lfu', 'ttl']`. Not with `tiers`. */
+  readonly policies?: readonly PolicyInput[];
+  /** Cache sizes in `unit`s. Default `[1024]` (`sweep()`: 16 doubling up to the trace's key count). */
+  readonly capacities?: readonly number[];
+  /** What a capacity counts: `entries` (every object is 1) or `bytes` (the trace's sizes). Default `entries`. */
+  readonly unit?: 'entries' | 'bytes';
+  /** TTLs to try, each applied to every policy; null = none. Default `[null]`. A request's own `ttl` wins. */
+  readonly ttlsMs?: readonly (Milliseconds | null)[];
+  /** TTL jitter j in [0, 1): each write's TTL becomes ttl x (1 + j(2U - 1)), U seeded. Default 0. */
+  readonly ttlJitter?: number;
+  /** Cost of one cache lookup. Default 0.1. */
+  readonly lookupCostMs?: Milliseconds;
+  /** Cost of fetching a missed value, for requests without their own `cost`. Default 5. */
+  readonly missCostMs?: Milliseconds;
+  /** Seed of randomised policies and TTL jitter. Default 1. */
+  readonly seed?: number;
+  /** An L1 > L2 > ... chain in place of `policies` x `capacities` (one row per TTL). */
+  readonly tiers?: readonly TierOptions[];
+  /** What a `set` in the trace does to the cache; default: write-through without a time-aware model. */
+  readonly writePolicy?: WritePolicy;
+  /** Write-behind: time between flushes to the origin. Default 1000. */
+  readonly flushIntervalMs?: Milliseconds;
+  /** Concurrent misses on one key: a mode, or `{ mode: 'xfetch', beta }`. */
+  readonly stampede?: StampedeMode | { readonly mode: StampedeMode; readonly beta?: number };
+  /** Threads replaying at once, this one included. Default: every core. */
+  readonly workers?: number;
+  /** `auto` (default) uses threads when the grid is big enough to gain from them. */
+  readonly parallel?: 'auto' | 'always' | 'never';
+  /** Requests replayed so far over the whole grid, and in total. */
+  readonly onProgress?: (done: number, total: number) => void;
+  /** Stops the replay between chunks of requests; the call rejects with a CancelledError. */
+  readonly signal?: AbortSignal;
+  /** Worker threads started ahead of the load (the CLI starts them while it reads the trace). */
+  readonly pool?: WorkerPool;
+}
+
+export interface RecommendationOptions {
+  /** Recommend the smallest size within this much hit rate (a fraction: 0.01 = one point) of the best. Default 0.01. */
+  readonly tolerance?: number;
+  /** Recommend the smallest size reaching this hit rate (a fraction). */
+  readonly targetHitRate?: number;
+  /** Recommend the smallest size with mean latency at or below this. */
+  readonly targetLatencyMs?: Milliseconds;
+  /** Latency-equivalent price of holding one entry (one byte with byte capacity): minimise mean latency + price x size. */
+  readonly memoryCostMs?: Milliseconds;
+}
+
+export interface SweepOptions extends SimulateOptions {
+  /** Estimate from this fraction of keys (SHARDS / MiniSim), 0 < sample <= 1. Not with time-aware modes. */
+  readonly sample?: number;
+  readonly recommend?: RecommendationOptions;
+}
+
+/** Everything the engine needs, checked and with its defaults filled in (seconds inside). */
+export interface Plan {
+  readonly grid: Omit<GridConfig, 'capacities' | 'onProgress'> & { readonly capacities: readonly number[] | undefined };
+  readonly sample: number | undefined;
+  readonly recommend: RecommendOptions;
+  readonly workers: number | undefined;
+  readonly parallel: 'auto' | 'always' | 'never' | undefined;
+}
+
+export const DEFAULT_POLICIES = ['lru', 'lfu', 'ttl'] as const;
+export const DEFAULT_CAPACITY = 1024;
+export const DEFAULT_LOOKUP_COST_MS = 0.1;
+export const DEFAULT_MISS_COST_MS = 5;
+export const DEFAULT_TOLERANCE = 0.01;
+/** More worker threads than this many per core only add memory and start-up. */
+export const MAX_WORKERS_PER_CORE = 4;
+
+type Mode = 'simulate' | 'sweep';
+
+/** Checks `simulate()` options without a trace; returns the engine's plan. */
+export function checkSimulateOptions(options: SimulateOptions): Plan {
+  return planOf(options, 'simulate');
+}
+
+/** Checks `sweep()` options without a trace; returns the engine's plan. */
+export function checkSweepOptions(options: SweepOptions): Plan {
+  return planOf(options, 'sweep');
+}
+
+function fail(where: string, detail: string): never {
+  throw new UsageError(detail, where);
+}
+
+function finiteAtLeast(value: number, min: number, where: string, what: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) fail(where, `must be ${what}, not ${String(value)}`);
+  return value;
+}
+
+function planOf(options: SweepOptions, mode: Mode): Plan {
+  const unit = options.unit ?? 'entries';
+  if (unit !== 'entries' && unit !== 'bytes') fail('unit', `must be 'entries' or 'bytes', not '${String(unit)}'`);
+  const tiers = options.tiers === undefined ? undefined : tiersOf(options.tiers, mode);
+  if (tiers !== undefined && options.policies !== undefined) fail('tiers', 'a chain of tiers names its own policies and sizes: leave out policies');
+  if (tiers !== undefined && mode === 'simulate' && options.capacities !== undefined) fail('tiers', 'a chain of tiers names its own sizes: leave out capacities');
+  const policies = policiesOf(options.policies ?? DEFAULT_POLICIES);
+  const capacities = options.capacities === undefined ? (mode === 'simulate' ? [DEFAULT_CAPACITY] : undefined) : capacitiesOf(options.capacities, unit);
+  const ttls = ttlsOf(options.ttlsMs ?? [null]);
+  const ttlJitter = options.ttlJitter ?? 0;
+  if (!(ttlJitter >= 0 && ttlJitter < 1)) fail('ttlJitter', `must be at least 0 and below 1, not ${ttlJitter}`);
+  const cost: CostModel = {
+    lookupCost: finiteAtLeast(options.lookupCostMs ?? DEFAULT_LOOKUP_COST_MS, 0, 'lookupCostMs', 'a duration of 0 ms or more') / 1e3,
+    missCost: finiteAtLeast(options.missCostMs ?? DEFAULT_MISS_COST_MS, 0, 'missCostMs', 'a duration of 0 ms or more') / 1e3,
+  };
+  const seed = options.seed ?? 1;
+  if (!Number.isSafeInteger(seed) || seed < 0) fail('seed', `must be a whole number of 0 or more, not ${seed}`);
+  const timed = timedOf(options, tiers);
+  if (timed !== undefined && timed.tiers === undefined) {
+    const offline = policies.find((spec) => spec.definition.offline);
+    if (offline) fail('policies', `'${offline.name}' is an offline bound and cannot run with a write policy or a stampede mode`);
+  }
+  const sample = options.sample;
+  if (sample !== undefined) {
+    if (!(sample > 0 && sample <= 1)) fail('sample', `must be a fraction above 0 up to 1, not ${sample}`);
+    if (timed !== undefined && sample < 1) fail('sample', 'sampling estimates plain replays only: not with tiers, a write policy or a stampede mode');
+  }
+  const workers = options.workers;
+  if (workers !== undefined && (!Number.isSafeInteger(workers) || workers < 1)) fail('workers', `must be a whole number of 1 or more, not ${workers}`);
+  if (options.parallel !== undefined && !['auto', 'always', 'never'].includes(options.parallel)) {
+    fail('parallel', `must be 'auto', 'always' or 'never', not '${String(options.parallel)}'`);
+  }
+  return {
+    grid: {
+      policies: tiers === undefined ? policies : [],
+      capacities,
+      unit,
+      ttls,
+      cost,
+      seed,
+      ...(ttlJitter > 0 && { ttlJitter }),
+      ...(timed !== undefined && { timed }),
+      command: mode === 'simulate' ? 'run' : 'sweep',
+    },
+    sample,
+    recommend: recommendOf(options.recommend ?? {}),
+    workers,
+    parallel: options.parallel,
+  };
+}
+
+function policiesOf(inputs: readonly PolicyInput[]): PolicySpec[] {
+  if (inputs.length === 0) fail('policies', 'name at least one policy');
+  const specs = inputs.map((input, i) => (typeof input === 'string' ? parsePolicySpec(input, `policies[${i}]`) : input));
+  const seen = new Set<string>();
+  for (const spec of specs) {
+    if (seen.has(spec.name)) fail('policies', `'${spec.name}' is listed twice`);
+    seen.add(spec.name);
+  }
+  return specs;
+}
+
+function capacitiesOf(capacities: readonly number[], unit: 'entries' | 'bytes'): number[] {
+  if (capacities.length === 0) fail('capacities', 'give at least one size');
+  for (const capacity of capacities) {
+    if (!Number.isSafeInteger(capacity) || capacity < 1) fail('capacities', `${String(capacity)} is not a positive whole number of ${unit}`);
+  }
+  return [...new Set(capacities)];
+}
+
+function ttlsOf(ttls: readonly (Milliseconds | null)[]): (number | null)[] {
+  if (ttls.length === 0) fail('ttlsMs', 'give at least one TTL (null for none)');
+  const seconds = ttls.map((ttl) => {
+    if (ttl === null) return null;
+    if (typeof ttl !== 'number' || !(ttl > 0) || !Number.isFinite(ttl)) fail('ttlsMs', `${String(ttl)} is not a positive duration (null means no TTL)`);
+    return ttl / 1e3;
+  });
+  return [...new Set(seconds)];
+}
+
+function tiersOf(tiers: readonly TierOptions[], mode: Mode): TierSpec[] & { swept?: number } {
+  if (tiers.length === 0) fail('tiers', 'name at least one tier');
+  let swept: number | undefined;
+  const specs: TierSpec[] & { swept?: number } = tiers.map((tier, i) => {
+    const policy = typeof tier.policy === 'string' ? parsePolicySpec(tier.policy, `tiers[${i}].policy`) : tier.policy;
+    if (policy.definition.offline) fail(`tiers[${i}].policy`, `'${policy.name}' needs the future of the exact request sequence, which a tier does not see`);
+    if (tier.capacity === '*') {
+      if (mode !== 'sweep') fail(`tiers[${i}].capacity`, "'*' (the swept size) is for sweeps only: give a size");
+      if (swept !== undefined) fail('tiers', "mark one tier's size '*' (the swept one), not several");
+      swept = i;
+    } else if (!Number.isSafeInteger(tier.capacity) || tier.capacity < 1) {
+      fail(`tiers[${i}].capacity`, `${String(tier.capacity)} is not a positive whole number`);
+    }
+    const lookupCost = finiteAtLeast(tier.lookupCostMs, 0, `tiers[${i}].lookupCostMs`, 'a duration of 0 ms or more') / 1e3;
+    return { policy, capacity: tier.capacity === '*' ? 0 : tier.capacity, lookupCost };
+  });
+  if (mode === 'sweep' && swept === undefined) fail('tiers', "a sweep varies one tier's size: write that tier's size as '*'");
+  if (swept !== undefined) specs.swept = swept;
+  return specs;
+}
+
+function timedOf(options: SimulateOptions, tiers: (TierSpec[] & { swept?: number }) | undefined): TimedOptions | undefined {
+  const writePolicy = options.writePolicy;
+  if (writePolicy !== undefined && !(WRITE_POLICIES as readonly string[]).includes(writePolicy)) {
+    fail('writePolicy', `unknown write policy '${writePolicy}' (use ${WRITE_POLICIES.join(', ')})`);
+  }
+  let flushInterval: number | undefined;
+  if (options.flushIntervalMs !== undefined) {
+    if (writePolicy !== 'write-behind') fail('flushIntervalMs', 'only applies with the write-behind write policy');
+    if (!(options.flushIntervalMs > 0) || !Number.isFinite(options.flushIntervalMs)) fail('flushIntervalMs', `must be a positive duration, not ${options.flushIntervalMs}`);
+    flushInterval = options.flushIntervalMs / 1e3;
+  }
+  const stampede = options.stampede === undefined ? undefined : stampedeOf(options.stampede);
+  if (writePolicy === undefined && stampede === undefined && tiers === undefined) return undefined;
+  return {
+    ...(tiers !== undefined && { tiers }),
+    ...(tiers?.swept !== undefined && { sweptTier: tiers.swept }),
+    ...(writePolicy !== undefined && { writePolicy }),
+    ...(flushInterval !== undefined && { flushInterval }),
+    ...(stampede !== undefined && { stampede }),
+  };
+}
+
+function stampedeOf(input: NonNullable<SimulateOptions['stampede']>): StampedeConfig {
+  const { mode, beta } = typeof input === 'string' ? { mode: input, beta: undefined } : input;
+  if (!(STAMPEDE_MODES as readonly string[]).includes(mode)) fail('stampede', `unknown stampede mode '${mode}' (use ${STAMPEDE_MODES.join(', ')})`);
+  // Only xfetch reads beta; the other modes ignore it.
+  if (mode === 'xfetch' && beta !== undefined && !(beta > 0 && Number.isFinite(beta))) fail('stampede', `xfetch beta must be positive, not ${beta}`);
+  return { mode, beta: beta ?? 1 };
+}
+
+function recommendOf(options: RecommendationOptions): RecommendOptions {
+  const fraction = (value: number, where: string, allowZero: boolean): number => {
+    if (!(value <= 1 && (allowZero ? value >= 0 : value > 0))) fail(where, `must be a fraction ${allowZero ? 'from 0' : 'above 0'} up to 1, not ${value}`);
+    return value;
+  };
+  return {
+    tolerance: fraction(options.tolerance ?? DEFAULT_TOLERANCE, 'recommend.tolerance', true),
+    ...(options.targetHitRate !== undefined && { targetHitRate: fraction(options.targetHitRate, 'recommend.targetHitRate', false) }),
+    ...(options.targetLatencyMs !== undefined && {
+      targetLatencyMs: finiteAtLeast(options.targetLatencyMs, 0, 'recommend.targetLatencyMs', 'a duration of 0 ms or more'),
+    }),
+    ...(options.memoryCostMs !== undefined && {
+      memoryCostMs: finiteAtLeast(options.memoryCostMs, 0, 'recommend.memoryCostMs', 'a duration of 0 ms or more'),
+    }),
+  };
+}
+
+/**
+ * Refuses what the trace cannot honour, naming the option to change: byte capacity without
+ * sizes; a TTL, a stampede model or write-behind without times.
+ */
+export function checkAgainstTrace(plan: Plan, trace: Trace): void {
+  const { grid } = plan;
+  const source = trace.source;
+  if (grid.unit === 'bytes' && !trace.sizes) {
+    fail(grid.timed?.tiers ? 'unit' : 'capacities', `${source} has no size column, so byte capacity cannot be simulated (count entries instead)`);
+  }
+  if (grid.ttls.some((ttl) => ttl !== null) && !trace.times) {
+    fail('ttlsMs', `${source} has no time column, so a TTL cannot expire anything (add times, or rate= to a synthetic spec)`);
+  }
+  if (trace.ttls && !trace.times && ttlApplies(trace, undefined)) fail('ttlsMs', `${source} has a ttl column but no time column`);
+  if (grid.timed?.stampede !== undefined && !trace.times) {
+    fail('stampede', `${source} has no time column, so concurrent fetches cannot be simulated (add times, or rate= to a synthetic spec)`);
+  }
+  if (grid.timed?.writePolicy === 'write-behind' && !trace.times) {
+    fail('writePolicy', `${source} has no time column, so write-behind flushes cannot be scheduled (add times, or rate= to a synthetic spec)`);
+  }
+}

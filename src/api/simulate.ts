@@ -1,0 +1,60 @@
+/** `simulate()` and `sweep()`: validate the options against the trace, run the grid, return the result object. */
+import { runGridParallel, type GridConfig } from '../engine/grid.js';
+import { parseSizes } from '../engine/sizes.js';
+import { runSweep } from '../engine/sweep.js';
+import type { RunResult } from '../model/result.js';
+import type { Trace } from '../trace/trace.js';
+import { checkAgainstTrace, checkSimulateOptions, checkSweepOptions, type Plan, type SimulateOptions, type SweepOptions } from './options.js';
+
+/**
+ * Replays `trace` through every policy x TTL x capacity (or the chain of `tiers` per TTL) and
+ * returns the result object the CLI prints as JSON: byte-identical for the same inputs and
+ * seed, whatever the thread count.
+ *
+ * @throws UsageError naming the option path when an option is invalid or the trace cannot honour it.
+ * @throws CancelledError when `signal` fires.
+ */
+export async function simulate(trace: Trace, options: SimulateOptions = {}): Promise<RunResult> {
+  const plan = checkSimulateOptions(options);
+  checkAgainstTrace(plan, trace);
+  return runGridParallel(trace, { ...gridOf(plan, plan.grid.capacities!), ...executorOf(plan, options) });
+}
+
+/**
+ * Hit-rate curves over many sizes for every policy x TTL, the recommended size per curve
+ * (`recommendations`) and the best choice overall (`best`). Without `capacities`, sizes double
+ * from 16 up to the trace's key count.
+ *
+ * @throws UsageError naming the option path when an option is invalid or the trace cannot honour it.
+ * @throws CancelledError when `signal` fires.
+ */
+export async function sweep(trace: Trace, options: SweepOptions = {}): Promise<RunResult> {
+  const plan = checkSweepOptions(options);
+  checkAgainstTrace(plan, trace);
+  const capacities = plan.grid.capacities ?? defaultSweepSizes(trace.keySpace);
+  return runSweep(trace, {
+    ...gridOf(plan, capacities),
+    ...executorOf(plan, options),
+    recommend: plan.recommend,
+    ...(plan.sample !== undefined && { sample: plan.sample }),
+  });
+}
+
+/** 16, 32, ... doubling, always ending at the trace's key count (at least 32). */
+export function defaultSweepSizes(keys: number, points?: number): number[] {
+  return parseSizes(`16..${Math.max(32, keys)}`, 'entries', 'capacities', points === undefined ? {} : { points });
+}
+
+function gridOf(plan: Plan, capacities: readonly number[]): GridConfig {
+  return { ...plan.grid, capacities };
+}
+
+function executorOf(plan: Plan, options: SimulateOptions) {
+  return {
+    ...(plan.workers !== undefined && { workers: plan.workers }),
+    ...(plan.parallel !== undefined && { mode: plan.parallel }),
+    ...(options.pool !== undefined && { pool: options.pool }),
+    ...(options.signal !== undefined && { signal: options.signal }),
+    ...(options.onProgress !== undefined && { onProgress: options.onProgress }),
+  };
+}

@@ -1,0 +1,68 @@
+/** `loadTrace()`: a trace file in any format of the table, or a synthetic spec. */
+import { existsSync } from 'node:fs';
+import { CancelledError } from '../errors.js';
+import { isSyntheticSpec, loadTrace as loadFromSource, loadTraceCachedWithStatus, type Trace } from '../trace/index.js';
+
+export interface LoadTraceOptions {
+  /** Header names or 1-based positions of the columns: `{ key: 'obj_id', time: 'ts' }` or `'key=obj_id,time=ts'`. */
+  readonly columns?: string | Readonly<Record<string, string | number>>;
+  /** False for CSV files without a header row (then `columns` gives positions). Default true. */
+  readonly header?: boolean;
+  /** A format of the table by id (`csv`, `txt`, `cbt`); default: detected from the path and first bytes. */
+  readonly format?: string;
+  /**
+   * Keep a binary copy of the parsed trace and reuse it while the file and these options are
+   * unchanged: `true` writes it beside the file (`FILE.cbt`), a string names the copy.
+   */
+  readonly cache?: boolean | string;
+  /** Bytes read so far and the file's size (compressed size for .gz). */
+  readonly onProgress?: (bytesRead: number, fileBytes: number) => void;
+  /** Stops the load between chunks; the call then rejects with a CancelledError. */
+  readonly signal?: AbortSignal;
+}
+
+/** What `loadTrace` reports besides the trace when asked (`loadTraceWithStatus`). */
+export interface LoadedTrace {
+  readonly trace: Trace;
+  /** How the binary cache was used: not at all, read, written, or wanted but not writable. */
+  readonly cache: 'off' | 'hit' | 'written' | 'unwritable';
+  readonly cachePath?: string;
+}
+
+/**
+ * Loads a trace: an existing file (CSV, one key per line, cachebench's binary form, gzip'd or
+ * not) or a seeded synthetic spec such as `zipf:alpha=0.9,keys=1e5,requests=1e6`.
+ *
+ * @throws TraceFormatError naming the file, line and column of bad content.
+ * @throws UsageError naming the option (`columns`, `format`) or the spec.
+ */
+export async function loadTrace(source: string, options: LoadTraceOptions = {}): Promise<Trace> {
+  return (await loadTraceWithStatus(source, options)).trace;
+}
+
+export async function loadTraceWithStatus(source: string, options: LoadTraceOptions = {}): Promise<LoadedTrace> {
+  if (options.signal?.aborted) throw new CancelledError();
+  const signal = options.signal;
+  const report = options.onProgress;
+  const onProgress =
+    signal === undefined
+      ? report
+      : (done: number, total: number): void => {
+          if (signal.aborted) throw new CancelledError();
+          report?.(done, total);
+        };
+  const load = {
+    ...(options.columns !== undefined && { columns: columnsText(options.columns) }),
+    ...(options.header !== undefined && { header: options.header }),
+    ...(options.format !== undefined && { format: options.format }),
+    ...(onProgress && { onProgress }),
+  };
+  const synthetic = !existsSync(source) && isSyntheticSpec(source);
+  if (options.cache === undefined || options.cache === false || synthetic) return { trace: await loadFromSource(source, load), cache: 'off' };
+  const loaded = await loadTraceCachedWithStatus(source, load, typeof options.cache === 'string' ? options.cache : undefined);
+  return { trace: loaded.trace, cache: loaded.cache, cachePath: loaded.cachePath };
+}
+
+function columnsText(columns: NonNullable<LoadTraceOptions['columns']>): string {
+  return typeof columns === 'string' ? columns : Object.entries(columns).map(([name, column]) => `${name}=${column}`).join(',');
+}

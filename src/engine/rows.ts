@@ -1,0 +1,117 @@
+/**
+ * The one place result rows are built: a job and its counts in, a ResultRow out. Plain and
+ * time-aware jobs, sampled estimates and one-pass curves all come through here, so a row of
+ * `run`, `sweep`, `gate` and the real-server comparison has one shape.
+ */
+import type { ResultRow, RunOptions, RunResult } from '../model/result.js';
+import { SCHEMA_VERSION } from '../model/result.js';
+import { summarizeTrace } from '../trace/summary.js';
+import type { Trace } from '../trace/trace.js';
+import { VERSION } from '../version.js';
+import { latencyOf } from './cost.js';
+import { isTimedCounts, jobLabel, type Job, type JobCounts, type ReplaySettings } from './jobs.js';
+import type { ReplayCounts } from './replay.js';
+import { latencyFromSamples } from './time/simulate.js';
+import { stampedeLabel } from './time/stampede.js';
+
+/** The row of one job. Latency comes from the cost model, or from the simulator's own samples. */
+export function rowOf(job: Job, counts: JobCounts, settings: ReplaySettings): ResultRow {
+  const base = countsRow(jobLabel(job), job.ttl, job.capacity, counts, settings);
+  const jitter = settings.ttlJitter > 0 && job.ttl !== null ? { ttlJitter: settings.ttlJitter } : {};
+  if (!isTimedCounts(counts)) return { ...base, ...jitter };
+  const latency = latencyFromSamples(counts);
+  const requests = counts.requests;
+  return {
+    ...base,
+    latency: {
+      mean: latency.mean * 1e3,
+      p50: latency.p50 * 1e3,
+      p95: latency.p95 * 1e3,
+      p99: latency.p99 * 1e3,
+      noCache: latency.noCache * 1e3,
+      speedup: latency.mean > 0 ? latency.noCache / latency.mean : Infinity,
+      slowerThanNoCache: latency.mean > latency.noCache,
+    },
+    ...jitter,
+    ...(job.writePolicy !== undefined && {
+      freshness: {
+        writePolicy: job.writePolicy,
+        staleReads: counts.staleReads,
+        staleReadRate: requests ? counts.staleReads / requests : 0,
+        ...(job.writePolicy === 'write-behind' && {
+          writesCoalesced: counts.writesCoalesced,
+          longestPendingMs: counts.longestPending * 1e3,
+          flushes: counts.flushes,
+        }),
+      },
+    }),
+    ...(job.stampede !== undefined && {
+      stampede: {
+        mode: stampedeLabel(job.stampede),
+        originFetches: counts.originFetches,
+        peakConcurrentFetches: counts.peakConcurrentFetches,
+        coalescedWaits: counts.coalescedWaits,
+        earlyRefreshes: counts.earlyRefreshes,
+        staleServes: counts.staleServes,
+      },
+    }),
+    ...(job.tiered && {
+      tiers: job.tiers.map((tier, t) => {
+        const { lookups, hits } = counts.tiers[t]!;
+        return {
+          policy: tier.policy.name,
+          capacity: tier.capacity,
+          lookupMs: tier.lookupCost * 1e3,
+          lookups,
+          hits,
+          hitRate: lookups ? hits / lookups : 0,
+          shareOfRequests: requests ? hits / requests : 0,
+        };
+      }),
+    }),
+  };
+}
+
+/** The counts part of a row, priced with the cost model of the settings. */
+function countsRow(policy: string, ttl: number | null, capacity: number, counts: ReplayCounts, settings: ReplaySettings): ResultRow {
+  const latency = latencyOf(counts, { lookupCost: settings.lookupCost, missCost: settings.missCost });
+  return {
+    policy,
+    ttl,
+    capacity,
+    requests: counts.requests,
+    hits: counts.hits,
+    misses: counts.misses,
+    expiredMisses: counts.expiredMisses,
+    ...(counts.coldMisses !== undefined && { coldMisses: counts.coldMisses }),
+    ...(counts.capacityMisses !== undefined && { capacityMisses: counts.capacityMisses }),
+    uncacheable: counts.uncacheable,
+    writes: counts.writes,
+    deletes: counts.deletes,
+    hitRate: counts.requests ? counts.hits / counts.requests : 0,
+    byteHitRate: counts.bytesRequested ? counts.bytesHit / counts.bytesRequested : 0,
+    finalEntries: counts.finalEntries,
+    finalBytes: counts.finalBytes,
+    latency: {
+      mean: latency.mean * 1e3,
+      p50: latency.p50 * 1e3,
+      p95: latency.p95 * 1e3,
+      p99: latency.p99 * 1e3,
+      noCache: latency.noCache * 1e3,
+      speedup: latency.speedup,
+      slowerThanNoCache: latency.slowerThanNoCache,
+    },
+  };
+}
+
+/** The result object around finished rows: the trace's summary, the options, the rows. */
+export function resultOf(trace: Trace, command: string, options: RunOptions, rows: ResultRow[]): RunResult {
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    tool: { name: 'cachebench', version: VERSION },
+    command,
+    trace: summarizeTrace(trace),
+    options,
+    rows,
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * A gate config's run settings as the library's typed options, built straight from the
+ * config's values (no detour through command-line flags). Errors name the file and the
+ * field; errors the library raises later name option paths, which `fieldOfOption` maps back
+ * to the field they came from.
+ */
+import type { SimulateOptions } from '../api/options.js';
+import { UsageError } from '../errors.js';
+import { parseSizes } from '../engine/sizes.js';
+import { parseWritePolicy } from '../engine/time/freshness.js';
+import { parseStampede } from '../engine/time/stampede.js';
+import { parseTiers } from '../engine/time/tiers.js';
+import { splitPolicyList } from '../policies/index.js';
+import { parseCount, parseDuration, parseNumber } from '../units.js';
+import type { GateConfig } from './config.js';
+
+/** The config field each library option comes from. */
+const FIELD_OF_OPTION: Readonly<Record<string, string>> = {
+  policies: 'policies',
+  unit: 'capacity',
+  ttlsMs: 'ttl',
+  ttlJitter: 'ttl',
+  lookupCostMs: 'lookupCost',
+  missCostMs: 'missCost',
+  seed: 'seed',
+  tiers: 'tiers',
+  writePolicy: 'writePolicy',
+  flushIntervalMs: 'flushInterval',
+  stampede: 'stampede',
+};
+
+/** The field an option path came from, or undefined when it is not one of the config's. */
+export function fieldOfOption(path: string, config: GateConfig): string | undefined {
+  const option = path.replace(/\[\d+\].*$/, '');
+  if (option === 'capacities') return config.capacity !== undefined ? 'capacity' : 'maxsize';
+  return FIELD_OF_OPTION[option];
+}
+
+/** A library error naming an option path, as an error in the config field it came from. */
+export function blameField(error: unknown, config: GateConfig): unknown {
+  if (!(error instanceof UsageError) || error.where === undefined) return error;
+  const field = fieldOfOption(error.where, config) ?? (Object.hasOwn(config, error.where) ? error.where : undefined);
+  return field === undefined ? error : new UsageError(`${config.file}: field '${field}': ${error.detail}`);
+}
+
+export function simulateOptionsOfConfig(config: GateConfig): SimulateOptions {
+  // Each value is parsed with the config field as its label, then blamed on the field.
+  const field = <T>(name: keyof GateConfig, parse: (text: string) => T): T => {
+    try {
+      return parse(config[name] as string);
+    } catch (error) {
+      throw blameField(error instanceof UsageError ? new UsageError(error.detail, name) : error, config);
+    }
+  };
+  if (config.maxsize !== undefined && config.capacity !== undefined) {
+    throw new UsageError(`${config.file}: give either 'maxsize' (entries) or 'capacity' (bytes), not both`);
+  }
+  const tiers = config.tiers === undefined ? undefined : field('tiers', (text) => parseTiers(text, 'tiers'));
+  const unit = config.capacity !== undefined ? 'bytes' : tiers ? tiers.unit : 'entries';
+  const sizes =
+    config.capacity !== undefined
+      ? field('capacity', (text) => parseSizes(text, 'bytes', 'capacity'))
+      : config.maxsize !== undefined
+        ? field('maxsize', (text) => parseSizes(text, 'entries', 'maxsize'))
+        : undefined;
+  const ttl = config.ttl === undefined ? undefined : field('ttl', ttlsOfText);
+  return {
+    ...(config.policies !== undefined && { policies: field('policies', splitPolicyList) }),
+    ...(sizes !== undefined && { capacities: sizes }),
+    unit,
+    ...(ttl !== undefined && { ttlsMs: ttl.ttls, ...(ttl.jitter > 0 && { ttlJitter: ttl.jitter }) }),
+    ...(config.lookupCost !== undefined && { lookupCostMs: field('lookupCost', (text) => parseDuration(text, 'lookupCost', 'ms') * 1e3) }),
+    ...(config.missCost !== undefined && { missCostMs: field('missCost', (text) => parseDuration(text, 'missCost', 'ms') * 1e3) }),
+    ...(config.seed !== undefined && { seed: field('seed', (text) => parseCount(text, 'seed', { allowZero: true })) }),
+    ...(tiers !== undefined && {
+      tiers: tiers.tiers.map((tier) => ({ policy: tier.policy, capacity: tier.capacity, lookupCostMs: tier.lookupCost * 1e3 })),
+    }),
+    ...(config.writePolicy !== undefined && { writePolicy: field('writePolicy', (text) => parseWritePolicy(text, 'writePolicy')) }),
+    ...(config.flushInterval !== undefined && {
+      flushIntervalMs: field('flushInterval', (text) => parseDuration(text, 'flushInterval') * 1e3),
+    }),
+    ...(config.stampede !== undefined && { stampede: field('stampede', (text) => parseStampede(text, 'stampede')) }),
+  };
+}
+
+/** `off` (or `none`) means no TTL; `60s~10%` carries a jitter (one for the whole list). */
+function ttlsOfText(text: string): { ttls: (number | null)[]; jitter: number } {
+  const jitters = new Set<number>();
+  const ttls = text.split(',').map((piece) => {
+    const [ttlText, jitterText] = piece.split('~') as [string, string | undefined];
+    if (jitterText !== undefined) {
+      const trimmed = jitterText.trim();
+      const percent = trimmed.endsWith('%');
+      jitters.add(parseNumber(percent ? trimmed.slice(0, -1) : trimmed, 'ttl') / (percent ? 100 : 1));
+    }
+    const name = ttlText.trim().toLowerCase();
+    if (name === 'off' || name === 'none' || name === '0') return null;
+    return parseDuration(name, 'ttl') * 1e3;
+  });
+  if (jitters.size > 1) throw new UsageError('give one jitter for all TTLs (e.g. 30s~10%,60s~10%)', 'ttl');
+  return { ttls, jitter: [...jitters][0] ?? 0 };
+}

@@ -1,0 +1,72 @@
+/**
+ * cachebench as a library: the front door. Everything the CLI does goes through these
+ * exports, and nothing else is public.
+ *
+ * ```ts
+ * import { loadTrace, simulate, sweep, renderResult } from 'cachebench';
+ * const trace = await loadTrace('zipf:alpha=0.9,keys=1e4,requests=1e5');
+ * const result = await simulate(trace, { policies: ['lru', 's3-fifo'], capacities: [1000] });
+ * console.log(renderResult(result, 'md'));
+ * ```
+ * @packageDocumentation
+ */
+
+// Loading traces: files of every format in the table, and synthetic specs.
+export { loadTrace, loadTraceWithStatus, type LoadTraceOptions, type LoadedTrace } from './api/trace.js';
+export { TRACE_FORMATS, type TraceFormat } from './trace/formats/index.js';
+export type { Trace, TimeColumn } from './trace/trace.js';
+/** The synthetic workloads (`zipf:`, `uniform:`, `scan:`, `mix:`, `hotkey:`) as text specs. */
+export { isSyntheticSpec, parseTraceSpec, type SyntheticTraceSpec } from './trace/spec.js';
+/** A trace as CSV text, or streamed to a writable stream. */
+export { traceToCsv, writeTraceCsv } from './trace/write.js';
+
+// Replaying: one grid, or hit-rate curves with recommendations.
+export { simulate, sweep, defaultSweepSizes } from './api/simulate.js';
+export {
+  checkSimulateOptions,
+  checkSweepOptions,
+  type Milliseconds,
+  type PolicyInput,
+  type RecommendationOptions,
+  type SimulateOptions,
+  type SweepOptions,
+  type TierOptions,
+} from './api/options.js';
+export type { WritePolicy } from './engine/time/freshness.js';
+export type { StampedeMode } from './engine/time/stampede.js';
+
+// The policy registry.
+export { POLICIES, findPolicy, parsePolicySpec, splitPolicyList, mayDecline, type PolicySpec } from './policies/index.js';
+export type { Policy, PolicyContext, PolicyDefinition, PolicyParams, ParamSpec } from './policies/policy.js';
+
+// The result model and its renderers.
+export { SCHEMA_VERSION } from './model/result.js';
+export type {
+  BestChoice,
+  CurveBlocker,
+  CurveMethod,
+  CurvePointRef,
+  FreshnessStats,
+  LatencyMs,
+  Recommendation,
+  RecommendationCriterion,
+  ResultRow,
+  RunOptions,
+  RunResult,
+  Sampling,
+  StampedeStats,
+  TierStats,
+  TraceSummary,
+} from './model/result.js';
+export { RENDERERS, REPORT_FORMATS, renderResult, type RenderOptions, type ReportFormat } from './report/render.js';
+export { bestChoiceText, recommendationText, samplingText } from './report/words.js';
+
+// Gates: thresholds and baselines, as the CLI's --assert and --baseline use them.
+export { parseAssertion, evaluateAssertions, type Assertion } from './gate/assertion.js';
+export { compareToBaseline, type BaselineTolerances } from './gate/baseline.js';
+export type { Verdict } from './gate/verdict.js';
+
+// Errors.
+export { CachebenchError, CancelledError, GateFailure, TraceFormatError, UsageError } from './errors.js';
+
+export { VERSION } from './version.js';
