@@ -4,7 +4,8 @@ import { UsageError } from '../errors.js';
 import { parsePolicySpec } from '../policies/index.js';
 import { SIMULATED_COUNTERPART, counterpartSpec, simulateAtEntries } from '../redis/compare.js';
 import { parseRedisMemory } from '../redis/memory.js';
-import { REDIS_EVICTION_POLICIES, checkReplayOptions, replayOnRedis, type RedisEvictionPolicy, type RedisReplayOptions } from '../redis/replay.js';
+import { REDIS_EVICTION_POLICIES, type RedisEvictionPolicy } from '../redis/policies.js';
+import type { RedisReplayOptions } from '../redis/replay.js';
 import { renderRedisJson, renderRedisTable } from '../redis/report.js';
 import { buildRedisResult } from '../redis/result.js';
 import { parseRedisUrl } from '../redis/url.js';
@@ -85,6 +86,8 @@ export function registerReplay(program: Command, io: CliIo): void {
       keepKeys: flags.keepKeys === true,
       onProgress: (done, total) => { progress.update(done, total); },
     };
+    // The Redis client (ioredis, about a third of a second to import) loads only for a replay.
+    const { checkReplayOptions, replayOnRedis } = await import('../redis/replay.js');
     checkReplayOptions(trace, options);
     // Ctrl-C stops after the current batch, so maxmemory is restored and the keys removed.
     const interrupt = new AbortController();

@@ -29,8 +29,9 @@ import { RedisReplayError, type ReplayProgress } from './errors.js';
 import { formatRedisMemory } from './memory.js';
 import type { RedisTarget } from './url.js';
 
-export const REDIS_EVICTION_POLICIES = ['allkeys-lru', 'allkeys-lfu', 'volatile-ttl'] as const;
-export type RedisEvictionPolicy = (typeof REDIS_EVICTION_POLICIES)[number];
+import type { RedisEvictionPolicy } from './policies.js';
+
+export { REDIS_EVICTION_POLICIES, type RedisEvictionPolicy } from './policies.js';
 
 export interface RedisReplayOptions {
   readonly target: RedisTarget;
