@@ -71,7 +71,18 @@ function table(rows: readonly BenchRow[]): string {
     const ratio = ratioToTarget(row);
     const verdict = ratio === undefined || Number.isNaN(ratio) ? '' : ratio >= 1 ? chalk.green('ok') : chalk.red('below');
     const target = row.target === undefined ? '' : `${row.lowerIsBetter ? '<=' : '>='} ${number(row.target)}`;
-    out.push([row.suite, row.name, number(row.value), number(row.median), number(row.cpu), row.unit, target, ratio === undefined ? '' : number(ratio), verdict, row.note ?? '']);
+    out.push([
+      row.suite,
+      row.name,
+      number(row.value),
+      number(row.median),
+      number(row.cpu),
+      row.unit,
+      target,
+      ratio === undefined ? '' : number(ratio),
+      verdict,
+      row.note ?? '',
+    ]);
   }
   return out.toString();
 }
@@ -85,7 +96,9 @@ const machine = {
 };
 if (!json) {
   process.stdout.write(
-    chalk.dim(`${machine.cpu}, ${machine.cores} cores, node ${machine.node}, load average ${machine.loadAverageAtStart.toFixed(2)}${options.quick ? ', quick' : ''}\n`),
+    chalk.dim(
+      `${machine.cpu}, ${machine.cores} cores, node ${machine.node}, load average ${machine.loadAverageAtStart.toFixed(2)}${options.quick ? ', quick' : ''}\n`,
+    ),
   );
 }
 const rows: BenchRow[] = [];
@@ -96,10 +109,14 @@ for (const suite of suites) {
 const loadAverageAtEnd = loadavg()[0]!;
 if (json) {
   const withRatio = rows.map((row) => ({ ...row, ratio: ratioToTarget(row) ?? null, value: Number.isNaN(row.value) ? null : row.value }));
-  process.stdout.write(JSON.stringify({ machine: { ...machine, loadAverageAtEnd }, quick: options.quick, rows: withRatio }, null, 2) + '\n');
+  process.stdout.write(
+    JSON.stringify({ machine: { ...machine, loadAverageAtEnd }, quick: options.quick, rows: withRatio }, null, 2) + '\n',
+  );
 } else {
   process.stdout.write(table(rows) + '\n');
   process.stdout.write(
-    chalk.dim(`best = fastest run (wall clock); cpu-time = the same from process CPU time; ratio = best vs target (>= 1 meets it). Load average at end ${loadAverageAtEnd.toFixed(2)}.\n`),
+    chalk.dim(
+      `best = fastest run (wall clock); cpu-time = the same from process CPU time; ratio = best vs target (>= 1 meets it). Load average at end ${loadAverageAtEnd.toFixed(2)}.\n`,
+    ),
   );
 }

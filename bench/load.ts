@@ -58,7 +58,13 @@ function rng(seed: number): () => number {
 export type BenchTimes = 'milliseconds' | 'seconds';
 
 /** Writes the benchmark CSV: Zipf(1)-like ranks (density 1/x), times, sizes. */
-export async function writeLoadBenchFile(path: string, rows = 1_000_000, keys = 100_000, seed = 1, times: BenchTimes = 'milliseconds'): Promise<void> {
+export async function writeLoadBenchFile(
+  path: string,
+  rows = 1_000_000,
+  keys = 100_000,
+  seed = 1,
+  times: BenchTimes = 'milliseconds',
+): Promise<void> {
   const random = rng(seed);
   const out = createWriteStream(path);
   const logKeys = Math.log(keys);
@@ -180,7 +186,10 @@ async function main(): Promise<void> {
     const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
     const secondsPath = join(dir, 'bench-seconds.csv');
     await writeLoadBenchFile(secondsPath, rows, undefined, undefined, 'seconds');
-    for (const [what, file] of [['ms times', path], ['whole seconds', secondsPath]] as const) {
+    for (const [what, file] of [
+      ['ms times', path],
+      ['whole seconds', secondsPath],
+    ] as const) {
       const memory = measurePeakMemory(file);
       console.log(
         `peak memory      ${mb(memory.peakBytes)} over the process's resident set before loading, ${what} ` +

@@ -51,7 +51,14 @@ export interface Timing {
  */
 export async function time(name: string, fn: () => unknown, timeMs: number, minRuns: number, warmup = true): Promise<Timing> {
   let bestCpuMs = Infinity;
-  const bench = new Bench({ time: timeMs, iterations: minRuns, warmup, warmupTime: Math.min(timeMs, 250), warmupIterations: 1, throws: true });
+  const bench = new Bench({
+    time: timeMs,
+    iterations: minRuns,
+    warmup,
+    warmupTime: Math.min(timeMs, 250),
+    warmupIterations: 1,
+    throws: true,
+  });
   bench.add(name, async () => {
     const before = process.cpuUsage();
     await fn();

@@ -45,9 +45,13 @@ const config: GridConfig = {
 };
 const cells = policies.length * config.capacities.length;
 const serial = timed(() => runGrid(gridTrace, config));
-console.log(`grid ${policies.length} policies x ${config.capacities.length} sizes (${cells} replays of ${gridRequests}): serial ${serial.wallMs.toFixed(0)}ms`);
+console.log(
+  `grid ${policies.length} policies x ${config.capacities.length} sizes (${cells} replays of ${gridRequests}): serial ${serial.wallMs.toFixed(0)}ms`,
+);
 const start = performance.now();
 const parallel = await runGridParallel(gridTrace, { ...config, mode: 'always' });
 const parallelMs = performance.now() - start;
 const same = JSON.stringify(parallel) === JSON.stringify(serial.value);
-console.log(`grid on ${availableParallelism()} threads: ${parallelMs.toFixed(0)}ms (${(serial.wallMs / parallelMs).toFixed(2)}x), identical results: ${same}`);
+console.log(
+  `grid on ${availableParallelism()} threads: ${parallelMs.toFixed(0)}ms (${(serial.wallMs / parallelMs).toFixed(2)}x), identical results: ${same}`,
+);

@@ -4,7 +4,10 @@ import { calibrate } from '../src/calibrate.js';
 
 test('calibration measures every candidate with plausible per-lookup costs', async () => {
   const results = await calibrate({ timeMs: 20, entries: 1000, policies: ['lru'] });
-  assert.deepEqual(results.map((r) => r.name), ['lru-cache', 'Map (unbounded)', 'cachebench lru']);
+  assert.deepEqual(
+    results.map((r) => r.name),
+    ['lru-cache', 'Map (unbounded)', 'cachebench lru'],
+  );
   for (const result of results) {
     // A lookup cannot take less than a fraction of a nanosecond nor (in-process) a millisecond.
     assert.ok(result.nanosPerLookup > 0.1 && result.nanosPerLookup < 1e6, `${result.name}: ${result.nanosPerLookup}ns`);

@@ -11,18 +11,36 @@ import { join } from 'node:path';
 import { ROOT } from './helpers/cli.js';
 
 const npm = (args: string[], cwd: string): string =>
-  execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
+  execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, npm_config_update_notifier: 'false' },
+  });
 
 test('the packed tarball installs, runs as a command and imports by name', { timeout: 180_000 }, () => {
   const folder = mkdtempSync(join(tmpdir(), 'cachebench-pack-'));
   try {
     // dist/ is built by npm test's pretest; a fresh clone's `npm pack` builds it through `prepare`.
-    const [packed] = JSON.parse(npm(['pack', '--ignore-scripts', '--json', '--pack-destination', folder], ROOT)) as { filename: string; files: { path: string }[] }[];
+    const [packed] = JSON.parse(npm(['pack', '--ignore-scripts', '--json', '--pack-destination', folder], ROOT)) as {
+      filename: string;
+      files: { path: string }[];
+    }[];
     const files = packed!.files.map((file) => file.path);
-    for (const needed of ['LICENSE', 'README.md', 'bin/cachebench.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js', 'dist/src/engine/worker.js']) {
+    for (const needed of [
+      'LICENSE',
+      'README.md',
+      'bin/cachebench.js',
+      'dist/src/index.js',
+      'dist/src/index.d.ts',
+      'dist/src/cli/main.js',
+      'dist/src/engine/worker.js',
+    ]) {
       assert.ok(files.includes(needed), `the tarball has ${needed}`);
     }
-    assert.ok(!files.some((file) => /^(src|test|bench)\//.test(file) || file.startsWith('dist/test') || file.startsWith('dist/bench')), 'no sources, tests or benches');
+    assert.ok(
+      !files.some((file) => /^(src|test|bench)\//.test(file) || file.startsWith('dist/test') || file.startsWith('dist/bench')),
+      'no sources, tests or benches',
+    );
     const tarball = join(folder, packed!.filename);
 
     const app = join(folder, 'app');
@@ -33,10 +51,17 @@ test('the packed tarball installs, runs as a command and imports by name', { tim
     const bin = join(app, 'node_modules', '.bin', 'cachebench');
     assert.equal(execFileSync(bin, ['--version'], { encoding: 'utf8' }).trim(), version);
     // A README example, as JSON so the answer can be checked.
-    const run = JSON.parse(execFileSync(bin, ['run', 'zipf:alpha=0.9,keys=1e3,requests=1e4', '-p', 'lru,fifo', '-m', '100', '--format', 'json'], { encoding: 'utf8' })) as {
+    const run = JSON.parse(
+      execFileSync(bin, ['run', 'zipf:alpha=0.9,keys=1e3,requests=1e4', '-p', 'lru,fifo', '-m', '100', '--format', 'json'], {
+        encoding: 'utf8',
+      }),
+    ) as {
       rows: { policy: string; hitRate: number }[];
     };
-    assert.deepEqual(run.rows.map((row) => row.policy), ['lru', 'fifo']);
+    assert.deepEqual(
+      run.rows.map((row) => row.policy),
+      ['lru', 'fifo'],
+    );
     assert.ok(run.rows.every((row) => row.hitRate > 0.3 && row.hitRate < 1));
 
     // Imported by name, as the README's "Use from code" does.
@@ -47,8 +72,20 @@ test('the packed tarball installs, runs as a command and imports by name', { tim
       let refused = '';
       try { await simulate(trace, { policies: ['lru'], ttlsMs: [60_000] }); } catch (error) { refused = error instanceof UsageError ? error.where : 'other'; }
       console.log(JSON.stringify({ rows: result.rows.length, policies: POLICIES.length, refused }));`;
-    const imported = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: app, encoding: 'utf8' })) as Record<string, unknown>;
-    assert.deepEqual(imported, { rows: 2, policies: JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', `import { POLICIES } from '${join(ROOT, 'dist/src/index.js')}'; console.log(POLICIES.length)`], { encoding: 'utf8' })), refused: 'ttlsMs' });
+    const imported = JSON.parse(
+      execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: app, encoding: 'utf8' }),
+    ) as Record<string, unknown>;
+    assert.deepEqual(imported, {
+      rows: 2,
+      policies: JSON.parse(
+        execFileSync(
+          process.execPath,
+          ['--input-type=module', '-e', `import { POLICIES } from '${join(ROOT, 'dist/src/index.js')}'; console.log(POLICIES.length)`],
+          { encoding: 'utf8' },
+        ),
+      ),
+      refused: 'ttlsMs',
+    });
 
     // npm i -g, into a prefix of its own.
     const prefix = join(folder, 'global');

@@ -11,7 +11,11 @@ test('the "Use from code" example runs and prints what it says', { timeout: 120_
   const example = /```js\n([\s\S]*?)```/.exec(section)?.[1];
   assert.ok(example, 'the section has a js block');
   // The package refers to itself by name through its "exports" (Node's self-reference).
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', example], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', example], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   const lines = out.trim().split('\n');
   assert.equal(lines.length, 3 * 2 * 2 + 2);
   assert.match(lines[0]!, /^lru 500 null 0\.\d{4}$/);

@@ -41,7 +41,8 @@ export const curveSuite: Suite = {
       median: trace.length / timing.medianMs / 1e3,
       cpu: trace.length / timing.bestCpuMs / 1e3,
       target: 5,
-      note: curveHits === replayed ? `hits at ${REPLAY_CAPACITY} equal lru replay` : `MISMATCH: curve ${curveHits} vs replay ${replayed} hits`,
+      note:
+        curveHits === replayed ? `hits at ${REPLAY_CAPACITY} equal lru replay` : `MISMATCH: curve ${curveHits} vs replay ${replayed} hits`,
     };
     return [row];
   },

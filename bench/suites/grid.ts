@@ -41,7 +41,13 @@ async function controlRun(count: number): Promise<number> {
       () =>
         new Promise<void>((resolve, reject) => {
           const worker = new Worker(CONTROL_WORKER, { eval: true });
-          worker.once('message', () => void worker.terminate().then(() => { resolve(); }));
+          worker.once(
+            'message',
+            () =>
+              void worker.terminate().then(() => {
+                resolve();
+              }),
+          );
           worker.once('error', reject);
         }),
     ),
@@ -81,7 +87,9 @@ async function gridChild(mode: 'serial' | 'parallel', requests: string): Promise
     requestCount = trace.length;
     return time(
       `grid ${mode}`,
-      async () => (result = mode === 'serial' ? runGrid(trace, config) : await runGridParallel(trace, { ...config, mode: 'always', ...(pool && { pool }) })),
+      async () =>
+        (result =
+          mode === 'serial' ? runGrid(trace, config) : await runGridParallel(trace, { ...config, mode: 'always', ...(pool && { pool }) })),
       0,
       1,
       false,
@@ -124,7 +132,13 @@ export const gridSuite: Suite = {
     const same = [...serialRuns, ...parallelRuns].every((run) => run.digest === serial.digest);
     const cells = `${serial.cells} replays of ${serial.requests}`;
     const rows: BenchRow[] = [
-      { suite: 'grid', name: 'serial', unit: 's', value: serial.ms / 1e3, note: `${cells}; ${(serial.cpuMs / 1e3).toFixed(2)}s CPU; best of ${serialRuns.length} fresh processes` },
+      {
+        suite: 'grid',
+        name: 'serial',
+        unit: 's',
+        value: serial.ms / 1e3,
+        note: `${cells}; ${(serial.cpuMs / 1e3).toFixed(2)}s CPU; best of ${serialRuns.length} fresh processes`,
+      },
       {
         suite: 'grid',
         // The calling thread replays too, next to cores - 1 workers (parallel.ts).
@@ -150,7 +164,13 @@ export const gridSuite: Suite = {
     ];
     const one = Math.min(await controlRun(1), await controlRun(1));
     const all = Math.min(await controlRun(cores), await controlRun(cores));
-    rows.push({ suite: 'grid', name: 'control: cores available', unit: 'x', value: (cores * one) / all, note: `a CPU-bound loop on ${cores} workers vs 1` });
+    rows.push({
+      suite: 'grid',
+      name: 'control: cores available',
+      unit: 'x',
+      value: (cores * one) / all,
+      note: `a CPU-bound loop on ${cores} workers vs 1`,
+    });
     return rows;
   },
 };

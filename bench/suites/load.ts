@@ -61,7 +61,10 @@ export const loadSuite: Suite = {
       const secondsFile = join(dir, 'trace-seconds.csv');
       await writeLoadBenchFile(secondsFile, rows, undefined, undefined, 'seconds');
       const probeCount = options.quick ? 1 : 5;
-      for (const [what, path] of [['ms times', file], ['whole-second times', secondsFile]] as const) {
+      for (const [what, path] of [
+        ['ms times', file],
+        ['whole-second times', secondsFile],
+      ] as const) {
         const probes = Array.from({ length: probeCount }, () => measurePeakMemory(path)).sort((a, b) => a.peakBytes - b.peakBytes);
         const worst = probes[probes.length - 1]!;
         const median = probes[probes.length >> 1]!;

@@ -129,13 +129,15 @@ function finiteAtLeast(value: number, min: number, where: string, what: string):
 }
 
 function planOf(options: SweepOptions, mode: Mode): Plan {
-  const unit = options.unit ?? 'entries';
-  if (unit !== 'entries' && unit !== 'bytes') fail('unit', `must be 'entries' or 'bytes', not '${String(unit)}'`);
+  const unit = unitOf(options.unit);
   const tiers = options.tiers === undefined ? undefined : tiersOf(options.tiers, mode);
-  if (tiers !== undefined && options.policies !== undefined) fail('tiers', 'a chain of tiers names its own policies and sizes: leave out policies');
-  if (tiers !== undefined && mode === 'simulate' && options.capacities !== undefined) fail('tiers', 'a chain of tiers names its own sizes: leave out capacities');
+  if (tiers !== undefined && options.policies !== undefined)
+    fail('tiers', 'a chain of tiers names its own policies and sizes: leave out policies');
+  if (tiers !== undefined && mode === 'simulate' && options.capacities !== undefined)
+    fail('tiers', 'a chain of tiers names its own sizes: leave out capacities');
   const policies = policiesOf(options.policies ?? DEFAULT_POLICIES);
-  const capacities = options.capacities === undefined ? (mode === 'simulate' ? [DEFAULT_CAPACITY] : undefined) : capacitiesOf(options.capacities, unit);
+  const capacities =
+    options.capacities === undefined ? (mode === 'simulate' ? [DEFAULT_CAPACITY] : undefined) : capacitiesOf(options.capacities, unit);
   const ttls = ttlsOf(options.ttlsMs ?? [null]);
   const ttlJitter = options.ttlJitter ?? 0;
   if (!(ttlJitter >= 0 && ttlJitter < 1)) fail('ttlJitter', `must be at least 0 and below 1, not ${ttlJitter}`);
@@ -153,12 +155,14 @@ function planOf(options: SweepOptions, mode: Mode): Plan {
   const sample = options.sample;
   if (sample !== undefined) {
     if (!(sample > 0 && sample <= 1)) fail('sample', `must be a fraction above 0 up to 1, not ${sample}`);
-    if (timed !== undefined && sample < 1) fail('sample', 'sampling estimates plain replays only: not with tiers, a write policy or a stampede mode');
+    if (timed !== undefined && sample < 1)
+      fail('sample', 'sampling estimates plain replays only: not with tiers, a write policy or a stampede mode');
   }
   const workers = options.workers;
-  if (workers !== undefined && (!Number.isSafeInteger(workers) || workers < 1)) fail('workers', `must be a whole number of 1 or more, not ${workers}`);
+  if (workers !== undefined && (!Number.isSafeInteger(workers) || workers < 1))
+    fail('workers', `must be a whole number of 1 or more, not ${workers}`);
   if (options.parallel !== undefined && !['auto', 'always', 'never'].includes(options.parallel)) {
-    fail('parallel', `must be 'auto', 'always' or 'never', not '${String(options.parallel)}'`);
+    fail('parallel', `must be 'auto', 'always' or 'never', not '${options.parallel as string}'`);
   }
   return {
     grid: {
@@ -179,6 +183,12 @@ function planOf(options: SweepOptions, mode: Mode): Plan {
   };
 }
 
+function unitOf(unit: string | undefined): 'entries' | 'bytes' {
+  if (unit === undefined || unit === 'entries') return 'entries';
+  if (unit === 'bytes') return 'bytes';
+  return fail('unit', `must be 'entries' or 'bytes', not '${unit}'`);
+}
+
 function policiesOf(inputs: readonly PolicyInput[]): PolicySpec[] {
   if (inputs.length === 0) fail('policies', 'name at least one policy');
   const specs = inputs.map((input, i) => (typeof input === 'string' ? parsePolicySpec(input, `policies[${i}]`) : input));
@@ -193,7 +203,8 @@ function policiesOf(inputs: readonly PolicyInput[]): PolicySpec[] {
 function capacitiesOf(capacities: readonly number[], unit: 'entries' | 'bytes'): number[] {
   if (capacities.length === 0) fail('capacities', 'give at least one size');
   for (const capacity of capacities) {
-    if (!Number.isSafeInteger(capacity) || capacity < 1) fail('capacities', `${String(capacity)} is not a positive whole number of ${unit}`);
+    if (!Number.isSafeInteger(capacity) || capacity < 1)
+      fail('capacities', `${String(capacity)} is not a positive whole number of ${unit}`);
   }
   return [...new Set(capacities)];
 }
@@ -202,7 +213,8 @@ function ttlsOf(ttls: readonly (Milliseconds | null)[]): (number | null)[] {
   if (ttls.length === 0) fail('ttlsMs', 'give at least one TTL (null for none)');
   const seconds = ttls.map((ttl) => {
     if (ttl === null) return null;
-    if (typeof ttl !== 'number' || !(ttl > 0) || !Number.isFinite(ttl)) fail('ttlsMs', `${String(ttl)} is not a positive duration (null means no TTL)`);
+    if (typeof ttl !== 'number' || !(ttl > 0) || !Number.isFinite(ttl))
+      fail('ttlsMs', `${String(ttl)} is not a positive duration (null means no TTL)`);
     return ttl / 1e3;
   });
   return [...new Set(seconds)];
@@ -213,7 +225,8 @@ function tiersOf(tiers: readonly TierOptions[], mode: Mode): TierSpec[] & { swep
   let swept: number | undefined;
   const specs: TierSpec[] & { swept?: number } = tiers.map((tier, i) => {
     const policy = typeof tier.policy === 'string' ? parsePolicySpec(tier.policy, `tiers[${i}].policy`) : tier.policy;
-    if (policy.definition.offline) fail(`tiers[${i}].policy`, `'${policy.name}' needs the future of the exact request sequence, which a tier does not see`);
+    if (policy.definition.offline)
+      fail(`tiers[${i}].policy`, `'${policy.name}' needs the future of the exact request sequence, which a tier does not see`);
     if (tier.capacity === '*') {
       if (mode !== 'sweep') fail(`tiers[${i}].capacity`, "'*' (the swept size) is for sweeps only: give a size");
       if (swept !== undefined) fail('tiers', "mark one tier's size '*' (the swept one), not several");
@@ -237,7 +250,8 @@ function timedOf(options: SimulateOptions, tiers: (TierSpec[] & { swept?: number
   let flushInterval: number | undefined;
   if (options.flushIntervalMs !== undefined) {
     if (writePolicy !== 'write-behind') fail('flushIntervalMs', 'only applies with the write-behind write policy');
-    if (!(options.flushIntervalMs > 0) || !Number.isFinite(options.flushIntervalMs)) fail('flushIntervalMs', `must be a positive duration, not ${options.flushIntervalMs}`);
+    if (!(options.flushIntervalMs > 0) || !Number.isFinite(options.flushIntervalMs))
+      fail('flushIntervalMs', `must be a positive duration, not ${options.flushIntervalMs}`);
     flushInterval = options.flushIntervalMs / 1e3;
   }
   const stampede = options.stampede === undefined ? undefined : stampedeOf(options.stampede);
@@ -253,15 +267,18 @@ function timedOf(options: SimulateOptions, tiers: (TierSpec[] & { swept?: number
 
 function stampedeOf(input: NonNullable<SimulateOptions['stampede']>): StampedeConfig {
   const { mode, beta } = typeof input === 'string' ? { mode: input, beta: undefined } : input;
-  if (!(STAMPEDE_MODES as readonly string[]).includes(mode)) fail('stampede', `unknown stampede mode '${mode}' (use ${STAMPEDE_MODES.join(', ')})`);
+  if (!(STAMPEDE_MODES as readonly string[]).includes(mode))
+    fail('stampede', `unknown stampede mode '${mode}' (use ${STAMPEDE_MODES.join(', ')})`);
   // Only xfetch reads beta; the other modes ignore it.
-  if (mode === 'xfetch' && beta !== undefined && !(beta > 0 && Number.isFinite(beta))) fail('stampede', `xfetch beta must be positive, not ${beta}`);
+  if (mode === 'xfetch' && beta !== undefined && !(beta > 0 && Number.isFinite(beta)))
+    fail('stampede', `xfetch beta must be positive, not ${beta}`);
   return { mode, beta: beta ?? 1 };
 }
 
 function recommendOf(options: RecommendationOptions): RecommendOptions {
   const fraction = (value: number, where: string, allowZero: boolean): number => {
-    if (!(value <= 1 && (allowZero ? value >= 0 : value > 0))) fail(where, `must be a fraction ${allowZero ? 'from 0' : 'above 0'} up to 1, not ${value}`);
+    if (!(value <= 1 && (allowZero ? value >= 0 : value > 0)))
+      fail(where, `must be a fraction ${allowZero ? 'from 0' : 'above 0'} up to 1, not ${value}`);
     return value;
   };
   return {
@@ -284,7 +301,10 @@ export function checkAgainstTrace(plan: Plan, trace: Trace): void {
   const { grid } = plan;
   const source = trace.source;
   if (grid.unit === 'bytes' && !trace.sizes) {
-    fail(grid.timed?.tiers ? 'unit' : 'capacities', `${source} has no size column, so byte capacity cannot be simulated (count entries instead)`);
+    fail(
+      grid.timed?.tiers ? 'unit' : 'capacities',
+      `${source} has no size column, so byte capacity cannot be simulated (count entries instead)`,
+    );
   }
   if (grid.ttls.some((ttl) => ttl !== null) && !trace.times) {
     fail('ttlsMs', `${source} has no time column, so a TTL cannot expire anything (add times, or rate= to a synthetic spec)`);
@@ -294,6 +314,9 @@ export function checkAgainstTrace(plan: Plan, trace: Trace): void {
     fail('stampede', `${source} has no time column, so concurrent fetches cannot be simulated (add times, or rate= to a synthetic spec)`);
   }
   if (grid.timed?.writePolicy === 'write-behind' && !trace.times) {
-    fail('writePolicy', `${source} has no time column, so write-behind flushes cannot be scheduled (add times, or rate= to a synthetic spec)`);
+    fail(
+      'writePolicy',
+      `${source} has no time column, so write-behind flushes cannot be scheduled (add times, or rate= to a synthetic spec)`,
+    );
   }
 }

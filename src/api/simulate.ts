@@ -4,7 +4,14 @@ import { parseSizes } from '../engine/sizes.js';
 import { runSweep } from '../engine/sweep.js';
 import type { RunResult } from '../model/result.js';
 import type { Trace } from '../trace/trace.js';
-import { checkAgainstTrace, checkSimulateOptions, checkSweepOptions, type Plan, type SimulateOptions, type SweepOptions } from './options.js';
+import {
+  checkAgainstTrace,
+  checkSimulateOptions,
+  checkSweepOptions,
+  type Plan,
+  type SimulateOptions,
+  type SweepOptions,
+} from './options.js';
 
 /**
  * Replays `trace` through every policy x TTL x capacity (or the chain of `tiers` per TTL) and

@@ -58,11 +58,16 @@ export async function loadTraceWithStatus(source: string, options: LoadTraceOpti
     ...(onProgress && { onProgress }),
   };
   const synthetic = !existsSync(source) && isSyntheticSpec(source);
-  if (options.cache === undefined || options.cache === false || synthetic) return { trace: await loadFromSource(source, load), cache: 'off' };
+  if (options.cache === undefined || options.cache === false || synthetic)
+    return { trace: await loadFromSource(source, load), cache: 'off' };
   const loaded = await loadTraceCachedWithStatus(source, load, typeof options.cache === 'string' ? options.cache : undefined);
   return { trace: loaded.trace, cache: loaded.cache, cachePath: loaded.cachePath };
 }
 
 function columnsText(columns: NonNullable<LoadTraceOptions['columns']>): string {
-  return typeof columns === 'string' ? columns : Object.entries(columns).map(([name, column]) => `${name}=${column}`).join(',');
+  return typeof columns === 'string'
+    ? columns
+    : Object.entries(columns)
+        .map(([name, column]) => `${name}=${column}`)
+        .join(',');
 }

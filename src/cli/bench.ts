@@ -35,13 +35,17 @@ export function registerBench(program: Command, io: CliIo): void {
       const table = terminalTable(['cache', 'per lookup', '±', 'hit rate', 'use as'], [0, 4]);
       for (const result of results) {
         const ns = result.nanosPerLookup;
-        table.push([result.name, `${ns.toFixed(1)}ns`, `${result.marginPercent.toFixed(1)}%`, `${(result.hitRate * 100).toFixed(1)}%`, `--lookup-cost ${Number(ns.toPrecision(2))}ns`]);
+        table.push([
+          result.name,
+          `${ns.toFixed(1)}ns`,
+          `${result.marginPercent.toFixed(1)}%`,
+          `${(result.hitRate * 100).toFixed(1)}%`,
+          `--lookup-cost ${Number(ns.toPrecision(2))}ns`,
+        ]);
       }
       io.out(table.toString() + '\n');
       io.out(
-        chalk.dim(
-          `In-process lookups cost nanoseconds; a networked cache (Redis, Memcached) costs a round trip, typically 0.1-1ms.\n`,
-        ),
+        chalk.dim(`In-process lookups cost nanoseconds; a networked cache (Redis, Memcached) costs a round trip, typically 0.1-1ms.\n`),
       );
     });
 }

@@ -30,12 +30,20 @@ const defaultIo: CliIo = {
 };
 
 export async function main(argv: readonly string[], io: CliIo = defaultIo): Promise<number> {
+  const output = {
+    writeOut: (text: string) => {
+      io.out(text);
+    },
+    writeErr: (text: string) => {
+      io.err(text);
+    },
+  };
   const program = new Command('cachebench')
     .description('Which cache, which size, which TTL: replay access traces through eviction policies.')
     .version(VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ writeOut: io.out, writeErr: io.err });
+    .configureOutput(output);
   registerRun(program, io);
   registerSweep(program, io);
   registerPolicies(program, io);
@@ -43,7 +51,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
   registerBench(program, io);
   registerGen(program, io.stream ?? process.stdout);
   registerReplay(program, io);
-  for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
+  for (const command of program.commands) command.exitOverride().configureOutput(output);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });
@@ -80,7 +88,9 @@ function report(error: unknown, io: CliIo): number {
     return EXIT_USAGE;
   }
   const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  io.err(`cachebench: internal error: this is a bug in cachebench ${VERSION}; please report it with the command you ran and this text:\n${stack}\n`);
+  io.err(
+    `cachebench: internal error: this is a bug in cachebench ${VERSION}; please report it with the command you ran and this text:\n${stack}\n`,
+  );
   return EXIT_INTERNAL;
 }
 

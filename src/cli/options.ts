@@ -44,7 +44,10 @@ export function addTraceOptions(command: Command): Command {
     .option('--columns <map>', 'map trace columns: key=obj_id,time=ts (names) or time=1,key=2 (1-based positions)')
     .option('--no-header', 'the CSV file has no header row (use --columns with positions)')
     .option('--cache-trace [file]', 'keep a parsed binary copy of the trace (default FILE.cbt) and reuse it while the CSV is unchanged')
-    .option('--trace-format <format>', `read the file as this format (${TRACE_FORMATS.map((format) => format.id).join(', ')}); default: detected`);
+    .option(
+      '--trace-format <format>',
+      `read the file as this format (${TRACE_FORMATS.map((format) => format.id).join(', ')}); default: detected`,
+    );
 }
 
 export function addGridOptions(command: Command, defaults: { policies: string }): Command {

@@ -10,7 +10,14 @@ import chalk from 'chalk';
 import type { Command } from 'commander';
 import { GateFailure, UsageError } from '../errors.js';
 import { evaluateAssertions, parseAssertion, type Assertion } from '../gate/assertion.js';
-import { compareToBaseline, DEFAULT_MAX_DROP, loadBaseline, parseLatencyRise, parseMaxDrop, type BaselineTolerances } from '../gate/baseline.js';
+import {
+  compareToBaseline,
+  DEFAULT_MAX_DROP,
+  loadBaseline,
+  parseLatencyRise,
+  parseMaxDrop,
+  type BaselineTolerances,
+} from '../gate/baseline.js';
 import { describeVerdict, type Verdict } from '../gate/verdict.js';
 import { renderMarkdown } from '../report/markdown.js';
 import type { RunResult } from '../model/result.js';
@@ -39,7 +46,10 @@ export function addOutputOptions(command: Command): Command {
     .option('--assert <expr>', "fail (exit 1) unless it holds, e.g. 'lru@1024.hitRate>=0.85' (repeatable)", collect)
     .option('--baseline <file>', 'a JSON result to compare with: fail when a hit rate drops or latency rises too much')
     .option('--max-drop <rate>', `largest allowed hit-rate drop versus --baseline, absolute (0.01 or 1%) (default: ${DEFAULT_MAX_DROP})`)
-    .option('--max-latency-rise <amount>', 'largest allowed rise of mean latency versus --baseline: a fraction (0.1, 10%) or a duration (0.5ms)');
+    .option(
+      '--max-latency-rise <amount>',
+      'largest allowed rise of mean latency versus --baseline: a fraction (0.1, 10%) or a duration (0.5ms)',
+    );
 }
 
 function collect(value: string, previous: string[] | undefined): string[] {
@@ -66,7 +76,8 @@ export async function prepareOutput(flags: OutputFlags, context: { command: stri
   const prepared = { format: format ?? 'table', target, assertions };
   if (flags.baseline === undefined) {
     if (flags.maxDrop !== undefined) throw new UsageError('only applies when comparing with a baseline (--baseline)', '--max-drop');
-    if (flags.maxLatencyRise !== undefined) throw new UsageError('only applies when comparing with a baseline (--baseline)', '--max-latency-rise');
+    if (flags.maxLatencyRise !== undefined)
+      throw new UsageError('only applies when comparing with a baseline (--baseline)', '--max-latency-rise');
     return prepared;
   }
   const tolerances: BaselineTolerances = {
@@ -134,10 +145,14 @@ export async function deliverResult(result: RunResult, prepared: PreparedOutput,
     // The summary is a courtesy: failing to write it must not hide the gates' verdict.
     const summary = renderMarkdown(result, markdown) + '\n';
     if (Buffer.byteLength(summary) > STEP_SUMMARY_LIMIT) {
-      io.err(`${chalk.yellow('warning')} the report is over GitHub's 1 MiB job summary limit, so it was not added there; write it with --out\n`);
+      io.err(
+        `${chalk.yellow('warning')} the report is over GitHub's 1 MiB job summary limit, so it was not added there; write it with --out\n`,
+      );
     } else {
-      await appendFile(summaryFile, summary).catch((error: Error) => {
-        io.err(`${chalk.yellow('warning')} could not append to GITHUB_STEP_SUMMARY (${summaryFile}): ${error.message}\n`);
+      await appendFile(summaryFile, summary).catch((error: unknown) => {
+        io.err(
+          `${chalk.yellow('warning')} could not append to GITHUB_STEP_SUMMARY (${summaryFile}): ${error instanceof Error ? error.message : String(error)}\n`,
+        );
       });
     }
   }

@@ -29,8 +29,13 @@ export function progressBar(label: string, stream: NodeJS.WriteStream = process.
       const elapsed = (now - started) / 1000;
       const rate = elapsed > 0 ? done / elapsed : 0;
       const eta = rate > 0 ? (total - done) / rate : 0;
-      const speed = unit === 'bytes' ? `${(rate / 1e6).toFixed(1)} MB/s` : `${rate >= 1e6 ? `${(rate / 1e6).toFixed(1)}M` : `${(rate / 1e3).toFixed(1)}k`} req/s`;
-      stream.write(`\r${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}%  ${speed}  eta ${eta.toFixed(0)}s `);
+      const speed =
+        unit === 'bytes'
+          ? `${(rate / 1e6).toFixed(1)} MB/s`
+          : `${rate >= 1e6 ? `${(rate / 1e6).toFixed(1)}M` : `${(rate / 1e3).toFixed(1)}k`} req/s`;
+      stream.write(
+        `\r${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}%  ${speed}  eta ${eta.toFixed(0)}s `,
+      );
     },
     done() {
       if (drawn) stream.write('\r\x1b[2K');

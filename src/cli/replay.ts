@@ -42,11 +42,15 @@ export function registerReplay(program: Command, io: CliIo): void {
     .argument('<trace>', 'a CSV/text/.gz trace file, or a synthetic spec')
     .requiredOption('--redis <url>', 'the server: redis://[user:password@]host:port[/db]')
     .requiredOption('--maxmemory <size>', 'maxmemory to set for the replay, as in redis.conf (64mb = 64*1024*1024 bytes)')
-    .addOption(new Option('--policy <policy>', 'maxmemory-policy to set for the replay').choices([...REDIS_EVICTION_POLICIES]).default('allkeys-lru'))
+    .addOption(
+      new Option('--policy <policy>', 'maxmemory-policy to set for the replay')
+        .choices([...REDIS_EVICTION_POLICIES])
+        .default('allkeys-lru'),
+    )
     .option('--prefix <text>', 'prefix of every key written', 'cachebench:')
     .option('--flush', 'empty the chosen database first if it holds keys (otherwise replay refuses to run)')
     .option('--value-size <bytes>', `value size for traces without a size column (default ${DEFAULT_VALUE_SIZE})`)
-    .option('--ttl <duration>', "TTL (PX) for writes whose request has none, e.g. 10m (required for volatile-ttl without a ttl column)")
+    .option('--ttl <duration>', 'TTL (PX) for writes whose request has none, e.g. 10m (required for volatile-ttl without a ttl column)')
     .option('--pipeline <n>', 'requests per pipeline batch (1 measures per-request latency)', '256')
     .option('--simulate <policy>', 'simulated policy to compare with (default: redis-lru, redis-lfu, or fifo for volatile-ttl)')
     .option('--timeout <duration>', 'give up when the server does not connect or answer within this time', '5s')
@@ -70,7 +74,10 @@ export function registerReplay(program: Command, io: CliIo): void {
 
     const trace = await loadTrace(source, { ...(flags.columns !== undefined && { columns: flags.columns }), header: flags.header });
     if (flags.valueSize !== undefined && trace.sizes) {
-      throw new UsageError(`${source} has a size column, which sets each value's size; --value-size is for traces without one`, '--value-size');
+      throw new UsageError(
+        `${source} has a size column, which sets each value's size; --value-size is for traces without one`,
+        '--value-size',
+      );
     }
     const progress = progressBar('replaying on redis');
     const options: RedisReplayOptions = {
@@ -84,14 +91,18 @@ export function registerReplay(program: Command, io: CliIo): void {
       pipeline,
       timeout,
       keepKeys: flags.keepKeys === true,
-      onProgress: (done, total) => { progress.update(done, total); },
+      onProgress: (done, total) => {
+        progress.update(done, total);
+      },
     };
     // The Redis client (ioredis, about a third of a second to import) loads only for a replay.
     const { checkReplayOptions, replayOnRedis } = await import('../redis/replay.js');
     checkReplayOptions(trace, options);
     // Ctrl-C stops after the current batch, so maxmemory is restored and the keys removed.
     const interrupt = new AbortController();
-    const onSigint = (): void => { interrupt.abort(); };
+    const onSigint = (): void => {
+      interrupt.abort();
+    };
     process.once('SIGINT', onSigint);
     let measurement;
     try {
@@ -108,7 +119,14 @@ export function registerReplay(program: Command, io: CliIo): void {
         : {
             policy: simulate.name,
             entries,
-            counts: simulateAtEntries({ trace, sentAt: measurement.sentAt, policy: simulate, entries, ...(ttl !== undefined && { ttl }), seed }),
+            counts: simulateAtEntries({
+              trace,
+              sentAt: measurement.sentAt,
+              policy: simulate,
+              entries,
+              ...(ttl !== undefined && { ttl }),
+              seed,
+            }),
           };
     const result = buildRedisResult({ trace, options, measurement, simulation });
     io.out(flags.format === 'json' ? renderRedisJson(result) : renderRedisTable(result));

@@ -5,7 +5,15 @@ import { checkSimulateOptions, type SimulateOptions } from '../api/options.js';
 import { simulate } from '../api/simulate.js';
 import { withWorkerPool } from '../engine/executor.js';
 import type { RunResult } from '../model/result.js';
-import { addGridOptions, addTraceOptions, asFlagError, expectedRequests, gridOptionsFrom, loadTraceFrom, type CommonFlags } from './options.js';
+import {
+  addGridOptions,
+  addTraceOptions,
+  asFlagError,
+  expectedRequests,
+  gridOptionsFrom,
+  loadTraceFrom,
+  type CommonFlags,
+} from './options.js';
 import type { CliIo } from './io.js';
 import { addOutputOptions, deliverResult, prepareOutput, type OutputFlags } from './output.js';
 import { progressBar } from './progress.js';
@@ -32,8 +40,11 @@ export function registerRun(program: Command, io: CliIo): void {
 function runOptionsFromFlags(flags: CommonFlags & TimeFlags, command: Command): SimulateOptions {
   const options = gridOptionsFrom(flags, { sweep: false });
   if (flags.tiers !== undefined) {
-    const typed = ['policies', 'maxsize', 'capacity'].filter((name) => command.getOptionValueSource(name) === 'cli').map((name) => `--${name}`);
-    if (typed.length > 0) throw asFlagError(new UsageError(`--tiers gives each tier its policy and size, so drop ${typed.join(' and ')}`, '--tiers'));
+    const typed = ['policies', 'maxsize', 'capacity']
+      .filter((name) => command.getOptionValueSource(name) === 'cli')
+      .map((name) => `--${name}`);
+    if (typed.length > 0)
+      throw asFlagError(new UsageError(`--tiers gives each tier its policy and size, so drop ${typed.join(' and ')}`, '--tiers'));
   }
   return options;
 }
@@ -53,7 +64,9 @@ export async function runSimulation(
   try {
     const plan = checkSimulateOptions(options);
     // A grid big enough for worker threads starts them now, so they start while the trace loads.
-    const cells = plan.grid.timed?.tiers ? plan.grid.ttls.length : plan.grid.policies.length * (plan.grid.capacities?.length ?? 1) * plan.grid.ttls.length;
+    const cells = plan.grid.timed?.tiers
+      ? plan.grid.ttls.length
+      : plan.grid.policies.length * (plan.grid.capacities?.length ?? 1) * plan.grid.ttls.length;
     return await withWorkerPool(cells * expectedRequests(source), options.workers, async (pool) => {
       const trace = await loadTraceFrom(source, flags, io);
       const progress = progressBar('replaying');

@@ -52,8 +52,12 @@ export class WorkerPool {
       worker.unref();
       // A worker that fails or ends before it is taken is simply not handed out (the replay
       // starts a fresh one instead): a dead worker would never report back.
-      worker.on('error', () => { this.drop(worker); });
-      worker.on('exit', () => { this.drop(worker); });
+      worker.on('error', () => {
+        this.drop(worker);
+      });
+      worker.on('exit', () => {
+        this.drop(worker);
+      });
       return worker;
     });
   }
@@ -90,7 +94,11 @@ export function startWorkerPool(work: number, threads = defaultWorkerCount()): W
 }
 
 /** Runs `use` with a pool started for `work` (startWorkerPool), closed however `use` ends. */
-export async function withWorkerPool<T>(work: number, threads: number | undefined, use: (pool: WorkerPool | undefined) => Promise<T>): Promise<T> {
+export async function withWorkerPool<T>(
+  work: number,
+  threads: number | undefined,
+  use: (pool: WorkerPool | undefined) => Promise<T>,
+): Promise<T> {
   const pool = startWorkerPool(work, threads);
   try {
     return await use(pool);
@@ -135,7 +143,12 @@ export function defaultWorkerCount(): number {
 }
 
 /** Runs every job; the i-th result belongs to the i-th job. */
-export async function executeJobs(trace: Trace, jobs: readonly Job[], settings: ReplaySettings, options: ExecutorOptions = {}): Promise<JobCounts[]> {
+export async function executeJobs(
+  trace: Trace,
+  jobs: readonly Job[],
+  settings: ReplaySettings,
+  options: ExecutorOptions = {},
+): Promise<JobCounts[]> {
   if (options.signal?.aborted) throw new CancelledError();
   const threads = Math.min(options.workers ?? defaultWorkerCount(), jobs.length);
   const mode = options.mode ?? 'auto';
@@ -158,7 +171,11 @@ async function runInProcess(trace: Trace, jobs: readonly Job[], settings: Replay
   const total = jobs.length * trace.length;
   const results: JobCounts[] = [];
   for (const [index, job] of jobs.entries()) {
-    const report = options.onProgress && ((done: number): void => options.onProgress!(index * trace.length + done, total));
+    const report =
+      options.onProgress &&
+      ((done: number): void => {
+        options.onProgress!(index * trace.length + done, total);
+      });
     results.push(runJob(trace, job, settings, checked(options.signal, report)));
     // Between jobs, let timers and signals in (a Ctrl-C handler, a progress bar's redraw).
     if (options.signal !== undefined && index + 1 < jobs.length) await new Promise<void>((resolve) => setImmediate(resolve));
@@ -170,7 +187,13 @@ async function runInProcess(trace: Trace, jobs: readonly Job[], settings: Replay
 /** How often progress is reported while the calling thread has no job left and waits. */
 const PROGRESS_INTERVAL_MS = 100;
 
-async function runOnThreads(trace: Trace, jobs: readonly Job[], settings: ReplaySettings, options: ExecutorOptions, workerCount: number): Promise<JobCounts[]> {
+async function runOnThreads(
+  trace: Trace,
+  jobs: readonly Job[],
+  settings: ReplaySettings,
+  options: ExecutorOptions,
+  workerCount: number,
+): Promise<JobCounts[]> {
   const queue = createJobQueue(jobs.map((job) => ({ group: jobGroup(job), cost: jobCost(job, trace.length) })));
   const init: WorkerInit = {
     trace: sharedTrace(trace),
@@ -191,7 +214,11 @@ async function runOnThreads(trace: Trace, jobs: readonly Job[], settings: Replay
     stopQueue(queue);
     wake?.();
   };
-  const report = options.onProgress ? (): void => { options.onProgress!(progressOf(queue), total); } : undefined;
+  const report = options.onProgress
+    ? (): void => {
+        options.onProgress!(progressOf(queue), total);
+      }
+    : undefined;
   // A signal stops every thread: the shared queue's stop flag is checked between chunks.
   const onAbort = (): void => {
     fail(new CancelledError());
@@ -209,7 +236,13 @@ async function runOnThreads(trace: Trace, jobs: readonly Job[], settings: Replay
         finished++;
         if (finished === jobs.length) wake?.();
       } else {
-        fail(reply.name === 'UsageError' ? new UsageError(reply.message) : reply.name === 'CancelledError' ? new CancelledError() : new Error(reply.message));
+        fail(
+          reply.name === 'UsageError'
+            ? new UsageError(reply.message)
+            : reply.name === 'CancelledError'
+              ? new CancelledError()
+              : new Error(reply.message),
+        );
       }
     });
     worker.on('error', fail);

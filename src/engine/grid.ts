@@ -74,7 +74,14 @@ export function gridJobs(config: GridConfig): Job[] {
       }
       const label = tiers.map((tier, t) => (t === swept ? tierLabel(tier, '*') : tierLabel(tier))).join(' > ');
       for (const capacity of config.capacities) {
-        jobs.push({ tiers: tiers.map((tier, t) => (t === swept ? { ...tier, capacity } : tier)), capacity, ttl, tiered: true, label, ...modes });
+        jobs.push({
+          tiers: tiers.map((tier, t) => (t === swept ? { ...tier, capacity } : tier)),
+          capacity,
+          ttl,
+          tiered: true,
+          label,
+          ...modes,
+        });
       }
     }
     return jobs;
@@ -104,7 +111,9 @@ export function runOptionsOf(config: GridConfig): RunOptions {
     ...(timed?.writePolicy !== undefined && { writePolicy: timed.writePolicy }),
     ...(timed?.writePolicy === 'write-behind' && { flushIntervalMs: (timed.flushInterval ?? DEFAULT_FLUSH_INTERVAL) * 1e3 }),
     ...(timed?.stampede !== undefined && { stampede: stampedeLabel(timed.stampede) }),
-    ...(tiers !== undefined && { tiers: tiers.map((tier, t) => (swept && t === timed.sweptTier ? tierLabel(tier, '*') : tierLabel(tier))) }),
+    ...(tiers !== undefined && {
+      tiers: tiers.map((tier, t) => (swept && t === timed.sweptTier ? tierLabel(tier, '*') : tierLabel(tier))),
+    }),
   };
 }
 
@@ -114,7 +123,11 @@ export function runGrid(trace: Trace, config: GridConfig): RunResult {
   const settings = settingsOf(config);
   const total = jobs.length * trace.length;
   const rows: ResultRow[] = jobs.map((job, index) => {
-    const progress = config.onProgress && ((done: number): void => config.onProgress!(index * trace.length + done, total));
+    const progress =
+      config.onProgress &&
+      ((done: number): void => {
+        config.onProgress!(index * trace.length + done, total);
+      });
     return rowOf(job, runJob(trace, job, settings, progress), settings);
   });
   return resultOf(trace, config.command ?? 'run', runOptionsOf(config), rows);

@@ -168,7 +168,11 @@ function cumulativeHits(histogram: Float64Array): Float64Array {
  * The counts a per-size `lru` replay would report, for every capacity (entries), from one pass.
  * Only valid when `exactCurveBlocker` returned null for the trace.
  */
-export function lruCurveCounts(trace: Trace, capacities: readonly number[], onProgress?: (done: number) => void): (ReplayCounts & MissSplit)[] {
+export function lruCurveCounts(
+  trace: Trace,
+  capacities: readonly number[],
+  onProgress?: (done: number) => void,
+): (ReplayCounts & MissSplit)[] {
   return countsFromDistances(stackDistances(trace, undefined, onProgress), capacities, 0);
 }
 
@@ -183,7 +187,11 @@ export interface MissSplit {
 }
 
 /** Turns a histogram into replay-shaped counts; `deletes` is carried through for the report. */
-export function countsFromDistances(distances: StackDistances, capacities: readonly number[], deletes: number): (ReplayCounts & MissSplit)[] {
+export function countsFromDistances(
+  distances: StackDistances,
+  capacities: readonly number[],
+  deletes: number,
+): (ReplayCounts & MissSplit)[] {
   const hits = hitsAt(distances, capacities);
   const byteHits = byteHitsAt(distances, capacities);
   return capacities.map((capacity, i) => {

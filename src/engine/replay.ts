@@ -190,7 +190,24 @@ const TOTALS = 12;
  * uninterrupted loop would.
  */
 function replayRange(policy: Policy, r: GeneralReplay, start: number, end: number): void {
-  const { keys, sizes, objectBytes, times, ops, ttls, costs, expiry, stored, jitter, jitterRng, defaultTtl, defaultMissCost, capacity, missCosts, totals } = r;
+  const {
+    keys,
+    sizes,
+    objectBytes,
+    times,
+    ops,
+    ttls,
+    costs,
+    expiry,
+    stored,
+    jitter,
+    jitterRng,
+    defaultTtl,
+    defaultMissCost,
+    capacity,
+    missCosts,
+    totals,
+  } = r;
   let requests = totals[0]!;
   let hits = totals[1]!;
   let expiredMisses = totals[2]!;

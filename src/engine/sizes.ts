@@ -27,7 +27,10 @@ export interface SizeParseOptions {
 
 /** Parses a list of sizes and ranges. Returns ascending, distinct, positive whole numbers. */
 export function parseSizes(text: string, unit: CapacityUnit, flag: string, options: SizeParseOptions = {}): number[] {
-  const pieces = text.split(',').map((piece) => piece.trim()).filter((piece) => piece !== '');
+  const pieces = text
+    .split(',')
+    .map((piece) => piece.trim())
+    .filter((piece) => piece !== '');
   if (pieces.length === 0) throw new UsageError('expected at least one size', flag);
   const parseOne = (piece: string): number => (unit === 'bytes' ? parseBytes(piece, flag) : parseCount(piece, flag));
   if (options.points !== undefined && !(Number.isInteger(options.points) && options.points >= 1 && options.points <= MAX_SIZES)) {

@@ -64,7 +64,11 @@ export async function runSweep(trace: Trace, config: SweepConfig): Promise<RunRe
     const first = jobs[0]!;
     const policy = first.tiers[0]!.policy;
     const onePassModel = !timed && policy.definition.curve === 'lru-stack';
-    const blocker: CurveBlocker | null = timed ? 'time-aware' : onePassModel ? exactCurveBlocker(trace, config.unit, first.ttl) : 'no-one-pass-model';
+    const blocker: CurveBlocker | null = timed
+      ? 'time-aware'
+      : onePassModel
+        ? exactCurveBlocker(trace, config.unit, first.ttl)
+        : 'no-one-pass-model';
     const onePass = blocker === null;
     const method: Method = onePass ? (rate === undefined ? 'mattson' : 'shards') : rate === undefined ? 'replay' : 'minisim';
     plans.push({ policy: jobLabel(first), ttl: first.ttl, method, blocker, jobs, onePass });
@@ -72,7 +76,10 @@ export async function runSweep(trace: Trace, config: SweepConfig): Promise<RunRe
 
   // Replayed curves' jobs; with sampling, at size x rate on the sampled keys (MiniSim).
   const replayed = plans.filter((plan) => !plan.onePass).flatMap((plan) => plan.jobs);
-  const toRun = rate === undefined ? replayed : replayed.map((job) => cacheJob(job.tiers[0]!.policy, miniCapacity(job.capacity, rate), job.ttl, config.cost.lookupCost));
+  const toRun =
+    rate === undefined
+      ? replayed
+      : replayed.map((job) => cacheJob(job.tiers[0]!.policy, miniCapacity(job.capacity, rate), job.ttl, config.cost.lookupCost));
 
   // Progress counts requests read: each one-pass curve reads the whole trace once (SHARDS
   // too, skipping unsampled keys), then every replay job reads the (sampled) trace.
@@ -83,10 +90,16 @@ export async function runSweep(trace: Trace, config: SweepConfig): Promise<RunRe
   const curveCounts = new Map<Plan, ReplayCounts[]>();
   curvePlans.forEach((plan, k) => {
     if (config.signal?.aborted) throw new CancelledError();
-    const progress = onProgress && ((done: number): void => onProgress(k * trace.length + done, total));
+    const progress =
+      onProgress &&
+      ((done: number): void => {
+        onProgress(k * trace.length + done, total);
+      });
     curveCounts.set(
       plan,
-      rate === undefined ? lruCurveCounts(trace, config.capacities, progress) : shardsLruCounts(trace, config.capacities, rate, mask!, totals!, progress),
+      rate === undefined
+        ? lruCurveCounts(trace, config.capacities, progress)
+        : shardsLruCounts(trace, config.capacities, rate, mask!, totals!, progress),
     );
   });
   const counts = await executeJobs(sampled ?? trace, toRun, settings, {
@@ -94,7 +107,11 @@ export async function runSweep(trace: Trace, config: SweepConfig): Promise<RunRe
     ...(config.mode !== undefined && { mode: config.mode }),
     ...(config.pool !== undefined && { pool: config.pool }),
     ...(config.signal !== undefined && { signal: config.signal }),
-    ...(onProgress && { onProgress: (done: number) => onProgress(curveWork + done, total) }),
+    ...(onProgress && {
+      onProgress: (done: number) => {
+        onProgress(curveWork + done, total);
+      },
+    }),
   });
 
   const rows: ResultRow[] = [];
@@ -111,7 +128,7 @@ export async function runSweep(trace: Trace, config: SweepConfig): Promise<RunRe
         rows.push(rowOf(job, replayCounts, settings));
         return;
       }
-      const row = rowOf(job, scaleSampledCounts(replayCounts as ReplayCounts, rate, totals!), settings);
+      const row = rowOf(job, scaleSampledCounts(replayCounts, rate, totals!), settings);
       // Per-request costs: the sample's own latency distribution is the estimate.
       rows.push(trace.costs ? { ...row, latency: rowOf(job, replayCounts, settings).latency } : row);
     });

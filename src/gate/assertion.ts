@@ -36,7 +36,8 @@ export interface Assertion {
 }
 
 const FLAG = '--assert';
-const SHAPE = /^(?<policy>[^@]+)@(?<size>[^/]+?)(?:\/ttl=(?<ttl>[^/]+?))?\.(?<metric>[A-Za-z]+(?:\.[A-Za-z0-9]+)?)\s*(?<op>>=|<=|==|>|<)\s*(?<value>[^\s<>=].*)$/;
+const SHAPE =
+  /^(?<policy>[^@]+)@(?<size>[^/]+?)(?:\/ttl=(?<ttl>[^/]+?))?\.(?<metric>[A-Za-z]+(?:\.[A-Za-z0-9]+)?)\s*(?<op>>=|<=|==|>|<)\s*(?<value>[^\s<>=].*)$/;
 
 export function parseAssertion(text: string, flag = FLAG): Assertion {
   const source = text.trim();
@@ -92,14 +93,24 @@ function selectRows(result: RunResult, assertion: Assertion, flag: string): Resu
   const { unit } = result.options;
   let rows = result.rows.filter((row) => policyMatches(assertion.policy, row.policy));
   if (rows.length === 0) {
-    throw new UsageError(`${where}: no policy '${assertion.policy}' in this run (policies: ${unique(result.rows.map((r) => r.policy)).join(', ')})`, flag);
+    throw new UsageError(
+      `${where}: no policy '${assertion.policy}' in this run (policies: ${unique(result.rows.map((r) => r.policy)).join(', ')})`,
+      flag,
+    );
   }
   if (assertion.size !== '*') {
-    const capacity = parseSelectorValue(() => (unit === 'bytes' ? parseBytes(assertion.size, flag) : parseCount(assertion.size, flag)), where, flag);
+    const capacity = parseSelectorValue(
+      () => (unit === 'bytes' ? parseBytes(assertion.size, flag) : parseCount(assertion.size, flag)),
+      where,
+      flag,
+    );
     rows = rows.filter((row) => row.capacity === capacity);
     if (rows.length === 0) {
       const sizes = unique(result.rows.map((r) => String(r.capacity))).join(', ');
-      throw new UsageError(`${where}: no row with size ${assertion.size} (${unit === 'bytes' ? 'capacities' : 'sizes'} in this run: ${sizes})`, flag);
+      throw new UsageError(
+        `${where}: no row with size ${assertion.size} (${unit === 'bytes' ? 'capacities' : 'sizes'} in this run: ${sizes})`,
+        flag,
+      );
     }
   }
   if (assertion.ttl === undefined) {
@@ -134,4 +145,3 @@ function parseSelectorValue<T>(parse: () => T, where: string, flag: string): T {
 function unique<T>(values: readonly T[]): T[] {
   return [...new Set(values)];
 }
-

@@ -53,7 +53,8 @@ export async function loadBaseline(path: string, flag = '--baseline'): Promise<R
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file (write one with --format json --out)' : (error as Error).message;
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file (write one with --format json --out)' : (error as Error).message;
     throw new UsageError(`${path}: ${reason}`, flag);
   }
   let data: unknown;
@@ -71,7 +72,9 @@ export function checkBaseline(data: unknown, path: string, flag = '--baseline'):
   };
   if (!isObject(data)) return fail('expected a cachebench JSON result (an object)');
   if (data.schemaVersion !== SCHEMA_VERSION) {
-    return fail(`schemaVersion is ${JSON.stringify(data.schemaVersion)}, this cachebench reads ${SCHEMA_VERSION} (regenerate the baseline)`);
+    return fail(
+      `schemaVersion is ${JSON.stringify(data.schemaVersion)}, this cachebench reads ${SCHEMA_VERSION} (regenerate the baseline)`,
+    );
   }
   const options = data.options;
   if (!isObject(options) || (options.unit !== 'entries' && options.unit !== 'bytes') || !Array.isArray(options.ttls)) {
@@ -91,7 +94,12 @@ export function checkBaseline(data: unknown, path: string, flag = '--baseline'):
   return data as unknown as RunResult;
 }
 
-export function compareToBaseline(current: RunResult, baseline: RunResult, tolerances: BaselineTolerances, flag = '--baseline'): BaselineComparison {
+export function compareToBaseline(
+  current: RunResult,
+  baseline: RunResult,
+  tolerances: BaselineTolerances,
+  flag = '--baseline',
+): BaselineComparison {
   if (current.options.unit !== baseline.options.unit) {
     throw new UsageError(`the baseline sizes are in ${baseline.options.unit}, this run's in ${current.options.unit}`, flag);
   }
@@ -118,10 +126,15 @@ export function compareToBaseline(current: RunResult, baseline: RunResult, toler
     if (!currentKeys.has(rowKey(base))) notes.push(`${rowLabel(base, baseline)} is in the baseline but not in this run`);
   }
   if (matched === 0) {
-    throw new UsageError('no row of this run matches a row of the baseline (same policy, TTL and size); was it made with other options?', flag);
+    throw new UsageError(
+      'no row of this run matches a row of the baseline (same policy, TTL and size); was it made with other options?',
+      flag,
+    );
   }
   if (baseline.trace.source !== current.trace.source || baseline.trace.requests !== current.trace.requests) {
-    notes.push(`the baseline was made from ${baseline.trace.source} (${baseline.trace.requests} requests), this run from ${current.trace.source} (${current.trace.requests} requests)`);
+    notes.push(
+      `the baseline was made from ${baseline.trace.source} (${baseline.trace.requests} requests), this run from ${current.trace.source} (${current.trace.requests} requests)`,
+    );
   }
   return { verdicts, notes };
 }
@@ -164,7 +177,6 @@ function rowKey(row: Pick<ResultRow, 'policy' | 'ttl' | 'capacity'>): string {
   return `${row.policy}\u0000${row.ttl}\u0000${row.capacity}`;
 }
 
-function isObject(value: unknown): value is Record<string, any> {
+function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
-

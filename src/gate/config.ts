@@ -118,7 +118,10 @@ function fieldValue(name: string, kind: FieldKind, value: unknown, folder: strin
       return value;
     case 'list': {
       const items = Array.isArray(value) ? value : [value];
-      if (items.length === 0 || !items.every((item) => (typeof item === 'string' && item.trim() !== '') || (typeof item === 'number' && Number.isFinite(item)))) {
+      if (
+        items.length === 0 ||
+        !items.every((item) => (typeof item === 'string' && item.trim() !== '') || (typeof item === 'number' && Number.isFinite(item)))
+      ) {
         fail(`field '${name}' must be a string, a number, or a list of them`);
       }
       return items.map(String).join(',');

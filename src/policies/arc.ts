@@ -183,8 +183,7 @@ export class ArcPolicy implements Policy {
 
   /** REPLACE(x, p): demote one resident entry to its ghost list. */
   private replace(fromB2: boolean): void {
-    const t1Wins =
-      this.t1.length > 0 && (this.t1Bytes > this.p || (fromB2 && this.t1Bytes === this.p) || this.t2.length === 0);
+    const t1Wins = this.t1.length > 0 && (this.t1Bytes > this.p || (fromB2 && this.t1Bytes === this.p) || this.t2.length === 0);
     if (t1Wins) {
       const id = this.t1.popTail();
       const size = this.sizeOf[id]!;
@@ -237,7 +236,7 @@ export class ArcPolicy implements Policy {
 export const arc: PolicyDefinition = {
   name: 'arc',
   costHint: 2,
-  description: 'ARC (FAST\'03): balances recency and frequency lists, tuned online by two ghost lists.',
+  description: "ARC (FAST'03): balances recency and frequency lists, tuned online by two ghost lists.",
   params: [],
   create: (context, _params, name) => new ArcPolicy(context, name),
 };

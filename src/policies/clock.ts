@@ -78,13 +78,21 @@ export const clock: PolicyDefinition = {
   check: (params) => {
     const bits = params['bits'] as number;
     const initial = params['initial'] as number;
-    return initial <= 2 ** bits - 1 ? undefined : `initial must be between 0 and ${2 ** bits - 1} (2^bits - 1) with bits=${bits}, not ${initial}`;
+    return initial <= 2 ** bits - 1
+      ? undefined
+      : `initial must be between 0 and ${2 ** bits - 1} (2^bits - 1) with bits=${bits}, not ${initial}`;
   },
   description: 'CLOCK / second chance with a k-bit use counter; new entries start with it clear (libCacheSim).',
   params: [
     { name: 'bits', description: 'bits per use counter (saturates at 2^bits - 1)', default: 1, type: 'integer', min: 1, max: 8 },
-    { name: 'initial', description: 'counter value of a newly inserted entry (textbooks use 1)', default: 0, type: 'integer', min: 0, max: 255 },
+    {
+      name: 'initial',
+      description: 'counter value of a newly inserted entry (textbooks use 1)',
+      default: 0,
+      type: 'integer',
+      min: 0,
+      max: 255,
+    },
   ],
-  create: (context, params: PolicyParams, name) =>
-    new ClockPolicy(context, params['bits'] as number, params['initial'] as number, name),
+  create: (context, params: PolicyParams, name) => new ClockPolicy(context, params['bits'] as number, params['initial'] as number, name),
 };

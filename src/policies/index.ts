@@ -70,7 +70,7 @@ export function splitPolicyList(list: string): string[] {
     const piece = raw.trim();
     if (piece === '') continue;
     if (piece.includes('=') && !piece.includes(':') && specs.length > 0) {
-      specs[specs.length - 1] += ',' + piece;
+      specs[specs.length - 1] = `${specs[specs.length - 1]!},${piece}`;
     } else {
       specs.push(piece);
     }

@@ -116,8 +116,22 @@ export const redisLfu: PolicyDefinition = {
   description: 'Redis allkeys-lfu: sampled eviction by a logarithmic 8-bit counter that decays per minute.',
   params: [
     ...SAMPLING_PARAMS,
-    { name: 'log-factor', description: 'lfu-log-factor: higher makes the counter grow more slowly', default: 10, type: 'integer', min: 0, max: 1e6 },
-    { name: 'decay-time', description: 'lfu-decay-time in minutes per one-step decay (0 = no decay)', default: 1, type: 'integer', min: 0, max: 65535 },
+    {
+      name: 'log-factor',
+      description: 'lfu-log-factor: higher makes the counter grow more slowly',
+      default: 10,
+      type: 'integer',
+      min: 0,
+      max: 1e6,
+    },
+    {
+      name: 'decay-time',
+      description: 'lfu-decay-time in minutes per one-step decay (0 = no decay)',
+      default: 1,
+      type: 'integer',
+      min: 0,
+      max: 65535,
+    },
   ],
   create: (context, params, name) => new RedisLfuPolicy(context, redisLfuOptions(params), name),
 };

@@ -81,10 +81,16 @@ function redisLruOptions(params: PolicyParams): RedisLruOptions {
 export const redisLru: PolicyDefinition = {
   name: 'redis-lru',
   costHint: 8,
-  description: "Redis allkeys-lru: samples 5 keys into a 16-entry pool, evicts the longest idle.",
+  description: 'Redis allkeys-lru: samples 5 keys into a 16-entry pool, evicts the longest idle.',
   params: [
     ...SAMPLING_PARAMS,
-    { name: 'clock', description: 'LRU clock resolution in seconds (0 = one tick per request, no ties)', default: 1, type: 'number', min: 0 },
+    {
+      name: 'clock',
+      description: 'LRU clock resolution in seconds (0 = one tick per request, no ties)',
+      default: 1,
+      type: 'number',
+      min: 0,
+    },
   ],
   create: (context, params, name) => new RedisLruPolicy(context, redisLruOptions(params), name),
 };

@@ -224,7 +224,7 @@ export class S3FifoPolicy implements Policy {
 
 export const s3Fifo: PolicyDefinition = {
   name: 's3-fifo',
-  description: 'S3-FIFO (SOSP\'23): small FIFO filter + main FIFO with reinsertion + ghost of filtered keys.',
+  description: "S3-FIFO (SOSP'23): small FIFO filter + main FIFO with reinsertion + ghost of filtered keys.",
   params: [
     { name: 'small', description: 'small FIFO share of capacity (at least 1 entry)', default: 0.1, type: 'fraction' },
     { name: 'ghost', description: 'ghost FIFO size as a share of capacity (0 = no ghost)', default: 0.9, type: 'number', min: 0, max: 10 },

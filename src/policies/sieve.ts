@@ -69,7 +69,7 @@ export class SievePolicy extends SingleListPolicy {
 
 export const sieve: PolicyDefinition = {
   name: 'sieve',
-  description: 'SIEVE (NSDI\'24): FIFO with a visited bit and a hand that never moves survivors.',
+  description: "SIEVE (NSDI'24): FIFO with a visited bit and a hand that never moves survivors.",
   params: [],
   create: (context, _params, name) => new SievePolicy(context, name),
 };

@@ -44,6 +44,8 @@ export class TtlPolicy extends SingleListPolicy {
       if (this.sizeOf[id] !== size) {
         // Expired entries make room before live ones, as on an insertion.
         this.purgeExpired(now);
+        // purgeExpired may have dropped this very entry, which the type checker cannot see.
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
         if (this.resident[id] === 1) this.resize(id, size);
       }
       return true;
@@ -83,7 +85,7 @@ export class TtlPolicy extends SingleListPolicy {
 
 export const ttl: PolicyDefinition = {
   name: 'ttl',
-  description: "cachetools TTLCache: LRU order plus per-entry expiry; expired entries are purged before live ones are evicted.",
+  description: 'cachetools TTLCache: LRU order plus per-entry expiry; expired entries are purged before live ones are evicted.',
   params: [],
   create: (context, _params, name) => new TtlPolicy(context, name),
 };

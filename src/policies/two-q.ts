@@ -183,11 +183,10 @@ export class TwoQPolicy implements Policy {
 
 export const twoQ: PolicyDefinition = {
   name: 'two-q',
-  description: '2Q (VLDB\'94): FIFO for first accesses, ghost of evicted keys, LRU for re-referenced ones.',
+  description: "2Q (VLDB'94): FIFO for first accesses, ghost of evicted keys, LRU for re-referenced ones.",
   params: [
     { name: 'ain', description: 'A1in (first-access FIFO) share of capacity (at least 1 entry)', default: 0.25, type: 'fraction' },
     { name: 'aout', description: 'A1out ghost size as a share of capacity (0 = no ghost)', default: 0.5, type: 'number', min: 0, max: 10 },
   ],
-  create: (context, params: PolicyParams, name) =>
-    new TwoQPolicy(context, params['ain'] as number, params['aout'] as number, name),
+  create: (context, params: PolicyParams, name) => new TwoQPolicy(context, params['ain'] as number, params['aout'] as number, name),
 };

@@ -42,7 +42,9 @@ export async function openRedis(target: RedisTarget, timeoutSeconds: number): Pr
     target,
     explain: (error) => explainFailure(error, lastEvent, target),
     usable: () => client.status === 'ready' || client.status === 'connect',
-    close: () => { client.disconnect(); },
+    close: () => {
+      client.disconnect();
+    },
   };
   try {
     await client.connect();
@@ -76,7 +78,7 @@ function explainFailure(error: unknown, lastEvent: Error | undefined, target: Re
     if (code === 'ECONNREFUSED') return `connection refused (is redis-server listening on ${target.host}:${target.port}?)`;
     if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `unknown host '${target.host}'`;
     if (code === 'ETIMEDOUT') return 'timed out connecting';
-    if (code === 'ECONNRESET' || code === 'EPIPE') return `lost the connection (${String(code)})`;
+    if (code === 'ECONNRESET' || code === 'EPIPE') return `lost the connection (${code})`;
   }
   const message = causes[causes.length - 1]?.message ?? String(error);
   if (/Command timed out/i.test(message)) return 'the server did not answer in time (command timed out)';

@@ -47,7 +47,9 @@ export function counterpartSpec(policy: RedisEvictionPolicy, server: ServerSetti
     ['log-factor', server.lfuLogFactor],
     ['decay-time', server.lfuDecayTime],
   ];
-  const params = fromServer.filter(([param, value]) => known.has(param) && Number.isFinite(value)).map(([param, value]) => `${param}=${value}`);
+  const params = fromServer
+    .filter(([param, value]) => known.has(param) && Number.isFinite(value))
+    .map(([param, value]) => `${param}=${value}`);
   return parsePolicySpec(params.length > 0 ? `${name}:${params.join(',')}` : name, flag);
 }
 
@@ -74,5 +76,12 @@ export function simulateAtEntries(input: SimulationInput): ReplayCounts {
     ...(trace.ttls && { ttls: trace.ttls }),
   };
   const job = cacheJob(input.policy, input.entries, input.ttl ?? null, 0);
-  return runJob(timed, job, { unit: 'entries', seed: input.seed, lookupCost: 0, missCost: 0, ttlJitter: 0, flushInterval: DEFAULT_FLUSH_INTERVAL }) as ReplayCounts;
+  return runJob(timed, job, {
+    unit: 'entries',
+    seed: input.seed,
+    lookupCost: 0,
+    missCost: 0,
+    ttlJitter: 0,
+    flushInterval: DEFAULT_FLUSH_INTERVAL,
+  });
 }

@@ -138,7 +138,8 @@ export function checkReplayOptions(trace: Trace, options: Pick<RedisReplayOption
       '--policy',
     );
   }
-  if (!Number.isSafeInteger(options.pipeline) || options.pipeline < 1) throw new UsageError('must be a positive whole number', '--pipeline');
+  if (!Number.isSafeInteger(options.pipeline) || options.pipeline < 1)
+    throw new UsageError('must be a positive whole number', '--pipeline');
   if (options.prefix === '') throw new UsageError('must not be empty: it is what marks the keys cachebench wrote', '--prefix');
 }
 

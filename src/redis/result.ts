@@ -110,7 +110,9 @@ export function buildRedisResult({ trace, options, measurement: m, simulation }:
   }
   if (m.evictedKeys === 0) notes.push('nothing was evicted: the trace fits in maxmemory, so every policy gives the same hit rate');
   if (m.expiredKeys > 0) {
-    notes.push(`${m.expiredKeys.toLocaleString('en-US')} keys expired during the replay; the simulation expires them at the same wall-clock times`);
+    notes.push(
+      `${m.expiredKeys.toLocaleString('en-US')} keys expired during the replay; the simulation expires them at the same wall-clock times`,
+    );
   }
   if (m.rejectedWrites > 0) {
     notes.push(`${m.rejectedWrites.toLocaleString('en-US')} writes were refused with OOM: nothing with a TTL was left to evict`);

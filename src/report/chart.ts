@@ -50,7 +50,9 @@ export function renderChart(result: RunResult, options: ChartOptions = {}): stri
     yMax = Math.min(1, yMax + 0.1);
   }
   const column = (capacity: number): number =>
-    xMax === xMin ? Math.floor(width / 2) : Math.round(((Math.log(capacity) - Math.log(xMin)) / (Math.log(xMax) - Math.log(xMin))) * (width - 1));
+    xMax === xMin
+      ? Math.floor(width / 2)
+      : Math.round(((Math.log(capacity) - Math.log(xMin)) / (Math.log(xMax) - Math.log(xMin))) * (width - 1));
   const row = (hitRate: number): number => Math.round(((yMax - hitRate) / (yMax - yMin)) * (height - 1));
 
   // Each cell: the character and the series that drew it (-1 = empty).

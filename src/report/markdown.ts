@@ -32,7 +32,9 @@ export function renderMarkdown(result: RunResult, options: MarkdownOptions = {})
   const sections = [
     `# cachebench ${result.command}: ${traceName(result.trace.source)}`,
     `Replayed \`${escapeCode(result.trace.source)}\` with cachebench ${result.tool.version} (result schema v${result.schemaVersion}).`,
-    result.sampling ? `> ⚠️ **Estimates:** ${sentence(samplingText(result.sampling))} Method: ${result.sampling.methods.join(', ')}.` : null,
+    result.sampling
+      ? `> ⚠️ **Estimates:** ${sentence(samplingText(result.sampling))} Method: ${result.sampling.methods.join(', ')}.`
+      : null,
     // In CI the verdict is what the reader came for, so it comes first.
     gatesSection(options),
     traceSection(result),
@@ -47,7 +49,10 @@ export function renderMarkdown(result: RunResult, options: MarkdownOptions = {})
 function traceSection(result: RunResult): string {
   const { trace } = result;
   const rows: [string, string][] = [];
-  const mix = trace.writes || trace.deletes ? ` (${integer(trace.lookups)} lookups, ${integer(trace.writes)} writes, ${integer(trace.deletes)} deletes)` : '';
+  const mix =
+    trace.writes || trace.deletes
+      ? ` (${integer(trace.lookups)} lookups, ${integer(trace.writes)} writes, ${integer(trace.deletes)} deletes)`
+      : '';
   rows.push(['requests', `${integer(trace.requests)}${mix}`]);
   rows.push(['distinct keys', integer(trace.distinctKeys)]);
   const oneHitShare = trace.distinctKeys ? trace.oneHitWonders / trace.distinctKeys : 0;
@@ -91,7 +96,8 @@ function resultsSection(result: RunResult): string {
       ttlTitle: 'TTL',
       policy: (name) => `\`${escapeCode(name)}\``,
       hitRate: (text, best) => (best ? `**${text}**` : text),
-      speedup: (row) => (row.latency.slowerThanNoCache ? `${speedup(row.latency.speedup)} ⚠️ slower than no cache` : speedup(row.latency.speedup)),
+      speedup: (row) =>
+        row.latency.slowerThanNoCache ? `${speedup(row.latency.speedup)} ⚠️ slower than no cache` : speedup(row.latency.speedup),
     },
     { markBest: policiesCompared },
   );
@@ -100,10 +106,14 @@ function resultsSection(result: RunResult): string {
   for (const row of result.rows) lines.push(tableLine(columns.cells(row)));
   const notes: string[] = [];
   if (policiesCompared) notes.push(`Bold marks the best hit rate at each ${showTtl ? 'TTL and ' : ''}size.`);
-  notes.push(`Latency = lookup ${ms(options.lookupCostMs)} + miss ratio × miss cost ${ms(options.missCostMs)}; speed-up is against no cache (${ms(result.rows[0]?.latency.noCache ?? options.missCostMs)} per request).`);
+  notes.push(
+    `Latency = lookup ${ms(options.lookupCostMs)} + miss ratio × miss cost ${ms(options.missCostMs)}; speed-up is against no cache (${ms(result.rows[0]?.latency.noCache ?? options.missCostMs)} per request).`,
+  );
   const slower = result.rows.filter((row) => row.latency.slowerThanNoCache).length;
   if (slower > 0) {
-    notes.push(`⚠️ ${slower} configuration${slower === 1 ? ' is' : 's are'} slower than no cache at all: the lookup cost outweighs the misses saved.`);
+    notes.push(
+      `⚠️ ${slower} configuration${slower === 1 ? ' is' : 's are'} slower than no cache at all: the lookup cost outweighs the misses saved.`,
+    );
   }
   const full = lines.join('\n');
   // A sweep (or any long grid) reads better as curves: sizes down, one hit-rate column per policy x TTL,
@@ -136,7 +146,9 @@ function hitRatePivot(result: RunResult, showTtl: boolean): string {
     lines.push(
       tableLine([
         capacityLabel(capacity, options.unit),
-        ...values.map((rate) => (rate === undefined ? '' : rate === best && best > 0 && columns.length > 1 ? `**${percent(rate)}**` : percent(rate))),
+        ...values.map((rate) =>
+          rate === undefined ? '' : rate === best && best > 0 && columns.length > 1 ? `**${percent(rate)}**` : percent(rate),
+        ),
       ]),
     );
   }
@@ -165,7 +177,8 @@ function recommendationsSection(result: RunResult): string | null {
   }
   const text = (rec: Recommendation): string => {
     const rival = rec.bestPolicyAtSize;
-    const bestThere = rival && rival.policy !== rec.policy ? `; \`${escapeCode(rival.policy)}\` does better there (${percent(rival.hitRate)})` : '';
+    const bestThere =
+      rival && rival.policy !== rec.policy ? `; \`${escapeCode(rival.policy)}\` does better there (${percent(rival.hitRate)})` : '';
     return `${rec.capacity === null ? '⚠️ ' : ''}${recommendationText(rec, result.options.unit)}${bestThere}`;
   };
   const items: string[] = [];
@@ -176,7 +189,12 @@ function recommendationsSection(result: RunResult): string | null {
     for (const rec of group) if (rec !== primary) items.push(`  - ${CRITERION_LABELS[rec.criterion]}: ${text(rec)}`);
   }
   if (result.best !== undefined) {
-    items.push('', result.best === null ? '**Best choice:** ⚠️ no policy meets the target at any size in range.' : `**Best choice:** ${sentence(bestChoiceText(result.best, result.options.unit))}`);
+    items.push(
+      '',
+      result.best === null
+        ? '**Best choice:** ⚠️ no policy meets the target at any size in range.'
+        : `**Best choice:** ${sentence(bestChoiceText(result.best, result.options.unit))}`,
+    );
   }
   return `## Recommendations\n\n${items.join('\n')}`;
 }

@@ -41,7 +41,7 @@ export function hitRateSeries(result: RunResult): { sizes: number[]; series: Cha
   for (const row of result.rows) {
     const label = showTtl ? `${row.policy} ttl=${ttlLabel(row.ttl)}` : row.policy;
     let points = byLine.get(label);
-    if (!points) byLine.set(label, (points = new Map()));
+    if (!points) byLine.set(label, (points = new Map<number, number>()));
     points.set(row.capacity, row.hitRate);
   }
   const series: ChartSeries[] = [];

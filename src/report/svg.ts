@@ -44,7 +44,9 @@ export function renderSvgChart(result: RunResult): string | null {
   parts.push(`<line x1="${PLOT.left}" y1="${PLOT.bottom}" x2="${PLOT.right}" y2="${PLOT.bottom}" stroke="#6b7280"/>`);
   const axisName = `${unit === 'bytes' ? 'capacity' : 'maxsize (entries)'}${logScale ? ', log scale' : ''}`;
   parts.push(`<text x="${(PLOT.left + PLOT.right) / 2}" y="${PLOT.bottom + 42}" text-anchor="middle" fill="#374151">${axisName}</text>`);
-  parts.push(`<text transform="translate(18 ${(PLOT.top + PLOT.bottom) / 2}) rotate(-90)" text-anchor="middle" fill="#374151">hit rate</text>`);
+  parts.push(
+    `<text transform="translate(18 ${(PLOT.top + PLOT.bottom) / 2}) rotate(-90)" text-anchor="middle" fill="#374151">hit rate</text>`,
+  );
 
   series.forEach((line, i) => {
     const colour = PALETTE[i % PALETTE.length]!.hex;

@@ -17,7 +17,9 @@ export function renderSweep(result: RunResult): string {
     `${chalk.bold(trace.source)}: ${integer(trace.requests)} requests, ${integer(trace.distinctKeys)} distinct keys, ` +
       `top 1% of keys get ${percent(trace.top1PercentShare, 1)} of requests`,
   );
-  lines.push(chalk.dim(`lookup ${ms(options.lookupCostMs)}, miss ${ms(options.missCostMs)}, seed ${options.seed}, capacity in ${options.unit}`));
+  lines.push(
+    chalk.dim(`lookup ${ms(options.lookupCostMs)}, miss ${ms(options.missCostMs)}, seed ${options.seed}, capacity in ${options.unit}`),
+  );
   if (result.sampling) lines.push(chalk.yellow(`ESTIMATES: ${samplingText(result.sampling)} (${result.sampling.methods.join(', ')})`));
 
   const showTtl = options.ttls.some((ttl) => ttl !== null);
@@ -30,7 +32,9 @@ export function renderSweep(result: RunResult): string {
     hitRate.set(`${name}\u0000${row.capacity}`, row.hitRate);
   }
   const recommended = new Set(
-    (result.recommendations ?? []).filter((r) => r.primary && r.capacity !== null).map((r) => `${label(r.policy, r.ttl)}\u0000${r.capacity}`),
+    (result.recommendations ?? [])
+      .filter((r) => r.primary && r.capacity !== null)
+      .map((r) => `${label(r.policy, r.ttl)}\u0000${r.capacity}`),
   );
   const head = [options.unit === 'bytes' ? 'capacity' : 'maxsize', ...columns];
   const table = new Table({
@@ -62,12 +66,20 @@ export function renderSweep(result: RunResult): string {
       const tag = chalk.dim(`[${r.criterion}]`);
       const reason = recommendationText(r, options.unit);
       const text = r.capacity === null ? chalk.red(reason) : r.primary ? chalk.bold(reason) : reason;
-      const rival = r.bestPolicyAtSize && r.bestPolicyAtSize.policy !== r.policy ? chalk.dim(` (best there: ${r.bestPolicyAtSize.policy}, ${percent(r.bestPolicyAtSize.hitRate)})`) : '';
+      const rival =
+        r.bestPolicyAtSize && r.bestPolicyAtSize.policy !== r.policy
+          ? chalk.dim(` (best there: ${r.bestPolicyAtSize.policy}, ${percent(r.bestPolicyAtSize.hitRate)})`)
+          : '';
       lines.push(`  ${name}  ${text}${rival} ${tag}`);
     }
   }
   if (result.best !== undefined) {
-    lines.push('', result.best === null ? chalk.red('best: no policy meets the target at any size in range') : `${chalk.bold('best:')} ${bestChoiceText(result.best, options.unit)}`);
+    lines.push(
+      '',
+      result.best === null
+        ? chalk.red('best: no policy meets the target at any size in range')
+        : `${chalk.bold('best:')} ${bestChoiceText(result.best, options.unit)}`,
+    );
   }
   lines.push('', renderChart(result).trimEnd());
   return lines.join('\n') + '\n';

@@ -124,7 +124,7 @@ export async function saveTraceBinary(trace: Trace, path: string, options: SaveO
     // is more), and a write may take only part of what it is given.
     let position = 0;
     for (const part of parts) {
-      for (let done = 0; done < part.length; ) {
+      for (let done = 0; done < part.length;) {
         const { bytesWritten } = await handle.write(part, done, Math.min(ioChunkBytes, part.length - done), position);
         done += bytesWritten;
         position += bytesWritten;
@@ -144,7 +144,10 @@ export async function saveTraceBinary(trace: Trace, path: string, options: SaveO
  * own in pieces of at most 1 GiB, so a trace of any size loads (readFile stops at 2 GiB) and
  * nothing but the columns is ever held.
  */
-export async function loadTraceBinary(path: string, options: { readonly ioChunkBytes?: number } = {}): Promise<Trace & { readonly meta: BinaryTraceMeta }> {
+export async function loadTraceBinary(
+  path: string,
+  options: { readonly ioChunkBytes?: number } = {},
+): Promise<Trace & { readonly meta: BinaryTraceMeta }> {
   assertLittleEndian();
   const ioChunkBytes = options.ioChunkBytes ?? IO_CHUNK_BYTES;
   const cannotRead = (error: unknown): TraceFormatError => {
@@ -161,7 +164,7 @@ export async function loadTraceBinary(path: string, options: { readonly ioChunkB
     const invalid = (why: string): TraceFormatError => new TraceFormatError(`not a valid binary trace (${why})`, path);
     /** Fills `into` from file position `at`; false when the file ends first. */
     const readAt = async (into: Uint8Array, at: number): Promise<boolean> => {
-      for (let done = 0; done < into.length; ) {
+      for (let done = 0; done < into.length;) {
         let bytesRead: number;
         try {
           ({ bytesRead } = await handle.read(into, done, Math.min(ioChunkBytes, into.length - done), at + done));
@@ -197,7 +200,10 @@ export async function loadTraceBinary(path: string, options: { readonly ioChunkB
     }
 
     let offset = FIXED_HEADER_BYTES + metaLength;
-    const take = async <A extends Uint8Array | Uint32Array | Float64Array>(Type: { new (length: number): A; BYTES_PER_ELEMENT: number }, count: number): Promise<A> => {
+    const take = async <A extends Uint8Array | Uint32Array | Float64Array>(
+      Type: { new (length: number): A; BYTES_PER_ELEMENT: number },
+      count: number,
+    ): Promise<A> => {
       offset += padTo8(offset);
       const byteLength = count * Type.BYTES_PER_ELEMENT;
       // Checked before allocating, so a corrupt length cannot ask for absurd memory.
@@ -209,7 +215,12 @@ export async function loadTraceBinary(path: string, options: { readonly ioChunkB
     };
     const keys = await take(Uint32Array, length);
     const sizes = flags & HAS_SIZES ? await take(Uint32Array, length) : undefined;
-    const times = flags & HAS_TIMES ? (flags & TIMES_ARE_WHOLE_SECONDS ? await take(Uint32Array, length) : await take(Float64Array, length)) : undefined;
+    const times =
+      flags & HAS_TIMES
+        ? flags & TIMES_ARE_WHOLE_SECONDS
+          ? await take(Uint32Array, length)
+          : await take(Float64Array, length)
+        : undefined;
     const ops = flags & HAS_OPS ? await take(Uint8Array, length) : undefined;
     const ttls = flags & HAS_TTLS ? await take(Float64Array, length) : undefined;
     const costs = flags & HAS_COSTS ? await take(Float64Array, length) : undefined;
@@ -227,6 +238,7 @@ export async function loadTraceBinary(path: string, options: { readonly ioChunkB
       keyNames = KeyNames.fromUtf8(await take(Uint8Array, total), offsets, keySpace);
     }
     return {
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- files of format version 1 may lack it
       source: meta.source ?? path,
       length,
       keys,
@@ -263,18 +275,25 @@ export interface CachedLoad {
  * load options; otherwise parses the file and rewrites the cache. A cache that cannot be
  * read is ignored and replaced; one that cannot be written does not fail the load.
  */
-export async function loadTraceCachedWithStatus(path: string, options: LoadOptions = {}, cachePath = path + CACHE_SUFFIX): Promise<CachedLoad> {
+export async function loadTraceCachedWithStatus(
+  path: string,
+  options: LoadOptions = {},
+  cachePath = path + CACHE_SUFFIX,
+): Promise<CachedLoad> {
   const input = await openTraceInput(path);
   const wanted = cacheKeyOptions(options);
   const cached = await stat(cachePath).catch(() => undefined);
   if (cached?.isFile() && cached.mtimeMs >= input.modifiedMs) {
     try {
       const { meta, ...trace } = await loadTraceBinary(cachePath);
+      // Files of format version 1 may have no load options recorded.
+      const saved = meta.options as { readonly columns?: string | undefined; readonly header?: boolean | undefined } | undefined;
+      const [savedColumns, savedHeader] = [saved?.columns, saved?.header];
       if (
         meta.sourceBytes === input.fileBytes &&
         meta.sourceModifiedMs === input.modifiedMs &&
-        meta.options?.columns === wanted.columns &&
-        meta.options?.header === wanted.header
+        savedColumns === wanted.columns &&
+        savedHeader === wanted.header
       ) {
         return { trace: { ...trace, source: path }, cachePath, cache: 'hit' };
       }

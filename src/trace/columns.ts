@@ -177,6 +177,9 @@ function buildLayout(resolve: (column: ColumnName) => number, fieldCount: number
 }
 
 function describeHeader(fields: readonly string[]): string {
-  const shown = fields.slice(0, 8).map((field) => field.trim()).join(', ');
+  const shown = fields
+    .slice(0, 8)
+    .map((field) => field.trim())
+    .join(', ');
   return fields.length > 8 ? `${shown}, ...` : shown;
 }

@@ -56,7 +56,12 @@ export async function loadKeyListFile(path: string, options: LoadOptions = {}): 
   return loadKeyList(await openTraceInput(path), options.onProgress);
 }
 
-async function loadCsvInput(input: TraceInput, header: boolean, mapping: ReturnType<typeof parseColumnsOption>, options: LoadOptions): Promise<Trace> {
+async function loadCsvInput(
+  input: TraceInput,
+  header: boolean,
+  mapping: ReturnType<typeof parseColumnsOption>,
+  options: LoadOptions,
+): Promise<Trace> {
   const path = input.path;
 
   // Sizing the typed arrays to the line count up front means they are never regrown and
@@ -78,7 +83,8 @@ async function loadCsvInput(input: TraceInput, header: boolean, mapping: ReturnT
   const reader = options.reader ?? 'auto';
   const onProgress = options.onProgress;
   let sink: RowSink | undefined;
-  const fast = reader === 'csv-parse' ? FALL_BACK : await readCsvFast(readChunks(input, { buffers, ...(onProgress && { onProgress }) }), plan);
+  const fast =
+    reader === 'csv-parse' ? FALL_BACK : await readCsvFast(readChunks(input, { buffers, ...(onProgress && { onProgress }) }), plan);
   if (fast !== FALL_BACK) sink = fast;
   else if (reader === 'fast') throw fastPathRefused(path);
   else sink = await readCsvParse(readChunks(input, { ...(onProgress && { onProgress }) }), plan);
@@ -112,7 +118,8 @@ async function readCsvParse(chunks: AsyncIterable<Buffer>, plan: CsvPlan): Promi
   source.pipe(parser);
   try {
     // on_record keeps nothing, so this only waits for the end (or the first error).
-    for await (const _ of parser) _;
+    // Drain the parser: the rows were consumed by its `on_record` callback.
+    for await (const _ of parser) continue;
   } catch (error) {
     throw csvParseError(error, plan);
   } finally {

@@ -89,7 +89,8 @@ function decimalValue(buf: Buffer, start: number, end: number): number {
     if (digit >= 0 && digit <= 9) {
       mantissa = mantissa * 10 + digit;
       digits++;
-    } else if (digit === -2 && point < 0) point = i; // '.'
+    } else if (digit === -2 && point < 0)
+      point = i; // '.'
     else return -1;
   }
   if (digits === 0 || digits > MAX_FAST_DIGITS) return -1;

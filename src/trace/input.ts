@@ -59,7 +59,11 @@ export async function openTraceInput(path: string): Promise<TraceInput> {
  * before moving past the next one.
  */
 export async function* readChunks(input: TraceInput, { buffers, onProgress }: ReadOptions = {}): AsyncGenerator<Buffer> {
-  const onRead = onProgress && ((bytesRead: number): void => { onProgress(bytesRead, input.fileBytes); });
+  const onRead =
+    onProgress &&
+    ((bytesRead: number): void => {
+      onProgress(bytesRead, input.fileBytes);
+    });
   if (!input.gzip && buffers) {
     yield* readReusing(input, buffers, onRead);
     return;

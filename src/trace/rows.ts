@@ -131,13 +131,28 @@ export class RowSink {
     this.push(id, size, time, op, ttl, cost);
   }
 
-  push(id: number, size: number | undefined, time: number | undefined, op: number | undefined, ttl: number | undefined, cost: number | undefined): void {
+  push(
+    id: number,
+    size: number | undefined,
+    time: number | undefined,
+    op: number | undefined,
+    ttl: number | undefined,
+    cost: number | undefined,
+  ): void {
     this.builder.push(id, size, time, op, ttl, cost);
     this.rows++;
   }
 
   /** Appends a batch of decoded rows (see TraceBuilder.pushBatch). */
-  pushBatch(count: number, ids: Uint32Array, sizes?: Uint32Array, times?: Float64Array, ops?: Uint8Array, ttls?: Float64Array, costs?: Float64Array): void {
+  pushBatch(
+    count: number,
+    ids: Uint32Array,
+    sizes?: Uint32Array,
+    times?: Float64Array,
+    ops?: Uint8Array,
+    ttls?: Float64Array,
+    costs?: Float64Array,
+  ): void {
     this.builder.pushBatch(count, ids, sizes, times, ops, ttls, costs);
     this.rows += count;
   }

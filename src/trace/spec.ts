@@ -174,7 +174,10 @@ export function parseTraceSpec(spec: string): SyntheticTraceSpec {
     if (min > max) fail(`sizes: ${range![1]} is larger than ${range![2]}`);
     sizes = { min, max };
   }
-  for (const [name, bytes] of [['size', size], ['sizes', sizes?.max]] as const) {
+  for (const [name, bytes] of [
+    ['size', size],
+    ['sizes', sizes?.max],
+  ] as const) {
     if (bytes !== undefined && bytes > 0xffffffff) fail(`${name}: object sizes must be below 4GiB`);
   }
 

@@ -47,7 +47,10 @@ test('a malformed assertion or a row not in the run is a usage error (exit 2) be
   try {
     const malformed = await cli('run', TRACE, ...GRID, '--assert', 'lru@64.hitRate=>0.6', '--out', join(dir, 'r.md'));
     assert.equal(malformed.code, 2);
-    assert.equal(malformed.stderr, "cachebench: --assert: assertion 'lru@64.hitRate=>0.6' is not of the form policy@size.metric>=value (e.g. lru@1024.hitRate>=0.85)\n");
+    assert.equal(
+      malformed.stderr,
+      "cachebench: --assert: assertion 'lru@64.hitRate=>0.6' is not of the form policy@size.metric>=value (e.g. lru@1024.hitRate>=0.85)\n",
+    );
     const unknownRow = await cli('run', TRACE, ...GRID, '--assert', 'lru@1024.hitRate>=0.6', '--out', join(dir, 'r.md'));
     assert.equal(unknownRow.code, 2);
     assert.match(unknownRow.stderr, /assertion 'lru@1024\.hitRate>=0\.6': no row with size 1024 \(sizes in this run: 16, 64\)/);
@@ -74,7 +77,10 @@ test('a baseline catches a hit-rate regression and reports rows it could not com
     writeFileSync(baseline, JSON.stringify(data));
     const run = await cli('run', TRACE, '-p', 'lru,lfu', '-m', '16,64,128', '--baseline', baseline, '--max-drop', '0.01');
     assert.equal(run.code, 1);
-    assert.match(run.stderr, /1 gate failed:\n {2}- lru@64\.hitRate vs baseline: actual 65\.10%, required >= 69\.00% \(baseline 70\.00% − 1 pt\)/);
+    assert.match(
+      run.stderr,
+      /1 gate failed:\n {2}- lru@64\.hitRate vs baseline: actual 65\.10%, required >= 69\.00% \(baseline 70\.00% − 1 pt\)/,
+    );
     assert.match(run.stderr, /note lru@128 is not in the baseline, so it was not compared/);
     assert.equal((await cli('run', TRACE, ...GRID, '--baseline', baseline, '--max-drop', '5%')).code, 0);
   } finally {
@@ -106,7 +112,10 @@ test('config errors exit 2 naming the file and the field', async () => {
     const cases: [unknown, RegExp][] = [
       [{ trace: TRACE, policies: 'lru,nope', asserts: ['lru@16.hits>=0'] }, /ci\.json: field 'policies': unknown policy 'nope'/],
       [{ trace: TRACE, maxsize: '0', asserts: ['lru@16.hits>=0'] }, /ci\.json: field 'maxsize': '0' is not a positive whole number/],
-      [{ trace: TRACE, asserts: ['lru@16.hits>=0'], format: 'html' }, /ci\.json: field 'format': 'html' is not one of table, json, csv, md/],
+      [
+        { trace: TRACE, asserts: ['lru@16.hits>=0'], format: 'html' },
+        /ci\.json: field 'format': 'html' is not one of table, json, csv, md/,
+      ],
       [{ trace: TRACE, baseline: 'nowhere.json' }, /ci\.json: field 'baseline': .*nowhere\.json: no such file/],
       [{ trace: TRACE, asserts: ['lru@16.hitrate>=0'] }, /ci\.json: field 'asserts': assertion 'lru@16\.hitrate>=0': unknown metric/],
       [{ trace: TRACE }, /ci\.json: no gates: add "asserts"/],
@@ -161,7 +170,10 @@ test('--out writes the format its extension names; the JSON equals --format json
     assert.equal(csv.split('\r\n').length, 6); // header, 4 rows, trailing piece
     const markdown = await cli('run', TRACE, ...GRID, '--out', join(dir, 'report.md'));
     assert.equal(markdown.code, 0, markdown.stderr);
-    assert.match(readFileSync(join(dir, 'report.md'), 'utf8'), /\nThe same chart as an image, with a legend: \[report\.svg\]\(report\.svg\)\n/);
+    assert.match(
+      readFileSync(join(dir, 'report.md'), 'utf8'),
+      /\nThe same chart as an image, with a legend: \[report\.svg\]\(report\.svg\)\n/,
+    );
     assert.match(readFileSync(join(dir, 'report.svg'), 'utf8'), /^<svg xmlns/);
     const table = await cli('run', TRACE, ...GRID, '--out', join(dir, 'r.txt'));
     assert.equal(table.code, 0);
@@ -186,7 +198,10 @@ test('a bare --out writes <command>-<trace>.md into reports/ under the current f
     const run = await cli('run', 'uniform:keys=50,requests=500', '-p', 'lru', '-m', '8,32', '--out');
     assert.equal(run.code, 0, run.stderr);
     assert.equal(run.stderr, 'wrote reports/run-uniform-keys-50-requests-500.md\n');
-    assert.match(readFileSync(join(dir, 'reports', 'run-uniform-keys-50-requests-500.md'), 'utf8'), /^# cachebench run: uniform:keys=50,requests=500\n/);
+    assert.match(
+      readFileSync(join(dir, 'reports', 'run-uniform-keys-50-requests-500.md'), 'utf8'),
+      /^# cachebench run: uniform:keys=50,requests=500\n/,
+    );
   } finally {
     process.chdir(previous);
     rmSync(dir, { recursive: true, force: true });
@@ -196,7 +211,14 @@ test('a bare --out writes <command>-<trace>.md into reports/ under the current f
 test('an unwritable GITHUB_STEP_SUMMARY is a warning, not a change of verdict', async () => {
   const dir = scratch();
   try {
-    const run = await cliWithEnv({ GITHUB_STEP_SUMMARY: join(dir, 'no', 'such', 'folder', 'summary.md') }, 'run', TRACE, ...GRID, '--assert', 'lru@64.hitRate>=0.6');
+    const run = await cliWithEnv(
+      { GITHUB_STEP_SUMMARY: join(dir, 'no', 'such', 'folder', 'summary.md') },
+      'run',
+      TRACE,
+      ...GRID,
+      '--assert',
+      'lru@64.hitRate>=0.6',
+    );
     assert.equal(run.code, 0);
     assert.match(run.stderr, /warning could not append to GITHUB_STEP_SUMMARY/);
   } finally {
@@ -214,7 +236,20 @@ test("the repository's own cachebench.config.json passes on the bundled sample t
 });
 
 test('sweep shares the output path: markdown with its recommendations, CSV, and gates', async () => {
-  const md = await cli('sweep', TRACE, '-p', 'lru,lfu', '-m', '16..128', '--target-hit-rate', '0.5', '--format', 'md', '--assert', 'lfu@64.hitRate>=0.5');
+  const md = await cli(
+    'sweep',
+    TRACE,
+    '-p',
+    'lru,lfu',
+    '-m',
+    '16..128',
+    '--target-hit-rate',
+    '0.5',
+    '--format',
+    'md',
+    '--assert',
+    'lfu@64.hitRate>=0.5',
+  );
   assert.equal(md.code, 0, md.stderr);
   assert.match(md.stdout, /^# cachebench sweep: zipf:alpha=0\.9,keys=200,requests=5000\n/);
   assert.match(md.stdout, /\n## Results\n\n\| maxsize \| `lru` \| `lfu` \|\n/); // curves: sizes down the side

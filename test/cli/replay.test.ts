@@ -36,8 +36,8 @@ test('--format json: the real counts beside the simulation, and the difference b
   assert.equal(result.real.clientHits, result.real.keyspaceHits);
   // The default counterpart, tuned with the server's own maxmemory-samples.
   assert.equal(result.simulated?.policy, `redis-lru:samples=${result.server.maxmemorySamples}`);
-  assert.equal(result.simulated?.entries, result.memory.equivalentEntries);
-  assert.equal(result.simulated?.lookups, 5000);
+  assert.equal(result.simulated.entries, result.memory.equivalentEntries);
+  assert.equal(result.simulated.lookups, 5000);
   assert.ok(Math.abs(result.differencePoints! - (result.real.hitRate - result.simulated.hitRate) * 100) < 1e-9);
 });
 
@@ -55,17 +55,35 @@ test('the table names both sides and says how the entry count was derived', asyn
 });
 
 test('a bad URL is refused before anything else', async () => {
-  assertOneLineFailure(await cli('replay', SMALL, '--redis', 'localhost', '--maxmemory', '64mb'), /^cachebench: --redis: 'localhost' is not a Redis URL/);
-  assertOneLineFailure(await cli('replay', SMALL, '--redis', 'redis://h', '--maxmemory', '64MiB'), /--maxmemory: '64MiB' is not a Redis memory size/);
-  assertOneLineFailure(await cli('replay', SMALL, '--redis', 'redis://h', '--maxmemory', '1mb', '--simulate', 'nope'), /--simulate: unknown policy 'nope'/);
-  assertOneLineFailure(await cli('replay', SMALL, '--redis', 'redis://h', '--maxmemory', '1mb', '--policy', 'volatile-ttl'), /--policy: volatile-ttl evicts only keys that have a TTL/);
-  assertOneLineFailure(await cli('replay', SMALL, '--redis', 'redis://h', '--maxmemory', '1mb', '--pipeline', '0'), /--pipeline: '0' is not a positive whole number/);
+  assertOneLineFailure(
+    await cli('replay', SMALL, '--redis', 'localhost', '--maxmemory', '64mb'),
+    /^cachebench: --redis: 'localhost' is not a Redis URL/,
+  );
+  assertOneLineFailure(
+    await cli('replay', SMALL, '--redis', 'redis://h', '--maxmemory', '64MiB'),
+    /--maxmemory: '64MiB' is not a Redis memory size/,
+  );
+  assertOneLineFailure(
+    await cli('replay', SMALL, '--redis', 'redis://h', '--maxmemory', '1mb', '--simulate', 'nope'),
+    /--simulate: unknown policy 'nope'/,
+  );
+  assertOneLineFailure(
+    await cli('replay', SMALL, '--redis', 'redis://h', '--maxmemory', '1mb', '--policy', 'volatile-ttl'),
+    /--policy: volatile-ttl evicts only keys that have a TTL/,
+  );
+  assertOneLineFailure(
+    await cli('replay', SMALL, '--redis', 'redis://h', '--maxmemory', '1mb', '--pipeline', '0'),
+    /--pipeline: '0' is not a positive whole number/,
+  );
 });
 
 test('connection refused: exit 2, one line, nothing replayed', async () => {
   const port = await freePort();
   const run = await cli('replay', SMALL, '--redis', `redis://127.0.0.1:${port}`, '--maxmemory', '64mb', '--simulate', 'lru');
-  assertOneLineFailure(run, new RegExp(`^cachebench: redis://127\\.0\\.0\\.1:${port}: connection refused .*; nothing was replayed \\(0 of 5,000 requests\\)`));
+  assertOneLineFailure(
+    run,
+    new RegExp(`^cachebench: redis://127\\.0\\.0\\.1:${port}: connection refused .*; nothing was replayed \\(0 of 5,000 requests\\)`),
+  );
 });
 
 test('authentication failure: exit 2, one line, the password not echoed', async (t) => {
@@ -80,7 +98,9 @@ test('a server holding keys is refused with the way out named', async (t) => {
   const server = await startRedis(t);
   if (!server) return;
   const redis = new Redis({ port: server.port, host: '127.0.0.1', maxRetriesPerRequest: 0, retryStrategy: () => null });
-  t.after(() => { redis.disconnect(); });
+  t.after(() => {
+    redis.disconnect();
+  });
   await redis.set('theirs', '1');
   const run = await cli('replay', SMALL, '--redis', server.url, '--maxmemory', '64mb', '--simulate', 'lru');
   assertOneLineFailure(run, /database 0 holds 1 key; refusing to replay into it, since eviction would delete them \(pass --flush/);
@@ -92,10 +112,23 @@ test('the server killed mid-run: exit 2 with what had been replayed', async (t) 
   if (!server) return;
   // Long enough that it cannot finish before the kill; the test kills the server once it
   // has seen lookups arrive, then the CLI must notice and stop.
-  const running = cli('replay', 'zipf:alpha=0.9,keys=1e5,requests=1e6,seed=1', '--redis', server.url, '--maxmemory', '64mb', '--simulate', 'lru', '--pipeline', '64');
+  const running = cli(
+    'replay',
+    'zipf:alpha=0.9,keys=1e5,requests=1e6,seed=1',
+    '--redis',
+    server.url,
+    '--maxmemory',
+    '64mb',
+    '--simulate',
+    'lru',
+    '--pipeline',
+    '64',
+  );
   const watcher = new Redis({ port: server.port, host: '127.0.0.1', maxRetriesPerRequest: 0, retryStrategy: () => null });
   watcher.on('error', () => undefined);
-  t.after(() => { watcher.disconnect(); });
+  t.after(() => {
+    watcher.disconnect();
+  });
   for (;;) {
     const stats = info(await watcher.info('stats'));
     if (Number(stats.get('keyspace_misses') ?? 0) >= 1000) break;
@@ -103,7 +136,10 @@ test('the server killed mid-run: exit 2 with what had been replayed', async (t) 
   }
   await server.kill();
   const run = await running;
-  assertOneLineFailure(run, /: lost the connection.*; replayed [\d,]+ of 1,000,000 requests \([\d.]+%\) before stopping: [\d,]+ lookups, [\d,]+ hits, hit rate so far [\d.]+%/);
+  assertOneLineFailure(
+    run,
+    /: lost the connection.*; replayed [\d,]+ of 1,000,000 requests \([\d.]+%\) before stopping: [\d,]+ lookups, [\d,]+ hits, hit rate so far [\d.]+%/,
+  );
 });
 
 test('a CSV trace: its size and ttl columns become the values written and their PX', async (t) => {
@@ -120,7 +156,9 @@ test('a CSV trace: its size and ttl columns become the values written and their 
   assert.equal(result.simulated?.hits, 1);
 
   const redis = new Redis({ port: server.port, host: '127.0.0.1', maxRetriesPerRequest: 0, retryStrategy: () => null });
-  t.after(() => { redis.disconnect(); });
+  t.after(() => {
+    redis.disconnect();
+  });
   assert.equal(await redis.strlen('cachebench:a'), 10);
   assert.equal(await redis.strlen('cachebench:b'), 20);
   const ttlA = await redis.pttl('cachebench:a');

@@ -16,8 +16,12 @@ function fixture(name: string, text: string): string {
 }
 
 // The shared reference traces, mirrored here so the suite also runs where shared/ is absent.
-const thrash = existsSync(join(SHARED, 'thrash-maxsize2.csv')) ? join(SHARED, 'thrash-maxsize2.csv') : fixture('thrash.csv', 'key\n1\n2\n3\n1\n');
-const lru3 = existsSync(join(SHARED, 'lru-maxsize3.csv')) ? join(SHARED, 'lru-maxsize3.csv') : fixture('lru3.csv', 'key\n1\n2\n3\n2\n4\n1\n');
+const thrash = existsSync(join(SHARED, 'thrash-maxsize2.csv'))
+  ? join(SHARED, 'thrash-maxsize2.csv')
+  : fixture('thrash.csv', 'key\n1\n2\n3\n1\n');
+const lru3 = existsSync(join(SHARED, 'lru-maxsize3.csv'))
+  ? join(SHARED, 'lru-maxsize3.csv')
+  : fixture('lru3.csv', 'key\n1\n2\n3\n2\n4\n1\n');
 
 async function json(...argv: string[]): Promise<any> {
   const run = await cli(...argv, '--format', 'json');
@@ -38,9 +42,14 @@ test('json output is the result object only, with one row per policy x ttl x siz
   assert.equal(result.schemaVersion, SCHEMA_VERSION);
   assert.equal(result.trace.requests, 20000);
   assert.equal(result.rows.length, 2 * 2 * 2);
-  assert.deepEqual(result.rows.map((r: any) => `${r.policy}/${r.ttl}/${r.capacity}`).slice(0, 4), ['lru/null/64', 'lru/null/256', 'lru/60/64', 'lru/60/256']);
+  assert.deepEqual(result.rows.map((r: any) => `${r.policy}/${r.ttl}/${r.capacity}`).slice(0, 4), [
+    'lru/null/64',
+    'lru/null/256',
+    'lru/60/64',
+    'lru/60/256',
+  ]);
   for (const row of result.rows) {
-    assert.equal(row.hits + row.misses, row.requests);
+    assert.equal(Number(row.hits) + Number(row.misses), row.requests);
     assert.ok(Math.abs(row.latency.mean - (0.1 + (row.misses / row.requests) * 5)) < 1e-9);
   }
   // A TTL can only cost hits.

@@ -39,7 +39,9 @@ test('bad sweep flags exit 2 before any trace is read', async () => {
 
 test('sweep --format json: exact hit counts, recommendations and the best policy', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'cachebench-sweep-'));
-  t.after(() => { rmSync(dir, { recursive: true, force: true }); });
+  t.after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
   const file = join(dir, 'trace.csv');
   writeFileSync(file, 'key\na\nb\nc\nb\na\nd\na\n');
   const json = await cli('sweep', file, '--maxsize', '1..4:1', '--policies', 'lru,fifo', '--format', 'json');
@@ -82,7 +84,10 @@ test('sweep applies TTL jitter exactly as run does', async () => {
   assert.deepEqual(swept.rows, replayed.rows);
   assert.ok(swept.rows.every((row) => row.ttlJitter === 0.2));
   const plain = JSON.parse((await cli('run', spec, ...flags.map((f) => (f === '20s~20%' ? '20s' : f)))).out) as RunResult;
-  assert.notDeepEqual(plain.rows.map((r) => r.hits), replayed.rows.map((r) => r.hits));
+  assert.notDeepEqual(
+    plain.rows.map((r) => r.hits),
+    replayed.rows.map((r) => r.hits),
+  );
 });
 
 test('sweep on a synthetic trace: the same rows as run, plus recommendations', async () => {
@@ -106,7 +111,8 @@ test('sweep on a synthetic trace: the same rows as run, plus recommendations', a
     const best = Math.max(...swept.rows.filter((x) => x.policy === r.policy).map((x) => x.hitRate));
     // Within one point of the policy's best, and no smaller size is.
     assert.ok(row.hitRate >= best - 0.01);
-    for (const smaller of swept.rows.filter((x) => x.policy === r.policy && x.capacity < r.capacity!)) assert.ok(smaller.hitRate < best - 0.01);
+    for (const smaller of swept.rows.filter((x) => x.policy === r.policy && x.capacity < r.capacity!))
+      assert.ok(smaller.hitRate < best - 0.01);
   }
   // Same inputs, same bytes.
   assert.equal((await cli('sweep', spec, ...flags)).out, sweep.out);

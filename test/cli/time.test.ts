@@ -19,7 +19,14 @@ test('--stampede coalesce on the hot key: 5 origin fetches (cold start + 4 expir
   const result = await json(HOT, '-p', 'lru', '-m', '10', '--miss-cost', '31.25ms', '--lookup-cost', '0', '--stampede', 'coalesce');
   const row = result.rows[0]!;
   assert.equal(result.options.stampede, 'coalesce');
-  assert.deepEqual(row.stampede, { mode: 'coalesce', originFetches: 5, peakConcurrentFetches: 1, coalescedWaits: 155, earlyRefreshes: 0, staleServes: 0 });
+  assert.deepEqual(row.stampede, {
+    mode: 'coalesce',
+    originFetches: 5,
+    peakConcurrentFetches: 1,
+    coalescedWaits: 155,
+    earlyRefreshes: 0,
+    staleServes: 0,
+  });
   assert.equal(row.misses, 160);
   assert.equal(row.latency.p99, 0);
   const none = (await json(HOT, '-p', 'lru', '-m', '10', '--miss-cost', '31.25ms', '--stampede', 'none')).rows[0]!;
@@ -51,7 +58,19 @@ test('--tiers replaces the policy x size grid and reports per-tier hit rates tha
 });
 
 test('--write-policy adds freshness to every row; --ttl jitter is recorded', async () => {
-  const result = await json(HOT, '-p', 'lru,ttl', '-m', '10', '--write-policy', 'write-behind', '--flush-interval', '500ms', '--ttl', '5s~10%');
+  const result = await json(
+    HOT,
+    '-p',
+    'lru,ttl',
+    '-m',
+    '10',
+    '--write-policy',
+    'write-behind',
+    '--flush-interval',
+    '500ms',
+    '--ttl',
+    '5s~10%',
+  );
   assert.equal(result.options.writePolicy, 'write-behind');
   assert.equal(result.options.flushIntervalMs, 500);
   assert.equal(result.options.ttlJitter, 0.1);
@@ -91,5 +110,8 @@ for (const [argv, message] of bad) {
 
 test('the stampede model needs timestamps', async () => {
   const { times: _times, ...untimed } = timedTrace([{ key: 'a', time: 0 }]);
-  await assert.rejects(simulate(untimed, { policies: ['lru'], stampede: 'coalesce' }), (error: unknown) => error instanceof UsageError && error.where === 'stampede');
+  await assert.rejects(
+    simulate(untimed, { policies: ['lru'], stampede: 'coalesce' }),
+    (error: unknown) => error instanceof UsageError && error.where === 'stampede',
+  );
 });

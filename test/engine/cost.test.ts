@@ -5,8 +5,17 @@ import type { ReplayCounts } from '../../src/engine/replay.js';
 
 function counts(hits: number, misses: number, missCosts?: number[]): ReplayCounts {
   return {
-    requests: hits + misses, hits, misses, expiredMisses: 0, uncacheable: 0, bytesRequested: 0, bytesHit: 0,
-    writes: 0, deletes: 0, finalEntries: 0, finalBytes: 0,
+    requests: hits + misses,
+    hits,
+    misses,
+    expiredMisses: 0,
+    uncacheable: 0,
+    bytesRequested: 0,
+    bytesHit: 0,
+    writes: 0,
+    deletes: 0,
+    finalEntries: 0,
+    finalBytes: 0,
     missCostSum: missCosts ? missCosts.reduce((a, b) => a + b, 0) : 0,
     costSum: missCosts ? missCosts.reduce((a, b) => a + b, 0) + hits * 0.001 : 0,
     ...(missCosts && { missCosts: Float64Array.from(missCosts).sort() }),

@@ -5,7 +5,8 @@ import { createJobQueue, JobTaker, progressOf, stopQueue, type QueuedJob } from 
 import { cacheJob, jobCost } from '../../src/engine/jobs.js';
 import { parsePolicySpec } from '../../src/policies/index.js';
 
-const cost = (policy: string, capacity: number, ttl: number | null, requests: number): number => jobCost(cacheJob(parsePolicySpec(policy), capacity, ttl, 0), requests);
+const cost = (policy: string, capacity: number, ttl: number | null, requests: number): number =>
+  jobCost(cacheJob(parsePolicySpec(policy), capacity, ttl, 0), requests);
 
 // Group a: costs 1 + 5 = 6; group b: 4 + 4 + 4 = 12; group c: 2. Jobs 0..5 in input order.
 const JOBS: QueuedJob[] = [
@@ -56,7 +57,10 @@ test('however threads interleave, every job is handed out exactly once', () => {
           if (index >= 0) seen.push(index);
         }
         for (const taker of takers) for (let i = taker.next(); i >= 0; i = taker.next()) seen.push(i);
-        assert.deepEqual([...seen].sort((a, b) => a - b), jobs.map((_, i) => i));
+        assert.deepEqual(
+          [...seen].sort((a, b) => a - b),
+          jobs.map((_, i) => i),
+        );
       },
     ),
   );
@@ -71,7 +75,7 @@ test('a stopped queue hands out nothing more', () => {
   assert.equal(new JobTaker(queue).next(), -1);
 });
 
-test('progress is the sum of every job\'s count', () => {
+test("progress is the sum of every job's count", () => {
   const queue = createJobQueue(JOBS);
   queue.progress[0] = 10;
   queue.progress[5] = 32;

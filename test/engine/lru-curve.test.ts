@@ -48,7 +48,9 @@ test('stack distances by hand', () => {
 test('one-pass curve equals per-size lru replays exactly (gets and sets)', () => {
   fc.assert(
     fc.property(
-      fc.array(fc.record({ key: fc.integer({ min: 0, max: 30 }), op: fc.constantFrom(OP_GET, OP_GET, OP_GET, OP_SET) }), { maxLength: 300 }),
+      fc.array(fc.record({ key: fc.integer({ min: 0, max: 30 }), op: fc.constantFrom(OP_GET, OP_GET, OP_GET, OP_SET) }), {
+        maxLength: 300,
+      }),
       fc.boolean(),
       fc.boolean(),
       (requests, withOps, withSizes) => {

@@ -2,7 +2,14 @@ import { test } from 'node:test';
 import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { runGrid, runGridParallel, settingsOf, type GridConfig } from '../../src/engine/grid.js';
-import { executeJobs, MIN_PARALLEL_WORK, MIN_PARALLEL_WORK_WITH_POOL, sharedTrace, startWorkerPool, WorkerPool } from '../../src/engine/executor.js';
+import {
+  executeJobs,
+  MIN_PARALLEL_WORK,
+  MIN_PARALLEL_WORK_WITH_POOL,
+  sharedTrace,
+  startWorkerPool,
+  WorkerPool,
+} from '../../src/engine/executor.js';
 import { cacheJob } from '../../src/engine/jobs.js';
 import { CancelledError } from '../../src/errors.js';
 import { renderJson } from '../../src/report/json.js';
@@ -85,7 +92,11 @@ test('a failing job rejects instead of hanging', async () => {
 
 test('the time-aware modes run on the worker pool too, equal to the serial grid', async () => {
   const trace = mixedTrace(3000, 9);
-  const timed: GridConfig = { ...config(), policies: config().policies.slice(0, 3), timed: { writePolicy: 'invalidate', stampede: { mode: 'coalesce', beta: 1 } } };
+  const timed: GridConfig = {
+    ...config(),
+    policies: config().policies.slice(0, 3),
+    timed: { writePolicy: 'invalidate', stampede: { mode: 'coalesce', beta: 1 } },
+  };
   const serial = runGrid(trace, timed);
   assert.equal(renderJson(await runGridParallel(trace, { ...timed, workers: 2, mode: 'always' })), renderJson(serial));
   assert.ok(serial.rows.every((row) => row.freshness !== undefined && row.stampede !== undefined));
@@ -95,7 +106,15 @@ test('an aborted signal stops a grid on threads and in process with a CancelledE
   const trace = mixedTrace(200_000, 3);
   for (const mode of ['always', 'never'] as const) {
     const controller = new AbortController();
-    const running = runGridParallel(trace, { ...config(), workers: 2, mode, signal: controller.signal, onProgress: () => controller.abort() });
+    const running = runGridParallel(trace, {
+      ...config(),
+      workers: 2,
+      mode,
+      signal: controller.signal,
+      onProgress: () => {
+        controller.abort();
+      },
+    });
     await assert.rejects(running, CancelledError);
   }
   const done = new AbortController();
@@ -153,12 +172,16 @@ test('an idle pool does not keep the process alive', () => {
 
 test('with workers started ahead, a grid goes parallel from a lower threshold', async () => {
   const trace = generateTrace('zipf:alpha=1,keys=1000,requests=1e5,seed=2');
-  const jobsFor = (count: number) => Array.from({ length: count }, (_, i) => cacheJob(parsePolicySpec(i % 2 ? 'lru' : 'fifo'), 10 + i, null, 0));
+  const jobsFor = (count: number) =>
+    Array.from({ length: count }, (_, i) => cacheJob(parsePolicySpec(i % 2 ? 'lru' : 'fifo'), 10 + i, null, 0));
   const settings = { ...settingsOf(config()), missCost: 0.005 };
   const options = { workers: 2 };
   // 40 x 1e5 = 4 M replays: at MIN_PARALLEL_WORK_WITH_POOL, far below MIN_PARALLEL_WORK.
   assert.ok(40 * trace.length >= MIN_PARALLEL_WORK_WITH_POOL && 40 * trace.length < MIN_PARALLEL_WORK);
-  for (const [jobs, parallel] of [[40, true], [30, false]] as const) {
+  for (const [jobs, parallel] of [
+    [40, true],
+    [30, false],
+  ] as const) {
     const pool = new WorkerPool(1);
     try {
       const counts = await executeJobs(trace, jobsFor(jobs), settings, { ...options, pool });

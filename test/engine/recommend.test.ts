@@ -2,10 +2,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bestChoice, recommend, type Curve, type CurvePoint, type RecommendContext } from '../../src/engine/recommend.js';
 import type { RecommendationCriterion } from '../../src/model/result.js';
-import { bestChoiceText, recommendationText } from '../../src/report/words.js';
+import { recommendationText } from '../../src/report/words.js';
 
 /** One criterion on one curve, as the sweep recommends it, with its worded reason. */
-function pickSize(points: CurvePoint[], criterion: RecommendationCriterion, threshold: number, unit: 'entries' | 'bytes', context: RecommendContext = {}) {
+function pickSize(
+  points: CurvePoint[],
+  criterion: RecommendationCriterion,
+  threshold: number,
+  unit: 'entries' | 'bytes',
+  context: RecommendContext = {},
+) {
   const options = {
     tolerance: criterion === 'tolerance' ? threshold : 0.01,
     ...(criterion === 'target-hit-rate' && { targetHitRate: threshold }),

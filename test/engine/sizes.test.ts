@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { parseSizeList, parseSizes } from '../../src/engine/sizes.js';
 import { UsageError } from '../../src/errors.js';
 
-const entries = (text: string, points?: number): number[] => parseSizes(text, 'entries', '--maxsize', points === undefined ? {} : { points });
+const entries = (text: string, points?: number): number[] =>
+  parseSizes(text, 'entries', '--maxsize', points === undefined ? {} : { points });
 
 test('a..b doubles from a and always ends at b', () => {
   assert.deepEqual(entries('16..4096'), [16, 32, 64, 128, 256, 512, 1024, 2048, 4096]);

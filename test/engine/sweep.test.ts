@@ -93,7 +93,15 @@ test('progress moves during the one-pass curves too, never backwards, and ends a
   const trace = generateTrace('zipf:alpha=0.9,keys=5_000,requests=600_000,seed=4');
   for (const sample of [undefined, 0.5]) {
     const reports: [number, number][] = [];
-    await runSweep(trace, sweepConfig({ policies: [parsePolicySpec('lru'), parsePolicySpec('fifo')], capacities: [64, 512], ...(sample && { sample }), onProgress: (done, total) => reports.push([done, total]) }));
+    await runSweep(
+      trace,
+      sweepConfig({
+        policies: [parsePolicySpec('lru'), parsePolicySpec('fifo')],
+        capacities: [64, 512],
+        ...(sample && { sample }),
+        onProgress: (done, total) => reports.push([done, total]),
+      }),
+    );
     const total = reports[0]![1];
     // The curve reads the whole trace once; fifo replays the trace, or under sampling the
     // smaller sampled trace, once per size (two sizes).
@@ -103,7 +111,10 @@ test('progress moves during the one-pass curves too, never backwards, and ends a
       assert.ok(Number.isInteger(sampledLength) && sampledLength > 0 && sampledLength < trace.length, `sampled ${sampledLength}`);
     }
     assert.ok(reports.every(([, t]) => t === total));
-    assert.ok(reports.every(([done], i) => i === 0 || done >= reports[i - 1]![0]), 'monotonic');
+    assert.ok(
+      reports.every(([done], i) => i === 0 || done >= reports[i - 1]![0]),
+      'monotonic',
+    );
     assert.ok(reports.filter(([done]) => done < trace.length).length >= 2, 'reports inside the curve');
     assert.equal(reports.at(-1)![0], total);
   }

@@ -9,9 +9,15 @@ function usageError(pattern: RegExp) {
   return (error: unknown) => error instanceof UsageError && error.where === '--assert' && pattern.test(error.message);
 }
 
-test('assertions parse into selector, metric, comparison and a threshold in the metric\'s unit', () => {
+test("assertions parse into selector, metric, comparison and a threshold in the metric's unit", () => {
   assert.deepEqual(parseAssertion('lru@1024.hitRate>=0.85'), {
-    text: 'lru@1024.hitRate>=0.85', policy: 'lru', size: '1024', ttl: undefined, metric: 'hitRate', comparison: '>=', threshold: 0.85,
+    text: 'lru@1024.hitRate>=0.85',
+    policy: 'lru',
+    size: '1024',
+    ttl: undefined,
+    metric: 'hitRate',
+    comparison: '>=',
+    threshold: 0.85,
   });
   assert.equal(parseAssertion('lru@1024.hitRate >= 85%').threshold, 0.85);
   const latency = parseAssertion('ttl@512.latency.p99<=2ms');
@@ -52,8 +58,14 @@ test('a threshold that holds passes and one that does not fails, with actual and
 
 test('a threshold equal to the value passes >= and <=, and fails > and <', () => {
   const result = sampleResult();
-  const verdicts = evaluateAssertions(result, ['>=', '<=', '>', '<', '=='].map((op) => parseAssertion(`lru@4.hits${op}11`)));
-  assert.deepEqual(verdicts.map((v) => v.ok), [true, true, false, false, true]);
+  const verdicts = evaluateAssertions(
+    result,
+    ['>=', '<=', '>', '<', '=='].map((op) => parseAssertion(`lru@4.hits${op}11`)),
+  );
+  assert.deepEqual(
+    verdicts.map((v) => v.ok),
+    [true, true, false, false, true],
+  );
 });
 
 test('close values are shown with enough digits to tell them apart', () => {
@@ -67,19 +79,31 @@ test('close values are shown with enough digits to tell them apart', () => {
 
 test('wildcards check every matching row and name each one', () => {
   const verdicts = evaluateAssertions(sampleResult(), [parseAssertion('*@4.hitRate>=0.4')]);
-  assert.deepEqual(verdicts.map((v) => [v.gate, v.ok]), [
-    ['*@4.hitRate>=0.4 [lru@4]', true],
-    ['*@4.hitRate>=0.4 [lfu@4]', true],
-    ['*@4.hitRate>=0.4 [fifo@4]', false], // 8 of 24
-  ]);
+  assert.deepEqual(
+    verdicts.map((v) => [v.gate, v.ok]),
+    [
+      ['*@4.hitRate>=0.4 [lru@4]', true],
+      ['*@4.hitRate>=0.4 [lfu@4]', true],
+      ['*@4.hitRate>=0.4 [fifo@4]', false], // 8 of 24
+    ],
+  );
   assert.equal(evaluateAssertions(sampleResult(), [parseAssertion('lru@*.misses>=0')]).length, 3);
 });
 
 test('a selector that matches no row is a usage error listing what the run has', () => {
   const result = sampleResult();
-  assert.throws(() => evaluateAssertions(result, [parseAssertion('arc@4.hitRate>=0.5')]), usageError(/no policy 'arc' in this run \(policies: lru, lfu, fifo\)/));
-  assert.throws(() => evaluateAssertions(result, [parseAssertion('lru@1024.hitRate>=0.5')]), usageError(/no row with size 1024 \(sizes in this run: 2, 3, 4\)/));
-  assert.throws(() => evaluateAssertions(result, [parseAssertion('lru@64MB.hitRate>=0.5')]), usageError(/'64MB' is not a positive whole number/));
+  assert.throws(
+    () => evaluateAssertions(result, [parseAssertion('arc@4.hitRate>=0.5')]),
+    usageError(/no policy 'arc' in this run \(policies: lru, lfu, fifo\)/),
+  );
+  assert.throws(
+    () => evaluateAssertions(result, [parseAssertion('lru@1024.hitRate>=0.5')]),
+    usageError(/no row with size 1024 \(sizes in this run: 2, 3, 4\)/),
+  );
+  assert.throws(
+    () => evaluateAssertions(result, [parseAssertion('lru@64MB.hitRate>=0.5')]),
+    usageError(/'64MB' is not a positive whole number/),
+  );
   assert.throws(() => evaluateAssertions(result, [parseAssertion('lru@4/ttl=60s.hitRate>=0.5')]), usageError(/no row with TTL 60s/));
 });
 
@@ -95,7 +119,11 @@ test('with several TTLs the selector must say which, and /ttl=off picks the rows
 
 test('a bare policy name selects its parameterised rows; a spec with parameters must match exactly', () => {
   const base = sampleResult({ policies: ['lru'], capacities: [4] });
-  const result: RunResult = { ...base, options: { ...base.options, policies: ['lru:x=1'] }, rows: [{ ...base.rows[0]!, policy: 'lru:x=1' }] };
+  const result: RunResult = {
+    ...base,
+    options: { ...base.options, policies: ['lru:x=1'] },
+    rows: [{ ...base.rows[0]!, policy: 'lru:x=1' }],
+  };
   assert.equal(evaluateAssertions(result, [parseAssertion('lru@4.hits>=1')])[0]!.row, 'lru:x=1@4');
   assert.throws(() => evaluateAssertions(result, [parseAssertion('lru:x=2@4.hits>=1')]), usageError(/no policy 'lru:x=2'/));
 });

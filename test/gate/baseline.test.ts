@@ -40,8 +40,14 @@ test('with byte capacities a byte-hit-rate drop is caught too', () => {
   const regressed = withRow(baseline, 'lru', 4000, (row) => ({ ...row, byteHitRate: row.byteHitRate - 0.05 }));
   const { verdicts } = compareToBaseline(regressed, baseline, { maxDrop: 0.01 });
   assert.equal(verdicts.length, 4);
-  assert.deepEqual(verdicts.filter((v) => !v.ok).map((v) => v.gate), ['lru@4KB.byteHitRate vs baseline']);
-  assert.throws(() => compareToBaseline(regressed, sampleResult({ policies: ['lru'] }), { maxDrop: 0.01 }), /the baseline sizes are in entries, this run's in bytes/);
+  assert.deepEqual(
+    verdicts.filter((v) => !v.ok).map((v) => v.gate),
+    ['lru@4KB.byteHitRate vs baseline'],
+  );
+  assert.throws(
+    () => compareToBaseline(regressed, sampleResult({ policies: ['lru'] }), { maxDrop: 0.01 }),
+    /the baseline sizes are in entries, this run's in bytes/,
+  );
 });
 
 test('latency may rise by a fraction or by a fixed amount, and no more', () => {
@@ -49,7 +55,9 @@ test('latency may rise by a fraction or by a fixed amount, and no more', () => {
   const mean = baseline.rows[0]!.latency.mean;
   const slower = withRow(baseline, 'lru', 4, (row) => ({ ...row, latency: { ...row.latency, mean: mean * 1.2 } }));
   const latency = (result: RunResult, rise: string) =>
-    compareToBaseline(result, baseline, { maxDrop: 0.01, maxLatencyRise: parseLatencyRise(rise) }).verdicts.find((v) => v.metric === 'latency.mean')!;
+    compareToBaseline(result, baseline, { maxDrop: 0.01, maxLatencyRise: parseLatencyRise(rise) }).verdicts.find(
+      (v) => v.metric === 'latency.mean',
+    )!;
   assert.equal(latency(slower, '10%').ok, false);
   assert.equal(latency(slower, '0.1').ok, false);
   assert.equal(latency(slower, '25%').ok, true);
@@ -107,7 +115,11 @@ test('a baseline file is read back from the JSON report, and a broken one is a u
     for (const [text, message] of cases) {
       const path = join(dir, 'bad.json');
       writeFileSync(path, text);
-      await assert.rejects(loadBaseline(path), (error: unknown) => error instanceof UsageError && error.where === '--baseline' && error.message.includes(path) && message.test(error.message));
+      await assert.rejects(
+        loadBaseline(path),
+        (error: unknown) =>
+          error instanceof UsageError && error.where === '--baseline' && error.message.includes(path) && message.test(error.message),
+      );
     }
     await assert.rejects(loadBaseline(join(dir, 'missing.json')), /no such file/);
     assert.throws(() => checkBaseline({ ...result, rows: 'x' }, 'b.json'), /b\.json: rows is missing/);

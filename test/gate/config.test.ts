@@ -49,9 +49,18 @@ test('shape errors name the file and the field', () => {
   const file = 'cachebench.config.json';
   assert.throws(() => parseGateConfig([], file), configError(/^cachebench\.config\.json: expected a JSON object$/));
   assert.throws(() => parseGateConfig({ policies: 'lru' }, file), configError(/field 'trace' is required/));
-  assert.throws(() => parseGateConfig({ trace: 'a.csv', assert: ['x'] }, file), configError(/unknown field 'assert' \(known: trace, policies/));
-  assert.throws(() => parseGateConfig({ trace: 'a.csv', asserts: 'lru@1.hits>1' }, file), configError(/field 'asserts' must be a list of strings/));
-  assert.throws(() => parseGateConfig({ trace: 'a.csv', maxsize: [] }, file), configError(/field 'maxsize' must be a string, a number, or a list of them/));
+  assert.throws(
+    () => parseGateConfig({ trace: 'a.csv', assert: ['x'] }, file),
+    configError(/unknown field 'assert' \(known: trace, policies/),
+  );
+  assert.throws(
+    () => parseGateConfig({ trace: 'a.csv', asserts: 'lru@1.hits>1' }, file),
+    configError(/field 'asserts' must be a list of strings/),
+  );
+  assert.throws(
+    () => parseGateConfig({ trace: 'a.csv', maxsize: [] }, file),
+    configError(/field 'maxsize' must be a string, a number, or a list of them/),
+  );
   assert.throws(() => parseGateConfig({ trace: 'a.csv', header: 'no' }, file), configError(/field 'header' must be true or false/));
   assert.throws(() => parseGateConfig({ trace: 42 }, file), configError(/field 'trace' must be a path/));
 });
@@ -59,7 +68,10 @@ test('shape errors name the file and the field', () => {
 test('a missing or unreadable config file is a usage error that says what to do', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cachebench-config-'));
   try {
-    await assert.rejects(loadGateConfig(join(dir, 'cachebench.config.json'), { explicit: false }), configError(/no cachebench\.config\.json here \(create one, or pass --config FILE\)/));
+    await assert.rejects(
+      loadGateConfig(join(dir, 'cachebench.config.json'), { explicit: false }),
+      configError(/no cachebench\.config\.json here \(create one, or pass --config FILE\)/),
+    );
     await assert.rejects(loadGateConfig(join(dir, 'ci.json'), { explicit: true }), configError(/--config: .*ci\.json: no such file/));
     const broken = join(dir, 'broken.json');
     writeFileSync(broken, '{"trace": "a.csv",}');

@@ -20,6 +20,10 @@ export async function cli(...argv: string[]): Promise<CliRun> {
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 export function spawnCli(...argv: string[]): CliRun {
-  const result = spawnSync(process.execPath, [`${ROOT}bin/cachebench.js`, ...argv], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
+  const result = spawnSync(process.execPath, [`${ROOT}bin/cachebench.js`, ...argv], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, FORCE_COLOR: '0' },
+  });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }

@@ -12,9 +12,22 @@ function sizeOf(key: number, bytes: boolean): number {
 }
 
 /** Replays one request list, checking occupancy and accounting after each request; returns the hit sequence. */
-function runChecked(spec: string, list: readonly (readonly [number, number])[], capacity: number, bytes: boolean, seed: number, times?: readonly number[]): string {
+function runChecked(
+  spec: string,
+  list: readonly (readonly [number, number])[],
+  capacity: number,
+  bytes: boolean,
+  seed: number,
+  times?: readonly number[],
+): string {
   const trace = traceOf(list.map(([key]) => key));
-  const policy = createPolicy(parsePolicySpec(spec), { capacity, unit: bytes ? 'bytes' : 'entries', keySpace: trace.keySpace, seed, trace });
+  const policy = createPolicy(parsePolicySpec(spec), {
+    capacity,
+    unit: bytes ? 'bytes' : 'entries',
+    keySpace: trace.keySpace,
+    seed,
+    trace,
+  });
   const keyOf = trace.keyNames!.toArray().map(Number);
   let out = '';
   list.forEach(([key, roll], i) => {
@@ -44,14 +57,20 @@ function runChecked(spec: string, list: readonly (readonly [number, number])[], 
  */
 export function checkPolicyInvariants(spec: string, numRuns = 120): void {
   fc.assert(
-    fc.property(requests, fc.integer({ min: 1, max: 40 }), fc.boolean(), fc.integer({ min: 0, max: 1000 }), (list, capacity, bytes, seed) => {
-      const cap = bytes ? capacity * 8 : capacity;
-      // Times advance by up to a minute per request so that clocks and decay matter.
-      const times = list.map((_, i) => i * 7);
-      const first = runChecked(spec, list, cap, bytes, seed, times);
-      const second = runChecked(spec, list, cap, bytes, seed, times);
-      assert.equal(second, first, `${spec}: not deterministic for seed ${seed}`);
-    }),
+    fc.property(
+      requests,
+      fc.integer({ min: 1, max: 40 }),
+      fc.boolean(),
+      fc.integer({ min: 0, max: 1000 }),
+      (list, capacity, bytes, seed) => {
+        const cap = bytes ? capacity * 8 : capacity;
+        // Times advance by up to a minute per request so that clocks and decay matter.
+        const times = list.map((_, i) => i * 7);
+        const first = runChecked(spec, list, cap, bytes, seed, times);
+        const second = runChecked(spec, list, cap, bytes, seed, times);
+        assert.equal(second, first, `${spec}: not deterministic for seed ${seed}`);
+      },
+    ),
     { numRuns },
   );
 }

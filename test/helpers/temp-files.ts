@@ -6,7 +6,9 @@ import { after } from 'node:test';
 
 export function tempDir(prefix: string): { dir: string; write: (name: string, content: string | Uint8Array) => string } {
   const dir = mkdtempSync(join(tmpdir(), `cachebench-${prefix}-`));
-  after(() => { rmSync(dir, { recursive: true, force: true }); });
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
   return {
     dir,
     write(name, content) {

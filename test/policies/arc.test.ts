@@ -21,7 +21,10 @@ test('arc moves p on ghost hits, before REPLACE', () => {
   assert.equal(sequence, 'MHMMMMH');
   const arc = policy as ArcPolicy;
   assert.equal(arc.target, 0);
-  assert.deepEqual(['A', 'B', 'C'].map((l) => arc.segmentOf(ids(l)[0]!)), ['t2', 't2', 'b1']);
+  assert.deepEqual(
+    ['A', 'B', 'C'].map((l) => arc.segmentOf(ids(l)[0]!)),
+    ['t2', 't2', 'b1'],
+  );
   const partial = run('arc', 2, ids('AABCB')).policy as ArcPolicy;
   assert.equal(partial.target, 1);
   assert.equal(partial.segmentOf(ids('A')[0]!), 'b2');
@@ -103,7 +106,7 @@ function remove(list: number[], x: number): void {
   if (i >= 0) list.splice(i, 1);
 }
 
-test('arc matches the paper\'s pseudocode request by request, including a fractional p', () => {
+test("arc matches the paper's pseudocode request by request, including a fractional p", () => {
   let sawFractionalP = false;
   fc.assert(
     fc.property(

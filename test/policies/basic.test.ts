@@ -70,7 +70,9 @@ test('ttl (cachetools TTLCache) purges expired entries before evicting live ones
 });
 
 test('set writes without counting a lookup; delete removes', () => {
-  const GET = 0, SET = 1, DEL = 2;
+  const GET = 0,
+    SET = 1,
+    DEL = 2;
   // set a, get a (hit), delete a, get a (miss), get a (hit)
   const trace = traceOf(['a', 'a', 'a', 'a', 'a'], { ops: [SET, GET, DEL, GET, GET] });
   const counts = replay(trace, { policy: parsePolicySpec('lru'), capacity: 4, unit: 'entries', seed: 1 });

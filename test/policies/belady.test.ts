@@ -12,7 +12,15 @@ test('next uses are request indices among gets and sets, skipping deletes', () =
   // Requests: get A, get B, delete A, set C, get A, get C, get B.
   // access indices (deletes excluded): A0 B1 C2 A3 C4 B5.
   const builder = new TraceBuilder();
-  const rows: [string, number][] = [['A', OP_GET], ['B', OP_GET], ['A', OP_DELETE], ['C', OP_SET], ['A', OP_GET], ['C', OP_GET], ['B', OP_GET]];
+  const rows: [string, number][] = [
+    ['A', OP_GET],
+    ['B', OP_GET],
+    ['A', OP_DELETE],
+    ['C', OP_SET],
+    ['A', OP_GET],
+    ['C', OP_GET],
+    ['B', OP_GET],
+  ];
   for (const [key, op] of rows) builder.push(ids(key)[0]!, undefined, undefined, op);
   const trace = builder.build('test', 3);
   const next = nextUses({ capacity: 1, unit: 'entries', keySpace: 3, seed: 1, trace });
@@ -48,7 +56,17 @@ test('belady through the engine with deletes and sets keeps its request clock in
   // Access indices (the delete reaches `delete`, not `access`): A0 B1 C2 A3 C4 B5 D6 A7.
   // After the delete only A is resident, so C fits; A and C then hit. B misses (deleted).
   const builder = new TraceBuilder();
-  const rows: [string, number][] = [['A', OP_GET], ['B', OP_GET], ['B', OP_DELETE], ['C', OP_GET], ['A', OP_GET], ['C', OP_GET], ['B', OP_GET], ['D', OP_GET], ['A', OP_GET]];
+  const rows: [string, number][] = [
+    ['A', OP_GET],
+    ['B', OP_GET],
+    ['B', OP_DELETE],
+    ['C', OP_GET],
+    ['A', OP_GET],
+    ['C', OP_GET],
+    ['B', OP_GET],
+    ['D', OP_GET],
+    ['A', OP_GET],
+  ];
   for (const [key, op] of rows) builder.push(ids(key)[0]!, undefined, undefined, op);
   const trace = builder.build('test', 4);
   // At B (5) the residents are A (next 7) and C (never again): C goes. At D (6): A (7) and
@@ -76,12 +94,18 @@ function bruteForceBest(keys: readonly number[], capacity: number, mayDecline: b
     if (cache.includes(key)) {
       result = 1 + best(i + 1, cache);
     } else if (cache.length < capacity) {
-      result = best(i + 1, [...cache, key].sort((a, b) => a - b));
+      result = best(
+        i + 1,
+        [...cache, key].sort((a, b) => a - b),
+      );
       if (mayDecline) result = Math.max(result, best(i + 1, cache));
     } else {
       result = mayDecline ? best(i + 1, cache) : -Infinity;
       for (const victim of cache) {
-        const next = cache.filter((k) => k !== victim).concat(key).sort((a, b) => a - b);
+        const next = cache
+          .filter((k) => k !== victim)
+          .concat(key)
+          .sort((a, b) => a - b);
         result = Math.max(result, best(i + 1, next));
       }
     }

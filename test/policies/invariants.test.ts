@@ -13,7 +13,6 @@ import fc from 'fast-check';
 import { POLICIES, createPolicy, mayDecline, parsePolicySpec } from '../../src/policies/index.js';
 import { OP_DELETE, OP_GET, OP_SET, TraceBuilder, type Trace } from '../../src/trace/trace.js';
 
-
 const VARIANTS = [
   'clock:bits=2',
   'clock:initial=1',
@@ -35,16 +34,18 @@ interface Request {
 const KEYS = 24;
 
 /** Skewed keys so hits, ghosts and promotions all happen; some sets and deletes. */
-const requestArb = fc.record({
-  a: fc.integer({ min: 0, max: KEYS - 1 }),
-  b: fc.integer({ min: 0, max: KEYS - 1 }),
-  size: fc.integer({ min: 1, max: 9 }),
-  op: fc.integer({ min: 0, max: 19 }),
-}).map(({ a, b, size, op }): Request => ({
-  key: Math.floor((a * b) / (KEYS - 1)),
-  size,
-  op: op < 16 ? OP_GET : op < 18 ? OP_SET : OP_DELETE,
-}));
+const requestArb = fc
+  .record({
+    a: fc.integer({ min: 0, max: KEYS - 1 }),
+    b: fc.integer({ min: 0, max: KEYS - 1 }),
+    size: fc.integer({ min: 1, max: 9 }),
+    op: fc.integer({ min: 0, max: 19 }),
+  })
+  .map(({ a, b, size, op }): Request => ({
+    key: Math.floor((a * b) / (KEYS - 1)),
+    size,
+    op: op < 16 ? OP_GET : op < 18 ? OP_SET : OP_DELETE,
+  }));
 
 function traceOf(requests: readonly Request[], bytes: boolean, withOps: boolean): Trace {
   const builder = new TraceBuilder(requests.length);

@@ -62,7 +62,9 @@ test('lfu makes exactly the reference decisions: hits, evictions, sizes and dele
   fc.assert(
     fc.property(
       // remove === 0 (one request in ten) is a delete.
-      fc.array(fc.record({ key: fc.integer({ min: 0, max: 11 }), size: fc.integer({ min: 1, max: 6 }), remove: fc.nat({ max: 9 }) }), { maxLength: 300 }),
+      fc.array(fc.record({ key: fc.integer({ min: 0, max: 11 }), size: fc.integer({ min: 1, max: 6 }), remove: fc.nat({ max: 9 }) }), {
+        maxLength: 300,
+      }),
       fc.integer({ min: 1, max: 20 }),
       fc.boolean(),
       (requests, capacity, sized) => {

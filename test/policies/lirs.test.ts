@@ -185,15 +185,16 @@ test('lirs matches a naive array transcription of the same rules', () => {
       fc.integer({ min: 2, max: 12 }),
       fc.constantFrom('lirs', 'lirs:hir=0.25', 'lirs:hir=0.5'),
       (keys, capacity, spec) => {
-      // A larger HIR share gives Q several entries, so its order matters too.
-      const { policy, ids } = lirsFor(keys.map(String), capacity, spec);
-      const naive = new NaiveLirs(capacity, policy.lirLimit);
-      Array.from(ids).forEach((id, i) => {
-        assert.equal(policy.access(id, 1, i), naive.access(id), `request ${i}`);
-        assert.deepEqual(policy.stackOrder(), naive.stack, `stack after request ${i}`);
-        assert.deepEqual(policy.queueOrder(), naive.queue, `queue after request ${i}`);
-      });
-    }),
+        // A larger HIR share gives Q several entries, so its order matters too.
+        const { policy, ids } = lirsFor(keys.map(String), capacity, spec);
+        const naive = new NaiveLirs(capacity, policy.lirLimit);
+        Array.from(ids).forEach((id, i) => {
+          assert.equal(policy.access(id, 1, i), naive.access(id), `request ${i}`);
+          assert.deepEqual(policy.stackOrder(), naive.stack, `stack after request ${i}`);
+          assert.deepEqual(policy.queueOrder(), naive.queue, `queue after request ${i}`);
+        });
+      },
+    ),
     { numRuns: 200 },
   );
 });

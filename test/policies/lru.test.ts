@@ -63,11 +63,15 @@ test('byte-capacity lru matches lru-cache with maxSize and refuses oversized obj
       fc.integer({ min: 1, max: 200 }),
       (requests, capacity) => {
         // One fixed size per key, as objects keep their size.
-        const sizeOf = (key: number): number => (requests.find(([k]) => k === key)?.[1] ?? 1);
+        const sizeOf = (key: number): number => requests.find(([k]) => k === key)?.[1] ?? 1;
         const keys = requests.map(([key]) => key);
         const trace = traceOf(keys, { sizes: keys.map(sizeOf) });
         const ours = createPolicy(parsePolicySpec('lru'), { capacity, unit: 'bytes', keySpace: trace.keySpace, seed: 1, trace });
-        const reference = new LRUCache<number, number>({ maxSize: capacity, maxEntrySize: capacity, sizeCalculation: (_v, k) => sizeOf(k) });
+        const reference = new LRUCache<number, number>({
+          maxSize: capacity,
+          maxEntrySize: capacity,
+          sizeCalculation: (_v, k) => sizeOf(k),
+        });
         keys.forEach((key, i) => {
           const expected = reference.get(key) !== undefined;
           if (!expected) reference.set(key, 1);

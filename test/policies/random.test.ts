@@ -17,7 +17,10 @@ test('random is identical for the same seed and differs across seeds', () => {
   const b = run('random', 20, keys, { seed: 7 }).sequence;
   assert.equal(a, b);
   const others = [1, 2, 3, 4, 5].map((seed) => run('random', 20, keys, { seed }).sequence);
-  assert.ok(others.some((s) => s !== a), 'five other seeds all gave the same sequence');
+  assert.ok(
+    others.some((s) => s !== a),
+    'five other seeds all gave the same sequence',
+  );
   assert.ok(new Set(others).size > 1, 'different seeds gave identical runs');
 });
 

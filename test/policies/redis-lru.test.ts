@@ -8,11 +8,18 @@ import { UsageError } from '../../src/errors.js';
 import { traceOf } from '../helpers/trace.js';
 import { checkPolicyInvariants } from '../helpers/policy-checks.js';
 
-function run(spec: string, keys: readonly (string | number)[], capacity: number, options: { seed?: number; times?: number[]; sizes?: number[] } = {}) {
+function run(
+  spec: string,
+  keys: readonly (string | number)[],
+  capacity: number,
+  options: { seed?: number; times?: number[]; sizes?: number[] } = {},
+) {
   const trace = traceOf(keys);
   const unit = options.sizes ? ('bytes' as const) : ('entries' as const);
   const policy = createPolicy(parsePolicySpec(spec), { capacity, unit, keySpace: trace.keySpace, seed: options.seed ?? 1, trace });
-  const hits = Array.from(trace.keys, (id, i) => (policy.access(id, options.sizes?.[i] ?? 1, options.times?.[i] ?? i) ? 'H' : 'M')).join('');
+  const hits = Array.from(trace.keys, (id, i) => (policy.access(id, options.sizes?.[i] ?? 1, options.times?.[i] ?? i) ? 'H' : 'M')).join(
+    '',
+  );
   return { policy, hits };
 }
 
@@ -79,11 +86,15 @@ test('redis-lru equals exact LRU when samples >= entries, the pool has one slot 
 
 test('redis-lru equals exact LRU with byte capacities under the same conditions', () => {
   fc.assert(
-    fc.property(fc.array(fc.integer({ min: 0, max: 25 }), { maxLength: 300, size: 'max' }), fc.integer({ min: 1, max: 60 }), (keys, capacity) => {
-      const sizes = keys.map((key) => 1 + ((key * 13) % 9));
-      const spec = `redis-lru:samples=64,pool=1,clock=0`;
-      assert.equal(run(spec, keys, capacity, { sizes }).hits, run('lru', keys, capacity, { sizes }).hits);
-    }),
+    fc.property(
+      fc.array(fc.integer({ min: 0, max: 25 }), { maxLength: 300, size: 'max' }),
+      fc.integer({ min: 1, max: 60 }),
+      (keys, capacity) => {
+        const sizes = keys.map((key) => 1 + ((key * 13) % 9));
+        const spec = `redis-lru:samples=64,pool=1,clock=0`;
+        assert.equal(run(spec, keys, capacity, { sizes }).hits, run('lru', keys, capacity, { sizes }).hits);
+      },
+    ),
     { numRuns: 150 },
   );
 });
@@ -107,7 +118,10 @@ test('sampling is uniform over resident keys', () => {
     const { policy } = run('redis-lru:samples=1,pool=1', ['a', 'b', 'c', 'd', 'e'], 4, { seed });
     for (let id = 0; id < 4; id++) if (!policy.has(id)) counts[id]!++;
   }
-  assert.equal(counts.reduce((a, b) => a + b), 4000);
+  assert.equal(
+    counts.reduce((a, b) => a + b),
+    4000,
+  );
   for (const count of counts) assert.ok(count > 850 && count < 1150, `victim counts ${counts.join(',')}`);
 });
 
@@ -123,5 +137,8 @@ test('redis-lru parameters are validated', () => {
   assert.throws(() => parsePolicySpec('redis-lru:pool=0'), UsageError);
   assert.deepEqual(parsePolicySpec('redis-lru:samples=10').params, { samples: 10, pool: 16, clock: 1 });
   const trace = traceOf(['a']);
-  assert.throws(() => new RedisLruPolicy({ capacity: 4, unit: 'entries', keySpace: 1, seed: 1, trace }, { samples: 0, pool: 16, clock: 1 }), UsageError);
+  assert.throws(
+    () => new RedisLruPolicy({ capacity: 4, unit: 'entries', keySpace: 1, seed: 1, trace }, { samples: 0, pool: 16, clock: 1 }),
+    UsageError,
+  );
 });

@@ -21,7 +21,10 @@ test('slru protects entries hit twice and demotes protected overflow to probatio
   assert.equal(sequence, 'MMMMHHHMMMHM');
   assert.equal(sequenceOf('lru', 4, TRACE), 'MMMMHHHMMMMH');
   const s = policy as SlruPolicy;
-  assert.deepEqual(['B', 'C', 'E', 'A'].map((l) => s.segmentOf(ids(l)[0]!)), ['protected', 'protected', 'probation', undefined]);
+  assert.deepEqual(
+    ['B', 'C', 'E', 'A'].map((l) => s.segmentOf(ids(l)[0]!)),
+    ['protected', 'protected', 'probation', undefined],
+  );
   assert.equal(engineHits('slru:protected=0.5', 4, ids(TRACE)), 4);
 });
 

@@ -37,8 +37,14 @@ test('w-tinylfu: ties and lower frequencies are rejected, a more frequent candid
   assert.equal(hits, 'MMMMMHMMHMMH');
   // The derivation assumes estimates equal true counts. Counters only grow (12 additions, no
   // reset at 40), so final estimates equal to the final counts mean no collision ever mattered.
-  assert.deepEqual([0, 1, 2, 3, 4].map((id) => policy.sketch.frequency(id)), [3, 3, 3, 1, 2]);
-  assert.deepEqual([0, 1, 2, 3, 4].map((id) => policy.regionOf(id)), ['protected', 'window', 'probation', 'absent', 'absent']);
+  assert.deepEqual(
+    [0, 1, 2, 3, 4].map((id) => policy.sketch.frequency(id)),
+    [3, 3, 3, 1, 2],
+  );
+  assert.deepEqual(
+    [0, 1, 2, 3, 4].map((id) => policy.regionOf(id)),
+    ['protected', 'window', 'probation', 'absent', 'absent'],
+  );
   // LRU on the same trace: MMMMHMMMMHHM.
 });
 
@@ -98,7 +104,8 @@ test('w-tinylfu keeps its regions within their shares (entries)', () => {
       (keys, capacity, spec) => {
         const { policy, ids } = build(keys.map(String), capacity, spec);
         const keySpace = new Set(keys).size;
-        const count = (region: string): number => Array.from({ length: keySpace }, (_, id) => policy.regionOf(id)).filter((r) => r === region).length;
+        const count = (region: string): number =>
+          Array.from({ length: keySpace }, (_, id) => policy.regionOf(id)).filter((r) => r === region).length;
         ids.forEach((id, i) => {
           policy.access(id, 1, i);
           assert.ok(count('window') <= policy.maxWindow);
@@ -117,7 +124,12 @@ test('w-tinylfu parameters are validated', () => {
   assert.throws(() => parsePolicySpec('w-tinylfu:window=1'), UsageError);
   assert.throws(() => parsePolicySpec('w-tinylfu:protected=0'), UsageError);
   assert.throws(() => parsePolicySpec('w-tinylfu:jitter=maybe'), UsageError);
-  assert.deepEqual(parsePolicySpec('w-tinylfu:window=0.2,doorkeeper=on').params, { window: 0.2, protected: 0.8, jitter: true, doorkeeper: true });
+  assert.deepEqual(parsePolicySpec('w-tinylfu:window=0.2,doorkeeper=on').params, {
+    window: 0.2,
+    protected: 0.8,
+    jitter: true,
+    doorkeeper: true,
+  });
   const trace = traceOf(['a']);
   const context = { capacity: 10, unit: 'entries' as const, keySpace: 1, seed: 1, trace };
   assert.throws(() => new WTinyLfuPolicy(context, { window: 0, protected: 0.8, jitter: true, doorkeeper: false }), RangeError);

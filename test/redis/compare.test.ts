@@ -45,6 +45,9 @@ for (const [policy, counterpart] of [
     const real = m.keyspaceHits / (m.keyspaceHits + m.keyspaceMisses);
     const predicted = simulated.hits / simulated.requests;
     const points = (real - predicted) * 100;
-    assert.ok(Math.abs(points) <= 3, `real ${(real * 100).toFixed(2)}% vs simulated ${(predicted * 100).toFixed(2)}%: ${points.toFixed(2)} points`);
+    assert.ok(
+      Math.abs(points) <= 3,
+      `real ${(real * 100).toFixed(2)}% vs simulated ${(predicted * 100).toFixed(2)}%: ${points.toFixed(2)} points`,
+    );
   });
 }

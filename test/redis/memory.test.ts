@@ -17,7 +17,10 @@ test('k/m/g are powers of 1000 and kb/mb/gb powers of 1024, as in redis.conf', (
 
 for (const text of ['', 'lots', '1.5mb', '64MiB', '-1mb', '0', '0mb']) {
   test(`refuses '${text}'`, () => {
-    assert.throws(() => parseRedisMemory(text, '--maxmemory'), (error: unknown) => error instanceof UsageError && error.where === '--maxmemory');
+    assert.throws(
+      () => parseRedisMemory(text, '--maxmemory'),
+      (error: unknown) => error instanceof UsageError && error.where === '--maxmemory',
+    );
   });
 }
 

@@ -33,9 +33,18 @@ function optionsFor(url: string, overrides: Partial<RedisReplayOptions> = {}): R
 
 /** A plain client for the test to look at the server behind the replay's back. */
 function admin(t: TestContext, server: RedisServer, db = 0): Redis {
-  const client = new Redis({ port: server.port, host: '127.0.0.1', db, lazyConnect: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const client = new Redis({
+    port: server.port,
+    host: '127.0.0.1',
+    db,
+    lazyConnect: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   client.on('error', () => undefined);
-  t.after(() => { client.disconnect(); });
+  t.after(() => {
+    client.disconnect();
+  });
   return client;
 }
 
@@ -72,10 +81,20 @@ test('set and delete rows are writes and deletes, not lookups; values have the t
   const server = await startRedis(t);
   if (!server) return;
   // set a (write), get a (hit), delete a, get a (miss, rewritten), get b (miss), get b (hit)
-  const trace = traceOf(['a', 'a', 'a', 'a', 'b', 'b'], { ops: [OP_SET, OP_GET, OP_DELETE, OP_GET, OP_GET, OP_GET], sizes: [10, 10, 10, 7, 3, 3] });
+  const trace = traceOf(['a', 'a', 'a', 'a', 'b', 'b'], {
+    ops: [OP_SET, OP_GET, OP_DELETE, OP_GET, OP_GET, OP_GET],
+    sizes: [10, 10, 10, 7, 3, 3],
+  });
   const m = await replayOnRedis(trace, optionsFor(server.url, { keepKeys: true, prefix: 'cb-test:' }));
   assert.deepEqual(
-    { lookups: m.lookups, hits: m.hits, writes: m.writes, deletes: m.deletes, keyspaceHits: m.keyspaceHits, keyspaceMisses: m.keyspaceMisses },
+    {
+      lookups: m.lookups,
+      hits: m.hits,
+      writes: m.writes,
+      deletes: m.deletes,
+      keyspaceHits: m.keyspaceHits,
+      keyspaceMisses: m.keyspaceMisses,
+    },
     { lookups: 4, hits: 2, writes: 1, deletes: 1, keyspaceHits: 2, keyspaceMisses: 2 },
   );
   assert.equal(m.keysRemoved, null);
@@ -132,7 +151,8 @@ test('a maxmemory below what the empty server uses is a usage error, and setting
   if (!server) return;
   await assert.rejects(
     replayOnRedis(traceOf(['a']), optionsFor(server.url, { maxmemory: 10_000 })),
-    (error: unknown) => error instanceof UsageError && error.where === '--maxmemory' && /is not more than the empty server already uses/.test(error.message),
+    (error: unknown) =>
+      error instanceof UsageError && error.where === '--maxmemory' && /is not more than the empty server already uses/.test(error.message),
   );
   const redis = admin(t, server);
   assert.deepEqual(await redis.config('GET', 'maxmemory'), ['maxmemory', '0']);
@@ -141,17 +161,24 @@ test('a maxmemory below what the empty server uses is a usage error, and setting
 
 test('volatile-ttl without any TTL is refused before connecting', () => {
   assert.throws(
-    () => { checkReplayOptions(traceOf(['a']), { policy: 'volatile-ttl', pipeline: 1, prefix: 'p:' }); },
+    () => {
+      checkReplayOptions(traceOf(['a']), { policy: 'volatile-ttl', pipeline: 1, prefix: 'p:' });
+    },
     (error: unknown) => error instanceof UsageError && error.where === '--policy' && /give --ttl/.test(error.message),
   );
-  assert.throws(() => { checkReplayOptions(traceOf(['a']), { policy: 'allkeys-lru', pipeline: 1, prefix: '' }); }, /--prefix: must not be empty/);
+  assert.throws(() => {
+    checkReplayOptions(traceOf(['a']), { policy: 'allkeys-lru', pipeline: 1, prefix: '' });
+  }, /--prefix: must not be empty/);
 });
 
 test('connection refused: one line, nothing replayed', async () => {
   const port = await freePort();
   await assert.rejects(replayOnRedis(traceOf(['a', 'b']), optionsFor(`redis://127.0.0.1:${port}`)), (error: unknown) => {
     assert.ok(error instanceof RedisReplayError);
-    assert.match(error.message, new RegExp(`^redis://127\\.0\\.0\\.1:${port}: connection refused .*; nothing was replayed \\(0 of 2 requests\\)$`));
+    assert.match(
+      error.message,
+      new RegExp(`^redis://127\\.0\\.0\\.1:${port}: connection refused .*; nothing was replayed \\(0 of 2 requests\\)$`),
+    );
     assert.equal(error.progress.done, 0);
     return true;
   });
@@ -161,7 +188,10 @@ test('authentication failures: no password, and a wrong one', async (t) => {
   const server = await startRedis(t, ['--requirepass', 'sekret']);
   if (!server) return;
   const trace = traceOf(['a']);
-  await assert.rejects(replayOnRedis(trace, optionsFor(server.url)), /authentication failed: NOAUTH .*redis:\/\/:PASSWORD@host:port.*nothing was replayed/);
+  await assert.rejects(
+    replayOnRedis(trace, optionsFor(server.url)),
+    /authentication failed: NOAUTH .*redis:\/\/:PASSWORD@host:port.*nothing was replayed/,
+  );
   await assert.rejects(replayOnRedis(trace, optionsFor(`redis://:wrong@127.0.0.1:${server.port}`)), (error: unknown) => {
     assert.ok(error instanceof RedisReplayError);
     assert.match(error.message, /^redis:\/\/:\*\*\*@127\.0\.0\.1:\d+: authentication failed: WRONGPASS/);
@@ -192,7 +222,10 @@ test('a server killed mid-run: stops at once, says how far it got', async (t) =>
     assert.ok(error instanceof RedisReplayError);
     assert.ok(error.progress.done >= 300 && error.progress.done < trace.length, `stopped at ${error.progress.done}`);
     assert.equal(error.progress.lookups, error.progress.done);
-    assert.match(error.message, /: lost the connection.*; replayed [\d,]+ of 50,000 requests \([\d.]+%\) before stopping: [\d,]+ lookups, [\d,]+ hits/);
+    assert.match(
+      error.message,
+      /: lost the connection.*; replayed [\d,]+ of 50,000 requests \([\d.]+%\) before stopping: [\d,]+ lookups, [\d,]+ hits/,
+    );
     assert.ok(!error.message.includes('\n'));
     return true;
   });

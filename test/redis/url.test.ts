@@ -42,11 +42,15 @@ for (const [text, message] of bad) {
   test(`refuses '${text}' as a usage error naming --redis`, () => {
     assert.throws(
       () => parseRedisUrl(text),
-      (error: unknown) => error instanceof UsageError && error.where === '--redis' && message.test(error.message) && !error.message.includes('\n'),
+      (error: unknown) =>
+        error instanceof UsageError && error.where === '--redis' && message.test(error.message) && !error.message.includes('\n'),
     );
   });
 }
 
 test('a refused URL with a password does not echo it', () => {
-  assert.throws(() => parseRedisUrl('http://u:topsecret@h:1'), (error: Error) => !error.message.includes('topsecret'));
+  assert.throws(
+    () => parseRedisUrl('http://u:topsecret@h:1'),
+    (error: Error) => !error.message.includes('topsecret'),
+  );
 });

@@ -7,7 +7,7 @@ import { sampleResult } from '../helpers/result.js';
 
 test('every result row becomes one CSV record whose fields read back to the row values', () => {
   const result = sampleResult();
-  const records = parse(renderCsv(result), { columns: true }) as Record<string, string>[];
+  const records = parse<Record<string, string>>(renderCsv(result), { columns: true });
   assert.deepEqual(Object.keys(records[0]!), [...CSV_COLUMNS]);
   assert.equal(records.length, result.rows.length);
   result.rows.forEach((row, i) => {
@@ -36,7 +36,7 @@ test('fields with commas, quotes or line breaks are quoted as RFC 4180 says, and
   assert.ok(text.endsWith('\r\n'));
   assert.equal(text.split('\r\n').length, 3); // header, one row, trailing empty piece
   assert.ok(text.split('\r\n')[1]!.startsWith('"x,""y""",60,2,entries,'));
-  const [record] = parse(text, { columns: true }) as Record<string, string>[];
+  const [record] = parse<Record<string, string>>(text, { columns: true });
   assert.equal(record!.policy, 'x,"y"');
 });
 
@@ -44,7 +44,7 @@ test('an infinite speed-up (zero latency with a cache) is an empty field, not "I
   const base = sampleResult({ policies: ['lru'], capacities: [2] });
   const row = base.rows[0]!;
   const infinite: RunResult = { ...base, rows: [{ ...row, latency: { ...row.latency, speedup: Infinity } }] };
-  const [record] = parse(renderCsv(infinite), { columns: true }) as Record<string, string>[];
+  const [record] = parse<Record<string, string>>(renderCsv(infinite), { columns: true });
   assert.equal(record!.speedup, '');
 });
 
@@ -66,7 +66,7 @@ test('time-aware columns appear only when the run used the feature, one set per 
       },
     ],
   };
-  const [record] = parse(renderCsv(timed), { columns: true }) as Record<string, string>[];
+  const [record] = parse<Record<string, string>>(renderCsv(timed), { columns: true });
   assert.equal(record!.origin_fetches, '7');
   assert.equal(record!.peak_concurrent_fetches, '3');
   assert.equal(record!.coalesced_waits, '12');

@@ -36,7 +36,10 @@ function reports(): Record<string, string> {
     ...all.filter((r) => r.policy === 'lru' && r.ttl === 10 && r.primary),
   ];
   const withRecommendation: RunResult = { ...result, recommendations: picked, best: bestChoice(curves, options) };
-  const verdicts = evaluateAssertions(result, ['lfu@4/ttl=off.hitRate>=0.5', 'lru@6/ttl=10s.latency.p99<=2ms'].map((text) => parseAssertion(text)));
+  const verdicts = evaluateAssertions(
+    result,
+    ['lfu@4/ttl=off.hitRate>=0.5', 'lru@6/ttl=10s.latency.p99<=2ms'].map((text) => parseAssertion(text)),
+  );
   return {
     'run.md': renderResult(withRecommendation, 'md', { markdown: { verdicts, chartImage: 'run.svg' } }),
     'run.svg': renderSvgChart(result)!,
@@ -48,7 +51,11 @@ function reports(): Record<string, string> {
 test('the markdown, JSON, CSV and SVG reports match the checked-in golden files', () => {
   for (const [name, text] of Object.entries(reports())) {
     if (UPDATE) writeFileSync(GOLDEN + name, text);
-    assert.equal(text, readFileSync(GOLDEN + name, 'utf8'), `${name} differs from test/fixtures/golden/${name} (npm run golden:update if intended)`);
+    assert.equal(
+      text,
+      readFileSync(GOLDEN + name, 'utf8'),
+      `${name} differs from test/fixtures/golden/${name} (npm run golden:update if intended)`,
+    );
   }
 });
 
@@ -61,11 +68,37 @@ test('rendering the same run again gives identical bytes', () => {
 test('JSON keys come in the documented order', () => {
   const parsed = JSON.parse(renderJson(goldenRun())) as Record<string, any>;
   assert.deepEqual(Object.keys(parsed), ['schemaVersion', 'tool', 'command', 'trace', 'options', 'rows']);
-  assert.deepEqual(Object.keys(parsed.trace), ['source', 'requests', 'lookups', 'writes', 'deletes', 'distinctKeys', 'oneHitWonders', 'top1PercentShare', 'sizes', 'time']);
+  assert.deepEqual(Object.keys(parsed.trace), [
+    'source',
+    'requests',
+    'lookups',
+    'writes',
+    'deletes',
+    'distinctKeys',
+    'oneHitWonders',
+    'top1PercentShare',
+    'sizes',
+    'time',
+  ]);
   assert.deepEqual(Object.keys(parsed.options), ['policies', 'capacities', 'unit', 'ttls', 'lookupCostMs', 'missCostMs', 'seed']);
   assert.deepEqual(Object.keys(parsed.rows[0]), [
-    'policy', 'ttl', 'capacity', 'requests', 'hits', 'misses', 'expiredMisses', 'coldMisses', 'capacityMisses', 'uncacheable', 'writes', 'deletes',
-    'hitRate', 'byteHitRate', 'finalEntries', 'finalBytes', 'latency',
+    'policy',
+    'ttl',
+    'capacity',
+    'requests',
+    'hits',
+    'misses',
+    'expiredMisses',
+    'coldMisses',
+    'capacityMisses',
+    'uncacheable',
+    'writes',
+    'deletes',
+    'hitRate',
+    'byteHitRate',
+    'finalEntries',
+    'finalBytes',
+    'latency',
   ]);
   assert.deepEqual(Object.keys(parsed.rows[0].latency), ['mean', 'p50', 'p95', 'p99', 'noCache', 'speedup', 'slowerThanNoCache']);
 });

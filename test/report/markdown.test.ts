@@ -22,21 +22,55 @@ function sectionTitles(markdown: string): string[] {
 
 test('the report has its sections in reading order, and leaves out the ones with nothing to say', () => {
   const plain = renderMarkdown(sampleResult());
-  assert.deepEqual(sectionTitles(plain), ['# cachebench run: hot-and-scan.csv', '## Trace', '## Options', '## Results', '## Hit rate by size']);
+  assert.deepEqual(sectionTitles(plain), [
+    '# cachebench run: hot-and-scan.csv',
+    '## Trace',
+    '## Options',
+    '## Results',
+    '## Hit rate by size',
+  ]);
 
   const full = renderMarkdown(
     {
       ...sampleResult(),
       recommendations: [
-        { ...REC, criterion: 'tolerance', threshold: 0.01, capacity: 4, hitRate: 13 / 24, meanLatencyMs: 2.39, primary: true, bestPolicyAtSize: { policy: 'lfu', hitRate: 13 / 24 } },
-        { ...REC, criterion: 'target-hit-rate', threshold: 0.9, capacity: null, hitRate: null, meanLatencyMs: null, primary: false, bestPolicyAtSize: null },
+        {
+          ...REC,
+          criterion: 'tolerance',
+          threshold: 0.01,
+          capacity: 4,
+          hitRate: 13 / 24,
+          meanLatencyMs: 2.39,
+          primary: true,
+          bestPolicyAtSize: { policy: 'lfu', hitRate: 13 / 24 },
+        },
+        {
+          ...REC,
+          criterion: 'target-hit-rate',
+          threshold: 0.9,
+          capacity: null,
+          hitRate: null,
+          meanLatencyMs: null,
+          primary: false,
+          bestPolicyAtSize: null,
+        },
       ],
       best: null,
     },
     { verdicts: [{ gate: 'lfu@4.hitRate>=0.5', actual: '54.17%', required: '>= 50.00%', ok: true }] },
   );
-  assert.deepEqual(sectionTitles(full).slice(1), ['## Gates', '## Trace', '## Options', '## Results', '## Recommendations', '## Hit rate by size']);
-  assert.match(full, /\n- \*\*`lfu`\*\* — 4 entries: the smallest size reaching the best hit rate in range, 54\.17% hit rate _\(near the best\)_\n {2}- target hit rate: ⚠️ no size in range reaches a 90\.00% hit rate \(best: 54\.17% at 4 entries\)\n/);
+  assert.deepEqual(sectionTitles(full).slice(1), [
+    '## Gates',
+    '## Trace',
+    '## Options',
+    '## Results',
+    '## Recommendations',
+    '## Hit rate by size',
+  ]);
+  assert.match(
+    full,
+    /\n- \*\*`lfu`\*\* — 4 entries: the smallest size reaching the best hit rate in range, 54\.17% hit rate _\(near the best\)_\n {2}- target hit rate: ⚠️ no size in range reaches a 90\.00% hit rate \(best: 54\.17% at 4 entries\)\n/,
+  );
   assert.doesNotMatch(full, /does better there/); // lfu is itself the best at its size
   assert.match(full, /\*\*Best choice:\*\* ⚠️ no policy meets the target at any size in range\./);
   assert.match(full, /✅ The gate passed\./);
@@ -86,7 +120,10 @@ test('the chart has one line per policy, in percent, over the sizes as categorie
   const result = sampleResult();
   const { sizes, series } = hitRateSeries(result);
   assert.deepEqual(sizes, [2, 3, 4]);
-  assert.deepEqual(series.map((line) => line.label), ['lru', 'lfu', 'fifo']);
+  assert.deepEqual(
+    series.map((line) => line.label),
+    ['lru', 'lfu', 'fifo'],
+  );
   const chart = mermaidHitRateChart(result)!;
   assert.match(chart, /^```mermaid\n/);
   assert.match(chart, /\n {2}x-axis "maxsize \(entries\)" \["2", "3", "4"\]\n/);
@@ -99,7 +136,10 @@ test('the chart has one line per policy, in percent, over the sizes as categorie
 
 test('with several TTLs each policy x TTL is its own line; with one size there is no chart', () => {
   const withTtls: RunResult = sampleResult({ policies: ['lru'], ttls: [null, 5] });
-  assert.deepEqual(hitRateSeries(withTtls).series.map((line) => line.label), ['lru ttl=off', 'lru ttl=5s']);
+  assert.deepEqual(
+    hitRateSeries(withTtls).series.map((line) => line.label),
+    ['lru ttl=off', 'lru ttl=5s'],
+  );
   assert.equal(mermaidHitRateChart(sampleResult({ capacities: [3] })), null);
   assert.doesNotMatch(renderMarkdown(sampleResult({ capacities: [3] })), /mermaid/);
 });
@@ -116,7 +156,23 @@ test('a long sweep shows a hit-rate table with sizes down the side, and folds th
 });
 
 test('sampled results say they are estimates before anything else', () => {
-  const result: RunResult = { ...sampleResult(), sampling: { rate: 0.01, methods: ['shards'], estimates: true, sampledKeys: 20, totalKeys: 2000, sampledLookups: 250, expectedLookups: 240, skew: 250 / 240 - 1, skewed: false } };
+  const result: RunResult = {
+    ...sampleResult(),
+    sampling: {
+      rate: 0.01,
+      methods: ['shards'],
+      estimates: true,
+      sampledKeys: 20,
+      totalKeys: 2000,
+      sampledLookups: 250,
+      expectedLookups: 240,
+      skew: 250 / 240 - 1,
+      skewed: false,
+    },
+  };
   const lines = renderMarkdown(result).split('\n');
-  assert.equal(lines[4], '> ⚠️ **Estimates:** estimates from 20 of 2,000 keys (spatial sampling at rate 0.01); hit counts are scaled up by 1/100. Method: shards.');
+  assert.equal(
+    lines[4],
+    '> ⚠️ **Estimates:** estimates from 20 of 2,000 keys (spatial sampling at rate 0.01); hit counts are scaled up by 1/100. Method: shards.',
+  );
 });

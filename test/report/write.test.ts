@@ -32,7 +32,7 @@ test('a writer that dies half way leaves the previous report intact and removes 
     // Writes the first half of the text for real, then fails as a full disk would.
     const failing: WriteFs = {
       ...nodeWriteFs,
-      async writeNew(temp, text) {
+      writeNew(temp, text) {
         writeFileSync(temp, text.slice(0, text.length / 2), { flag: 'wx' });
         throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
       },
@@ -67,13 +67,22 @@ test('--out FILE takes its format from the extension unless --format says otherw
   assert.deepEqual(resolveOutTarget('r.markdown', context, noDirs), { path: 'r.markdown', format: 'md' });
   assert.deepEqual(resolveOutTarget('r.txt', context, noDirs), { path: 'r.txt', format: 'table' });
   assert.deepEqual(resolveOutTarget('r.txt', { ...context, format: 'md' }, noDirs), { path: 'r.txt', format: 'md' });
-  assert.throws(() => resolveOutTarget('r.html', context, noDirs), (error: unknown) => error instanceof UsageError && error.where === '--out');
+  assert.throws(
+    () => resolveOutTarget('r.html', context, noDirs),
+    (error: unknown) => error instanceof UsageError && error.where === '--out',
+  );
 });
 
 test('--out FOLDER gets <command>-<trace name>.<ext>, markdown unless --format is given', () => {
   const context = { command: 'run', source: 'traces/sample.csv.gz' };
-  assert.deepEqual(resolveOutTarget('reports/', context, () => false), { path: 'reports/run-sample.md', format: 'md' });
-  assert.deepEqual(resolveOutTarget('out', { ...context, format: 'json' }, (p) => p === 'out'), { path: 'out/run-sample.json', format: 'json' });
+  assert.deepEqual(
+    resolveOutTarget('reports/', context, () => false),
+    { path: 'reports/run-sample.md', format: 'md' },
+  );
+  assert.deepEqual(
+    resolveOutTarget('out', { ...context, format: 'json' }, (p) => p === 'out'),
+    { path: 'out/run-sample.json', format: 'json' },
+  );
   assert.equal(
     resolveOutTarget('reports/', { command: 'sweep', source: 'zipf:alpha=0.9,keys=1e5' }, () => false).path,
     'reports/sweep-zipf-alpha-0.9-keys-1e5.md',

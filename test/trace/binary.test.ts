@@ -38,7 +38,9 @@ test('save then load gives back the identical trace, for any mix of columns', as
       const builder = new TraceBuilder(4);
       for (const r of requests) builder.push(r.id, r.size, r.time, r.op, r.ttl, r.cost);
       const keySpace = 41;
-      const keyNames = names ? Array.from({ length: keySpace }, (_, id) => (id % 3 === 0 ? `ключ-${id}` : id % 3 === 1 ? `a,"b"\n${id}` : '')) : undefined;
+      const keyNames = names
+        ? Array.from({ length: keySpace }, (_, id) => (id % 3 === 0 ? `ключ-${id}` : id % 3 === 1 ? `a,"b"\n${id}` : ''))
+        : undefined;
       const trace = builder.build('random', keySpace, keyNames);
       const path = `${files.dir}/random-${n++}.cbt`;
       await saveTraceBinary(trace, path);
@@ -66,7 +68,10 @@ test('a file that is not a binary trace, a newer format version or a truncated f
   assert.equal(bytes.toString('latin1', 0, 8), BINARY_TRACE_MAGIC);
 
   const notTrace = files.write('not.cbt', 'key,time\na,1\n'.repeat(5));
-  await assert.rejects(loadTraceBinary(notTrace), (e: Error) => e instanceof TraceFormatError && e.message === `${notTrace}: not a valid binary trace (bad magic)`);
+  await assert.rejects(
+    loadTraceBinary(notTrace),
+    (e: Error) => e instanceof TraceFormatError && e.message === `${notTrace}: not a valid binary trace (bad magic)`,
+  );
   const future = Buffer.from(bytes);
   future.writeUInt32LE(99, 8);
   const futurePath = files.write('future.cbt', future);
@@ -84,7 +89,10 @@ test('loadTraceCached writes the cache, reuses it, and leaves no temporary files
   assert.equal(second.cache, 'hit');
   assert.deepEqual(second.trace, first.trace);
   assert.deepEqual(second.trace, await loadTraceFile(csv));
-  assert.deepEqual(readdirSync(files.dir).filter((name) => name.includes('.tmp')), []);
+  assert.deepEqual(
+    readdirSync(files.dir).filter((name) => name.includes('.tmp')),
+    [],
+  );
 });
 
 test('a stale cache is not used: the CSV changed, or the load options differ', async () => {
@@ -121,7 +129,10 @@ test('a corrupt cache is ignored and replaced', async () => {
 
 test('columns are read and written in pieces when one read or write cannot take them whole', async () => {
   // Real files past 2 GiB are too big for a test; pieces of 7 and 4096 bytes take the same path.
-  const text = ['key,time,size,op', ...Array.from({ length: 3000 }, (_, i) => `k${i % 211},${i * 0.5},${i % 97},${i % 5 === 0 ? 'set' : 'get'}`)].join('\n');
+  const text = [
+    'key,time,size,op',
+    ...Array.from({ length: 3000 }, (_, i) => `k${i % 211},${i * 0.5},${i % 97},${i % 5 === 0 ? 'set' : 'get'}`),
+  ].join('\n');
   const trace = await loadTraceFile(files.write('pieces.csv', text));
   for (const ioChunkBytes of [7, 4096]) {
     const path = `${files.dir}/pieces-${ioChunkBytes}.cbt`;

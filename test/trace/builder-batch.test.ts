@@ -19,35 +19,73 @@ const row = fc.record({
 
 test('pushBatch equals one push per row, for any split into batches', () => {
   fc.assert(
-    fc.property(fc.array(row, { maxLength: 80 }), fc.array(fc.integer({ min: 1, max: 20 }), { minLength: 1, maxLength: 10 }), (rows, splits) => {
-      const single = new TraceBuilder(4);
-      for (const r of rows) single.push(r.id, r.size, r.time, r.op, r.ttl, r.cost);
+    fc.property(
+      fc.array(row, { maxLength: 80 }),
+      fc.array(fc.integer({ min: 1, max: 20 }), { minLength: 1, maxLength: 10 }),
+      (rows, splits) => {
+        const single = new TraceBuilder(4);
+        for (const r of rows) single.push(r.id, r.size, r.time, r.op, r.ttl, r.cost);
 
-      const batched = new TraceBuilder(4);
-      let at = 0;
-      for (let s = 0; at < rows.length; s++) {
-        const part = rows.slice(at, at + splits[s % splits.length]!);
-        at += part.length;
-        // A column goes in a batch when some row of the batch gives it; the others take
-        // the defaults push() would give them.
-        const given = (pick: (r: (typeof rows)[number]) => number | undefined) => part.some((r) => pick(r) !== undefined);
-        const column = <A extends Uint32Array | Float64Array | Uint8Array>(Type: { new (n: number): A }, pick: (r: (typeof rows)[number]) => number | undefined, fallback: (i: number) => number): A => {
-          const values = new Type(part.length);
-          part.forEach((r, i) => (values[i] = pick(r) ?? fallback(at - part.length + i)));
-          return values;
-        };
-        batched.pushBatch(
-          part.length,
-          Uint32Array.from(part, (r) => r.id),
-          given((r) => r.size) ? column(Uint32Array, (r) => r.size, () => 1) : undefined,
-          given((r) => r.time) ? column(Float64Array, (r) => r.time, (i) => i) : undefined,
-          given((r) => r.op) ? column(Uint8Array, (r) => r.op, () => 0) : undefined,
-          given((r) => r.ttl) ? column(Float64Array, (r) => r.ttl, () => NaN) : undefined,
-          given((r) => r.cost) ? column(Float64Array, (r) => r.cost, () => NaN) : undefined,
-        );
-      }
-      assert.deepEqual(batched.build('t', 10), single.build('t', 10));
-    }),
+        const batched = new TraceBuilder(4);
+        let at = 0;
+        for (let s = 0; at < rows.length; s++) {
+          const part = rows.slice(at, at + splits[s % splits.length]!);
+          at += part.length;
+          // A column goes in a batch when some row of the batch gives it; the others take
+          // the defaults push() would give them.
+          const given = (pick: (r: (typeof rows)[number]) => number | undefined) => part.some((r) => pick(r) !== undefined);
+          const column = <A extends Uint32Array | Float64Array | Uint8Array>(
+            Type: { new (n: number): A },
+            pick: (r: (typeof rows)[number]) => number | undefined,
+            fallback: (i: number) => number,
+          ): A => {
+            const values = new Type(part.length);
+            part.forEach((r, i) => (values[i] = pick(r) ?? fallback(at - part.length + i)));
+            return values;
+          };
+          batched.pushBatch(
+            part.length,
+            Uint32Array.from(part, (r) => r.id),
+            given((r) => r.size)
+              ? column(
+                  Uint32Array,
+                  (r) => r.size,
+                  () => 1,
+                )
+              : undefined,
+            given((r) => r.time)
+              ? column(
+                  Float64Array,
+                  (r) => r.time,
+                  (i) => i,
+                )
+              : undefined,
+            given((r) => r.op)
+              ? column(
+                  Uint8Array,
+                  (r) => r.op,
+                  () => 0,
+                )
+              : undefined,
+            given((r) => r.ttl)
+              ? column(
+                  Float64Array,
+                  (r) => r.ttl,
+                  () => NaN,
+                )
+              : undefined,
+            given((r) => r.cost)
+              ? column(
+                  Float64Array,
+                  (r) => r.cost,
+                  () => NaN,
+                )
+              : undefined,
+          );
+        }
+        assert.deepEqual(batched.build('t', 10), single.build('t', 10));
+      },
+    ),
     { numRuns: 200, seed: 11 },
   );
 });

@@ -10,13 +10,16 @@ import { KeyInterner } from '../../src/trace/intern.js';
 
 test('same ids and names as KeyInterner on random key sequences', () => {
   fc.assert(
-    fc.property(fc.array(fc.oneof(fc.string({ maxLength: 4 }), fc.integer({ min: 0, max: 20000 }).map(String)), { maxLength: 3000 }), (keys) => {
-      const reference = new KeyInterner();
-      const bytes = new ByteKeyInterner();
-      for (const key of keys) assert.equal(bytes.intern(key), reference.intern(key));
-      assert.equal(bytes.size, reference.size);
-      assert.deepEqual(bytes.keyNames().toArray(), reference.keyNames().toArray());
-    }),
+    fc.property(
+      fc.array(fc.oneof(fc.string({ maxLength: 4 }), fc.integer({ min: 0, max: 20000 }).map(String)), { maxLength: 3000 }),
+      (keys) => {
+        const reference = new KeyInterner();
+        const bytes = new ByteKeyInterner();
+        for (const key of keys) assert.equal(bytes.intern(key), reference.intern(key));
+        assert.equal(bytes.size, reference.size);
+        assert.deepEqual(bytes.keyNames().toArray(), reference.keyNames().toArray());
+      },
+    ),
     { numRuns: 40, seed: 3 },
   );
 });
@@ -46,7 +49,10 @@ test('many keys, short and longer than the 8 bytes kept in a slot, survive table
 });
 
 test('bounds only reserve: keys beyond them still fit, and the names come back trimmed to their bytes', () => {
-  for (const bounds of [{ keys: 10, keyBytes: 20 }, { keys: 1_000_000, keyBytes: 50_000_000 }]) {
+  for (const bounds of [
+    { keys: 10, keyBytes: 20 },
+    { keys: 1_000_000, keyBytes: 50_000_000 },
+  ]) {
     const table = new ByteKeyInterner(bounds);
     const reference = new KeyInterner();
     const keys = Array.from({ length: 20_000 }, (_, i) => `key-${i % 7000}-${'x'.repeat(i % 13)}`);
@@ -54,7 +60,13 @@ test('bounds only reserve: keys beyond them still fit, and the names come back t
     const names = table.keyNames();
     assert.deepEqual(names.toArray(), reference.keyNames().toArray());
     const { bytes } = names.utf8();
-    assert.equal(bytes.length, reference.keyNames().toArray().reduce((sum, name) => sum + Buffer.byteLength(name), 0));
+    assert.equal(
+      bytes.length,
+      reference
+        .keyNames()
+        .toArray()
+        .reduce((sum, name) => sum + Buffer.byteLength(name), 0),
+    );
     // The reserve is not kept: the names' block is no bigger than their text.
     assert.ok(bytes.buffer.byteLength <= bytes.length * 1.34, `${bytes.buffer.byteLength} bytes held for ${bytes.length}`);
   }

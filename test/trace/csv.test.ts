@@ -111,7 +111,25 @@ test('empty optional cells: size 1, op get, ttl/cost NaN, time repeats the previ
 });
 
 test('op words: memcached verbs and read/write/del aliases, any letter case', async () => {
-  const words = ['get', 'GETS', 'Read', 'r', 'lookup', 'set', 'WRITE', 'w', 'put', 'add', 'replace', 'cas', 'incr', 'delete', 'DEL', 'd', 'remove'];
+  const words = [
+    'get',
+    'GETS',
+    'Read',
+    'r',
+    'lookup',
+    'set',
+    'WRITE',
+    'w',
+    'put',
+    'add',
+    'replace',
+    'cas',
+    'incr',
+    'delete',
+    'DEL',
+    'd',
+    'remove',
+  ];
   const trace = await load(files.write('ops.csv', 'key,op\n' + words.map((word) => `k,${word}`).join('\n') + '\n'));
   assert.deepEqual([...trace.ops!], [0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2]);
 });
@@ -206,17 +224,33 @@ const rowErrors: [string, string, string][] = [
   ['negative size', 'key,size\na,-1\n', ":2:2: column 2 (size): '-1' is not a whole number of bytes"],
   ['fractional size', 'key,size\na,1.5\n', ":2:2: column 2 (size): '1.5' is not a whole number of bytes"],
   ['size beyond 32 bits', 'key,size\na,4294967296\n', ":2:2: column 2 (size): '4294967296' is too large (at most 4294967295 bytes)"],
-  ['bad op', 'key,op\na,get\nb,fetchall\n', ":3:2: column 2 (op): 'fetchall' is not an op (use get, set or delete; read/write/del also work)"],
+  [
+    'bad op',
+    'key,op\na,get\nb,fetchall\n',
+    ":3:2: column 2 (op): 'fetchall' is not an op (use get, set or delete; read/write/del also work)",
+  ],
   ['bad time', 'size,time,key\n1,1,a\n1,soon,b\n', ":3:2: column 2 (time): 'soon' is not a number of seconds"],
-  ['decreasing time', 'key,time\na,5\nb,7\nc,6\n', ":4:2: column 2 (time): 6 is earlier than the previous row's 7 (times must not decrease)"],
+  [
+    'decreasing time',
+    'key,time\na,5\nb,7\nc,6\n',
+    ":4:2: column 2 (time): 6 is earlier than the previous row's 7 (times must not decrease)",
+  ],
   ['bad ttl', 'key,ttl\na,60\nb,5 parsecs\n', ":3:2: column 2 (ttl): '5 parsecs' is not a duration (use e.g. 250ms, 60s, 5m, 1h)"],
   ['negative cost', 'key,cost\na,-2\n', ":2:2: column 2 (cost): '-2' must be a non-negative number of seconds"],
   ['too few fields', 'key,size\na,1\nb\n', ':3: the row has 1 field, but the header has 2'],
   ['too many fields', 'key,size\r\na,1\r\nb,2,3\r\n', ':3: the row has 3 fields, but the header has 2'],
-  ['header without key', 'obj,size\na,1\n', ":1: the header has no 'key' column (header: obj, size); name it key or map it with --columns key=NAME"],
+  [
+    'header without key',
+    'obj,size\na,1\n',
+    ":1: the header has no 'key' column (header: obj, size); name it key or map it with --columns key=NAME",
+  ],
   ['unclosed quote', 'key,size\na,1\n"b,2\nc,3\n', ':4: the file ends inside a quoted field (a closing " is missing)'],
   ['text after a closing quote', 'key,size\na,1\n"b"x,2\n', ':3: unexpected text after a closing quote'],
-  ['quote inside a field', 'key,size\na,1\nb"c,2\n', ':3: a quote inside an unquoted field (quote the whole field and double inner quotes)'],
+  [
+    'quote inside a field',
+    'key,size\na,1\nb"c,2\n',
+    ':3: a quote inside an unquoted field (quote the whole field and double inner quotes)',
+  ],
   ['empty lines only', '\n\n\n', ': the file has no rows'],
   ['header only', 'key,size\n', ': the header is not followed by any requests'],
 ];
@@ -228,21 +262,38 @@ for (const [what, content, message] of rowErrors) {
 test('error positions count blank lines and lines of earlier quoted fields', async () => {
   await expectFormatError('blank-lines.csv', 'key,size\n\na,1\n\n\nb,x\n', ":6:2: column 2 (size): 'x' is not a whole number of bytes");
   const path = files.write('multiline.csv', 'key,size\n"a\nb",1\nc,x\n');
-  const error = await loadTraceFile(path).catch((caught: Error) => caught);
+  const error = await loadTraceFile(path).catch((caught: unknown) => caught as Error);
   assert.equal((error as Error).message, `${path}:4:2: column 2 (size): 'x' is not a whole number of bytes`);
 });
 
 test('a mapped column the header lacks, and a position past the first row, are located', async () => {
-  await expectFormatError('no-obj.csv', 'key,ts\na,1\n', ":1: the header has no column 'obj_id' (named by --columns key=obj_id; header: key, ts)", { columns: 'key=obj_id' });
-  await expectFormatError('short-row.csv', 'a,1\n', ':1: --columns size=3: the first row has only 2 fields', { header: false, columns: 'key=1,size=3' });
+  await expectFormatError(
+    'no-obj.csv',
+    'key,ts\na,1\n',
+    ":1: the header has no column 'obj_id' (named by --columns key=obj_id; header: key, ts)",
+    { columns: 'key=obj_id' },
+  );
+  await expectFormatError('short-row.csv', 'a,1\n', ':1: --columns size=3: the first row has only 2 fields', {
+    header: false,
+    columns: 'key=1,size=3',
+  });
 });
 
 test('missing file, directory and empty file: one line naming the file', async () => {
   const missing = files.dir + '/x.csv';
-  await assert.rejects(loadTraceFile(missing), (error: Error) => error instanceof TraceFormatError && error.message === `${missing}: no such file`);
-  await assert.rejects(loadTraceFile(files.dir), (error: Error) => error instanceof TraceFormatError && error.message === `${files.dir}: is a directory, not a trace file`);
+  await assert.rejects(
+    loadTraceFile(missing),
+    (error: Error) => error instanceof TraceFormatError && error.message === `${missing}: no such file`,
+  );
+  await assert.rejects(
+    loadTraceFile(files.dir),
+    (error: Error) => error instanceof TraceFormatError && error.message === `${files.dir}: is a directory, not a trace file`,
+  );
   const empty = files.write('empty-file.csv', '');
-  await assert.rejects(loadTraceFile(empty), (error: Error) => error instanceof TraceFormatError && error.message === `${empty}: the file is empty`);
+  await assert.rejects(
+    loadTraceFile(empty),
+    (error: Error) => error instanceof TraceFormatError && error.message === `${empty}: the file is empty`,
+  );
 });
 
 test('bad --columns text is a UsageError naming --columns', async () => {
@@ -259,7 +310,11 @@ test('bad --columns text is a UsageError naming --columns', async () => {
     [{ columns: 'size=key' }, /^--columns: field 1 \('key'\) would feed both key and size/],
   ];
   for (const [options, message] of cases) {
-    await assert.rejects(loadTraceFile(path, options), (error: Error) => error instanceof UsageError && message.test(error.message), JSON.stringify(options));
+    await assert.rejects(
+      loadTraceFile(path, options),
+      (error: Error) => error instanceof UsageError && message.test(error.message),
+      JSON.stringify(options),
+    );
   }
 });
 
@@ -311,7 +366,10 @@ test('loading reports the bytes of the file read so far, ending at its size, for
     await loadTraceFile(path, { onProgress: (done, total) => reports.push([done, total]) });
     const size = typeof content === 'string' ? Buffer.byteLength(content) : content.length;
     assert.ok(reports.length >= 2, `${name}: ${reports.length} reports`);
-    assert.ok(reports.every(([, total]) => total === size), name);
+    assert.ok(
+      reports.every(([, total]) => total === size),
+      name,
+    );
     // Progress only moves forward, except that a file handed to csv-parse is read again from the start.
     const restarts = reports.filter(([done], i) => i > 0 && done < reports[i - 1]![0]).length;
     assert.equal(restarts, name === 'progress-quoted.csv' ? 1 : 0, `${name}: restarts`);

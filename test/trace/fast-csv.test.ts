@@ -10,7 +10,6 @@ import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { loadTraceFile, type LoadOptions } from '../../src/trace/csv.js';
-import type { Trace } from '../../src/trace/trace.js';
 import { tempDir } from '../helpers/temp-files.js';
 import { comparableTrace } from '../helpers/trace.js';
 
@@ -38,11 +37,36 @@ const keyCell = fc.oneof(
 );
 const sizeCell = fc.constantFrom('0', '1', '12', '4294967295', '4294967296', '', ' 7', '-1', '1.5', 'abc', '00012', '1234567890123456');
 const opCell = fc.constantFrom('get', 'GET', 'set', 'Write', 'del', 'delete', 'r', '', 'bogus', ' set');
-const secondsCell = fc.constantFrom('60', '5ms', '1.5', '2m', '', '0', '-1', '10 parsecs', ' 60s', '1e2', '123456789012345678', '0.001', '123.456789012345', '1234567.891234567', '.', '1.');
+const secondsCell = fc.constantFrom(
+  '60',
+  '5ms',
+  '1.5',
+  '2m',
+  '',
+  '0',
+  '-1',
+  '10 parsecs',
+  ' 60s',
+  '1e2',
+  '123456789012345678',
+  '0.001',
+  '123.456789012345',
+  '1234567.891234567',
+  '.',
+  '1.',
+);
 const timeStep = fc.oneof(
   // Steps of 0.1 make times such as 0.30000000000000004 (17 digits), beyond the fast decimal path.
-  { weight: 10, arbitrary: fc.constantFrom(0, 1, 2, 0.25, 0.1, 0.001, 1234.5678).map((step) => ({ step, text: undefined as string | undefined })) },
-  { weight: 1, arbitrary: fc.constantFrom('', 'x', '-5', '0.5', '1e12', ' 3', '+4', '5.', '.5', '1.2.3', '99999999999999.9', '999999999999999.9').map((text) => ({ step: 0, text })) },
+  {
+    weight: 10,
+    arbitrary: fc.constantFrom(0, 1, 2, 0.25, 0.1, 0.001, 1234.5678).map((step) => ({ step, text: undefined as string | undefined })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .constantFrom('', 'x', '-5', '0.5', '1e12', ' 3', '+4', '5.', '.5', '1.2.3', '99999999999999.9', '999999999999999.9')
+      .map((text) => ({ step: 0, text })),
+  },
 );
 
 const rowArb = fc.record({
@@ -52,8 +76,49 @@ const rowArb = fc.record({
   op: opCell,
   ttl: secondsCell,
   cost: secondsCell,
-  shape: fc.constantFrom('ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'short', 'long', 'blank'),
-  quoteKey: fc.constantFrom(false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false, true),
+  shape: fc.constantFrom(
+    'ok',
+    'ok',
+    'ok',
+    'ok',
+    'ok',
+    'ok',
+    'ok',
+    'ok',
+    'ok',
+    'ok',
+    'ok',
+    'ok',
+    'ok',
+    'ok',
+    'ok',
+    'ok',
+    'short',
+    'long',
+    'blank',
+  ),
+  quoteKey: fc.constantFrom(
+    false,
+    false,
+    false,
+    false,
+    false,
+    false,
+    false,
+    false,
+    false,
+    false,
+    false,
+    false,
+    false,
+    false,
+    false,
+    false,
+    false,
+    false,
+    false,
+    true,
+  ),
 });
 
 const fileArb = fc.record({

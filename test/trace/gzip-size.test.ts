@@ -46,7 +46,9 @@ test('a file within the first chunk is counted exactly', async () => {
 
 test('an estimate that falls short only means the columns grow: the trace is the same', async () => {
   // Long lines first (the sample), then many short ones: the estimate is far too low.
-  const text = rows(3000, (i) => `${'long-key-'.repeat(12)}${i},${i},1`) + rows(200_000, (i) => `k${i % 300},${3000 + i},2`).slice('key,time,size\n'.length);
+  const text =
+    rows(3000, (i) => `${'long-key-'.repeat(12)}${i},${i},1`) +
+    rows(200_000, (i) => `k${i % 300},${3000 + i},2`).slice('key,time,size\n'.length);
   const lines = text.split('\n').length;
   const size = await estimate('short.csv.gz', gzipSync(text));
   assert.ok(size!.rows < lines / 2, `${size!.rows} for ${lines} lines`);

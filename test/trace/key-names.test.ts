@@ -24,7 +24,10 @@ test('names kept as UTF-8 bytes read back as the strings they encode, in both fo
         assert.deepEqual([...table], names);
         const { bytes, lengths } = table.utf8();
         assert.equal(Buffer.from(bytes).toString('utf8'), names.join(''));
-        assert.deepEqual([...lengths], names.map((name) => Buffer.byteLength(name, 'utf8')));
+        assert.deepEqual(
+          [...lengths],
+          names.map((name) => Buffer.byteLength(name, 'utf8')),
+        );
       }
     }),
     { numRuns: 100, seed: 11 },

@@ -26,7 +26,9 @@ test('parses every parameter, with defaults resolved', () => {
     arrivals: 'poisson',
   });
   assert.deepEqual(
-    parseTraceSpec(' mix: zipf(alpha=1, keys=1e3)*4 + scan(keys=500), requests=1e4, seed=0, rate=50, arrivals=fixed, sizes=1KB..2KB, keyspace=shared '),
+    parseTraceSpec(
+      ' mix: zipf(alpha=1, keys=1e3)*4 + scan(keys=500), requests=1e4, seed=0, rate=50, arrivals=fixed, sizes=1KB..2KB, keyspace=shared ',
+    ),
     {
       text: 'mix: zipf(alpha=1, keys=1e3)*4 + scan(keys=500), requests=1e4, seed=0, rate=50, arrivals=fixed, sizes=1KB..2KB, keyspace=shared',
       workload: {
@@ -53,7 +55,10 @@ test('the same spec and seed give byte-identical CSV; another seed differs', () 
   assert.equal(traceToCsv(generateTrace(spec + ',seed=7')), first);
   assert.notEqual(traceToCsv(generateTrace(spec + ',seed=8')), first);
   // The default seed is 1.
-  assert.equal(traceToCsv(generateTrace('zipf:alpha=1,keys=100,requests=1000')), traceToCsv(generateTrace('zipf:alpha=1,keys=100,requests=1000,seed=1')));
+  assert.equal(
+    traceToCsv(generateTrace('zipf:alpha=1,keys=100,requests=1000')),
+    traceToCsv(generateTrace('zipf:alpha=1,keys=100,requests=1000,seed=1')),
+  );
 });
 
 test('ids are dense in first-seen order and keyNames give each id its label', () => {
@@ -113,7 +118,9 @@ test('mix: component shares follow the weights and key spaces are disjoint by de
   // Share of the scan: binomial sd sqrt(0.16 / 1e5) ~ 0.0013.
   assert.ok(Math.abs(scan.length / all.length - 0.2) < 0.01, `scan share ${scan.length / all.length}`);
   // The scan advances only when picked, so its own subsequence is an exact loop.
-  scan.forEach((label, i) => { assert.equal(label, 1000 + (i % 500)); });
+  scan.forEach((label, i) => {
+    assert.equal(label, 1000 + (i % 500));
+  });
   assert.equal(trace.keySpace, new Set(all).size);
 });
 
@@ -122,7 +129,9 @@ test('mix: weights are relative and default to 1; three components', () => {
   const shares = [0, 0, 0];
   for (const label of labels(trace)) shares[Math.floor(label / 10)]!++;
   const expected = [0.25, 0.5, 0.25];
-  shares.forEach((count, i) => { assert.ok(Math.abs(count / 40000 - expected[i]!) < 0.015, `component ${i}: ${count / 40000}`); });
+  shares.forEach((count, i) => {
+    assert.ok(Math.abs(count / 40000 - expected[i]!) < 0.015, `component ${i}: ${count / 40000}`);
+  });
 });
 
 test('mix: keyspace=shared overlays the components on the same labels', () => {

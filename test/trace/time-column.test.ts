@@ -18,7 +18,11 @@ import { tempDir } from '../helpers/temp-files.js';
 
 const files = tempDir('time-column');
 
-const timeValue = fc.oneof(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.double({ min: 0, max: 2 ** 33, noNaN: true }), fc.constantFrom(2 ** 32, 0.5, 1e-9));
+const timeValue = fc.oneof(
+  fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+  fc.double({ min: 0, max: 2 ** 33, noNaN: true }),
+  fc.constantFrom(2 ** 32, 0.5, 1e-9),
+);
 
 test('the column is a Uint32Array exactly when every time is a whole second below 2^32, and holds the values given', () => {
   fc.assert(
@@ -27,7 +31,10 @@ test('the column is a Uint32Array exactly when every time is a whole second belo
       times.forEach((time) => builder.push(0, undefined, time));
       const trace = builder.build('t', 1);
       const given = times.filter((time) => time !== undefined);
-      if (given.length === 0) { assert.equal(trace.times, undefined); return; }
+      if (given.length === 0) {
+        assert.equal(trace.times, undefined);
+        return;
+      }
       const whole = given.every((time) => Number.isInteger(time) && time < 2 ** 32);
       assert.equal(trace.times instanceof Uint32Array, whole);
       assert.equal(trace.times instanceof Float64Array, !whole);
@@ -84,7 +91,13 @@ test('replays give identical counts whether the same times are held as Uint32 or
   const wide: Trace = { ...narrow, times: Float64Array.from(narrow.times) };
   for (const policy of ['ttl', 'lru', 'redis-lru', 's3-fifo']) {
     for (const ttl of [undefined, 30]) {
-      const config = { policy: parsePolicySpec(policy), capacity: 100, unit: 'entries' as const, seed: 1, ...(ttl !== undefined && { ttl }) };
+      const config = {
+        policy: parsePolicySpec(policy),
+        capacity: 100,
+        unit: 'entries' as const,
+        seed: 1,
+        ...(ttl !== undefined && { ttl }),
+      };
       assert.deepEqual(replay(narrow, config), replay(wide, config), `${policy} ttl=${ttl}`);
     }
   }

@@ -22,7 +22,10 @@ function assertCsvMatches(csv: string, trace: Trace): void {
     if (trace.times) assert.equal(Number(row[column('time')]), trace.times[i], `row ${i} time`);
     if (trace.sizes) assert.equal(Number(row[column('size')]), trace.sizes[i], `row ${i} size`);
     if (trace.ops) assert.equal(row[column('op')], OP_NAMES[trace.ops[i]!], `row ${i} op`);
-    for (const [name, values] of [['ttl', trace.ttls], ['cost', trace.costs]] as const) {
+    for (const [name, values] of [
+      ['ttl', trace.ttls],
+      ['cost', trace.costs],
+    ] as const) {
       if (!values) continue;
       const text = row[column(name)]!;
       if (Number.isNaN(values[i])) assert.equal(text, '', `row ${i} ${name}`);

@@ -25,8 +25,21 @@ export interface RedisSamplingOptions {
 }
 
 export const SAMPLING_PARAMS: readonly ParamSpec[] = [
-  { name: 'samples', description: 'keys sampled per eviction (maxmemory-samples; Redis caps it at 64)', default: 5, type: 'integer', min: 1 },
-  { name: 'pool', description: 'eviction pool slots, kept across evictions (EVPOOL_SIZE)', default: 16, type: 'integer', min: 1, max: 1024 },
+  {
+    name: 'samples',
+    description: 'keys sampled per eviction (maxmemory-samples; Redis caps it at 64)',
+    default: 5,
+    type: 'integer',
+    min: 1,
+  },
+  {
+    name: 'pool',
+    description: 'eviction pool slots, kept across evictions (EVPOOL_SIZE)',
+    default: 16,
+    type: 'integer',
+    min: 1,
+    max: 1024,
+  },
 ];
 
 export function validateSampling(policy: string, options: RedisSamplingOptions): void {

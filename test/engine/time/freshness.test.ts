@@ -87,17 +87,31 @@ test('single tier, write-through, no stampede: the timed simulator matches the p
     op: fc.constantFrom('get', 'get', 'get', 'set', 'delete'),
   });
   fc.assert(
-    fc.property(fc.array(request, { minLength: 1, maxLength: 100 }), fc.integer({ min: 1, max: 6 }), fc.constantFrom(undefined, 1, 4), (rows, capacity, ttl) => {
-      let time = 0;
-      const trace = timedTrace(rows.map((r) => ({ key: String(r.key), time: (time += r.gap), op: r.op as 'get' })));
-      for (const policy of ['lru', 'fifo', 'lfu', 'ttl']) {
-        const extra = ttl === undefined ? {} : { ttl };
-        const plain = replay(trace, { policy: parsePolicySpec(policy), capacity, unit: 'entries', seed: 1, ...extra });
-        const timed = simulate(trace, 'write-through', extra, policy, capacity);
-        const pick = (c: typeof plain) => [c.hits, c.misses, c.expiredMisses, c.coldMisses, c.capacityMisses, c.writes, c.deletes, c.finalEntries];
-        assert.deepEqual(pick(timed), pick(plain), policy);
-      }
-    }),
+    fc.property(
+      fc.array(request, { minLength: 1, maxLength: 100 }),
+      fc.integer({ min: 1, max: 6 }),
+      fc.constantFrom(undefined, 1, 4),
+      (rows, capacity, ttl) => {
+        let time = 0;
+        const trace = timedTrace(rows.map((r) => ({ key: String(r.key), time: (time += r.gap), op: r.op as 'get' })));
+        for (const policy of ['lru', 'fifo', 'lfu', 'ttl']) {
+          const extra = ttl === undefined ? {} : { ttl };
+          const plain = replay(trace, { policy: parsePolicySpec(policy), capacity, unit: 'entries', seed: 1, ...extra });
+          const timed = simulate(trace, 'write-through', extra, policy, capacity);
+          const pick = (c: typeof plain) => [
+            c.hits,
+            c.misses,
+            c.expiredMisses,
+            c.coldMisses,
+            c.capacityMisses,
+            c.writes,
+            c.deletes,
+            c.finalEntries,
+          ];
+          assert.deepEqual(pick(timed), pick(plain), policy);
+        }
+      },
+    ),
     { numRuns: 60 },
   );
 });

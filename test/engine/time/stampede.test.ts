@@ -85,8 +85,15 @@ test('xfetch early-refresh probability follows exp(-gap / (beta x delta))', () =
   // One read at 1001 - gap then refreshes early or not; over many seeds the share that does
   // estimates the probability (blogs that quote 63% at gap = delta have it backwards: it is 37%).
   const trials = 4000;
-  for (const [gap, beta] of [[1, 1], [2, 1], [1, 2]] as const) {
-    const trace = timedTrace([{ key: 'a', time: 0, ttl: 1000 }, { key: 'a', time: 1001 - gap }]);
+  for (const [gap, beta] of [
+    [1, 1],
+    [2, 1],
+    [1, 2],
+  ] as const) {
+    const trace = timedTrace([
+      { key: 'a', time: 0, ttl: 1000 },
+      { key: 'a', time: 1001 - gap },
+    ]);
     let refreshed = 0;
     for (let seed = 0; seed < trials; seed++) {
       const counts = simulateTimed(trace, {

@@ -6,7 +6,7 @@ import { latencyFromSamples, simulateTimed } from '../../../src/engine/time/simu
 import { parseTiers, type TierSpec } from '../../../src/engine/time/tiers.js';
 import { UsageError } from '../../../src/errors.js';
 import type { Trace } from '../../../src/trace/trace.js';
-import { parseRows, timedTrace } from '../../helpers/timed-trace.js';
+import { timedTrace } from '../../helpers/timed-trace.js';
 
 function run(trace: Trace, writePolicy: 'write-through' | 'invalidate' = 'write-through') {
   return simulateTimed(trace, {
@@ -73,12 +73,21 @@ test('--tiers parsing: policy specs with parameters, units, and one-line errors'
   assert.equal(unit, 'entries');
   assert.deepEqual(
     tiers.map((t) => [t.policy.name, t.capacity, t.lookupCost]),
-    [['lru', 1000, 0.00005], ['lru-cache', 100000, 0.001]],
+    [
+      ['lru', 1000, 0.00005],
+      ['lru-cache', 100000, 0.001],
+    ],
   );
   assert.equal(parseTiers('lru:64MB@0.1ms,fifo:1GB@1ms').unit, 'bytes');
   // Policy parameters are comma-separated too: a tier runs until the piece with '@'.
   const withParams = parseTiers('s3-fifo:small=0.2,ghost=0.5:500@0.05ms,lru:1e4@1ms').tiers;
-  assert.deepEqual(withParams.map((t) => [t.policy.name, t.capacity]), [['s3-fifo:small=0.2,ghost=0.5', 500], ['lru', 10000]]);
+  assert.deepEqual(
+    withParams.map((t) => [t.policy.name, t.capacity]),
+    [
+      ['s3-fifo:small=0.2,ghost=0.5', 500],
+      ['lru', 10000],
+    ],
+  );
   for (const bad of ['lru:1000', 'lru@1ms', 'nope:10@1ms', 'lru:10@1ms,lru:1MB@1ms', '']) {
     assert.throws(() => parseTiers(bad), UsageError, bad);
   }
@@ -87,16 +96,20 @@ test('--tiers parsing: policy specs with parameters, units, and one-line errors'
 test('on any trace: L2 sees exactly the L1 misses, hits add up, every miss is one origin fetch, nothing is stale', () => {
   const request = fc.record({ key: fc.integer({ min: 0, max: 15 }), op: fc.constantFrom('get', 'get', 'get', 'set', 'delete') });
   fc.assert(
-    fc.property(fc.array(request, { minLength: 1, maxLength: 120 }), fc.constantFrom<'write-through' | 'invalidate'>('write-through', 'invalidate'), (rows, writePolicy) => {
-      const trace = timedTrace(rows.map((r, time) => ({ key: String(r.key), time, op: r.op as 'get' })));
-      const counts = run(trace, writePolicy);
-      const [l1, l2] = counts.tiers;
-      assert.equal(l1!.lookups, counts.requests);
-      assert.equal(l2!.lookups, l1!.lookups - l1!.hits);
-      assert.equal(counts.hits, l1!.hits + l2!.hits);
-      assert.equal(counts.originFetches, counts.misses);
-      assert.equal(counts.staleReads, 0);
-    }),
+    fc.property(
+      fc.array(request, { minLength: 1, maxLength: 120 }),
+      fc.constantFrom<'write-through' | 'invalidate'>('write-through', 'invalidate'),
+      (rows, writePolicy) => {
+        const trace = timedTrace(rows.map((r, time) => ({ key: String(r.key), time, op: r.op as 'get' })));
+        const counts = run(trace, writePolicy);
+        const [l1, l2] = counts.tiers;
+        assert.equal(l1!.lookups, counts.requests);
+        assert.equal(l2!.lookups, l1!.lookups - l1!.hits);
+        assert.equal(counts.hits, l1!.hits + l2!.hits);
+        assert.equal(counts.originFetches, counts.misses);
+        assert.equal(counts.staleReads, 0);
+      },
+    ),
     { numRuns: 80 },
   );
 });

@@ -64,7 +64,11 @@ test('without a TTL every non-cold miss is a capacity miss', () => {
 });
 
 test('a TTL longer than the trace gives the same counts as no TTL, for every policy', () => {
-  const request = fc.record({ key: fc.integer({ min: 0, max: 12 }), gap: fc.double({ min: 0, max: 3, noNaN: true }), op: fc.constantFrom('get', 'get', 'get', 'set', 'delete') });
+  const request = fc.record({
+    key: fc.integer({ min: 0, max: 12 }),
+    gap: fc.double({ min: 0, max: 3, noNaN: true }),
+    op: fc.constantFrom('get', 'get', 'get', 'set', 'delete'),
+  });
   fc.assert(
     fc.property(fc.array(request, { minLength: 1, maxLength: 120 }), fc.integer({ min: 1, max: 8 }), (rows, capacity) => {
       let time = 0;
@@ -89,7 +93,11 @@ test('TTL jitter is seeded and stays within ttl x (1 +/- j)', () => {
   // C at 100 (some each way; with 100 keys both sides are certain in practice).
   const rows = [];
   for (const group of ['A', 'B', 'C']) for (let k = 0; k < 100; k++) rows.push({ key: `${group}${k}`, time: 0 });
-  for (const [group, at] of [['A', 89.9], ['B', 110], ['C', 100]] as const) {
+  for (const [group, at] of [
+    ['A', 89.9],
+    ['B', 110],
+    ['C', 100],
+  ] as const) {
     for (let k = 0; k < 100; k++) rows.push({ key: `${group}${k}`, time: at });
   }
   const trace = timedTrace(rows);

@@ -27,7 +27,18 @@ test('background keys take their share of the requests, uniformly, and the seed 
 });
 
 test('bad hotkey specs are one-line usage errors naming the spec', () => {
-  for (const bad of ['hotkey:duration=1s', 'hotkey:rate=10', 'hotkey:rate=0,duration=1s', 'hotkey:rate=1,duration=1s,keys=0,background=0.5', 'hotkey:rate=1,duration=1s,color=red', 'hotkey:rate=1,duration=1s,ttl=0']) {
-    assert.throws(() => generateTrace(bad), (error: unknown) => error instanceof UsageError && error.message.startsWith(`trace spec '${bad}'`), bad);
+  for (const bad of [
+    'hotkey:duration=1s',
+    'hotkey:rate=10',
+    'hotkey:rate=0,duration=1s',
+    'hotkey:rate=1,duration=1s,keys=0,background=0.5',
+    'hotkey:rate=1,duration=1s,color=red',
+    'hotkey:rate=1,duration=1s,ttl=0',
+  ]) {
+    assert.throws(
+      () => generateTrace(bad),
+      (error: unknown) => error instanceof UsageError && error.message.startsWith(`trace spec '${bad}'`),
+      bad,
+    );
   }
 });

@@ -12,7 +12,10 @@ test('maps 0..size-1 onto itself exactly once, for awkward and power-of-two size
         assert.ok(Number.isInteger(image) && image >= 0 && image < size, `size ${size}: ${i} -> ${image}`);
         hit[image]!++;
       }
-      assert.ok(hit.every((h) => h === 1), `size ${size} seed ${seed} is not a bijection`);
+      assert.ok(
+        hit.every((h) => h === 1),
+        `size ${size} seed ${seed} is not a bijection`,
+      );
     }
   }
 });
@@ -25,9 +28,12 @@ test('scatters order: few fixed points, top ranks far apart, seed-dependent', ()
   // A random permutation has one fixed point on average.
   assert.ok(fixedPoints < 10, `${fixedPoints} fixed points`);
   const top = Array.from({ length: 10 }, (_, i) => permutation.map(i));
-  assert.ok(Math.max(...top) - Math.min(...top) > size / 4, `top ranks land on ${top}`);
+  assert.ok(Math.max(...top) - Math.min(...top) > size / 4, `top ranks land on ${top.join(',')}`);
   const other = new KeyPermutation(size, 2);
-  assert.notDeepEqual(top, Array.from({ length: 10 }, (_, i) => other.map(i)));
+  assert.notDeepEqual(
+    top,
+    Array.from({ length: 10 }, (_, i) => other.map(i)),
+  );
 });
 
 test('works at the 32-bit limit', () => {
