@@ -10,8 +10,8 @@
 import { Bench } from 'tinybench';
 import { LRUCache } from 'lru-cache';
 import { classOf, copyFor } from './engine/per-class.js';
+import { getSetBatch, policyBatch } from './engine/loops/templates.js';
 import { createPolicy, parsePolicySpec } from './policies/index.js';
-import type { Policy } from './policies/policy.js';
 import type { Trace } from './trace/trace.js';
 
 export interface Calibration {
@@ -90,32 +90,6 @@ export async function calibrate(options: CalibrateOptions = {}): Promise<Calibra
       hitRate: hitRates.get(task.name) ?? 0,
     };
   });
-}
-
-// Batch templates (per-class.ts: self-contained, copied once per class): one batch of
-// lookups from keys[cursor], returning the hits. Batches never wrap: the key sequence is a
-// whole number of batches.
-
-interface GetSetCache {
-  get(key: number): number | undefined;
-  set(key: number, value: number): unknown;
-}
-
-/** A get, and a set on a miss. */
-function getSetBatch(cache: GetSetCache, keys: Uint32Array, cursor: number, count: number): number {
-  let hits = 0;
-  for (let i = cursor, end = cursor + count; i < end; i++) {
-    const key = keys[i]!;
-    if (cache.get(key) !== undefined) hits++;
-    else cache.set(key, key);
-  }
-  return hits;
-}
-
-function policyBatch(policy: Policy, keys: Uint32Array, cursor: number, count: number, clock: number): number {
-  let hits = 0;
-  for (let i = 0; i < count; i++) if (policy.access(keys[cursor + i]!, 1, clock + i)) hits++;
-  return hits;
 }
 
 const DESCRIPTIONS: Record<string, string> = {

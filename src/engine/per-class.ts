@@ -8,19 +8,23 @@
  * A copy of the loop made from its own source text is a separate function with its own
  * feedback, so each class's copy stays monomorphic and V8 inlines `access` into it.
  *
- * A template must be self-contained (it may use only its parameters, its locals and
- * globals), because its copy is compiled from its source text away from its module.
- * Copies are made once per (class, template) and kept as long as the class lives; where
- * code generation from strings is disabled, the template itself is used.
+ * The templates live in loops/templates.ts, which says what they may use and why tools that
+ * rewrite function bodies break the copies. Copies are made once per (class, template) and
+ * kept as long as the class lives. The template itself is used where code generation from
+ * strings is disabled, and everywhere with CACHEBENCH_SHARED_LOOPS=1 (for coverage tools and
+ * debuggers, which then see the loops; the counts are the same, only slower).
  */
 
 type Template = (...args: never[]) => unknown;
 
 const copies = new WeakMap<object, Map<Template, Template>>();
+/** CACHEBENCH_SHARED_LOOPS=1: run the templates themselves, uncopied. */
+export const SHARED_LOOPS = process.env['CACHEBENCH_SHARED_LOOPS'] === '1';
 let made = 0;
 
 /** The copy of `template` that belongs to `owner` (a policy's constructor), made on first use. */
 export function copyFor<F extends Template>(template: F, owner: object): F {
+  if (SHARED_LOOPS) return template;
   let table = copies.get(owner);
   if (table === undefined) {
     table = new Map();

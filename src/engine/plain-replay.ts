@@ -10,8 +10,9 @@
  * every registered policy.
  */
 import type { Policy } from '../policies/policy.js';
-import type { TimeColumn, Trace } from '../trace/trace.js';
+import type { Trace } from '../trace/trace.js';
 import { classOf, copyFor } from './per-class.js';
+import { countHits, countHitsSized, countHitsTimed } from './loops/templates.js';
 
 /** Requests per call of a loop: progress is reported between calls. */
 const CHUNK = 1 << 16;
@@ -22,61 +23,6 @@ export interface PlainCounts {
   readonly uncacheable: number;
   readonly bytesRequested: number;
   readonly bytesHit: number;
-}
-
-// The loop templates below are copied per policy class from their source text, so they
-// must use nothing but their parameters and locals.
-
-/** Every object has size 1 and request i happens at time i. Returns the hits. */
-function countHits(policy: Policy, keys: Uint32Array, start: number, end: number): number {
-  let hits = 0;
-  for (let i = start; i < end; i++) {
-    if (policy.access(keys[i]!, 1, i)) hits++;
-  }
-  return hits;
-}
-
-/** Every object has size 1; times come from the trace. Returns the hits. */
-function countHitsTimed(policy: Policy, keys: Uint32Array, times: TimeColumn, start: number, end: number): number {
-  let hits = 0;
-  for (let i = start; i < end; i++) {
-    if (policy.access(keys[i]!, 1, times[i]!)) hits++;
-  }
-  return hits;
-}
-
-/**
- * Objects have sizes (counting bytes). Adds bytes requested, bytes hit and uncacheable
- * misses into `totals` [0], [1], [2]; returns the hits.
- */
-function countHitsSized(
-  policy: Policy,
-  keys: Uint32Array,
-  sizes: Uint32Array,
-  times: TimeColumn | undefined,
-  start: number,
-  end: number,
-  capacity: number,
-  totals: Float64Array,
-): number {
-  let hits = 0;
-  let bytesRequested = 0;
-  let bytesHit = 0;
-  let uncacheable = 0;
-  for (let i = start; i < end; i++) {
-    const size = sizes[i]!;
-    bytesRequested += size;
-    if (policy.access(keys[i]!, size, times === undefined ? i : times[i]!)) {
-      hits++;
-      bytesHit += size;
-    } else if (size > capacity) {
-      uncacheable++;
-    }
-  }
-  totals[0] = totals[0]! + bytesRequested;
-  totals[1] = totals[1]! + bytesHit;
-  totals[2] = totals[2]! + uncacheable;
-  return hits;
 }
 
 const distinctCache = new WeakMap<Trace, number>();

@@ -13,9 +13,10 @@
  * a seeded generator, so a burst of writes does not expire in one burst.
  */
 import { createPolicy, type Policy, type PolicySpec } from '../policies/index.js';
-import type { TimeColumn, Trace } from '../trace/trace.js';
+import type { Trace } from '../trace/trace.js';
 import { Rng } from '../trace/synthetic/rng.js';
 import { classOf, copyFor } from './per-class.js';
+import { replayRange, TOTAL_SLOTS, type GeneralReplay } from './loops/templates.js';
 import { distinctKeys, isPlainReplay, replayPlain, type PlainCounts } from './plain-replay.js';
 
 /** Seeded stream of the TTL jitter draws, apart from any other use of the seed. */
@@ -109,7 +110,7 @@ export function replay(trace: Trace, config: ReplayConfig): ReplayCounts {
     defaultMissCost: config.defaultMissCost ?? 0,
     capacity: config.capacity,
     missCosts: costs ? new Float64Array(trace.length) : undefined,
-    totals: new Float64Array(TOTALS),
+    totals: new Float64Array(TOTAL_SLOTS.LENGTH),
   };
   const n = trace.length;
   const loop = copyFor(replayRange, classOf(policy));
@@ -120,10 +121,10 @@ export function replay(trace: Trace, config: ReplayConfig): ReplayCounts {
   }
 
   const t = general.totals;
-  const requests = t[REQUESTS]!;
-  const hits = t[HITS]!;
-  const coldMisses = t[COLD_MISSES]!;
-  const expiredMisses = t[EXPIRED_MISSES]!;
+  const requests = t[TOTAL_SLOTS.REQUESTS]!;
+  const hits = t[TOTAL_SLOTS.HITS]!;
+  const coldMisses = t[TOTAL_SLOTS.COLD_MISSES]!;
+  const expiredMisses = t[TOTAL_SLOTS.EXPIRED_MISSES]!;
   const missCosts = general.missCosts;
   return {
     requests,
@@ -132,155 +133,17 @@ export function replay(trace: Trace, config: ReplayConfig): ReplayCounts {
     expiredMisses,
     coldMisses,
     capacityMisses: requests - hits - coldMisses - expiredMisses,
-    uncacheable: t[UNCACHEABLE]!,
-    bytesRequested: t[BYTES_REQUESTED]!,
-    bytesHit: t[BYTES_HIT]!,
-    writes: t[WRITES]!,
-    deletes: t[DELETES]!,
+    uncacheable: t[TOTAL_SLOTS.UNCACHEABLE]!,
+    bytesRequested: t[TOTAL_SLOTS.BYTES_REQUESTED]!,
+    bytesHit: t[TOTAL_SLOTS.BYTES_HIT]!,
+    writes: t[TOTAL_SLOTS.WRITES]!,
+    deletes: t[TOTAL_SLOTS.DELETES]!,
     finalEntries: policy.size,
     finalBytes: policy.bytes,
-    missCostSum: t[MISS_COST_SUM]!,
-    costSum: t[COST_SUM]!,
-    ...(missCosts && { missCosts: missCosts.slice(0, t[MISS_COUNT]).sort() }),
+    missCostSum: t[TOTAL_SLOTS.MISS_COST_SUM]!,
+    costSum: t[TOTAL_SLOTS.COST_SUM]!,
+    ...(missCosts && { missCosts: missCosts.slice(0, t[TOTAL_SLOTS.MISS_COUNT]).sort() }),
   };
-}
-
-/** Everything the general loop reads, and the running totals it carries between chunks. */
-interface GeneralReplay {
-  readonly keys: Uint32Array;
-  /** Sizes the policy sees: the size column when counting bytes, undefined (all 1) for entries. */
-  readonly sizes: Uint32Array | undefined;
-  /** The size column whatever the capacity unit, for byte hit rate. */
-  readonly objectBytes: Uint32Array | undefined;
-  readonly times: TimeColumn | undefined;
-  readonly ops: Uint8Array | undefined;
-  readonly ttls: Float64Array | undefined;
-  readonly costs: Float64Array | undefined;
-  readonly expiry: Float64Array | undefined;
-  readonly stored: Uint8Array;
-  readonly jitter: number;
-  readonly jitterRng: Rng | undefined;
-  readonly defaultTtl: number;
-  readonly defaultMissCost: number;
-  readonly capacity: number;
-  readonly missCosts: Float64Array | undefined;
-  /** Indexed by the constants below; replayRange's locals start from and end in it. */
-  readonly totals: Float64Array;
-}
-
-const REQUESTS = 0;
-const HITS = 1;
-const EXPIRED_MISSES = 2;
-const COLD_MISSES = 3;
-const UNCACHEABLE = 4;
-const BYTES_REQUESTED = 5;
-const BYTES_HIT = 6;
-const WRITES = 7;
-const DELETES = 8;
-const MISS_COST_SUM = 9;
-const COST_SUM = 10;
-const MISS_COUNT = 11;
-const TOTALS = 12;
-
-/**
- * The general loop over requests start..end-1, copied per policy class (per-class.ts), so it
- * may use only its parameters and locals: the op codes and totals slots are literals here
- * (OP_DELETE = 2, OP_SET = 1 in trace.ts; slots as the constants above). Running totals are
- * loaded into locals and stored back, so every sum is added in request order exactly as one
- * uninterrupted loop would.
- */
-function replayRange(policy: Policy, r: GeneralReplay, start: number, end: number): void {
-  const {
-    keys,
-    sizes,
-    objectBytes,
-    times,
-    ops,
-    ttls,
-    costs,
-    expiry,
-    stored,
-    jitter,
-    jitterRng,
-    defaultTtl,
-    defaultMissCost,
-    capacity,
-    missCosts,
-    totals,
-  } = r;
-  let requests = totals[0]!;
-  let hits = totals[1]!;
-  let expiredMisses = totals[2]!;
-  let coldMisses = totals[3]!;
-  let uncacheable = totals[4]!;
-  let bytesRequested = totals[5]!;
-  let bytesHit = totals[6]!;
-  let writes = totals[7]!;
-  let deletes = totals[8]!;
-  let missCostSum = totals[9]!;
-  let costSum = totals[10]!;
-  let missCount = totals[11]!;
-  for (let i = start; i < end; i++) {
-    const id = keys[i]!;
-    const op = ops === undefined ? 0 : ops[i]!;
-    if (op === 2) {
-      policy.delete(id);
-      stored[id] = 0;
-      deletes++;
-      continue;
-    }
-    const size = sizes === undefined ? 1 : sizes[i]!;
-    const now = times === undefined ? i : times[i]!;
-    let lastExpiry = Infinity;
-    if (expiry !== undefined) {
-      lastExpiry = expiry[id]!;
-      if (lastExpiry <= now && policy.has(id)) policy.delete(id);
-      if (op === 1 || !policy.has(id)) {
-        const own = ttls === undefined ? NaN : ttls[i]!;
-        const ttl = own === own ? own : defaultTtl;
-        expiry[id] = now + (jitter === 0 ? ttl : ttl * (1 + jitter * (2 * jitterRng!.nextFloat() - 1)));
-      }
-    }
-    const hit = policy.access(id, size, now);
-    if (op === 1) {
-      stored[id] = 1;
-      writes++;
-      continue;
-    }
-    requests++;
-    const bytes = objectBytes === undefined ? 1 : objectBytes[i]!;
-    bytesRequested += bytes;
-    const cost = costs === undefined ? 0 : costs[i]! === costs[i]! ? costs[i]! : defaultMissCost;
-    costSum += cost;
-    if (hit) {
-      hits++;
-      bytesHit += bytes;
-    } else {
-      if (stored[id] === 0) {
-        coldMisses++;
-        stored[id] = 1;
-      } else if (lastExpiry <= now) {
-        expiredMisses++;
-      }
-      if (size > capacity) uncacheable++;
-      if (missCosts !== undefined) {
-        missCostSum += cost;
-        missCosts[missCount++] = cost;
-      }
-    }
-  }
-  totals[0] = requests;
-  totals[1] = hits;
-  totals[2] = expiredMisses;
-  totals[3] = coldMisses;
-  totals[4] = uncacheable;
-  totals[5] = bytesRequested;
-  totals[6] = bytesHit;
-  totals[7] = writes;
-  totals[8] = deletes;
-  totals[9] = missCostSum;
-  totals[10] = costSum;
-  totals[11] = missCount;
 }
 
 /**
