@@ -6,12 +6,13 @@ import { SIMULATED_COUNTERPART, counterpartSpec, simulateAtEntries } from '../re
 import { parseRedisMemory } from '../redis/memory.js';
 import { REDIS_EVICTION_POLICIES, type RedisEvictionPolicy } from '../redis/policies.js';
 import type { RedisReplayOptions } from '../redis/replay.js';
-import { renderRedisJson, renderRedisTable } from '../redis/report.js';
 import { buildRedisResult } from '../redis/result.js';
 import { parseRedisUrl } from '../redis/url.js';
-import { loadTrace } from '../trace/index.js';
+import { renderServerTable } from '../report/server.js';
+import { REPORT_FORMATS } from '../report/render.js';
 import { parseBytes, parseCount, parseDuration } from '../units.js';
-import { addTraceOptions, FORMATS } from './options.js';
+import { addTraceOptions, loadTraceFrom, type CommonFlags } from './options.js';
+import { addOutputOptions, deliverResult, prepareOutput, type OutputFlags } from './output.js';
 import type { CliIo } from './io.js';
 import { progressBar } from './progress.js';
 
@@ -28,9 +29,8 @@ interface ReplayFlags {
   timeout: string;
   keepKeys?: boolean;
   seed: string;
-  format?: string;
-  columns?: string;
-  header: boolean;
+  lookupCost: string;
+  missCost: string;
 }
 
 const DEFAULT_VALUE_SIZE = 100;
@@ -39,7 +39,7 @@ export function registerReplay(program: Command, io: CliIo): void {
   const command = program
     .command('replay')
     .description('replay a trace against a real Redis server and compare its hit rate with the simulation')
-    .argument('<trace>', 'a CSV/text/.gz trace file, or a synthetic spec')
+    .argument('<trace>', 'a trace file (csv, txt, cbt; .gz too), or a synthetic spec')
     .requiredOption('--redis <url>', 'the server: redis://[user:password@]host:port[/db]')
     .requiredOption('--maxmemory <size>', 'maxmemory to set for the replay, as in redis.conf (64mb = 64*1024*1024 bytes)')
     .addOption(
@@ -56,9 +56,13 @@ export function registerReplay(program: Command, io: CliIo): void {
     .option('--timeout <duration>', 'give up when the server does not connect or answer within this time', '5s')
     .option('--keep-keys', 'leave the replayed keys on the server (by default they are deleted afterwards)')
     .option('--seed <n>', 'seed for the simulated policy (a synthetic trace takes seed= in its spec)', '1')
-    .addOption(new Option('-f, --format <format>', 'output format').choices([...FORMATS]));
+    .option('--lookup-cost <duration>', "time of one cache lookup, for the rows' expected latency", '0.1ms')
+    .option('--miss-cost <duration>', "time to fetch a missed value, for the rows' expected latency", '5ms')
+    .addOption(new Option('-f, --format <format>', 'output format').choices([...REPORT_FORMATS]));
   addTraceOptions(command);
-  command.action(async (source: string, flags: ReplayFlags) => {
+  addOutputOptions(command);
+  command.action(async (source: string, flags: ReplayFlags & CommonFlags & OutputFlags) => {
+    const output = await prepareOutput(flags, { command: 'replay', source });
     const target = parseRedisUrl(flags.redis, '--redis');
     const maxmemory = parseRedisMemory(flags.maxmemory, '--maxmemory');
     const pipeline = parseCount(flags.pipeline, '--pipeline');
@@ -67,12 +71,16 @@ export function registerReplay(program: Command, io: CliIo): void {
     const ttl = flags.ttl === undefined ? undefined : parseDuration(flags.ttl, '--ttl');
     if (ttl !== undefined && ttl <= 0) throw new UsageError(`'${flags.ttl}' must be a positive duration`, '--ttl');
     const seed = parseCount(flags.seed, '--seed', { allowZero: true });
+    const cost = {
+      lookupCost: parseDuration(flags.lookupCost, '--lookup-cost', 'ms'),
+      missCost: parseDuration(flags.missCost, '--miss-cost', 'ms'),
+    };
     // Checked now so a typo fails before the server is touched; the default is rebuilt with
     // the server's own sampling settings once they are known.
     const chosen = parsePolicySpec(flags.simulate ?? SIMULATED_COUNTERPART[flags.policy], '--simulate');
     const valueSize = flags.valueSize === undefined ? DEFAULT_VALUE_SIZE : parseBytes(flags.valueSize, '--value-size');
 
-    const trace = await loadTrace(source, { ...(flags.columns !== undefined && { columns: flags.columns }), header: flags.header });
+    const trace = await loadTraceFrom(source, flags, io);
     if (flags.valueSize !== undefined && trace.sizes) {
       throw new UsageError(
         `${source} has a size column, which sets each value's size; --value-size is for traces without one`,
@@ -117,7 +125,7 @@ export function registerReplay(program: Command, io: CliIo): void {
       entries === null || entries < 1
         ? null
         : {
-            policy: simulate.name,
+            policy: simulate,
             entries,
             counts: simulateAtEntries({
               trace,
@@ -128,7 +136,7 @@ export function registerReplay(program: Command, io: CliIo): void {
               seed,
             }),
           };
-    const result = buildRedisResult({ trace, options, measurement, simulation });
-    io.out(flags.format === 'json' ? renderRedisJson(result) : renderRedisTable(result));
+    const result = buildRedisResult({ trace, options, measurement, simulation, cost, seed });
+    await deliverResult(result, output, { io, table: renderServerTable });
   });
 }

@@ -72,8 +72,8 @@ export function rowOf(job: Job, counts: JobCounts, settings: ReplaySettings): Re
   };
 }
 
-/** The counts part of a row, priced with the cost model of the settings. */
-function countsRow(policy: string, ttl: number | null, capacity: number, counts: ReplayCounts, settings: ReplaySettings): ResultRow {
+/** The counts part of a row, priced with the cost model of the settings (a real server's counts too). */
+export function countsRow(policy: string, ttl: number | null, capacity: number, counts: ReplayCounts, settings: ReplaySettings): ResultRow {
   const latency = latencyOf(counts, { lookupCost: settings.lookupCost, missCost: settings.missCost });
   return {
     policy,

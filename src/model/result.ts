@@ -67,6 +67,10 @@ export interface ResultRow {
   readonly stampede?: StampedeStats;
   /** With `--tiers`: one entry per tier, L1 first. */
   readonly tiers?: readonly TierStats[];
+  /** `replay` only: `server` for the real server's own counts, `simulation` for the simulator's. */
+  readonly source?: 'server' | 'simulation';
+  /** `replay` only, simulated row: the entries the server's memory holds, at which it was simulated. */
+  readonly equivalentEntries?: number;
 }
 
 export interface FreshnessStats {
@@ -226,7 +230,79 @@ export interface BestChoice {
   readonly totalCostMs: number | null;
 }
 
+/**
+ * Why a real-server replay's numbers may need a second look, as codes the renderers word:
+ * `volatile-ttl-as-fifo` (volatile-ttl is compared with fifo), `other-clients` (the server
+ * counted lookups cachebench did not send), `nothing-evicted` (the trace fits), `keys-expired`,
+ * `writes-refused` (OOM: nothing with a TTL left to evict), `nothing-resident` (no bytes per
+ * key, so no simulation).
+ */
+export type ServerNote =
+  'volatile-ttl-as-fifo' | 'other-clients' | 'nothing-evicted' | 'keys-expired' | 'writes-refused' | 'nothing-resident';
+
+/** `replay`: the real server, what it did, and how its memory maps to the simulator's entries. */
+export interface ServerComparison {
+  readonly kind: 'redis';
+  readonly server: {
+    readonly url: string;
+    readonly version: string;
+    readonly maxmemory: number;
+    readonly policy: string;
+    readonly maxmemorySamples: number;
+    readonly lfuLogFactor: number;
+    readonly lfuDecayTime: number;
+    readonly prefix: string;
+    readonly pipeline: number;
+    /** Value size for traces without a size column; null when the trace's sizes were used. */
+    readonly valueSize: number | null;
+    /** Default TTL in seconds; null = none. */
+    readonly ttl: number | null;
+  };
+  readonly real: {
+    readonly requests: number;
+    readonly lookups: number;
+    /** From INFO stats deltas: the server's own count (the `server` row). */
+    readonly keyspaceHits: number;
+    readonly keyspaceMisses: number;
+    readonly hitRate: number;
+    /** From the replies the client got: equal to the above on a server nobody else uses. */
+    readonly clientHits: number;
+    readonly clientHitRate: number;
+    readonly writes: number;
+    readonly deletes: number;
+    readonly rejectedWrites: number;
+    readonly evictedKeys: number;
+    readonly expiredKeys: number;
+    readonly seconds: number;
+    readonly requestsPerSecond: number;
+    /** Client-side, per pipeline batch (milliseconds). */
+    readonly latencyMs: {
+      readonly pipeline: number;
+      readonly batches: number;
+      readonly batchP50: number;
+      readonly batchP95: number;
+      readonly batchP99: number;
+      readonly batchMax: number;
+      readonly meanPerRequest: number;
+    };
+  };
+  readonly memory: {
+    readonly usedMemoryEmpty: number;
+    readonly usedMemoryAfter: number;
+    readonly residentKeys: number;
+    readonly bytesPerKey: number | null;
+    readonly equivalentEntries: number | null;
+  };
+  /** The simulated counterpart (the `simulation` row's policy) and the entries it ran at; null when nothing stayed resident. */
+  readonly simulated: { readonly policy: string; readonly entries: number; readonly hitRate: number } | null;
+  /** (real hit rate - simulated hit rate) x 100; null without a simulation. */
+  readonly differencePoints: number | null;
+  readonly notes: readonly ServerNote[];
+}
+
 export interface RunResult {
+  /** `replay` only: the real server beside the simulation. */
+  readonly server?: ServerComparison;
   readonly sampling?: Sampling | null;
   readonly curves?: readonly CurveMethod[];
   readonly recommendations?: readonly Recommendation[];

@@ -31,10 +31,6 @@ export const SIMULATED_COUNTERPART: Readonly<Record<RedisEvictionPolicy, string>
   'volatile-ttl': 'fifo',
 };
 
-export const VOLATILE_TTL_NOTE =
-  'volatile-ttl evicts the sampled key nearest its expiry; with one TTL for every write that is the oldest write, ' +
-  'so it is compared with fifo (looser when TTLs vary per request)';
-
 /**
  * The counterpart's spec with the server's own tuning (maxmemory-samples, lfu-log-factor,
  * lfu-decay-time) for whichever of those parameters the simulated policy has.

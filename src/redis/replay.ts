@@ -89,6 +89,9 @@ export interface RedisReplayMeasurement {
   readonly lookups: number;
   /** Lookups whose reply carried a value, as seen by the client. */
   readonly hits: number;
+  /** Bytes of the values looked up, and of those the replies carried (client side). */
+  readonly bytesRequested: number;
+  readonly bytesHit: number;
   readonly misses: number;
   readonly writes: number;
   readonly deletes: number;
@@ -207,6 +210,8 @@ export async function replayOnRedis(trace: Trace, options: RedisReplayOptions): 
       lookups: progress.lookups,
       hits: progress.hits,
       misses: progress.lookups - progress.hits,
+      bytesRequested: run.bytesRequested,
+      bytesHit: run.bytesHit,
       writes: run.writes,
       deletes: run.deletes,
       rejectedWrites: run.rejectedWrites,
@@ -243,6 +248,8 @@ export async function replayOnRedis(trace: Trace, options: RedisReplayOptions): 
 class ReplayInterrupted extends Error {}
 
 interface BatchRun {
+  readonly bytesRequested: number;
+  readonly bytesHit: number;
   readonly writes: number;
   readonly deletes: number;
   readonly rejectedWrites: number;
@@ -271,6 +278,8 @@ async function replayBatches(
   let writes = 0;
   let deletes = 0;
   let rejectedWrites = 0;
+  let bytesRequested = 0;
+  let bytesHit = 0;
   let busyMs = 0;
   const started = performance.now();
 
@@ -322,8 +331,12 @@ async function replayBatches(
       else if (op === OP_SET) writes++;
       else {
         lookups++;
-        if (Buffer.isBuffer(reply)) hits++;
-        else if (reply === -1) rejectedWrites++;
+        const size = sizes === undefined ? options.valueSize : sizes[i]!;
+        bytesRequested += size;
+        if (Buffer.isBuffer(reply)) {
+          hits++;
+          bytesHit += size;
+        } else if (reply === -1) rejectedWrites++;
       }
     }
     progress.lookups += lookups;
@@ -335,6 +348,8 @@ async function replayBatches(
   const sorted = batchMs.slice(0, batches).sort();
   const rank = (p: number): number => (batches === 0 ? 0 : sorted[Math.max(1, Math.ceil(p * batches)) - 1]!);
   return {
+    bytesRequested,
+    bytesHit,
     writes,
     deletes,
     rejectedWrites,

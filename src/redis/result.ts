@@ -1,129 +1,80 @@
 /**
- * The result of `cachebench replay`: what the real server did, what the simulator predicts
- * at the equivalent entry count, and the difference. JSON-serialisable like the `run`
- * result, but not byte-deterministic: hit counts depend on Redis's own random sampling and
- * latencies on the machine.
+ * The result of `cachebench replay`, in the common result model: a row for what the real
+ * server counted (`source: 'server'`, INFO stats) and a row for the simulated counterpart
+ * at the memory-equivalent entry count (`source: 'simulation'`), both at the server's
+ * maxmemory in bytes, plus `server` with what only a real server has (its settings, its
+ * memory per key, client-side latency). Every renderer, `--out` and the gates read it like
+ * any other result. Not byte-deterministic: hit counts depend on Redis's own random sampling
+ * and latencies on the machine.
  */
-import type { TraceSummary } from '../model/result.js';
-import { SCHEMA_VERSION } from '../model/result.js';
+import { cacheJob, DEFAULT_FLUSH_INTERVAL, type ReplaySettings } from '../engine/jobs.js';
 import type { ReplayCounts } from '../engine/replay.js';
-import { summarizeTrace } from '../trace/summary.js';
+import { countsRow, resultOf, rowOf } from '../engine/rows.js';
+import type { ResultRow, RunResult, ServerComparison, ServerNote } from '../model/result.js';
+import type { PolicySpec } from '../policies/index.js';
 import type { Trace } from '../trace/trace.js';
-import { VERSION } from '../version.js';
-import { VOLATILE_TTL_NOTE } from './compare.js';
 import type { RedisReplayMeasurement, RedisReplayOptions } from './replay.js';
-
-export interface RedisReplayResult {
-  readonly schemaVersion: typeof SCHEMA_VERSION;
-  readonly tool: { readonly name: 'cachebench'; readonly version: string };
-  readonly command: 'replay';
-  readonly trace: TraceSummary;
-  readonly server: {
-    readonly url: string;
-    readonly version: string;
-    readonly maxmemory: number;
-    readonly policy: string;
-    readonly maxmemorySamples: number;
-    readonly lfuLogFactor: number;
-    readonly lfuDecayTime: number;
-    readonly prefix: string;
-    readonly pipeline: number;
-    /** Value size for traces without a size column; null when the trace's sizes were used. */
-    readonly valueSize: number | null;
-    /** Default TTL in seconds; null = none. */
-    readonly ttl: number | null;
-  };
-  readonly real: {
-    readonly requests: number;
-    readonly lookups: number;
-    /** From INFO stats deltas: the server's own count. */
-    readonly keyspaceHits: number;
-    readonly keyspaceMisses: number;
-    readonly hitRate: number;
-    /** From the replies the client got: equal to the above on a server nobody else uses. */
-    readonly clientHits: number;
-    readonly clientHitRate: number;
-    readonly writes: number;
-    readonly deletes: number;
-    readonly rejectedWrites: number;
-    readonly evictedKeys: number;
-    readonly expiredKeys: number;
-    readonly seconds: number;
-    readonly requestsPerSecond: number;
-    /** Client-side, per pipeline batch (milliseconds). */
-    readonly latencyMs: {
-      readonly pipeline: number;
-      readonly batches: number;
-      readonly batchP50: number;
-      readonly batchP95: number;
-      readonly batchP99: number;
-      readonly batchMax: number;
-      readonly meanPerRequest: number;
-    };
-  };
-  readonly memory: {
-    readonly usedMemoryEmpty: number;
-    readonly usedMemoryAfter: number;
-    readonly residentKeys: number;
-    readonly bytesPerKey: number | null;
-    readonly equivalentEntries: number | null;
-  };
-  readonly simulated: {
-    readonly policy: string;
-    readonly entries: number;
-    readonly lookups: number;
-    readonly hits: number;
-    readonly misses: number;
-    readonly hitRate: number;
-  } | null;
-  /** (real hit rate - simulated hit rate) x 100; null without a simulation. */
-  readonly differencePoints: number | null;
-  readonly notes: readonly string[];
-}
 
 export interface ResultInputs {
   readonly trace: Trace;
   readonly options: RedisReplayOptions;
   readonly measurement: RedisReplayMeasurement;
-  readonly simulation: { readonly policy: string; readonly entries: number; readonly counts: ReplayCounts } | null;
+  readonly simulation: { readonly policy: PolicySpec; readonly entries: number; readonly counts: ReplayCounts } | null;
+  /** The latency model the rows are priced with (seconds). */
+  readonly cost: { readonly lookupCost: number; readonly missCost: number };
+  readonly seed: number;
 }
 
-export function buildRedisResult({ trace, options, measurement: m, simulation }: ResultInputs): RedisReplayResult {
+/** The row label of the real server: `redis:allkeys-lru`. */
+export function serverLabel(policy: string): string {
+  return `redis:${policy}`;
+}
+
+export function buildRedisResult({ trace, options, measurement: m, simulation, cost, seed }: ResultInputs): RunResult {
   const keyspaceLookups = m.keyspaceHits + m.keyspaceMisses;
   const hitRate = keyspaceLookups > 0 ? m.keyspaceHits / keyspaceLookups : 0;
-  const simulated = simulation && {
-    policy: simulation.policy,
-    entries: simulation.entries,
-    lookups: simulation.counts.requests,
-    hits: simulation.counts.hits,
-    misses: simulation.counts.misses,
-    hitRate: simulation.counts.requests > 0 ? simulation.counts.hits / simulation.counts.requests : 0,
+  const ttl = options.ttl ?? null;
+  const settings: ReplaySettings = { unit: 'bytes', seed, ...cost, ttlJitter: 0, flushInterval: DEFAULT_FLUSH_INTERVAL };
+  const label = serverLabel(options.policy);
+
+  // The server's own counts as a row: INFO stats for hits and misses, the client for bytes.
+  const serverCounts: ReplayCounts = {
+    requests: keyspaceLookups,
+    hits: m.keyspaceHits,
+    misses: m.keyspaceMisses,
+    expiredMisses: 0,
+    uncacheable: 0,
+    bytesRequested: m.bytesRequested,
+    bytesHit: m.bytesHit,
+    writes: m.writes,
+    deletes: m.deletes,
+    finalEntries: m.residentKeys,
+    finalBytes: Math.max(0, m.usedMemoryAfter - m.usedMemoryEmpty),
+    missCostSum: 0,
+    costSum: 0,
   };
+  const rows: ResultRow[] = [{ ...countsRow(label, ttl, options.maxmemory, serverCounts, settings), source: 'server' }];
+  if (simulation) {
+    const job = cacheJob(simulation.policy, simulation.entries, ttl, cost.lookupCost);
+    rows.push({
+      ...rowOf(job, simulation.counts, settings),
+      capacity: options.maxmemory,
+      source: 'simulation',
+      equivalentEntries: simulation.entries,
+    });
+  }
+  const simulatedHitRate = simulation && simulation.counts.requests > 0 ? simulation.counts.hits / simulation.counts.requests : 0;
 
-  const notes: string[] = [];
-  if (options.policy === 'volatile-ttl') notes.push(VOLATILE_TTL_NOTE);
-  if (keyspaceLookups !== m.lookups) {
-    notes.push(
-      `the server counted ${keyspaceLookups.toLocaleString('en-US')} lookups but cachebench sent ${m.lookups.toLocaleString('en-US')}: ` +
-        'another client used the server during the replay, so its INFO hit rate includes that traffic (the client-side count does not)',
-    );
-  }
-  if (m.evictedKeys === 0) notes.push('nothing was evicted: the trace fits in maxmemory, so every policy gives the same hit rate');
-  if (m.expiredKeys > 0) {
-    notes.push(
-      `${m.expiredKeys.toLocaleString('en-US')} keys expired during the replay; the simulation expires them at the same wall-clock times`,
-    );
-  }
-  if (m.rejectedWrites > 0) {
-    notes.push(`${m.rejectedWrites.toLocaleString('en-US')} writes were refused with OOM: nothing with a TTL was left to evict`);
-  }
-  if (simulation === null) notes.push('no key stayed resident, so the bytes per key and the equivalent entry count are unknown');
+  const notes: ServerNote[] = [];
+  if (options.policy === 'volatile-ttl') notes.push('volatile-ttl-as-fifo');
+  if (keyspaceLookups !== m.lookups) notes.push('other-clients');
+  if (m.evictedKeys === 0) notes.push('nothing-evicted');
+  if (m.expiredKeys > 0) notes.push('keys-expired');
+  if (m.rejectedWrites > 0) notes.push('writes-refused');
+  if (simulation === null) notes.push('nothing-resident');
 
-  return {
-    schemaVersion: SCHEMA_VERSION,
-    tool: { name: 'cachebench', version: VERSION },
-    command: 'replay',
-    trace: summarizeTrace(trace),
+  const server: ServerComparison = {
+    kind: 'redis',
     server: {
       url: options.target.display,
       version: m.server.version,
@@ -135,7 +86,7 @@ export function buildRedisResult({ trace, options, measurement: m, simulation }:
       prefix: options.prefix,
       pipeline: options.pipeline,
       valueSize: trace.sizes ? null : options.valueSize,
-      ttl: options.ttl ?? null,
+      ttl,
     },
     real: {
       requests: m.requests,
@@ -169,8 +120,24 @@ export function buildRedisResult({ trace, options, measurement: m, simulation }:
       bytesPerKey: m.bytesPerKey,
       equivalentEntries: m.equivalentEntries,
     },
-    simulated,
-    differencePoints: simulated ? (hitRate - simulated.hitRate) * 100 : null,
+    simulated: simulation && { policy: simulation.policy.name, entries: simulation.entries, hitRate: simulatedHitRate },
+    differencePoints: simulation ? (hitRate - simulatedHitRate) * 100 : null,
     notes,
   };
+
+  const result = resultOf(
+    trace,
+    'replay',
+    {
+      policies: rows.map((row) => row.policy),
+      capacities: [options.maxmemory],
+      unit: 'bytes',
+      ttls: [ttl],
+      lookupCostMs: cost.lookupCost * 1e3,
+      missCostMs: cost.missCost * 1e3,
+      seed,
+    },
+    rows,
+  );
+  return { ...result, server };
 }

@@ -8,6 +8,7 @@ import type { Recommendation, RecommendationCriterion, RunResult } from '../mode
 import { bestChoiceText, recommendationText, samplingText } from './words.js';
 import { capacityLabel, integer, ms, percent, speedup, ttlLabel } from './format.js';
 import { mermaidHitRateChart } from './mermaid.js';
+import { serverLines } from './server.js';
 import { resultColumns } from './columns.js';
 import { formatBytes, formatDuration } from '../units.js';
 
@@ -40,10 +41,24 @@ export function renderMarkdown(result: RunResult, options: MarkdownOptions = {})
     traceSection(result),
     optionsSection(result),
     resultsSection(result),
+    serverSection(result),
     recommendationsSection(result),
     chartSection(result, options.chartImage),
   ];
   return sections.filter((section): section is string => section !== null).join('\n\n') + '\n';
+}
+
+/** `replay`: the real server's settings and what only it measures, under the rows. */
+function serverSection(result: RunResult): string | null {
+  const comparison = result.server;
+  if (comparison === undefined) return null;
+  const { server } = comparison;
+  const head =
+    `Redis ${server.version} at \`${escapeCode(server.url)}\`, \`maxmemory ${integer(server.maxmemory)}\` bytes, ` +
+    `\`${server.policy}\` with maxmemory-samples ${server.maxmemorySamples}; the simulated row ran at the entries that memory holds.`;
+  return `## Real server\n\n${head}\n\n${serverLines(comparison)
+    .map((line) => `- ${line}`)
+    .join('\n')}`;
 }
 
 function traceSection(result: RunResult): string {

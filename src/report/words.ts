@@ -3,7 +3,7 @@
  * sampling note. The engine returns data (src/model/result.ts); every renderer that words
  * them (terminal, markdown) words them here, so the phrasing is the same everywhere.
  */
-import type { BestChoice, Recommendation, RunResult, Sampling } from '../model/result.js';
+import type { BestChoice, Recommendation, RunResult, Sampling, ServerComparison, ServerNote } from '../model/result.js';
 import { capacityLabel, integer, ms, percent, ttlLabel } from './format.js';
 
 type Unit = RunResult['options']['unit'];
@@ -81,4 +81,27 @@ export function samplingText(sampling: Sampling): string {
       `(${skew > 0 ? '+' : ''}${(skew * 100).toFixed(0)}%): a few hot keys decide this sample, so raise the sampling rate for small sizes`;
   }
   return note;
+}
+
+/** A real-server replay's note, as a sentence. */
+export function serverNoteText(note: ServerNote, comparison: ServerComparison): string {
+  const count = (value: number): string => value.toLocaleString('en-US');
+  const { real } = comparison;
+  switch (note) {
+    case 'volatile-ttl-as-fifo':
+      return 'volatile-ttl evicts the sampled key nearest its expiry; with one TTL for every write that is the oldest write, so it is compared with fifo (looser when TTLs vary per request)';
+    case 'other-clients':
+      return (
+        `the server counted ${count(real.keyspaceHits + real.keyspaceMisses)} lookups but cachebench sent ${count(real.lookups)}: ` +
+        'another client used the server during the replay, so its INFO hit rate includes that traffic (the client-side count does not)'
+      );
+    case 'nothing-evicted':
+      return 'nothing was evicted: the trace fits in maxmemory, so every policy gives the same hit rate';
+    case 'keys-expired':
+      return `${count(real.expiredKeys)} keys expired during the replay; the simulation expires them at the same wall-clock times`;
+    case 'writes-refused':
+      return `${count(real.rejectedWrites)} writes were refused with OOM: nothing with a TTL was left to evict`;
+    case 'nothing-resident':
+      return 'no key stayed resident, so the bytes per key and the equivalent entry count are unknown';
+  }
 }

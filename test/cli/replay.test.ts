@@ -3,10 +3,12 @@
  * every failure as one line on stderr with exit code 2 and nothing on stdout.
  */
 import { test } from 'node:test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
 import { info } from '../../src/redis/replay.js';
-import type { RedisReplayResult } from '../../src/redis/result.js';
+import type { RunResult } from '../../src/model/result.js';
 import { cli, spawnCli } from '../helpers/cli.js';
 import { freePort, startRedis } from '../helpers/redis-server.js';
 import { tempDir } from '../helpers/temp-files.js';
@@ -26,19 +28,53 @@ test('--format json: the real counts beside the simulation, and the difference b
   if (!server) return;
   const run = await cli('replay', SMALL, '--redis', server.url, '--maxmemory', '1500kb', '--format', 'json');
   assert.equal(run.code, 0, run.stderr);
-  const result = JSON.parse(run.stdout) as RedisReplayResult;
+  const result = JSON.parse(run.stdout) as RunResult;
   assert.equal(result.command, 'replay');
-  assert.equal(result.server.url, server.url);
-  assert.equal(result.server.maxmemory, 1500 * 1024);
-  assert.equal(result.server.policy, 'allkeys-lru');
-  assert.equal(result.real.lookups, 5000);
-  assert.equal(result.real.keyspaceHits + result.real.keyspaceMisses, 5000);
-  assert.equal(result.real.clientHits, result.real.keyspaceHits);
-  // The default counterpart, tuned with the server's own maxmemory-samples.
-  assert.equal(result.simulated?.policy, `redis-lru:samples=${result.server.maxmemorySamples}`);
-  assert.equal(result.simulated.entries, result.memory.equivalentEntries);
-  assert.equal(result.simulated.lookups, 5000);
-  assert.ok(Math.abs(result.differencePoints! - (result.real.hitRate - result.simulated.hitRate) * 100) < 1e-9);
+  const comparison = result.server!;
+  assert.equal(comparison.server.url, server.url);
+  assert.equal(comparison.server.maxmemory, 1500 * 1024);
+  assert.equal(comparison.server.policy, 'allkeys-lru');
+  assert.equal(comparison.real.lookups, 5000);
+  assert.equal(comparison.real.keyspaceHits + comparison.real.keyspaceMisses, 5000);
+  assert.equal(comparison.real.clientHits, comparison.real.keyspaceHits);
+  // Two rows of the common model: the server's own counts, and the simulated counterpart
+  // (tuned with the server's own maxmemory-samples) at the memory-equivalent entry count.
+  const [real, simulated] = result.rows;
+  assert.deepEqual([real!.policy, real!.source, real!.capacity], ['redis:allkeys-lru', 'server', 1500 * 1024]);
+  assert.deepEqual([real!.hits, real!.misses], [comparison.real.keyspaceHits, comparison.real.keyspaceMisses]);
+  assert.equal(simulated!.policy, `redis-lru:samples=${comparison.server.maxmemorySamples}`);
+  assert.equal(simulated!.source, 'simulation');
+  assert.equal(simulated!.equivalentEntries, comparison.memory.equivalentEntries);
+  assert.equal(simulated!.requests, 5000);
+  assert.ok(Math.abs(comparison.differencePoints! - (real!.hitRate - simulated!.hitRate) * 100) < 1e-9);
+  assert.deepEqual(result.options.capacities, [1500 * 1024]);
+});
+
+test('replay results go through --format, --out and the gates like run: csv, md, and asserts on both rows', async (t) => {
+  const server = await startRedis(t);
+  if (!server) return;
+  const files = tempDir('replay-out');
+  const base = ['replay', SMALL, '--redis', server.url, '--maxmemory', '1500kb', '--simulate', 'lru'];
+  const csv = await cli(...base, '--format', 'csv');
+  assert.equal(csv.code, 0, csv.stderr);
+  const lines = csv.stdout.trim().split('\r\n');
+  assert.equal(lines.length, 3);
+  assert.match(lines[1]!, /^redis:allkeys-lru,/);
+  assert.match(lines[2]!, /^lru,/);
+
+  const md = await cli(...base, '--out', join(files.dir, 'replay.md'));
+  assert.equal(md.code, 0, md.stderr);
+  const report = readFileSync(join(files.dir, 'replay.md'), 'utf8');
+  assert.match(report, /^# cachebench replay: /);
+  assert.match(report, /## Real server/);
+  assert.match(report, /difference: [+-]\d+\.\d\d points \(real minus simulated\)/);
+
+  const pass = await cli(...base, '--assert', 'redis:allkeys-lru@*.hitRate>=0.01', '--assert', 'lru@*.hitRate>=0.01');
+  assert.equal(pass.code, 0, pass.stderr);
+  assert.match(pass.stderr, /all 2 gates passed/);
+  const fail = await cli(...base, '--assert', 'redis:allkeys-lru@*.hitRate>=0.999');
+  assert.equal(fail.code, 1);
+  assert.match(fail.stderr, /1 gate failed/);
 });
 
 test('the table names both sides and says how the entry count was derived', async (t) => {
@@ -150,10 +186,12 @@ test('a CSV trace: its size and ttl columns become the values written and their 
   const csv = files.write('sized.csv', 'key,size,ttl\na,10,60\nb,20,\na,10,60\nc,5,1\n');
   const run = await cli('replay', csv, '--redis', server.url, '--maxmemory', '8mb', '--keep-keys', '--simulate', 'lru', '--format', 'json');
   assert.equal(run.code, 0, run.stderr);
-  const result = JSON.parse(run.stdout) as RedisReplayResult;
-  assert.deepEqual([result.real.keyspaceHits, result.real.keyspaceMisses], [1, 3]);
-  assert.equal(result.server.valueSize, null, "the trace's sizes were used");
-  assert.equal(result.simulated?.hits, 1);
+  const result = JSON.parse(run.stdout) as RunResult;
+  assert.deepEqual([result.server!.real.keyspaceHits, result.server!.real.keyspaceMisses], [1, 3]);
+  assert.equal(result.server!.server.valueSize, null, "the trace's sizes were used");
+  assert.equal(result.rows[1]!.hits, 1);
+  // Bytes are counted on the client: 45 looked up (10 + 20 + 10 + 5), 10 of them hit.
+  assert.equal(result.rows[0]!.byteHitRate, 10 / 45);
 
   const redis = new Redis({ port: server.port, host: '127.0.0.1', maxRetriesPerRequest: 0, retryStrategy: () => null });
   t.after(() => {

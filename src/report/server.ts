@@ -1,15 +1,19 @@
 /**
- * Renders the `replay` result: a terminal table (real server beside the simulation, then
- * how the entry count was derived, then client-side latency) or JSON. Returns strings.
+ * The terminal view of a real-server replay (`cachebench replay`): the server's row beside the
+ * simulated one, the difference, how the entry count was derived, client-side latency and the
+ * notes. Markdown, JSON and CSV render the same result through their usual renderers.
  */
 import chalk from 'chalk';
-import Table from 'cli-table3';
-import { integer, ms, percent } from '../report/format.js';
-import { formatRedisMemory } from './memory.js';
-import type { RedisReplayResult } from './result.js';
+import type { RunResult, ServerComparison } from '../model/result.js';
+import { formatRedisMemory } from '../redis/memory.js';
+import { integer, ms, percent, terminalTable } from './format.js';
+import { serverNoteText } from './words.js';
 
-export function renderRedisTable(result: RedisReplayResult): string {
-  const { trace, server, real, memory, simulated } = result;
+export function renderServerTable(result: RunResult): string {
+  const comparison = result.server;
+  if (comparison === undefined) throw new Error('renderServerTable needs a replay result');
+  const { trace } = result;
+  const { server, memory } = comparison;
   const lines: string[] = [];
   lines.push(
     `${chalk.bold(trace.source)}: ${integer(trace.requests)} requests, ${integer(trace.distinctKeys)} distinct keys, ` +
@@ -24,34 +28,29 @@ export function renderRedisTable(result: RedisReplayResult): string {
     ),
   );
 
-  const head = ['', 'entries', 'lookups', 'hits', 'misses', 'hit rate'];
-  const table = new Table({
-    head: head.map((h) => chalk.cyan(h)),
-    colAligns: head.map((_, i) => (i === 0 ? 'left' : 'right')),
-    style: { head: [], border: [] },
-  });
-  const keyspaceLookups = real.keyspaceHits + real.keyspaceMisses;
-  table.push([
-    `redis ${server.policy} (INFO stats)`,
-    `${integer(memory.residentKeys)} resident`,
-    integer(keyspaceLookups),
-    integer(real.keyspaceHits),
-    integer(real.keyspaceMisses),
-    chalk.bold(percent(real.hitRate)),
-  ]);
-  if (simulated) {
+  const table = terminalTable(['', 'entries', 'lookups', 'hits', 'misses', 'hit rate']);
+  for (const row of result.rows) {
+    const fromServer = row.source === 'server';
     table.push([
-      `simulated ${simulated.policy}`,
-      integer(simulated.entries),
-      integer(simulated.lookups),
-      integer(simulated.hits),
-      integer(simulated.misses),
-      percent(simulated.hitRate),
+      fromServer ? `redis ${server.policy} (INFO stats)` : `simulated ${row.policy}`,
+      fromServer ? `${integer(memory.residentKeys)} resident` : integer(row.equivalentEntries ?? row.capacity),
+      integer(row.requests),
+      integer(row.hits),
+      integer(row.misses),
+      fromServer ? chalk.bold(percent(row.hitRate)) : percent(row.hitRate),
     ]);
   }
   lines.push(table.toString());
-  if (result.differencePoints !== null) {
-    const points = result.differencePoints;
+  for (const line of serverLines(comparison)) lines.push(line.startsWith('note: ') ? chalk.yellow(line) : line);
+  return lines.join('\n') + '\n';
+}
+
+/** The lines under the table, shared with the markdown report's server section. */
+export function serverLines(comparison: ServerComparison): string[] {
+  const { server, real, memory } = comparison;
+  const lines: string[] = [];
+  if (comparison.differencePoints !== null) {
+    const points = comparison.differencePoints;
     lines.push(`difference: ${points >= 0 ? '+' : ''}${points.toFixed(2)} points (real minus simulated)`);
   }
   lines.push(
@@ -73,10 +72,6 @@ export function renderRedisTable(result: RedisReplayResult): string {
       `p99 ${ms(latency.batchP99)}, max ${ms(latency.batchMax)}; mean per request ${ms(latency.meanPerRequest)}; ` +
       `${integer(Math.round(real.requestsPerSecond))} requests/s`,
   );
-  for (const note of result.notes) lines.push(chalk.yellow(`note: ${note}`));
-  return lines.join('\n') + '\n';
-}
-
-export function renderRedisJson(result: RedisReplayResult): string {
-  return JSON.stringify(result, (_key, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? null : value), 2) + '\n';
+  for (const note of comparison.notes) lines.push(`note: ${serverNoteText(note, comparison)}`);
+  return lines;
 }
