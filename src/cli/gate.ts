@@ -62,15 +62,17 @@ function outputFlagsFrom(config: GateConfig, cli: GateFlags): OutputFlags {
     assert: [...config.asserts, ...(cli.assert ?? [])],
   };
 }
-function overriddenOnCommandLine(flag: string, cli: GateFlags): boolean {
-  const byFlag: Record<string, unknown> = {
-    '--format': cli.format,
-    '--out': cli.out,
-    '--baseline': cli.baseline,
-    '--max-drop': cli.maxDrop,
-    '--max-latency-rise': cli.maxLatencyRise,
+/** Whether the value an error names (by flag or by config field) came from the command line. */
+function overriddenOnCommandLine(where: string, cli: GateFlags): boolean {
+  const byField: Record<string, unknown> = {
+    format: cli.format,
+    out: cli.out,
+    baseline: cli.baseline,
+    maxDrop: cli.maxDrop,
+    maxLatencyRise: cli.maxLatencyRise,
   };
-  return byFlag[flag] !== undefined;
+  const field = configFieldOf(where);
+  return field !== undefined && byField[field] !== undefined;
 }
 
 /** Re-labels a flag parser's error as an error in the config field the value came from. */

@@ -9,6 +9,7 @@ import { Command, CommanderError } from 'commander';
 import { CancelledError, GateFailure, TraceFormatError, UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { registerBench } from './bench.js';
+import { asFlagError } from './options.js';
 import { registerGate } from './gate.js';
 import { registerGen } from './gen.js';
 import { registerPolicies } from './policies.js';
@@ -74,7 +75,9 @@ function report(error: unknown, io: CliIo): number {
     return EXIT_GATE_FAILED;
   }
   if (error instanceof UsageError || error instanceof TraceFormatError) {
-    io.err(`cachebench: ${error.message}\n`);
+    // A library error names an option path; the user typed a flag.
+    const named = asFlagError(error);
+    io.err(`cachebench: ${(named as Error).message}\n`);
     return EXIT_USAGE;
   }
   if (error instanceof CancelledError) {

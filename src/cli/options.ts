@@ -183,6 +183,18 @@ export const OPTION_FLAGS: Readonly<Record<string, string>> = {
   'recommend.targetHitRate': '--target-hit-rate',
   'recommend.targetLatencyMs': '--target-latency',
   'recommend.memoryCostMs': '--memory-cost',
+  columns: '--columns',
+  asserts: '--assert',
+  baseline: '--baseline',
+  maxDrop: '--max-drop',
+  maxLatencyRise: '--max-latency-rise',
+  out: '--out',
+  simulate: '--simulate',
+  redis: '--redis',
+  policy: '--policy',
+  pipeline: '--pipeline',
+  prefix: '--prefix',
+  maxmemory: '--maxmemory',
 };
 
 /** The option a path names: `tiers[0].policy` -> `tiers`, `recommend.targetHitRate` as is. */

@@ -35,7 +35,8 @@ export interface Assertion {
   readonly threshold: number;
 }
 
-const FLAG = '--assert';
+/** The option these errors name (the CLI shows it as --assert). */
+const FLAG = 'asserts';
 const SHAPE =
   /^(?<policy>[^@]+)@(?<size>[^/]+?)(?:\/ttl=(?<ttl>[^/]+?))?\.(?<metric>[A-Za-z]+(?:\.[A-Za-z0-9]+)?)\s*(?<op>>=|<=|==|>|<)\s*(?<value>[^\s<>=].*)$/;
 

@@ -32,7 +32,7 @@ export interface BaselineComparison {
 }
 
 /** `0.01` or `1%`: an absolute drop of hit rate. */
-export function parseMaxDrop(text: string, flag = '--max-drop'): number {
+export function parseMaxDrop(text: string, flag = 'maxDrop'): number {
   const value = text.trim();
   const drop = value.endsWith('%') ? parseNumber(value.slice(0, -1), flag) / 100 : parseNumber(value, flag);
   if (drop < 0 || drop > 1) throw new UsageError(`'${text}' must be a hit-rate drop from 0 to 1 (e.g. 0.01 or 1%)`, flag);
@@ -40,7 +40,7 @@ export function parseMaxDrop(text: string, flag = '--max-drop'): number {
 }
 
 /** `0.1` or `10%`: a fraction of the baseline latency; `0.5ms`, `1s`: an absolute rise. */
-export function parseLatencyRise(text: string, flag = '--max-latency-rise'): LatencyRise {
+export function parseLatencyRise(text: string, flag = 'maxLatencyRise'): LatencyRise {
   const value = text.trim();
   if (value.endsWith('%')) return { kind: 'fraction', value: parseNumber(value.slice(0, -1), flag, 0) / 100 };
   if (/[a-zµ]$/i.test(value)) return { kind: 'ms', value: parseDuration(value, flag) * 1e3 };
@@ -48,13 +48,13 @@ export function parseLatencyRise(text: string, flag = '--max-latency-rise'): Lat
 }
 
 /** Reads and checks a baseline file: a JSON result of this schema version. */
-export async function loadBaseline(path: string, flag = '--baseline'): Promise<RunResult> {
+export async function loadBaseline(path: string, flag = 'baseline'): Promise<RunResult> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
     const reason =
-      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file (write one with --format json --out)' : (error as Error).message;
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file (save a JSON result there first)' : (error as Error).message;
     throw new UsageError(`${path}: ${reason}`, flag);
   }
   let data: unknown;
@@ -66,7 +66,7 @@ export async function loadBaseline(path: string, flag = '--baseline'): Promise<R
   return checkBaseline(data, path, flag);
 }
 
-export function checkBaseline(data: unknown, path: string, flag = '--baseline'): RunResult {
+export function checkBaseline(data: unknown, path: string, flag = 'baseline'): RunResult {
   const fail = (message: string): never => {
     throw new UsageError(`${path}: ${message}`, flag);
   };
@@ -98,7 +98,7 @@ export function compareToBaseline(
   current: RunResult,
   baseline: RunResult,
   tolerances: BaselineTolerances,
-  flag = '--baseline',
+  flag = 'baseline',
 ): BaselineComparison {
   if (current.options.unit !== baseline.options.unit) {
     throw new UsageError(`the baseline sizes are in ${baseline.options.unit}, this run's in ${current.options.unit}`, flag);

@@ -64,6 +64,8 @@ export const CONFIG_FIELDS: Readonly<Record<string, { kind: FieldKind; flag: str
 
 /** The config field a flag stands for, to re-label flag parser errors. */
 export function configFieldOf(flag: string): string | undefined {
+  // Library errors name the option (`asserts`, `maxDrop`), which is the field's own name.
+  if (Object.hasOwn(CONFIG_FIELDS, flag)) return flag;
   return Object.entries(CONFIG_FIELDS).find(([, field]) => field.flag === flag)?.[0];
 }
 

@@ -3,6 +3,7 @@
  * (`lru`, `s3-fifo:small=0.1,ghost=0.9`). Adding a policy means adding its file and a row here.
  */
 import { UsageError } from '../errors.js';
+import { parseAssignments, splitName, splitSpecList } from '../spec-text.js';
 import type { ParamSpec, Policy, PolicyContext, PolicyDefinition, PolicyParams } from './policy.js';
 import { fifo } from './fifo.js';
 import { lfu } from './lfu.js';
@@ -61,55 +62,37 @@ export function findPolicy(name: string): PolicyDefinition | undefined {
 }
 
 /**
- * Splits a `--policies` list. Parameters are also comma-separated, so a piece with `=` and
+ * Splits a list of policies. Parameters are also comma-separated, so a piece with `=` and
  * no `:` continues the previous policy: `lru,s3-fifo:small=0.2,ghost=0.5,lfu` is three.
  */
 export function splitPolicyList(list: string): string[] {
-  const specs: string[] = [];
-  for (const raw of list.split(',')) {
-    const piece = raw.trim();
-    if (piece === '') continue;
-    if (piece.includes('=') && !piece.includes(':') && specs.length > 0) {
-      specs[specs.length - 1] = `${specs[specs.length - 1]!},${piece}`;
-    } else {
-      specs.push(piece);
-    }
-  }
-  return specs;
+  return splitSpecList(list, (piece) => piece.includes('=') && !piece.includes(':'));
 }
 
-/** Parses one spec such as `s3-fifo:small=0.1`; throws a UsageError naming `flag` if bad. */
-export function parsePolicySpec(spec: string, flag = '--policies'): PolicySpec {
-  const colon = spec.indexOf(':');
-  const id = (colon < 0 ? spec : spec.slice(0, colon)).trim().toLowerCase();
+/** Parses one spec such as `s3-fifo:small=0.1`; throws a UsageError labelled `where` if bad. */
+export function parsePolicySpec(spec: string, where?: string): PolicySpec {
+  const { name: id, body } = splitName(spec, { lowerCase: true });
   const definition = BY_NAME.get(id);
   if (!definition) {
-    throw new UsageError(`unknown policy '${id}' (known: ${POLICIES.map((p) => p.name).join(', ')})`, flag);
+    throw new UsageError(`unknown policy '${id}' (known: ${POLICIES.map((p) => p.name).join(', ')})`, where);
   }
-  const given = new Map<string, string>();
-  if (colon >= 0) {
-    for (const assignment of spec.slice(colon + 1).split(',')) {
-      if (assignment.trim() === '') continue;
-      const eq = assignment.indexOf('=');
-      const key = (eq < 0 ? assignment : assignment.slice(0, eq)).trim();
-      if (eq < 0) throw new UsageError(`'${assignment}' in '${spec}' should be name=value`, flag);
-      if (!definition.params.some((p) => p.name === key)) {
-        const known = definition.params.map((p) => p.name).join(', ') || 'none';
-        throw new UsageError(`policy '${id}' has no parameter '${key}' (parameters: ${known})`, flag);
-      }
-      if (given.has(key)) throw new UsageError(`parameter '${key}' given twice in '${spec}'`, flag);
-      given.set(key, assignment.slice(eq + 1).trim());
-    }
-  }
+  const fail = (detail: string): never => {
+    throw new UsageError(`'${spec.trim()}': ${detail}`, where);
+  };
+  const given = parseAssignments(
+    body.split(','),
+    { allowed: definition.params.map((p) => p.name), owner: `policy '${id}'`, skipEmpty: true },
+    fail,
+  );
   const params: Record<string, number | string | boolean> = {};
   const shown: string[] = [];
   for (const param of definition.params) {
     const text = given.get(param.name);
-    params[param.name] = text === undefined ? param.default : parseParam(param, text, id, flag);
+    params[param.name] = text === undefined ? param.default : parseParam(param, text, id, where);
     if (text !== undefined) shown.push(`${param.name}=${text}`);
   }
   const problem = definition.check?.(params);
-  if (problem !== undefined) throw new UsageError(`${id}: ${problem}`, flag);
+  if (problem !== undefined) throw new UsageError(`${id}: ${problem}`, where);
   return { name: shown.length ? `${id}:${shown.join(',')}` : id, definition, params };
 }
 
@@ -119,7 +102,7 @@ export function mayDecline(spec: PolicySpec): boolean {
   return typeof rule === 'function' ? rule(spec.params) : rule === true;
 }
 
-function parseParam(param: ParamSpec, text: string, policy: string, flag: string): number | string | boolean {
+function parseParam(param: ParamSpec, text: string, policy: string, flag: string | undefined): number | string | boolean {
   const where = `${policy}:${param.name}`;
   switch (param.type) {
     case 'boolean': {

@@ -35,7 +35,7 @@ export const SIMULATED_COUNTERPART: Readonly<Record<RedisEvictionPolicy, string>
  * The counterpart's spec with the server's own tuning (maxmemory-samples, lfu-log-factor,
  * lfu-decay-time) for whichever of those parameters the simulated policy has.
  */
-export function counterpartSpec(policy: RedisEvictionPolicy, server: ServerSettings, flag = '--simulate'): PolicySpec {
+export function counterpartSpec(policy: RedisEvictionPolicy, server: ServerSettings, flag = 'simulate'): PolicySpec {
   const name = SIMULATED_COUNTERPART[policy];
   const known = new Set(findPolicy(name)?.params.map((param) => param.name) ?? []);
   const fromServer: [string, number][] = [

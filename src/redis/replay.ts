@@ -138,12 +138,11 @@ export function checkReplayOptions(trace: Trace, options: Pick<RedisReplayOption
   if (options.policy === 'volatile-ttl' && trace.ttls === undefined && options.ttl === undefined) {
     throw new UsageError(
       `volatile-ttl evicts only keys that have a TTL, and ${trace.source} has no ttl column: give --ttl so every write gets one`,
-      '--policy',
+      'policy',
     );
   }
-  if (!Number.isSafeInteger(options.pipeline) || options.pipeline < 1)
-    throw new UsageError('must be a positive whole number', '--pipeline');
-  if (options.prefix === '') throw new UsageError('must not be empty: it is what marks the keys cachebench wrote', '--prefix');
+  if (!Number.isSafeInteger(options.pipeline) || options.pipeline < 1) throw new UsageError('must be a positive whole number', 'pipeline');
+  if (options.prefix === '') throw new UsageError('must not be empty: it is what marks the keys cachebench wrote', 'prefix');
 }
 
 export async function replayOnRedis(trace: Trace, options: RedisReplayOptions): Promise<RedisReplayMeasurement> {
@@ -179,7 +178,7 @@ export async function replayOnRedis(trace: Trace, options: RedisReplayOptions): 
       throw new UsageError(
         `${formatRedisMemory(options.maxmemory)} is not more than the empty server already uses ` +
           `(used_memory ${formatRedisMemory(usedMemoryEmpty)}), so nothing could be cached`,
-        '--maxmemory',
+        'maxmemory',
       );
     }
     const statsBefore = info(await client.info('stats'));

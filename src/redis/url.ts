@@ -18,7 +18,7 @@ export interface RedisTarget {
 
 const USAGE = 'use redis://[user:password@]host:port[/db]';
 
-export function parseRedisUrl(text: string, flag = '--redis'): RedisTarget {
+export function parseRedisUrl(text: string, flag = 'redis'): RedisTarget {
   let url: URL;
   try {
     url = new URL(text);

@@ -74,14 +74,14 @@ export function resolveOutTarget(
   context: { command: string; source: string; format?: ReportFormat | undefined },
   isDirectory: (path: string) => boolean = existingDirectory,
 ): OutTarget {
-  if (out.trim() === '') throw new UsageError('expected a file or folder name', '--out');
+  if (out.trim() === '') throw new UsageError('expected a file or folder name', 'out');
   if (out.endsWith('/') || out.endsWith('\\') || isDirectory(out)) {
     const format = context.format ?? 'md';
     return { path: join(out, `${context.command}-${fileSlug(context.source)}.${RENDERERS[format].extension}`), format };
   }
   const format = context.format ?? formatFromPath(out);
   if (!format) {
-    throw new UsageError(`cannot tell the format of '${out}' from its extension (use .json, .csv, .md or .txt, or give --format)`, '--out');
+    throw new UsageError(`cannot tell the format of '${out}' from its extension (use .json, .csv, .md or .txt, or name the format)`, 'out');
   }
   return { path: out, format };
 }

@@ -10,7 +10,8 @@
 import { TraceFormatError, UsageError } from '../errors.js';
 import { ALL_COLUMNS, type ColumnName } from './trace.js';
 
-const FLAG = '--columns';
+/** The option these errors name (the CLI shows it as --columns). */
+const FLAG = 'columns';
 
 /** One `--columns` entry: a header name (lower-cased) or a 0-based field index. */
 export type ColumnSource = { readonly name: string } | { readonly index: number };
@@ -93,7 +94,7 @@ export function layoutFromHeader(headerFields: readonly string[], mapping: Colum
     if ('index' in source) {
       if (source.index >= names.length) {
         throw new TraceFormatError(
-          `${FLAG} ${column}=${source.index + 1}: the header has only ${names.length} field${names.length === 1 ? '' : 's'}`,
+          `the column map's ${column}=${source.index + 1}: the header has only ${names.length} field${names.length === 1 ? '' : 's'}`,
           file,
           line,
         );
@@ -103,7 +104,7 @@ export function layoutFromHeader(headerFields: readonly string[], mapping: Colum
     const index = indexOf(source.name);
     if (index < 0) {
       throw new TraceFormatError(
-        `the header has no column '${source.name}' (named by ${FLAG} ${column}=${source.name}; header: ${describeHeader(headerFields)})`,
+        `the header has no column '${source.name}' (named by the column map's ${column}=${source.name}; header: ${describeHeader(headerFields)})`,
         file,
         line,
       );
@@ -113,7 +114,7 @@ export function layoutFromHeader(headerFields: readonly string[], mapping: Colum
   const layout = buildLayout(resolve, names.length);
   if (layout.key < 0) {
     throw new TraceFormatError(
-      `the header has no 'key' column (header: ${describeHeader(headerFields)}); name it key or map it with ${FLAG} key=NAME`,
+      `the header has no 'key' column (header: ${describeHeader(headerFields)}); name it key or map a column to it (key=NAME)`,
       file,
       line,
     );
@@ -140,7 +141,7 @@ export function layoutWithoutHeader(fieldCount: number, mapping: ColumnMapping, 
     const index = (source as { index: number }).index;
     if (index >= fieldCount) {
       throw new TraceFormatError(
-        `${FLAG} ${column}=${index + 1}: the first row has only ${fieldCount} field${fieldCount === 1 ? '' : 's'}`,
+        `the column map's ${column}=${index + 1}: the first row has only ${fieldCount} field${fieldCount === 1 ? '' : 's'}`,
         file,
         line,
       );

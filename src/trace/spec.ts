@@ -37,6 +37,7 @@
  * `sizes=` to a spec leaves its key sequence unchanged.
  */
 import { UsageError } from '../errors.js';
+import { parseAssignments, splitName, splitTopLevel, type Fail } from '../spec-text.js';
 import { parseBytes, parseCount, parseNumber } from '../units.js';
 import type { KeyGenerator } from './synthetic/generator.js';
 import { generateHotKeyTrace, isHotKeySpec, parseHotKeySpec } from './synthetic/hotkey.js';
@@ -116,9 +117,7 @@ export function parseTraceSpec(spec: string): SyntheticTraceSpec {
     }
   };
 
-  const colon = text.indexOf(':');
-  const kind = colon < 0 ? text : text.slice(0, colon).trim();
-  const body = colon < 0 ? '' : text.slice(colon + 1);
+  const { name: kind, body } = splitName(text);
   if (kind !== 'mix' && !(BASIC_GENERATORS as readonly string[]).includes(kind)) {
     fail(`unknown generator '${kind}' (use zipf, uniform, scan or mix)`);
   }
@@ -193,43 +192,11 @@ export function parseTraceSpec(spec: string): SyntheticTraceSpec {
   };
 }
 
-type Fail = (detail: string) => never;
 type Parse = <T>(name: string, value: string, parser: (value: string, flag: string) => T) => T;
 
-/** Splits at `separator` outside parentheses; trims the pieces. */
-function splitTopLevel(text: string, separator: string, fail: Fail): string[] {
-  const pieces: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '(') depth++;
-    else if (c === ')' && --depth < 0) fail(`unbalanced ')' at '${text.slice(i)}'`);
-    else if (c === separator && depth === 0) {
-      pieces.push(text.slice(start, i).trim());
-      start = i + 1;
-    }
-  }
-  if (depth !== 0) fail(`unbalanced '(' in '${text}'`);
-  pieces.push(text.slice(start).trim());
-  return pieces;
-}
-
-/** name=value pieces to a map, rejecting empty, malformed, unknown and repeated names. */
+/** name=value pieces to a map (spec-text.ts), for a generator's parameters. */
 function assignments(pieces: readonly string[], allowed: readonly string[], owner: string, fail: Fail): Map<string, string> {
-  const values = new Map<string, string>();
-  for (const piece of pieces) {
-    if (piece === '') fail(`empty parameter (two commas in a row?)`);
-    const eq = piece.indexOf('=');
-    if (eq < 0) fail(`'${piece}' should be name=value`);
-    const name = piece.slice(0, eq).trim();
-    const value = piece.slice(eq + 1).trim();
-    if (!allowed.includes(name)) fail(`unknown parameter '${name}' for ${owner} (parameters: ${allowed.join(', ')})`);
-    if (values.has(name)) fail(`parameter '${name}' given twice`);
-    if (value === '') fail(`parameter '${name}' has no value`);
-    values.set(name, value);
-  }
-  return values;
+  return parseAssignments(pieces, { allowed, owner }, fail);
 }
 
 function basicWorkload(kind: BasicWorkload['kind'], params: Map<string, string>, parse: Parse, fail: Fail): BasicWorkload {

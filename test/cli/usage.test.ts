@@ -12,7 +12,7 @@ const cases: [string[], RegExp][] = [
   [['run', 'x.csv', '--ttl', 'soon'], /--ttl: 'soon' is not a duration/],
   [['run', 'x.csv', '--lookup-cost', '-1ms'], /--lookup-cost: .*duration/],
   [['run', 'x.csv', '--policies', 'lru,lru'], /--policies: 'lru' is listed twice/],
-  [['run', 'x.csv', '--policies', 'lru:size=3'], /policy 'lru' has no parameter 'size'/],
+  [['run', 'x.csv', '--policies', 'lru:size=3'], /unknown parameter 'size' for policy 'lru'/],
 ];
 
 for (const [argv, message] of cases) {

@@ -6,7 +6,7 @@ import type { RunResult } from '../../src/model/result.js';
 import { sampleResult } from '../helpers/result.js';
 
 function usageError(pattern: RegExp) {
-  return (error: unknown) => error instanceof UsageError && error.where === '--assert' && pattern.test(error.message);
+  return (error: unknown) => error instanceof UsageError && error.where === 'asserts' && pattern.test(error.message);
 }
 
 test("assertions parse into selector, metric, comparison and a threshold in the metric's unit", () => {

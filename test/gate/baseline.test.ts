@@ -90,7 +90,7 @@ test('rows on one side only are reported as notes, and a baseline sharing no row
 test('tolerances parse as absolute rate drops and as fractions or durations of latency', () => {
   assert.equal(parseMaxDrop('0.01'), 0.01);
   assert.equal(parseMaxDrop('2%'), 0.02);
-  assert.throws(() => parseMaxDrop('5'), /--max-drop: '5' must be a hit-rate drop from 0 to 1/);
+  assert.throws(() => parseMaxDrop('5'), /maxDrop: '5' must be a hit-rate drop from 0 to 1/);
   assert.deepEqual(parseLatencyRise('0.1'), { kind: 'fraction', value: 0.1 });
   assert.deepEqual(parseLatencyRise('10%'), { kind: 'fraction', value: 0.1 });
   assert.deepEqual(parseLatencyRise('2ms'), { kind: 'ms', value: 2 });
@@ -118,7 +118,7 @@ test('a baseline file is read back from the JSON report, and a broken one is a u
       await assert.rejects(
         loadBaseline(path),
         (error: unknown) =>
-          error instanceof UsageError && error.where === '--baseline' && error.message.includes(path) && message.test(error.message),
+          error instanceof UsageError && error.where === 'baseline' && error.message.includes(path) && message.test(error.message),
       );
     }
     await assert.rejects(loadBaseline(join(dir, 'missing.json')), /no such file/);

@@ -152,7 +152,7 @@ test('a maxmemory below what the empty server uses is a usage error, and setting
   await assert.rejects(
     replayOnRedis(traceOf(['a']), optionsFor(server.url, { maxmemory: 10_000 })),
     (error: unknown) =>
-      error instanceof UsageError && error.where === '--maxmemory' && /is not more than the empty server already uses/.test(error.message),
+      error instanceof UsageError && error.where === 'maxmemory' && /is not more than the empty server already uses/.test(error.message),
   );
   const redis = admin(t, server);
   assert.deepEqual(await redis.config('GET', 'maxmemory'), ['maxmemory', '0']);
@@ -164,11 +164,11 @@ test('volatile-ttl without any TTL is refused before connecting', () => {
     () => {
       checkReplayOptions(traceOf(['a']), { policy: 'volatile-ttl', pipeline: 1, prefix: 'p:' });
     },
-    (error: unknown) => error instanceof UsageError && error.where === '--policy' && /give --ttl/.test(error.message),
+    (error: unknown) => error instanceof UsageError && error.where === 'policy' && /give --ttl/.test(error.message),
   );
   assert.throws(() => {
     checkReplayOptions(traceOf(['a']), { policy: 'allkeys-lru', pipeline: 1, prefix: '' });
-  }, /--prefix: must not be empty/);
+  }, /prefix: must not be empty/);
 });
 
 test('connection refused: one line, nothing replayed', async () => {

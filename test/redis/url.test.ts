@@ -43,7 +43,7 @@ for (const [text, message] of bad) {
     assert.throws(
       () => parseRedisUrl(text),
       (error: unknown) =>
-        error instanceof UsageError && error.where === '--redis' && message.test(error.message) && !error.message.includes('\n'),
+        error instanceof UsageError && error.where === 'redis' && message.test(error.message) && !error.message.includes('\n'),
     );
   });
 }

@@ -69,7 +69,7 @@ test('--out FILE takes its format from the extension unless --format says otherw
   assert.deepEqual(resolveOutTarget('r.txt', { ...context, format: 'md' }, noDirs), { path: 'r.txt', format: 'md' });
   assert.throws(
     () => resolveOutTarget('r.html', context, noDirs),
-    (error: unknown) => error instanceof UsageError && error.where === '--out',
+    (error: unknown) => error instanceof UsageError && error.where === 'out',
   );
 });
 

@@ -242,7 +242,7 @@ const rowErrors: [string, string, string][] = [
   [
     'header without key',
     'obj,size\na,1\n',
-    ":1: the header has no 'key' column (header: obj, size); name it key or map it with --columns key=NAME",
+    ":1: the header has no 'key' column (header: obj, size); name it key or map a column to it (key=NAME)",
   ],
   ['unclosed quote', 'key,size\na,1\n"b,2\nc,3\n', ':4: the file ends inside a quoted field (a closing " is missing)'],
   ['text after a closing quote', 'key,size\na,1\n"b"x,2\n', ':3: unexpected text after a closing quote'],
@@ -270,10 +270,10 @@ test('a mapped column the header lacks, and a position past the first row, are l
   await expectFormatError(
     'no-obj.csv',
     'key,ts\na,1\n',
-    ":1: the header has no column 'obj_id' (named by --columns key=obj_id; header: key, ts)",
+    ":1: the header has no column 'obj_id' (named by the column map's key=obj_id; header: key, ts)",
     { columns: 'key=obj_id' },
   );
-  await expectFormatError('short-row.csv', 'a,1\n', ':1: --columns size=3: the first row has only 2 fields', {
+  await expectFormatError('short-row.csv', 'a,1\n', ":1: the column map's size=3: the first row has only 2 fields", {
     header: false,
     columns: 'key=1,size=3',
   });
@@ -299,15 +299,15 @@ test('missing file, directory and empty file: one line naming the file', async (
 test('bad --columns text is a UsageError naming --columns', async () => {
   const path = files.write('usage.csv', 'key,a,b\n1,2,3\n');
   const cases: [LoadOptions, RegExp][] = [
-    [{ columns: 'key' }, /^--columns: 'key' is not COLUMN=NAME or COLUMN=POSITION/],
-    [{ columns: 'color=2' }, /^--columns: unknown column 'color' \(known: key, time, size, op, ttl, cost\)/],
-    [{ columns: 'key=1,key=2' }, /^--columns: column 'key' is mapped twice/],
-    [{ columns: 'key=0' }, /^--columns: 'key=0': positions are 1-based/],
-    [{ columns: 'key=a,size=A' }, /^--columns: 'A' is mapped to both key and size/],
-    [{ columns: ' , ' }, /^--columns: ' , ' is empty/],
-    [{ columns: 'key=obj_id', header: false }, /^--columns: 'key=obj_id' names a header column, but the file is read without a header/],
-    [{ columns: 'size=1', header: false }, /^--columns: field 1 would feed both key and size \(without a header the key is field 1/],
-    [{ columns: 'size=key' }, /^--columns: field 1 \('key'\) would feed both key and size/],
+    [{ columns: 'key' }, /^columns: 'key' is not COLUMN=NAME or COLUMN=POSITION/],
+    [{ columns: 'color=2' }, /^columns: unknown column 'color' \(known: key, time, size, op, ttl, cost\)/],
+    [{ columns: 'key=1,key=2' }, /^columns: column 'key' is mapped twice/],
+    [{ columns: 'key=0' }, /^columns: 'key=0': positions are 1-based/],
+    [{ columns: 'key=a,size=A' }, /^columns: 'A' is mapped to both key and size/],
+    [{ columns: ' , ' }, /^columns: ' , ' is empty/],
+    [{ columns: 'key=obj_id', header: false }, /^columns: 'key=obj_id' names a header column, but the file is read without a header/],
+    [{ columns: 'size=1', header: false }, /^columns: field 1 would feed both key and size \(without a header the key is field 1/],
+    [{ columns: 'size=key' }, /^columns: field 1 \('key'\) would feed both key and size/],
   ];
   for (const [options, message] of cases) {
     await assert.rejects(

@@ -21,7 +21,7 @@ import { UsageError } from '../../errors.js';
 export const WRITE_POLICIES = ['invalidate', 'write-through', 'write-behind', 'ttl-only'] as const;
 export type WritePolicy = (typeof WRITE_POLICIES)[number];
 
-export function parseWritePolicy(text: string, flag = '--write-policy'): WritePolicy {
+export function parseWritePolicy(text: string, flag = 'writePolicy'): WritePolicy {
   const name = text.trim().toLowerCase();
   if (!(WRITE_POLICIES as readonly string[]).includes(name)) {
     throw new UsageError(`unknown write policy '${text}' (use ${WRITE_POLICIES.join(', ')})`, flag);

@@ -17,6 +17,7 @@
  * key for the modes that wait on it. It allocates only when it grows.
  */
 import { UsageError } from '../../errors.js';
+import { parseAssignments, splitName } from '../../spec-text.js';
 import { parseNumber } from '../../units.js';
 
 /**
@@ -37,24 +38,20 @@ export interface StampedeConfig {
 export const STAMPEDE_MODES: readonly StampedeMode[] = ['none', 'coalesce', 'xfetch', 'stale-while-revalidate'];
 const MODES = STAMPEDE_MODES;
 
-export function parseStampede(text: string, flag = '--stampede'): StampedeConfig {
-  const trimmed = text.trim().toLowerCase();
-  const colon = trimmed.indexOf(':');
-  const name = colon < 0 ? trimmed : trimmed.slice(0, colon);
+export function parseStampede(text: string, flag = 'stampede'): StampedeConfig {
+  const { name, body } = splitName(text.trim().toLowerCase());
   const mode = name === 'swr' ? 'stale-while-revalidate' : name;
   if (!(MODES as readonly string[]).includes(mode)) {
     throw new UsageError(`unknown stampede mode '${text}' (use ${MODES.join(', ')}, or xfetch:beta=1)`, flag);
   }
-  let beta = 1;
-  if (colon >= 0) {
-    const params = trimmed.slice(colon + 1);
-    const match = /^beta=(.+)$/.exec(params);
-    if (mode !== 'xfetch' || !match) {
-      throw new UsageError(`'${text}': only xfetch takes a parameter, beta (e.g. xfetch:beta=1)`, flag);
-    }
-    beta = parseNumber(match[1]!, flag);
-    if (!(beta > 0)) throw new UsageError(`xfetch beta must be positive, not '${match[1]}'`, flag);
-  }
+  const fail = (detail: string): never => {
+    throw new UsageError(`'${text}': ${detail}`, flag);
+  };
+  // Only xfetch has a parameter.
+  const params = parseAssignments(body === '' ? [] : body.split(','), { allowed: mode === 'xfetch' ? ['beta'] : [], owner: mode }, fail);
+  const betaText = params.get('beta');
+  const beta = betaText === undefined ? 1 : parseNumber(betaText, flag);
+  if (!(beta > 0)) throw new UsageError(`xfetch beta must be positive, not '${betaText ?? ''}'`, flag);
   return { mode: mode as StampedeMode, beta };
 }
 

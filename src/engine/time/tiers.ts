@@ -8,6 +8,7 @@
  * a hit can be checked against the latest write.
  */
 import { UsageError } from '../../errors.js';
+import { splitSpecList } from '../../spec-text.js';
 import { createPolicy, parsePolicySpec, type Policy, type PolicySpec } from '../../policies/index.js';
 import type { Trace } from '../../trace/trace.js';
 import { parseDuration } from '../../units.js';
@@ -27,19 +28,12 @@ export interface TierSpec {
 export function parseTiers(text: string, flag = 'tiers'): { unit: 'entries' | 'bytes'; tiers: ParsedTier[] } {
   const tiers: ParsedTier[] = [];
   const units = new Set<'entries' | 'bytes'>();
-  let pending = '';
-  for (const raw of text.split(',')) {
-    const piece = raw.trim();
-    if (piece === '') continue;
-    pending = pending === '' ? piece : `${pending},${piece}`;
-    if (!piece.includes('@')) continue;
-    const tier = parseTier(pending, flag);
+  // A tier runs until the piece that carries its @latency.
+  for (const piece of splitSpecList(text, (_piece, previous) => !previous.includes('@'))) {
+    if (!piece.includes('@')) throw new UsageError(`'${piece}' needs a size and a lookup latency, e.g. lru:1000@0.05ms`, flag);
+    const tier = parseTier(piece, flag);
     if (tier.unit !== undefined) units.add(tier.unit);
     tiers.push(tier.spec);
-    pending = '';
-  }
-  if (pending !== '') {
-    throw new UsageError(`'${pending}' needs a size and a lookup latency, e.g. lru:1000@0.05ms`, flag);
   }
   if (tiers.length === 0) throw new UsageError('name at least one tier, e.g. lru:1000@0.05ms,lru:100000@1ms', flag);
   if (units.size > 1) throw new UsageError('give every tier a count of entries (1000) or every tier bytes (64MB), not a mix', flag);

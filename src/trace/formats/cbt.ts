@@ -4,7 +4,7 @@ import type { TraceFormat } from './format.js';
 
 export const cbt: TraceFormat = {
   id: 'cbt',
-  description: "cachebench's binary trace cache (columnar, written by --cache-trace)",
+  description: "cachebench's binary trace cache (columnar, written by the trace cache)",
   detect: (_path, head) => head.toString('latin1', 0, BINARY_TRACE_MAGIC.length) === BINARY_TRACE_MAGIC,
   load: (path) => loadTraceBinary(path),
   bytesPerRow: 12,

@@ -4,7 +4,7 @@ import type { TraceFormat } from './format.js';
 
 export const csv: TraceFormat = {
   id: 'csv',
-  description: 'comma-separated with a header row (key required; time, size, op, ttl, cost optional); --columns maps others',
+  description: 'comma-separated with a header row (key required; time, size, op, ttl, cost optional); a column map names others',
   // The fallback: anything no other format claims is read as CSV, which names the line it cannot read.
   detect: () => true,
   load: (path, options) => loadTraceFile(path, options),

@@ -12,6 +12,7 @@
  * Key 'hot' is id 0; background keys are named bg0, bg1, ... and interned in first-seen order.
  */
 import { UsageError } from '../../errors.js';
+import { parseAssignments, splitName } from '../../spec-text.js';
 import { parseCount, parseDuration, parseNumber } from '../../units.js';
 import { TraceBuilder, type Trace } from '../trace.js';
 import { Rng } from './rng.js';
@@ -48,17 +49,7 @@ export function parseHotKeySpec(spec: string): HotKeySpec {
       throw error;
     }
   };
-  const body = text.slice('hotkey'.length).replace(/^:/, '');
-  const values = new Map<string, string>();
-  for (const piece of body.split(',')) {
-    if (piece.trim() === '') continue;
-    const eq = piece.indexOf('=');
-    if (eq < 0) fail(`'${piece.trim()}' should be name=value`);
-    const name = piece.slice(0, eq).trim();
-    if (!(PARAMS as readonly string[]).includes(name)) fail(`unknown parameter '${name}' for hotkey (parameters: ${PARAMS.join(', ')})`);
-    if (values.has(name)) fail(`parameter '${name}' given twice`);
-    values.set(name, piece.slice(eq + 1).trim());
-  }
+  const values = parseAssignments(splitName(text).body.split(','), { allowed: PARAMS, owner: 'hotkey', skipEmpty: true }, fail);
   for (const required of ['rate', 'duration']) if (!values.has(required)) fail(`missing parameter '${required}'`);
   const rate = guard(() => parseNumber(values.get('rate')!, 'rate'));
   if (!(rate > 0)) fail(`rate must be a positive number of requests per second`);
