@@ -8,15 +8,30 @@
 import { Command, CommanderError } from 'commander';
 import { CancelledError, GateFailure, TraceFormatError, UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
-import { registerBench } from './bench.js';
-import { asFlagError } from './options.js';
-import { registerGate } from './gate.js';
-import { registerGen } from './gen.js';
-import { registerPolicies } from './policies.js';
+import { asFlagError } from './flag-names.js';
 import type { CliIo } from './io.js';
-import { registerReplay } from './replay.js';
-import { registerRun } from './run.js';
-import { registerSweep } from './sweep.js';
+
+type Register = (program: Command, io: CliIo) => void;
+
+/**
+ * Every command, loaded on demand: a command line that names one loads only that command's
+ * modules (`cachebench policies` never loads the trace readers or the Redis client); the
+ * top-level help and an unknown command load them all, to list them.
+ */
+const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
+  run: async () => (await import('./run.js')).registerRun,
+  sweep: async () => (await import('./sweep.js')).registerSweep,
+  policies: async () => (await import('./policies.js')).registerPolicies,
+  gate: async () => (await import('./gate.js')).registerGate,
+  bench: async () => (await import('./bench.js')).registerBench,
+  gen: async () => {
+    const { registerGen } = await import('./gen.js');
+    return (program, io) => {
+      registerGen(program, io.stream ?? process.stdout);
+    };
+  },
+  replay: async () => (await import('./replay.js')).registerReplay,
+};
 
 export const EXIT_OK = 0;
 export const EXIT_GATE_FAILED = 1;
@@ -45,13 +60,8 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput(output);
-  registerRun(program, io);
-  registerSweep(program, io);
-  registerPolicies(program, io);
-  registerGate(program, io);
-  registerBench(program, io);
-  registerGen(program, io.stream ?? process.stdout);
-  registerReplay(program, io);
+  const named = argv[0] !== undefined && Object.hasOwn(COMMANDS, argv[0]) ? [argv[0]] : Object.keys(COMMANDS);
+  for (const name of named) (await COMMANDS[name]!())(program, io);
   for (const command of program.commands) command.exitOverride().configureOutput(output);
 
   try {

@@ -5,6 +5,7 @@
  */
 import { Option, type Command } from 'commander';
 import { UsageError } from '../errors.js';
+import { asFlagError } from './flag-names.js';
 import { parsePolicySpec, splitPolicyList, type PolicySpec } from '../policies/index.js';
 import { parseSizes, type CapacityUnit } from '../engine/sizes.js';
 import { existsSync, statSync } from 'node:fs';
@@ -163,56 +164,7 @@ export function gridOptionsFrom(flags: CommonFlags & TimeFlags, { sweep }: { swe
   };
 }
 
-/** Where each library option is typed on the command line, for errors that name an option path. */
-export const OPTION_FLAGS: Readonly<Record<string, string>> = {
-  policies: '--policies',
-  capacities: '--maxsize',
-  unit: '--capacity',
-  ttlsMs: '--ttl',
-  ttlJitter: '--ttl',
-  lookupCostMs: '--lookup-cost',
-  missCostMs: '--miss-cost',
-  seed: '--seed',
-  tiers: '--tiers',
-  writePolicy: '--write-policy',
-  flushIntervalMs: '--flush-interval',
-  stampede: '--stampede',
-  sample: '--sample',
-  workers: '--workers',
-  'recommend.tolerance': '--tolerance',
-  'recommend.targetHitRate': '--target-hit-rate',
-  'recommend.targetLatencyMs': '--target-latency',
-  'recommend.memoryCostMs': '--memory-cost',
-  columns: '--columns',
-  asserts: '--assert',
-  baseline: '--baseline',
-  maxDrop: '--max-drop',
-  maxLatencyRise: '--max-latency-rise',
-  out: '--out',
-  simulate: '--simulate',
-  redis: '--redis',
-  policy: '--policy',
-  pipeline: '--pipeline',
-  prefix: '--prefix',
-  maxmemory: '--maxmemory',
-};
-
-/** The option a path names: `tiers[0].policy` -> `tiers`, `recommend.targetHitRate` as is. */
-export function optionOf(path: string): string {
-  return path.replace(/\[\d+\].*$/, '');
-}
-
-/**
- * A library error that names an option path, renamed to the flag it was typed as (`names`
- * maps options to flags); any other error as it is. `bytes` says whether sizes came from
- * --capacity rather than --maxsize.
- */
-export function asFlagError(error: unknown, names: Readonly<Record<string, string>> = OPTION_FLAGS, bytes = false): unknown {
-  if (!(error instanceof UsageError) || error.where === undefined) return error;
-  const option = optionOf(error.where);
-  const flag = option === 'capacities' && bytes ? '--capacity' : names[option];
-  return flag === undefined ? error : new UsageError(error.detail, flag);
-}
+export { asFlagError, OPTION_FLAGS, optionOf } from './flag-names.js';
 
 export interface SweepFlags extends CommonFlags {
   sample?: string;
