@@ -37,6 +37,8 @@ export const OPTION_FLAGS: Readonly<Record<string, string>> = {
   pipeline: '--pipeline',
   prefix: '--prefix',
   maxmemory: '--maxmemory',
+  flush: '--flush',
+  ttl: '--ttl',
 };
 
 /** The option a path names: `tiers[0].policy` -> `tiers`, `recommend.targetHitRate` as is. */

@@ -59,7 +59,7 @@ export function addGridOptions(command: Command, defaults: { policies: string })
     .option('--ttl <durations>', 'TTLs to try, e.g. 60s or off,30s,5m; 60s~10% adds jitter (default: off)')
     .option('--lookup-cost <duration>', 'time of one cache lookup', '0.1ms')
     .option('--miss-cost <duration>', "time to compute or fetch a missed value (the trace's cost column wins)", '5ms')
-    .option('--seed <n>', 'seed for synthetic traces and randomised policies', '1')
+    .option('--seed <n>', 'seed for randomised policies and TTL jitter (a synthetic spec takes its own seed=)', '1')
     .addOption(new Option('-f, --format <format>', 'output format').choices([...REPORT_FORMATS]));
 }
 

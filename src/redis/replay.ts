@@ -137,8 +137,8 @@ return 0
 export function checkReplayOptions(trace: Trace, options: Pick<RedisReplayOptions, 'policy' | 'ttl' | 'pipeline' | 'prefix'>): void {
   if (options.policy === 'volatile-ttl' && trace.ttls === undefined && options.ttl === undefined) {
     throw new UsageError(
-      `volatile-ttl evicts only keys that have a TTL, and ${trace.source} has no ttl column: give --ttl so every write gets one`,
-      'policy',
+      `volatile-ttl evicts only keys that have a TTL, and ${trace.source} has no ttl column: give every write one`,
+      'ttl',
     );
   }
   if (!Number.isSafeInteger(options.pipeline) || options.pipeline < 1) throw new UsageError('must be a positive whole number', 'pipeline');
@@ -421,7 +421,7 @@ async function refuseForeignKeys(session: RedisSession, flush: boolean): Promise
     const list = elsewhere.map(([db, keys]) => `db${db}: ${countOf(keys, 'key')}`).join(', ');
     throw new UsageError(
       `${target.display}: other databases hold keys (${list}); eviction is server-wide and would delete them, ` +
-        'so replay needs a server with no other data (--flush empties only the chosen database)',
+        'so replay needs a server with no other data (emptying the chosen database would not be enough)',
     );
   }
   const here = counts.get(target.db) ?? 0;
@@ -429,7 +429,8 @@ async function refuseForeignKeys(session: RedisSession, flush: boolean): Promise
   if (!flush) {
     throw new UsageError(
       `${target.display}: database ${target.db} holds ${countOf(here, 'key')}; refusing to replay into it, ` +
-        'since eviction would delete them (pass --flush to delete them first)',
+        'since eviction would delete them (flush deletes them first)',
+      'flush',
     );
   }
   await client.flushdb();

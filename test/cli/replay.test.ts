@@ -105,7 +105,7 @@ test('a bad URL is refused before anything else', async () => {
   );
   assertOneLineFailure(
     await cli('replay', SMALL, '--redis', 'redis://h', '--maxmemory', '1mb', '--policy', 'volatile-ttl'),
-    /--policy: volatile-ttl evicts only keys that have a TTL/,
+    /--ttl: volatile-ttl evicts only keys that have a TTL/,
   );
   assertOneLineFailure(
     await cli('replay', SMALL, '--redis', 'redis://h', '--maxmemory', '1mb', '--pipeline', '0'),
@@ -139,7 +139,10 @@ test('a server holding keys is refused with the way out named', async (t) => {
   });
   await redis.set('theirs', '1');
   const run = await cli('replay', SMALL, '--redis', server.url, '--maxmemory', '64mb', '--simulate', 'lru');
-  assertOneLineFailure(run, /database 0 holds 1 key; refusing to replay into it, since eviction would delete them \(pass --flush/);
+  assertOneLineFailure(
+    run,
+    /^cachebench: --flush: .*database 0 holds 1 key; refusing to replay into it, since eviction would delete them \(flush deletes them first/,
+  );
   assert.equal(await redis.get('theirs'), '1');
 });
 

@@ -1,7 +1,9 @@
 /** Bad flags: one line naming the flag, exit code 2, no stack trace. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cli, spawnCli } from '../helpers/cli.js';
+import { spawnSync } from 'node:child_process';
+import { main } from '../../src/cli/main.js';
+import { cli, spawnCli, ROOT } from '../helpers/cli.js';
 
 const cases: [string[], RegExp][] = [
   [['run', 'x.csv', '--policies', 'lru,nope'], /--policies: unknown policy 'nope' \(known: lru, .*\)/],
@@ -42,4 +44,32 @@ test('policies lists every registered policy with its parameters', async () => {
   const run = await cli('policies');
   assert.equal(run.code, 0);
   for (const name of ['lru', 'lfu', 'fifo', 'ttl', 'lru-cache']) assert.match(run.stdout, new RegExp(`^${name}\\s`, 'm'));
+});
+
+test('an unexpected error says it is internal, with the stack and a request to report it, exit 70', async () => {
+  let stderr = '';
+  const code = await main(['policies'], {
+    out: () => {
+      throw new TypeError('a bug stands in here');
+    },
+    err: (text) => {
+      stderr += text;
+    },
+  });
+  assert.equal(code, 70);
+  assert.match(stderr, /^cachebench: internal error: this is a bug in cachebench .*please report it/);
+  assert.match(stderr, /TypeError: a bug stands in here\n\s+at /);
+});
+
+test('a reader that closes stdout early ends the command quietly', () => {
+  const result = spawnSync(
+    'bash',
+    ['-c', `set -o pipefail; node ${ROOT}bin/cachebench.js gen 'zipf:alpha=1,keys=1e4,requests=1e6' | head -1`],
+    {
+      encoding: 'utf8',
+    },
+  );
+  assert.equal(result.stdout, 'key\n');
+  assert.equal(result.stderr, '');
+  assert.equal(result.status, 0);
 });
