@@ -3,12 +3,12 @@
  * time-aware jobs, sampled estimates and one-pass curves all come through here, so a row of
  * `run`, `sweep`, `gate` and the real-server comparison has one shape.
  */
-import type { ResultRow, RunOptions, RunResult } from '../model/result.js';
+import type { LatencyMs, ResultRow, RunOptions, RunResult } from '../model/result.js';
 import { SCHEMA_VERSION } from '../model/result.js';
 import { summarizeTrace } from '../trace/summary.js';
 import type { Trace } from '../trace/trace.js';
 import { VERSION } from '../version.js';
-import { latencyOf } from './cost.js';
+import { latencyOf, type LatencyStats } from './cost.js';
 import { isTimedCounts, jobLabel, type Job, type JobCounts, type ReplaySettings } from './jobs.js';
 import type { ReplayCounts } from './replay.js';
 import { latencyFromSamples } from './time/simulate.js';
@@ -23,15 +23,11 @@ export function rowOf(job: Job, counts: JobCounts, settings: ReplaySettings): Re
   const requests = counts.requests;
   return {
     ...base,
-    latency: {
-      mean: latency.mean * 1e3,
-      p50: latency.p50 * 1e3,
-      p95: latency.p95 * 1e3,
-      p99: latency.p99 * 1e3,
-      noCache: latency.noCache * 1e3,
+    latency: latencyMs({
+      ...latency,
       speedup: latency.mean > 0 ? latency.noCache / latency.mean : Infinity,
       slowerThanNoCache: latency.mean > latency.noCache,
-    },
+    }),
     ...jitter,
     ...(job.writePolicy !== undefined && {
       freshness: {
@@ -92,15 +88,20 @@ export function countsRow(policy: string, ttl: number | null, capacity: number, 
     byteHitRate: counts.bytesRequested ? counts.bytesHit / counts.bytesRequested : 0,
     finalEntries: counts.finalEntries,
     finalBytes: counts.finalBytes,
-    latency: {
-      mean: latency.mean * 1e3,
-      p50: latency.p50 * 1e3,
-      p95: latency.p95 * 1e3,
-      p99: latency.p99 * 1e3,
-      noCache: latency.noCache * 1e3,
-      speedup: latency.speedup,
-      slowerThanNoCache: latency.slowerThanNoCache,
-    },
+    latency: latencyMs(latency),
+  };
+}
+
+/** The engine's latency figures (seconds) as the result carries them (milliseconds). */
+function latencyMs(latency: LatencyStats): LatencyMs {
+  return {
+    mean: latency.mean * 1e3,
+    p50: latency.p50 * 1e3,
+    p95: latency.p95 * 1e3,
+    p99: latency.p99 * 1e3,
+    noCache: latency.noCache * 1e3,
+    speedup: latency.speedup,
+    slowerThanNoCache: latency.slowerThanNoCache,
   };
 }
 
