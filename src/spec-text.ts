@@ -72,11 +72,15 @@ export function parseAssignments(pieces: readonly string[], rules: AssignmentRul
  * continues the spec before it while `continues(piece)` says so (for policies: it has `=`
  * and no `:`), so `lru,s3-fifo:small=0.2,ghost=0.5,lfu` is three specs.
  */
-export function splitSpecList(list: string, continues: (piece: string, previous: string) => boolean): string[] {
+export function splitSpecList(list: string, continues: (piece: string, previous: string) => boolean, fail?: Fail): string[] {
   const specs: string[] = [];
   for (const raw of list.split(',')) {
     const piece = raw.trim();
-    if (piece === '') continue;
+    if (piece === '') {
+      // `lru,` or `lru,,lfu` is a slip of the keyboard, not a list of two.
+      if (fail) fail(`'${list}' has an empty item (a stray comma?)`);
+      continue;
+    }
     const previous = specs.at(-1);
     if (previous !== undefined && continues(piece, previous)) specs[specs.length - 1] = `${previous},${piece}`;
     else specs.push(piece);

@@ -25,7 +25,7 @@ export function registerBench(program: Command, io: CliIo): void {
     .action(async (flags: BenchFlags) => {
       const entries = parseCount(flags.entries, '--entries');
       const timeMs = parseDuration(flags.time, '--time') * 1e3;
-      const policies = splitPolicyList(flags.policies).map((spec) => parsePolicySpec(spec).name);
+      const policies = splitPolicyList(flags.policies, '--policies').map((spec) => parsePolicySpec(spec).name);
       io.err(chalk.dim(`measuring ${policies.length + 2} caches for ${timeMs}ms each...\n`));
       const results = await calibrate({ entries, timeMs, policies });
       if (flags.format === 'json') {

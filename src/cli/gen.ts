@@ -1,6 +1,7 @@
 /** `cachebench gen SPEC`: write a synthetic trace as CSV, to stdout or atomically to a file. */
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
+import { withTemporary } from '../temp-files.js';
 import { basename, dirname, join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import type { Command } from 'commander';
@@ -33,14 +34,19 @@ async function writeCsvFileAtomically(trace: Trace, path: string): Promise<void>
   await mkdir(dirname(path), { recursive: true });
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   const stream = createWriteStream(temp);
-  try {
-    await writeTraceCsv(trace, stream);
-    stream.end();
-    await finished(stream);
-    await rename(temp, path);
-  } catch (error) {
-    stream.destroy();
-    await rm(temp, { force: true });
-    throw error;
-  }
+  await withTemporary(
+    temp,
+    async (file) => {
+      try {
+        await writeTraceCsv(trace, stream);
+        stream.end();
+        await finished(stream);
+      } catch (error) {
+        stream.destroy();
+        throw error;
+      }
+      await rename(file, path);
+    },
+    (file) => rm(file, { force: true }),
+  );
 }

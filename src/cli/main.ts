@@ -53,11 +53,20 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
     writeErr: (text: string) => {
       io.err(text);
     },
+    // Commander's own errors (a missing argument, an unknown option) in the shape of every
+    // other error: one line, prefixed, with the hint to --help on the same line.
+    outputError: (text: string, write: (text: string) => void) => {
+      write(
+        `cachebench: ${text
+          .trim()
+          .replace(/^error: /, '')
+          .replace(/\s*\n\s*/g, ' ')} (see --help)\n`,
+      );
+    },
   };
   const program = new Command('cachebench')
     .description('Which cache, which size, which TTL: replay access traces through eviction policies.')
     .version(VERSION, '-V, --version')
-    .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput(output);
   const named = argv[0] !== undefined && Object.hasOwn(COMMANDS, argv[0]) ? [argv[0]] : Object.keys(COMMANDS);

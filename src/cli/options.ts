@@ -64,7 +64,7 @@ export function addGridOptions(command: Command, defaults: { policies: string })
 }
 
 export function policiesFrom(flags: CommonFlags): PolicySpec[] {
-  const specs = splitPolicyList(flags.policies).map((spec) => parsePolicySpec(spec, '--policies'));
+  const specs = splitPolicyList(flags.policies, '--policies').map((spec) => parsePolicySpec(spec, '--policies'));
   if (specs.length === 0) throw new UsageError('name at least one policy', '--policies');
   const seen = new Set<string>();
   for (const spec of specs) {
@@ -89,7 +89,9 @@ export function ttlsFrom(flags: CommonFlags): (number | null)[] {
   const ttls = flags.ttl.split(',').map((piece) => {
     // `60s~10%` carries a jitter, read by ttlJitterFrom (time-options.ts).
     const text = piece.split('~')[0]!.trim().toLowerCase();
-    if (text === 'off' || text === 'none' || text === '0') return null;
+    if (text === 'off' || text === 'none') return null;
+    // A TTL of 0 would expire every entry at once; say off when no TTL is meant.
+    if (/^0+(\.0*)?[a-z]*$/.test(text)) throw new UsageError(`'${piece}' would expire everything at once: write off for no TTL`, '--ttl');
     const seconds = parseDuration(text, '--ttl');
     if (seconds <= 0) throw new UsageError(`'${piece}' must be a positive duration or off`, '--ttl');
     return seconds;
@@ -119,6 +121,9 @@ export function expectedRequests(source: string): number {
 
 /** Loads the trace named on the command line, with a progress bar while it reads. */
 export async function loadTraceFrom(source: string, flags: CommonFlags, io: CliIo): Promise<Trace> {
+  if (typeof flags.cacheTrace === 'string' && existsSync(flags.cacheTrace) && statSync(flags.cacheTrace).isDirectory()) {
+    throw new UsageError(`${flags.cacheTrace} is a folder; name the cache file (default: the trace's name + .cbt)`, '--cache-trace');
+  }
   const progress = progressBar('loading', process.stderr, 'bytes');
   try {
     const loaded = await loadTraceWithStatus(source, {
@@ -149,7 +154,7 @@ export function gridOptionsFrom(flags: CommonFlags & TimeFlags, { sweep }: { swe
   const ttlJitter = ttlJitterFrom(flags);
   const time = timeOptionsFrom(flags);
   return {
-    ...(tiers === undefined && { policies: splitPolicyList(flags.policies) }),
+    ...(tiers === undefined && { policies: splitPolicyList(flags.policies, '--policies') }),
     ...(sizes !== undefined && (tiers === undefined || sweep) && { capacities: sizes.capacities }),
     unit,
     ttlsMs: ttls.map((ttl) => (ttl === null ? null : ttl * 1e3)),

@@ -65,7 +65,7 @@ export function simulateOptionsOfConfig(config: GateConfig): SimulateOptions {
         : undefined;
   const ttl = config.ttl === undefined ? undefined : field('ttl', ttlsOfText);
   return {
-    ...(config.policies !== undefined && { policies: field('policies', splitPolicyList) }),
+    ...(config.policies !== undefined && { policies: field('policies', (text) => splitPolicyList(text, 'policies')) }),
     ...(sizes !== undefined && { capacities: sizes }),
     unit,
     ...(ttl !== undefined && { ttlsMs: ttl.ttls, ...(ttl.jitter > 0 && { ttlJitter: ttl.jitter }) }),
@@ -94,7 +94,8 @@ function ttlsOfText(text: string): { ttls: (number | null)[]; jitter: number } {
       jitters.add(parseNumber(percent ? trimmed.slice(0, -1) : trimmed, 'ttl') / (percent ? 100 : 1));
     }
     const name = ttlText.trim().toLowerCase();
-    if (name === 'off' || name === 'none' || name === '0') return null;
+    if (name === 'off' || name === 'none') return null;
+    if (/^0+(\.0*)?[a-z]*$/.test(name)) throw new UsageError(`'${piece}' would expire everything at once: write off for no TTL`, 'ttl');
     return parseDuration(name, 'ttl') * 1e3;
   });
   if (jitters.size > 1) throw new UsageError('give one jitter for all TTLs (e.g. 30s~10%,60s~10%)', 'ttl');

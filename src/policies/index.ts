@@ -65,8 +65,11 @@ export function findPolicy(name: string): PolicyDefinition | undefined {
  * Splits a list of policies. Parameters are also comma-separated, so a piece with `=` and
  * no `:` continues the previous policy: `lru,s3-fifo:small=0.2,ghost=0.5,lfu` is three.
  */
-export function splitPolicyList(list: string): string[] {
-  return splitSpecList(list, (piece) => piece.includes('=') && !piece.includes(':'));
+export function splitPolicyList(list: string, where?: string): string[] {
+  const fail = (detail: string): never => {
+    throw new UsageError(detail, where);
+  };
+  return splitSpecList(list, (piece) => piece.includes('=') && !piece.includes(':'), fail);
 }
 
 /** Parses one spec such as `s3-fifo:small=0.1`; throws a UsageError labelled `where` if bad. */

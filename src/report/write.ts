@@ -12,6 +12,7 @@ import { constants, statSync } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { UsageError } from '../errors.js';
+import { withTemporary } from '../temp-files.js';
 import { formatFromPath, RENDERERS, type ReportFormat } from './render.js';
 
 export interface WriteFs {
@@ -46,15 +47,41 @@ let tempCounter = 0;
 /** Writes `text` to `path` all at once or not at all. */
 export async function writeFileAtomic(path: string, text: string, fs: WriteFs = nodeWriteFs): Promise<void> {
   const directory = dirname(path);
-  await fs.mkdir(directory);
   const temp = join(directory, `.${basename(path)}.${process.pid}.${++tempCounter}.tmp`);
   try {
-    await fs.writeNew(temp, text);
-    await fs.rename(temp, path);
+    await fs.mkdir(directory);
+    await withTemporary(
+      temp,
+      async (file) => {
+        await fs.writeNew(file, text);
+        await fs.rename(file, path);
+      },
+      (file) => fs.remove(file),
+    );
   } catch (error) {
-    await fs.remove(temp).catch(() => undefined);
-    throw error;
+    throw outError(error, path);
   }
+}
+
+/**
+ * A failed write as one sentence about the target (not the hidden temporary file), labelled
+ * with the `out` option; anything but a filesystem error passes through.
+ */
+function outError(error: unknown, path: string): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const reasons: Record<string, string> = {
+    EACCES: 'permission denied (the folder is not writable)',
+    EPERM: 'permission denied',
+    // Temporary names are unique, so EEXIST comes from creating the folder: a file is in its way.
+    EEXIST: 'a part of the path is a file, not a folder',
+    ENOTDIR: 'a part of the path is a file, not a folder',
+    EISDIR: 'it is a folder; name a file, or end the path with / to write into it',
+    ENOSPC: 'no space left on the device',
+    EROFS: 'the filesystem is read-only',
+    ENAMETOOLONG: 'the name is too long',
+  };
+  const reason = code === undefined ? undefined : reasons[code];
+  return reason === undefined ? error : new UsageError(`cannot write ${path}: ${reason}`, 'out');
 }
 
 /** The folder `--out` uses when given without a value. */

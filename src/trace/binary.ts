@@ -13,6 +13,7 @@
  */
 import { endianness } from 'node:os';
 import { open, rename, rm, stat } from 'node:fs/promises';
+import { withTemporary } from '../temp-files.js';
 import { TraceFormatError } from '../errors.js';
 import { loadTraceFile, type LoadOptions } from './csv.js';
 import { openTraceInput } from './input.js';
@@ -118,25 +119,29 @@ export async function saveTraceBinary(trace: Trace, path: string, options: SaveO
   }
 
   const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
-  const handle = await open(temporary, 'w');
-  try {
-    // Part by part, in pieces: one write moves at most about 2 GiB (a column of a large trace
-    // is more), and a write may take only part of what it is given.
-    let position = 0;
-    for (const part of parts) {
-      for (let done = 0; done < part.length;) {
-        const { bytesWritten } = await handle.write(part, done, Math.min(ioChunkBytes, part.length - done), position);
-        done += bytesWritten;
-        position += bytesWritten;
+  await withTemporary(
+    temporary,
+    async (file) => {
+      const handle = await open(file, 'w');
+      try {
+        // Part by part, in pieces: one write moves at most about 2 GiB (a column of a large
+        // trace is more), and a write may take only part of what it is given.
+        let position = 0;
+        for (const part of parts) {
+          for (let done = 0; done < part.length;) {
+            const { bytesWritten } = await handle.write(part, done, Math.min(ioChunkBytes, part.length - done), position);
+            done += bytesWritten;
+            position += bytesWritten;
+          }
+        }
+      } finally {
+        await handle.close();
       }
-    }
-  } catch (error) {
-    await handle.close();
-    await rm(temporary, { force: true });
-    throw error;
-  }
-  await handle.close();
-  await rename(temporary, path);
+      // A directory (or anything else) in the way fails here, and the temporary file goes.
+      await rename(file, path);
+    },
+    (file) => rm(file, { force: true }),
+  );
 }
 
 /**

@@ -4,6 +4,7 @@
  * a spec of the same text.
  */
 import { existsSync } from 'node:fs';
+import { UsageError } from '../errors.js';
 import type { LoadOptions } from './csv.js';
 import { detectTraceFormat, findTraceFormat } from './formats/index.js';
 import { generateTrace, isSyntheticSpec } from './spec.js';
@@ -22,7 +23,14 @@ export interface TraceLoadOptions extends LoadOptions {
 }
 
 export async function loadTrace(source: string, options: TraceLoadOptions = {}): Promise<Trace> {
-  if (!existsSync(source) && isSyntheticSpec(source)) return generateTrace(source);
+  if (!existsSync(source)) {
+    if (isSyntheticSpec(source)) return generateTrace(source);
+    // `pareto:keys=10,...` is a spec of a kind that does not exist, not a missing file.
+    const kind = /^\s*([a-z][a-z0-9-]*):[^/\\]*=/i.exec(source)?.[1];
+    if (kind !== undefined) {
+      throw new UsageError(`no synthetic trace kind '${kind}' (known: zipf, uniform, scan, mix, hotkey), and no file '${source}'`);
+    }
+  }
   const format = options.format !== undefined ? findTraceFormat(options.format, 'format') : await detectTraceFormat(source);
   return format.load(source, options);
 }

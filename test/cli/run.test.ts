@@ -99,3 +99,15 @@ test('npm start runs the README main job on the bundled trace', () => {
   assert.match(run.stdout, /traces\/sample\.csv: 20,000 requests/);
   assert.match(run.stdout, /│ ttl\s+│\s+1m │\s+256 │/);
 });
+
+test('--out that cannot be written names the target and says why in a sentence, nothing left behind', async () => {
+  const folder = mkdtempSync(join(tmpdir(), 'cachebench-out-'));
+  writeFileSync(join(folder, 'file'), 'x');
+  const run = await cli('run', 'zipf:alpha=1,keys=100,requests=1000', '-p', 'lru', '-m', '10', '--out', join(folder, 'file', 'report.md'));
+  assert.equal(run.code, 2);
+  assert.equal(
+    run.stderr,
+    `cachebench: --out: cannot write ${join(folder, 'file', 'report.md')}: a part of the path is a file, not a folder\n`,
+  );
+  assert.equal(run.stdout, '');
+});
