@@ -31,7 +31,7 @@ export class TraceFormatError extends CachebenchError {
   readonly column: number | undefined;
   constructor(message: string, file: string, line?: number, column?: number) {
     const where = [file, line, column].filter((part) => part !== undefined).join(':');
-    super(`${where}: ${message}`);
+    super(`${where}: ${printable(message)}`);
     this.name = 'TraceFormatError';
     this.file = file;
     this.line = line;
@@ -55,4 +55,24 @@ export class CancelledError extends CachebenchError {
     super('cancelled');
     this.name = 'CancelledError';
   }
+}
+
+/** The most of a message that quotes file content: a binary file must not fill the terminal. */
+const MAX_MESSAGE = 300;
+
+/**
+ * A message that quotes file content, made safe for one terminal line: control characters
+ * (a stray CR, binary bytes) are shown as escapes, and a very long one is cut.
+ */
+export function printable(message: string): string {
+  // Control characters are exactly what this looks for.
+  // eslint-disable-next-line no-control-regex
+  const escaped = message.replace(/[\u0000-\u001f\u007f-\u009f\ufffd]/g, (c) => {
+    if (c === '\n') return '\\n';
+    if (c === '\r') return '\\r';
+    if (c === '\t') return '\\t';
+    if (c === '\ufffd') return '?';
+    return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+  });
+  return escaped.length > MAX_MESSAGE ? `${escaped.slice(0, MAX_MESSAGE)}...` : escaped;
 }

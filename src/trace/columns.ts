@@ -178,6 +178,9 @@ function buildLayout(resolve: (column: ColumnName) => number, fieldCount: number
 }
 
 function describeHeader(fields: readonly string[]): string {
+  // A binary file read as CSV has a "header" of noise: say what it is rather than echo it.
+  // eslint-disable-next-line no-control-regex -- control bytes are what marks binary data
+  if (fields.some((field) => /[\u0000-\u0008\u000e-\u001f\ufffd]/.test(field))) return 'binary data, not text';
   const shown = fields
     .slice(0, 8)
     .map((field) => field.trim())

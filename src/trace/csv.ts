@@ -112,7 +112,16 @@ async function readCsvParse(chunks: AsyncIterable<Buffer>, plan: CsvPlan): Promi
     sink.textRow(record, line);
     return null;
   };
-  const parser = parse({ bom: true, skip_empty_lines: true, relax_column_count: true, delimiter: ',', on_record: takeRecord });
+  // Every line may end in CRLF, LF or CR on its own, whatever the first one did: csv-parse
+  // would otherwise take the first ending for the whole file and keep a stray CR in the data.
+  const parser = parse({
+    bom: true,
+    skip_empty_lines: true,
+    relax_column_count: true,
+    delimiter: ',',
+    record_delimiter: ['\r\n', '\n', '\r'],
+    on_record: takeRecord,
+  });
   const source = Readable.from(chunks, { objectMode: false });
   source.on('error', (error) => parser.destroy(error));
   source.pipe(parser);

@@ -5,9 +5,9 @@
  * converted exactly as Number() converts them; anything else goes to the shared text parsers.
  *
  * It handles exactly the layouts that need no CSV quoting rules: comma-separated fields,
- * no double quote anywhere, and one line ending used throughout (LF, or CRLF when the
- * first line ends in CRLF). On anything else (a `"`, a stray CR, mixed endings) it gives
- * up and the caller reparses the file with csv-parse from the start. Lines before that
+ * no double quote anywhere, and lines ending in LF or CRLF (mixed as they come). On anything
+ * else (a `"`, a CR on its own) it gives up and the caller reparses the file with csv-parse
+ * from the start, which reads the same line endings the same way. Lines before that
  * point read the same under both parsers, so an error the fast path reports first is the
  * one csv-parse would report, at the same line and column. Values are decoded by the
  * shared RowSink, whose text parsers the digit-only shortcut here must agree with.
@@ -105,8 +105,6 @@ class FastCsvReader {
   private layout: ColumnLayout | undefined;
   /** Lines consumed so far; the line being read is `line + 1`. */
   private line = 0;
-  /** 0 until the first line ending is seen, then LF or CR (meaning CRLF). */
-  private lineEnding = 0;
   private starts = new Int32Array(64);
   private ends = new Int32Array(64);
   private readonly keys: ByteKeyInterner;
@@ -147,14 +145,13 @@ class FastCsvReader {
         continue;
       }
       if (c === LF || c === CR) {
+        // A line ends in LF or CRLF, line by line: files edited on two systems mix them.
+        // A CR on its own (classic Mac endings) is left to csv-parse.
         let next: number;
         if (c === CR) {
-          if (this.lineEnding === LF || i + 1 >= to || buf[i + 1] !== LF) return false;
-          this.lineEnding = CR;
+          if (i + 1 >= to || buf[i + 1] !== LF) return false;
           next = i + 2;
         } else {
-          if (this.lineEnding === CR) return false;
-          this.lineEnding = LF;
           next = i + 1;
         }
         this.field(fields++, fieldStart, i);
