@@ -27,6 +27,8 @@ export interface LoadedTrace {
   /** How the binary cache was used: not at all, read, written, or wanted but not writable. */
   readonly cache: 'off' | 'hit' | 'written' | 'unwritable';
   readonly cachePath?: string;
+  /** The cache was there but damaged (or unreadable), and was rebuilt: why. */
+  readonly damaged?: string;
 }
 
 /**
@@ -61,7 +63,12 @@ export async function loadTraceWithStatus(source: string, options: LoadTraceOpti
   if (options.cache === undefined || options.cache === false || synthetic)
     return { trace: await loadFromSource(source, load), cache: 'off' };
   const loaded = await loadTraceCachedWithStatus(source, load, typeof options.cache === 'string' ? options.cache : undefined);
-  return { trace: loaded.trace, cache: loaded.cache, cachePath: loaded.cachePath };
+  return {
+    trace: loaded.trace,
+    cache: loaded.cache,
+    cachePath: loaded.cachePath,
+    ...(loaded.damaged !== undefined && { damaged: loaded.damaged }),
+  };
 }
 
 function columnsText(columns: NonNullable<LoadTraceOptions['columns']>): string {

@@ -135,6 +135,7 @@ export async function loadTraceFrom(source: string, flags: CommonFlags, io: CliI
         progress.update(done, total);
       },
     });
+    if (loaded.damaged !== undefined) io.err(`cachebench: warning: ${loaded.damaged}; rebuilt it from ${source}\n`);
     if (loaded.cache === 'unwritable') io.err(`cachebench: warning: could not write the trace cache ${loaded.cachePath ?? ''}\n`);
     return loaded.trace;
   } catch (error) {

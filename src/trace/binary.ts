@@ -8,10 +8,13 @@
  *   16 request count (f64)    24 key space (f64)         32 metadata byte length (u32)
  *   36 metadata: UTF-8 JSON {source, sourceBytes, sourceModifiedMs, options}
  *   then keys (u32 x n), and when flagged: sizes (u32), times (f64), ops (u8), ttls (f64),
- *   costs (f64), key names (u32 byte length per id, then the UTF-8 bytes).
+ *   costs (f64), key names (u32 byte length per id, then the UTF-8 bytes), and (version 3)
+ *   a trailer: the CRC-32 (u32, then 4 zero bytes) of every byte before it, padding included.
+ * A file whose checksum does not match is refused (a damaged cache is rebuilt from its CSV).
  * Files are written to a temporary name and renamed, so a reader never sees half a file.
  */
 import { endianness } from 'node:os';
+import { crc32 } from 'node:zlib';
 import { open, rename, rm, stat } from 'node:fs/promises';
 import { withTemporary } from '../temp-files.js';
 import { TraceFormatError } from '../errors.js';
@@ -21,8 +24,12 @@ import type { Trace } from './trace.js';
 import { KeyNames } from './key-names.js';
 
 export const BINARY_TRACE_MAGIC = 'CBTRACE\0';
-/** Version 2 added whole-second time columns (TIMES_ARE_WHOLE_SECONDS); version 1 files still load. */
-export const BINARY_TRACE_VERSION = 2;
+/**
+ * Version 2 added whole-second time columns (TIMES_ARE_WHOLE_SECONDS); version 3 the
+ * checksum trailer. Versions 1 and 2 still load (unchecked: they have no checksum).
+ */
+export const BINARY_TRACE_VERSION = 3;
+const FIRST_CHECKED_VERSION = 3;
 const OLDEST_READABLE_VERSION = 1;
 /** The default cache file for a trace: next to it, with this suffix. */
 export const CACHE_SUFFIX = '.cbt';
@@ -107,6 +114,16 @@ export async function saveTraceBinary(trace: Trace, path: string, options: SaveO
     offset += pad + part.length;
   };
   add(bytesOf(trace.keys.subarray(0, trace.length)));
+  const addTrailer = (): void => {
+    const pad = padTo8(offset);
+    if (pad) parts.push(Buffer.alloc(pad));
+    let checksum = 0;
+    for (const part of parts) checksum = crc32(part, checksum);
+    const trailer = Buffer.alloc(8);
+    trailer.writeUInt32LE(checksum, 0);
+    parts.push(trailer);
+    offset += pad + trailer.length;
+  };
   if (trace.sizes) add(bytesOf(trace.sizes.subarray(0, trace.length)));
   if (trace.times) add(bytesOf(trace.times.subarray(0, trace.length)));
   if (trace.ops) add(bytesOf(trace.ops.subarray(0, trace.length)));
@@ -117,6 +134,7 @@ export async function saveTraceBinary(trace: Trace, path: string, options: SaveO
     add(bytesOf(lengths));
     add(bytesOf(bytes));
   }
+  addTrailer();
 
   const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
   await withTemporary(
@@ -204,17 +222,29 @@ export async function loadTraceBinary(
       throw invalid('bad metadata');
     }
 
+    // Every byte read is folded into the checksum, padding included, in file order.
+    let checksum = crc32(metaBytes, crc32(header));
     let offset = FIXED_HEADER_BYTES + metaLength;
+    const skipPadding = async (): Promise<void> => {
+      const pad = padTo8(offset);
+      if (pad === 0) return;
+      const padding = Buffer.alloc(pad);
+      if (offset + pad > fileBytes || !(await readAt(padding, offset))) throw invalid('truncated');
+      checksum = crc32(padding, checksum);
+      offset += pad;
+    };
     const take = async <A extends Uint8Array | Uint32Array | Float64Array>(
       Type: { new (length: number): A; BYTES_PER_ELEMENT: number },
       count: number,
     ): Promise<A> => {
-      offset += padTo8(offset);
+      await skipPadding();
       const byteLength = count * Type.BYTES_PER_ELEMENT;
       // Checked before allocating, so a corrupt length cannot ask for absurd memory.
       if (offset + byteLength > fileBytes) throw invalid('truncated');
       const column = new Type(count);
-      if (!(await readAt(new Uint8Array(column.buffer, 0, byteLength), offset))) throw invalid('truncated');
+      const bytes = new Uint8Array(column.buffer, 0, byteLength);
+      if (!(await readAt(bytes, offset))) throw invalid('truncated');
+      checksum = crc32(bytes, checksum);
       offset += byteLength;
       return column;
     };
@@ -241,6 +271,12 @@ export async function loadTraceBinary(
         offsets[i + 1] = total;
       }
       keyNames = KeyNames.fromUtf8(await take(Uint8Array, total), offsets, keySpace);
+    }
+    if (version >= FIRST_CHECKED_VERSION) {
+      await skipPadding();
+      const trailer = Buffer.alloc(8);
+      if (offset + 8 !== fileBytes || !(await readAt(trailer, offset))) throw invalid('truncated, or bytes after its end');
+      if (trailer.readUInt32LE(0) !== checksum) throw invalid('checksum mismatch: the file is damaged');
     }
     return {
       // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- files of format version 1 may lack it
@@ -272,6 +308,8 @@ export interface CachedLoad {
   readonly cachePath: string;
   /** `hit`: read from the cache; `written`: parsed and cached; `unwritable`: parsed, cache not saved. */
   readonly cache: 'hit' | 'written' | 'unwritable';
+  /** Set when a cache was there but could not be used (damaged, another format): why. It was rebuilt. */
+  readonly damaged?: string;
 }
 
 /**
@@ -288,6 +326,7 @@ export async function loadTraceCachedWithStatus(
   const input = await openTraceInput(path);
   const wanted = cacheKeyOptions(options);
   const cached = await stat(cachePath).catch(() => undefined);
+  let damaged: string | undefined;
   if (cached?.isFile() && cached.mtimeMs >= input.modifiedMs) {
     try {
       const { meta, ...trace } = await loadTraceBinary(cachePath);
@@ -304,16 +343,18 @@ export async function loadTraceCachedWithStatus(
       }
     } catch (error) {
       if (!(error instanceof TraceFormatError)) throw error;
+      damaged = error.message;
     }
   }
   const trace = await loadTraceFile(path, options);
+  const status = damaged === undefined ? {} : { damaged };
   try {
     await saveTraceBinary(trace, cachePath, {
       meta: { source: path, sourceBytes: input.fileBytes, sourceModifiedMs: input.modifiedMs, options: wanted },
     });
-    return { trace, cachePath, cache: 'written' };
+    return { trace, cachePath, cache: 'written', ...status };
   } catch {
-    return { trace, cachePath, cache: 'unwritable' };
+    return { trace, cachePath, cache: 'unwritable', ...status };
   }
 }
 

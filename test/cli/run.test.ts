@@ -1,7 +1,7 @@
 /** `cachebench run` end to end: known answers through the CLI, JSON shape, bad inputs. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, existsSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli, spawnCli, ROOT } from '../helpers/cli.js';
@@ -110,4 +110,26 @@ test('--out that cannot be written names the target and says why in a sentence, 
     `cachebench: --out: cannot write ${join(folder, 'file', 'report.md')}: a part of the path is a file, not a folder\n`,
   );
   assert.equal(run.stdout, '');
+});
+
+test('a damaged --cache-trace is rebuilt with a warning, and the result is the CSV one', async () => {
+  const folder = mkdtempSync(join(tmpdir(), 'cachebench-cache-'));
+  const csv = join(folder, 'trace.csv');
+  const rows = ['key'];
+  for (let i = 0; i < 5000; i++) rows.push(`k${(i * 13) % 997}`);
+  writeFileSync(csv, rows.join('\n') + '\n');
+  const args = ['run', csv, '-p', 'lru', '-m', '100', '--format', 'json', '--cache-trace'];
+  const fresh = await cli(...args);
+  assert.equal(fresh.code, 0, fresh.stderr);
+  const cache = `${csv}.cbt`;
+  const bytes = readFileSync(cache);
+  bytes[1000]! ^= 0xff; // inside the key column, past the header and the metadata
+  writeFileSync(cache, bytes);
+  const damaged = await cli(...args);
+  assert.equal(damaged.code, 0, damaged.stderr);
+  assert.match(
+    damaged.stderr,
+    /^cachebench: warning: .*trace\.csv\.cbt: not a valid binary trace \(checksum mismatch: the file is damaged\); rebuilt it from /,
+  );
+  assert.equal(damaged.stdout, fresh.stdout);
 });

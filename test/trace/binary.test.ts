@@ -75,9 +75,28 @@ test('a file that is not a binary trace, a newer format version or a truncated f
   const future = Buffer.from(bytes);
   future.writeUInt32LE(99, 8);
   const futurePath = files.write('future.cbt', future);
-  await assert.rejects(loadTraceBinary(futurePath), /not a valid binary trace \(format version 99, this build reads 1 to 2\)/);
+  await assert.rejects(loadTraceBinary(futurePath), /not a valid binary trace \(format version 99, this build reads 1 to 3\)/);
   const truncated = files.write('truncated.cbt', bytes.subarray(0, bytes.length - 4));
-  await assert.rejects(loadTraceBinary(truncated), /not a valid binary trace \(truncated\)/);
+  await assert.rejects(loadTraceBinary(truncated), /not a valid binary trace \(truncated/);
+});
+
+test('a file damaged inside an intact header is refused by its checksum, and a damaged cache is rebuilt', async () => {
+  const rows = ['key,time'];
+  for (let i = 0; i < 2000; i++) rows.push(`k${(i * 7) % 301},${i}`);
+  const csv = files.write('damaged.csv', rows.join('\n') + '\n');
+  const first = await loadTraceCachedWithStatus(csv);
+  assert.equal(first.cache, 'written');
+  // Flip one byte in the middle of the key column: the header and the metadata stay intact.
+  const bytes = readFileSync(first.cachePath);
+  bytes[Math.floor(bytes.length / 2)]! ^= 0x5a;
+  writeFileSync(first.cachePath, bytes);
+  utimesSync(first.cachePath, new Date(), new Date(Date.now() + 1000));
+  await assert.rejects(loadTraceBinary(first.cachePath), /not a valid binary trace \(checksum mismatch: the file is damaged\)/);
+  const again = await loadTraceCachedWithStatus(csv);
+  assert.equal(again.cache, 'written', 'rebuilt');
+  assert.match(again.damaged!, /checksum mismatch/);
+  assert.deepEqual(Array.from(again.trace.keys), Array.from(first.trace.keys));
+  assert.equal((await loadTraceCachedWithStatus(csv)).cache, 'hit', 'and the rebuilt cache is used again');
 });
 
 test('loadTraceCached writes the cache, reuses it, and leaves no temporary files', async () => {
