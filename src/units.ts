@@ -48,10 +48,13 @@ const BYTE_UNITS: Record<string, number> = {
   gb: 1e9,
   t: 1e12,
   tb: 1e12,
+  p: 1e15,
+  pb: 1e15,
   kib: 1024,
   mib: 1024 ** 2,
   gib: 1024 ** 3,
   tib: 1024 ** 4,
+  pib: 1024 ** 5,
 };
 
 /** Parses a byte size ("64MB" = 64e6, "64MiB" = 64 x 2^20) to a whole number of bytes. */
@@ -65,6 +68,8 @@ export function parseBytes(text: string, flag?: string): number {
   if (!Number.isFinite(value) || value <= 0) {
     throw new UsageError(`'${text}' must be a positive byte size`, flag);
   }
+  // Past 2^53 bytes (8 PiB) sizes stop being exact numbers: no cache is that big.
+  if (!Number.isSafeInteger(value)) throw new UsageError(`'${text}' is more than the largest size counted exactly (8PiB)`, flag);
   return value;
 }
 

@@ -61,7 +61,7 @@ export interface SimulateOptions {
   readonly flushIntervalMs?: Milliseconds;
   /** Concurrent misses on one key: a mode, or `{ mode: 'xfetch', beta }`. */
   readonly stampede?: StampedeMode | { readonly mode: StampedeMode; readonly beta?: number };
-  /** Threads replaying at once, this one included. Default: every core. */
+  /** Threads replaying at once, this one included. Default: every core; at most 4 per core (more only cost memory). */
   readonly workers?: number;
   /** `auto` (default) uses threads when the grid is big enough to gain from them. */
   readonly parallel?: 'auto' | 'always' | 'never';
@@ -104,8 +104,6 @@ export const DEFAULT_CAPACITY = 1024;
 export const DEFAULT_LOOKUP_COST_MS = 0.1;
 export const DEFAULT_MISS_COST_MS = 5;
 export const DEFAULT_TOLERANCE = 0.01;
-/** More worker threads than this many per core only add memory and start-up. */
-export const MAX_WORKERS_PER_CORE = 4;
 
 type Mode = 'simulate' | 'sweep';
 

@@ -2,6 +2,7 @@
 import chalk from 'chalk';
 import { terminalTable } from '../report/format.js';
 import type { Command } from 'commander';
+import { UsageError } from '../errors.js';
 import { calibrate } from '../calibrate.js';
 import { splitPolicyList, parsePolicySpec } from '../policies/index.js';
 import { parseCount, parseDuration } from '../units.js';
@@ -14,6 +15,9 @@ interface BenchFlags {
   format?: string;
 }
 
+/** The largest cache `cachebench bench` measures. */
+const MAX_BENCH_ENTRIES = 10_000_000;
+
 export function registerBench(program: Command, io: CliIo): void {
   program
     .command('bench')
@@ -24,6 +28,12 @@ export function registerBench(program: Command, io: CliIo): void {
     .option('-f, --format <format>', 'table or json', 'table')
     .action(async (flags: BenchFlags) => {
       const entries = parseCount(flags.entries, '--entries');
+      // The caches measured hold this many entries at once; past this the heap is the limit, not the cache.
+      if (entries > MAX_BENCH_ENTRIES)
+        throw new UsageError(
+          `at most ${MAX_BENCH_ENTRIES.toLocaleString('en-US')} entries (a lookup's cost does not change past a few million)`,
+          '--entries',
+        );
       const timeMs = parseDuration(flags.time, '--time') * 1e3;
       const policies = splitPolicyList(flags.policies, '--policies').map((spec) => parsePolicySpec(spec).name);
       io.err(chalk.dim(`measuring ${policies.length + 2} caches for ${timeMs}ms each...\n`));

@@ -15,6 +15,7 @@ import { formatByPath, isGzipPath, isSyntheticSpec, parseTraceSpec, TRACE_FORMAT
 import { loadTraceWithStatus } from '../api/trace.js';
 import type { SimulateOptions } from '../api/options.js';
 import { parseTiers } from '../engine/time/tiers.js';
+import { MAX_THREADS_PER_CORE, maxThreads } from '../engine/executor.js';
 import { timeOptionsFrom, ttlJitterFrom, type TimeFlags } from './time-options.js';
 import type { CliIo } from './io.js';
 import { progressBar } from './progress.js';
@@ -219,6 +220,13 @@ export function recommendFrom(flags: SweepFlags): RecommendationOptions {
   };
 }
 
-export function workersFrom(flags: SweepFlags): number | undefined {
-  return flags.workers === undefined ? undefined : parseCount(flags.workers, '--workers');
+export function workersFrom(flags: SweepFlags, io?: CliIo): number | undefined {
+  if (flags.workers === undefined) return undefined;
+  const workers = parseCount(flags.workers, '--workers');
+  const cap = maxThreads();
+  if (workers > cap) {
+    io?.err(`cachebench: warning: --workers ${workers} is more than ${MAX_THREADS_PER_CORE} per core; using ${cap}\n`);
+    return cap;
+  }
+  return workers;
 }

@@ -46,7 +46,7 @@ export function registerSweep(program: Command, io: CliIo): void {
     const rename = (error: unknown): unknown => asFlagError(error, undefined, flags.capacity !== undefined);
     try {
       const sample = sampleFrom(flags);
-      const workers = workersFrom(flags);
+      const workers = workersFrom(flags, io);
       const options: SweepOptions = {
         ...gridOptionsFrom(flags, { sweep: true }),
         recommend: recommendFrom(flags),

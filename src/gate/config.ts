@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
+import { jsonErrorOffset } from './json-position.js';
 
 export const DEFAULT_CONFIG_FILE = 'cachebench.config.json';
 
@@ -82,11 +83,13 @@ export async function loadGateConfig(path: string, { explicit }: { explicit: boo
     }
     throw new UsageError(`${path}: ${(error as Error).message}`, '--config');
   }
+  // Editors on Windows save a byte-order mark; JSON.parse would call it an unexpected token.
+  text = text.replace(/^\uFEFF/, '');
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = JSON.parse(text) as unknown;
   } catch (error) {
-    throw new UsageError(`${path}: not valid JSON (${(error as Error).message})`);
+    throw new UsageError(jsonError(path, text, (error as Error).message));
   }
   return parseGateConfig(data, path);
 }
@@ -144,4 +147,14 @@ function resolvePath(value: string, folder: string, name: string): string {
   const resolved = relative(process.cwd(), resolve(folder, value)) || '.';
   // Keep the trailing slash that marks a folder for --out.
   return /[\\/]$/.test(value) && !/[\\/]$/.test(resolved) ? `${resolved}/` : resolved;
+}
+
+/** A JSON.parse error as `file:line:column: not valid JSON (reason)`, from the position it names. */
+function jsonError(path: string, text: string, message: string): string {
+  // V8's message quotes a window of the text (over several lines): keep only what it says.
+  const reason = message.split(/,\s*(?:\.\.\.)?"|\s*in JSON at position/)[0]!.trim();
+  const before = text.slice(0, jsonErrorOffset(text));
+  const line = before.split('\n').length;
+  const column = before.length - before.lastIndexOf('\n');
+  return `${path}:${line}:${column}: not valid JSON (${reason})`;
 }

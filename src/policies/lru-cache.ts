@@ -20,9 +20,13 @@ export class LruCachePackagePolicy implements Policy {
     readonly name = 'lru-cache',
   ) {
     this.byteMode = context.unit === 'bytes';
+    // lru-cache allocates its arrays for `max` entries up front; no more than the trace's
+    // distinct keys can ever be resident, so a capacity past them changes nothing but memory
+    // (a maxsize of 1e9 allocated 2.4 GB for a trace of 1e5 keys).
+    const max = context.capacity < 1 ? context.capacity : Math.min(context.capacity, Math.max(1, context.keySpace));
     this.cache = this.byteMode
-      ? new LRUCache<number, number>({ maxSize: context.capacity, maxEntrySize: context.capacity })
-      : new LRUCache<number, number>({ max: context.capacity });
+      ? new LRUCache<number, number>({ max, maxSize: context.capacity, maxEntrySize: context.capacity })
+      : new LRUCache<number, number>({ max });
   }
 
   get size(): number {

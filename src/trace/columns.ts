@@ -88,9 +88,18 @@ export function checkMappingForHeaderless(mapping: ColumnMapping): void {
 export function layoutFromHeader(headerFields: readonly string[], mapping: ColumnMapping, file: string, line: number): ColumnLayout {
   const names = headerFields.map((field) => field.trim().toLowerCase());
   const indexOf = (name: string): number => names.indexOf(name);
+  // A column named twice would be read from the first silently: refuse to guess.
+  const refuseTwice = (name: string, index: number): void => {
+    const again = names.indexOf(name, index + 1);
+    if (again >= 0) throw new TraceFormatError(`the header names '${name}' twice (fields ${index + 1} and ${again + 1})`, file, line);
+  };
   const resolve = (column: ColumnName): number => {
     const source = mapping[column];
-    if (!source) return indexOf(column);
+    if (!source) {
+      const index = indexOf(column);
+      if (index >= 0) refuseTwice(column, index);
+      return index;
+    }
     if ('index' in source) {
       if (source.index >= names.length) {
         throw new TraceFormatError(
@@ -102,6 +111,7 @@ export function layoutFromHeader(headerFields: readonly string[], mapping: Colum
       return source.index;
     }
     const index = indexOf(source.name);
+    if (index >= 0) refuseTwice(source.name, index);
     if (index < 0) {
       throw new TraceFormatError(
         `the header has no column '${source.name}' (named by the column map's ${column}=${source.name}; header: ${describeHeader(headerFields)})`,

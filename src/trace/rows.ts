@@ -166,6 +166,8 @@ export class RowSink {
   }
 
   timeWentBack(time: number, line: number): never {
+    // Times start from 0: a negative one is wrong on its own, whatever came before it.
+    if (time < 0) this.fail(line, 'time', `${time} is negative (times are seconds from 0 on)`);
     this.fail(line, 'time', `${time} is earlier than the previous row's ${this.previousTime} (times must not decrease)`);
   }
 

@@ -73,3 +73,35 @@ test('a reader that closes stdout early ends the command quietly', () => {
   assert.equal(result.stderr, '');
   assert.equal(result.status, 0);
 });
+
+const hardening: [string, string[], RegExp][] = [
+  [
+    'redis-lru samples past Redis cap',
+    ['run', 'zipf:alpha=1,keys=10,requests=10', '-p', 'redis-lru:samples=1000'],
+    /--policies: redis-lru:samples must be between 1 and 64, not '1000'/,
+  ],
+  [
+    'a byte size past 2^53',
+    ['run', 'zipf:alpha=1,keys=10,requests=10,size=1KB', '-c', '1e30B'],
+    /--capacity: '1e30B' is more than the largest size counted exactly \(8PiB\)/,
+  ],
+  ['bench past ten million entries', ['bench', '--entries', '1e9'], /--entries: at most 10,000,000 entries/],
+];
+
+for (const [what, argv, message] of hardening) {
+  test(`refused, one line, exit 2: ${what}`, async () => {
+    const run = await cli(...argv);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, message);
+    assert.equal(run.stderr.trim().split('\n').length, 1);
+    assert.equal(run.stdout, '');
+  });
+}
+
+test('--workers past 4 per core is capped with a warning, and the result is the same', async () => {
+  const argv = ['sweep', 'zipf:alpha=1,keys=200,requests=2000', '-p', 'fifo', '-m', '10,20', '--format', 'json'];
+  const capped = await cli(...argv, '--workers', '1000');
+  assert.equal(capped.code, 0, capped.stderr);
+  assert.match(capped.stderr, /^cachebench: warning: --workers 1000 is more than 4 per core; using \d+\n$/);
+  assert.equal(capped.stdout, (await cli(...argv)).stdout);
+});

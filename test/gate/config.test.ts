@@ -75,8 +75,31 @@ test('a missing or unreadable config file is a usage error that says what to do'
     await assert.rejects(loadGateConfig(join(dir, 'ci.json'), { explicit: true }), configError(/--config: .*ci\.json: no such file/));
     const broken = join(dir, 'broken.json');
     writeFileSync(broken, '{"trace": "a.csv",}');
-    await assert.rejects(loadGateConfig(broken, { explicit: true }), configError(/broken\.json: not valid JSON/));
+    await assert.rejects(
+      loadGateConfig(broken, { explicit: true }),
+      configError(/broken\.json:1:19: not valid JSON \(Expected double-quoted property name\)/),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a JSON mistake is located by line and column, and a byte-order mark is accepted', async () => {
+  const folder = mkdtempSync(join(tmpdir(), 'cachebench-config-'));
+  try {
+    const broken = join(folder, 'broken.json');
+    writeFileSync(broken, '{\n  "trace": "x",\n  "policies": ["lru",]\n}\n');
+    await assert.rejects(
+      loadGateConfig(broken, { explicit: true }),
+      configError(new RegExp(`^${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3:22: not valid JSON \\(Unexpected token '\\]'\\)$`)),
+    );
+    const truncated = join(folder, 'truncated.json');
+    writeFileSync(truncated, '{"trace": "x"');
+    await assert.rejects(loadGateConfig(truncated, { explicit: true }), configError(/truncated\.json:1:14: not valid JSON/));
+    const withBom = join(folder, 'bom.json');
+    writeFileSync(withBom, '\uFEFF{"trace": "x.csv", "asserts": ["lru@1.hitRate>=0"]}');
+    assert.equal((await loadGateConfig(withBom, { explicit: true })).trace, relative(process.cwd(), join(folder, 'x.csv')));
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
   }
 });

@@ -93,3 +93,15 @@ test('byte hit rate counts real sizes even when capacity counts entries', () => 
   const counts = replay(trace, { policy: parsePolicySpec('lru'), capacity: 2, unit: 'entries', seed: 1 });
   assert.deepEqual([counts.hits, counts.bytesHit, counts.bytesRequested], [1, 10, 1020]);
 });
+
+test('the lru-cache policy allocates for the keys a trace has, not for a huge capacity', () => {
+  const trace = traceOf([0, 1, 2, 0, 1, 2]);
+  const before = process.memoryUsage().arrayBuffers + process.memoryUsage().heapUsed;
+  const policy = createPolicy(parsePolicySpec('lru-cache'), { capacity: 1e9, unit: 'entries', keySpace: trace.keySpace, seed: 1, trace });
+  const grown = process.memoryUsage().arrayBuffers + process.memoryUsage().heapUsed - before;
+  assert.ok(grown < 50e6, `allocated ${grown} bytes`);
+  assert.deepEqual(
+    [0, 1, 2, 0, 1, 2].map((id) => policy.access(id, 1, 0)),
+    [false, false, false, true, true, true],
+  );
+});

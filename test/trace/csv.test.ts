@@ -376,3 +376,13 @@ test('loading reports the bytes of the file read so far, ending at its size, for
     assert.equal(reports.at(-1)![0], size, name);
   }
 });
+
+test('a column named twice in the header, and a negative first time, are refused with what is wrong', async () => {
+  const dup = files.write('dup.csv', 'key,size,key\na,1,b\n');
+  await assert.rejects(
+    loadTraceFile(dup),
+    (error: unknown) => error instanceof TraceFormatError && error.message === `${dup}:1: the header names 'key' twice (fields 1 and 3)`,
+  );
+  const negative = files.write('negative.csv', 'time,key\n-5,a\n');
+  await assert.rejects(loadTraceFile(negative), /negative\.csv:2:1: column 1 \(time\): -5 is negative \(times are seconds from 0 on\)/);
+});

@@ -31,6 +31,8 @@ export const SAMPLING_PARAMS: readonly ParamSpec[] = [
     default: 5,
     type: 'integer',
     min: 1,
+    // Redis refuses maxmemory-samples above 64 (CONFIG SET rejects it).
+    max: 64,
   },
   {
     name: 'pool',
