@@ -51,8 +51,9 @@ export class GateFailure extends CachebenchError {
 
 /** A long call stopped by its AbortSignal. */
 export class CancelledError extends CachebenchError {
-  constructor() {
-    super('cancelled');
+  /** `detail` says how far the work got, when the caller knows. */
+  constructor(detail = 'cancelled') {
+    super(detail);
     this.name = 'CancelledError';
   }
 }

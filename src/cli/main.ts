@@ -100,7 +100,7 @@ function report(error: unknown, io: CliIo): number {
     return EXIT_USAGE;
   }
   if (error instanceof CancelledError) {
-    io.err('cachebench: cancelled\n');
+    io.err(`cachebench: ${error.message}\n`);
     return EXIT_INTERRUPTED;
   }
   if (isClosedPipe(error)) return EXIT_OK;

@@ -1,6 +1,6 @@
 /** `cachebench replay TRACE --redis URL`: drive a real Redis server with a trace and compare with the simulation. */
 import { Option, type Command } from 'commander';
-import { UsageError } from '../errors.js';
+import { CancelledError, UsageError } from '../errors.js';
 import { parsePolicySpec } from '../policies/index.js';
 import { SIMULATED_COUNTERPART, counterpartSpec, simulateAtEntries } from '../redis/compare.js';
 import { parseRedisMemory } from '../redis/memory.js';
@@ -106,17 +106,23 @@ export function registerReplay(program: Command, io: CliIo): void {
     // The Redis client (ioredis, about a third of a second to import) loads only for a replay.
     const { checkReplayOptions, replayOnRedis } = await import('../redis/replay.js');
     checkReplayOptions(trace, options);
-    // Ctrl-C stops after the current batch, so maxmemory is restored and the keys removed.
+    // Ctrl-C (or SIGTERM) stops after the current batch, so maxmemory is restored and the keys
+    // removed; the run then ends as any interrupted command does (exit 130), saying how far it got.
     const interrupt = new AbortController();
-    const onSigint = (): void => {
+    const onSignal = (): void => {
       interrupt.abort();
     };
-    process.once('SIGINT', onSigint);
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
     let measurement;
     try {
       measurement = await replayOnRedis(trace, { ...options, signal: interrupt.signal });
+    } catch (error) {
+      if (interrupt.signal.aborted && error instanceof Error) throw new CancelledError(error.message);
+      throw error;
     } finally {
-      process.removeListener('SIGINT', onSigint);
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
       progress.done();
     }
     const simulate = flags.simulate === undefined ? counterpartSpec(flags.policy, measurement.server) : chosen;

@@ -21,6 +21,7 @@
 import { OP_DELETE, OP_SET, type Trace } from '../trace/trace.js';
 import type { ReplayCounts } from './replay.js';
 import type { CurveBlocker } from '../model/result.js';
+import { recentBytesPrefix } from './resident-bytes.js';
 
 export interface StackDistances {
   /** `histogram[d]` = lookups whose key was last touched d distinct keys ago (d < distinctKeys). */
@@ -173,7 +174,10 @@ export function lruCurveCounts(
   capacities: readonly number[],
   onProgress?: (done: number) => void,
 ): (ReplayCounts & MissSplit)[] {
-  return countsFromDistances(stackDistances(trace, undefined, onProgress), capacities, 0);
+  const prefix = recentBytesPrefix(trace);
+  // With sizes, an LRU of C entries ends holding the C most recently used keys: their bytes.
+  const finalBytes = prefix && ((resident: number): number => prefix[resident]!);
+  return countsFromDistances(stackDistances(trace, undefined, onProgress), capacities, 0, finalBytes);
 }
 
 /**
@@ -191,6 +195,7 @@ export function countsFromDistances(
   distances: StackDistances,
   capacities: readonly number[],
   deletes: number,
+  finalBytesAt?: (resident: number) => number,
 ): (ReplayCounts & MissSplit)[] {
   const hits = hitsAt(distances, capacities);
   const byteHits = byteHitsAt(distances, capacities);
@@ -209,7 +214,7 @@ export function countsFromDistances(
       writes: distances.writes,
       deletes,
       finalEntries: resident,
-      finalBytes: resident,
+      finalBytes: finalBytesAt ? finalBytesAt(resident) : resident,
       missCostSum: 0,
       costSum: 0,
     };

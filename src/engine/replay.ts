@@ -16,6 +16,7 @@ import { createPolicy, type Policy, type PolicySpec } from '../policies/index.js
 import type { Trace } from '../trace/trace.js';
 import { Rng } from '../trace/synthetic/rng.js';
 import { classOf, copyFor } from './per-class.js';
+import { residentBytes } from './resident-bytes.js';
 import { replayRange, TOTAL_SLOTS, type GeneralReplay } from './loops/templates.js';
 import { distinctKeys, isPlainReplay, replayPlain, type PlainCounts } from './plain-replay.js';
 
@@ -90,7 +91,7 @@ export function replay(trace: Trace, config: ReplayConfig): ReplayCounts {
   // the general loop so its byte hit rate reports real bytes even at an entry capacity.
   if (isPlainReplay(trace, config.ttl) && (sizes !== undefined || trace.sizes === undefined)) {
     const plain = replayPlain(trace, policy, sizes, config.capacity, config.onProgress);
-    return plainCounts(plain, policy, distinctKeys(trace));
+    return plainCounts(plain, policy, distinctKeys(trace), finalBytesOf(policy, trace, config.unit));
   }
   const jitter = withTtl && config.ttlJitter !== undefined && config.ttlJitter > 0 ? config.ttlJitter : 0;
   const general: GeneralReplay = {
@@ -139,7 +140,7 @@ export function replay(trace: Trace, config: ReplayConfig): ReplayCounts {
     writes: t[TOTAL_SLOTS.WRITES]!,
     deletes: t[TOTAL_SLOTS.DELETES]!,
     finalEntries: policy.size,
-    finalBytes: policy.bytes,
+    finalBytes: finalBytesOf(policy, trace, config.unit),
     missCostSum: t[TOTAL_SLOTS.MISS_COST_SUM]!,
     costSum: t[TOTAL_SLOTS.COST_SUM]!,
     ...(missCosts && { missCosts: missCosts.slice(0, t[TOTAL_SLOTS.MISS_COUNT]).sort() }),
@@ -147,11 +148,20 @@ export function replay(trace: Trace, config: ReplayConfig): ReplayCounts {
 }
 
 /**
+ * Bytes held at the end: the policy's own count at byte capacity; at entry capacity the real
+ * sizes of the resident keys when the trace has them (else one per entry, as the policy counts).
+ */
+export function finalBytesOf(policy: Pick<Policy, 'bytes' | 'has'>, trace: Trace, unit: 'entries' | 'bytes'): number {
+  if (unit === 'bytes') return policy.bytes;
+  return residentBytes(trace, (id) => policy.has(id)) ?? policy.bytes;
+}
+
+/**
  * The counts of a plain replay (gets only, no TTL, no costs) in the general loop's shape.
  * With no deletes and no expiry, a key's first request is its one cold miss (nothing can be
  * resident before it) and every later miss is a capacity miss.
  */
-function plainCounts(plain: PlainCounts, policy: Policy, distinct: number): ReplayCounts {
+function plainCounts(plain: PlainCounts, policy: Policy, distinct: number, finalBytes: number): ReplayCounts {
   const misses = plain.requests - plain.hits;
   return {
     requests: plain.requests,
@@ -166,7 +176,7 @@ function plainCounts(plain: PlainCounts, policy: Policy, distinct: number): Repl
     writes: 0,
     deletes: 0,
     finalEntries: policy.size,
-    finalBytes: policy.bytes,
+    finalBytes,
     missCostSum: 0,
     costSum: 0,
   };

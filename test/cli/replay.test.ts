@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
 import { info } from '../../src/redis/replay.js';
 import type { RunResult } from '../../src/model/result.js';
-import { cli, spawnCli } from '../helpers/cli.js';
+import { spawn } from 'node:child_process';
+import { cli, ROOT, spawnCli } from '../helpers/cli.js';
 import { freePort, startRedis } from '../helpers/redis-server.js';
 import { tempDir } from '../helpers/temp-files.js';
 
@@ -210,4 +211,42 @@ test('a CSV trace: its size and ttl columns become the values written and their 
     await cli('replay', csv, '--redis', server.url, '--maxmemory', '8mb', '--value-size', '5', '--simulate', 'lru'),
     /--value-size: .*sized\.csv has a size column/,
   );
+});
+
+test('an interrupted replay exits 130 like any interrupted command, saying how far it got, settings restored', async (t) => {
+  const server = await startRedis(t);
+  if (!server) return;
+  const child = spawn(
+    process.execPath,
+    [
+      `${ROOT}bin/cachebench.js`,
+      'replay',
+      'zipf:alpha=0.9,keys=1e5,requests=5e6',
+      '--redis',
+      server.url,
+      '--maxmemory',
+      '8mb',
+      '--pipeline',
+      '64',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const ended = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      resolve(code);
+    }),
+  );
+  // Wait until the replay has written keys, then interrupt it.
+  const redis = new Redis({ port: server.port, host: '127.0.0.1', maxRetriesPerRequest: 0, retryStrategy: () => null });
+  t.after(() => {
+    redis.disconnect();
+  });
+  for (let i = 0; i < 400 && (await redis.dbsize()) === 0; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+  child.kill('SIGINT');
+  assert.equal(await ended, 130);
+  assert.match(stderr, /^cachebench: redis:\/\/127\.0\.0\.1:\d+: interrupted; replayed [\d,]+ of 5,000,000 requests/);
+  assert.equal(await redis.dbsize(), 0, 'its keys were removed');
+  assert.equal(((await redis.config('GET', 'maxmemory')) as string[])[1], '0', 'maxmemory was restored');
 });

@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { replay, type ReplayCounts } from '../../src/engine/replay.js';
 import { isPlainReplay } from '../../src/engine/plain-replay.js';
 import { classOf, copyFor } from '../../src/engine/per-class.js';
-import { POLICIES, createPolicy, parsePolicySpec } from '../../src/policies/index.js';
+import { POLICIES, createPolicy, parsePolicySpec, type Policy } from '../../src/policies/index.js';
 import { generateTrace } from '../../src/trace/spec.js';
 import { OP_DELETE, OP_GET, OP_SET, TraceBuilder, type Trace } from '../../src/trace/trace.js';
 
@@ -86,6 +86,15 @@ interface Setup {
  * or fresh insertion re-arms the expiry (the row's ttl, else the default); sets are writes,
  * gets are lookups counted as hits or misses, with sizes, uncacheable misses and costs.
  */
+/** Counting entries, the bytes held are the resident keys' sizes as their last requests gave them. */
+function residentBytesOf(trace: Trace, policy: Policy): number {
+  const last = new Map<number, number>();
+  for (let i = 0; i < trace.length; i++) last.set(trace.keys[i]!, trace.sizes![i]!);
+  let bytes = 0;
+  for (const [id, size] of last) if (policy.has(id)) bytes += size;
+  return bytes;
+}
+
 function referenceReplay(trace: Trace, spec: string, setup: Setup): ReplayCounts {
   const withTtl = setup.ttl !== undefined || trace.ttls !== undefined;
   const expiry = withTtl ? new Float64Array(trace.keySpace).fill(Infinity) : undefined;
@@ -171,7 +180,7 @@ function referenceReplay(trace: Trace, spec: string, setup: Setup): ReplayCounts
     writes,
     deletes,
     finalEntries: policy.size,
-    finalBytes: policy.bytes,
+    finalBytes: setup.unit === 'entries' && trace.sizes ? residentBytesOf(trace, policy) : policy.bytes,
     missCostSum,
     costSum,
     ...(trace.costs && { missCosts: Float64Array.from(missCosts).sort() }),

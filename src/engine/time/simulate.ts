@@ -24,7 +24,7 @@
 import type { Trace } from '../../trace/trace.js';
 import { OP_DELETE, OP_SET } from '../../trace/trace.js';
 import { Rng } from '../../trace/synthetic/rng.js';
-import { JITTER_STREAM, ttlApplies, type ReplayCounts } from '../replay.js';
+import { finalBytesOf, JITTER_STREAM, ttlApplies, type ReplayCounts } from '../replay.js';
 import { Versions, type WritePolicy } from './freshness.js';
 import { FetchQueue, LANDING_SLACK, type StampedeConfig } from './stampede.js';
 import { Tier, type TierSpec } from './tiers.js';
@@ -265,7 +265,7 @@ export function simulateTimed(trace: Trace, config: TimedConfig): TimedCounts {
   let finalBytes = 0;
   for (const tier of tiers) {
     finalEntries += tier.policy.size;
-    finalBytes += tier.policy.bytes;
+    finalBytes += finalBytesOf(tier.policy, trace, config.unit);
   }
   return {
     requests,
