@@ -23,7 +23,7 @@ import { renderMarkdown } from '../report/markdown.js';
 import type { RunResult } from '../model/result.js';
 import { renderSvgChart } from '../report/svg.js';
 import { isReportFormat, renderResult, REPORT_FORMATS, type ReportFormat } from '../report/render.js';
-import { DEFAULT_REPORT_DIR, resolveOutTarget, writeFileAtomic, type OutTarget } from '../report/write.js';
+import { DEFAULT_REPORT_DIR, resolveOutTarget, writeFilesAtomic, type OutTarget } from '../report/write.js';
 import type { CliIo } from './io.js';
 
 /** GitHub rejects a step summary over 1 MiB. */
@@ -117,10 +117,12 @@ export async function deliverResult(result: RunResult, prepared: PreparedOutput,
 
   const { target } = prepared;
   if (target) {
-    const chartImage = target.format === 'md' ? await writeChartBeside(target.path, result) : undefined;
-    const options = chartImage === undefined ? renderOptions : { ...renderOptions, markdown: { ...markdown, chartImage } };
+    const chart = target.format === 'md' ? chartBeside(target.path, result) : undefined;
+    const options = chart === undefined ? renderOptions : { ...renderOptions, markdown: { ...markdown, chartImage: basename(chart.path) } };
     const text = renderResult(result, target.format, options);
-    await writeFileAtomic(target.path, target.format === 'table' ? stripVTControlCharacters(text) : text);
+    // The chart and the report linking it are written as a pair, under one lock, chart first.
+    const report = { path: target.path, text: target.format === 'table' ? stripVTControlCharacters(text) : text };
+    await writeFilesAtomic(chart ? [chart, report] : [report]);
     io.err(`wrote ${target.path}\n`);
   } else {
     io.out(renderResult(result, prepared.format, renderOptions));
@@ -163,11 +165,9 @@ export async function deliverResult(result: RunResult, prepared: PreparedOutput,
   return verdicts;
 }
 
-/** Writes `<report>.svg` beside a markdown report; returns its name relative to the report. */
-async function writeChartBeside(reportPath: string, result: RunResult): Promise<string | undefined> {
+/** The SVG chart to write beside a markdown report (`<report>.svg`), when the result has one. */
+function chartBeside(reportPath: string, result: RunResult): { path: string; text: string } | undefined {
   const svg = renderSvgChart(result);
   if (svg === null) return undefined;
-  const svgPath = join(dirname(reportPath), `${basename(reportPath).replace(/\.[^.]*$/, '')}.svg`);
-  await writeFileAtomic(svgPath, svg);
-  return basename(svgPath);
+  return { path: join(dirname(reportPath), `${basename(reportPath).replace(/\.[^.]*$/, '')}.svg`), text: svg };
 }

@@ -9,10 +9,10 @@
  * path ending in `/`) that receives `<command>-<trace name>.<ext>`.
  */
 import { constants, statSync } from 'node:fs';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { UsageError } from '../errors.js';
-import { withTemporary } from '../temp-files.js';
+import { releaseTemporary, trackTemporary, withTemporary } from '../temp-files.js';
 import { formatFromPath, RENDERERS, type ReportFormat } from './render.js';
 
 export interface WriteFs {
@@ -82,6 +82,71 @@ function outError(error: unknown, path: string): unknown {
   };
   const reason = code === undefined ? undefined : reasons[code];
   return reason === undefined ? error : new UsageError(`cannot write ${path}: ${reason}`, 'out');
+}
+
+/**
+ * Writes several files that belong together (an SVG chart, then the markdown report linking
+ * it) under one lock on the last, the main one, so two runs writing the same report cannot
+ * leave the markdown of one beside the chart of the other: each file is written atomically
+ * in the order given, and the set by one writer at a time.
+ */
+export async function writeFilesAtomic(files: readonly { path: string; text: string }[], fs: WriteFs = nodeWriteFs): Promise<void> {
+  const main = files.at(-1);
+  if (main === undefined) return;
+  await withLock(`${main.path}.lock`, async () => {
+    for (const file of files) await writeFileAtomic(file.path, file.text, fs);
+  });
+}
+
+/** How long a writer waits for another to finish the same report before saying so. */
+const LOCK_WAIT_MS = 30_000;
+
+/**
+ * Runs `body` holding `lock`, a file created exclusively with the holder's pid in it. A lock
+ * left by a process that no longer runs is taken over; an interrupt removes ours.
+ */
+async function withLock<T>(lock: string, body: () => Promise<T>): Promise<T> {
+  const started = Date.now();
+  const target = lock.replace(/\.lock$/, '');
+  // The folder first: a file in its way is EEXIST too, which must not read as a held lock.
+  await mkdir(dirname(lock), { recursive: true }).catch((error: unknown) => {
+    throw outError(error, target);
+  });
+  for (;;) {
+    try {
+      const handle = await open(lock, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
+      await handle.writeFile(String(process.pid));
+      await handle.close();
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw outError(error, target);
+      if (!(await lockHolderRuns(lock))) {
+        await rm(lock, { force: true });
+        continue;
+      }
+      if (Date.now() - started > LOCK_WAIT_MS) throw new UsageError(`another cachebench is still writing ${target}`, 'out');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+  trackTemporary(lock);
+  try {
+    return await body();
+  } finally {
+    releaseTemporary(lock);
+    await rm(lock, { force: true });
+  }
+}
+
+async function lockHolderRuns(lock: string): Promise<boolean> {
+  const pid = Number(await readFile(lock, 'utf8').catch(() => ''));
+  // Being written this very moment: its holder runs.
+  if (!Number.isSafeInteger(pid) || pid <= 0) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** The folder `--out` uses when given without a value. */

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../../src/errors.js';
 import { formatFromPath } from '../../src/report/render.js';
-import { fileSlug, nodeWriteFs, resolveOutTarget, writeFileAtomic, type WriteFs } from '../../src/report/write.js';
+import { fileSlug, nodeWriteFs, resolveOutTarget, writeFileAtomic, writeFilesAtomic, type WriteFs } from '../../src/report/write.js';
 
 function scratch(): string {
   return mkdtempSync(join(tmpdir(), 'cachebench-write-'));
@@ -97,4 +97,40 @@ test('file slugs are safe names', () => {
   assert.equal(fileSlug('mix:zipf(alpha=1)*0.8+scan(keys=10)*0.2'), 'mix-zipf-alpha-1-0.8-scan-keys-10-0.2');
   assert.equal(fileSlug('...'), 'trace');
   assert.equal(formatFromPath('noextension'), undefined);
+});
+
+test('two writers of the same report and chart leave a matching pair, never one of each', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cachebench-pair-'));
+  try {
+    const report = join(dir, 'run.md');
+    const chart = join(dir, 'run.svg');
+    // Renames that take a random while, so unlocked writers would interleave.
+    let seed = 7;
+    const random = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const slow: WriteFs = {
+      ...nodeWriteFs,
+      rename: async (from, to) => {
+        await new Promise((resolve) => setTimeout(resolve, random() * 6));
+        await nodeWriteFs.rename(from, to);
+      },
+    };
+    for (let round = 0; round < 20; round++) {
+      await Promise.all(
+        ['a', 'b', 'c'].map((writer) =>
+          writeFilesAtomic(
+            [
+              { path: chart, text: `svg ${writer}\n` },
+              { path: report, text: `md ${writer}\n` },
+            ],
+            slow,
+          ),
+        ),
+      );
+      const md = readFileSync(report, 'utf8').split(' ')[1];
+      assert.equal(readFileSync(chart, 'utf8'), `svg ${md}`, `round ${round}`);
+    }
+    assert.deepEqual(readdirSync(dir).sort(), ['run.md', 'run.svg'], 'no lock or temporary file left');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
