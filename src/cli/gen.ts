@@ -2,6 +2,8 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { withTemporary } from '../temp-files.js';
+import { outError } from '../report/write.js';
+import { asFlagError } from './flag-names.js';
 import { basename, dirname, join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import type { Command } from 'commander';
@@ -31,9 +33,19 @@ export function registerGen(program: Command, stdout: NodeJS.WritableStream = pr
 
 /** Streams to a temporary file beside the target and renames it into place once complete. */
 async function writeCsvFileAtomically(trace: Trace, path: string): Promise<void> {
+  try {
+    await writeCsvFile(trace, path);
+  } catch (error) {
+    // Name the target and say why, not the hidden temporary file and a raw ENOTDIR.
+    throw asFlagError(outError(error, path));
+  }
+}
+
+async function writeCsvFile(trace: Trace, path: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   const stream = createWriteStream(temp);
+  // A stream that cannot open its file fails its first write, which the writer awaits.
   await withTemporary(
     temp,
     async (file) => {

@@ -67,7 +67,7 @@ export async function writeFileAtomic(path: string, text: string, fs: WriteFs = 
  * A failed write as one sentence about the target (not the hidden temporary file), labelled
  * with the `out` option; anything but a filesystem error passes through.
  */
-function outError(error: unknown, path: string): unknown {
+export function outError(error: unknown, path: string): unknown {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   const reasons: Record<string, string> = {
     EACCES: 'permission denied (the folder is not writable)',

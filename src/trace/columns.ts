@@ -144,6 +144,19 @@ export function layoutFromHeader(headerFields: readonly string[], mapping: Colum
 }
 
 /** The layout for a headerless file whose first row has `fieldCount` fields. */
+/**
+ * Read without a header and without a column map, the first field is the key and every row
+ * a request. A first row made of column names (`key`, `key,time,size`) is then a header the
+ * reader was told is not there: it would be counted as a request of a key called "key".
+ */
+export function refuseHeaderAsRow(firstRow: readonly string[], mapping: ColumnMapping, file: string, line: number): void {
+  if (Object.keys(mapping).length > 0) return;
+  const names = firstRow.map((field) => field.trim().toLowerCase());
+  if (names.includes('key') && names.every((name) => (ALL_COLUMNS as readonly string[]).includes(name))) {
+    throw new TraceFormatError(`the first row (${describeHeader(firstRow)}) is a header, but the file is read as having none`, file, line);
+  }
+}
+
 export function layoutWithoutHeader(fieldCount: number, mapping: ColumnMapping, file: string, line: number): ColumnLayout {
   const resolve = (column: ColumnName): number => {
     const source = mapping[column];

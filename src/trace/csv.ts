@@ -15,7 +15,14 @@
 import { Readable } from 'node:stream';
 import { CsvError, parse, type Info } from 'csv-parse';
 import { TraceFormatError, UsageError } from '../errors.js';
-import { checkMappingForHeaderless, layoutFromHeader, layoutWithoutHeader, parseColumnsOption, type ColumnLayout } from './columns.js';
+import {
+  checkMappingForHeaderless,
+  layoutFromHeader,
+  layoutWithoutHeader,
+  parseColumnsOption,
+  refuseHeaderAsRow,
+  type ColumnLayout,
+} from './columns.js';
 import { FALL_BACK, fastPathRefused, readCsvFast, type CsvPlan } from './fast-csv.js';
 import { chunkBuffers, countLines, estimateGzipSize, openTraceInput, readChunks, type TraceInput } from './input.js';
 import { KeyInterner } from './intern.js';
@@ -106,6 +113,7 @@ async function readCsvParse(chunks: AsyncIterable<Buffer>, plan: CsvPlan): Promi
         sink = plan.startSink(layoutFromHeader(record, plan.mapping, plan.file, line), new KeyInterner());
         return null;
       }
+      refuseHeaderAsRow(record, plan.mapping, plan.file, line);
       sink = plan.startSink(layoutWithoutHeader(record.length, plan.mapping, plan.file, line), new KeyInterner());
     }
     if (record.length !== sink.layout.fieldCount) sink.wrongFieldCount(record.length, line, plan.header);

@@ -15,7 +15,7 @@
 import { isUtf8 } from 'node:buffer';
 import { TraceFormatError } from '../errors.js';
 import { ByteKeyInterner, type InternerBounds } from './byte-intern.js';
-import { layoutFromHeader, layoutWithoutHeader, type ColumnLayout, type ColumnMapping } from './columns.js';
+import { layoutFromHeader, layoutWithoutHeader, refuseHeaderAsRow, type ColumnLayout, type ColumnMapping } from './columns.js';
 import { OP_SPELLINGS, type KeyTable, type RowSink } from './rows.js';
 import { OP_GET } from './trace.js';
 
@@ -203,6 +203,9 @@ class FastCsvReader {
         this.sink = plan.startSink(this.layout, this.keys);
         return true;
       }
+      const firstRow: string[] = [];
+      for (let f = 0; f < fields; f++) firstRow.push(text(buf, starts[f]!, ends[f]!));
+      refuseHeaderAsRow(firstRow, plan.mapping, plan.file, line);
       layout = this.layout = layoutWithoutHeader(fields, plan.mapping, plan.file, line);
       sink = this.sink = plan.startSink(layout, this.keys);
     }

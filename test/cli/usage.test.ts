@@ -2,6 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { cli, spawnCli, ROOT } from '../helpers/cli.js';
 
@@ -104,4 +107,18 @@ test('--workers past 4 per core is capped with a warning, and the result is the 
   assert.equal(capped.code, 0, capped.stderr);
   assert.match(capped.stderr, /^cachebench: warning: --workers 1000 is more than 4 per core; using \d+\n$/);
   assert.equal(capped.stdout, (await cli(...argv)).stdout);
+});
+
+test('gen --out that cannot be written names the target in a sentence', async () => {
+  const folder = mkdtempSync(join(tmpdir(), 'cachebench-gen-'));
+  try {
+    writeFileSync(join(folder, 'file'), 'x');
+    const target = join(folder, 'file', 'trace.csv');
+    const run = await cli('gen', 'zipf:alpha=1,keys=10,requests=10', '--out', target);
+    assert.equal(run.code, 2);
+    assert.equal(run.stderr, `cachebench: --out: cannot write ${target}: a part of the path is a file, not a folder\n`);
+    assert.deepEqual(readdirSync(folder), ['file']);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 });

@@ -386,3 +386,17 @@ test('a column named twice in the header, and a negative first time, are refused
   const negative = files.write('negative.csv', 'time,key\n-5,a\n');
   await assert.rejects(loadTraceFile(negative), /negative\.csv:2:1: column 1 \(time\): -5 is negative \(times are seconds from 0 on\)/);
 });
+
+test('read without a header and without a column map, a first row of column names is refused, not counted', async () => {
+  const file = files.write('headerless.csv', 'key,time\na,1\n');
+  for (const reader of ['fast', 'csv-parse'] as const) {
+    await assert.rejects(
+      loadTraceFile(file, { header: false, reader }),
+      (error: unknown) =>
+        error instanceof TraceFormatError &&
+        error.message === `${file}:1: the first row (key, time) is a header, but the file is read as having none`,
+    );
+  }
+  // Keys that merely look like words load as keys.
+  assert.equal((await loadTraceFile(files.write('words.csv', 'apple\nkey2\napple\n'), { header: false })).length, 3);
+});
