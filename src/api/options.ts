@@ -36,6 +36,7 @@ export interface TierOptions {
   readonly lookupCostMs: Milliseconds;
 }
 
+/** What `simulate()` replays: the grid, its latency model and how to run it. Durations in ms. */
 export interface SimulateOptions {
   /** Policies to compare. Default `['lru', 'lfu', 'ttl']`. Not with `tiers`. */
   readonly policies?: readonly PolicyInput[];
@@ -73,6 +74,7 @@ export interface SimulateOptions {
   readonly pool?: WorkerPool;
 }
 
+/** How `sweep()` picks the recommended size; the most specific criterion given is the headline one. */
 export interface RecommendationOptions {
   /** Recommend the smallest size within this much hit rate (a fraction: 0.01 = one point) of the best. Default 0.01. */
   readonly tolerance?: number;
@@ -84,6 +86,7 @@ export interface RecommendationOptions {
   readonly memoryCostMs?: Milliseconds;
 }
 
+/** `simulate()`'s options plus sampling and the recommendation criteria, for `sweep()`. */
 export interface SweepOptions extends SimulateOptions {
   /** Estimate from this fraction of keys (SHARDS / MiniSim), 0 < sample <= 1. Not with time-aware modes. */
   readonly sample?: number;

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { CancelledError } from '../errors.js';
 import { isSyntheticSpec, loadTrace as loadFromSource, loadTraceCachedWithStatus, type Trace } from '../trace/index.js';
 
+/** How to read a trace file; synthetic specs ignore all but `signal`. */
 export interface LoadTraceOptions {
   /** Header names or 1-based positions of the columns: `{ key: 'obj_id', time: 'ts' }` or `'key=obj_id,time=ts'`. */
   readonly columns?: string | Readonly<Record<string, string | number>>;
@@ -42,6 +43,7 @@ export async function loadTrace(source: string, options: LoadTraceOptions = {}):
   return (await loadTraceWithStatus(source, options)).trace;
 }
 
+/** `loadTrace`, also saying how the binary cache was used (read, written, rebuilt after damage). */
 export async function loadTraceWithStatus(source: string, options: LoadTraceOptions = {}): Promise<LoadedTrace> {
   if (options.signal?.aborted) throw new CancelledError();
   const signal = options.signal;

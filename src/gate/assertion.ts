@@ -22,6 +22,7 @@ import { parseBytes, parseCount, parseDuration } from '../units.js';
 import { formatPair, isMetricName, METRIC_NAMES, parseThreshold, readMetric, rowLabel, stripFlag, type MetricName } from './metrics.js';
 import { compare, type Comparison, type Verdict } from './verdict.js';
 
+/** A parsed threshold: which rows (policy, size, TTL), which metric, and the bound. */
 export interface Assertion {
   readonly text: string;
   /** Policy spec or `*`. */
@@ -40,6 +41,7 @@ const FLAG = 'asserts';
 const SHAPE =
   /^(?<policy>[^@]+)@(?<size>[^/]+?)(?:\/ttl=(?<ttl>[^/]+?))?\.(?<metric>[A-Za-z]+(?:\.[A-Za-z0-9]+)?)\s*(?<op>>=|<=|==|>|<)\s*(?<value>[^\s<>=].*)$/;
 
+/** Parses one threshold such as `lru@1024.hitRate>=0.85`; errors are labelled `where`. */
 export function parseAssertion(text: string, flag = FLAG): Assertion {
   const source = text.trim();
   const where = `assertion '${text}'`;

@@ -17,6 +17,7 @@ import { compare, type Verdict } from './verdict.js';
 
 export type LatencyRise = { readonly kind: 'fraction'; readonly value: number } | { readonly kind: 'ms'; readonly value: number };
 
+/** How much worse than the baseline a row may be. */
 export interface BaselineTolerances {
   /** Largest allowed absolute drop of hit rate (0.01 = one percentage point). */
   readonly maxDrop: number;
@@ -94,6 +95,7 @@ export function checkBaseline(data: unknown, path: string, flag = 'baseline'): R
   return data as unknown as RunResult;
 }
 
+/** Compares a result with a saved one row by row: verdicts for drops and rises, notes for rows on one side only. */
 export function compareToBaseline(
   current: RunResult,
   baseline: RunResult,

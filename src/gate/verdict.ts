@@ -6,6 +6,7 @@ import type { MetricName } from './metrics.js';
 
 export type Comparison = '>=' | '<=' | '>' | '<' | '==';
 
+/** One gate's outcome: what was checked, the actual and required values, and whether it held. */
 export interface Verdict {
   /** What was checked: the assertion text, or `<row>.<metric> vs baseline`. */
   readonly gate: string;

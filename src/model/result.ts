@@ -7,6 +7,7 @@
 /** 2: recommendations, the best choice, curve methods and sampling carry data instead of sentences. */
 export const SCHEMA_VERSION = 2;
 
+/** What the trace was: counts, key popularity, sizes and time span. */
 export interface TraceSummary {
   /** File path or synthetic spec. */
   readonly source: string;
@@ -26,6 +27,7 @@ export interface TraceSummary {
   readonly time: { readonly start: number; readonly end: number; readonly span: number } | null;
 }
 
+/** Expected latency of a row in milliseconds: mean, nearest-rank percentiles, and against no cache. */
 export interface LatencyMs {
   readonly mean: number;
   readonly p50: number;
@@ -36,6 +38,7 @@ export interface LatencyMs {
   readonly slowerThanNoCache: boolean;
 }
 
+/** One cell of the grid: a policy (or tier chain) at one capacity and TTL, and what it counted. */
 export interface ResultRow {
   /** Policy spec, e.g. `lru` or `s3-fifo:small=0.2`. */
   readonly policy: string;
@@ -73,6 +76,7 @@ export interface ResultRow {
   readonly equivalentEntries?: number;
 }
 
+/** How fresh reads were under a write policy. */
 export interface FreshnessStats {
   readonly writePolicy: string;
   /** Gets that returned an older version than the key's latest write. */
@@ -86,6 +90,7 @@ export interface FreshnessStats {
   readonly flushes?: number;
 }
 
+/** Origin load under concurrent requests, per stampede mode. */
 export interface StampedeStats {
   readonly mode: string;
   /** Fetches sent to the origin (misses that did not wait, plus refreshes). */
@@ -100,6 +105,7 @@ export interface StampedeStats {
   readonly staleServes: number;
 }
 
+/** One tier's lookups and hits in a chain. */
 export interface TierStats {
   readonly policy: string;
   readonly capacity: number;
@@ -113,6 +119,7 @@ export interface TierStats {
   readonly shareOfRequests: number;
 }
 
+/** The options a result was made with, as plain data. */
 export interface RunOptions {
   readonly policies: readonly string[];
   readonly capacities: readonly number[];
@@ -130,6 +137,7 @@ export interface RunOptions {
   readonly tiers?: readonly string[];
 }
 
+/** The result object every command returns and every renderer and gate reads (docs/schema.md). */
 export interface RunResult {
   readonly schemaVersion: typeof SCHEMA_VERSION;
   readonly tool: { readonly name: 'cachebench'; readonly version: string };
@@ -181,6 +189,7 @@ export interface CurveMethod {
   readonly blocker: CurveBlocker | null;
 }
 
+/** Which rule picked a recommended size. */
 export type RecommendationCriterion = 'tolerance' | 'target-hit-rate' | 'target-latency' | 'memory-cost';
 
 /** One point of a curve, as a recommendation refers to it. */
@@ -190,6 +199,7 @@ export interface CurvePointRef {
   readonly meanLatencyMs: number;
 }
 
+/** The size one criterion recommends for one policy x TTL curve, with the data behind it. */
 export interface Recommendation {
   readonly policy: string;
   readonly ttl: number | null;

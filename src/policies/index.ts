@@ -26,6 +26,7 @@ import { redisLfu } from './redis-lfu.js';
 
 export type { Policy, PolicyContext, PolicyDefinition, PolicyParams, ParamSpec } from './policy.js';
 
+/** The policy registry: one definition per policy, in the order `cachebench policies` lists them. */
 export const POLICIES: readonly PolicyDefinition[] = [
   lru,
   fifo,
@@ -57,6 +58,7 @@ export interface PolicySpec {
   readonly params: PolicyParams;
 }
 
+/** The registry row of a policy by its name, or undefined. */
 export function findPolicy(name: string): PolicyDefinition | undefined {
   return BY_NAME.get(name);
 }

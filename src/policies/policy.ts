@@ -11,6 +11,7 @@
  */
 import type { Trace } from '../trace/trace.js';
 
+/** What a policy is built with: its capacity and unit, the key space, the seed and the trace. */
 export interface PolicyContext {
   /** Capacity in entries (unit 'entries', every size is 1) or in bytes (unit 'bytes'). */
   readonly capacity: number;
@@ -29,6 +30,7 @@ export interface PolicyContext {
   readonly expiry?: Float64Array;
 }
 
+/** An eviction policy at one capacity, as the engine drives it request by request. */
 export interface Policy {
   /** The spec string that created it, e.g. `s3-fifo:small=0.1`. */
   readonly name: string;
@@ -59,6 +61,7 @@ export interface ParamSpec {
   readonly choices?: readonly string[];
 }
 
+/** A policy's parameter values by name, every one resolved (given or default). */
 export type PolicyParams = Readonly<Record<string, number | string | boolean>>;
 
 /**

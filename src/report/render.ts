@@ -8,9 +8,12 @@ import { renderMarkdown, type MarkdownOptions } from './markdown.js';
 import type { RunResult } from '../model/result.js';
 import { renderTable } from './table.js';
 
+/** The output formats, as `--format` takes them. */
 export const REPORT_FORMATS = ['table', 'json', 'csv', 'md'] as const;
+/** One of REPORT_FORMATS. */
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
+/** Extras some formats show: gate verdicts (markdown), a command's own terminal view. */
 export interface RenderOptions {
   /** Gate verdicts and notes; only the markdown report shows them (the table prints them apart). */
   readonly markdown?: MarkdownOptions;
@@ -24,6 +27,7 @@ interface Renderer {
   readonly extension: string;
 }
 
+/** The renderers table: how each format renders a result, and the file extension it writes. */
 export const RENDERERS: Readonly<Record<ReportFormat, Renderer>> = {
   table: { render: (result, options) => (options.table ?? renderTable)(result), extension: 'txt' },
   json: { render: (result) => renderJson(result), extension: 'json' },
@@ -31,6 +35,7 @@ export const RENDERERS: Readonly<Record<ReportFormat, Renderer>> = {
   md: { render: (result, options) => renderMarkdown(result, options.markdown), extension: 'md' },
 };
 
+/** A result in one of the formats, as text. */
 export function renderResult(result: RunResult, format: ReportFormat, options: RenderOptions = {}): string {
   return RENDERERS[format].render(result, options);
 }

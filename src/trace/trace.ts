@@ -12,6 +12,10 @@ export const OP_DELETE = 2;
 export type OpCode = typeof OP_GET | typeof OP_SET | typeof OP_DELETE;
 export const OP_NAMES = ['get', 'set', 'delete'] as const;
 
+/**
+ * A loaded trace: columnar typed arrays indexed by request, keys interned to dense ids
+ * (0..keySpace-1). Optional columns are present only when the source had them.
+ */
 export interface Trace {
   /** Where it came from: a file path or a synthetic spec string. */
   readonly source: string;

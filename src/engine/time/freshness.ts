@@ -19,6 +19,7 @@
 import { UsageError } from '../../errors.js';
 
 export const WRITE_POLICIES = ['invalidate', 'write-through', 'write-behind', 'ttl-only'] as const;
+/** What a `set` in the trace does to the cache (invalidate, write-through, write-behind, ttl-only). */
 export type WritePolicy = (typeof WRITE_POLICIES)[number];
 
 export function parseWritePolicy(text: string, flag = 'writePolicy'): WritePolicy {

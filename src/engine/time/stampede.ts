@@ -27,6 +27,7 @@ import { parseNumber } from '../../units.js';
  */
 export const LANDING_SLACK = 1e-9;
 
+/** How concurrent misses on one key behave while its value is being fetched. */
 export type StampedeMode = 'none' | 'coalesce' | 'xfetch' | 'stale-while-revalidate';
 
 export interface StampedeConfig {

@@ -2,6 +2,7 @@
 import type { LoadOptions } from '../csv.js';
 import type { Trace } from '../trace.js';
 
+/** A row of the trace-format table: how to recognise a format and how to load it. */
 export interface TraceFormat {
   /** The name `--trace-format` takes. */
   readonly id: string;

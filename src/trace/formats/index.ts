@@ -14,6 +14,7 @@ import { txt } from './txt.js';
 
 export type { TraceFormat } from './format.js';
 
+/** The trace-format table, tried in this order when detecting (the CSV fallback last). */
 export const TRACE_FORMATS: readonly TraceFormat[] = [cbt, txt, csv];
 
 export function findTraceFormat(id: string, where?: string): TraceFormat {
