@@ -5,7 +5,9 @@
  * 130 = interrupted or cancelled. A reader that closes stdout early (`| head`) ends the
  * command quietly with 0.
  */
+import chalk from 'chalk';
 import { Command, CommanderError } from 'commander';
+import { setProgressEnabled } from './progress.js';
 import { CancelledError, GateFailure, TraceFormatError, UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { asFlagError } from './flag-names.js';
@@ -45,7 +47,38 @@ const defaultIo: CliIo = {
   err: (text) => void process.stderr.write(text),
 };
 
+/**
+ * The switches that apply to every command, wherever they stand on the line: colour
+ * (--color, --no-color, then NO_COLOR and FORCE_COLOR, else chalk's own detection of the
+ * terminal) and --no-progress. Taken out before the command's flags are parsed.
+ */
+function takeGlobalSwitches(argv: readonly string[], env: NodeJS.ProcessEnv): string[] {
+  const rest = argv.filter((arg) => arg !== '--color' && arg !== '--no-color' && arg !== '--no-progress');
+  const color = argv.lastIndexOf('--color') > argv.lastIndexOf('--no-color') ? true : argv.includes('--no-color') ? false : undefined;
+  if (
+    color === false ||
+    (color === undefined && env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '' && env['FORCE_COLOR'] === undefined)
+  ) {
+    chalk.level = 0;
+  } else if (color === true && chalk.level === 0) {
+    chalk.level = 1;
+  }
+  setProgressEnabled(!argv.includes('--no-progress'));
+  return rest;
+}
+
 export async function main(argv: readonly string[], io: CliIo = defaultIo): Promise<number> {
+  const levelBefore = chalk.level;
+  try {
+    return await runMain(takeGlobalSwitches(argv, io.env ?? process.env), io);
+  } finally {
+    // In-process callers (tests) run main many times: each run decides colour afresh.
+    chalk.level = levelBefore;
+    setProgressEnabled(true);
+  }
+}
+
+async function runMain(argv: readonly string[], io: CliIo): Promise<number> {
   const output = {
     writeOut: (text: string) => {
       io.out(text);
@@ -67,6 +100,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
   const program = new Command('cachebench')
     .description('Which cache, which size, which TTL: replay access traces through eviction policies.')
     .version(VERSION, '-V, --version')
+    .addHelpText('after', '\nEvery command also takes --color / --no-color (NO_COLOR and FORCE_COLOR are honoured) and --no-progress.')
     .exitOverride()
     .configureOutput(output);
   const named = argv[0] !== undefined && Object.hasOwn(COMMANDS, argv[0]) ? [argv[0]] : Object.keys(COMMANDS);

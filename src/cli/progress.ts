@@ -1,6 +1,7 @@
 /**
- * A progress line on stderr for long runs: only when stderr is a terminal (so CI logs and
- * `--format json` pipelines stay clean), redrawn at most ten times a second.
+ * A progress line on stderr for long runs: only when stderr is a terminal, not in CI (the
+ * CI variable) and not with --no-progress, so logs and `--format json` pipelines stay clean.
+ * Each redraw erases the line and fits the terminal's width; at most ten a second.
  */
 export interface Progress {
   update(done: number, total: number): void;
@@ -9,11 +10,24 @@ export interface Progress {
 
 const SILENT: Progress = { update() {}, done() {} };
 
+let enabled = true;
+
+/** Turns every progress line of this process off (--no-progress) or back on. */
+export function setProgressEnabled(on: boolean): void {
+  enabled = on;
+}
+
+/** CI systems set CI (to true, 1, or a name); CI=false or 0 means not CI. */
+export function inCi(env: NodeJS.ProcessEnv = process.env): boolean {
+  const value = env['CI'];
+  return value !== undefined && value !== '' && value !== 'false' && value !== '0';
+}
+
 /** What `done` and `total` count: requests replayed, or bytes of a file read. */
 export type ProgressUnit = 'requests' | 'bytes';
 
 export function progressBar(label: string, stream: NodeJS.WriteStream = process.stderr, unit: ProgressUnit = 'requests'): Progress {
-  if (!stream.isTTY) return SILENT;
+  if (!enabled || !stream.isTTY || inCi()) return SILENT;
   const started = Date.now();
   let lastDraw = 0;
   let drawn = false;
@@ -24,7 +38,8 @@ export function progressBar(label: string, stream: NodeJS.WriteStream = process.
       lastDraw = now;
       drawn = true;
       const fraction = total > 0 ? done / total : 1;
-      const width = 30;
+      // The bar gives way first in a narrow terminal: the figures after it are what people read.
+      const width = Math.max(10, Math.min(30, (stream.columns || 80) - label.length - 42));
       const filled = Math.round(fraction * width);
       const elapsed = (now - started) / 1000;
       const rate = elapsed > 0 ? done / elapsed : 0;
@@ -33,9 +48,10 @@ export function progressBar(label: string, stream: NodeJS.WriteStream = process.
         unit === 'bytes'
           ? `${(rate / 1e6).toFixed(1)} MB/s`
           : `${rate >= 1e6 ? `${(rate / 1e6).toFixed(1)}M` : `${(rate / 1e3).toFixed(1)}k`} req/s`;
-      stream.write(
-        `\r${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}%  ${speed}  eta ${eta.toFixed(0)}s `,
-      );
+      const line = `${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}%  ${speed}  eta ${eta.toFixed(0)}s`;
+      // Erase what was there, and never wrap: a wrapped line cannot be redrawn in place.
+      const columns = stream.columns > 1 ? stream.columns - 1 : line.length;
+      stream.write(`\r\x1b[2K${line.slice(0, columns)}`);
     },
     done() {
       if (drawn) stream.write('\r\x1b[2K');

@@ -1,0 +1,74 @@
+/** Colour and progress follow the conventions: --color/--no-color, NO_COLOR, --no-progress, CI. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { main } from '../../src/cli/main.js';
+import { inCi, progressBar, setProgressEnabled } from '../../src/cli/progress.js';
+
+async function run(argv: string[], env: Record<string, string> = {}): Promise<{ out: string; code: number }> {
+  let out = '';
+  const code = await main(argv, {
+    out: (text) => {
+      out += text;
+    },
+    err: () => {},
+    env,
+  });
+  return { out, code };
+}
+
+const ESCAPE = '\x1b[';
+
+test('--color forces colour, --no-color (last wins) and NO_COLOR turn it off, anywhere on the line', async () => {
+  assert.ok((await run(['policies', '--color'])).out.includes(ESCAPE));
+  assert.ok((await run(['--color', 'policies'])).out.includes(ESCAPE), 'before the command too');
+  assert.ok(!(await run(['policies', '--color', '--no-color'])).out.includes(ESCAPE));
+  assert.ok(!(await run(['policies'], { NO_COLOR: '1' })).out.includes(ESCAPE));
+  assert.ok((await run(['policies', '--color'], { NO_COLOR: '1' })).out.includes(ESCAPE), 'the flag wins over the variable');
+  // Each run decides afresh: nothing leaks into the next one.
+  assert.ok(!(await run(['policies'])).out.includes(ESCAPE));
+});
+
+/** A terminal of `columns` that records what is written to it. */
+function fakeTerminal(columns: number): NodeJS.WriteStream & { written: string[] } {
+  const written: string[] = [];
+  return {
+    isTTY: true,
+    columns,
+    written,
+    write: (text: string) => {
+      written.push(text);
+      return true;
+    },
+  } as unknown as NodeJS.WriteStream & { written: string[] };
+}
+
+test('the progress line erases what was there, fits the width, and is off with --no-progress or in CI', () => {
+  const saved = process.env['CI'];
+  delete process.env['CI'];
+  try {
+    for (const columns of [50, 80, 200]) {
+      const terminal = fakeTerminal(columns);
+      const bar = progressBar('replaying', terminal);
+      bar.update(500, 1000);
+      bar.update(1000, 1000);
+      bar.done();
+      assert.ok(terminal.written.length >= 2, `${columns} columns: drew`);
+      for (const line of terminal.written.slice(0, -1)) {
+        assert.ok(line.startsWith('\r\x1b[2K'), 'erases the line first');
+        assert.ok(line.length - '\r\x1b[2K'.length < columns, `${columns} columns: fits (${line.length})`);
+      }
+      assert.equal(terminal.written.at(-1), '\r\x1b[2K', 'done clears it');
+    }
+    setProgressEnabled(false);
+    const off = fakeTerminal(80);
+    progressBar('replaying', off).update(1, 2);
+    assert.deepEqual(off.written, []);
+  } finally {
+    setProgressEnabled(true);
+    if (saved !== undefined) process.env['CI'] = saved;
+  }
+  assert.equal(inCi({ CI: 'true' }), true);
+  assert.equal(inCi({ CI: '1' }), true);
+  assert.equal(inCi({ CI: 'false' }), false);
+  assert.equal(inCi({}), false);
+});
