@@ -15,7 +15,11 @@ interface GenFlags {
   out?: string;
 }
 
-export function registerGen(program: Command, stdout: NodeJS.WritableStream = process.stdout): void {
+export function registerGen(
+  program: Command,
+  stdout: NodeJS.WritableStream = process.stdout,
+  err: (text: string) => void = () => {},
+): void {
   program
     .command('gen')
     .description('write a synthetic trace as CSV (run reads it back identically)')
@@ -23,11 +27,16 @@ export function registerGen(program: Command, stdout: NodeJS.WritableStream = pr
     .option('-o, --out <file>', 'write to this file (atomically) instead of stdout')
     .action(async (spec: string, flags: GenFlags) => {
       if (!isSyntheticSpec(spec)) {
-        throw new UsageError(`'${spec}' is not a synthetic spec (zipf:, uniform:, scan: or mix:)`, 'gen');
+        throw new UsageError(`'${spec}' is not a synthetic spec (zipf:, uniform:, scan:, mix: or hotkey:)`, 'gen');
       }
       const trace = generateTrace(spec);
       if (flags.out === undefined) await writeTraceCsv(trace, stdout);
-      else await writeCsvFileAtomically(trace, flags.out);
+      else {
+        await writeCsvFileAtomically(trace, flags.out);
+        // Written to a file, nothing would say it happened: say what was written, on stderr.
+        const count = (value: number): string => value.toLocaleString('en-US');
+        err(`wrote ${flags.out}: ${count(trace.length)} requests over ${count(trace.keySpace)} keys\n`);
+      }
     });
 }
 

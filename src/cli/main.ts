@@ -29,7 +29,9 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   gen: async () => {
     const { registerGen } = await import('./gen.js');
     return (program, io) => {
-      registerGen(program, io.stream ?? process.stdout);
+      registerGen(program, io.stream ?? process.stdout, (text) => {
+        io.err(text);
+      });
     };
   },
   replay: async () => (await import('./replay.js')).registerReplay,

@@ -122,3 +122,16 @@ test('gen --out that cannot be written names the target in a sentence', async ()
     rmSync(folder, { recursive: true, force: true });
   }
 });
+
+test('gen --out says what it wrote, on stderr', async () => {
+  const folder = mkdtempSync(join(tmpdir(), 'cachebench-gen-'));
+  try {
+    const target = join(folder, 'trace.csv');
+    const run = await cli('gen', 'uniform:keys=100,requests=1000', '--out', target);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stderr, `wrote ${target}: 1,000 requests over 100 keys\n`);
+    assert.equal(run.stdout, '');
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+});
