@@ -4,6 +4,8 @@ export interface CliIo {
   err(text: string): void;
   /** Environment to read (GITHUB_STEP_SUMMARY); process.env when absent. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** The width of the terminal `out` writes to; undefined when it is not one (a pipe, a file). */
+  readonly columns?: number;
   /** For commands that stream large outputs (gen); defaults to process.stdout. */
   stream?: NodeJS.WritableStream;
 }

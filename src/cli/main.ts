@@ -45,6 +45,7 @@ export const EXIT_INTERNAL = 70;
 export const EXIT_INTERRUPTED = 130;
 
 const defaultIo: CliIo = {
+  ...(process.stdout.isTTY && { columns: process.stdout.columns }),
   out: (text) => void process.stdout.write(text),
   err: (text) => void process.stderr.write(text),
 };

@@ -37,6 +37,8 @@ export interface OutputFlags {
   baseline?: string;
   maxDrop?: string;
   maxLatencyRise?: string;
+  /** Every column of the terminal table, however wide. */
+  wide?: boolean;
 }
 
 /** `--out`, `--assert`, `--baseline` and tolerances (`--format` is among the grid options). */
@@ -46,6 +48,7 @@ export function addOutputOptions(command: Command): Command {
     .option('--assert <expr>', "fail (exit 1) unless it holds, e.g. 'lru@1024.hitRate>=0.85' (repeatable)", collect)
     .option('--baseline <file>', 'a JSON result to compare with: fail when a hit rate drops or latency rises too much')
     .option('--max-drop <rate>', `largest allowed hit-rate drop versus --baseline, absolute (0.01 or 1%) (default: ${DEFAULT_MAX_DROP})`)
+    .option('--wide', 'show every column of the terminal table, however wide the terminal')
     .option(
       '--max-latency-rise <amount>',
       'largest allowed rise of mean latency versus --baseline: a fraction (0.1, 10%) or a duration (0.5ms)',
@@ -66,6 +69,8 @@ export interface PreparedOutput {
   readonly target?: OutTarget | undefined;
   readonly assertions: readonly Assertion[];
   readonly baseline?: { readonly result: RunResult; readonly tolerances: BaselineTolerances } | undefined;
+  /** The terminal table shows every column (--wide). */
+  readonly wide?: boolean;
 }
 
 export async function prepareOutput(flags: OutputFlags, context: { command: string; source: string }): Promise<PreparedOutput> {
@@ -73,7 +78,7 @@ export async function prepareOutput(flags: OutputFlags, context: { command: stri
   const target =
     flags.out === undefined ? undefined : resolveOutTarget(flags.out === true ? DEFAULT_REPORT_DIR : flags.out, { ...context, format });
   const assertions = (flags.assert ?? []).map((text) => parseAssertion(text));
-  const prepared = { format: format ?? 'table', target, assertions };
+  const prepared = { format: format ?? 'table', target, assertions, ...(flags.wide === true && { wide: true }) };
   if (flags.baseline === undefined) {
     if (flags.maxDrop !== undefined) throw new UsageError('only applies when comparing with a baseline (--baseline)', '--max-drop');
     if (flags.maxLatencyRise !== undefined)
@@ -125,7 +130,8 @@ export async function deliverResult(result: RunResult, prepared: PreparedOutput,
     await writeFilesAtomic(chart ? [chart, report] : [report]);
     io.err(`wrote ${target.path}\n`);
   } else {
-    io.out(renderResult(result, prepared.format, renderOptions));
+    const width = prepared.wide ? undefined : io.columns;
+    io.out(renderResult(result, prepared.format, width === undefined ? renderOptions : { ...renderOptions, width }));
   }
 
   const hadGates = prepared.assertions.length > 0 || prepared.baseline !== undefined;

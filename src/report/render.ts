@@ -19,6 +19,8 @@ export interface RenderOptions {
   readonly markdown?: MarkdownOptions;
   /** A command's own terminal view (sweep shows curves rather than rows); default renderTable. */
   readonly table?: (result: RunResult) => string;
+  /** The terminal's width, for the row table: columns are left out to fit it. Unlimited when absent. */
+  readonly width?: number;
 }
 
 interface Renderer {
@@ -29,7 +31,11 @@ interface Renderer {
 
 /** The renderers table: how each format renders a result, and the file extension it writes. */
 export const RENDERERS: Readonly<Record<ReportFormat, Renderer>> = {
-  table: { render: (result, options) => (options.table ?? renderTable)(result), extension: 'txt' },
+  table: {
+    render: (result, options) =>
+      options.table ? options.table(result) : renderTable(result, options.width === undefined ? {} : { width: options.width }),
+    extension: 'txt',
+  },
   json: { render: (result) => renderJson(result), extension: 'json' },
   csv: { render: (result) => renderCsv(result), extension: 'csv' },
   md: { render: (result, options) => renderMarkdown(result, options.markdown), extension: 'md' },

@@ -72,3 +72,47 @@ test('the progress line erases what was there, fits the width, and is off with -
   assert.equal(inCi({ CI: 'false' }), false);
   assert.equal(inCi({}), false);
 });
+
+test('the run table fits the terminal, leaving out the least needed columns first; --wide and pipes get all', async () => {
+  const argv = [
+    'run',
+    'zipf:alpha=0.9,keys=2000,requests=20000,rate=100,size=1KB',
+    '-p',
+    'lru,s3-fifo',
+    '-m',
+    '64,1e3',
+    '--ttl',
+    'off,60s',
+  ];
+  const capture = async (extra: string[], columns?: number): Promise<string> => {
+    let out = '';
+    await main([...argv, ...extra], {
+      out: (text) => {
+        out += text;
+      },
+      err: () => {},
+      ...(columns !== undefined && { columns }),
+    });
+    return out;
+  };
+  const full = await capture([]);
+  const fullWidth = Math.max(
+    ...full
+      .split('\n')
+      .filter((line) => line.startsWith('│'))
+      .map((line) => line.length),
+  );
+  assert.ok(fullWidth > 100, `the whole table is wide (${fullWidth})`);
+  for (const columns of [80, 100]) {
+    const fitted = await capture([], columns);
+    const table = fitted.split('\n').filter((line) => /^[│┌└├]/.test(line));
+    assert.ok(
+      table.every((line) => line.length <= columns),
+      `${columns} columns: ${Math.max(...table.map((l) => l.length))}`,
+    );
+    for (const essential of ['policy', 'ttl', 'maxsize', 'hit rate', 'mean latency', 'speed-up'])
+      assert.ok(table[1]!.includes(essential), essential);
+    assert.match(fitted, new RegExp(`left out to fit ${columns} columns: .*capacity.* \\(--wide shows all\\)`));
+  }
+  assert.equal(await capture(['--wide'], 80), full);
+});
