@@ -119,3 +119,31 @@ export function formatBytes(bytes: number): string {
 function round(value: number): number {
   return Number(value.toPrecision(4));
 }
+
+/**
+ * A list of TTLs as typed: `off,30s,5m`, where `off` (or `none`) is no TTL and `60s~10%`
+ * adds a jitter, one for the whole list. Seconds (null for none), de-duplicated; a TTL of 0
+ * is refused (it would expire everything at once), and so are two different jitters.
+ */
+export function parseTtlList(text: string, where?: string): { ttls: (number | null)[]; jitter: number | undefined } {
+  const jitters = new Set<number>();
+  const ttls = text.split(',').map((piece) => {
+    const tilde = piece.indexOf('~');
+    if (tilde >= 0) {
+      const jitterText = piece.slice(tilde + 1).trim();
+      const percent = jitterText.endsWith('%');
+      const value = parseNumber(percent ? jitterText.slice(0, -1) : jitterText, where) / (percent ? 100 : 1);
+      if (!(value >= 0 && value < 1)) throw new UsageError(`jitter '${jitterText}' must be at least 0 and below 100%`, where);
+      jitters.add(value);
+    }
+    const ttlText = (tilde < 0 ? piece : piece.slice(0, tilde)).trim().toLowerCase();
+    if (ttlText === 'off' || ttlText === 'none') return null;
+    if (/^0+(\.0*)?[a-z]*$/.test(ttlText)) throw new UsageError(`'${piece}' would expire everything at once: write off for no TTL`, where);
+    const seconds = parseDuration(ttlText, where);
+    if (seconds <= 0) throw new UsageError(`'${piece}' must be a positive duration or off`, where);
+    return seconds;
+  });
+  if (jitters.size > 1) throw new UsageError('give one jitter for all TTLs (e.g. 30s~10%,60s~10%)', where);
+  const [jitter] = jitters;
+  return { ttls: [...new Set(ttls)], jitter: jitter === undefined || jitter === 0 ? undefined : jitter };
+}

@@ -6,17 +6,17 @@
 import { Option, type Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { asFlagError } from './flag-names.js';
-import { parsePolicySpec, splitPolicyList, type PolicySpec } from '../policies/index.js';
+import { splitPolicyList } from '../policies/index.js';
 import { parseSizes, type CapacityUnit } from '../engine/sizes.js';
 import { existsSync, statSync } from 'node:fs';
-import { parseCount, parseDuration, parseNumber } from '../units.js';
+import { parseCount, parseDuration, parseNumber, parseTtlList } from '../units.js';
 import type { RecommendationOptions } from '../api/options.js';
 import { formatByPath, isGzipPath, isSyntheticSpec, parseTraceSpec, TRACE_FORMATS, type Trace } from '../trace/index.js';
 import { loadTraceWithStatus } from '../api/trace.js';
 import type { SimulateOptions } from '../api/options.js';
 import { parseTiers } from '../engine/time/tiers.js';
 import { MAX_THREADS_PER_CORE, maxThreads } from '../engine/executor.js';
-import { timeOptionsFrom, ttlJitterFrom, type TimeFlags } from './time-options.js';
+import { timeOptionsFrom, type TimeFlags } from './time-options.js';
 import type { CliIo } from './io.js';
 import { progressBar } from './progress.js';
 import { REPORT_FORMATS } from '../report/render.js';
@@ -37,9 +37,6 @@ export interface CommonFlags {
   cacheTrace?: string | boolean;
   traceFormat?: string;
 }
-
-export const FORMATS = ['table', 'json'] as const;
-export type Format = (typeof FORMATS)[number];
 
 export function addTraceOptions(command: Command): Command {
   return command
@@ -64,17 +61,6 @@ export function addGridOptions(command: Command, defaults: { policies: string })
     .addOption(new Option('-f, --format <format>', 'output format').choices([...REPORT_FORMATS]));
 }
 
-export function policiesFrom(flags: CommonFlags): PolicySpec[] {
-  const specs = splitPolicyList(flags.policies, '--policies').map((spec) => parsePolicySpec(spec, '--policies'));
-  if (specs.length === 0) throw new UsageError('name at least one policy', '--policies');
-  const seen = new Set<string>();
-  for (const spec of specs) {
-    if (seen.has(spec.name)) throw new UsageError(`'${spec.name}' is listed twice`, '--policies');
-    seen.add(spec.name);
-  }
-  return specs;
-}
-
 export function capacitiesFrom(flags: CommonFlags, fallback: string): { unit: CapacityUnit; capacities: number[] } {
   if (flags.maxsize !== undefined && flags.capacity !== undefined) {
     throw new UsageError('give either --maxsize (entries) or --capacity (bytes), not both', '--capacity');
@@ -85,21 +71,6 @@ export function capacitiesFrom(flags: CommonFlags, fallback: string): { unit: Ca
 }
 
 /** `off` (or `none`, `0`) means no TTL; the list may mix both. */
-export function ttlsFrom(flags: CommonFlags): (number | null)[] {
-  if (flags.ttl === undefined) return [null];
-  const ttls = flags.ttl.split(',').map((piece) => {
-    // `60s~10%` carries a jitter, read by ttlJitterFrom (time-options.ts).
-    const text = piece.split('~')[0]!.trim().toLowerCase();
-    if (text === 'off' || text === 'none') return null;
-    // A TTL of 0 would expire every entry at once; say off when no TTL is meant.
-    if (/^0+(\.0*)?[a-z]*$/.test(text)) throw new UsageError(`'${piece}' would expire everything at once: write off for no TTL`, '--ttl');
-    const seconds = parseDuration(text, '--ttl');
-    if (seconds <= 0) throw new UsageError(`'${piece}' must be a positive duration or off`, '--ttl');
-    return seconds;
-  });
-  return [...new Set(ttls)];
-}
-
 export function seedFrom(flags: CommonFlags): number {
   return parseCount(flags.seed, '--seed', { allowZero: true });
 }
@@ -152,8 +123,7 @@ export function gridOptionsFrom(flags: CommonFlags & TimeFlags, { sweep }: { swe
   const sizes = ranged ? capacitiesFrom(flags, '') : undefined;
   const tiers = flags.tiers === undefined ? undefined : parseTiers(flags.tiers, '--tiers');
   const unit = tiers && !ranged ? tiers.unit : (sizes?.unit ?? 'entries');
-  const ttls = ttlsFrom(flags);
-  const ttlJitter = ttlJitterFrom(flags);
+  const { ttls, jitter: ttlJitter } = flags.ttl === undefined ? { ttls: [null], jitter: undefined } : parseTtlList(flags.ttl, '--ttl');
   const time = timeOptionsFrom(flags);
   return {
     ...(tiers === undefined && { policies: splitPolicyList(flags.policies, '--policies') }),

@@ -8,13 +8,11 @@ import type { ResultRow, RunOptions, RunResult } from '../model/result.js';
 import type { Trace } from '../trace/trace.js';
 import type { CostModel } from './cost.js';
 import { executeJobs, type ExecutorOptions } from './executor.js';
-import { cacheJob, DEFAULT_FLUSH_INTERVAL, runJob, type Job, type ReplaySettings } from './jobs.js';
+import { cacheJob, DEFAULT_FLUSH_INTERVAL, replaySettings, runJob, type Job, type ReplaySettings } from './jobs.js';
 import { resultOf, rowOf } from './rows.js';
 import type { WritePolicy } from './time/freshness.js';
 import { stampedeLabel, type StampedeConfig } from './time/stampede.js';
 import { tierLabel, type TierSpec } from './time/tiers.js';
-
-export { DEFAULT_FLUSH_INTERVAL } from './jobs.js';
 
 /** The time-aware features; any of them makes the grid's jobs time-aware. */
 export interface TimedOptions {
@@ -46,14 +44,13 @@ export interface GridConfig {
 
 /** The settings every job of this grid shares. */
 export function settingsOf(config: GridConfig): ReplaySettings {
-  return {
+  return replaySettings({
     unit: config.unit,
     seed: config.seed,
-    lookupCost: config.cost.lookupCost,
-    missCost: config.cost.missCost,
-    ttlJitter: config.ttlJitter ?? 0,
-    flushInterval: config.timed?.flushInterval ?? DEFAULT_FLUSH_INTERVAL,
-  };
+    ...config.cost,
+    ...(config.ttlJitter !== undefined && { ttlJitter: config.ttlJitter }),
+    ...(config.timed?.flushInterval !== undefined && { flushInterval: config.timed.flushInterval }),
+  });
 }
 
 /**

@@ -51,6 +51,11 @@ export interface ReplaySettings {
 /** Default write-behind flush interval, seconds. */
 export const DEFAULT_FLUSH_INTERVAL = 1;
 
+/** Settings with the defaults filled in: no jitter, the default flush interval, free lookups and misses. */
+export function replaySettings(given: Pick<ReplaySettings, 'unit' | 'seed'> & Partial<ReplaySettings>): ReplaySettings {
+  return { lookupCost: 0, missCost: 0, ttlJitter: 0, flushInterval: DEFAULT_FLUSH_INTERVAL, ...given };
+}
+
 /** The counts of one job: a plain replay's, or the time-aware simulator's (which has `tiers`). */
 export type JobCounts = ReplayCounts | TimedCounts;
 

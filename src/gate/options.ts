@@ -11,7 +11,7 @@ import { parseWritePolicy } from '../engine/time/freshness.js';
 import { parseStampede } from '../engine/time/stampede.js';
 import { parseTiers } from '../engine/time/tiers.js';
 import { splitPolicyList } from '../policies/index.js';
-import { parseCount, parseDuration, parseNumber } from '../units.js';
+import { parseCount, parseDuration, parseTtlList } from '../units.js';
 import type { GateConfig } from './config.js';
 
 /** The config field each library option comes from. */
@@ -63,12 +63,15 @@ export function simulateOptionsOfConfig(config: GateConfig): SimulateOptions {
       : config.maxsize !== undefined
         ? field('maxsize', (text) => parseSizes(text, 'entries', 'maxsize'))
         : undefined;
-  const ttl = config.ttl === undefined ? undefined : field('ttl', ttlsOfText);
+  const ttl = config.ttl === undefined ? undefined : field('ttl', (text) => parseTtlList(text, 'ttl'));
   return {
     ...(config.policies !== undefined && { policies: field('policies', (text) => splitPolicyList(text, 'policies')) }),
     ...(sizes !== undefined && { capacities: sizes }),
     unit,
-    ...(ttl !== undefined && { ttlsMs: ttl.ttls, ...(ttl.jitter > 0 && { ttlJitter: ttl.jitter }) }),
+    ...(ttl !== undefined && {
+      ttlsMs: ttl.ttls.map((seconds) => (seconds === null ? null : seconds * 1e3)),
+      ...(ttl.jitter !== undefined && { ttlJitter: ttl.jitter }),
+    }),
     ...(config.lookupCost !== undefined && { lookupCostMs: field('lookupCost', (text) => parseDuration(text, 'lookupCost', 'ms') * 1e3) }),
     ...(config.missCost !== undefined && { missCostMs: field('missCost', (text) => parseDuration(text, 'missCost', 'ms') * 1e3) }),
     ...(config.seed !== undefined && { seed: field('seed', (text) => parseCount(text, 'seed', { allowZero: true })) }),
@@ -81,23 +84,4 @@ export function simulateOptionsOfConfig(config: GateConfig): SimulateOptions {
     }),
     ...(config.stampede !== undefined && { stampede: field('stampede', (text) => parseStampede(text, 'stampede')) }),
   };
-}
-
-/** `off` (or `none`) means no TTL; `60s~10%` carries a jitter (one for the whole list). */
-function ttlsOfText(text: string): { ttls: (number | null)[]; jitter: number } {
-  const jitters = new Set<number>();
-  const ttls = text.split(',').map((piece) => {
-    const [ttlText, jitterText] = piece.split('~') as [string, string | undefined];
-    if (jitterText !== undefined) {
-      const trimmed = jitterText.trim();
-      const percent = trimmed.endsWith('%');
-      jitters.add(parseNumber(percent ? trimmed.slice(0, -1) : trimmed, 'ttl') / (percent ? 100 : 1));
-    }
-    const name = ttlText.trim().toLowerCase();
-    if (name === 'off' || name === 'none') return null;
-    if (/^0+(\.0*)?[a-z]*$/.test(name)) throw new UsageError(`'${piece}' would expire everything at once: write off for no TTL`, 'ttl');
-    return parseDuration(name, 'ttl') * 1e3;
-  });
-  if (jitters.size > 1) throw new UsageError('give one jitter for all TTLs (e.g. 30s~10%,60s~10%)', 'ttl');
-  return { ttls, jitter: [...jitters][0] ?? 0 };
 }

@@ -19,7 +19,7 @@
  * expiring; when every write carries the same TTL that is the oldest write, so its closest
  * simulated counterpart is fifo (with varied per-request TTLs the match is looser).
  */
-import { cacheJob, DEFAULT_FLUSH_INTERVAL, runJob } from '../engine/jobs.js';
+import { cacheJob, replaySettings, runJob } from '../engine/jobs.js';
 import type { ReplayCounts } from '../engine/replay.js';
 import { findPolicy, parsePolicySpec, type PolicySpec } from '../policies/index.js';
 import type { Trace } from '../trace/trace.js';
@@ -72,12 +72,5 @@ export function simulateAtEntries(input: SimulationInput): ReplayCounts {
     ...(trace.ttls && { ttls: trace.ttls }),
   };
   const job = cacheJob(input.policy, input.entries, input.ttl ?? null, 0);
-  return runJob(timed, job, {
-    unit: 'entries',
-    seed: input.seed,
-    lookupCost: 0,
-    missCost: 0,
-    ttlJitter: 0,
-    flushInterval: DEFAULT_FLUSH_INTERVAL,
-  });
+  return runJob(timed, job, replaySettings({ unit: 'entries', seed: input.seed }));
 }

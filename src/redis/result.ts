@@ -7,7 +7,7 @@
  * any other result. Not byte-deterministic: hit counts depend on Redis's own random sampling
  * and latencies on the machine.
  */
-import { cacheJob, DEFAULT_FLUSH_INTERVAL, type ReplaySettings } from '../engine/jobs.js';
+import { cacheJob, replaySettings } from '../engine/jobs.js';
 import type { ReplayCounts } from '../engine/replay.js';
 import { countsRow, resultOf, rowOf } from '../engine/rows.js';
 import type { ResultRow, RunResult, ServerComparison, ServerNote } from '../model/result.js';
@@ -34,7 +34,7 @@ export function buildRedisResult({ trace, options, measurement: m, simulation, c
   const keyspaceLookups = m.keyspaceHits + m.keyspaceMisses;
   const hitRate = keyspaceLookups > 0 ? m.keyspaceHits / keyspaceLookups : 0;
   const ttl = options.ttl ?? null;
-  const settings: ReplaySettings = { unit: 'bytes', seed, ...cost, ttlJitter: 0, flushInterval: DEFAULT_FLUSH_INTERVAL };
+  const settings = replaySettings({ unit: 'bytes', seed, ...cost });
   const label = serverLabel(options.policy);
 
   // The server's own counts as a row: INFO stats for hits and misses, the client for bytes.
