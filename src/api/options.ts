@@ -221,10 +221,16 @@ function ttlsOf(ttls: readonly (Milliseconds | null)[]): (number | null)[] {
   return [...new Set(seconds)];
 }
 
-function tiersOf(tiers: readonly TierOptions[], mode: Mode): TierSpec[] & { swept?: number } {
+/** The chain, and which tier (if any) a sweep varies. */
+interface Chain {
+  readonly tiers: TierSpec[];
+  readonly swept: number | undefined;
+}
+
+function tiersOf(tiers: readonly TierOptions[], mode: Mode): Chain {
   if (tiers.length === 0) fail('tiers', 'name at least one tier');
   let swept: number | undefined;
-  const specs: TierSpec[] & { swept?: number } = tiers.map((tier, i) => {
+  const specs: TierSpec[] = tiers.map((tier, i) => {
     const policy = typeof tier.policy === 'string' ? parsePolicySpec(tier.policy, `tiers[${i}].policy`) : tier.policy;
     if (policy.definition.offline)
       fail(`tiers[${i}].policy`, `'${policy.name}' needs the future of the exact request sequence, which a tier does not see`);
@@ -239,11 +245,10 @@ function tiersOf(tiers: readonly TierOptions[], mode: Mode): TierSpec[] & { swep
     return { policy, capacity: tier.capacity === '*' ? 0 : tier.capacity, lookupCost };
   });
   if (mode === 'sweep' && swept === undefined) fail('tiers', "a sweep varies one tier's size: write that tier's size as '*'");
-  if (swept !== undefined) specs.swept = swept;
-  return specs;
+  return { tiers: specs, swept };
 }
 
-function timedOf(options: SimulateOptions, tiers: (TierSpec[] & { swept?: number }) | undefined): TimedOptions | undefined {
+function timedOf(options: SimulateOptions, chain: Chain | undefined): TimedOptions | undefined {
   const writePolicy = options.writePolicy;
   if (writePolicy !== undefined && !(WRITE_POLICIES as readonly string[]).includes(writePolicy)) {
     fail('writePolicy', `unknown write policy '${writePolicy}' (use ${WRITE_POLICIES.join(', ')})`);
@@ -256,10 +261,10 @@ function timedOf(options: SimulateOptions, tiers: (TierSpec[] & { swept?: number
     flushInterval = options.flushIntervalMs / 1e3;
   }
   const stampede = options.stampede === undefined ? undefined : stampedeOf(options.stampede);
-  if (writePolicy === undefined && stampede === undefined && tiers === undefined) return undefined;
+  if (writePolicy === undefined && stampede === undefined && chain === undefined) return undefined;
   return {
-    ...(tiers !== undefined && { tiers }),
-    ...(tiers?.swept !== undefined && { sweptTier: tiers.swept }),
+    ...(chain !== undefined && { tiers: chain.tiers }),
+    ...(chain?.swept !== undefined && { sweptTier: chain.swept }),
     ...(writePolicy !== undefined && { writePolicy }),
     ...(flushInterval !== undefined && { flushInterval }),
     ...(stampede !== undefined && { stampede }),
