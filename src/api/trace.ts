@@ -9,8 +9,13 @@ export interface LoadTraceOptions {
   readonly columns?: string | Readonly<Record<string, string | number>>;
   /** False for CSV files without a header row (then `columns` gives positions). Default true. */
   readonly header?: boolean;
-  /** A format of the table by id (`csv`, `txt`, `cbt`); default: detected from the path and first bytes. */
+  /**
+   * A format of the table by id, with parameters after a colon (`csv`, `twitter`,
+   * `msr:block-size=512`); default: detected from the first bytes and then the name.
+   */
   readonly format?: string;
+  /** Parameters of whichever format the file turns out to be (`{ 'block-size': '512' }`). */
+  readonly formatParams?: Readonly<Record<string, string>>;
   /**
    * Keep a binary copy of the parsed trace and reuse it while the file and these options are
    * unchanged: `true` writes it beside the file (`FILE.cbt`), a string names the copy.
@@ -33,8 +38,10 @@ export interface LoadedTrace {
 }
 
 /**
- * Loads a trace: an existing file (CSV, one key per line, cachebench's binary form, gzip'd or
- * not) or a seeded synthetic spec such as `zipf:alpha=0.9,keys=1e5,requests=1e6`.
+ * Loads a trace: a file in any format of the table (`TRACE_FORMATS`: CSV, libCacheSim's,
+ * Twitter's, CacheLib's, MSR, CDN, access logs, Redis MONITOR, memcached watch ...; gzip,
+ * zstd or xz compressed or not), standard input as `-`, a FIFO, or a seeded synthetic spec
+ * such as `zipf:alpha=0.9,keys=1e5,requests=1e6`.
  *
  * @throws TraceFormatError naming the file, line and column of bad content.
  * @throws UsageError naming the option (`columns`, `format`) or the spec.
@@ -59,6 +66,7 @@ export async function loadTraceWithStatus(source: string, options: LoadTraceOpti
     ...(options.columns !== undefined && { columns: columnsText(options.columns) }),
     ...(options.header !== undefined && { header: options.header }),
     ...(options.format !== undefined && { format: options.format }),
+    ...(options.formatParams !== undefined && { formatParams: options.formatParams }),
     ...(onProgress && { onProgress }),
   };
   const synthetic = !existsSync(source) && isSyntheticSpec(source);

@@ -11,7 +11,7 @@ import { parseSizes, type CapacityUnit } from '../engine/sizes.js';
 import { existsSync, statSync } from 'node:fs';
 import { parseCount, parseDuration, parseNumber, parseTtlList } from '../units.js';
 import type { RecommendationOptions } from '../api/options.js';
-import { formatByPath, isGzipPath, isSyntheticSpec, parseTraceSpec, TRACE_FORMATS, type Trace } from '../trace/index.js';
+import { formatByPath, isCompressedPath, isSyntheticSpec, parseTraceSpec, TRACE_FORMATS, type Trace } from '../trace/index.js';
 import { loadTraceWithStatus } from '../api/trace.js';
 import type { SimulateOptions } from '../api/options.js';
 import { parseTiers } from '../engine/time/tiers.js';
@@ -36,6 +36,7 @@ export interface CommonFlags {
   header: boolean;
   cacheTrace?: string | boolean;
   traceFormat?: string;
+  blockSize?: string;
 }
 
 export function addTraceOptions(command: Command): Command {
@@ -45,8 +46,9 @@ export function addTraceOptions(command: Command): Command {
     .option('--cache-trace [file]', 'keep a parsed binary copy of the trace (default FILE.cbt) and reuse it while the CSV is unchanged')
     .option(
       '--trace-format <format>',
-      `read the file as this format (${TRACE_FORMATS.map((format) => format.id).join(', ')}); default: detected`,
-    );
+      `read the trace as this format, with its parameters after a colon (${TRACE_FORMATS.map((format) => format.id).join(', ')}); default: detected`,
+    )
+    .option('--block-size <bytes>', 'bytes per cached block, for block traces (msr); same as --trace-format msr:block-size=N');
 }
 
 export function addGridOptions(command: Command, defaults: { policies: string }): Command {
@@ -85,7 +87,7 @@ export function expectedRequests(source: string): number {
   try {
     if (!existsSync(source)) return isSyntheticSpec(source) ? parseTraceSpec(source).requests : 0;
     const bytes = statSync(source).size;
-    return isGzipPath(source) ? bytes / 4 : bytes / formatByPath(source).bytesPerRow;
+    return isCompressedPath(source) ? bytes / 4 : bytes / formatByPath(source).bytesPerRow;
   } catch {
     return 0;
   }
@@ -102,6 +104,7 @@ export async function loadTraceFrom(source: string, flags: CommonFlags, io: CliI
       ...(flags.columns !== undefined && { columns: flags.columns }),
       header: flags.header,
       ...(flags.traceFormat !== undefined && { format: flags.traceFormat }),
+      ...(flags.blockSize !== undefined && { formatParams: { 'block-size': flags.blockSize } }),
       ...(flags.cacheTrace !== undefined && flags.cacheTrace !== false && { cache: flags.cacheTrace }),
       onProgress: (done, total) => {
         progress.update(done, total);
@@ -111,7 +114,13 @@ export async function loadTraceFrom(source: string, flags: CommonFlags, io: CliI
     if (loaded.cache === 'unwritable') io.err(`cachebench: warning: could not write the trace cache ${loaded.cachePath ?? ''}\n`);
     return loaded.trace;
   } catch (error) {
-    throw asFlagError(error, { format: '--trace-format', columns: '--columns' });
+    throw asFlagError(error, {
+      format: '--trace-format',
+      columns: '--columns',
+      header: '--no-header',
+      cache: '--cache-trace',
+      'formatParams.block-size': '--block-size',
+    });
   } finally {
     progress.done();
   }

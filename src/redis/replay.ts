@@ -295,7 +295,8 @@ async function replayBatches(
       }
       const size = sizes === undefined ? options.valueSize : sizes[i]!;
       const own = ttls === undefined ? NaN : ttls[i]!;
-      const ttl = own === own ? ttlMs(own) : defaultTtlMs;
+      // A TTL of Infinity (stored for good) is 0 here: no expiry, as for a run without TTL.
+      const ttl = own !== own ? defaultTtlMs : own === Infinity ? 0 : ttlMs(own);
       if (op === OP_SET) {
         if (ttl > 0) pipeline.set(key, values.of(size), 'PX', ttl);
         else pipeline.set(key, values.of(size));

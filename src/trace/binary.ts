@@ -17,8 +17,9 @@ import { endianness } from 'node:os';
 import { crc32 } from 'node:zlib';
 import { open, rename, rm, stat } from 'node:fs/promises';
 import { withTemporary } from '../temp-files.js';
-import { TraceFormatError } from '../errors.js';
-import { loadTraceFile, type LoadOptions } from './csv.js';
+import { TraceFormatError, UsageError } from '../errors.js';
+import type { LoadOptions } from './csv.js';
+import { loadTraceInput } from './formats/index.js';
 import { openTraceInput } from './input.js';
 import type { Trace } from './trace.js';
 import { KeyNames } from './key-names.js';
@@ -55,6 +56,8 @@ export interface BinaryTraceMeta {
 interface CacheKeyOptions {
   readonly columns: string | null;
   readonly header: boolean;
+  /** The format as named (absent when detected). */
+  readonly format?: string;
 }
 
 export interface SaveOptions {
@@ -298,10 +301,17 @@ export async function loadTraceBinary(
 }
 
 /** The part of the load options that changes the loaded trace. */
-function cacheKeyOptions(options: LoadOptions): CacheKeyOptions {
+function cacheKeyOptions(options: CachedLoadOptions): CacheKeyOptions {
   const columns = options.columns?.trim();
-  return { columns: columns ? columns : null, header: options.header ?? true };
+  const params = Object.entries(options.formatParams ?? {})
+    .map(([name, value]) => `${name}=${value}`)
+    .sort();
+  const format = [options.format?.trim() ?? '', ...params].join(params.length > 0 ? '+' : '');
+  return { columns: columns ? columns : null, header: options.header ?? true, ...(format && { format }) };
 }
+
+/** The load options that change what a file loads to. */
+export type CachedLoadOptions = LoadOptions & { readonly format?: string; readonly formatParams?: Readonly<Record<string, string>> };
 
 export interface CachedLoad {
   readonly trace: Trace;
@@ -320,10 +330,11 @@ export interface CachedLoad {
  */
 export async function loadTraceCachedWithStatus(
   path: string,
-  options: LoadOptions = {},
+  options: CachedLoadOptions = {},
   cachePath = path + CACHE_SUFFIX,
 ): Promise<CachedLoad> {
   const input = await openTraceInput(path);
+  if (!input.seekable) throw new UsageError(`${input.path} is a stream; a trace cache is kept for files only`, 'cache');
   const wanted = cacheKeyOptions(options);
   const cached = await stat(cachePath).catch(() => undefined);
   let damaged: string | undefined;
@@ -331,13 +342,15 @@ export async function loadTraceCachedWithStatus(
     try {
       const { meta, ...trace } = await loadTraceBinary(cachePath);
       // Files of format version 1 may have no load options recorded.
-      const saved = meta.options as { readonly columns?: string | undefined; readonly header?: boolean | undefined } | undefined;
-      const [savedColumns, savedHeader] = [saved?.columns, saved?.header];
+      const saved = meta.options as
+        { readonly columns?: string | undefined; readonly header?: boolean | undefined; readonly format?: string | undefined } | undefined;
+      const [savedColumns, savedHeader, savedFormat] = [saved?.columns, saved?.header, saved?.format];
       if (
         meta.sourceBytes === input.fileBytes &&
         meta.sourceModifiedMs === input.modifiedMs &&
         savedColumns === wanted.columns &&
-        savedHeader === wanted.header
+        savedHeader === wanted.header &&
+        savedFormat === wanted.format
       ) {
         return { trace: { ...trace, source: path }, cachePath, cache: 'hit' };
       }
@@ -346,7 +359,7 @@ export async function loadTraceCachedWithStatus(
       damaged = error.message;
     }
   }
-  const trace = await loadTraceFile(path, options);
+  const { trace } = await loadTraceInput(path, options);
   const status = damaged === undefined ? {} : { damaged };
   try {
     await saveTraceBinary(trace, cachePath, {
@@ -359,6 +372,6 @@ export async function loadTraceCachedWithStatus(
 }
 
 /** loadTraceCachedWithStatus, returning just the trace. */
-export async function loadTraceCached(path: string, options: LoadOptions = {}, cachePath?: string): Promise<Trace> {
+export async function loadTraceCached(path: string, options: CachedLoadOptions = {}, cachePath?: string): Promise<Trace> {
   return (await loadTraceCachedWithStatus(path, options, cachePath)).trace;
 }

@@ -24,7 +24,16 @@ import {
   type ColumnLayout,
 } from './columns.js';
 import { FALL_BACK, fastPathRefused, readCsvFast, type CsvPlan } from './fast-csv.js';
-import { chunkBuffers, countLines, estimateGzipSize, openTraceInput, readChunks, type TraceInput } from './input.js';
+import {
+  chunkBuffers,
+  closeTraceInput,
+  expectedLines,
+  makeRewindable,
+  openTraceInput,
+  readChunks,
+  withoutCompressionSuffix,
+  type TraceInput,
+} from './input.js';
 import { KeyInterner } from './intern.js';
 import { RowSink, type KeyTable } from './rows.js';
 import { TraceBuilder, type Trace } from './trace.js';
@@ -44,40 +53,37 @@ export interface LoadOptions {
   readonly onProgress?: (bytesRead: number, fileBytes: number) => void;
 }
 
-/** True for files read as one key per line rather than CSV. */
+/** True for files read as one key per line rather than CSV (by name, compression suffix aside). */
 export function isKeyListPath(path: string): boolean {
-  return /\.txt(\.gz)?$/i.test(path);
+  return /\.txt$/i.test(withoutCompressionSuffix(path));
 }
 
+/** A CSV file, or one key per line for `.txt` names (the path-only way in; loadTrace uses the format table). */
 export async function loadTraceFile(path: string, options: LoadOptions = {}): Promise<Trace> {
+  const input = await openTraceInput(path);
+  try {
+    return await (isKeyListPath(path) ? loadKeyListInput(input, options) : loadCsvInput(input, options));
+  } finally {
+    closeTraceInput(input);
+  }
+}
+
+/** An opened input read as CSV. */
+export async function loadCsvInput(input: TraceInput, options: LoadOptions = {}): Promise<Trace> {
   const header = options.header ?? true;
   const mapping = parseColumnsOption(options.columns);
   if (!header) checkMappingForHeaderless(mapping);
-  const input = await openTraceInput(path);
-  if (isKeyListPath(path)) return loadKeyList(input, options.onProgress);
-  return loadCsvInput(input, header, mapping, options);
-}
-
-/** A file of one key per line (`.txt`), as a trace of gets. */
-export async function loadKeyListFile(path: string, options: LoadOptions = {}): Promise<Trace> {
-  return loadKeyList(await openTraceInput(path), options.onProgress);
-}
-
-async function loadCsvInput(
-  input: TraceInput,
-  header: boolean,
-  mapping: ReturnType<typeof parseColumnsOption>,
-  options: LoadOptions,
-): Promise<Trace> {
   const path = input.path;
 
   // Sizing the typed arrays to the line count up front means they are never regrown and
   // are handed out without a trimming copy: peak memory is then one copy of each column.
   // Counting is a byte scan of the (cached) file, a few percent of the parse; both passes
   // read into the same two buffers. Gzip'd files are not decompressed twice for it: their
-  // size is estimated from the gzip trailer and the first chunk instead.
+  // size is estimated from the gzip trailer and the first chunk instead. A stream is not
+  // counted; it is kept as it is read in case the fast path gives way to csv-parse.
   const buffers = chunkBuffers();
-  const size = input.gzip ? await estimateGzipSize(input) : { rows: await countLines(input, buffers), bytes: input.fileBytes };
+  const size = await expectedLines(input, buffers);
+  makeRewindable(input);
   const expectedRows = size?.rows;
   const plan: CsvPlan = {
     file: path,
@@ -177,11 +183,11 @@ function firstLine(text: string): string {
   return text.split('\n')[0]!;
 }
 
-/** A text file: one key per line. */
-async function loadKeyList(input: TraceInput, onProgress?: LoadOptions['onProgress']): Promise<Trace> {
+/** An opened input read as one key per line. */
+export async function loadKeyListInput(input: TraceInput, { onProgress }: LoadOptions = {}): Promise<Trace> {
   const interner = new KeyInterner();
   const buffers = chunkBuffers();
-  const builder = new TraceBuilder(input.gzip ? (await estimateGzipSize(input))?.rows : await countLines(input, buffers));
+  const builder = new TraceBuilder((await expectedLines(input, buffers))?.rows);
   let carry: Buffer | undefined;
   const addLine = (buf: Buffer, start: number, end: number): void => {
     if (end > start && buf[end - 1] === 13) end--;

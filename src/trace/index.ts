@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import type { LoadOptions } from './csv.js';
-import { detectTraceFormat, findTraceFormat } from './formats/index.js';
+import { loadTraceInput } from './formats/index.js';
 import { generateTrace, isSyntheticSpec } from './spec.js';
 import type { Trace } from './trace.js';
 
@@ -14,12 +14,22 @@ export type { LoadOptions } from './csv.js';
 export type { Trace } from './trace.js';
 export { generateTrace, isSyntheticSpec, parseTraceSpec, type SyntheticTraceSpec } from './spec.js';
 export { traceToCsv, writeTraceCsv } from './write.js';
-export { isGzipPath } from './input.js';
-export { TRACE_FORMATS, detectTraceFormat, findTraceFormat, formatByPath, type TraceFormat } from './formats/index.js';
+export { isCompressedPath } from './input.js';
+export {
+  TRACE_FORMATS,
+  detectTraceFormat,
+  findTraceFormat,
+  formatByPath,
+  parseFormatSpec,
+  type FormatParam,
+  type TraceFormat,
+} from './formats/index.js';
 
 export interface TraceLoadOptions extends LoadOptions {
-  /** A row of the format table by id (`csv`, `txt`, `cbt`); default: detected from the path and first bytes. */
+  /** A row of the format table by id, with its parameters (`msr:block-size=512`); default: detected from the first bytes and the name. */
   readonly format?: string;
+  /** Parameters of whichever format the file is read as (`{ 'block-size': '512' }`); one the format does not take is refused. */
+  readonly formatParams?: Readonly<Record<string, string>>;
 }
 
 export async function loadTrace(source: string, options: TraceLoadOptions = {}): Promise<Trace> {
@@ -31,7 +41,6 @@ export async function loadTrace(source: string, options: TraceLoadOptions = {}):
       throw new UsageError(`no synthetic trace kind '${kind}' (known: zipf, uniform, scan, mix, hotkey), and no file '${source}'`);
     }
   }
-  const format = options.format !== undefined ? findTraceFormat(options.format, 'format') : await detectTraceFormat(source);
-  return format.load(source, options);
+  return (await loadTraceInput(source, options)).trace;
 }
 export { loadTraceBinary, loadTraceCached, loadTraceCachedWithStatus, saveTraceBinary, type CachedLoad } from './binary.js';

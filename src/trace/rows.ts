@@ -9,7 +9,8 @@
  * - op: get (also gets, read, r, lookup, fetch), set (also write, w, put, update, insert,
  *   add, replace, cas, append, prepend, incr, decr) or delete (also del, d, remove, rm),
  *   in any letter case. Memcached verbs map to what they do to the cache.
- * - ttl, cost: a non-negative number of seconds, or a duration with a unit (250ms, 60s, 5m).
+ * - ttl, cost: a non-negative number of seconds, or a duration with a unit (250ms, 60s, 5m);
+ *   a ttl of `never` (or `inf`) means the object never expires, whatever the run's TTL.
  * Numeric cells may carry surrounding spaces. An empty optional cell means "not given":
  * size 1, op get, ttl and cost NaN (the run's defaults apply), and the previous row's
  * time (0 on the first row) so that time never goes backwards.
@@ -40,6 +41,7 @@ for (const [word, code] of OP_ALIASES) {
 }
 
 const MAX_SIZE = 0xffffffff;
+const NEVER_WORDS = /^(never|inf|infinity)$/i;
 const NUMBER_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /** The exact spellings looked up before any lower-casing, with their op codes. */
@@ -195,6 +197,9 @@ export class RowSink {
 
   secondsCell(text: string, column: 'ttl' | 'cost', line: number): number {
     if (text === '') return NaN;
+    // An object stored for good (a plain Redis SET, a TTL of 0 in Twitter's and CacheLib's
+    // traces), whatever TTL the run gives the others.
+    if (column === 'ttl' && NEVER_WORDS.test(text.trim())) return Infinity;
     const value = parseSecondsText(text);
     if (typeof value === 'string') this.fail(line, column, value);
     return value;

@@ -79,6 +79,7 @@ export async function writeTraceCsv(trace: Trace, out: NodeJS.WritableStream): P
 }
 
 function optionalNumber(value: number): string {
+  if (value === Infinity) return 'never';
   return Number.isNaN(value) ? '' : String(value);
 }
 

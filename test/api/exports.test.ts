@@ -32,7 +32,21 @@ test('the library calls the CLI is built on are exported by name', () => {
   assert.ok(api.POLICIES.length >= 18);
   assert.deepEqual(
     api.TRACE_FORMATS.map((format) => format.id),
-    ['cbt', 'txt', 'csv'],
+    [
+      'cbt',
+      'lcs',
+      'redis-monitor',
+      'memcached-watch',
+      'access-log',
+      'cachelib',
+      'twitter',
+      'msr',
+      'oracle-general',
+      'lis',
+      'cdn',
+      'txt',
+      'csv',
+    ],
   );
   assert.deepEqual(Object.keys(api.RENDERERS), [...api.REPORT_FORMATS]);
 });
