@@ -224,3 +224,17 @@ test('zstd and xz are told by their magic bytes, whatever the name', async () =>
   const broken = files.write('broken.zst', Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), Buffer.alloc(40, 7)]));
   await assert.rejects(loadTrace(broken), /broken\.zst: not a valid zstd stream/);
 });
+
+test('the README documents every format of the table, with its columns', async () => {
+  const { TRACE_FORMATS } = await import('../../src/trace/formats/index.js');
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('### Trace formats'), readme.indexOf('**Synthetic specs**'));
+  for (const format of TRACE_FORMATS) {
+    const row = section.split('\n').find((line) => line.startsWith(`| \`${format.id}\` |`));
+    assert.ok(row, `no README row for ${format.id}`);
+    assert.ok(
+      row.includes(format.columns.replace(/\|/g, '\\|')),
+      `the README row of ${format.id} has another column mapping than the code`,
+    );
+  }
+});
