@@ -13,12 +13,16 @@
 
 // Loading traces: files of every format in the table, and synthetic specs.
 export { loadTrace, loadTraceWithStatus, type LoadTraceOptions, type LoadedTrace } from './api/trace.js';
-export { TRACE_FORMATS, type TraceFormat } from './trace/formats/index.js';
+export { TRACE_FORMATS, type FormatParam, type FormatParams, type TraceFormat } from './trace/formats/index.js';
 export type { Trace, TimeColumn } from './trace/trace.js';
 /** The synthetic workloads (`zipf:`, `uniform:`, `scan:`, `mix:`, `hotkey:`) as text specs. */
 export { isSyntheticSpec, parseTraceSpec, type SyntheticTraceSpec } from './trace/spec.js';
-/** A trace as CSV text, or streamed to a writable stream. */
-export { traceToCsv, writeTraceCsv } from './trace/write.js';
+/** A trace as CSV text, streamed to a writable stream, or saved to a file atomically. */
+export { traceToCsv, writeTraceCsv, saveTraceCsv } from './trace/write.js';
+
+// Recording traces from running systems: a server's own stream, or a Node service's cache.
+export { captureTrace, CAPTURE_SOURCES, type CaptureOptions, type CaptureSource, type CapturedTrace } from './capture/capture.js';
+export { recordTrace, type MapLike, type RecordOptions, type TraceRecording } from './capture/record.js';
 
 // Replaying: one grid, or hit-rate curves with recommendations.
 export { simulate, sweep, defaultSweepSizes } from './api/simulate.js';

@@ -1,14 +1,10 @@
 /** `cachebench gen SPEC`: write a synthetic trace as CSV, to stdout or atomically to a file. */
-import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
-import { withTemporary } from '../temp-files.js';
 import { outError } from '../report/write.js';
 import { asFlagError } from './flag-names.js';
-import { basename, dirname, join } from 'node:path';
-import { finished } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { generateTrace, isSyntheticSpec, writeTraceCsv } from '../trace/index.js';
+import { saveTraceCsv } from '../trace/write.js';
 import type { Trace } from '../trace/trace.js';
 
 interface GenFlags {
@@ -40,34 +36,12 @@ export function registerGen(
     });
 }
 
-/** Streams to a temporary file beside the target and renames it into place once complete. */
+/** Writes the CSV atomically; a failure names the target, not its temporary file. */
 async function writeCsvFileAtomically(trace: Trace, path: string): Promise<void> {
   try {
-    await writeCsvFile(trace, path);
+    await saveTraceCsv(trace, path);
   } catch (error) {
     // Name the target and say why, not the hidden temporary file and a raw ENOTDIR.
     throw asFlagError(outError(error, path));
   }
-}
-
-async function writeCsvFile(trace: Trace, path: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  const stream = createWriteStream(temp);
-  // A stream that cannot open its file fails its first write, which the writer awaits.
-  await withTemporary(
-    temp,
-    async (file) => {
-      try {
-        await writeTraceCsv(trace, stream);
-        stream.end();
-        await finished(stream);
-      } catch (error) {
-        stream.destroy();
-        throw error;
-      }
-      await rename(file, path);
-    },
-    (file) => rm(file, { force: true }),
-  );
 }

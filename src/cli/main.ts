@@ -35,6 +35,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
     };
   },
   replay: async () => (await import('./replay.js')).registerReplay,
+  capture: async () => (await import('./capture.js')).registerCapture,
 };
 
 export const EXIT_OK = 0;

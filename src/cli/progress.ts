@@ -34,9 +34,22 @@ export function progressBar(label: string, stream: NodeJS.WriteStream = process.
   return {
     update(done, total) {
       const now = Date.now();
-      if (now - lastDraw < 100 && done < total) return;
+      if (now - lastDraw < 100 && !(done >= total)) return;
       lastDraw = now;
       drawn = true;
+      if (!(total > 0)) {
+        // A stream: no size to count down from, so only how far and how fast.
+        const seconds = (now - started) / 1000;
+        const amount = unit === 'bytes' ? `${(done / 1e6).toFixed(1)} MB` : `${done.toLocaleString('en-US')} requests`;
+        const pace =
+          seconds > 0
+            ? unit === 'bytes'
+              ? `${(done / 1e6 / seconds).toFixed(1)} MB/s`
+              : `${(done / seconds / 1e3).toFixed(1)}k req/s`
+            : '';
+        stream.write(`\r\x1b[2K${`${label} ${amount}  ${pace}`.slice(0, Math.max(1, (stream.columns || 80) - 1))}`);
+        return;
+      }
       const fraction = total > 0 ? done / total : 1;
       // The bar gives way first in a narrow terminal: the figures after it are what people read.
       const width = Math.max(10, Math.min(30, (stream.columns || 80) - label.length - 42));

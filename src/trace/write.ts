@@ -11,6 +11,11 @@
  * writes.
  */
 import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { finished } from 'node:stream/promises';
+import { withTemporary } from '../temp-files.js';
 import { OP_NAMES, OPTIONAL_COLUMNS, type OptionalColumn, type Trace } from './trace.js';
 
 const ROWS_PER_CHUNK = 8192;
@@ -86,4 +91,31 @@ function optionalNumber(value: number): string {
 /** A CSV field, quoted (RFC 4180) only when it has to be. */
 function csvField(text: string): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/**
+ * Writes the trace as a CSV file: streamed to a temporary file beside `path`, renamed into
+ * place once complete, so that `path` is either the whole trace or left as it was (also
+ * when interrupted).
+ */
+export async function saveTraceCsv(trace: Trace, path: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  const stream = createWriteStream(temp);
+  // A stream that cannot open its file fails its first write, which the writer awaits.
+  await withTemporary(
+    temp,
+    async (file) => {
+      try {
+        await writeTraceCsv(trace, stream);
+        stream.end();
+        await finished(stream);
+      } catch (error) {
+        stream.destroy();
+        throw error;
+      }
+      await rename(file, path);
+    },
+    (file) => rm(file, { force: true }),
+  );
 }

@@ -166,6 +166,39 @@ export function monitorArguments(text: string): string[] | string {
   return args;
 }
 
+/** A request a MONITOR line makes: the key (db:key outside database 0) and what the line says of it. */
+export interface MonitorRequest {
+  readonly key: string;
+  readonly time: number;
+  readonly op: number;
+  /** The value's bytes, or UNKNOWN_SIZE. */
+  readonly size: number;
+  readonly ttl?: number;
+}
+
+/**
+ * The requests of one line of MONITOR output (none for commands that are not cache traffic,
+ * and for redis-cli's `OK`), or what is wrong with a line that is not MONITOR output.
+ */
+export function monitorLineRequests(text: string): MonitorRequest[] | string {
+  if (text === '' || text === 'OK') return [];
+  const match = LINE.exec(text);
+  if (!match) return 'not a MONITOR line (timestamp [db client] "COMMAND" "arg" ...)';
+  const time = Number(match[1]);
+  const db = match[2]!;
+  const args = monitorArguments(match[3]!);
+  if (typeof args === 'string') return args;
+  const handler = args.length === 0 ? undefined : COMMANDS.get(args[0]!.toLowerCase());
+  if (!handler) return [];
+  return handler(args.slice(1), time).map((effect) => ({
+    key: db === '0' ? effect.key : `${db}:${effect.key}`,
+    time,
+    op: effect.op,
+    size: effect.size,
+    ...(effect.ttl !== undefined && { ttl: effect.ttl }),
+  }));
+}
+
 export const redisMonitor: TraceFormat = {
   id: 'redis-monitor',
   description: 'Redis MONITOR output (timestamp [db client] "CMD" "key" ...), as redis-cli monitor saves it',
@@ -178,23 +211,9 @@ export const redisMonitor: TraceFormat = {
     await forEachLine(
       input,
       (text, line) => {
-        if (text === '' || text === 'OK') return;
-        const match = LINE.exec(text) ?? requests.fail('not a MONITOR line (timestamp [db client] "COMMAND" "arg" ...)', line);
-        const time = Number(match[1]);
-        const db = match[2]!;
-        const parsed = monitorArguments(match[3]!);
-        const args = typeof parsed === 'string' ? requests.fail(parsed, line) : parsed;
-        if (args.length === 0) return;
-        const handler = COMMANDS.get(args[0]!.toLowerCase());
-        if (!handler) return;
-        for (const effect of handler(args.slice(1), time)) {
-          const key = db === '0' ? effect.key : `${db}:${effect.key}`;
-          requests.add(
-            requests.textKey(key),
-            { time, op: effect.op, size: effect.size, ...(effect.ttl !== undefined && { ttl: effect.ttl }) },
-            line,
-          );
-        }
+        const read = monitorLineRequests(text);
+        const decoded = typeof read === 'string' ? requests.fail(read, line) : read;
+        for (const request of decoded) requests.add(requests.textKey(request.key), request, line);
       },
       onProgress,
     );
