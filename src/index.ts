@@ -24,6 +24,18 @@ export { traceToCsv, writeTraceCsv, saveTraceCsv } from './trace/write.js';
 export { captureTrace, CAPTURE_SOURCES, type CaptureOptions, type CaptureSource, type CapturedTrace } from './capture/capture.js';
 export { recordTrace, type MapLike, type RecordOptions, type TraceRecording } from './capture/record.js';
 
+// A trace's portrait, and a synthetic spec that imitates it.
+export {
+  analyzeTrace,
+  type AnalyzeOptions,
+  type Bucket,
+  type Distribution,
+  type TraceAnalysis,
+  type TraceWindow,
+} from './analyze/analyze.js';
+export { fitTraceSpec, type FitOptions, type FittedSpec } from './analyze/fit.js';
+export { renderAnalysis, ANALYSIS_FORMATS, type AnalysisFormat, type AnalysisReport } from './report/analysis.js';
+
 // Replaying: one grid, or hit-rate curves with recommendations.
 export { simulate, sweep, defaultSweepSizes } from './api/simulate.js';
 export {

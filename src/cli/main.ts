@@ -24,6 +24,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   run: async () => (await import('./run.js')).registerRun,
   sweep: async () => (await import('./sweep.js')).registerSweep,
   policies: async () => (await import('./policies.js')).registerPolicies,
+  formats: async () => (await import('./formats.js')).registerFormats,
   gate: async () => (await import('./gate.js')).registerGate,
   bench: async () => (await import('./bench.js')).registerBench,
   gen: async () => {
@@ -36,6 +37,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   },
   replay: async () => (await import('./replay.js')).registerReplay,
   capture: async () => (await import('./capture.js')).registerCapture,
+  analyze: async () => (await import('./analyze.js')).registerAnalyze,
 };
 
 export const EXIT_OK = 0;

@@ -39,7 +39,7 @@ export function registerReplay(program: Command, io: CliIo): void {
   const command = program
     .command('replay')
     .description('replay a trace against a real Redis server and compare its hit rate with the simulation')
-    .argument('<trace>', 'a trace file (csv, txt, cbt; .gz too), or a synthetic spec')
+    .argument('<trace>', 'a trace file in any format (cachebench formats lists them), - for stdin, or a synthetic spec')
     .requiredOption('--redis <url>', 'the server: redis://[user:password@]host:port[/db]')
     .requiredOption('--maxmemory <size>', 'maxmemory to set for the replay, as in redis.conf (64mb = 64*1024*1024 bytes)')
     .addOption(

@@ -23,7 +23,10 @@ export function registerRun(program: Command, io: CliIo): void {
   const command = program
     .command('run')
     .description('replay a trace (a file or a synthetic spec) through policies, sizes and TTLs')
-    .argument('<trace>', 'a trace file (csv, txt, cbt; .gz too), or a spec such as zipf:alpha=0.9,keys=1e5,requests=1e6');
+    .argument(
+      '<trace>',
+      'a trace file in any format (cachebench formats lists them; gzip, zstd, xz too), - for stdin, or a spec such as zipf:alpha=0.9,keys=1e5,requests=1e6',
+    );
   addGridOptions(command, { policies: 'lru,lfu,ttl' });
   addTraceOptions(command);
   addTimeOptions(command);

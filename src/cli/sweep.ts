@@ -31,7 +31,10 @@ export function registerSweep(program: Command, io: CliIo): void {
   const command = program
     .command('sweep')
     .description('hit rate against cache size for each policy and TTL, and the recommended size')
-    .argument('<trace>', 'a trace file (csv, txt, cbt; .gz too), or a spec such as zipf:alpha=0.9,keys=1e5,requests=1e6')
+    .argument(
+      '<trace>',
+      'a trace file in any format (cachebench formats lists them; gzip, zstd, xz too), - for stdin, or a spec such as zipf:alpha=0.9,keys=1e5,requests=1e6',
+    )
     .addHelpText(
       'after',
       "\nSizes: 16..4096 (doubling), 16..4096x1.5 (factor), 100..1000:100 (step), 16..4096 --points 32, 64,256,1024; bytes: --capacity 1MB..1GB\nTiers: --tiers 'lru:1000@0.05ms,redis-lru:*@1ms' sweeps the tier written '*' over the sizes",

@@ -238,3 +238,14 @@ test('the README documents every format of the table, with its columns', async (
     );
   }
 });
+
+test('cachebench formats lists every format with its columns and parameters', async () => {
+  const { TRACE_FORMATS } = await import('../../src/trace/formats/index.js');
+  const { cli } = await import('../helpers/cli.js');
+  const run = await cli('formats');
+  assert.equal(run.code, 0);
+  for (const format of TRACE_FORMATS)
+    assert.match(run.stdout, new RegExp(`^${format.id} +${format.description.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
+  assert.match(run.stdout, /block-size=4096 +bytes per cached block/);
+  assert.match(run.stdout, /statuses=200,203,204,206,300,301,308,404,405,410,414,501/);
+});
