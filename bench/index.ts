@@ -3,7 +3,7 @@
  * large files). Never part of `npm test`; nothing here asserts anything.
  *
  *   npm run bench                      every suite
- *   npm run bench -- replay curve     only the named suites (replay, curve, load, grid, startup, record)
+ *   npm run bench -- replay curve     only the named suites (replay, curve, load, grid, startup, record, formats)
  *   npm run bench -- --quick          a few samples per case, for a quick look
  *   npm run bench -- --json           machine-readable output
  *   npm run bench -- replay --policies lru,arc
@@ -20,10 +20,11 @@ import { curveSuite } from './suites/curve.js';
 import { gridSuite } from './suites/grid.js';
 import { loadSuite } from './suites/load.js';
 import { replaySuite } from './suites/replay.js';
+import { formatsSuite } from './suites/formats.js';
 import { recordSuite } from './suites/record.js';
 import { startupSuite } from './suites/startup.js';
 
-const SUITES: readonly Suite[] = [replaySuite, curveSuite, loadSuite, gridSuite, startupSuite, recordSuite];
+const SUITES: readonly Suite[] = [replaySuite, curveSuite, loadSuite, gridSuite, startupSuite, recordSuite, formatsSuite];
 
 interface Args {
   readonly suites: readonly Suite[];
