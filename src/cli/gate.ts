@@ -39,7 +39,12 @@ export function registerGate(program: Command, io: CliIo): void {
     await blamingConfig(config, fromConfig, async () => {
       const prepared = await prepareOutput(output, { command: 'gate', source: config.trace });
       const options = simulateOptionsOfConfig(config);
-      const load = { header: config.header ?? true, ...(config.columns !== undefined && { columns: config.columns }) } as CommonFlags;
+      const load = {
+        header: config.header ?? true,
+        ...(config.columns !== undefined && { columns: config.columns }),
+        ...(config.traceFormat !== undefined && { traceFormat: config.traceFormat }),
+        ...(config.blockSize !== undefined && { blockSize: config.blockSize }),
+      } as CommonFlags;
       const result = await runSimulation(config.trace, options, load, io, (error) => blameField(error, config));
       await deliverResult({ ...result, command: 'gate' }, prepared, { io });
     });

@@ -25,6 +25,8 @@ export interface GateConfig {
   readonly seed?: string;
   readonly columns?: string;
   readonly header?: boolean;
+  readonly traceFormat?: string;
+  readonly blockSize?: string;
   readonly asserts: readonly string[];
   readonly baseline?: string;
   readonly maxDrop?: string;
@@ -51,6 +53,8 @@ export const CONFIG_FIELDS: Readonly<Record<string, { kind: FieldKind; flag: str
   seed: { kind: 'text', flag: '--seed' },
   columns: { kind: 'text', flag: '--columns' },
   header: { kind: 'bool', flag: '--no-header' },
+  traceFormat: { kind: 'text', flag: '--trace-format' },
+  blockSize: { kind: 'text', flag: '--block-size' },
   asserts: { kind: 'strings', flag: '--assert' },
   baseline: { kind: 'path', flag: '--baseline' },
   maxDrop: { kind: 'text', flag: '--max-drop' },

@@ -262,3 +262,36 @@ test('sweep shares the output path: markdown with its recommendations, CSV, and 
   const fail = await cli('sweep', TRACE, '-p', 'lru', '-m', '16..128', '--assert', 'lru@128.hitRate>=0.99');
   assert.equal(fail.code, 1);
 });
+
+test('a config reads traces of other formats through traceFormat and blockSize, and blames those fields', async () => {
+  const dir = scratch();
+  try {
+    const config = join(dir, 'cachebench.config.json');
+    const msr = join(ROOT, 'test', 'fixtures', 'formats', 'msr.csv');
+    // A 16 KiB cache holds four of the default 4 KiB blocks, enough for the fixture's last
+    // read to hit; with 16 KiB blocks it holds one, which the other disk's read evicts first.
+    const grid = { trace: msr, traceFormat: 'msr', policies: ['lru'], capacity: ['16384B'] };
+    writeFileSync(config, JSON.stringify({ ...grid, asserts: ['lru@16384B.hits==1'] }));
+    const small = await cli('gate', '--config', config);
+    assert.equal(small.code, 0, small.stderr);
+    writeFileSync(config, JSON.stringify({ ...grid, blockSize: '16384', asserts: ['lru@16384B.hits==0', 'lru@16384B.misses==3'] }));
+    const pass = await cli('gate', '--config', config);
+    assert.equal(pass.code, 0, pass.stderr);
+    writeFileSync(
+      config,
+      JSON.stringify({ trace: msr, traceFormat: 'msr', blockSize: 'big', policies: ['lru'], maxsize: [4], asserts: ['lru@4.hits>=0'] }),
+    );
+    const badSize = await cli('gate', '--config', config);
+    assert.equal(badSize.code, 2);
+    assert.match(badSize.stderr, /field 'blockSize': block-size must be a whole number of bytes, not 'big'/);
+    writeFileSync(
+      config,
+      JSON.stringify({ trace: msr, traceFormat: 'blktrace', policies: ['lru'], maxsize: [4], asserts: ['lru@4.hits>=0'] }),
+    );
+    const bad = await cli('gate', '--config', config);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /cachebench\.config\.json: field 'traceFormat': unknown trace format 'blktrace'/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
