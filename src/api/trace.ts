@@ -21,8 +21,11 @@ export interface LoadTraceOptions {
    * unchanged: `true` writes it beside the file (`FILE.cbt`), a string names the copy.
    */
   readonly cache?: boolean | string;
-  /** Bytes read so far and the file's size (compressed size for .gz). */
-  readonly onProgress?: (bytesRead: number, fileBytes: number) => void;
+  /**
+   * Bytes read so far and the file's size (compressed size when compressed; NaN for a
+   * stream), or for a synthetic spec, requests generated so far and the spec's requests.
+   */
+  readonly onProgress?: (done: number, total: number) => void;
   /** Stops the load between chunks; the call then rejects with a CancelledError. */
   readonly signal?: AbortSignal;
 }

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { generateTrace, isSyntheticSpec, writeTraceCsv } from '../trace/index.js';
 import { saveTraceCsv } from '../trace/write.js';
+import { progressBar } from './progress.js';
 import type { Trace } from '../trace/trace.js';
 
 interface GenFlags {
@@ -25,7 +26,15 @@ export function registerGen(
       if (!isSyntheticSpec(spec)) {
         throw new UsageError(`'${spec}' is not a synthetic spec (zipf:, uniform:, scan:, mix: or hotkey:)`, 'gen');
       }
-      const trace = generateTrace(spec);
+      const progress = progressBar('generating', process.stderr, 'requests');
+      let trace;
+      try {
+        trace = generateTrace(spec, (done, total) => {
+          progress.update(done, total);
+        });
+      } finally {
+        progress.done();
+      }
       if (flags.out === undefined) await writeTraceCsv(trace, stdout);
       else {
         await writeCsvFileAtomically(trace, flags.out);
@@ -38,10 +47,15 @@ export function registerGen(
 
 /** Writes the CSV atomically; a failure names the target, not its temporary file. */
 async function writeCsvFileAtomically(trace: Trace, path: string): Promise<void> {
+  const progress = progressBar('writing', process.stderr, 'requests');
   try {
-    await saveTraceCsv(trace, path);
+    await saveTraceCsv(trace, path, (rows, total) => {
+      progress.update(rows, total);
+    });
   } catch (error) {
     // Name the target and say why, not the hidden temporary file and a raw ENOTDIR.
     throw asFlagError(outError(error, path));
+  } finally {
+    progress.done();
   }
 }

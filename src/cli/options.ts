@@ -98,7 +98,9 @@ export async function loadTraceFrom(source: string, flags: CommonFlags, io: CliI
   if (typeof flags.cacheTrace === 'string' && existsSync(flags.cacheTrace) && statSync(flags.cacheTrace).isDirectory()) {
     throw new UsageError(`${flags.cacheTrace} is a folder; name the cache file (default: the trace's name + .cbt)`, '--cache-trace');
   }
-  const progress = progressBar('loading', process.stderr, 'bytes');
+  // A spec is generated, not read: its progress counts requests.
+  const generated = !existsSync(source) && isSyntheticSpec(source);
+  const progress = generated ? progressBar('generating', process.stderr, 'requests') : progressBar('loading', process.stderr, 'bytes');
   try {
     const loaded = await loadTraceWithStatus(source, {
       ...(flags.columns !== undefined && { columns: flags.columns }),

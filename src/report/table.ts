@@ -44,6 +44,31 @@ export function fitColumns(head: readonly string[], rows: readonly (readonly str
   return shown;
 }
 
+/**
+ * `lead` then the phrases joined by commas, broken between phrases (never inside one) into
+ * lines of at most `width` columns; continuation lines are indented by two. One line without a width.
+ */
+export function fitPhrases(lead: string, phrases: readonly string[], width: number | undefined, leadWidth = lead.length): string[] {
+  if (width === undefined) return [lead + phrases.join(', ')];
+  const lines: string[] = [];
+  let line = lead;
+  let used = leadWidth;
+  phrases.forEach((phrase, i) => {
+    const piece = phrase + (i < phrases.length - 1 ? ',' : '');
+    const start = line === lead ? '' : ' ';
+    if (line !== lead && line.trim() !== '' && used + start.length + piece.length > width) {
+      lines.push(line);
+      line = '  ' + piece;
+      used = 2 + piece.length;
+    } else {
+      line += start + piece;
+      used += start.length + piece.length;
+    }
+  });
+  lines.push(line);
+  return lines;
+}
+
 export function renderTable(result: RunResult, fit: TableOptions = {}): string {
   const { trace, options } = result;
   const lines: string[] = [];
@@ -59,7 +84,7 @@ export function renderTable(result: RunResult, fit: TableOptions = {}): string {
     `${percent(trace.distinctKeys ? trace.oneHitWonders / trace.distinctKeys : 0, 1)} one-hit wonders`,
     `top 1% of keys get ${percent(trace.top1PercentShare, 1)} of requests`,
   ];
-  lines.push(`${chalk.bold(trace.source)}: ${summary.join(', ')}`);
+  lines.push(...fitPhrases(`${chalk.bold(trace.source)}: `, summary, fit.width, trace.source.length + 2));
   lines.push(
     chalk.dim(`lookup ${ms(options.lookupCostMs)}, miss ${ms(options.missCostMs)}, seed ${options.seed}, capacity in ${options.unit}`),
   );

@@ -34,7 +34,7 @@ export interface TraceLoadOptions extends LoadOptions {
 
 export async function loadTrace(source: string, options: TraceLoadOptions = {}): Promise<Trace> {
   if (!existsSync(source)) {
-    if (isSyntheticSpec(source)) return generateTrace(source);
+    if (isSyntheticSpec(source)) return generateTrace(source, options.onProgress);
     // `pareto:keys=10,...` is a spec of a kind that does not exist, not a missing file.
     const kind = /^\s*([a-z][a-z0-9-]*):[^/\\]*=/i.exec(source)?.[1];
     if (kind !== undefined) {

@@ -238,9 +238,16 @@ function parseComponent(term: string, parse: Parse, fail: Fail): { workload: Bas
 }
 
 /** Generates the trace a spec describes. Throws a UsageError if the spec is bad. */
-export function generateTrace(spec: string): Trace {
+/** Requests between progress reports while generating. */
+const PROGRESS_EVERY = 1 << 18;
+
+/**
+ * Generates the trace a spec describes. `onProgress(done, total)` is called every 2^18
+ * requests (1e8 requests take tens of seconds).
+ */
+export function generateTrace(spec: string, onProgress?: (done: number, total: number) => void): Trace {
   if (isHotKeySpec(spec)) return generateHotKeyTrace(parseHotKeySpec(spec));
-  return generateFromSpec(parseTraceSpec(spec));
+  return generateFromSpec(parseTraceSpec(spec), onProgress);
 }
 
 /** Seeded streams of one trace: independent, so optional columns never disturb the keys. */
@@ -248,7 +255,7 @@ const KEY_STREAM = 0;
 const ARRIVAL_STREAM = 1;
 const SIZE_SALT = 0x73697a65;
 
-export function generateFromSpec(spec: SyntheticTraceSpec): Trace {
+export function generateFromSpec(spec: SyntheticTraceSpec, onProgress?: (done: number, total: number) => void): Trace {
   const keyRng = new Rng(spec.seed, KEY_STREAM);
   const generator = buildGenerator(spec.workload, keyRng, spec.seed);
   const { requests } = spec;
@@ -275,7 +282,9 @@ export function generateFromSpec(spec: SyntheticTraceSpec): Trace {
       else if (i > 0) time += -Math.log1p(-arrivalRng.nextFloat()) / rate;
     }
     builder.push(id, size, rate === undefined ? undefined : time);
+    if (onProgress !== undefined && (i + 1) % PROGRESS_EVERY === 0) onProgress(i + 1, requests);
   }
+  onProgress?.(requests, requests);
   return builder.build(spec.text, ids.count, ids.names());
 }
 

@@ -77,9 +77,16 @@ export function traceToCsv(trace: Trace): string {
  * everything has been handed to the stream; does not end it (the caller may be writing to
  * stdout), so to know a file is complete, end it and wait for 'finish'.
  */
-export async function writeTraceCsv(trace: Trace, out: NodeJS.WritableStream): Promise<void> {
+export async function writeTraceCsv(
+  trace: Trace,
+  out: NodeJS.WritableStream,
+  onProgress?: (rows: number, total: number) => void,
+): Promise<void> {
+  let rows = 0;
   for (const chunk of traceCsvChunks(trace)) {
     if (!out.write(chunk)) await once(out, 'drain');
+    rows = Math.min(trace.length, rows + ROWS_PER_CHUNK);
+    onProgress?.(rows, trace.length);
   }
 }
 
@@ -98,7 +105,7 @@ function csvField(text: string): string {
  * place once complete, so that `path` is either the whole trace or left as it was (also
  * when interrupted).
  */
-export async function saveTraceCsv(trace: Trace, path: string): Promise<void> {
+export async function saveTraceCsv(trace: Trace, path: string, onProgress?: (rows: number, total: number) => void): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   const stream = createWriteStream(temp);
@@ -107,7 +114,7 @@ export async function saveTraceCsv(trace: Trace, path: string): Promise<void> {
     temp,
     async (file) => {
       try {
-        await writeTraceCsv(trace, stream);
+        await writeTraceCsv(trace, stream, onProgress);
         stream.end();
         await finished(stream);
       } catch (error) {

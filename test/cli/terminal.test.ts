@@ -116,3 +116,27 @@ test('the run table fits the terminal, leaving out the least needed columns firs
   }
   assert.equal(await capture(['--wide'], 80), full);
 });
+
+test('the trace line of the run table breaks between phrases to fit the terminal, never inside one', async () => {
+  const { fitPhrases } = await import('../../src/report/table.js');
+  const phrases = ['100,000 requests', '9,285 distinct keys', '16.1% one-hit wonders', 'top 1% of keys get 40.4% of requests'];
+  const lines = fitPhrases('zipf:alpha=0.9: ', phrases, 64);
+  assert.deepEqual(lines, [
+    'zipf:alpha=0.9: 100,000 requests, 9,285 distinct keys,',
+    '  16.1% one-hit wonders, top 1% of keys get 40.4% of requests',
+  ]);
+  assert.ok(lines.every((line) => line.length <= 64));
+  assert.equal(fitPhrases('zipf:alpha=0.9: ', phrases, 60).length, 3);
+  assert.deepEqual(fitPhrases('t: ', phrases, undefined), [`t: ${phrases.join(', ')}`]);
+});
+
+test('synthetic generation reports its progress in requests, ending at the total', async () => {
+  const { generateTrace } = await import('../../src/trace/spec.js');
+  const reports: [number, number][] = [];
+  generateTrace('zipf:alpha=0.9,keys=1000,requests=600000', (done, total) => reports.push([done, total]));
+  assert.deepEqual(
+    reports.map(([done]) => done),
+    [262144, 524288, 600000],
+  );
+  assert.ok(reports.every(([, total]) => total === 600000));
+});
