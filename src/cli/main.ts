@@ -38,6 +38,8 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   replay: async () => (await import('./replay.js')).registerReplay,
   capture: async () => (await import('./capture.js')).registerCapture,
   analyze: async () => (await import('./analyze.js')).registerAnalyze,
+  // Registered last: it reads the others from the program to describe them.
+  completion: async () => (await import('./completion.js')).registerCompletion,
 };
 
 export const EXIT_OK = 0;
@@ -109,7 +111,8 @@ async function runMain(argv: readonly string[], io: CliIo): Promise<number> {
     .addHelpText('after', '\nEvery command also takes --color / --no-color (NO_COLOR and FORCE_COLOR are honoured) and --no-progress.')
     .exitOverride()
     .configureOutput(output);
-  const named = argv[0] !== undefined && Object.hasOwn(COMMANDS, argv[0]) ? [argv[0]] : Object.keys(COMMANDS);
+  // `completion` describes every command, so it needs them all, as help does.
+  const named = argv[0] !== undefined && argv[0] !== 'completion' && Object.hasOwn(COMMANDS, argv[0]) ? [argv[0]] : Object.keys(COMMANDS);
   for (const name of named) (await COMMANDS[name]!())(program, io);
   for (const command of program.commands) command.exitOverride().configureOutput(output);
 
