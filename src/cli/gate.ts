@@ -23,11 +23,14 @@ export function registerGate(program: Command, io: CliIo): void {
   const command = program
     .command('gate')
     .description(`run the checks in ${DEFAULT_CONFIG_FILE}; exit 1 when a gate fails (for CI)`)
-    .option('--config <file>', `the config file (default: ${DEFAULT_CONFIG_FILE})`)
+    .option(
+      '--config <file>',
+      `the config file (default: the nearest ${DEFAULT_CONFIG_FILE}, .mjs/.js/.cjs, or package.json "cachebench", here or above)`,
+    )
     .addOption(new Option('-f, --format <format>', 'output format').choices([...REPORT_FORMATS]));
   addOutputOptions(command);
   command.action(async (cli: GateFlags) => {
-    const config = await loadGateConfig(cli.config ?? DEFAULT_CONFIG_FILE, { explicit: cli.config !== undefined });
+    const config = await loadGateConfig(cli.config);
     const output = outputFlagsFrom(config, cli);
     if ((output.assert ?? []).length === 0 && output.baseline === undefined) {
       throw new UsageError(`${config.file}: no gates: add "asserts" (e.g. ["lru@1024.hitRate>=0.8"]) or "baseline"`);

@@ -18,24 +18,35 @@ import type { CliIo } from './io.js';
 import { addOutputOptions, deliverResult, prepareOutput, type OutputFlags } from './output.js';
 import { progressBar } from './progress.js';
 import { addTimeOptions, type TimeFlags } from './time-options.js';
+import { addConfigOption, applyConfig, blameConfig, reportConfig, type ConfigFlags } from './config-defaults.js';
 
 export function registerRun(program: Command, io: CliIo): void {
   const command = program
     .command('run')
     .description('replay a trace (a file or a synthetic spec) through policies, sizes and TTLs')
     .argument(
-      '<trace>',
+      '[trace]',
       'a trace file in any format (cachebench formats lists them; gzip, zstd, xz too), - for stdin, or a spec such as zipf:alpha=0.9,keys=1e5,requests=1e6',
     );
   addGridOptions(command, { policies: 'lru,lfu,ttl' });
   addTraceOptions(command);
   addTimeOptions(command);
   addOutputOptions(command);
-  command.action(async (source: string, flags: CommonFlags & TimeFlags & OutputFlags) => {
-    const output = await prepareOutput(flags, { command: 'run', source });
-    const options = runOptionsFromFlags(flags, command);
-    const result = await runSimulation(source, options, flags, io, (error) => asFlagError(error, undefined, flags.capacity !== undefined));
-    await deliverResult(result, output, { io });
+  addConfigOption(command);
+  command.action(async (given: string | undefined, flags: CommonFlags & TimeFlags & OutputFlags & ConfigFlags) => {
+    const applied = await applyConfig(command, flags as unknown as Record<string, unknown> & ConfigFlags, given);
+    const source = applied.source;
+    try {
+      const output = await prepareOutput(flags, { command: 'run', source });
+      const options = runOptionsFromFlags(flags, command);
+      const result = await runSimulation(source, options, flags, io, (error) =>
+        asFlagError(error, undefined, flags.capacity !== undefined),
+      );
+      await deliverResult(result, output, { io });
+      reportConfig(applied, io);
+    } catch (error) {
+      throw blameConfig(error, applied);
+    }
   });
 }
 

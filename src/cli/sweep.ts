@@ -26,13 +26,14 @@ import { addOutputOptions, deliverResult, prepareOutput, type OutputFlags } from
 import { progressBar } from './progress.js';
 import { addTimeOptions, type TimeFlags } from './time-options.js';
 import { parseCount } from '../units.js';
+import { addConfigOption, applyConfig, blameConfig, reportConfig, type ConfigFlags } from './config-defaults.js';
 
 export function registerSweep(program: Command, io: CliIo): void {
   const command = program
     .command('sweep')
     .description('hit rate against cache size for each policy and TTL, and the recommended size')
     .argument(
-      '<trace>',
+      '[trace]',
       'a trace file in any format (cachebench formats lists them; gzip, zstd, xz too), - for stdin, or a spec such as zipf:alpha=0.9,keys=1e5,requests=1e6',
     )
     .addHelpText(
@@ -44,9 +45,12 @@ export function registerSweep(program: Command, io: CliIo): void {
   addTraceOptions(command);
   addTimeOptions(command);
   addOutputOptions(command);
-  command.action(async (source: string, flags: SweepFlags & TimeFlags & OutputFlags) => {
+  addConfigOption(command);
+  command.action(async (given: string | undefined, flags: SweepFlags & TimeFlags & OutputFlags & ConfigFlags) => {
+    const applied = await applyConfig(command, flags as unknown as Record<string, unknown> & ConfigFlags, given);
+    const source = applied.source;
     const output = await prepareOutput(flags, { command: 'sweep', source });
-    const rename = (error: unknown): unknown => asFlagError(error, undefined, flags.capacity !== undefined);
+    const rename = (error: unknown): unknown => blameConfig(asFlagError(error, undefined, flags.capacity !== undefined), applied);
     try {
       const sample = sampleFrom(flags);
       const workers = workersFrom(flags, io);
@@ -82,6 +86,7 @@ export function registerSweep(program: Command, io: CliIo): void {
         }
       });
       await deliverResult(result, output, { io, table: renderSweep });
+      reportConfig(applied, io);
     } catch (error) {
       throw rename(error);
     }

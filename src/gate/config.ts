@@ -5,10 +5,9 @@
  * parses those with the flag parsers and reports errors against the config field.
  * Relative paths in the file are relative to the file's folder.
  */
-import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
-import { jsonErrorOffset } from './json-position.js';
+import { findConfig, loadConfigFile } from './discover.js';
 
 export const DEFAULT_CONFIG_FILE = 'cachebench.config.json';
 
@@ -74,31 +73,20 @@ export function configFieldOf(flag: string): string | undefined {
   return Object.entries(CONFIG_FIELDS).find(([, field]) => field.flag === flag)?.[0];
 }
 
-export async function loadGateConfig(path: string, { explicit }: { explicit: boolean }): Promise<GateConfig> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new UsageError(
-        explicit ? `${path}: no such file` : `no ${DEFAULT_CONFIG_FILE} here (create one, or pass --config FILE)`,
-        explicit ? '--config' : undefined,
-      );
-    }
-    throw new UsageError(`${path}: ${(error as Error).message}`, '--config');
+/**
+ * The gate's config: the file named with --config, or else the nearest one found from the
+ * working directory upward (`cachebench.config.json`, `.mjs`/`.js`/`.cjs`, or the `cachebench`
+ * key of `package.json`).
+ */
+export async function loadGateConfig(path: string | undefined): Promise<GateConfig> {
+  const found = path !== undefined ? await loadConfigFile(path) : await findConfig();
+  if (!found) {
+    throw new UsageError(`no ${DEFAULT_CONFIG_FILE} (or "cachebench" in package.json) here or above; create one, or pass --config FILE`);
   }
-  // Editors on Windows save a byte-order mark; JSON.parse would call it an unexpected token.
-  text = text.replace(/^\uFEFF/, '');
-  let data: unknown;
-  try {
-    data = JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new UsageError(jsonError(path, text, (error as Error).message));
-  }
-  return parseGateConfig(data, path);
+  return parseGateConfig(found.data, relative(process.cwd(), found.file) || found.file);
 }
 
-export function parseGateConfig(data: unknown, file: string): GateConfig {
+export function parseGateConfig(data: unknown, file: string, { requireTrace = true }: { requireTrace?: boolean } = {}): GateConfig {
   const fail = (message: string): never => {
     throw new UsageError(`${file}: ${message}`);
   };
@@ -111,7 +99,7 @@ export function parseGateConfig(data: unknown, file: string): GateConfig {
     if (!field) return fail(`unknown field '${name}' (known: ${Object.keys(CONFIG_FIELDS).join(', ')})`);
     values[name] = fieldValue(name, field.kind, value, folder, fail);
   }
-  if (values.trace === undefined) fail(`field 'trace' is required (a trace file or a synthetic spec)`);
+  if (requireTrace && values.trace === undefined) fail(`field 'trace' is required (a trace file or a synthetic spec)`);
   const asserts = (values.asserts as string[] | undefined) ?? [];
   return { ...(values as Omit<GateConfig, 'file' | 'asserts' | 'trace'>), trace: values.trace as string, asserts, file };
 }
@@ -151,14 +139,4 @@ function resolvePath(value: string, folder: string, name: string): string {
   const resolved = relative(process.cwd(), resolve(folder, value)) || '.';
   // Keep the trailing slash that marks a folder for --out.
   return /[\\/]$/.test(value) && !/[\\/]$/.test(resolved) ? `${resolved}/` : resolved;
-}
-
-/** A JSON.parse error as `file:line:column: not valid JSON (reason)`, from the position it names. */
-function jsonError(path: string, text: string, message: string): string {
-  // V8's message quotes a window of the text (over several lines): keep only what it says.
-  const reason = message.split(/,\s*(?:\.\.\.)?"|\s*in JSON at position/)[0]!.trim();
-  const before = text.slice(0, jsonErrorOffset(text));
-  const line = before.split('\n').length;
-  const column = before.length - before.lastIndexOf('\n');
-  return `${path}:${line}:${column}: not valid JSON (${reason})`;
 }

@@ -110,3 +110,13 @@ class JsonOffset extends Error {
     super(`JSON goes wrong at offset ${offset}`);
   }
 }
+
+/** A JSON.parse error as `file:line:column: not valid JSON (reason)`, from the position it names. */
+export function jsonErrorMessage(path: string, text: string, message: string): string {
+  // V8's message quotes a window of the text (over several lines): keep only what it says.
+  const reason = message.split(/,\s*(?:\.\.\.)?"|\s*in JSON at position/)[0]!.trim();
+  const before = text.slice(0, jsonErrorOffset(text));
+  const line = before.split('\n').length;
+  const column = before.length - before.lastIndexOf('\n');
+  return `${path}:${line}:${column}: not valid JSON (${reason})`;
+}

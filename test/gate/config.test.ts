@@ -68,17 +68,10 @@ test('shape errors name the file and the field', () => {
 test('a missing or unreadable config file is a usage error that says what to do', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cachebench-config-'));
   try {
-    await assert.rejects(
-      loadGateConfig(join(dir, 'cachebench.config.json'), { explicit: false }),
-      configError(/no cachebench\.config\.json here \(create one, or pass --config FILE\)/),
-    );
-    await assert.rejects(loadGateConfig(join(dir, 'ci.json'), { explicit: true }), configError(/--config: .*ci\.json: no such file/));
+    await assert.rejects(loadGateConfig(join(dir, 'ci.json')), configError(/--config: .*ci\.json: no such file/));
     const broken = join(dir, 'broken.json');
     writeFileSync(broken, '{"trace": "a.csv",}');
-    await assert.rejects(
-      loadGateConfig(broken, { explicit: true }),
-      configError(/broken\.json:1:19: not valid JSON \(Expected double-quoted property name\)/),
-    );
+    await assert.rejects(loadGateConfig(broken), configError(/broken\.json:1:19: not valid JSON \(Expected double-quoted property name\)/));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -90,15 +83,15 @@ test('a JSON mistake is located by line and column, and a byte-order mark is acc
     const broken = join(folder, 'broken.json');
     writeFileSync(broken, '{\n  "trace": "x",\n  "policies": ["lru",]\n}\n');
     await assert.rejects(
-      loadGateConfig(broken, { explicit: true }),
+      loadGateConfig(broken),
       configError(new RegExp(`^${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3:22: not valid JSON \\(Unexpected token '\\]'\\)$`)),
     );
     const truncated = join(folder, 'truncated.json');
     writeFileSync(truncated, '{"trace": "x"');
-    await assert.rejects(loadGateConfig(truncated, { explicit: true }), configError(/truncated\.json:1:14: not valid JSON/));
+    await assert.rejects(loadGateConfig(truncated), configError(/truncated\.json:1:14: not valid JSON/));
     const withBom = join(folder, 'bom.json');
     writeFileSync(withBom, '\uFEFF{"trace": "x.csv", "asserts": ["lru@1.hitRate>=0"]}');
-    assert.equal((await loadGateConfig(withBom, { explicit: true })).trace, relative(process.cwd(), join(folder, 'x.csv')));
+    assert.equal((await loadGateConfig(withBom)).trace, relative(process.cwd(), join(folder, 'x.csv')));
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
