@@ -217,7 +217,7 @@ function recommendationsSection(result: RunResult): string | null {
 function chartSection(result: RunResult, image: string | undefined): string | null {
   const chart = mermaidHitRateChart(result);
   if (chart === null) return null;
-  const link = image === undefined ? '' : `\n\nThe same chart as an image, with a legend: [${image}](${encodeURI(image)})`;
+  const link = image === undefined ? '' : `\n\n![Hit rate by cache size, with a legend](${encodeURI(image)})`;
   return `## Hit rate by size\n\n${chart}${link}`;
 }
 

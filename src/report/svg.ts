@@ -1,10 +1,15 @@
 /**
- * The hit-rate-versus-size chart as a standalone SVG, written beside a markdown report. It
- * has what the Mermaid chart cannot: a legend, and a log-scale size axis when the sizes span
- * a wide range (sweeps usually double). Same palette as the Mermaid chart, fixed layout and
- * fixed number formatting, so the same result always gives the same bytes.
+ * The hit-rate-versus-size chart as a standalone SVG, written beside a markdown report (and
+ * shown in it as an image). It has what the Mermaid chart cannot: a legend, and a log-scale
+ * size axis when the sizes span a wide range (sweeps usually double). Same palette as the
+ * Mermaid chart; past its eight colours a series also differs by dash, and every series has
+ * a marker shape of its own, drawn hollow so that points that coincide stay visible. Offline
+ * bounds (belady) are dashed and labelled as bounds, and the recommended size is
+ * a dashed vertical rule. Fixed layout and number formatting: the same result always gives
+ * the same bytes.
  */
 import type { RunResult } from '../model/result.js';
+import { findPolicy } from '../policies/index.js';
 import { hitRateSeries, PALETTE } from './mermaid.js';
 import { formatBytes } from '../units.js';
 
@@ -48,20 +53,78 @@ export function renderSvgChart(result: RunResult): string | null {
     `<text transform="translate(18 ${(PLOT.top + PLOT.bottom) / 2}) rotate(-90)" text-anchor="middle" fill="#374151">hit rate</text>`,
   );
 
+  const recommended = recommendedSize(result);
+  if (recommended !== undefined && recommended >= sizes[0]! && recommended <= sizes[sizes.length - 1]!) {
+    const at = fixed(x(recommended));
+    parts.push(`<line x1="${at}" y1="${PLOT.top}" x2="${at}" y2="${PLOT.bottom}" stroke="#111827" stroke-dasharray="4 4"/>`);
+    parts.push(
+      `<text x="${at}" y="${PLOT.top - 6}" text-anchor="middle" fill="#111827">recommended: ${escapeXml(label(recommended))}</text>`,
+    );
+  }
+
   series.forEach((line, i) => {
-    const colour = PALETTE[i % PALETTE.length]!.hex;
-    const points = sizes.map((size, j) => `${fixed(x(size))},${fixed(y(line.hitRates[j]!))}`);
-    parts.push(`<polyline points="${points.join(' ')}" fill="none" stroke="${colour}" stroke-width="2"/>`);
-    for (const point of points) {
-      const [cx, cy] = point.split(',');
-      parts.push(`<circle cx="${cx}" cy="${cy}" r="3" fill="${colour}"/>`);
-    }
+    const style = seriesStyle(i, isBound(line.label));
+    const points = sizes.map((size, j) => [x(size), y(line.hitRates[j]!)] as const);
+    const dash = style.dash === '' ? '' : ` stroke-dasharray="${style.dash}"`;
+    parts.push(
+      `<polyline points="${points.map(([px, py]) => `${fixed(px)},${fixed(py)}`).join(' ')}" fill="none" stroke="${style.colour}" stroke-width="2"${dash}/>`,
+    );
+    for (const [px, py] of points) parts.push(marker(style.marker, px, py, style.colour));
     const legendY = PLOT.top + 8 + i * 20;
-    parts.push(`<rect x="${PLOT.right + 24}" y="${legendY - 9}" width="14" height="10" fill="${colour}"/>`);
-    parts.push(`<text x="${PLOT.right + 44}" y="${legendY}" fill="#111827">${escapeXml(line.label)}</text>`);
+    const legendX = PLOT.right + 20;
+    parts.push(
+      `<line x1="${legendX}" y1="${legendY - 4}" x2="${legendX + 22}" y2="${legendY - 4}" stroke="${style.colour}" stroke-width="2"${dash}/>`,
+    );
+    parts.push(marker(style.marker, legendX + 11, legendY - 4, style.colour));
+    const name = isBound(line.label) ? `${line.label} (offline bound)` : line.label;
+    parts.push(`<text x="${legendX + 28}" y="${legendY}" fill="#111827">${escapeXml(name)}</text>`);
   });
   parts.push('</svg>');
   return parts.join('\n') + '\n';
+}
+
+const MARKERS = ['circle', 'square', 'triangle', 'diamond', 'down', 'cross'] as const;
+type Marker = (typeof MARKERS)[number];
+const DASHES = ['', '7 4', '2 3'];
+
+/** Colour, dash and marker of series `i`: colours first, then dashes, markers throughout. */
+export function seriesStyle(i: number, bound = false): { colour: string; dash: string; marker: Marker } {
+  return {
+    colour: PALETTE[i % PALETTE.length]!.hex,
+    // An offline bound is always dashed: it is a limit, not a cache anyone can run.
+    dash: bound ? '7 4' : DASHES[Math.floor(i / PALETTE.length) % DASHES.length]!,
+    marker: MARKERS[i % MARKERS.length]!,
+  };
+}
+
+function isBound(label: string): boolean {
+  return findPolicy(label.split(' ')[0]!)?.offline === true;
+}
+
+/** The size the result recommends overall (the best choice), when it has one. */
+function recommendedSize(result: RunResult): number | undefined {
+  return result.best?.capacity ?? undefined;
+}
+
+/** A hollow marker (white inside), so a marker drawn later leaves an earlier one visible. */
+function marker(shape: Marker, cx: number, cy: number, colour: string): string {
+  const r = 3.5;
+  const paint = `fill="#ffffff" stroke="${colour}" stroke-width="1.5"`;
+  const at = (dx: number, dy: number): string => `${fixed(cx + dx)},${fixed(cy + dy)}`;
+  switch (shape) {
+    case 'circle':
+      return `<circle cx="${fixed(cx)}" cy="${fixed(cy)}" r="${r}" ${paint}/>`;
+    case 'square':
+      return `<rect x="${fixed(cx - r)}" y="${fixed(cy - r)}" width="${2 * r}" height="${2 * r}" ${paint}/>`;
+    case 'triangle':
+      return `<polygon points="${at(0, -r - 1)} ${at(r + 0.5, r)} ${at(-r - 0.5, r)}" ${paint}/>`;
+    case 'down':
+      return `<polygon points="${at(0, r + 1)} ${at(r + 0.5, -r)} ${at(-r - 0.5, -r)}" ${paint}/>`;
+    case 'diamond':
+      return `<polygon points="${at(0, -r - 1)} ${at(r + 1, 0)} ${at(0, r + 1)} ${at(-r - 1, 0)}" ${paint}/>`;
+    case 'cross':
+      return `<path d="M${at(-r, -r)}L${at(r, r)}M${at(-r, r)}L${at(r, -r)}" stroke="${colour}" stroke-width="2"/>`;
+  }
 }
 
 /** Every size when there are few; otherwise about eight, evenly spread over the list. */

@@ -52,3 +52,30 @@ test('text is escaped, and one size or no row means no chart', () => {
   assert.match(svg, />x&amp;y</);
   assert.equal(renderSvgChart(sampleResult({ capacities: [4] })), null);
 });
+
+test('past eight series every line still differs (colour, dash, marker); an offline bound is dashed and labelled; the recommended size is a rule', async () => {
+  const { seriesStyle } = await import('../../src/report/svg.js');
+  const styles = Array.from({ length: 24 }, (_, i) => JSON.stringify(seriesStyle(i)));
+  assert.equal(new Set(styles).size, 24, 'no two of 24 series look alike');
+  assert.notEqual(seriesStyle(0).dash, seriesStyle(8).dash, 'the ninth series shares the first colour but not its dash');
+  assert.notEqual(seriesStyle(1).marker, seriesStyle(0).marker);
+
+  const { generateTrace } = await import('../../src/trace/spec.js');
+  const { sweep } = await import('../../src/api/simulate.js');
+  const trace = generateTrace('zipf:alpha=0.9,keys=500,requests=5000,seed=3');
+  const result = await sweep(trace, { policies: ['lru', 'belady'], capacities: [16, 64, 256] });
+  const svg = renderSvgChart(result)!;
+  assert.match(svg, />belady \(offline bound\)</);
+  const lines = [
+    ...svg.matchAll(/<polyline points="[^"]+" fill="none" stroke="(#[0-9a-f]{6})" stroke-width="2"( stroke-dasharray="[^"]+")?\/>/g),
+  ];
+  assert.deepEqual(
+    lines.map((m) => m[2] !== undefined),
+    [false, true],
+    'lru solid, belady dashed',
+  );
+  assert.ok(result.best, 'the sweep recommends a size');
+  assert.match(svg, new RegExp(`>recommended: ${result.best.capacity}<`));
+  // Markers are hollow, so one drawn over another leaves the first visible.
+  assert.ok([...svg.matchAll(/<circle [^>]*fill="([^"]+)"/g)].every((m) => m[1] === '#ffffff'));
+});
