@@ -2,13 +2,18 @@
  * Hit rate against cache size, drawn with text for the terminal: a log-scale x axis (cache
  * sizes usually span orders of magnitude), one series per policy x TTL with its own glyph
  * and colour, dotted segments between measured points, axis labels and a legend.
- * Glyphs tell series apart even without colour (piped output, NO_COLOR).
+ * Glyphs tell series apart even without colour (piped output, NO_COLOR); where points of
+ * several series fall in one cell a ◉ says so rather than letting the last one hide the
+ * others, and a dotted rule marks the recommended size.
  */
 import chalk, { type ChalkInstance } from 'chalk';
 import type { RunResult } from '../model/result.js';
 import { capacityLabel, percent, ttlLabel } from './format.js';
 
 const GLYPHS = ['●', '■', '▲', '◆', '★', '✚', '✖', '○', '□', '△', '◇', '☆'];
+/** Owners of a cell besides a series: the recommended-size rule, and a point several series share. */
+const RULE = -2;
+const SHARED = -3;
 const COLOURS: ChalkInstance[] = [chalk.green, chalk.blue, chalk.magenta, chalk.yellow, chalk.cyan, chalk.red, chalk.white, chalk.gray];
 
 export interface ChartOptions {
@@ -74,14 +79,32 @@ export function renderChart(result: RunResult, options: ChartOptions = {}): stri
       }
     }
   });
+  // The recommended size: a dotted rule in the cells nothing else uses.
+  const recommended = result.best?.capacity;
+  const ruleColumn = recommended !== undefined && recommended >= xMin && recommended <= xMax ? column(recommended) : -1;
+  if (ruleColumn >= 0) {
+    for (let r = 0; r < height; r++) {
+      if (owner[r]![ruleColumn] === -1) {
+        cells[r]![ruleColumn] = '┊';
+        owner[r]![ruleColumn] = RULE;
+      }
+    }
+  }
+  // Points: a series' glyph, or ◉ where several series meet in one cell, so that none hides another.
+  const drawn = new Map<string, number>();
   series.forEach((s, index) => {
     for (const p of s.points) {
       const r = row(p.hitRate);
       const c = column(p.capacity);
-      cells[r]![c] = GLYPHS[index % GLYPHS.length]!;
-      owner[r]![c] = index;
+      const key = `${r},${c}`;
+      const before = drawn.get(key);
+      const shared = before !== undefined && before !== index;
+      drawn.set(key, shared ? SHARED : index);
+      cells[r]![c] = shared || before === SHARED ? '◉' : GLYPHS[index % GLYPHS.length]!;
+      owner[r]![c] = shared || before === SHARED ? SHARED : index;
     }
   });
+  const anyShared = [...drawn.values()].includes(SHARED);
 
   const labelWidth = 7;
   const lines: string[] = [chalk.bold('hit rate vs cache size') + chalk.dim(` (log scale, ${unit})`)];
@@ -92,7 +115,14 @@ export function renderChart(result: RunResult, options: ChartOptions = {}): stri
     let text = '';
     for (let c = 0; c < width; c++) {
       const who = owner[r]![c]!;
-      text += who === -1 ? cells[r]![c]! : COLOURS[who % COLOURS.length]!(cells[r]![c]!);
+      text +=
+        who === -1
+          ? cells[r]![c]!
+          : who === RULE
+            ? chalk.dim(cells[r]![c]!)
+            : who === SHARED
+              ? chalk.bold(cells[r]![c]!)
+              : COLOURS[who % COLOURS.length]!(cells[r]![c]!);
     }
     lines.push(`${label} ${labelled ? '┤' : '│'}${text}`);
   }
@@ -102,7 +132,10 @@ export function renderChart(result: RunResult, options: ChartOptions = {}): stri
     ' '.repeat(labelWidth + 2) +
       series.map((s, index) => COLOURS[index % COLOURS.length]!(`${GLYPHS[index % GLYPHS.length]} ${s.label}`)).join('   '),
   );
-  if (series.length > 1) lines.push(' '.repeat(labelWidth + 2) + chalk.dim('where points coincide, the series listed last is drawn'));
+  const notes: string[] = [];
+  if (anyShared) notes.push('◉ several series at one point (the table has each)');
+  if (ruleColumn >= 0) notes.push(`┊ the recommended size, ${capacityLabel(recommended!, unit)}`);
+  if (notes.length > 0) lines.push(' '.repeat(labelWidth + 2) + chalk.dim(notes.join('   ')));
   return lines.join('\n') + '\n';
 }
 
