@@ -104,8 +104,16 @@ export function formatDuration(seconds: number): string {
   return `${round(seconds * 1e6)}us`;
 }
 
-/** Formats bytes with binary-free SI units, as users type them ("64MB"). */
+/**
+ * Formats bytes in the units people type them in: IEC ("512MiB") for a size that is a whole
+ * number of KiB, MiB, GiB or TiB (a sweep from 1MiB doubles through 2MiB, 4MiB, ...), SI
+ * ("64MB") for everything else, so a size is shown as it was typed rather than as 1.049MB.
+ */
 export function formatBytes(bytes: number): string {
+  const iec = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let power = 0;
+  while (power < iec.length - 1 && bytes >= 1024 ** (power + 1)) power++;
+  if (power > 0 && Number.isInteger(bytes / 1024 ** power)) return `${bytes / 1024 ** power}${iec[power]}`;
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
   let value = bytes;
   let unit = 0;
