@@ -35,6 +35,7 @@ import {
   type TraceInput,
 } from './input.js';
 import { KeyInterner } from './intern.js';
+import { forEachLine } from './formats/records.js';
 import { RowSink, type KeyTable } from './rows.js';
 import { TraceBuilder, type Trace } from './trace.js';
 
@@ -183,32 +184,19 @@ function firstLine(text: string): string {
   return text.split('\n')[0]!;
 }
 
-/** An opened input read as one key per line. */
+/** An opened input read as one key per line: each non-empty line, as written, is a get of it. */
 export async function loadKeyListInput(input: TraceInput, { onProgress }: LoadOptions = {}): Promise<Trace> {
   const interner = new KeyInterner();
   const buffers = chunkBuffers();
   const builder = new TraceBuilder((await expectedLines(input, buffers))?.rows);
-  let carry: Buffer | undefined;
-  const addLine = (buf: Buffer, start: number, end: number): void => {
-    if (end > start && buf[end - 1] === 13) end--;
-    if (end > start) builder.push(interner.intern(buf.toString('utf8', start, end)));
-  };
-  let first = true;
-  // A carried line is copied (concat) when the next chunk arrives, before its buffer is reused.
-  for await (const chunk of readChunks(input, { buffers, ...(onProgress && { onProgress }) })) {
-    let buf = carry ? Buffer.concat([carry, chunk]) : chunk;
-    if (first) {
-      first = false;
-      if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3);
-    }
-    let start = 0;
-    for (let end = buf.indexOf(10); end >= 0; end = buf.indexOf(10, start)) {
-      addLine(buf, start, end);
-      start = end + 1;
-    }
-    carry = start < buf.length ? buf.subarray(start) : undefined;
-  }
-  if (carry) addLine(carry, 0, carry.length);
+  await forEachLine(
+    input,
+    (key) => {
+      if (key !== '') builder.push(interner.intern(key));
+    },
+    onProgress,
+    buffers,
+  );
   if (builder.length === 0) throw new TraceFormatError('the file has no keys', input.path);
   return builder.build(input.path, interner.size, interner.keyNames());
 }

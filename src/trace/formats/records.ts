@@ -6,8 +6,8 @@
  * not when it is read).
  */
 import { TraceFormatError } from '../../errors.js';
-import { readChunks, type TraceInput } from '../input.js';
-import { KeyNames } from '../key-names.js';
+import { readChunks, type ChunkBuffers, type TraceInput } from '../input.js';
+import { KeyInterner } from '../intern.js';
 import { TraceBuilder, type Trace } from '../trace.js';
 
 /** A size not known for this request; the collector fills it from the key's other requests. */
@@ -37,9 +37,8 @@ export interface Decoded {
 
 export class RequestCollector {
   private readonly builder = new TraceBuilder();
-  private readonly textIds = new Map<string, number>();
+  private readonly keys = new KeyInterner();
   private readonly numericIds = new Map<number, number>();
-  private readonly names: string[] = [];
   private previousTime = -Infinity;
   private unknownSizes = 0;
 
@@ -54,13 +53,7 @@ export class RequestCollector {
 
   /** The id of a key given as text. */
   textKey(key: string): number {
-    let id = this.textIds.get(key);
-    if (id === undefined) {
-      id = this.names.length;
-      this.textIds.set(key, id);
-      this.names.push(key);
-    }
-    return id;
+    return this.keys.intern(key);
   }
 
   /** The id of a key given as a number (a block address, a hashed object id). */
@@ -97,7 +90,7 @@ export class RequestCollector {
 
   finish(): Trace {
     if (this.builder.length === 0) throw new TraceFormatError('there are no requests in it', this.file);
-    const trace = this.builder.build(this.file, this.names.length, KeyNames.fromStrings(this.names));
+    const trace = this.builder.build(this.file, this.keys.size, this.keys.keyNames());
     if (this.options.fillSizes === true && trace.sizes && this.unknownSizes > 0) fillUnknownSizes(trace);
     return trace;
   }
@@ -131,6 +124,7 @@ export async function forEachLine(
   input: TraceInput,
   onLine: (text: string, line: number) => void,
   onProgress?: (bytesRead: number, fileBytes: number) => void,
+  buffers?: ChunkBuffers,
 ): Promise<void> {
   let carry: Buffer | undefined;
   let line = 0;
@@ -139,7 +133,8 @@ export async function forEachLine(
     if (end > start && buf[end - 1] === 13) end--;
     onLine(buf.toString('utf8', start, end), ++line);
   };
-  for await (const chunk of readChunks(input, { ...(onProgress && { onProgress }) })) {
+  // The carried tail is copied, so reused read buffers may be handed in.
+  for await (const chunk of readChunks(input, { ...(onProgress && { onProgress }), ...(buffers && { buffers }) })) {
     let buf = carry ? Buffer.concat([carry, chunk]) : chunk;
     if (first) {
       first = false;
