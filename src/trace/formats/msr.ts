@@ -7,8 +7,9 @@
 import { TraceFormatError, UsageError } from '../../errors.js';
 import { OP_GET, OP_SET } from '../trace.js';
 import { everyLine, type TraceFormat } from './format.js';
-import { RequestCollector, forEachLine, wholeNumber } from './records.js';
+import { RequestCollector, commaFields, forEachLine, wholeNumber } from './records.js';
 
+const FIELDS = ['Timestamp', 'Hostname', 'DiskNumber', 'Type', 'Offset', 'Size', 'ResponseTime'];
 const ROW = /^\d+,[^,]+,\d+,(Read|Write),\d+,\d+,\d+$/i;
 /** Filetime ticks at the Unix epoch (1970-01-01), and ticks per second. */
 const EPOCH_TICKS = 116444736000000000n;
@@ -32,12 +33,7 @@ export const msr: TraceFormat = {
       input,
       (text, line) => {
         if (text === '') return;
-        const fields = text.split(',');
-        if (fields.length !== 7)
-          requests.fail(
-            `an MSR row has 7 fields (Timestamp,Hostname,DiskNumber,Type,Offset,Size,ResponseTime); this one has ${fields.length}`,
-            line,
-          );
+        const fields = commaFields(text, FIELDS, requests, line, 'an MSR row');
         const [ticks, host, disk, type, offsetText, sizeText] = fields as [string, string, string, string, string, string];
         if (!/^\d+$/.test(ticks)) throw new TraceFormatError(`field 1 (timestamp): '${ticks}' is not a filetime`, path, line, 1);
         const time = Number(((BigInt(ticks) - EPOCH_TICKS) * 1_000_000n) / TICKS_PER_SECOND) / 1e6;

@@ -193,6 +193,18 @@ export async function forEachRecord(
   }
 }
 
+/**
+ * The fields of a comma-separated line of a headerless format that never quotes (Twitter's,
+ * MSR's), refused with the line unless there is one per name.
+ */
+export function commaFields(text: string, names: readonly string[], requests: RequestCollector, line: number, row = 'a row'): string[] {
+  const fields = text.split(',');
+  if (fields.length !== names.length) {
+    requests.fail(`${row} has ${names.length} fields (${names.join(',')}); this one has ${fields.length}`, line);
+  }
+  return fields;
+}
+
 /** Splits a line at runs of spaces and tabs (the whitespace-separated formats). */
 export function fieldsOf(text: string): string[] {
   const trimmed = text.trim();

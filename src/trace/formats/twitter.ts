@@ -5,7 +5,7 @@
  */
 import { OP_DELETE, OP_GET, OP_SET } from '../trace.js';
 import { everyLine, type TraceFormat } from './format.js';
-import { RequestCollector, forEachLine, wholeNumber } from './records.js';
+import { RequestCollector, commaFields, forEachLine, wholeNumber } from './records.js';
 
 /** Memcached's verbs, as the traces write them, to what they do to the cache. */
 const TWITTER_OPS: ReadonlyMap<string, number> = new Map([
@@ -22,6 +22,7 @@ const TWITTER_OPS: ReadonlyMap<string, number> = new Map([
   ['delete', OP_DELETE],
 ]);
 
+const FIELDS = ['timestamp', 'key', 'key size', 'value size', 'client', 'op', 'ttl'];
 const ROW = /^\d+,[^,]*,\d+,\d+,\d+,(get|gets|set|add|replace|cas|append|prepend|incr|decr|delete),\d+$/;
 
 export const twitter: TraceFormat = {
@@ -37,9 +38,7 @@ export const twitter: TraceFormat = {
       input,
       (text, line) => {
         if (text === '') return;
-        const fields = text.split(',');
-        if (fields.length !== 7)
-          requests.fail(`a row has 7 fields (timestamp,key,key size,value size,client,op,ttl); this one has ${fields.length}`, line);
+        const fields = commaFields(text, FIELDS, requests, line);
         const [time, key, keySize, valueSize, , opText, ttlText] = fields as [string, string, string, string, string, string, string];
         const op =
           TWITTER_OPS.get(opText.toLowerCase()) ??
