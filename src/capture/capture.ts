@@ -9,7 +9,7 @@
  * Sources are a table by URL scheme; each opens its stream and turns a line into requests.
  */
 import { UsageError } from '../errors.js';
-import { RequestCollector } from '../trace/formats/records.js';
+import { RequestCollector, type LoggedRequest } from '../trace/formats/records.js';
 import { monitorLineRequests } from '../trace/formats/redis-monitor.js';
 import { WatchDecoder } from '../trace/formats/memcached-watch.js';
 import { parseRedisUrl } from '../redis/url.js';
@@ -58,15 +58,6 @@ export interface CapturedTrace {
   readonly stoppedBy: 'duration' | 'requests' | 'signal' | 'server closed';
 }
 
-/** A request as a source line gives it. */
-interface LineRequest {
-  readonly key: string;
-  readonly time: number;
-  readonly op: number;
-  readonly size: number;
-  readonly ttl?: number;
-}
-
 /** A row of the capture-source table. */
 export interface CaptureSource {
   readonly schemes: readonly string[];
@@ -79,9 +70,9 @@ export interface CaptureSource {
     display: string;
     lines: LineConnection;
     /** The requests a line completes, or what is wrong with it. */
-    accept: (line: string) => LineRequest[] | string;
+    accept: (line: string) => LoggedRequest[] | string;
     /** Requests still held when the stream ends. */
-    flush?: () => LineRequest[];
+    flush?: () => LoggedRequest[];
   }>;
 }
 
@@ -196,6 +187,13 @@ export function checkCaptureOptions(options: CaptureOptions): void {
     throw new UsageError(`must be more than 0 and at most 1, not ${sample}`, 'sample');
 }
 
+/** When a capture with these options stops: the duration and the request count it is held to. */
+export function captureBounds(options: CaptureOptions): { durationMs: number; requests: number } {
+  // Without either bound a capture lasts a minute; with only a request count, at most an hour.
+  const durationMs = options.durationMs ?? (options.requests === undefined ? DEFAULT_CAPTURE_MS : MAX_CAPTURE_MS);
+  return { durationMs, requests: options.requests ?? MAX_CAPTURE_REQUESTS };
+}
+
 /**
  * Records a trace from the server at `url` (`redis://host:port[/db]`, `rediss://`,
  * `memcached://host:port`) until the duration passes, enough requests are kept, the signal
@@ -205,8 +203,7 @@ export function checkCaptureOptions(options: CaptureOptions): void {
 export async function captureTrace(url: string, options: CaptureOptions = {}): Promise<CapturedTrace> {
   checkCaptureOptions(options);
   const source = captureSourceFor(url);
-  const durationMs = options.durationMs ?? (options.requests === undefined ? DEFAULT_CAPTURE_MS : MAX_CAPTURE_MS);
-  const limit = options.requests ?? MAX_CAPTURE_REQUESTS;
+  const { durationMs, requests: limit } = captureBounds(options);
   const sample = options.sample ?? 1;
   const keep = keySampler(sample, options.seed ?? 0);
   const rename = options.anonymize === true ? keyAnonymizer() : (key: string): string => key;
@@ -230,7 +227,7 @@ export async function captureTrace(url: string, options: CaptureOptions = {}): P
   options.signal?.addEventListener('abort', onAbort, { once: true });
   if (options.signal?.aborted === true) onAbort();
   let line = 0;
-  const take = (decoded: readonly LineRequest[]): void => {
+  const take = (decoded: readonly LoggedRequest[]): void => {
     for (const request of decoded) {
       if (requests.length >= limit) return;
       seen++;

@@ -5,7 +5,14 @@
  * recorded.
  */
 import type { Command } from 'commander';
-import { captureSourceFor, captureTrace, checkCaptureOptions, DEFAULT_CAPTURE_MS, type CaptureOptions } from '../capture/capture.js';
+import {
+  captureBounds,
+  captureSourceFor,
+  captureTrace,
+  checkCaptureOptions,
+  DEFAULT_CAPTURE_MS,
+  type CaptureOptions,
+} from '../capture/capture.js';
 import { UsageError } from '../errors.js';
 import { outError } from '../report/write.js';
 import { writeTraceCsv, saveTraceCsv } from '../trace/write.js';
@@ -52,7 +59,7 @@ export function registerCapture(program: Command, io: CliIo): void {
         throw asFlagError(error, FLAGS);
       }
       const bounds = [
-        `${((options.durationMs ?? (options.requests === undefined ? DEFAULT_CAPTURE_MS : 3_600_000)) / 1000).toLocaleString('en-US')}s`,
+        `${(captureBounds(options).durationMs / 1000).toLocaleString('en-US')}s`,
         ...(options.requests !== undefined ? [`${options.requests.toLocaleString('en-US')} requests`] : []),
       ].join(' or ');
       const first = bounds.includes(' or ') ? ', whichever comes first' : '';

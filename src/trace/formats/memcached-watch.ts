@@ -8,7 +8,7 @@
  */
 import { OP_DELETE, OP_GET, OP_SET } from '../trace.js';
 import { everyLine, headLines, type TraceFormat } from './format.js';
-import { RequestCollector, UNKNOWN_SIZE, forEachLine } from './records.js';
+import { RequestCollector, UNKNOWN_SIZE, forEachLine, type LoggedRequest } from './records.js';
 
 const LINE = /^ts=(\d+)\.(\d+) gid=\d+ type=(\S+)(.*)$/;
 
@@ -30,13 +30,7 @@ function decodeKey(text: string): string {
 }
 
 /** The request a watch line records. */
-export interface WatchRequest {
-  readonly key: string;
-  readonly time: number;
-  readonly op: number;
-  /** The value's bytes, or UNKNOWN_SIZE. */
-  readonly size: number;
-  readonly ttl?: number;
+export interface WatchRequest extends LoggedRequest {
   /** The connection it came on (cfd=), to tell a store's own lookup from a client's get. */
   readonly connection?: string;
 }

@@ -26,6 +26,16 @@ export interface CollectorOptions {
   readonly positions?: 'line' | 'record';
 }
 
+/** A request as a server's log line records it (MONITOR, watch): its key and what it did. */
+export interface LoggedRequest {
+  readonly key: string;
+  readonly time: number;
+  readonly op: number;
+  /** The value's bytes, or UNKNOWN_SIZE. */
+  readonly size: number;
+  readonly ttl?: number;
+}
+
 /** A decoded request: key id (from `textKey` or `numericKey`) and the columns the format has. */
 export interface Decoded {
   readonly time?: number;

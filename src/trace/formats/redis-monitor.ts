@@ -8,7 +8,7 @@
  */
 import { OP_DELETE, OP_GET, OP_SET } from '../trace.js';
 import { everyLine, headLines, type TraceFormat } from './format.js';
-import { RequestCollector, UNKNOWN_SIZE, forEachLine } from './records.js';
+import { RequestCollector, UNKNOWN_SIZE, forEachLine, type LoggedRequest } from './records.js';
 
 const LINE = /^(\d+(?:\.\d+)?) \[(\d+) [^\]]*\] (".*)$/;
 
@@ -166,21 +166,11 @@ export function monitorArguments(text: string): string[] | string {
   return args;
 }
 
-/** A request a MONITOR line makes: the key (db:key outside database 0) and what the line says of it. */
-export interface MonitorRequest {
-  readonly key: string;
-  readonly time: number;
-  readonly op: number;
-  /** The value's bytes, or UNKNOWN_SIZE. */
-  readonly size: number;
-  readonly ttl?: number;
-}
-
 /**
- * The requests of one line of MONITOR output (none for commands that are not cache traffic,
+ * The requests of one line of MONITOR output, keys written db:key outside database 0 (none for commands that are not cache traffic,
  * and for redis-cli's `OK`), or what is wrong with a line that is not MONITOR output.
  */
-export function monitorLineRequests(text: string): MonitorRequest[] | string {
+export function monitorLineRequests(text: string): LoggedRequest[] | string {
   if (text === '' || text === 'OK') return [];
   const match = LINE.exec(text);
   if (!match) return 'not a MONITOR line (timestamp [db client] "COMMAND" "arg" ...)';
