@@ -10,9 +10,8 @@
  */
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { configFieldOf, CONFIG_FIELDS, parseGateConfig, type GateConfig } from '../gate/config.js';
+import { blamedOnConfigField, parseGateConfig, type GateConfig } from '../gate/config.js';
 import { findConfig, loadConfigFile } from '../gate/discover.js';
-import { stripFlag } from '../gate/metrics.js';
 import { relative } from 'node:path';
 import type { CliIo } from './io.js';
 
@@ -110,8 +109,6 @@ export function reportConfig(applied: AppliedConfig, io: CliIo): void {
 
 /** Re-labels a flag parser's error as an error in the config field the value came from. */
 export function blameConfig(error: unknown, applied: AppliedConfig | undefined): unknown {
-  if (!applied?.config || !(error instanceof UsageError) || error.where === undefined) return error;
-  const field = configFieldOf(error.where);
-  if (field === undefined || !applied.fields.includes(field) || !(field in CONFIG_FIELDS)) return error;
-  return new UsageError(`${applied.config.file}: field '${field}': ${stripFlag(error)}`);
+  if (!applied?.config) return error;
+  return blamedOnConfigField(error, applied.config.file, (field) => applied.fields.includes(field));
 }

@@ -6,8 +6,7 @@
  */
 import { Option, type Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { configFieldOf, DEFAULT_CONFIG_FILE, loadGateConfig, type GateConfig } from '../gate/config.js';
-import { stripFlag } from '../gate/metrics.js';
+import { blamedOnConfigField, configFieldOf, DEFAULT_CONFIG_FILE, loadGateConfig, type GateConfig } from '../gate/config.js';
 import { REPORT_FORMATS } from '../report/render.js';
 import type { CliIo } from './io.js';
 import type { CommonFlags } from './options.js';
@@ -35,10 +34,7 @@ export function registerGate(program: Command, io: CliIo): void {
     if ((output.assert ?? []).length === 0 && output.baseline === undefined) {
       throw new UsageError(`${config.file}: no gates: add "asserts" (e.g. ["lru@1024.hitRate>=0.8"]) or "baseline"`);
     }
-    const fromConfig = (flag: string): boolean => {
-      const field = configFieldOf(flag);
-      return field !== undefined && field in config && !overriddenOnCommandLine(flag, cli);
-    };
+    const fromConfig = (field: string): boolean => field in config && !overriddenOnCommandLine(field, cli);
     await blamingConfig(config, fromConfig, async () => {
       const prepared = await prepareOutput(output, { command: 'gate', source: config.trace });
       const options = simulateOptionsOfConfig(config);
@@ -83,14 +79,11 @@ function overriddenOnCommandLine(where: string, cli: GateFlags): boolean {
   return field !== undefined && byField[field] !== undefined;
 }
 
-/** Re-labels a flag parser's error as an error in the config field the value came from. */
-async function blamingConfig(config: GateConfig, fromConfig: (flag: string) => boolean, body: () => Promise<void>): Promise<void> {
+/** Runs `body`, re-labelling a flag parser's error as an error in the config field the value came from. */
+async function blamingConfig(config: GateConfig, fromConfig: (field: string) => boolean, body: () => Promise<void>): Promise<void> {
   try {
     await body();
   } catch (error) {
-    if (error instanceof UsageError && error.where !== undefined && fromConfig(error.where)) {
-      throw new UsageError(`${config.file}: field '${configFieldOf(error.where)}': ${stripFlag(error)}`);
-    }
-    throw error;
+    throw blamedOnConfigField(error, config.file, fromConfig);
   }
 }

@@ -8,6 +8,7 @@
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { findConfig, loadConfigFile } from './discover.js';
+import { stripFlag } from './metrics.js';
 
 export const DEFAULT_CONFIG_FILE = 'cachebench.config.json';
 
@@ -78,6 +79,16 @@ export function configFieldOf(flag: string): string | undefined {
  * working directory upward (`cachebench.config.json`, `.mjs`/`.js`/`.cjs`, or the `cachebench`
  * key of `package.json`).
  */
+/**
+ * A flag parser's error re-labelled as an error in the config field its value came from, when
+ * `cameFromFile(field)` says it did; any other error as it is.
+ */
+export function blamedOnConfigField(error: unknown, file: string, cameFromFile: (field: string) => boolean): unknown {
+  if (!(error instanceof UsageError) || error.where === undefined) return error;
+  const field = configFieldOf(error.where);
+  return field !== undefined && cameFromFile(field) ? new UsageError(`${file}: field '${field}': ${stripFlag(error)}`) : error;
+}
+
 export async function loadGateConfig(path: string | undefined): Promise<GateConfig> {
   const found = path !== undefined ? await loadConfigFile(path) : await findConfig();
   if (!found) {
