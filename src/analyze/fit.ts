@@ -53,10 +53,10 @@ function extrasOf(trace: Trace, analysis: TraceAnalysis): string[] {
     // Per-key sizes drawn log-uniformly between the trace's 1st and 99th percentile keep the
     // spread without its outliers; one size when the trace has one.
     if (min === max) extras.push(`size=${p50}`);
-    else
-      extras.push(
-        `sizes=${Math.max(1, Math.round(quantileOfSizes(trace, 0.01)))}..${Math.max(2, Math.round(quantileOfSizes(trace, 0.99)))}`,
-      );
+    else {
+      const [low, high] = sizeQuantiles(trace, [0.01, 0.99]);
+      extras.push(`sizes=${Math.max(1, Math.round(low!))}..${Math.max(2, Math.round(high!))}`);
+    }
   }
   return extras;
 }
@@ -71,9 +71,10 @@ function specOf(candidate: Candidate, requests: number, extras: readonly string[
   return `mix:zipf(alpha=${alpha},keys=${candidate.zipfKeys})*${round(1 - share, 4)}+scan(keys=${scanKeys})*${share},${tail}`;
 }
 
-function quantileOfSizes(trace: Trace, q: number): number {
+/** The request sizes at these quantiles, from one sort. */
+function sizeQuantiles(trace: Trace, quantiles: readonly number[]): number[] {
   const sizes = Float64Array.from(trace.sizes!).sort();
-  return sizes[Math.min(sizes.length - 1, Math.floor(q * sizes.length))]!;
+  return quantiles.map((q) => sizes[Math.min(sizes.length - 1, Math.floor(q * sizes.length))]!);
 }
 
 function curveOf(trace: Trace, sizes: readonly number[]): number[] {

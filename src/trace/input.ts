@@ -66,14 +66,17 @@ export function compressionOf(head: Uint8Array): Compression {
   return 'none';
 }
 
+/** The suffixes that name a compression. */
+const COMPRESSED_SUFFIX = /\.(gz|zst|zstd|xz)$/i;
+
 /** True for a name that says the file is compressed (`.gz`, `.zst`, `.xz`). */
 export function isCompressedPath(path: string): boolean {
-  return /\.(gz|zst|zstd|xz)$/i.test(path);
+  return COMPRESSED_SUFFIX.test(path);
 }
 
 /** The name without its compression suffix (`t.csv.zst` → `t.csv`), for detection by extension. */
 export function withoutCompressionSuffix(path: string): string {
-  return path.replace(/\.(gz|zst|zstd|xz)$/i, '');
+  return path.replace(COMPRESSED_SUFFIX, '');
 }
 
 // A stream can be read only once, so the input made for it is kept and handed to every
@@ -106,7 +109,7 @@ export async function openTraceInput(path: string): Promise<TraceInput> {
     throw fileError(error, path);
   }
   const compression = compressionOf(magic);
-  const named = /\.(gz|zst|zstd|xz)$/i.exec(path)?.[1]?.toLowerCase();
+  const named = COMPRESSED_SUFFIX.exec(path)?.[1]?.toLowerCase();
   const namedAs = named === 'gz' ? 'gzip' : named === 'zst' || named === 'zstd' ? 'zstd' : named;
   // A name that promises compression the bytes do not have is a mistake (a file renamed, a
   // download saved under the wrong name): say so rather than read it as something else.

@@ -114,15 +114,15 @@ export class RequestCollector {
 function fillUnknownSizes(trace: Trace): void {
   const sizes = trace.sizes!;
   const keys = trace.keys;
-  const first = new Uint32Array(trace.keySpace).fill(UNKNOWN_SIZE);
-  for (let i = sizes.length - 1; i >= 0; i--) if (sizes[i] !== UNKNOWN_SIZE) first[keys[i]!] = sizes[i]!;
+  // Each key's size as of now: its first known size to begin with, then its latest.
+  const latest = new Uint32Array(trace.keySpace).fill(UNKNOWN_SIZE);
+  for (let i = sizes.length - 1; i >= 0; i--) if (sizes[i] !== UNKNOWN_SIZE) latest[keys[i]!] = sizes[i]!;
   const known = sizes.filter((size) => size !== UNKNOWN_SIZE).sort();
   const median = known.length === 0 ? 1 : known[known.length >>> 1]!;
-  const current = first;
   for (let i = 0; i < sizes.length; i++) {
     const id = keys[i]!;
-    if (sizes[i] === UNKNOWN_SIZE) sizes[i] = current[id] === UNKNOWN_SIZE ? median : current[id]!;
-    else current[id] = sizes[i]!;
+    if (sizes[i] === UNKNOWN_SIZE) sizes[i] = latest[id] === UNKNOWN_SIZE ? median : latest[id]!;
+    else latest[id] = sizes[i]!;
   }
 }
 
