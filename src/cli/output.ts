@@ -118,12 +118,12 @@ export async function deliverResult(result: RunResult, prepared: PreparedOutput,
     notes.push(...comparison.notes);
   }
   const markdown = { verdicts, gateNotes: notes };
-  const renderOptions = { markdown, ...(table && { table }) };
+  const renderOptions = { report: markdown, ...(table && { table }) };
 
   const { target } = prepared;
   if (target) {
     const chart = target.format === 'md' ? chartBeside(target.path, result) : undefined;
-    const options = chart === undefined ? renderOptions : { ...renderOptions, markdown: { ...markdown, chartImage: basename(chart.path) } };
+    const options = chart === undefined ? renderOptions : { ...renderOptions, report: { ...markdown, chartImage: basename(chart.path) } };
     const text = renderResult(result, target.format, options);
     // The chart and the report linking it are written as a pair, under one lock, chart first.
     const report = { path: target.path, text: target.format === 'table' ? stripVTControlCharacters(text) : text };

@@ -4,13 +4,22 @@
  * on GitHub without tools, and (when gates ran) their verdicts. Plain GitHub-flavoured
  * markdown: tables, one Mermaid block, no HTML.
  */
-import type { Recommendation, RecommendationCriterion, RunResult } from '../model/result.js';
+import type { Recommendation, RunResult } from '../model/result.js';
+import {
+  CRITERION_LABELS,
+  hitRatePivotData,
+  optionFacts,
+  readsAsCurves,
+  recommendationGroups,
+  traceFacts,
+  type Fact,
+  type FactValue,
+} from './facts.js';
 import { bestChoiceText, recommendationText, samplingText } from './words.js';
-import { capacityLabel, integer, ms, percent, speedup, ttlLabel } from './format.js';
+import { integer, ms, percent, speedup } from './format.js';
 import { mermaidHitRateChart } from './mermaid.js';
 import { serverLines } from './server.js';
 import { resultColumns } from './columns.js';
-import { formatBytes, formatDuration } from '../units.js';
 
 /** A gate outcome as the report shows it; src/gate produces these. */
 export interface VerdictLine {
@@ -62,43 +71,11 @@ function serverSection(result: RunResult): string | null {
 }
 
 function traceSection(result: RunResult): string {
-  const { trace } = result;
-  const rows: [string, string][] = [];
-  const mix =
-    trace.writes || trace.deletes
-      ? ` (${integer(trace.lookups)} lookups, ${integer(trace.writes)} writes, ${integer(trace.deletes)} deletes)`
-      : '';
-  rows.push(['requests', `${integer(trace.requests)}${mix}`]);
-  rows.push(['distinct keys', integer(trace.distinctKeys)]);
-  const oneHitShare = trace.distinctKeys ? trace.oneHitWonders / trace.distinctKeys : 0;
-  rows.push(['one-hit wonders', `${integer(trace.oneHitWonders)} (${percent(oneHitShare, 1)} of keys)`]);
-  const topKeys = Math.max(1, Math.ceil(trace.distinctKeys / 100));
-  rows.push(['top 1% of keys', `${percent(trace.top1PercentShare, 1)} of requests (${integer(topKeys)} key${topKeys === 1 ? '' : 's'})`]);
-  if (trace.sizes) {
-    const { min, mean, max, distinctBytes } = trace.sizes;
-    rows.push(['object sizes', `${formatBytes(min)} min, ${formatBytes(mean)} mean, ${formatBytes(max)} max`]);
-    rows.push(['working set', formatBytes(distinctBytes)]);
-  }
-  if (trace.time) rows.push(['time span', formatDuration(trace.time.span)]);
-  return `## Trace\n\n${keyValueList(rows)}`;
+  return `## Trace\n\n${keyValueList(traceFacts(result))}`;
 }
 
 function optionsSection(result: RunResult): string {
-  const { options } = result;
-  const rows: [string, string][] = [
-    ['policies', options.policies.map((policy) => `\`${escapeCode(policy)}\``).join(', ')],
-    [options.unit === 'bytes' ? 'capacities' : 'sizes (entries)', options.capacities.map((c) => capacityLabel(c, options.unit)).join(', ')],
-    ['TTLs', options.ttls.map(ttlLabel).join(', ')],
-    ['lookup cost', ms(options.lookupCostMs)],
-    ['miss cost', ms(options.missCostMs)],
-    ['seed', String(options.seed)],
-  ];
-  if (options.ttlJitter !== undefined) rows.push(['TTL jitter', `±${percent(options.ttlJitter, 0)}`]);
-  if (options.writePolicy !== undefined) rows.push(['write policy', options.writePolicy]);
-  if (options.flushIntervalMs !== undefined) rows.push(['flush interval', ms(options.flushIntervalMs)]);
-  if (options.stampede !== undefined) rows.push(['stampede model', options.stampede]);
-  if (options.tiers !== undefined) rows.push(['tiers', options.tiers.map((tier) => `\`${escapeCode(tier)}\``).join(' → ')]);
-  return `## Options\n\n${keyValueList(rows)}`;
+  return `## Options\n\n${keyValueList(optionFacts(result))}`;
 }
 
 function resultsSection(result: RunResult): string {
@@ -131,65 +108,36 @@ function resultsSection(result: RunResult): string {
     );
   }
   const full = lines.join('\n');
-  // A sweep (or any long grid) reads better as curves: sizes down, one hit-rate column per policy x TTL,
-  // with every metric one click away.
-  const curves = options.capacities.length > 3 && (result.command === 'sweep' || result.rows.length > LONG_GRID_ROWS);
-  const table = curves
-    ? `${hitRatePivot(result, showTtl)}\n\n<details><summary>All metrics (${result.rows.length} rows)</summary>\n\n${full}\n\n</details>`
+  const table = readsAsCurves(result)
+    ? `${hitRatePivot(result)}\n\n<details><summary>All metrics (${result.rows.length} rows)</summary>\n\n${full}\n\n</details>`
     : full;
   return `## Results\n\n${table}\n\n${notes.join(' ')}`;
 }
 
-const LONG_GRID_ROWS = 24;
-
-function hitRatePivot(result: RunResult, showTtl: boolean): string {
-  const { options } = result;
-  const columns: string[] = [];
-  const rates = new Map<string, number>();
-  for (const row of result.rows) {
-    const name = showTtl ? `${row.policy} ttl=${ttlLabel(row.ttl)}` : row.policy;
-    if (!columns.includes(name)) columns.push(name);
-    rates.set(`${name}\u0000${row.capacity}`, row.hitRate);
-  }
+function hitRatePivot(result: RunResult): string {
+  const pivot = hitRatePivotData(result);
   const lines = [
-    tableLine([options.unit === 'bytes' ? 'capacity' : 'maxsize', ...columns.map((name) => `\`${escapeCode(name)}\``)]),
-    tableLine(['--:', ...columns.map(() => '--:')]),
+    tableLine([pivot.sizeTitle, ...pivot.columns.map((name) => `\`${escapeCode(name)}\``)]),
+    tableLine(['--:', ...pivot.columns.map(() => '--:')]),
   ];
-  for (const capacity of options.capacities) {
-    const values = columns.map((name) => rates.get(`${name}\u0000${capacity}`));
-    const best = Math.max(...values.map((rate) => rate ?? 0));
+  for (const line of pivot.lines) {
     lines.push(
       tableLine([
-        capacityLabel(capacity, options.unit),
-        ...values.map((rate) =>
-          rate === undefined ? '' : rate === best && best > 0 && columns.length > 1 ? `**${percent(rate)}**` : percent(rate),
-        ),
+        line.sizeLabel,
+        ...line.rates.map((rate, i) => (rate === undefined ? '' : line.best.includes(i) ? `**${percent(rate)}**` : percent(rate))),
       ]),
     );
   }
   return lines.join('\n');
 }
 
-const CRITERION_LABELS: Readonly<Record<RecommendationCriterion, string>> = {
-  tolerance: 'near the best',
-  'target-hit-rate': 'target hit rate',
-  'target-latency': 'target latency',
-  'memory-cost': 'memory cost',
-};
-
 /**
  * Per policy (and TTL): the primary recommendation as the headline, other criteria nested
  * under it, then the best choice overall. The reasons are worded by words.ts.
  */
 function recommendationsSection(result: RunResult): string | null {
-  const recommendations = result.recommendations ?? [];
-  if (recommendations.length === 0 && result.best === undefined) return null;
-  const showTtl = result.options.ttls.some((ttl) => ttl !== null);
-  const groups = new Map<string, Recommendation[]>();
-  for (const rec of recommendations) {
-    const key = `${rec.policy}\u0000${rec.ttl}`;
-    groups.set(key, [...(groups.get(key) ?? []), rec]);
-  }
+  const groups = recommendationGroups(result);
+  if (groups.length === 0 && result.best === undefined) return null;
   const text = (rec: Recommendation): string => {
     const rival = rec.bestPolicyAtSize;
     const bestThere =
@@ -197,11 +145,9 @@ function recommendationsSection(result: RunResult): string | null {
     return `${rec.capacity === null ? '⚠️ ' : ''}${recommendationText(rec, result.options.unit)}${bestThere}`;
   };
   const items: string[] = [];
-  for (const group of groups.values()) {
-    const primary = group.find((rec) => rec.primary) ?? group[0]!;
-    const ttl = !showTtl ? '' : primary.ttl === null ? ' without a TTL' : ` with TTL ${ttlLabel(primary.ttl)}`;
-    items.push(`- **\`${escapeCode(primary.policy)}\`**${ttl} — ${text(primary)} _(${CRITERION_LABELS[primary.criterion]})_`);
-    for (const rec of group) if (rec !== primary) items.push(`  - ${CRITERION_LABELS[rec.criterion]}: ${text(rec)}`);
+  for (const { primary, others, ttlPhrase } of groups) {
+    items.push(`- **\`${escapeCode(primary.policy)}\`**${ttlPhrase} — ${text(primary)} _(${CRITERION_LABELS[primary.criterion]})_`);
+    for (const rec of others) items.push(`  - ${CRITERION_LABELS[rec.criterion]}: ${text(rec)}`);
   }
   if (result.best !== undefined) {
     items.push(
@@ -246,8 +192,10 @@ export function traceName(source: string): string {
   return slash >= 0 ? source.slice(slash + 1) : source;
 }
 
-function keyValueList(rows: readonly [string, string][]): string {
-  return rows.map(([key, value]) => `- **${key}:** ${value}`).join('\n');
+function keyValueList(facts: readonly Fact[]): string {
+  const text = (value: FactValue): string =>
+    typeof value === 'string' ? value : value.code.map((name) => `\`${escapeCode(name)}\``).join(value.joiner);
+  return facts.map(([key, value]) => `- **${key}:** ${text(value)}`).join('\n');
 }
 
 function tableLine(cells: readonly string[]): string {

@@ -7,7 +7,7 @@
  * to colours that match coloured-square emoji, so a one-line legend under the chart can say
  * which line is which.
  */
-import type { RunResult } from '../model/result.js';
+import type { ResultRow, RunResult } from '../model/result.js';
 import { ttlLabel } from './format.js';
 import { formatBytes } from '../units.js';
 
@@ -33,23 +33,36 @@ export interface ChartSeries {
   readonly hitRates: readonly number[];
 }
 
+/** One line of a chart: a policy (x TTL) and its row at each size. */
+export interface RowSeries {
+  readonly label: string;
+  /** The row at each size, in the order of the sizes. */
+  readonly rows: readonly ResultRow[];
+}
+
 /** One series per policy x TTL over the sizes every one of them was run at. */
-export function hitRateSeries(result: RunResult): { sizes: number[]; series: ChartSeries[] } {
+export function rowSeries(result: RunResult): { sizes: number[]; series: RowSeries[] } {
   const sizes = [...new Set(result.rows.map((row) => row.capacity))].sort((a, b) => a - b);
   const showTtl = new Set(result.rows.map((row) => row.ttl)).size > 1;
-  const byLine = new Map<string, Map<number, number>>();
+  const byLine = new Map<string, Map<number, ResultRow>>();
   for (const row of result.rows) {
     const label = showTtl ? `${row.policy} ttl=${ttlLabel(row.ttl)}` : row.policy;
     let points = byLine.get(label);
-    if (!points) byLine.set(label, (points = new Map<number, number>()));
-    points.set(row.capacity, row.hitRate);
+    if (!points) byLine.set(label, (points = new Map<number, ResultRow>()));
+    points.set(row.capacity, row);
   }
-  const series: ChartSeries[] = [];
+  const series: RowSeries[] = [];
   for (const [label, points] of byLine) {
     // A line with holes would be drawn shifted to the wrong sizes; leave it to the table.
-    if (sizes.every((size) => points.has(size))) series.push({ label, hitRates: sizes.map((size) => points.get(size)!) });
+    if (sizes.every((size) => points.has(size))) series.push({ label, rows: sizes.map((size) => points.get(size)!) });
   }
   return { sizes, series };
+}
+
+/** The hit rates of rowSeries. */
+export function hitRateSeries(result: RunResult): { sizes: number[]; series: ChartSeries[] } {
+  const { sizes, series } = rowSeries(result);
+  return { sizes, series: series.map((line) => ({ label: line.label, hitRates: line.rows.map((row) => row.hitRate) })) };
 }
 
 /** The fenced Mermaid block plus its legend line, or null when there is no curve to draw. */

@@ -3,20 +3,21 @@
  * path for `--format` and `--out`, and adding a format touches this table only.
  */
 import { renderCsv } from './csv.js';
+import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
 import { renderMarkdown, type MarkdownOptions } from './markdown.js';
 import type { RunResult } from '../model/result.js';
 import { renderTable } from './table.js';
 
 /** The output formats, as `--format` takes them. */
-export const REPORT_FORMATS = ['table', 'json', 'csv', 'md'] as const;
+export const REPORT_FORMATS = ['table', 'json', 'csv', 'md', 'html'] as const;
 /** One of REPORT_FORMATS. */
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /** Extras some formats show: gate verdicts (markdown), a command's own terminal view. */
 export interface RenderOptions {
-  /** Gate verdicts and notes; only the markdown report shows them (the table prints them apart). */
-  readonly markdown?: MarkdownOptions;
+  /** Gate verdicts and notes (and the markdown's chart image); the written reports show them, the table prints them apart. */
+  readonly report?: MarkdownOptions;
   /** A command's own terminal view (sweep shows curves rather than rows); default renderTable. */
   readonly table?: (result: RunResult) => string;
   /** The terminal's width, for the row table: columns are left out to fit it. Unlimited when absent. */
@@ -38,7 +39,8 @@ export const RENDERERS: Readonly<Record<ReportFormat, Renderer>> = {
   },
   json: { render: (result) => renderJson(result), extension: 'json' },
   csv: { render: (result) => renderCsv(result), extension: 'csv' },
-  md: { render: (result, options) => renderMarkdown(result, options.markdown), extension: 'md' },
+  md: { render: (result, options) => renderMarkdown(result, options.report), extension: 'md' },
+  html: { render: (result, options) => renderHtml(result, options.report), extension: 'html' },
 };
 
 /** A result in one of the formats, as text. */
@@ -50,10 +52,11 @@ export function isReportFormat(text: string): text is ReportFormat {
   return (REPORT_FORMATS as readonly string[]).includes(text);
 }
 
-/** The format a file name implies (`.json`, `.csv`, `.md`/`.markdown`, `.txt`), or undefined. */
+/** The format a file name implies (`.json`, `.csv`, `.md`/`.markdown`, `.html`/`.htm`, `.txt`), or undefined. */
 export function formatFromPath(path: string): ReportFormat | undefined {
   const match = /\.([a-z]+)$/i.exec(path);
   const extension = match?.[1]!.toLowerCase();
   if (extension === 'markdown') return 'md';
+  if (extension === 'htm') return 'html';
   return (Object.keys(RENDERERS) as ReportFormat[]).find((format) => RENDERERS[format].extension === extension);
 }

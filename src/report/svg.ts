@@ -97,12 +97,13 @@ export function seriesStyle(i: number, bound = false): { colour: string; dash: s
   };
 }
 
-function isBound(label: string): boolean {
+/** Whether a series label names an offline bound (belady), which is drawn as a limit. */
+export function isBound(label: string): boolean {
   return findPolicy(label.split(' ')[0]!)?.offline === true;
 }
 
 /** The size the result recommends overall (the best choice), when it has one. */
-function recommendedSize(result: RunResult): number | undefined {
+export function recommendedSize(result: RunResult): number | undefined {
   return result.best?.capacity ?? undefined;
 }
 

@@ -173,7 +173,10 @@ export function resolveOutTarget(
   }
   const format = context.format ?? formatFromPath(out);
   if (!format) {
-    throw new UsageError(`cannot tell the format of '${out}' from its extension (use .json, .csv, .md or .txt, or name the format)`, 'out');
+    throw new UsageError(
+      `cannot tell the format of '${out}' from its extension (use .json, .csv, .md, .html or .txt, or name the format)`,
+      'out',
+    );
   }
   return { path: out, format };
 }

@@ -113,8 +113,8 @@ test('config errors exit 2 naming the file and the field', async () => {
       [{ trace: TRACE, policies: 'lru,nope', asserts: ['lru@16.hits>=0'] }, /ci\.json: field 'policies': unknown policy 'nope'/],
       [{ trace: TRACE, maxsize: '0', asserts: ['lru@16.hits>=0'] }, /ci\.json: field 'maxsize': '0' is not a positive whole number/],
       [
-        { trace: TRACE, asserts: ['lru@16.hits>=0'], format: 'html' },
-        /ci\.json: field 'format': 'html' is not one of table, json, csv, md/,
+        { trace: TRACE, asserts: ['lru@16.hits>=0'], format: 'pdf' },
+        /ci\.json: field 'format': 'pdf' is not one of table, json, csv, md, html/,
       ],
       [{ trace: TRACE, baseline: 'nowhere.json' }, /ci\.json: field 'baseline': .*nowhere\.json: no such file/],
       [{ trace: TRACE, asserts: ['lru@16.hitrate>=0'] }, /ci\.json: field 'asserts': assertion 'lru@16\.hitrate>=0': unknown metric/],

@@ -41,7 +41,7 @@ function reports(): Record<string, string> {
     ['lfu@4/ttl=off.hitRate>=0.5', 'lru@6/ttl=10s.latency.p99<=2ms'].map((text) => parseAssertion(text)),
   );
   return {
-    'run.md': renderResult(withRecommendation, 'md', { markdown: { verdicts, chartImage: 'run.svg' } }),
+    'run.md': renderResult(withRecommendation, 'md', { report: { verdicts, chartImage: 'run.svg' } }),
     'run.svg': renderSvgChart(result)!,
     'run.json': renderResult(result, 'json'),
     'run.csv': renderResult(result, 'csv'),

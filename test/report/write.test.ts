@@ -70,8 +70,9 @@ test('--out FILE takes its format from the extension unless --format says otherw
   assert.deepEqual(resolveOutTarget('r.markdown', context, noDirs), { path: 'r.markdown', format: 'md' });
   assert.deepEqual(resolveOutTarget('r.txt', context, noDirs), { path: 'r.txt', format: 'table' });
   assert.deepEqual(resolveOutTarget('r.txt', { ...context, format: 'md' }, noDirs), { path: 'r.txt', format: 'md' });
+  assert.deepEqual(resolveOutTarget('r.html', context, noDirs), { path: 'r.html', format: 'html' });
   assert.throws(
-    () => resolveOutTarget('r.html', context, noDirs),
+    () => resolveOutTarget('r.pdf', context, noDirs),
     (error: unknown) => error instanceof UsageError && error.where === 'out',
   );
 });
