@@ -70,7 +70,7 @@ export function mermaidHitRateChart(result: RunResult): string | null {
   const { sizes, series } = hitRateSeries(result);
   if (sizes.length < 2 || series.length === 0) return null;
   const unit = result.options.unit;
-  const xLabels = sizes.map((size) => quote(unit === 'bytes' ? formatBytes(size) : String(size)));
+  const xLabels = thinLabels(sizes.map((size) => (unit === 'bytes' ? formatBytes(size) : String(size)))).map(quote);
   const colours = series.map((_, i) => PALETTE[i % PALETTE.length]!);
   const lines = [
     '```mermaid',
@@ -85,6 +85,30 @@ export function mermaidHitRateChart(result: RunResult): string | null {
     series.map((line, i) => `${colours[i]!.swatch} ${line.label}`).join(' · '),
   ];
   return lines.join('\n');
+}
+
+/** Width of the x axis Mermaid's xychart draws by default, and of one label character, in px. */
+const AXIS_PX = 600;
+const CHAR_PX = 8;
+
+/**
+ * With many sizes the labels run together, so only every k-th is written (always the first
+ * and the last). The others cannot be left empty: xychart trims labels and keys its axis by
+ * them, so blank or repeated labels collapse into one category and the lines fold back. Each
+ * hidden label is a distinct run of zero-width spaces instead (checked in Mermaid 11).
+ */
+export function thinLabels(labels: readonly string[]): string[] {
+  const widest = Math.max(...labels.map((label) => label.length));
+  const fit = Math.max(2, Math.floor(AXIS_PX / (widest * CHAR_PX + 12)));
+  if (labels.length <= fit) return [...labels];
+  const step = Math.ceil((labels.length - 1) / (fit - 1));
+  const last = labels.length - 1;
+  let hidden = 0;
+  return labels.map((label, i) => {
+    // The last label is always shown, so the one shown before it must be a full step away.
+    const shown = i === last || (i % step === 0 && last - i >= step);
+    return shown ? label : '\u200b'.repeat(++hidden);
+  });
 }
 
 function quote(text: string): string {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderMarkdown } from '../../src/report/markdown.js';
-import { hitRateSeries, mermaidHitRateChart } from '../../src/report/mermaid.js';
+import { hitRateSeries, mermaidHitRateChart, thinLabels } from '../../src/report/mermaid.js';
 import type { RunResult } from '../../src/model/result.js';
 import { sampleResult } from '../helpers/result.js';
 
@@ -175,4 +175,23 @@ test('sampled results say they are estimates before anything else', () => {
     lines[4],
     '> ⚠️ **Estimates:** estimates from 20 of 2,000 keys (spatial sampling at rate 0.01); hit counts are scaled up by 1/100. Method: shards.',
   );
+});
+
+test('with many sizes the Mermaid x labels are thinned to distinct blanks, keeping the first and the last', () => {
+  const labels = Array.from({ length: 24 }, (_, i) => `${2 ** i}KiB`);
+  const thinned = thinLabels(labels);
+  assert.equal(thinned.length, 24);
+  assert.equal(thinned[0], '1KiB');
+  assert.equal(thinned[23], labels[23]);
+  const shown = thinned.filter((label) => !label.startsWith('\u200b'));
+  assert.ok(shown.length >= 4 && shown.length <= 9, `${shown.length} labels shown`);
+  // Every label is distinct and none is blank once trimmed: xychart keys its axis by them.
+  assert.equal(new Set(thinned).size, 24);
+  for (const label of thinned) assert.notEqual(label.trim(), '');
+  // The shown labels are evenly spaced, with no two closer than the step.
+  const at = thinned.flatMap((label, i) => (label.startsWith('\u200b') ? [] : [i]));
+  const gaps = at.slice(1).map((i, k) => i - at[k]!);
+  assert.ok(Math.min(...gaps) >= gaps[0]!, gaps.join(','));
+  // Few sizes: all shown.
+  assert.deepEqual(thinLabels(['16', '32', '64']), ['16', '32', '64']);
 });
