@@ -23,6 +23,7 @@ import { renderMarkdown } from '../report/markdown.js';
 import type { RunResult } from '../model/result.js';
 import { renderSvgChart } from '../report/svg.js';
 import { isReportFormat, renderResult, REPORT_FORMATS, type ReportFormat } from '../report/render.js';
+import type { TableOptions } from '../report/table.js';
 import { DEFAULT_REPORT_DIR, resolveOutTarget, writeFilesAtomic, type OutTarget } from '../report/write.js';
 import type { CliIo } from './io.js';
 
@@ -101,7 +102,7 @@ function formatFrom(flags: OutputFlags): ReportFormat | undefined {
 export interface DeliverContext {
   readonly io: CliIo;
   /** The command's terminal view, when not the row table (sweep passes its curve table). */
-  readonly table?: (result: RunResult) => string;
+  readonly table?: (result: RunResult, fit: TableOptions) => string;
 }
 
 /**

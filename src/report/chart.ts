@@ -128,21 +128,37 @@ export function renderChart(result: RunResult, options: ChartOptions = {}): stri
   }
   lines.push(`${' '.repeat(labelWidth)} └${'─'.repeat(width)}`);
   lines.push(' '.repeat(labelWidth + 2) + xTicks(series, column, width, unit));
-  lines.push(
-    ' '.repeat(labelWidth + 2) +
-      series.map((s, index) => COLOURS[index % COLOURS.length]!(`${GLYPHS[index % GLYPHS.length]} ${s.label}`)).join('   '),
-  );
+  // The legend and the notes wrap between entries, within the chart's own width.
+  const indent = ' '.repeat(labelWidth + 2);
+  const entries = series.map((s, index) => ({
+    text: `${GLYPHS[index % GLYPHS.length]} ${s.label}`,
+    paint: COLOURS[index % COLOURS.length]!,
+  }));
   const notes: string[] = [];
   if (anyShared) notes.push('◉ several series at one point (the table has each)');
   if (ruleColumn >= 0) notes.push(`┊ the recommended size, ${capacityLabel(recommended!, unit)}`);
-  if (notes.length > 0) lines.push(' '.repeat(labelWidth + 2) + chalk.dim(notes.join('   ')));
+  const lineWidth = width + 2;
+  for (const group of [entries, notes.map((text) => ({ text, paint: chalk.dim }))]) {
+    let line = '';
+    let used = 0;
+    for (const entry of group) {
+      if (used > 0 && used + 3 + entry.text.length > lineWidth) {
+        lines.push(indent + line);
+        [line, used] = ['', 0];
+      }
+      line += (used > 0 ? '   ' : '') + entry.paint(entry.text);
+      used += (used > 0 ? 3 : 0) + entry.text.length;
+    }
+    if (used > 0) lines.push(indent + line);
+  }
   return lines.join('\n') + '\n';
 }
 
 /** Size labels under the axis at measured sizes, left to right, never overlapping. */
 function xTicks(series: readonly Series[], column: (capacity: number) => number, width: number, unit: 'entries' | 'bytes'): string {
   const capacities = [...new Set(series.flatMap((s) => s.points.map((p) => p.capacity)))].sort((a, b) => a - b);
-  const line = new Array<string>(width + 12).fill(' ');
+  // Labels may reach two columns past the plot, no further: the chart keeps its width.
+  const line = new Array<string>(width + 2).fill(' ');
   let free = 0;
   const place = (capacity: number): void => {
     const text = capacityLabel(capacity, unit);

@@ -7,7 +7,7 @@ import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
 import { renderMarkdown, type MarkdownOptions } from './markdown.js';
 import type { RunResult } from '../model/result.js';
-import { renderTable } from './table.js';
+import { renderTable, type TableOptions } from './table.js';
 
 /** The output formats, as `--format` takes them. */
 export const REPORT_FORMATS = ['table', 'json', 'csv', 'md', 'html'] as const;
@@ -19,7 +19,7 @@ export interface RenderOptions {
   /** Gate verdicts and notes (and the markdown's chart image); the written reports show them, the table prints them apart. */
   readonly report?: MarkdownOptions;
   /** A command's own terminal view (sweep shows curves rather than rows); default renderTable. */
-  readonly table?: (result: RunResult) => string;
+  readonly table?: (result: RunResult, fit: TableOptions) => string;
   /** The terminal's width, for the row table: columns are left out to fit it. Unlimited when absent. */
   readonly width?: number;
 }
@@ -33,8 +33,10 @@ interface Renderer {
 /** The renderers table: how each format renders a result, and the file extension it writes. */
 export const RENDERERS: Readonly<Record<ReportFormat, Renderer>> = {
   table: {
-    render: (result, options) =>
-      options.table ? options.table(result) : renderTable(result, options.width === undefined ? {} : { width: options.width }),
+    render: (result, options) => {
+      const fit = options.width === undefined ? {} : { width: options.width };
+      return options.table ? options.table(result, fit) : renderTable(result, fit);
+    },
     extension: 'txt',
   },
   json: { render: (result) => renderJson(result), extension: 'json' },

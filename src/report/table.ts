@@ -6,8 +6,9 @@
 import { stripVTControlCharacters } from 'node:util';
 import chalk from 'chalk';
 import type { RunResult } from '../model/result.js';
-import { integer, ms, percent, speedup, terminalTable } from './format.js';
+import { integer, ms, percent, speedup, terminalTable, ttlLabel } from './format.js';
 import { resultColumns } from './columns.js';
+import { hitRatePivotData, readsAsCurves } from './facts.js';
 
 /** Columns a narrow terminal keeps: who, at which size and TTL, and how well. */
 const ESSENTIAL = ['policy', 'ttl', 'hit rate', 'mean latency', 'speed-up'];
@@ -45,6 +46,62 @@ export function fitColumns(head: readonly string[], rows: readonly (readonly str
 }
 
 /**
+ * The columns in groups that each fit `width`, every group led by column 0 (the sizes), so
+ * a pivot too wide for the terminal is folded into tables stacked one under the other
+ * rather than wrapped by the terminal. One group without a width.
+ */
+export function foldColumns(head: readonly string[], rows: readonly (readonly string[])[], width: number | undefined): number[][] {
+  const rest = head.map((_, i) => i).slice(1);
+  if (width === undefined) return [[0, ...rest]];
+  const widths = head.map((title, i) => Math.max(title.length, ...rows.map((row) => stripVTControlCharacters(row[i] ?? '').length)));
+  const groups: number[][] = [];
+  let group = [0];
+  let used = 1 + widths[0]! + 3;
+  for (const i of rest) {
+    if (group.length > 1 && used + widths[i]! + 3 > width) {
+      groups.push(group);
+      group = [0];
+      used = 1 + widths[0]! + 3;
+    }
+    group.push(i);
+    used += widths[i]! + 3;
+  }
+  groups.push(group);
+  return groups;
+}
+
+/**
+ * Hit rates with sizes down the side and one column per policy (x TTL): curves read top to
+ * bottom. The best policy at each size is green, a recommended size has a ◀. Folded into
+ * stacked tables when wider than `width`.
+ */
+export function renderHitRatePivot(result: RunResult, width: number | undefined): string {
+  const pivot = hitRatePivotData(result);
+  const showTtl = result.options.ttls.some((ttl) => ttl !== null);
+  const recommended = new Set(
+    (result.recommendations ?? [])
+      .filter((rec) => rec.primary && rec.capacity !== null)
+      .map((rec) => `${showTtl ? `${rec.policy} ttl=${ttlLabel(rec.ttl)}` : rec.policy}\u0000${rec.capacity}`),
+  );
+  const head = [pivot.sizeTitle, ...pivot.columns];
+  const cells = pivot.lines.map((line) => [
+    line.sizeLabel,
+    ...line.rates.map((rate, i) => {
+      if (rate === undefined) return '';
+      const text = recommended.has(`${pivot.columns[i]}\u0000${line.capacity}`) ? `${percent(rate)} ◀` : percent(rate);
+      return line.best.includes(i) ? chalk.green.bold(text) : text;
+    }),
+  ]);
+  return foldColumns(head, cells, width)
+    .map((group) => {
+      const table = terminalTable(group.map((i) => head[i]!));
+      for (const row of cells) table.push(group.map((i) => row[i]!));
+      return table.toString();
+    })
+    .join('\n');
+}
+
+/**
  * `lead` then the phrases joined by commas, broken between phrases (never inside one) into
  * lines of at most `width` columns; continuation lines are indented by two. One line without a width.
  */
@@ -56,8 +113,9 @@ export function fitPhrases(lead: string, phrases: readonly string[], width: numb
   phrases.forEach((phrase, i) => {
     const piece = phrase + (i < phrases.length - 1 ? ',' : '');
     const start = line === lead ? '' : ' ';
-    if (line !== lead && line.trim() !== '' && used + start.length + piece.length > width) {
-      lines.push(line);
+    // A long lead (a long trace name) takes a line of its own rather than push its first phrase past the width.
+    if (line.trim() !== '' && used + start.length + piece.length > width) {
+      lines.push(line.trimEnd());
       line = '  ' + piece;
       used = 2 + piece.length;
     } else {
@@ -65,6 +123,31 @@ export function fitPhrases(lead: string, phrases: readonly string[], width: numb
       used += start.length + piece.length;
     }
   });
+  lines.push(line);
+  return lines;
+}
+
+/**
+ * `text` broken between words into lines of at most `width` visible columns (colour codes
+ * take none), continuation lines indented by `indent` columns. One line without a width.
+ */
+export function wrapWords(text: string, width: number | undefined, indent: number): string[] {
+  if (width === undefined) return [text];
+  const lines: string[] = [];
+  const [first = '', ...rest] = text.split(' ');
+  let line = first;
+  let used = stripVTControlCharacters(first).length;
+  for (const word of rest) {
+    const size = stripVTControlCharacters(word).length;
+    // Runs of spaces (empty words) stay as they are: they align columns.
+    if (size > 0 && used > indent && used + 1 + size > width) {
+      lines.push(line);
+      [line, used] = [' '.repeat(indent) + word, indent + size];
+    } else {
+      line += ' ' + word;
+      used += 1 + size;
+    }
+  }
   lines.push(line);
   return lines;
 }
@@ -90,6 +173,12 @@ export function renderTable(result: RunResult, fit: TableOptions = {}): string {
   );
   if (columns.note !== '') lines.push(chalk.dim(columns.note));
 
+  // A long grid at a terminal reads better as curves; --wide (no width) keeps every metric per row.
+  if (fit.width !== undefined && readsAsCurves(result)) {
+    lines.push(renderHitRatePivot(result, fit.width));
+    lines.push(chalk.dim(`hit rate by size, one column per policy; green: best at that size (--wide shows every metric per row)`));
+    return lines.join('\n') + '\n';
+  }
   const cells = result.rows.map((row) => columns.cells(row));
   const shown = fitColumns(columns.head, cells, fit.width);
   const table = terminalTable(shown.map((i) => columns.head[i]!));

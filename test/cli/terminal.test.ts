@@ -140,3 +140,83 @@ test('synthetic generation reports its progress in requests, ending at the total
   );
   assert.ok(reports.every(([, total]) => total === 600000));
 });
+
+/** Runs the CLI as on a terminal `columns` wide (no colour), returning stdout. */
+async function atWidth(argv: string[], columns?: number): Promise<string> {
+  let out = '';
+  await main(argv, {
+    out: (text) => {
+      out += text;
+    },
+    err: () => {},
+    env: { NO_COLOR: '1' },
+    ...(columns !== undefined && { columns }),
+  });
+  return out;
+}
+
+const MANY_CURVES = [
+  'sweep',
+  'zipf:alpha=0.9,keys=2000,requests=20000,rate=100',
+  '-p',
+  'lru,lfu,fifo,arc,s3-fifo,w-tinylfu,clock,sieve',
+  '-m',
+  '16..2048',
+  '--ttl',
+  'off,60s',
+  '--no-progress',
+];
+
+test('a sweep too wide for the terminal is folded into stacked tables; every line of the report fits', async () => {
+  const wide = await atWidth(MANY_CURVES);
+  for (const columns of [60, 80]) {
+    const out = await atWidth(MANY_CURVES, columns);
+    const lines = out.split('\n');
+    const longest = Math.max(...lines.map((line) => [...line].length));
+    assert.ok(longest <= columns, `${columns} columns: a line of ${longest}`);
+    // Stacked tables, each led by the sizes, together holding every curve once, in order.
+    const heads = lines.filter((line) => line.startsWith('│ maxsize'));
+    assert.ok(heads.length > 1, `${heads.length} tables`);
+    const curves = heads.flatMap((head) =>
+      head
+        .split('│')
+        .slice(2, -1)
+        .map((cell) => cell.trim()),
+    );
+    assert.deepEqual(curves.slice(0, 3), ['lru ttl=off', 'lru ttl=1m', 'lfu ttl=off']);
+    assert.equal(curves.length, 16);
+    // The same numbers as the unfolded table: lru at 2,048 entries, with no TTL.
+    const row = (text: string): string =>
+      text
+        .split('\n')
+        .find((line) => line.startsWith('│ 2,048'))!
+        .split('│')[2]!
+        .trim();
+    assert.equal(row(out), row(wide));
+  }
+  // Without a terminal (a pipe) nothing is folded.
+  assert.equal(wide.split('\n').filter((line) => line.startsWith('│ maxsize')).length, 1);
+});
+
+test('a long run grid at a terminal reads as curves; --wide keeps a row per configuration', async () => {
+  const argv = ['run', 'zipf:alpha=0.9,keys=2000,requests=20000', '-p', 'lru,lfu,fifo', '-m', '8,16,32,64,128,256,512,1024,2048'];
+  const fitted = await atWidth(argv, 80);
+  assert.match(fitted, /│ maxsize │ +lru │ +lfu │ +fifo │/);
+  assert.match(fitted, /--wide shows every metric per row/);
+  const wide = await atWidth([...argv, '--wide'], 80);
+  assert.equal(wide.split('\n').filter((line) => /^│ (lru|lfu|fifo) /.test(line)).length, 27);
+});
+
+test('wrapped words keep their order, fit the width and indent continuation lines', async () => {
+  const { wrapWords } = await import('../../src/report/table.js');
+  const text = '  lru ttl=off   2,048 entries: the smallest size reaching the best hit rate in range';
+  const lines = wrapWords(text, 40, 17);
+  assert.ok(
+    lines.every((line) => line.length <= 40),
+    lines.join('\n'),
+  );
+  assert.ok(lines.slice(1).every((line) => line.startsWith(' '.repeat(17)) && line[17] !== ' '));
+  assert.equal(lines.map((line) => line.trim()).join(' '), text.trim().replace(/ {3}/, '   '));
+  assert.ok(lines[0]!.startsWith('  lru ttl=off   2,048'));
+  assert.deepEqual(wrapWords(text, undefined, 4), [text]);
+});
