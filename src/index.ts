@@ -63,6 +63,7 @@ export type {
   CurveMethod,
   CurvePointRef,
   FreshnessStats,
+  IntervalStats,
   LatencyMs,
   Recommendation,
   RecommendationCriterion,

@@ -14,6 +14,7 @@ import type { CostModel } from '../engine/cost.js';
 import type { WorkerPool } from '../engine/executor.js';
 import type { GridConfig, TimedOptions } from '../engine/grid.js';
 import type { RecommendOptions } from '../engine/recommend.js';
+import { intervalCount, MAX_INTERVALS, type IntervalSpec } from '../engine/intervals.js';
 import { ttlApplies } from '../engine/replay.js';
 import { WRITE_POLICIES, type WritePolicy } from '../engine/time/freshness.js';
 import { STAMPEDE_MODES, type StampedeConfig, type StampedeMode } from '../engine/time/stampede.js';
@@ -62,6 +63,10 @@ export interface SimulateOptions {
   readonly flushIntervalMs?: Milliseconds;
   /** Concurrent misses on one key: a mode, or `{ mode: 'xfetch', beta }`. */
   readonly stampede?: StampedeMode | { readonly mode: StampedeMode; readonly beta?: number };
+  /** Hit rate over time: every row also counts each run of this many requests (rows get `intervals`). */
+  readonly intervalRequests?: number;
+  /** Hit rate over time by trace time: every this many ms from the first request (needs a time column). */
+  readonly intervalMs?: Milliseconds;
   /** Threads replaying at once, this one included. Default: every core; at most 4 per core (more only cost memory). */
   readonly workers?: number;
   /** `auto` (default) uses threads when the grid is big enough to gain from them. */
@@ -159,6 +164,9 @@ function planOf(options: SweepOptions, mode: Mode): Plan {
     if (timed !== undefined && sample < 1)
       fail('sample', 'sampling estimates plain replays only: not with tiers, a write policy or a stampede mode');
   }
+  const interval = intervalOf(options);
+  if (interval !== undefined && sample !== undefined && sample < 1)
+    fail(interval.unit === 'requests' ? 'intervalRequests' : 'intervalMs', 'hit rate over time is counted exactly: not with sample');
   const workers = options.workers;
   if (workers !== undefined && (!Number.isSafeInteger(workers) || workers < 1))
     fail('workers', `must be a whole number of 1 or more, not ${workers}`);
@@ -175,6 +183,7 @@ function planOf(options: SweepOptions, mode: Mode): Plan {
       seed,
       ...(ttlJitter > 0 && { ttlJitter }),
       ...(timed !== undefined && { timed }),
+      ...(interval !== undefined && { interval }),
       command: mode === 'simulate' ? 'run' : 'sweep',
     },
     sample,
@@ -182,6 +191,21 @@ function planOf(options: SweepOptions, mode: Mode): Plan {
     workers,
     parallel: options.parallel,
   };
+}
+
+function intervalOf(options: SweepOptions): IntervalSpec | undefined {
+  const { intervalRequests, intervalMs } = options;
+  if (intervalRequests !== undefined && intervalMs !== undefined) fail('intervalMs', 'give intervalRequests or intervalMs, not both');
+  if (intervalRequests !== undefined) {
+    if (!Number.isSafeInteger(intervalRequests) || intervalRequests < 1)
+      fail('intervalRequests', `must be a whole number of requests, 1 or more, not ${intervalRequests}`);
+    return { unit: 'requests', size: intervalRequests };
+  }
+  if (intervalMs !== undefined) {
+    if (!(intervalMs > 0) || !Number.isFinite(intervalMs)) fail('intervalMs', `must be a positive duration, not ${intervalMs}`);
+    return { unit: 'seconds', size: intervalMs / 1e3 };
+  }
+  return undefined;
 }
 
 function unitOf(unit: string | undefined): 'entries' | 'bytes' {
@@ -318,6 +342,18 @@ export function checkAgainstTrace(plan: Plan, trace: Trace): void {
   if (trace.ttls && !trace.times && ttlApplies(trace, undefined)) fail('ttlsMs', `${source} has a ttl column but no time column`);
   if (grid.timed?.stampede !== undefined && !trace.times) {
     fail('stampede', `${source} has no time column, so concurrent fetches cannot be simulated (add times, or rate= to a synthetic spec)`);
+  }
+  const interval = grid.interval;
+  if (interval !== undefined) {
+    const where = interval.unit === 'requests' ? 'intervalRequests' : 'intervalMs';
+    if (interval.unit === 'seconds' && !trace.times)
+      fail(where, `${source} has no time column, so it cannot be cut by time; give the interval as a number of requests`);
+    const count = intervalCount(trace, interval);
+    if (count > MAX_INTERVALS)
+      fail(
+        where,
+        `cuts ${source} into ${count.toLocaleString('en-US')} intervals; at most ${MAX_INTERVALS.toLocaleString('en-US')} (make it longer)`,
+      );
   }
   if (grid.timed?.writePolicy === 'write-behind' && !trace.times) {
     fail(

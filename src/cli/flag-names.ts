@@ -19,6 +19,8 @@ export const OPTION_FLAGS: Readonly<Record<string, string>> = {
   writePolicy: '--write-policy',
   flushIntervalMs: '--flush-interval',
   stampede: '--stampede',
+  intervalRequests: '--interval',
+  intervalMs: '--interval',
   sample: '--sample',
   workers: '--workers',
   'recommend.tolerance': '--tolerance',

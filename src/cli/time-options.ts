@@ -1,6 +1,6 @@
 /**
  * Flags of the time-aware simulation (`--write-policy`, `--flush-interval`, `--stampede`,
- * `--tiers`, and the jitter in `--ttl 60s~10%`), kept apart from options.ts so `run` and
+ * `--tiers`, and the jitter in `--ttl 60s~10%`) and of hit rate over time (`--interval`), kept apart from options.ts so `run` and
  * `sweep` share them. Text becomes typed options here; the library checks what they ask.
  */
 import type { Command } from 'commander';
@@ -8,6 +8,7 @@ import { parseWritePolicy } from '../engine/time/freshness.js';
 import { parseStampede } from '../engine/time/stampede.js';
 import type { SimulateOptions } from '../api/options.js';
 import { parseDuration } from '../units.js';
+import { UsageError } from '../errors.js';
 
 export interface TimeFlags {
   ttl?: string;
@@ -15,6 +16,7 @@ export interface TimeFlags {
   flushInterval?: string;
   stampede?: string;
   tiers?: string;
+  interval?: string;
 }
 
 export function addTimeOptions(command: Command): Command {
@@ -22,11 +24,29 @@ export function addTimeOptions(command: Command): Command {
     .option('--write-policy <policy>', 'what a set does to the cache: invalidate, write-through, write-behind or ttl-only')
     .option('--flush-interval <duration>', 'write-behind: time between flushes to the origin (default: 1s)')
     .option('--stampede <mode>', 'concurrent misses on one key: none, coalesce, xfetch[:beta=1] or stale-while-revalidate')
-    .option('--tiers <list>', "cache tiers, L1 first, as policy:size@lookup-latency, e.g. 'lru:1000@0.05ms,lru:100000@1ms'");
+    .option('--tiers <list>', "cache tiers, L1 first, as policy:size@lookup-latency, e.g. 'lru:1000@0.05ms,lru:100000@1ms'")
+    .option('--interval <n|duration>', 'hit rate over time too: every N requests (10000, 1e5) or every span of trace time (1m, 30s)');
+}
+
+/** `--interval`: a bare number counts requests, a number with a unit is trace time. */
+export function intervalFrom(text: string | undefined): Pick<SimulateOptions, 'intervalRequests' | 'intervalMs'> {
+  if (text === undefined) return {};
+  const trimmed = text.trim();
+  if (/^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i.test(trimmed)) {
+    const requests = Number(trimmed);
+    if (!Number.isSafeInteger(requests) || requests < 1)
+      throw new UsageError(`'${text}' is not a whole number of requests, 1 or more (or give a duration: 1m)`, '--interval');
+    return { intervalRequests: requests };
+  }
+  const seconds = parseDuration(trimmed, '--interval');
+  if (seconds <= 0) throw new UsageError(`'${text}' must be longer than nothing`, '--interval');
+  return { intervalMs: seconds * 1e3 };
 }
 
 /** `--write-policy`, `--flush-interval` and `--stampede` as library options (the library checks how they combine). */
-export function timeOptionsFrom(flags: TimeFlags): Pick<SimulateOptions, 'writePolicy' | 'flushIntervalMs' | 'stampede'> {
+export function timeOptionsFrom(
+  flags: TimeFlags,
+): Pick<SimulateOptions, 'writePolicy' | 'flushIntervalMs' | 'stampede' | 'intervalRequests' | 'intervalMs'> {
   const writePolicy = flags.writePolicy === undefined ? undefined : parseWritePolicy(flags.writePolicy, '--write-policy');
   const flushInterval = flags.flushInterval === undefined ? undefined : parseDuration(flags.flushInterval, '--flush-interval');
   const stampede = flags.stampede === undefined ? undefined : parseStampede(flags.stampede, '--stampede');
@@ -34,5 +54,6 @@ export function timeOptionsFrom(flags: TimeFlags): Pick<SimulateOptions, 'writeP
     ...(writePolicy !== undefined && { writePolicy }),
     ...(flushInterval !== undefined && { flushIntervalMs: flushInterval * 1e3 }),
     ...(stampede !== undefined && { stampede }),
+    ...intervalFrom(flags.interval),
   };
 }

@@ -13,6 +13,7 @@ import { resultOf, rowOf } from './rows.js';
 import type { WritePolicy } from './time/freshness.js';
 import { stampedeLabel, type StampedeConfig } from './time/stampede.js';
 import { tierLabel, type TierSpec } from './time/tiers.js';
+import type { IntervalSpec } from './intervals.js';
 
 /** The time-aware features; any of them makes the grid's jobs time-aware. */
 export interface TimedOptions {
@@ -37,6 +38,8 @@ export interface GridConfig {
   /** TTL jitter fraction applied to every TTL in `ttls`. */
   readonly ttlJitter?: number;
   readonly timed?: TimedOptions;
+  /** Hit rate over time: count every row per interval too. */
+  readonly interval?: IntervalSpec;
   readonly command?: string;
   /** Progress over the whole grid: requests replayed so far and in total. */
   readonly onProgress?: (done: number, total: number) => void;
@@ -50,6 +53,7 @@ export function settingsOf(config: GridConfig): ReplaySettings {
     ...config.cost,
     ...(config.ttlJitter !== undefined && { ttlJitter: config.ttlJitter }),
     ...(config.timed?.flushInterval !== undefined && { flushInterval: config.timed.flushInterval }),
+    ...(config.interval !== undefined && { interval: config.interval }),
   });
 }
 
@@ -111,6 +115,7 @@ export function runOptionsOf(config: GridConfig): RunOptions {
     ...(tiers !== undefined && {
       tiers: tiers.map((tier, t) => (swept && t === timed.sweptTier ? tierLabel(tier, '*') : tierLabel(tier))),
     }),
+    ...(config.interval !== undefined && { interval: { unit: config.interval.unit, size: config.interval.size } }),
   };
 }
 

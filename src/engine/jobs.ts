@@ -18,6 +18,7 @@ import type { WritePolicy } from './time/freshness.js';
 import { simulateTimed, type TimedCounts } from './time/simulate.js';
 import type { StampedeConfig } from './time/stampede.js';
 import { tiersLabel, type TierSpec } from './time/tiers.js';
+import type { IntervalSpec } from './intervals.js';
 
 export interface Job {
   /** The caches, closest first; one entry for a single cache (its lookup cost is the grid's). */
@@ -46,6 +47,8 @@ export interface ReplaySettings {
   readonly ttlJitter: number;
   /** Seconds between write-behind flushes. */
   readonly flushInterval: number;
+  /** Count hit rate over time too, every so many requests or seconds. */
+  readonly interval?: IntervalSpec;
 }
 
 /** Default write-behind flush interval, seconds. */
@@ -87,7 +90,7 @@ export function jobLabel(job: Job): string {
 export function runJob(trace: Trace, job: Job, settings: ReplaySettings, onProgress?: (done: number, total: number) => void): JobCounts {
   const ttl = job.ttl === null ? {} : { ttl: job.ttl };
   const jitter = settings.ttlJitter > 0 ? { ttlJitter: settings.ttlJitter } : {};
-  const progress = onProgress ? { onProgress } : {};
+  const progress = { ...(onProgress && { onProgress }), ...(settings.interval && { interval: settings.interval }) };
   if (!isTimedJob(job)) {
     const cache = job.tiers[0]!;
     return replay(trace, {

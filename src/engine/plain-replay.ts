@@ -13,6 +13,7 @@ import type { Policy } from '../policies/policy.js';
 import type { Trace } from '../trace/trace.js';
 import { classOf, copyFor } from './per-class.js';
 import { countHits, countHitsSized, countHitsTimed } from './loops/templates.js';
+import type { IntervalRecorder } from './intervals.js';
 
 /** Requests per call of a loop: progress is reported between calls. */
 const CHUNK = 1 << 16;
@@ -61,35 +62,33 @@ export function replayPlain(
   sizes: Uint32Array | undefined,
   capacity: number,
   onProgress?: (done: number, total: number) => void,
+  recorder?: IntervalRecorder,
 ): PlainCounts {
   const { keys, times } = trace;
   const n = trace.length;
   const owner = classOf(policy);
   let hits = 0;
+  // Every request is a lookup, so the requests done are the lookups so far.
+  const chunks = (run: (start: number, end: number) => number): void => {
+    for (let start = 0, end = 0; start < n; start = end) {
+      end = recorder ? recorder.chunkEnd(start, CHUNK, n) : Math.min(n, start + CHUNK);
+      hits += run(start, end);
+      recorder?.reached(end, end, hits);
+      onProgress?.(end, n);
+    }
+  };
   if (sizes !== undefined) {
     const loop = copyFor(countHitsSized, owner);
     const totals = new Float64Array(3);
-    for (let start = 0; start < n; start += CHUNK) {
-      const end = Math.min(n, start + CHUNK);
-      hits += loop(policy, keys, sizes, times, start, end, capacity, totals);
-      onProgress?.(end, n);
-    }
+    chunks((start, end) => loop(policy, keys, sizes, times, start, end, capacity, totals));
     return { requests: n, hits, bytesRequested: totals[0]!, bytesHit: totals[1]!, uncacheable: totals[2]! };
   }
   if (times === undefined) {
     const loop = copyFor(countHits, owner);
-    for (let start = 0; start < n; start += CHUNK) {
-      const end = Math.min(n, start + CHUNK);
-      hits += loop(policy, keys, start, end);
-      onProgress?.(end, n);
-    }
+    chunks((start, end) => loop(policy, keys, start, end));
   } else {
     const loop = copyFor(countHitsTimed, owner);
-    for (let start = 0; start < n; start += CHUNK) {
-      const end = Math.min(n, start + CHUNK);
-      hits += loop(policy, keys, times, start, end);
-      onProgress?.(end, n);
-    }
+    chunks((start, end) => loop(policy, keys, times, start, end));
   }
   // Every object has size 1: it is uncacheable only in a cache of capacity below 1.
   return { requests: n, hits, bytesRequested: n, bytesHit: hits, uncacheable: capacity < 1 ? n - hits : 0 };

@@ -19,6 +19,7 @@ import { classOf, copyFor } from './per-class.js';
 import { residentBytes } from './resident-bytes.js';
 import { replayRange, TOTAL_SLOTS, type GeneralReplay } from './loops/templates.js';
 import { distinctKeys, isPlainReplay, replayPlain, type PlainCounts } from './plain-replay.js';
+import { intervalRecorder, type IntervalCounts, type IntervalSpec } from './intervals.js';
 
 /** Seeded stream of the TTL jitter draws, apart from any other use of the seed. */
 export const JITTER_STREAM = 0x6a17;
@@ -35,6 +36,8 @@ export interface ReplayConfig {
   readonly seed: number;
   /** Miss cost (seconds) for requests whose `cost` column is empty. */
   readonly defaultMissCost?: number;
+  /** Count lookups and hits per interval of the trace as well (hit rate over time). */
+  readonly interval?: IntervalSpec;
   /** Called between chunks of requests with the number done so far. */
   readonly onProgress?: (done: number, total: number) => void;
 }
@@ -64,6 +67,8 @@ export interface ReplayCounts {
   readonly costSum: number;
   /** Miss costs of every miss, sorted ascending, when the trace has a cost column. */
   readonly missCosts?: Float64Array;
+  /** Lookups and hits per interval, when an interval was asked for. */
+  readonly intervals?: IntervalCounts;
 }
 
 const CHUNK = 1 << 16;
@@ -90,8 +95,10 @@ export function replay(trace: Trace, config: ReplayConfig): ReplayCounts {
   // The plain loop counts one byte per entry when counting entries; a trace with sizes needs
   // the general loop so its byte hit rate reports real bytes even at an entry capacity.
   if (isPlainReplay(trace, config.ttl) && (sizes !== undefined || trace.sizes === undefined)) {
-    const plain = replayPlain(trace, policy, sizes, config.capacity, config.onProgress);
-    return plainCounts(plain, policy, distinctKeys(trace), finalBytesOf(policy, trace, config.unit));
+    const recorder = intervalRecorder(trace, config.interval);
+    const plain = replayPlain(trace, policy, sizes, config.capacity, config.onProgress, recorder);
+    const counts = plainCounts(plain, policy, distinctKeys(trace), finalBytesOf(policy, trace, config.unit));
+    return recorder ? { ...counts, intervals: recorder.counts() } : counts;
   }
   const jitter = withTtl && config.ttlJitter !== undefined && config.ttlJitter > 0 ? config.ttlJitter : 0;
   const general: GeneralReplay = {
@@ -115,13 +122,15 @@ export function replay(trace: Trace, config: ReplayConfig): ReplayCounts {
   };
   const n = trace.length;
   const loop = copyFor(replayRange, classOf(policy));
-  for (let start = 0; start < n; start += CHUNK) {
-    const end = Math.min(n, start + CHUNK);
+  const recorder = intervalRecorder(trace, config.interval);
+  const t = general.totals;
+  for (let start = 0, end = 0; start < n; start = end) {
+    end = recorder ? recorder.chunkEnd(start, CHUNK, n) : Math.min(n, start + CHUNK);
     loop(policy, general, start, end);
+    recorder?.reached(end, t[TOTAL_SLOTS.REQUESTS]!, t[TOTAL_SLOTS.HITS]!);
     config.onProgress?.(end, n);
   }
 
-  const t = general.totals;
   const requests = t[TOTAL_SLOTS.REQUESTS]!;
   const hits = t[TOTAL_SLOTS.HITS]!;
   const coldMisses = t[TOTAL_SLOTS.COLD_MISSES]!;
@@ -144,6 +153,7 @@ export function replay(trace: Trace, config: ReplayConfig): ReplayCounts {
     missCostSum: t[TOTAL_SLOTS.MISS_COST_SUM]!,
     costSum: t[TOTAL_SLOTS.COST_SUM]!,
     ...(missCosts && { missCosts: missCosts.slice(0, t[TOTAL_SLOTS.MISS_COUNT]).sort() }),
+    ...(recorder && { intervals: recorder.counts() }),
   };
 }
 

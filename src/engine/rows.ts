@@ -3,7 +3,8 @@
  * time-aware jobs, sampled estimates and one-pass curves all come through here, so a row of
  * `run`, `sweep`, `gate` and the real-server comparison has one shape.
  */
-import type { LatencyMs, ResultRow, RunOptions, RunResult } from '../model/result.js';
+import type { IntervalStats, LatencyMs, ResultRow, RunOptions, RunResult } from '../model/result.js';
+import type { IntervalCounts, IntervalSpec } from './intervals.js';
 import { SCHEMA_VERSION } from '../model/result.js';
 import { summarizeTrace } from '../trace/summary.js';
 import type { Trace } from '../trace/trace.js';
@@ -89,7 +90,16 @@ export function countsRow(policy: string, ttl: number | null, capacity: number, 
     finalEntries: counts.finalEntries,
     finalBytes: counts.finalBytes,
     latency: latencyMs(latency),
+    ...(counts.intervals && settings.interval && { intervals: intervalsOf(counts.intervals, settings.interval) }),
   };
+}
+
+/** Per interval: where it starts (request number, or seconds from the first request), lookups, hits, hit rate. */
+function intervalsOf(counts: IntervalCounts, spec: IntervalSpec): IntervalStats[] {
+  return Array.from(counts.lookups, (lookups, k) => {
+    const hits = counts.hits[k]!;
+    return { from: k * spec.size, lookups, hits, hitRate: lookups > 0 ? hits / lookups : null };
+  });
 }
 
 /** The engine's latency figures (seconds) as the result carries them (milliseconds). */

@@ -66,9 +66,11 @@ export async function runSweep(trace: Trace, config: SweepConfig): Promise<RunRe
     const onePassModel = !timed && policy.definition.curve === 'lru-stack';
     const blocker: CurveBlocker | null = timed
       ? 'time-aware'
-      : onePassModel
-        ? exactCurveBlocker(trace, config.unit, first.ttl)
-        : 'no-one-pass-model';
+      : config.interval !== undefined
+        ? 'intervals'
+        : onePassModel
+          ? exactCurveBlocker(trace, config.unit, first.ttl)
+          : 'no-one-pass-model';
     const onePass = blocker === null;
     const method: Method = onePass ? (rate === undefined ? 'mattson' : 'shards') : rate === undefined ? 'replay' : 'minisim';
     plans.push({ policy: jobLabel(first), ttl: first.ttl, method, blocker, jobs, onePass });

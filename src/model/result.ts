@@ -74,6 +74,18 @@ export interface ResultRow {
   readonly source?: 'server' | 'simulation';
   /** `replay` only, simulated row: the entries the server's memory holds, at which it was simulated. */
   readonly equivalentEntries?: number;
+  /** Hit rate over time (`--interval`): the trace cut into intervals, in order. */
+  readonly intervals?: readonly IntervalStats[];
+}
+
+/** One interval of a row's hit rate over time. */
+export interface IntervalStats {
+  /** Where it starts: a request number, or seconds after the first request (RunOptions.interval says which). */
+  readonly from: number;
+  readonly lookups: number;
+  readonly hits: number;
+  /** null for an interval with no lookups. */
+  readonly hitRate: number | null;
 }
 
 /** How fresh reads were under a write policy. */
@@ -135,6 +147,8 @@ export interface RunOptions {
   readonly stampede?: string;
   /** Tier specs, L1 first, when `--tiers` replaced the policy x size grid. */
   readonly tiers?: readonly string[];
+  /** Hit rate over time was counted every `size` requests or seconds (rows carry `intervals`). */
+  readonly interval?: { readonly unit: 'requests' | 'seconds'; readonly size: number };
 }
 
 /** The result object every command returns and every renderer and gate reads (docs/schema.md). */
@@ -175,9 +189,10 @@ export interface Sampling {
  * `no-one-pass-model` (the policy has none), `time-aware` (tiers, a write policy or a
  * stampede mode: the time-aware simulator replays each size), `ttl` (entries expire), `byte-capacity` (the
  * stack criterion is approximate with mixed sizes), `cost-column` (percentiles need a replay),
- * `deletes` (a delete leaves a hole the stack model does not have).
+ * `deletes` (a delete leaves a hole the stack model does not have), `intervals` (hit rate over
+ * time is counted by replays).
  */
-export type CurveBlocker = 'no-one-pass-model' | 'time-aware' | 'ttl' | 'byte-capacity' | 'cost-column' | 'deletes';
+export type CurveBlocker = 'no-one-pass-model' | 'time-aware' | 'ttl' | 'byte-capacity' | 'cost-column' | 'deletes' | 'intervals';
 
 /** How one policy x TTL curve was computed, and why when not the fast way. */
 export interface CurveMethod {

@@ -34,6 +34,20 @@ export interface HtmlChartPanel {
   readonly format: 'percent' | 'ms';
 }
 
+/** Hit rate over time (`--interval`): one line per row shown, over the intervals. */
+export interface HtmlTimeline {
+  readonly title: string;
+  readonly axisName: string;
+  /** Where each interval starts (requests or seconds). */
+  readonly from: readonly number[];
+  readonly series: readonly {
+    readonly label: string;
+    readonly colour: string;
+    readonly dash: readonly number[];
+    readonly values: readonly (number | null)[];
+  }[];
+}
+
 export interface HtmlChartData {
   readonly sizes: readonly number[];
   /** How each size reads, as the tables write it (IEC bytes stay IEC). */
@@ -46,6 +60,7 @@ export interface HtmlChartData {
   readonly recommendedLabel: string;
   readonly panels: readonly HtmlChartPanel[];
   readonly series: readonly HtmlChartSeries[];
+  readonly timeline: HtmlTimeline | null;
 }
 
 /** Draws the charts into `#charts`; returns the uPlot instances (the page keeps them on window for tests). */
@@ -57,6 +72,8 @@ export function drawReportCharts(data: HtmlChartData, UPlot: typeof uPlot): uPlo
   // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- the enum's value, spelled out
   const LOGARITHMIC = 3 as uPlot.Scale.Distr;
   const charts: uPlot[] = [];
+  /** The charts against size, whose series are the same policies (the timeline's are rows). */
+  const sizeCharts = new Set<uPlot>();
   const shown = data.series.map(() => true);
   let syncing = false;
 
@@ -148,13 +165,43 @@ export function drawReportCharts(data: HtmlChartData, UPlot: typeof uPlot): uPlo
               const show = u.series[index]!.show !== false;
               shown[index - 1] = show;
               syncing = true;
-              for (const other of charts) if (other !== u) other.setSeries(index, { show });
+              for (const other of charts) if (other !== u && sizeCharts.has(other)) other.setSeries(index, { show });
               syncing = false;
             },
           ],
         },
       };
       const columns: uPlot.AlignedData = [[...data.sizes], ...data.series.map((line) => [...(line.values[panel.metric] ?? [])])];
+      const chart = new UPlot(options, columns, figure);
+      sizeCharts.add(chart);
+      charts.push(chart);
+    }
+    const timeline = data.timeline;
+    if (timeline !== null) {
+      const figure = document.createElement('figure');
+      figure.id = 'chart-timeline';
+      figure.className = 'chart';
+      host.appendChild(figure);
+      const options: uPlot.Options = {
+        title: timeline.title,
+        width,
+        height: 320,
+        scales: { x: { time: false }, y: { range: (_u, min, max) => [Math.min(0, min), max] } },
+        axes: [{ label: timeline.axisName }, { values: (_u, splits) => splits.map((value) => tick('percent', value)), size: 64 }],
+        series: [
+          { label: 'from' },
+          ...timeline.series.map((line) => ({
+            label: line.label,
+            stroke: line.colour,
+            width: 2,
+            dash: [...line.dash],
+            spanGaps: false,
+            points: { show: false },
+            value: (_u: uPlot, value: number | null) => format('percent', value),
+          })),
+        ],
+      };
+      const columns: uPlot.AlignedData = [[...timeline.from], ...timeline.series.map((line) => [...line.values])];
       charts.push(new UPlot(options, columns, figure));
     }
   };

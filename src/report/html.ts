@@ -13,7 +13,8 @@ import { createRequire } from 'node:module';
 import type { Recommendation, ResultRow, RunResult } from '../model/result.js';
 import { capacityLabel, ms, percent, speedup } from './format.js';
 import { CRITERION_LABELS, hitRatePivotData, optionFacts, readsAsCurves, recommendationGroups, traceFacts, type Fact } from './facts.js';
-import { drawReportCharts, makeTablesSortable, type HtmlChartData, type HtmlChartPanel } from './html-client.js';
+import { drawReportCharts, makeTablesSortable, type HtmlChartData, type HtmlChartPanel, type HtmlTimeline } from './html-client.js';
+import { intervalLabel, rowLabel } from './timeline.js';
 import type { MarkdownOptions } from './markdown.js';
 import { traceName } from './markdown.js';
 import { rowSeries } from './mermaid.js';
@@ -35,7 +36,7 @@ export function renderHtml(result: RunResult, options: HtmlOptions = {}): string
     gatesSection(options),
     verdictSection(result),
     `<div class="facts">${factSection('Trace', traceFacts(result))}${factSection('Options', optionFacts(result))}</div>`,
-    charts === null ? '' : chartSection(result),
+    charts === null ? '' : chartSection(result, charts),
     resultsSection(result),
     serverSection(result),
     recommendationsSection(result),
@@ -90,27 +91,34 @@ function uPlotAssets(): { script: string; style: string } {
 
 /** The charts' data: one series per policy x TTL, each metric per size; null with fewer than two sizes. */
 export function chartData(result: RunResult): HtmlChartData | null {
-  const { sizes, series } = rowSeries(result);
-  if (sizes.length < 2 || series.length === 0) return null;
+  const { sizes, series: lines } = rowSeries(result);
+  const timeline = timelineData(result);
+  const bySize = sizes.length >= 2 && lines.length > 0;
+  if (!bySize && timeline === null) return null;
+  // With one size there is no curve: only the timeline is drawn.
+  const series = bySize ? lines : [];
   const { unit } = result.options;
   const showBytes = unit === 'bytes' || result.trace.sizes !== null;
-  const panels: HtmlChartPanel[] = [
-    { id: 'chart-hit-rate', title: 'Hit rate by cache size', metric: 'hitRate', format: 'percent' },
-    ...(showBytes
-      ? [{ id: 'chart-byte-hit-rate', title: 'Byte hit rate by cache size', metric: 'byteHitRate', format: 'percent' as const }]
-      : []),
-    { id: 'chart-latency', title: 'Mean latency by cache size', metric: 'latency', format: 'ms' },
-  ];
+  const panels: HtmlChartPanel[] = !bySize
+    ? []
+    : [
+        { id: 'chart-hit-rate', title: 'Hit rate by cache size', metric: 'hitRate', format: 'percent' },
+        ...(showBytes
+          ? [{ id: 'chart-byte-hit-rate', title: 'Byte hit rate by cache size', metric: 'byteHitRate', format: 'percent' as const }]
+          : []),
+        { id: 'chart-latency', title: 'Mean latency by cache size', metric: 'latency', format: 'ms' },
+      ];
   const recommended = recommendedSize(result);
-  const inRange = recommended !== undefined && recommended >= sizes[0]! && recommended <= sizes[sizes.length - 1]!;
+  const inRange = bySize && recommended !== undefined && recommended >= sizes[0]! && recommended <= sizes[sizes.length - 1]!;
   return {
     sizes,
     sizeLabels: sizes.map((size) => capacityLabel(size, unit)),
     axisName: unit === 'bytes' ? 'capacity' : 'maxsize (entries)',
-    logScale: sizes[sizes.length - 1]! / sizes[0]! >= 8,
+    logScale: bySize && sizes[sizes.length - 1]! / sizes[0]! >= 8,
     recommended: inRange ? recommended : null,
     recommendedLabel: inRange ? `recommended: ${capacityLabel(recommended, unit)}` : '',
     panels,
+    timeline,
     series: series.map((line, i) => {
       const bound = isBound(line.label);
       const style = seriesStyle(i, bound);
@@ -130,12 +138,50 @@ export function chartData(result: RunResult): HtmlChartData | null {
   };
 }
 
-function chartSection(result: RunResult): string {
+/** Rows drawn over time: all when few, else those at the recommended (or the largest) size. */
+const TIMELINE_ROWS = 12;
+const TIMELINE_DASHES: readonly number[][] = [[], [7, 4], [2, 3], [10, 3, 2, 3]];
+
+function timelineData(result: RunResult): HtmlTimeline | null {
+  const interval = result.options.interval;
+  const withIntervals = result.rows.filter((row) => row.intervals !== undefined && row.intervals.length > 1);
+  if (interval === undefined || withIntervals.length === 0) return null;
+  let rows = withIntervals;
+  let at = '';
+  if (rows.length > TIMELINE_ROWS) {
+    const sizes = [...new Set(rows.map((row) => row.capacity))];
+    const size = sizes.includes(recommendedSize(result) ?? NaN) ? recommendedSize(result)! : Math.max(...sizes);
+    rows = rows.filter((row) => row.capacity === size);
+    at = ` at ${capacityLabel(size, result.options.unit)}`;
+  }
+  const curves = [...new Set(rows.map((row) => `${row.policy}\u0000${row.ttl}`))];
+  const sizes = [...new Set(rows.map((row) => row.capacity))].sort((a, b) => a - b);
+  return {
+    title: `Hit rate over time${at} (every ${intervalLabel(interval)})`,
+    axisName: interval.unit === 'requests' ? 'requests replayed' : 'seconds after the first request',
+    from: rows[0]!.intervals!.map((stats) => stats.from),
+    // A policy keeps its colour at every size; sizes differ by dash, the smallest solid.
+    series: rows.map((row) => {
+      const curve = `${row.policy}\u0000${row.ttl}`;
+      const style = seriesStyle(curves.indexOf(curve), isBound(row.policy));
+      const dash = TIMELINE_DASHES[sizes.indexOf(row.capacity) % TIMELINE_DASHES.length]!;
+      return {
+        label: rowLabel(row, result),
+        colour: style.colour,
+        dash: style.dash === '' ? dash : style.dash.split(' ').map(Number),
+        values: row.intervals!.map((stats) => (stats.hitRate === null ? null : Number(stats.hitRate.toPrecision(6)))),
+      };
+    }),
+  };
+}
+
+function chartSection(result: RunResult, charts: HtmlChartData): string {
   const fallback = renderSvgChart(result);
+  const bySize = charts.panels.length > 0;
   return [
     '<section id="charts-section"><h2>Charts</h2>',
-    '<p class="controls"><label><input type="checkbox" id="log-scale"> log size axis</label>',
-    '<span class="hint">Hover a chart to read every series at that size; click a legend entry to hide or show its series.</span></p>',
+    `<p class="controls">${bySize ? '<label><input type="checkbox" id="log-scale"> log size axis</label>' : ''}`,
+    '<span class="hint">Hover a chart to read every series there; click a legend entry to hide or show its series.</span></p>',
     '<div id="charts"></div>',
     fallback === null ? '' : `<noscript>${fallback}</noscript>`,
     '</section>',

@@ -6,6 +6,7 @@
 import chalk from 'chalk';
 import { renderChart } from './chart.js';
 import { integer, ms, percent, ttlLabel } from './format.js';
+import { renderTimeline } from './timeline.js';
 import { fitPhrases, renderHitRatePivot, wrapWords, type TableOptions } from './table.js';
 import type { RunResult } from '../model/result.js';
 import { bestChoiceText, recommendationText, samplingText } from './words.js';
@@ -28,6 +29,8 @@ export function renderSweep(result: RunResult, fit: TableOptions = {}): string {
   const label = (policy: string, ttl: number | null): string => (showTtl ? `${policy} ttl=${ttlLabel(ttl)}` : policy);
   lines.push(renderHitRatePivot(result, fit.width));
   lines.push(chalk.dim('green: best policy at that size; ◀: recommended size'));
+  const timeline = renderTimeline(result, fit.width);
+  if (timeline !== '') lines.push('', timeline);
 
   if (result.recommendations && result.recommendations.length > 0) {
     lines.push('', chalk.bold('recommended size'));

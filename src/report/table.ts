@@ -9,6 +9,7 @@ import type { RunResult } from '../model/result.js';
 import { integer, ms, percent, speedup, terminalTable, ttlLabel } from './format.js';
 import { resultColumns } from './columns.js';
 import { hitRatePivotData, readsAsCurves } from './facts.js';
+import { renderTimeline } from './timeline.js';
 
 /** Columns a narrow terminal keeps: who, at which size and TTL, and how well. */
 const ESSENTIAL = ['policy', 'ttl', 'hit rate', 'mean latency', 'speed-up'];
@@ -177,6 +178,8 @@ export function renderTable(result: RunResult, fit: TableOptions = {}): string {
   if (fit.width !== undefined && readsAsCurves(result)) {
     lines.push(renderHitRatePivot(result, fit.width));
     lines.push(chalk.dim(`hit rate by size, one column per policy; green: best at that size (--wide shows every metric per row)`));
+    const timeline = renderTimeline(result, fit.width);
+    if (timeline !== '') lines.push('', timeline);
     return lines.join('\n') + '\n';
   }
   const cells = result.rows.map((row) => columns.cells(row));
@@ -189,6 +192,8 @@ export function renderTable(result: RunResult, fit: TableOptions = {}): string {
     lines.push(chalk.dim(`left out to fit ${fit.width} columns: ${hidden.join(', ')} (--wide shows all)`));
   }
 
+  const timeline = renderTimeline(result, fit.width);
+  if (timeline !== '') lines.push('', timeline);
   const slower = result.rows.filter((row) => row.latency.slowerThanNoCache);
   if (slower.length > 0) {
     lines.push(

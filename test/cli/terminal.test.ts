@@ -220,3 +220,26 @@ test('wrapped words keep their order, fit the width and indent continuation line
   assert.ok(lines[0]!.startsWith('  lru ttl=off   2,048'));
   assert.deepEqual(wrapWords(text, undefined, 4), [text]);
 });
+
+test('--interval adds hit rate over time: one sparkline per row on one scale, fitting the terminal', async () => {
+  const argv = ['run', 'zipf:alpha=0.9,keys=2000,requests=40000,rate=100', '-p', 'lru,lfu', '-m', '64,512', '--interval', '20s'];
+  const out = await atWidth(argv, 70);
+  const lines = out.split('\n');
+  const at = lines.findIndex((line) => line.startsWith('hit rate over time (every 20s;'));
+  assert.ok(at > 0, out);
+  const sparks = lines.slice(at + 1, at + 5);
+  assert.deepEqual(
+    sparks.map((line) => line.split(/\s+/)[0]),
+    ['lru', 'lru', 'lfu', 'lfu'],
+  );
+  for (const line of sparks) {
+    assert.match(line, /@(64|512) +[▁▂▃▄▅▆▇█]+ \d+\.\d\d% → \d+\.\d\d%$/);
+    assert.ok([...line].length <= 70, line);
+  }
+  // About 400 s of trace in 20 s intervals: a bar per interval.
+  const json = JSON.parse(await atWidth([...argv, '-f', 'json'])) as { rows: { intervals: unknown[] }[] };
+  assert.ok(json.rows[0]!.intervals.length >= 20);
+  assert.equal(/[▁▂▃▄▅▆▇█]+/.exec(sparks[0]!)![0].length, json.rows[0]!.intervals.length);
+  // Without --interval there is none.
+  assert.doesNotMatch(await atWidth(argv.slice(0, -2), 70), /hit rate over time/);
+});

@@ -205,3 +205,46 @@ test('in a real browser: no console errors, one drawn series per policy, a legen
   assert.deepEqual(firstRates, ['0.00%', '0.00%']);
   assert.deepEqual(problems, []);
 });
+
+test('with --interval the page draws hit rate over time, one line per row, in a real browser', async (t) => {
+  const out = join(temp.dir, 'time.html');
+  const run = await cli(
+    'run',
+    'zipf:alpha=0.9,keys=500,requests=20000,rate=100',
+    '-p',
+    'lru,lfu',
+    '-m',
+    '32',
+    '--interval',
+    '10s',
+    '--out',
+    out,
+  );
+  assert.equal(run.code, 0, run.stderr);
+  const data = JSON.parse(/<script type="application\/json" id="chart-data">([^<]*)<\/script>/.exec(readFileSync(out, 'utf8'))![1]!) as {
+    panels: unknown[];
+    timeline: { from: number[]; series: { label: string; values: number[] }[] };
+  };
+  // One size: no curve against size, only the timeline.
+  assert.deepEqual(data.panels, []);
+  assert.deepEqual(
+    data.timeline.series.map((line) => line.label),
+    ['lru @32', 'lfu @32'],
+  );
+  assert.deepEqual(data.timeline.from.slice(0, 3), [0, 10, 20]);
+  assert.ok(data.timeline.from.length >= 20 && data.timeline.from.length <= 21, `${data.timeline.from.length} intervals`);
+
+  const browser = await startBrowser(t);
+  if (!browser) return;
+  const page = await browser.newPage();
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warn') problems.push(message.text());
+  });
+  page.on('pageerror', (error) => problems.push(String(error)));
+  await page.goto(pathToFileURL(out).href, { waitUntil: 'load' });
+  const legend = await page.$$eval('#chart-timeline .u-legend .u-series .u-label', (labels) => labels.map((label) => label.textContent));
+  assert.deepEqual(legend, ['from', 'lru @32', 'lfu @32']);
+  assert.equal(await page.$('#log-scale'), null);
+  assert.deepEqual(problems, []);
+});

@@ -28,6 +28,7 @@ import { finalBytesOf, JITTER_STREAM, ttlApplies, type ReplayCounts } from '../r
 import { Versions, type WritePolicy } from './freshness.js';
 import { FetchQueue, LANDING_SLACK, type StampedeConfig } from './stampede.js';
 import { Tier, type TierSpec } from './tiers.js';
+import { intervalRecorder, type IntervalSpec } from '../intervals.js';
 
 export interface TimedConfig {
   /** One entry for a single cache; L1 first. */
@@ -45,6 +46,8 @@ export interface TimedConfig {
   readonly flushInterval: number;
   /** Absent: fetches fill the cache at once (no concurrency modelled). */
   readonly stampede?: StampedeConfig;
+  /** Count lookups and hits per interval of the trace as well (hit rate over time). */
+  readonly interval?: IntervalSpec;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -151,8 +154,9 @@ export function simulateTimed(trace: Trace, config: TimedConfig): TimedCounts {
     if (lastFetchTime !== undefined) lastFetchTime[id] = duration;
   };
 
-  for (let start = 0; start < n; start += CHUNK) {
-    const end = Math.min(n, start + CHUNK);
+  const recorder = intervalRecorder(trace, config.interval);
+  for (let start = 0, end = 0; start < n; start = end) {
+    end = recorder ? recorder.chunkEnd(start, CHUNK, n) : Math.min(n, start + CHUNK);
     for (let i = start; i < end; i++) {
       const now = times === undefined ? i : times[i]!;
       if (queue !== undefined) while (queue.nextCompletion() <= now + LANDING_SLACK) queue.pop(land);
@@ -256,6 +260,7 @@ export function simulateTimed(trace: Trace, config: TimedConfig): TimedCounts {
       }
       latencySum += latency;
     }
+    recorder?.reached(end, requests, hits);
     config.onProgress?.(end, n);
   }
   if (writeBehind) versions.finish();
@@ -296,6 +301,7 @@ export function simulateTimed(trace: Trace, config: TimedConfig): TimedCounts {
     writesCoalesced: versions.writesCoalesced,
     longestPending: versions.longestPending,
     flushes: versions.flushes,
+    ...(recorder && { intervals: recorder.counts() }),
   };
 }
 
