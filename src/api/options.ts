@@ -81,7 +81,12 @@ export interface SimulateOptions {
 
 /** How `sweep()` picks the recommended size; the most specific criterion given is the headline one. */
 export interface RecommendationOptions {
-  /** Recommend the smallest size within this much hit rate (a fraction: 0.01 = one point) of the best. Default 0.01. */
+  /**
+   * The default criterion, diminishing returns: recommend the size past which no doubling of
+   * the cache gains this much hit rate (a fraction per doubling: 0.01 = one point). Default 0.01.
+   */
+  readonly minGain?: number;
+  /** Also recommend the smallest size within this much hit rate (a fraction: 0.01 = one point) of the best. */
   readonly tolerance?: number;
   /** Recommend the smallest size reaching this hit rate (a fraction). */
   readonly targetHitRate?: number;
@@ -111,7 +116,7 @@ export const DEFAULT_POLICIES = ['lru', 'lfu', 'ttl'] as const;
 export const DEFAULT_CAPACITY = 1024;
 export const DEFAULT_LOOKUP_COST_MS = 0.1;
 export const DEFAULT_MISS_COST_MS = 5;
-export const DEFAULT_TOLERANCE = 0.01;
+export const DEFAULT_MIN_GAIN = 0.01;
 
 type Mode = 'simulate' | 'sweep';
 
@@ -312,7 +317,8 @@ function recommendOf(options: RecommendationOptions): RecommendOptions {
     return value;
   };
   return {
-    tolerance: fraction(options.tolerance ?? DEFAULT_TOLERANCE, 'recommend.tolerance', true),
+    minGain: fraction(options.minGain ?? DEFAULT_MIN_GAIN, 'recommend.minGain', false),
+    ...(options.tolerance !== undefined && { tolerance: fraction(options.tolerance, 'recommend.tolerance', true) }),
     ...(options.targetHitRate !== undefined && { targetHitRate: fraction(options.targetHitRate, 'recommend.targetHitRate', false) }),
     ...(options.targetLatencyMs !== undefined && {
       targetLatencyMs: finiteAtLeast(options.targetLatencyMs, 0, 'recommend.targetLatencyMs', 'a duration of 0 ms or more'),

@@ -1,7 +1,8 @@
 /** `simulate()` and `sweep()`: validate the options against the trace, run the grid, return the result object. */
 import { runGridParallel, type GridConfig } from '../engine/grid.js';
 import { parseSizes } from '../engine/sizes.js';
-import { runSweep } from '../engine/sweep.js';
+import { infiniteCacheHitRate, runSweep } from '../engine/sweep.js';
+import { bestChoice, curvesOf } from '../engine/recommend.js';
 import type { RunResult } from '../model/result.js';
 import type { Trace } from '../trace/trace.js';
 import {
@@ -15,7 +16,8 @@ import {
 
 /**
  * Replays `trace` through every policy x TTL x capacity (or the chain of `tiers` per TTL) and
- * returns the result object the CLI prints as JSON: byte-identical for the same inputs and
+ * returns the result object the CLI prints as JSON, ending with `best`, the best deployable
+ * row (diminishing returns across its sizes, ties to the simpler policy): byte-identical for the same inputs and
  * seed, whatever the thread count.
  *
  * @throws UsageError naming the option path when an option is invalid or the trace cannot honour it.
@@ -24,7 +26,9 @@ import {
 export async function simulate(trace: Trace, options: SimulateOptions = {}): Promise<RunResult> {
   const plan = checkSimulateOptions(options);
   checkAgainstTrace(plan, trace);
-  return runGridParallel(trace, { ...gridOf(plan, plan.grid.capacities!), ...executorOf(plan, options) });
+  const result = await runGridParallel(trace, { ...gridOf(plan, plan.grid.capacities!), ...executorOf(plan, options) });
+  // A run ends with its verdict: the best deployable row, under the sweep's default criterion.
+  return { ...result, best: bestChoice(curvesOf(result.rows), plan.recommend, { ceiling: infiniteCacheHitRate(trace) }) };
 }
 
 /**

@@ -23,6 +23,7 @@ export const OPTION_FLAGS: Readonly<Record<string, string>> = {
   intervalMs: '--interval',
   sample: '--sample',
   workers: '--workers',
+  'recommend.minGain': '--min-gain',
   'recommend.tolerance': '--tolerance',
   'recommend.targetHitRate': '--target-hit-rate',
   'recommend.targetLatencyMs': '--target-latency',

@@ -156,7 +156,8 @@ export { asFlagError, OPTION_FLAGS, optionOf } from './flag-names.js';
 
 export interface SweepFlags extends CommonFlags {
   sample?: string;
-  tolerance: string;
+  minGain: string;
+  tolerance?: string;
   targetHitRate?: string;
   targetLatency?: string;
   memoryCost?: string;
@@ -168,7 +169,12 @@ export function addSweepOptions(command: Command): Command {
   return command
     .option('--points <n>', 'spread each a..b range over n sizes on a log scale')
     .option('--sample <rate>', 'estimate from this fraction of keys (SHARDS / MiniSim), e.g. 0.01 or 1%')
-    .option('--tolerance <points>', 'recommend the smallest size within this much hit rate of the best (0.01 or 1%)', '0.01')
+    .option(
+      '--min-gain <points>',
+      'recommend the size past which another doubling gains less hit rate than this (0.01 or 1%: one point per doubling)',
+      '0.01',
+    )
+    .option('--tolerance <points>', 'also recommend the smallest size within this much hit rate of the best (0.01 or 1%)')
     .option('--target-hit-rate <rate>', 'recommend the smallest size reaching this hit rate, e.g. 0.9 or 90%')
     .option('--target-latency <duration>', 'recommend the smallest size with mean latency at or below this (default unit ms)')
     .option(
@@ -194,7 +200,8 @@ export function sampleFrom(flags: SweepFlags): number | undefined {
 
 export function recommendFrom(flags: SweepFlags): RecommendationOptions {
   return {
-    tolerance: parseFraction(flags.tolerance, '--tolerance', { allowZero: true }),
+    minGain: parseFraction(flags.minGain, '--min-gain'),
+    ...(flags.tolerance !== undefined && { tolerance: parseFraction(flags.tolerance, '--tolerance', { allowZero: true }) }),
     ...(flags.targetHitRate !== undefined && { targetHitRate: parseFraction(flags.targetHitRate, '--target-hit-rate') }),
     ...(flags.targetLatency !== undefined && { targetLatencyMs: parseDuration(flags.targetLatency, '--target-latency', 'ms') * 1e3 }),
     ...(flags.memoryCost !== undefined && { memoryCostMs: parseDuration(flags.memoryCost, '--memory-cost', 'ms') * 1e3 }),

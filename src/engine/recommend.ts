@@ -2,8 +2,13 @@
  * The recommended cache size, read off a hit-rate curve (algorithms.md §14).
  *
  * Criteria, each a global search over every simulated size (curves can be flat for a while
- * and then jump at a cliff, so stopping at the first knee or at a marginal-gain threshold
- * would pick too small a cache):
+ * and then jump at a cliff, so stopping at the first knee would pick too small a cache):
+ *   diminishing-returns (the default)  the size past which no doubling of the cache buys
+ *                    `minGain` (0.01 = one point of hit rate) or more: the end of the last
+ *                    segment of the curve that still gains that much per doubling, so a cliff
+ *                    further on is found. When that segment ends at the largest size (and the
+ *                    curve is below the infinite-cache ceiling) no size in range qualifies:
+ *                    the curve never flattens there, which is said, not answered with "all"
  *   tolerance        the smallest size within `tolerance` (a fraction: 0.01 = one point of
  *                    hit rate) of the best hit rate anywhere in range
  *   target-hit-rate  the smallest size whose hit rate reaches the target
@@ -15,13 +20,22 @@
  * The two targets can fail: the outcome is then an explicit null capacity. Results are data
  * (src/model/result.ts); src/report/words.ts puts them into sentences.
  * The most specific criterion asked for is the primary one (memory cost, then latency, then
- * hit rate, then tolerance); it also picks the best policy across all curves.
+ * hit rate, then tolerance, then diminishing returns); it also picks the best policy across
+ * all curves.
+ *
+ * Offline bounds (belady) are limits, not caches anyone can deploy: they get no
+ * recommendation and are never the best choice or the policy that "does better there".
+ * Hit rates within TIE of each other are a tie, broken by less memory (the smaller size
+ * wins by construction), then by the simpler policy: the one the policy table lists first.
  */
 import type { BestChoice, CurvePointRef, Recommendation, RecommendationCriterion, ResultRow } from '../model/result.js';
+import { findPolicy, POLICIES } from '../policies/index.js';
 
 export interface RecommendOptions {
-  /** Fraction of hit rate, e.g. 0.01 for one point. */
-  readonly tolerance: number;
+  /** Diminishing returns: the least gain in hit rate per doubling that is worth it (0.01 = one point). */
+  readonly minGain: number;
+  /** Fraction of hit rate, e.g. 0.01 for one point; the tolerance criterion runs only when given. */
+  readonly tolerance?: number;
   readonly targetHitRate?: number;
   readonly targetLatencyMs?: number;
   /** Milliseconds of mean latency per entry (or per byte in byte mode) held. */
@@ -54,14 +68,21 @@ export interface Pick {
   readonly stillRising: boolean;
   readonly memoryCostMs: number | null;
   readonly totalCostMs: number | null;
+  readonly marginalGain: number | null;
 }
+
+/** Hit rates closer than this (a tenth of a point) are a tie. */
+export const TIE = 0.001;
 
 /** Floating-point slack so a hit rate equal to the threshold by arithmetic counts as meeting it. */
 const EPSILON = 1e-12;
 
 /** The criteria to evaluate, most specific (primary) last. */
 export function criteriaOf(options: RecommendOptions): { criterion: RecommendationCriterion; threshold: number }[] {
-  const list: { criterion: RecommendationCriterion; threshold: number }[] = [{ criterion: 'tolerance', threshold: options.tolerance }];
+  const list: { criterion: RecommendationCriterion; threshold: number }[] = [
+    { criterion: 'diminishing-returns', threshold: options.minGain },
+  ];
+  if (options.tolerance !== undefined) list.push({ criterion: 'tolerance', threshold: options.tolerance });
   if (options.targetHitRate !== undefined) list.push({ criterion: 'target-hit-rate', threshold: options.targetHitRate });
   if (options.targetLatencyMs !== undefined) list.push({ criterion: 'target-latency', threshold: options.targetLatencyMs });
   if (options.memoryCostMs !== undefined) list.push({ criterion: 'memory-cost', threshold: options.memoryCostMs });
@@ -91,8 +112,19 @@ export function pickSize(
   if (points.length === 0) throw new Error('pickSize needs at least one point');
   const best = points.reduce((a, b) => (b.hitRate > a.hitRate + EPSILON ? b : a));
   const fastest = points.reduce((a, b) => (b.meanLatencyMs < a.meanLatencyMs - EPSILON ? b : a));
-  const base = { bestInRange: best, fastestInRange: fastest, stillRising: false, memoryCostMs: null, totalCostMs: null };
+  const base = {
+    bestInRange: best,
+    fastestInRange: fastest,
+    stillRising: false,
+    memoryCostMs: null,
+    totalCostMs: null,
+    marginalGain: null,
+  };
   switch (criterion) {
+    case 'diminishing-returns': {
+      const { index, marginalGain, stillRising } = diminishingReturns(points, threshold, context.ceiling);
+      return { ...base, point: stillRising ? null : points[index]!, stillRising, marginalGain };
+    }
     case 'tolerance': {
       const point = points.find((p) => p.hitRate >= best.hitRate - threshold - EPSILON) ?? best;
       const last = points[points.length - 1]!;
@@ -113,12 +145,43 @@ export function pickSize(
   }
 }
 
-/** Every criterion for every curve; the last criterion asked for is marked primary. */
+/**
+ * Diminishing returns on ascending points: the gain per doubling of each segment (its rise
+ * over log2 of its size ratio); the recommended point ends the last segment gaining at least
+ * `minGain`, or is the first point when none does. `marginalGain` is the steepest gain per
+ * doubling past it. When the recommended point is the last one and the curve is below
+ * `ceiling` (unknown counts as below), the curve is still rising: `marginalGain` is then
+ * the last segment's gain.
+ */
+export function diminishingReturns(
+  points: readonly CurvePoint[],
+  minGain: number,
+  ceiling?: number,
+): { index: number; marginalGain: number | null; stillRising: boolean } {
+  const gains = points.slice(1).map((point, i) => (point.hitRate - points[i]!.hitRate) / Math.log2(point.capacity / points[i]!.capacity));
+  let last = -1;
+  gains.forEach((gain, i) => {
+    if (gain >= minGain - EPSILON) last = i;
+  });
+  const index = last + 1;
+  const end = points.length - 1;
+  const atCeiling = ceiling !== undefined && points[end]!.hitRate >= ceiling - EPSILON;
+  if (index === end && end > 0 && !atCeiling) return { index, marginalGain: gains[end - 1]!, stillRising: true };
+  const after = gains.slice(index);
+  return { index, marginalGain: after.length === 0 ? null : Math.max(...after), stillRising: false };
+}
+
+/** Whether a curve's policy is an offline bound (belady): a limit, not a cache to deploy. */
+export function isOfflineCurve(curve: { readonly policy: string }): boolean {
+  return findPolicy(curve.policy.split(':')[0]!)?.offline === true;
+}
+
+/** Every criterion for every deployable curve; the last criterion asked for is marked primary. */
 export function recommend(curves: readonly Curve[], options: RecommendOptions, context: RecommendContext = {}): Recommendation[] {
   const criteria = criteriaOf(options);
   const recommendations: Recommendation[] = [];
   for (const curve of curves) {
-    if (curve.points.length === 0) continue;
+    if (curve.points.length === 0 || isOfflineCurve(curve)) continue;
     // A TTL caps the hit rate below the no-TTL ceiling, so the ceiling says nothing there.
     const curveContext = curve.ttl === null ? context : {};
     criteria.forEach(({ criterion, threshold }, index) => {
@@ -137,6 +200,7 @@ export function recommend(curves: readonly Curve[], options: RecommendOptions, c
         stillRising: pick.stillRising,
         memoryCostMs: pick.memoryCostMs,
         totalCostMs: pick.totalCostMs,
+        marginalGain: pick.marginalGain,
         bestPolicyAtSize: pick.point === null ? null : bestAt(curves, curve, pick.point.capacity),
       });
     });
@@ -145,32 +209,37 @@ export function recommend(curves: readonly Curve[], options: RecommendOptions, c
 }
 
 /**
- * The best policy (and TTL) overall under the primary criterion, searching every point of every
- * curve: the smallest size at which any curve qualifies, and the curve doing best there; for
- * memory cost the global minimum of latency + memory. Null when nothing qualifies.
+ * The best policy (and TTL) overall under the primary criterion, over every point of every
+ * deployable curve: the smallest size at which any curve qualifies, and the curve doing best
+ * there (ties broken as the module comment says); for diminishing returns the rule applied to
+ * the envelope (the best hit rate of any curve at each size); for memory cost the global
+ * minimum of latency + memory. Null when nothing qualifies.
  */
-export function bestChoice(curves: readonly Curve[], options: RecommendOptions): BestChoice | null {
+export function bestChoice(curves: readonly Curve[], options: RecommendOptions, context: RecommendContext = {}): BestChoice | null {
   const { criterion, threshold } = criteriaOf(options).at(-1)!;
-  const all = curves.flatMap((curve) => curve.points.map((point) => ({ curve, point })));
+  const deployable = curves.filter((curve) => !isOfflineCurve(curve));
+  const all = deployable.flatMap((curve) => curve.points.map((point) => ({ curve, point })));
   if (all.length === 0) return null;
-  const choice = (winner: (typeof all)[number], capacity: number, extra: Pick_<BestChoice, 'topHitRate' | 'totalCostMs'>): BestChoice => ({
-    policy: winner.curve.policy,
-    ttl: winner.curve.ttl,
-    capacity,
-    hitRate: winner.point.hitRate,
-    meanLatencyMs: winner.point.meanLatencyMs,
-    criterion,
-    threshold,
-    ...extra,
-  });
+  const base = { criterion, threshold, topHitRate: null, totalCostMs: null, stillRising: false, marginalGain: null };
   let qualifying: typeof all;
-  let topHitRate: number | null = null;
   switch (criterion) {
+    case 'diminishing-returns': {
+      const sizes = [...new Set(all.map(({ point }) => point.capacity))].sort((a, b) => a - b);
+      const envelope = sizes.map((capacity) => ({
+        capacity,
+        hitRate: Math.max(...all.filter(({ point }) => point.capacity === capacity).map(({ point }) => point.hitRate)),
+        meanLatencyMs: 0,
+      }));
+      // A TTL caps the hit rate below the no-TTL ceiling, so the ceiling holds only without one.
+      const ceiling = deployable.every((curve) => curve.ttl === null) ? context.ceiling : undefined;
+      const { index, marginalGain, stillRising } = diminishingReturns(envelope, threshold, ceiling);
+      return winnerAt(all, sizes[index]!, { ...base, stillRising, marginalGain });
+    }
     case 'tolerance': {
       const top = Math.max(...all.map(({ point }) => point.hitRate));
       qualifying = all.filter(({ point }) => point.hitRate >= top - threshold - EPSILON);
-      topHitRate = top;
-      break;
+      if (qualifying.length === 0) return null;
+      return winnerAt(all, Math.min(...qualifying.map(({ point }) => point.capacity)), { ...base, topHitRate: top });
     }
     case 'target-hit-rate':
       qualifying = all.filter(({ point }) => point.hitRate >= threshold - EPSILON);
@@ -181,26 +250,60 @@ export function bestChoice(curves: readonly Curve[], options: RecommendOptions):
     case 'memory-cost': {
       const total = (p: CurvePoint): number => p.meanLatencyMs + threshold * p.capacity;
       const winner = all.reduce((a, b) => (total(b.point) < total(a.point) - EPSILON ? b : a));
-      return choice(winner, winner.point.capacity, { topHitRate: null, totalCostMs: total(winner.point) });
+      return { ...pointChoice(winner), tiedWith: [], ...base, totalCostMs: total(winner.point) };
     }
   }
   if (qualifying.length === 0) return null;
-  const smallest = Math.min(...qualifying.map(({ point }) => point.capacity));
-  const atSize = all.filter(({ point }) => point.capacity === smallest);
-  const winner = atSize.reduce((a, b) => (b.point.hitRate > a.point.hitRate + EPSILON ? b : a));
-  return choice(winner, smallest, { topHitRate, totalCostMs: null });
+  return winnerAt(all, Math.min(...qualifying.map(({ point }) => point.capacity)), base);
+}
+
+type CurvePointOf = { readonly curve: Curve; readonly point: CurvePoint };
+
+function pointChoice({ curve, point }: CurvePointOf): Pick_<BestChoice, 'policy' | 'ttl' | 'capacity' | 'hitRate' | 'meanLatencyMs'> {
+  return { policy: curve.policy, ttl: curve.ttl, capacity: point.capacity, hitRate: point.hitRate, meanLatencyMs: point.meanLatencyMs };
+}
+
+/** The curve doing best at `capacity`; curves within TIE of it tie, and the simplest policy of those wins. */
+function winnerAt(
+  all: readonly CurvePointOf[],
+  capacity: number,
+  extra: Omit<BestChoice, 'policy' | 'ttl' | 'capacity' | 'hitRate' | 'meanLatencyMs' | 'tiedWith'>,
+): BestChoice {
+  const atSize = all.filter(({ point }) => point.capacity === capacity);
+  const top = Math.max(...atSize.map(({ point }) => point.hitRate));
+  const tied = atSize.filter(({ point }) => point.hitRate >= top - TIE - EPSILON);
+  const winner = tied.reduce((a, b) => (simplicity(b.curve.policy) < simplicity(a.curve.policy) ? b : a));
+  return {
+    ...pointChoice(winner),
+    tiedWith: tied
+      .filter((other) => other !== winner)
+      .map(({ curve, point }) => ({ policy: curve.policy, ttl: curve.ttl, hitRate: point.hitRate })),
+    ...extra,
+  };
+}
+
+/** A policy's place in the policy table, which lists the simple ones first; tier chains and unknowns last. */
+function simplicity(policy: string): number {
+  const definition = findPolicy(policy.split(':')[0]!);
+  const index = definition === undefined ? -1 : POLICIES.indexOf(definition);
+  return index < 0 ? POLICIES.length : index;
 }
 
 type Pick_<T, K extends keyof T> = { [P in K]: T[P] };
 
-/** The curve (of `own`'s TTL) with the highest hit rate at `capacity`; `own`, then the first listed, wins ties. */
+/**
+ * The deployable curve (of `own`'s TTL) with the highest hit rate at `capacity`. `own` keeps
+ * the title unless another beats it by more than TIE: a tie is not "does better there".
+ */
 function bestAt(curves: readonly Curve[], own: Curve, capacity: number): { policy: string; hitRate: number } | null {
   const ownPoint = own.points.find((p) => p.capacity === capacity);
   let best: { policy: string; hitRate: number } | null = ownPoint ? { policy: own.policy, hitRate: ownPoint.hitRate } : null;
   for (const curve of curves) {
-    if (curve.ttl !== own.ttl) continue;
+    if (curve.ttl !== own.ttl || isOfflineCurve(curve)) continue;
     const point = curve.points.find((p) => p.capacity === capacity);
-    if (point && (best === null || point.hitRate > best.hitRate + EPSILON)) best = { policy: curve.policy, hitRate: point.hitRate };
+    const margin = best?.policy === own.policy ? TIE : 0;
+    if (point && (best === null || point.hitRate > best.hitRate + margin + EPSILON))
+      best = { policy: curve.policy, hitRate: point.hitRate };
   }
   return best;
 }

@@ -137,12 +137,13 @@ export async function runSweep(trace: Trace, config: SweepConfig): Promise<RunRe
   }
 
   const curves = curvesOf(rows);
+  const ceiling = infiniteCacheHitRate(trace);
   return {
     ...resultOf(trace, config.command ?? 'sweep', runOptionsOf(config), rows),
     sampling: rate === undefined ? null : samplingOf(trace, sampled!, rate, totals!, plans),
     curves: plans.map(({ policy, ttl, method, blocker }) => ({ policy, ttl, method, blocker })),
-    recommendations: recommend(curves, config.recommend, { ceiling: infiniteCacheHitRate(trace) }),
-    best: bestChoice(curves, config.recommend),
+    recommendations: recommend(curves, config.recommend, { ceiling }),
+    best: bestChoice(curves, config.recommend, { ceiling }),
   };
 }
 

@@ -205,7 +205,7 @@ export interface CurveMethod {
 }
 
 /** Which rule picked a recommended size. */
-export type RecommendationCriterion = 'tolerance' | 'target-hit-rate' | 'target-latency' | 'memory-cost';
+export type RecommendationCriterion = 'diminishing-returns' | 'tolerance' | 'target-hit-rate' | 'target-latency' | 'memory-cost';
 
 /** One point of a curve, as a recommendation refers to it. */
 export interface CurvePointRef {
@@ -231,12 +231,21 @@ export interface Recommendation {
   readonly bestInRange: CurvePointRef;
   /** The curve's lowest mean latency in range (the smallest size reaching it). */
   readonly fastestInRange: CurvePointRef;
-  /** Tolerance only: the largest size is the best and the curve still climbs there (below the infinite-cache ceiling). */
+  /**
+   * Diminishing returns: no size in range is past them (capacity is null): the last doubling
+   * still gains `marginalGain`, below the infinite-cache ceiling. Tolerance: the largest size
+   * is the best and the curve still climbs there.
+   */
   readonly stillRising: boolean;
   /** Memory cost only: threshold x capacity, and mean latency plus that (ms). */
   readonly memoryCostMs: number | null;
   readonly totalCostMs: number | null;
-  /** The policy with the highest hit rate at the recommended size (same TTL), null with no size. */
+  /**
+   * Diminishing returns only: the largest gain in hit rate per doubling past the recommended
+   * size (null when it is the largest size), or with no size the last doubling's gain.
+   */
+  readonly marginalGain: number | null;
+  /** The deployable policy with the highest hit rate at the recommended size (same TTL; a tie keeps this one), null with no size. */
   readonly bestPolicyAtSize: { readonly policy: string; readonly hitRate: number } | null;
 }
 
@@ -253,6 +262,15 @@ export interface BestChoice {
   readonly topHitRate: number | null;
   /** Memory cost only: mean latency + memory cost of the winner (ms). */
   readonly totalCostMs: number | null;
+  /**
+   * Diminishing returns: no size in range is past them; `capacity` is then the largest size,
+   * the best there is in range, not a recommendation.
+   */
+  readonly stillRising: boolean;
+  /** Diminishing returns: as Recommendation.marginalGain, on the best hit rate of any policy per size. */
+  readonly marginalGain: number | null;
+  /** Curves within a tenth of a point of the winner at its size; the winner is the simplest policy of them. */
+  readonly tiedWith: readonly { readonly policy: string; readonly ttl: number | null; readonly hitRate: number }[];
 }
 
 /**

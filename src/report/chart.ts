@@ -9,6 +9,7 @@
 import chalk, { type ChalkInstance } from 'chalk';
 import type { RunResult } from '../model/result.js';
 import { capacityLabel, percent, ttlLabel } from './format.js';
+import { recommendedSize } from './svg.js';
 
 const GLYPHS = ['●', '■', '▲', '◆', '★', '✚', '✖', '○', '□', '△', '◇', '☆'];
 /** Owners of a cell besides a series: the recommended-size rule, and a point several series share. */
@@ -80,7 +81,7 @@ export function renderChart(result: RunResult, options: ChartOptions = {}): stri
     }
   });
   // The recommended size: a dotted rule in the cells nothing else uses.
-  const recommended = result.best?.capacity;
+  const recommended = recommendedSize(result);
   const ruleColumn = recommended !== undefined && recommended >= xMin && recommended <= xMax ? column(recommended) : -1;
   if (ruleColumn >= 0) {
     for (let r = 0; r < height; r++) {

@@ -7,6 +7,7 @@
 import type { ResultRow, RunResult } from '../model/result.js';
 import { capacityLabel, integer, ms, percent, ttlLabel } from './format.js';
 import { timeColumns } from './time-columns.js';
+import { isOfflineCurve } from '../engine/recommend.js';
 
 export interface CellStyle {
   /** The heading of the TTL column ('ttl' in the terminal, 'TTL' in prose). */
@@ -54,7 +55,7 @@ export function resultColumns(result: RunResult, style: CellStyle, { markBest = 
       capacityLabel(row.capacity, options.unit),
       integer(row.hits),
       integer(row.misses),
-      style.hitRate(percent(row.hitRate), markBest && row.hitRate > 0 && row.hitRate === best.get(groupKey(row))),
+      style.hitRate(percent(row.hitRate), markBest && row.hitRate > 0 && !isOfflineCurve(row) && row.hitRate === best.get(groupKey(row))),
       ...(showBytes ? [percent(row.byteHitRate)] : []),
       ...extra.missCells(row),
       ms(row.latency.mean),
@@ -66,10 +67,12 @@ export function resultColumns(result: RunResult, style: CellStyle, { markBest = 
   };
 }
 
-/** Best hit rate per TTL x size, so the winning policy in each column stands out. */
+/** Best hit rate per TTL x size among deployable policies (an offline bound is a limit), so the winner stands out. */
 function bestHitRates(rows: readonly ResultRow[]): Map<string, number> {
   const best = new Map<string, number>();
-  for (const row of rows) best.set(groupKey(row), Math.max(best.get(groupKey(row)) ?? 0, row.hitRate));
+  for (const row of rows) {
+    if (!isOfflineCurve(row)) best.set(groupKey(row), Math.max(best.get(groupKey(row)) ?? 0, row.hitRate));
+  }
   return best;
 }
 

@@ -6,6 +6,7 @@
 import type { Recommendation, RecommendationCriterion, RunResult } from '../model/result.js';
 import { capacityLabel, integer, ms, percent, ttlLabel } from './format.js';
 import { formatBytes, formatDuration } from '../units.js';
+import { isOfflineCurve } from '../engine/recommend.js';
 
 /** A fact's value: plain text, or names shown as code (policies, tiers) joined by `joiner`. */
 export type FactValue = string | { readonly code: readonly string[]; readonly joiner: string };
@@ -53,6 +54,7 @@ export function optionFacts(result: RunResult): Fact[] {
 }
 
 export const CRITERION_LABELS: Readonly<Record<RecommendationCriterion, string>> = {
+  'diminishing-returns': 'diminishing returns',
   tolerance: 'near the best',
   'target-hit-rate': 'target hit rate',
   'target-latency': 'target latency',
@@ -115,11 +117,18 @@ export function hitRatePivotData(result: RunResult): HitRatePivot {
     if (!columns.includes(name)) columns.push(name);
     rates.set(`${name}\u0000${row.capacity}`, row.hitRate);
   }
+  const bound = columns.map((name) => isOfflineCurve({ policy: name.split(' ')[0]! }));
   const lines = options.capacities.map((capacity) => {
     const values = columns.map((name) => rates.get(`${name}\u0000${capacity}`));
-    const top = Math.max(...values.map((rate) => rate ?? 0));
-    const best = columns.length > 1 && top > 0 ? values.flatMap((rate, i) => (rate === top ? [i] : [])) : [];
+    // An offline bound is a limit, not a contender: the best is among the deployable columns.
+    const deployable = values.map((rate, i) => (bound[i] ? undefined : rate));
+    const top = Math.max(...deployable.map((rate) => rate ?? 0));
+    const best = columns.length > 1 && top > 0 ? deployable.flatMap((rate, i) => (rate === top ? [i] : [])) : [];
     return { capacity, sizeLabel: capacityLabel(capacity, options.unit), rates: values, best };
   });
-  return { sizeTitle: options.unit === 'bytes' ? 'capacity' : 'maxsize', columns, lines };
+  return {
+    sizeTitle: options.unit === 'bytes' ? 'capacity' : 'maxsize',
+    columns: columns.map((name, i) => (bound[i] ? `${name} (bound)` : name)),
+    lines,
+  };
 }

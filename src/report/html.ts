@@ -280,7 +280,8 @@ function verdictSection(result: RunResult): string {
   if (result.best === undefined) return '';
   const text =
     result.best === null ? 'No policy meets the target at any size in range.' : sentence(bestChoiceText(result.best, result.options.unit));
-  return `<p class="verdict${result.best === null ? ' failed' : ''}"><strong>Best choice:</strong> ${escapeHtml(text)}</p>`;
+  const tone = result.best === null ? ' failed' : result.best.stillRising ? ' open' : '';
+  return `<p class="verdict${tone}"><strong>Best choice:</strong> ${escapeHtml(text)}</p>`;
 }
 
 function recommendationsSection(result: RunResult): string {
@@ -350,6 +351,7 @@ code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; fo
 .warning { background: #fef3c7; border: 1px solid #f59e0b; padding: 8px 12px; border-radius: 6px; }
 .verdict { background: #ecfdf5; border: 1px solid #10b981; padding: 10px 14px; border-radius: 6px; }
 .verdict.failed, li.failed { background: #fef2f2; border-color: #ef4444; }
+.verdict.open { background: #fffbeb; border-color: #f59e0b; }
 .facts { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 0 32px; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 0; }
 dt { color: #4b5563; } dd { margin: 0; }

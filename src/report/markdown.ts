@@ -157,7 +157,8 @@ function recommendationsSection(result: RunResult): string | null {
         : `**Best choice:** ${sentence(bestChoiceText(result.best, result.options.unit))}`,
     );
   }
-  return `## Recommendations\n\n${items.join('\n')}`;
+  // A run has no curves to recommend from, only its verdict.
+  return `## ${groups.length === 0 ? 'Verdict' : 'Recommendations'}\n\n${items.filter((item, i) => i > 0 || item !== '').join('\n')}`;
 }
 
 function chartSection(result: RunResult, image: string | undefined): string | null {

@@ -104,7 +104,8 @@ export function isBound(label: string): boolean {
 
 /** The size the result recommends overall (the best choice), when it has one. */
 export function recommendedSize(result: RunResult): number | undefined {
-  return result.best?.capacity ?? undefined;
+  // Still rising: the largest size is the best in range, not a recommendation.
+  return result.best === null || result.best === undefined || result.best.stillRising ? undefined : result.best.capacity;
 }
 
 /** A hollow marker (white inside), so a marker drawn later leaves an earlier one visible. */

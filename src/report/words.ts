@@ -5,6 +5,7 @@
  */
 import type { BestChoice, Recommendation, RunResult, Sampling, ServerComparison, ServerNote } from '../model/result.js';
 import { capacityLabel, integer, ms, percent, ttlLabel } from './format.js';
+import { TIE } from '../engine/recommend.js';
 
 type Unit = RunResult['options']['unit'];
 
@@ -18,11 +19,31 @@ function pointsLabel(fraction: number): string {
   return `${value} point${value === 1 ? '' : 's'}`;
 }
 
+/** A measured gain in points of hit rate, to two decimals: 0.08803 -> "8.8 points". */
+function gainLabel(fraction: number): string {
+  const value = Number((fraction * 100).toFixed(2));
+  return `${value} point${value === 1 ? '' : 's'}`;
+}
+
 /** Why this size (or why none): one sentence, starting with the size. */
 export function recommendationText(rec: Recommendation, unit: Unit): string {
   const size = (capacity: number): string => sizeLabel(capacity, unit);
   const { threshold, bestInRange: best, fastestInRange: fastest } = rec;
   switch (rec.criterion) {
+    case 'diminishing-returns': {
+      const gain = rec.marginalGain;
+      if (rec.capacity === null) {
+        return (
+          `no size in range is past diminishing returns: the last doubling, to ${size(best.capacity)}, still gains ` +
+          `${gainLabel(gain ?? 0)} (${percent(best.hitRate)} there); widen the range, or decide with a target hit rate, a target latency or a memory cost`
+        );
+      }
+      const why =
+        gain === null
+          ? `it reaches the hit rate of an unbounded cache, ${percent(rec.hitRate!)}`
+          : `past it no doubling gains ${pointsLabel(threshold)} or more (at most ${gainLabel(gain)} per doubling); ${percent(rec.hitRate!)} hit rate`;
+      return `${size(rec.capacity)}: ${why}`;
+    }
     case 'tolerance': {
       const capacity = rec.capacity ?? best.capacity;
       const within =
@@ -52,20 +73,46 @@ export function recommendationText(rec: Recommendation, unit: Unit): string {
   }
 }
 
-/** The best choice across policies, as one sentence. */
+/** The best choice across policies, as one sentence: what, where, why, and the tie it broke. */
 export function bestChoiceText(best: BestChoice, unit: Unit): string {
-  const label = best.ttl === null ? best.policy : `${best.policy} with TTL ${ttlLabel(best.ttl)}`;
+  const label = curveLabel(best);
   const size = sizeLabel(best.capacity, unit);
-  if (best.criterion === 'memory-cost') {
-    return `${label} at ${size} has the lowest mean latency + memory cost of all (${ms(best.totalCostMs!)})`;
+  let text: string;
+  switch (best.criterion) {
+    case 'memory-cost':
+      text = `${label} at ${size} has the lowest mean latency + memory cost of all (${ms(best.totalCostMs!)})`;
+      break;
+    case 'diminishing-returns':
+      text = best.stillRising
+        ? `${label} at ${size}, ${percent(best.hitRate)} hit rate, is the best in range, but no size in range is past diminishing returns: ` +
+          `the last doubling still gains ${gainLabel(best.marginalGain ?? 0)}; widen the range, or decide with a target hit rate, a target latency or a memory cost`
+        : best.marginalGain === null
+          ? `${label} at ${size}, ${percent(best.hitRate)} hit rate: the smallest size before which every doubling still gained ${pointsLabel(best.threshold)} or more`
+          : `${label} at ${size}, ${percent(best.hitRate)} hit rate: past it no doubling gains ${pointsLabel(best.threshold)} or more for any policy (at most ${gainLabel(best.marginalGain)})`;
+      break;
+    default: {
+      const why =
+        best.criterion === 'tolerance'
+          ? `within ${pointsLabel(best.threshold)} of the best hit rate of any policy (${percent(best.topHitRate!)})`
+          : best.criterion === 'target-hit-rate'
+            ? `reaching a ${percent(best.threshold)} hit rate`
+            : `with mean latency at or below ${ms(best.threshold)}`;
+      text = `${size} is the smallest size ${why}; ${label} does best there with ${percent(best.hitRate)}`;
+    }
   }
-  const why =
-    best.criterion === 'tolerance'
-      ? `within ${pointsLabel(best.threshold)} of the best hit rate of any policy (${percent(best.topHitRate!)})`
-      : best.criterion === 'target-hit-rate'
-        ? `reaching a ${percent(best.threshold)} hit rate`
-        : `with mean latency at or below ${ms(best.threshold)}`;
-  return `${size} is the smallest size ${why}; ${label} does best there with ${percent(best.hitRate)}`;
+  return text + tieText(best);
+}
+
+/** '; lfu and fifo tie with it (within 0.1 point), and lru is the simpler policy', or ''. */
+function tieText(best: BestChoice): string {
+  if (best.tiedWith.length === 0 || best.stillRising) return '';
+  const names = best.tiedWith.map((other) => `${curveLabel(other)} (${percent(other.hitRate)})`);
+  const list = names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names.at(-1)!}`;
+  return `; ${list} ${names.length === 1 ? 'ties' : 'tie'} with it (within ${pointsLabel(TIE)}), and ${best.policy} is the simpler policy`;
+}
+
+function curveLabel(curve: { readonly policy: string; readonly ttl: number | null }): string {
+  return curve.ttl === null ? curve.policy : `${curve.policy} with TTL ${ttlLabel(curve.ttl)}`;
 }
 
 /** What the sampled figures are, and a warning when a few hot keys decide the sample. */

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bestChoice, recommend, type Curve, type CurvePoint, type RecommendContext } from '../../src/engine/recommend.js';
 import type { RecommendationCriterion } from '../../src/model/result.js';
-import { recommendationText } from '../../src/report/words.js';
+import { bestChoiceText, recommendationText } from '../../src/report/words.js';
 
 /** One criterion on one curve, as the sweep recommends it, with its worded reason. */
 function pickSize(
@@ -13,7 +13,8 @@ function pickSize(
   context: RecommendContext = {},
 ) {
   const options = {
-    tolerance: criterion === 'tolerance' ? threshold : 0.01,
+    minGain: criterion === 'diminishing-returns' ? threshold : 0.01,
+    ...(criterion === 'tolerance' && { tolerance: threshold }),
     ...(criterion === 'target-hit-rate' && { targetHitRate: threshold }),
     ...(criterion === 'target-latency' && { targetLatencyMs: threshold }),
     ...(criterion === 'memory-cost' && { memoryCostMs: threshold }),
@@ -87,33 +88,115 @@ test('every criterion per curve, the most specific one primary; the best policy 
     { policy: 'lru', ttl: null, points: curve([10, 20, 40], [0.5, 0.7, 0.8]) },
     { policy: 'fifo', ttl: null, points: curve([10, 20, 40], [0.6, 0.79, 0.8]) },
   ];
-  const options = { tolerance: 0.01, targetHitRate: 0.75 };
+  const options = { minGain: 0.01, tolerance: 0.01, targetHitRate: 0.75 };
   const recommendations = recommend(curves, options);
   assert.deepEqual(
     recommendations.map((r) => [r.policy, r.criterion, r.capacity, r.primary]),
     [
+      ['lru', 'diminishing-returns', null, false],
       ['lru', 'tolerance', 40, false],
       ['lru', 'target-hit-rate', 40, true],
+      ['fifo', 'diminishing-returns', null, false],
       ['fifo', 'tolerance', 20, false],
       ['fifo', 'target-hit-rate', 20, true],
     ],
   );
   // At lru's 40 both reach 80%: a tie names the policy itself. At fifo's 20 fifo leads.
-  assert.deepEqual(recommendations[1]!.bestPolicyAtSize, { policy: 'lru', hitRate: 0.8 });
-  assert.deepEqual(recommendations[3]!.bestPolicyAtSize, { policy: 'fifo', hitRate: 0.79 });
+  assert.deepEqual(recommendations[2]!.bestPolicyAtSize, { policy: 'lru', hitRate: 0.8 });
+  assert.deepEqual(recommendations[5]!.bestPolicyAtSize, { policy: 'fifo', hitRate: 0.79 });
   // fifo's tolerance pick is 20, where lru trails it.
-  assert.deepEqual(recommendations[2]!.bestPolicyAtSize, { policy: 'fifo', hitRate: 0.79 });
+  assert.deepEqual(recommendations[4]!.bestPolicyAtSize, { policy: 'fifo', hitRate: 0.79 });
   // Cut lru's curve at 20 (best 70%, so 20 is its pick within 5 points): fifo's 79% leads there.
-  const lruAt20 = recommend([{ ...curves[0]!, points: curves[0]!.points.slice(0, 2) }, curves[1]!], { tolerance: 0.05 });
-  assert.deepEqual(lruAt20[0]!.bestPolicyAtSize, { policy: 'fifo', hitRate: 0.79 });
+  const lruAt20 = recommend([{ ...curves[0]!, points: curves[0]!.points.slice(0, 2) }, curves[1]!], { minGain: 0.01, tolerance: 0.05 });
+  assert.deepEqual(lruAt20[1]!.bestPolicyAtSize, { policy: 'fifo', hitRate: 0.79 });
   // ... and fifo tied at 40 (both 80%) names itself, not lru listed first.
-  assert.deepEqual(recommend(curves, { tolerance: 0 })[1]!.bestPolicyAtSize, { policy: 'fifo', hitRate: 0.8 });
+  assert.deepEqual(recommend(curves, { minGain: 0.01, tolerance: 0 })[3]!.bestPolicyAtSize, { policy: 'fifo', hitRate: 0.8 });
   // The smallest size where any policy reaches 75% is 20, where fifo (79%) beats lru (70%).
   const best = bestChoice(curves, options)!;
   assert.deepEqual([best.policy, best.capacity, best.hitRate], ['fifo', 20, 0.79]);
   assert.equal(bestChoice(curves, { ...options, targetHitRate: 0.99 }), null);
-  // Tolerance only: best anywhere is 80%; fifo is within a point at 20.
-  assert.equal(bestChoice(curves, { tolerance: 0.01 })!.capacity, 20);
+  // Tolerance: best anywhere is 80%; fifo is within a point at 20.
+  assert.equal(bestChoice(curves, { minGain: 0.01, tolerance: 0.01 })!.capacity, 20);
+});
+
+test('diminishing returns, plateau: the size past which no doubling gains a point', () => {
+  // Gains per doubling: 30, 29.5, 0.5, 0.5, 0.5, 0 points. The last worthwhile doubling ends at 64.
+  const points = curve(SIZES, [0.2, 0.5, 0.795, 0.8, 0.805, 0.81, 0.81]);
+  const pick = pickSize(points, 'diminishing-returns', 0.01, 'entries');
+  assert.equal(pick.capacity, 64);
+  assert.match(
+    pick.reason,
+    /^64 entries: past it no doubling gains 1 point or more \(at most 0\.5 points per doubling\); 79\.50% hit rate$/,
+  );
+  // A lower bar accepts the half-point doublings too.
+  assert.equal(pickSize(points, 'diminishing-returns', 0.004, 'entries').capacity, 512);
+});
+
+test('diminishing returns, cliff: a jump after a flat stretch is found, not stopped short of', () => {
+  const points = curve(SIZES, [0.3, 0.305, 0.31, 0.31, 0.31, 0.9, 0.905]);
+  const pick = pickSize(points, 'diminishing-returns', 0.01, 'entries');
+  assert.equal(pick.capacity, 512);
+  assert.match(pick.reason, /at most 0\.5 points per doubling/);
+});
+
+test('diminishing returns, a tail that never flattens: no size, said plainly, with what to do instead', () => {
+  const points = curve(SIZES, [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4]);
+  const pick = pickSize(points, 'diminishing-returns', 0.01, 'entries');
+  assert.equal(pick.capacity, null);
+  assert.match(
+    pick.reason,
+    /^no size in range is past diminishing returns: the last doubling, to 1,024 entries, still gains 5 points \(40\.00% there\); widen the range, or decide with a target hit rate, a target latency or a memory cost$/,
+  );
+  // Reaching the infinite-cache hit rate is flat enough: nothing more to gain beyond.
+  const full = pickSize(points, 'diminishing-returns', 0.01, 'entries', { ceiling: 0.4 });
+  assert.equal(full.capacity, 1024);
+  assert.match(full.reason, /reaches the hit rate of an unbounded cache/);
+  // The best choice is never "everything": it says the curve is still rising.
+  const best = bestChoice([{ policy: 'lru', ttl: null, points }], { minGain: 0.01 })!;
+  assert.equal(best.stillRising, true);
+  assert.ok(Math.abs(best.marginalGain! - 0.05) < 1e-12);
+});
+
+test('diminishing returns on uneven sizes counts gain per doubling, not per step', () => {
+  // 16 -> 256 is four doublings for 4 points: 1 point each, worth it; 256 -> 1024 two for 1 point.
+  const points = curve([16, 256, 1024], [0.5, 0.54, 0.55]);
+  assert.equal(pickSize(points, 'diminishing-returns', 0.01, 'entries').capacity, 256);
+  assert.equal(pickSize(points, 'diminishing-returns', 0.011, 'entries').capacity, 16);
+});
+
+test('an offline bound is drawn, never recommended, never the best nor the one doing better', () => {
+  const curves: Curve[] = [
+    { policy: 'lru', ttl: null, points: curve([10, 20, 40], [0.5, 0.7, 0.72]) },
+    { policy: 'belady', ttl: null, points: curve([10, 20, 40], [0.7, 0.8, 0.81]) },
+  ];
+  const recommendations = recommend(curves, { minGain: 0.05, targetHitRate: 0.75 });
+  assert.deepEqual(
+    recommendations.map((r) => r.policy),
+    ['lru', 'lru'],
+  );
+  assert.deepEqual(recommendations[0]!.bestPolicyAtSize, { policy: 'lru', hitRate: 0.7 });
+  // belady reaches 75% at 20; lru never does: nothing deployable meets the target.
+  assert.equal(bestChoice(curves, { minGain: 0.01, targetHitRate: 0.75 }), null);
+  assert.equal(bestChoice(curves, { minGain: 0.01 })!.policy, 'lru');
+});
+
+test('ties are ties: within a tenth of a point, the simpler policy wins and the others are named', () => {
+  const curves: Curve[] = [
+    { policy: 'arc', ttl: null, points: curve([10, 20, 40], [0.5, 0.8, 0.8005]) },
+    { policy: 'lfu', ttl: null, points: curve([10, 20, 40], [0.6, 0.7999, 0.8]) },
+    { policy: 'fifo', ttl: null, points: curve([10, 20, 40], [0.3, 0.7, 0.79]) },
+  ];
+  const best = bestChoice(curves, { minGain: 0.01 })!;
+  // At 20 arc (80%) and lfu (79.99%) tie; lfu is listed before arc in the policy table.
+  assert.deepEqual([best.policy, best.capacity], ['lfu', 20]);
+  assert.deepEqual(best.tiedWith, [{ policy: 'arc', ttl: null, hitRate: 0.8 }]);
+  assert.match(bestChoiceText(best, 'entries'), /; arc \(80\.00%\) ties with it \(within 0\.1 points\), and lfu is the simpler policy$/);
+  // At its own pick a tied rival is not "doing better there".
+  const lfu = recommend(curves, { minGain: 0.01 }).find((r) => r.policy === 'lfu')!;
+  assert.deepEqual(lfu.bestPolicyAtSize, { policy: 'lfu', hitRate: 0.7999 });
+  // A clear lead is no tie.
+  const clear = bestChoice([curves[0]!, { ...curves[1]!, points: curve([10, 20, 40], [0.6, 0.78, 0.8]) }], { minGain: 0.01 })!;
+  assert.deepEqual([clear.policy, clear.tiedWith], ['arc', []]);
 });
 
 test('a curve that reached the infinite-cache ceiling is not called rising', () => {

@@ -15,7 +15,7 @@ function sweepConfig(overrides: Partial<SweepConfig> = {}): SweepConfig {
     ttls: [null],
     cost: { lookupCost: 0.0001, missCost: 0.005 },
     seed: 1,
-    recommend: { tolerance: 0.01 },
+    recommend: { minGain: 0.01 },
     mode: 'never',
     ...overrides,
   };
@@ -36,10 +36,17 @@ test('an unsampled sweep gives exactly the rows of run, lru by the one-pass curv
       ['lfu', 'replay'],
     ],
   );
-  // One tolerance recommendation per policy, each primary, each at a simulated size.
+  // One diminishing-returns recommendation per policy, each primary, each at a simulated size.
   assert.equal(sweep.recommendations!.length, 3);
   for (const r of sweep.recommendations!) {
-    assert.ok(r.primary && sweep.options.capacities.includes(r.capacity!));
+    assert.equal(r.criterion, 'diminishing-returns');
+    assert.ok(r.primary);
+    // Up to 512 of 1,000 keys every curve still gains more than a point per doubling: no size, said so.
+    if (r.capacity === null) {
+      assert.equal(r.stillRising, true);
+      continue;
+    }
+    assert.ok(sweep.options.capacities.includes(r.capacity));
     const row = sweep.rows.find((x) => x.policy === r.policy && x.capacity === r.capacity)!;
     assert.equal(r.hitRate, row.hitRate);
   }

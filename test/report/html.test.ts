@@ -26,7 +26,11 @@ function sweepResult(): RunResult {
     criterion: 'tolerance',
     threshold: 0.01,
   } as const;
-  return { ...result, command: 'sweep', best: { ...best, topHitRate: 0.5, totalCostMs: null } };
+  return {
+    ...result,
+    command: 'sweep',
+    best: { ...best, topHitRate: 0.5, totalCostMs: null, stillRising: false, marginalGain: null, tiedWith: [] },
+  };
 }
 
 test('the page is self-contained: uPlot and its stylesheet inline, nothing fetched, the same bytes every time', () => {

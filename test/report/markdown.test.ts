@@ -14,6 +14,7 @@ const REC = {
   stillRising: false,
   memoryCostMs: null,
   totalCostMs: null,
+  marginalGain: null,
 } as const;
 
 function sectionTitles(markdown: string): string[] {

@@ -63,7 +63,7 @@ test('past eight series every line still differs (colour, dash, marker); an offl
   const { generateTrace } = await import('../../src/trace/spec.js');
   const { sweep } = await import('../../src/api/simulate.js');
   const trace = generateTrace('zipf:alpha=0.9,keys=500,requests=5000,seed=3');
-  const result = await sweep(trace, { policies: ['lru', 'belady'], capacities: [16, 64, 256] });
+  const result = await sweep(trace, { policies: ['lru', 'belady'], capacities: [16, 64, 256, 1024] });
   const svg = renderSvgChart(result)!;
   assert.match(svg, />belady \(offline bound\)</);
   const lines = [
@@ -74,8 +74,13 @@ test('past eight series every line still differs (colour, dash, marker); an offl
     [false, true],
     'lru solid, belady dashed',
   );
-  assert.ok(result.best, 'the sweep recommends a size');
+  assert.ok(result.best && !result.best.stillRising, 'the sweep recommends a size');
+  assert.equal(result.best.policy, 'lru', 'the bound is never the best choice');
   assert.match(svg, new RegExp(`>recommended: ${result.best.capacity}<`));
+  // A curve still rising at the largest size has no recommended size to mark.
+  const rising = await sweep(trace, { policies: ['lru'], capacities: [16, 64, 256] });
+  assert.equal(rising.best!.stillRising, true);
+  assert.doesNotMatch(renderSvgChart(rising)!, />recommended: /);
   // Markers are hollow, so one drawn over another leaves the first visible.
   assert.ok([...svg.matchAll(/<circle [^>]*fill="([^"]+)"/g)].every((m) => m[1] === '#ffffff'));
 });
