@@ -7,7 +7,9 @@ import { Option, type Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { asFlagError } from './flag-names.js';
 import { splitPolicyList } from '../policies/index.js';
-import { parseSizes, type CapacityUnit } from '../engine/sizes.js';
+import { hasShareSizes, parseSizes, type CapacityUnit } from '../engine/sizes.js';
+import { distinctKeys } from '../engine/plain-replay.js';
+import { summarizeTrace } from '../trace/summary.js';
 import { existsSync, statSync } from 'node:fs';
 import { parseCount, parseDuration, parseNumber, parseTtlList } from '../units.js';
 import type { RecommendationOptions } from '../api/options.js';
@@ -68,8 +70,25 @@ export function capacitiesFrom(flags: CommonFlags, fallback: string): { unit: Ca
     throw new UsageError('give either --maxsize (entries) or --capacity (bytes), not both', '--capacity');
   }
   const points = flags.points === undefined ? {} : { points: parseCount(flags.points, '--points') };
-  if (flags.capacity !== undefined) return { unit: 'bytes', capacities: parseSizes(flags.capacity, 'bytes', '--capacity', points) };
-  return { unit: 'entries', capacities: parseSizes(flags.maxsize ?? fallback, 'entries', '--maxsize', points) };
+  // Shares of the working set are checked now (against a stand-in) and resolved once the trace is loaded.
+  const standIn = (text: string) => (hasShareSizes(text) ? { ...points, workingSet: 1e9 } : points);
+  if (flags.capacity !== undefined)
+    return { unit: 'bytes', capacities: parseSizes(flags.capacity, 'bytes', '--capacity', standIn(flags.capacity)) };
+  const text = flags.maxsize ?? fallback;
+  return { unit: 'entries', capacities: parseSizes(text, 'entries', '--maxsize', standIn(text)) };
+}
+
+/**
+ * The sizes of `--maxsize` / `--capacity` given as shares of the working set (`1%..50%`),
+ * taken of this trace's distinct keys or distinct bytes; undefined when none is a share.
+ */
+export function shareSizesFor(flags: CommonFlags, trace: Trace): number[] | undefined {
+  const text = flags.capacity ?? flags.maxsize;
+  if (text === undefined || !hasShareSizes(text)) return undefined;
+  const bytes = flags.capacity !== undefined;
+  const points = flags.points === undefined ? {} : { points: parseCount(flags.points, '--points') };
+  const workingSet = bytes ? (summarizeTrace(trace).sizes?.distinctBytes ?? 0) : distinctKeys(trace);
+  return parseSizes(text, bytes ? 'bytes' : 'entries', bytes ? '--capacity' : '--maxsize', { ...points, workingSet });
 }
 
 /** `off` (or `none`, `0`) means no TTL; the list may mix both. */

@@ -12,6 +12,7 @@ import {
   expectedRequests,
   gridOptionsFrom,
   loadTraceFrom,
+  shareSizesFor,
   type CommonFlags,
 } from './options.js';
 import type { CliIo } from './io.js';
@@ -83,10 +84,12 @@ export async function runSimulation(
       : plan.grid.policies.length * (plan.grid.capacities?.length ?? 1) * plan.grid.ttls.length;
     return await withWorkerPool(cells * expectedRequests(source), options.workers, async (pool) => {
       const trace = await loadTraceFrom(source, flags, io);
+      const shares = options.capacities === undefined ? undefined : shareSizesFor(flags, trace);
       const progress = progressBar('replaying');
       try {
         return await simulate(trace, {
           ...options,
+          ...(shares !== undefined && { capacities: shares }),
           onProgress: (done, total) => {
             progress.update(done, total);
           },

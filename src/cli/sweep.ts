@@ -18,6 +18,7 @@ import {
   loadTraceFrom,
   recommendFrom,
   sampleFrom,
+  shareSizesFor,
   workersFrom,
   type SweepFlags,
 } from './options.js';
@@ -70,7 +71,8 @@ export function registerSweep(program: Command, io: CliIo): void {
       const result = await withWorkerPool(work, workers, async (pool) => {
         const trace = await loadTraceFrom(source, flags, io);
         const points = flags.points === undefined ? undefined : parseCount(flags.points, '--points');
-        const capacities = options.capacities ?? defaultSweepSizes(trace.keySpace, points);
+        const capacities =
+          (options.capacities && shareSizesFor(flags, trace)) ?? options.capacities ?? defaultSweepSizes(trace.keySpace, points);
         const progress = progressBar('sweeping');
         try {
           return await sweep(trace, {

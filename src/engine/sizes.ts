@@ -1,6 +1,7 @@
 /**
  * Cache sizes as users write them: lists (`64,256,1e4`), ranges and mixtures of both, in
- * entries or, for byte capacity, in byte sizes (`64MB,1GB`, `1MB..1GB`).
+ * entries or, for byte capacity, in byte sizes (`64MB,1GB`, `1MB..1GB`), or as shares of the
+ * trace's working set (`1%..50%`: of its distinct keys, or of its distinct bytes).
  *
  * Ranges, whose two ends are always included:
  *   `a..b`       geometric, doubling from a (16..100 gives 16,32,64,100)
@@ -23,6 +24,16 @@ const RANGE_RE = /^(.+?)\.\.(.+?)(?:([:xX])(.+))?$/;
 export interface SizeParseOptions {
   /** `--points N`: spread every `a..b` range over N geometric points instead of doubling. */
   readonly points?: number;
+  /**
+   * The working set (distinct keys, or distinct bytes for byte capacity): sizes written as a
+   * share of it (`1%..50%`) are taken of this. Without it a share is a usage error.
+   */
+  readonly workingSet?: number;
+}
+
+/** Whether the text writes any size as a share of the working set (`10%`), which needs the trace to resolve. */
+export function hasShareSizes(text: string): boolean {
+  return /%/.test(text);
 }
 
 /** Parses a list of sizes and ranges. Returns ascending, distinct, positive whole numbers. */
@@ -32,7 +43,10 @@ export function parseSizes(text: string, unit: CapacityUnit, flag: string, optio
     .map((piece) => piece.trim())
     .filter((piece) => piece !== '');
   if (pieces.length === 0) throw new UsageError('expected at least one size', flag);
-  const parseOne = (piece: string): number => (unit === 'bytes' ? parseBytes(piece, flag) : parseCount(piece, flag));
+  const parseOne = (piece: string): number => {
+    if (piece.endsWith('%')) return share(piece, options.workingSet, unit, flag);
+    return unit === 'bytes' ? parseBytes(piece, flag) : parseCount(piece, flag);
+  };
   if (options.points !== undefined && !(Number.isInteger(options.points) && options.points >= 1 && options.points <= MAX_SIZES)) {
     throw new UsageError(`--points must be a whole number from 1 to ${MAX_SIZES}`, flag);
   }
@@ -70,6 +84,17 @@ export function parseSizes(text: string, unit: CapacityUnit, flag: string, optio
   const distinct = [...new Set(sizes)].sort((a, b) => a - b);
   if (distinct.length > MAX_SIZES) throw new UsageError(`more than ${MAX_SIZES} sizes`, flag);
   return distinct;
+}
+
+/** `10%` of the working set as a whole size, at least 1. */
+function share(piece: string, workingSet: number | undefined, unit: CapacityUnit, flag: string): number {
+  const percent = Number(piece.slice(0, -1).trim());
+  if (piece.slice(0, -1).trim() === '' || Number.isNaN(percent)) throw new UsageError(`'${piece}' is not a share (write e.g. 10%)`, flag);
+  if (!(percent > 0) || !Number.isFinite(percent)) throw new UsageError(`'${piece}' must be a share above 0%`, flag);
+  if (workingSet === undefined) throw new UsageError(`'${piece}' is a share of the working set, which only a trace has`, flag);
+  if (workingSet === 0)
+    throw new UsageError(`'${piece}': the trace has no ${unit === 'bytes' ? 'bytes' : 'keys'} to take a share of`, flag);
+  return Math.max(1, Math.round((workingSet * percent) / 100));
 }
 
 /** The list-only form, kept for callers that never accept ranges. */

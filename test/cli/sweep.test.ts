@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { recommendationText } from '../../src/report/words.js';
 import type { RunResult } from '../../src/model/result.js';
+import { ROOT } from '../helpers/cli.js';
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -125,4 +126,20 @@ test('sweep on a synthetic trace: the same rows as run, plus recommendations', a
   assert.equal(estimate.sampling!.rate, 0.5);
   assert.equal(estimate.sampling!.estimates, true);
   assert.deepEqual(estimate.sampling!.methods, ['shards', 'minisim']);
+});
+
+test('--maxsize and --capacity take shares of the trace working set: distinct keys, or distinct bytes', async () => {
+  const trace = join(ROOT, 'traces/sample.csv');
+  const entries = await cli('run', trace, '-p', 'lru', '--maxsize', '10%,50%', '-f', 'json');
+  assert.equal(entries.code, 0, entries.err);
+  const run = JSON.parse(entries.out) as RunResult;
+  assert.deepEqual(run.options.capacities, [Math.round(run.trace.distinctKeys * 0.1), Math.round(run.trace.distinctKeys * 0.5)]);
+  const bytes = await cli('sweep', trace, '-p', 'lru', '--capacity', '25%..100%', '-f', 'json');
+  assert.equal(bytes.code, 0, bytes.err);
+  const swept = JSON.parse(bytes.out) as RunResult;
+  const working = swept.trace.sizes!.distinctBytes;
+  assert.deepEqual(swept.options.capacities, [Math.round(working / 4), Math.round(working / 2), working]);
+  const bad = await cli('run', trace, '--maxsize', '0%');
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /--maxsize: '0%' must be a share above 0%/);
 });

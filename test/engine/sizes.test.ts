@@ -65,3 +65,20 @@ test('bad ranges are usage errors naming the flag', () => {
   bad('16..64', '--maxsize', 0);
   assert.throws(() => entries('64..16'), /--maxsize: range '64..16' is reversed/);
 });
+
+test('sizes as shares of the working set: lists and ranges of percentages, rounded, at least 1', () => {
+  assert.deepEqual(parseSizes('1%..8%', 'entries', '--maxsize', { workingSet: 1896 }), [19, 38, 76, 152]);
+  assert.deepEqual(parseSizes('10%,50%,100%', 'bytes', '--capacity', { workingSet: 8_115_499 }), [811_550, 4_057_750, 8_115_499]);
+  // Shares and plain sizes mix; a tiny share still makes a cache of one.
+  assert.deepEqual(parseSizes('0.001%,64,50%', 'entries', '--maxsize', { workingSet: 1000 }), [1, 64, 500]);
+  const fails = (text: string, options: { workingSet?: number }, message: RegExp): void => {
+    assert.throws(
+      () => parseSizes(text, 'entries', '--maxsize', options),
+      (error: unknown) => error instanceof UsageError && error.where === '--maxsize' && message.test(error.message),
+    );
+  };
+  fails('10%', {}, /share of the working set, which only a trace has/);
+  fails('0%', { workingSet: 10 }, /must be a share above 0%/);
+  fails('x%', { workingSet: 10 }, /'x%' is not a share/);
+  fails('10%', { workingSet: 0 }, /no keys to take a share of/);
+});
