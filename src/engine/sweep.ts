@@ -19,7 +19,8 @@ import { executeJobs, type ExecutorOptions } from './executor.js';
 import { gridJobs, runOptionsOf, settingsOf, type GridConfig } from './grid.js';
 import { cacheJob, jobLabel, type Job } from './jobs.js';
 import { exactCurveBlocker, lruCurveCounts } from './lru-curve.js';
-import { bestChoice, curvesOf, recommend, type RecommendOptions } from './recommend.js';
+import { bestChoice, curvesOf, recommend, type CurvePoint, type RecommendOptions } from './recommend.js';
+import { curveKey, refineTargets } from './refine.js';
 import type { ReplayCounts } from './replay.js';
 import { resultOf, rowOf } from './rows.js';
 import { miniCapacity, samplingMask, sampleTrace, scaleSampledCounts, shardsLruCounts, traceTotals, type TraceTotals } from './shards.js';
@@ -138,13 +139,28 @@ export async function runSweep(trace: Trace, config: SweepConfig): Promise<RunRe
 
   const curves = curvesOf(rows);
   const ceiling = infiniteCacheHitRate(trace);
+  const recommendations = recommend(curves, config.recommend, { ceiling });
+  // Targets are bisected between grid points with extra replays, except on estimates.
+  const refined =
+    rate === undefined && hasTarget(config.recommend)
+      ? refineTargets(trace, plans, recommendations, settings, config.capacities)
+      : { recommendations, points: new Map<string, CurvePoint[]>() };
+  // The best choice under a target sees the refined sizes too.
+  const withRefined = curves.map((curve) => {
+    const extra = refined.points.get(curveKey(curve));
+    return extra === undefined ? curve : { ...curve, points: [...curve.points, ...extra].sort((a, b) => a.capacity - b.capacity) };
+  });
   return {
     ...resultOf(trace, config.command ?? 'sweep', runOptionsOf(config), rows),
     sampling: rate === undefined ? null : samplingOf(trace, sampled!, rate, totals!, plans),
     curves: plans.map(({ policy, ttl, method, blocker }) => ({ policy, ttl, method, blocker })),
-    recommendations: recommend(curves, config.recommend, { ceiling }),
-    best: bestChoice(curves, config.recommend, { ceiling }),
+    recommendations: refined.recommendations,
+    best: bestChoice(withRefined, config.recommend, { ceiling }),
   };
+}
+
+function hasTarget(options: RecommendOptions): boolean {
+  return options.targetHitRate !== undefined || options.targetLatencyMs !== undefined;
 }
 
 /** Skew beyond which the note warns: the sample's share of lookups is off by more than this. */

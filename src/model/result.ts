@@ -245,8 +245,16 @@ export interface Recommendation {
    * size (null when it is the largest size), or with no size the last doubling's gain.
    */
   readonly marginalGain: number | null;
-  /** The deployable policy with the highest hit rate at the recommended size (same TTL; a tie keeps this one), null with no size. */
+  /**
+   * The deployable policy with the highest hit rate at the recommended size (same TTL; a tie
+   * keeps this one); null with no size, or at a refined size (no other policy ran there).
+   */
   readonly bestPolicyAtSize: { readonly policy: string; readonly hitRate: number } | null;
+  /**
+   * Targets in an unsampled sweep: the size was bisected between grid points with extra
+   * replays, to within 1% of the size; hitRate and meanLatencyMs are from that replay.
+   */
+  readonly refined?: boolean;
 }
 
 /** Across all policies and TTLs: which to pick, at which size, under the primary criterion. */

@@ -19,6 +19,11 @@ function pointsLabel(fraction: number): string {
   return `${value} point${value === 1 ? '' : 's'}`;
 }
 
+/** ', to within 1% by bisection between the sweep's sizes' for a refined target, else ''. */
+function refinedText(rec: Recommendation): string {
+  return rec.refined === true ? `, to within 1% by bisection between the sweep's sizes` : '';
+}
+
 /** A measured gain in points of hit rate, to two decimals: 0.08803 -> "8.8 points". */
 function gainLabel(fraction: number): string {
   const value = Number((fraction * 100).toFixed(2));
@@ -58,11 +63,11 @@ export function recommendationText(rec: Recommendation, unit: Unit): string {
     case 'target-hit-rate':
       return rec.capacity === null
         ? `no size in range reaches a ${percent(threshold)} hit rate (best: ${percent(best.hitRate)} at ${size(best.capacity)})`
-        : `${size(rec.capacity)}: the smallest size reaching a ${percent(threshold)} hit rate (${percent(rec.hitRate!)})`;
+        : `${size(rec.capacity)}: the smallest size reaching a ${percent(threshold)} hit rate (${percent(rec.hitRate!)})${refinedText(rec)}`;
     case 'target-latency':
       return rec.capacity === null
         ? `no size in range brings mean latency down to ${ms(threshold)} (best: ${ms(fastest.meanLatencyMs)} at ${size(fastest.capacity)})`
-        : `${size(rec.capacity)}: the smallest size with mean latency at or below ${ms(threshold)} (${ms(rec.meanLatencyMs!)})`;
+        : `${size(rec.capacity)}: the smallest size with mean latency at or below ${ms(threshold)} (${ms(rec.meanLatencyMs!)})${refinedText(rec)}`;
     case 'memory-cost': {
       const capacity = rec.capacity!;
       return (
