@@ -15,6 +15,7 @@ import type { WorkerPool } from '../engine/executor.js';
 import type { GridConfig, TimedOptions } from '../engine/grid.js';
 import type { RecommendOptions } from '../engine/recommend.js';
 import { intervalCount, MAX_INTERVALS, type IntervalSpec } from '../engine/intervals.js';
+import { warmupEnd, type WarmupSpec } from '../engine/warmup.js';
 import { ttlApplies } from '../engine/replay.js';
 import { WRITE_POLICIES, type WritePolicy } from '../engine/time/freshness.js';
 import { STAMPEDE_MODES, type StampedeConfig, type StampedeMode } from '../engine/time/stampede.js';
@@ -67,6 +68,11 @@ export interface SimulateOptions {
   readonly intervalRequests?: number;
   /** Hit rate over time by trace time: every this many ms from the first request (needs a time column). */
   readonly intervalMs?: Milliseconds;
+  /**
+   * Leave the cold start out of every count: the first `requests`, the first `ms` of trace
+   * time, or a `share` (0 to below 1) of the requests warm the cache and are not counted.
+   */
+  readonly warmup?: { readonly requests: number } | { readonly ms: Milliseconds } | { readonly share: number };
   /** Threads replaying at once, this one included. Default: every core; at most 4 per core (more only cost memory). */
   readonly workers?: number;
   /** `auto` (default) uses threads when the grid is big enough to gain from them. */
@@ -170,6 +176,8 @@ function planOf(options: SweepOptions, mode: Mode): Plan {
       fail('sample', 'sampling estimates plain replays only: not with tiers, a write policy or a stampede mode');
   }
   const interval = intervalOf(options);
+  const warmup = warmupOf(options.warmup);
+  if (warmup !== undefined && sample !== undefined && sample < 1) fail('warmup', 'a warm-up is counted exactly: not with sample');
   if (interval !== undefined && sample !== undefined && sample < 1)
     fail(interval.unit === 'requests' ? 'intervalRequests' : 'intervalMs', 'hit rate over time is counted exactly: not with sample');
   const workers = options.workers;
@@ -189,6 +197,7 @@ function planOf(options: SweepOptions, mode: Mode): Plan {
       ...(ttlJitter > 0 && { ttlJitter }),
       ...(timed !== undefined && { timed }),
       ...(interval !== undefined && { interval }),
+      ...(warmup !== undefined && { warmup }),
       command: mode === 'simulate' ? 'run' : 'sweep',
     },
     sample,
@@ -196,6 +205,24 @@ function planOf(options: SweepOptions, mode: Mode): Plan {
     workers,
     parallel: options.parallel,
   };
+}
+
+function warmupOf(warmup: SimulateOptions['warmup']): WarmupSpec | undefined {
+  if (warmup === undefined) return undefined;
+  if ('requests' in warmup) {
+    if (!Number.isSafeInteger(warmup.requests) || warmup.requests < 0)
+      fail('warmup', `requests must be a whole number, 0 or more, not ${warmup.requests}`);
+    return { unit: 'requests', size: warmup.requests };
+  }
+  if ('ms' in warmup) {
+    if (!(warmup.ms >= 0) || !Number.isFinite(warmup.ms)) fail('warmup', `ms must be a duration of 0 or more, not ${warmup.ms}`);
+    return { unit: 'seconds', size: warmup.ms / 1e3 };
+  }
+  if ('share' in warmup) {
+    if (!(warmup.share >= 0 && warmup.share < 1)) fail('warmup', `share must be at least 0 and below 1, not ${warmup.share}`);
+    return { unit: 'share', size: warmup.share };
+  }
+  return fail('warmup', 'give requests, ms or share');
 }
 
 function intervalOf(options: SweepOptions): IntervalSpec | undefined {
@@ -349,6 +376,11 @@ export function checkAgainstTrace(plan: Plan, trace: Trace): void {
   if (grid.timed?.stampede !== undefined && !trace.times) {
     fail('stampede', `${source} has no time column, so concurrent fetches cannot be simulated (add times, or rate= to a synthetic spec)`);
   }
+  const warmup = grid.warmup;
+  if (warmup?.unit === 'seconds' && !trace.times)
+    fail('warmup', `${source} has no time column, so the warm-up cannot be a duration; give a number of requests or a share`);
+  if (warmup !== undefined && warmupEnd(trace, warmup) >= trace.length && trace.length > 0)
+    fail('warmup', `leaves none of the ${trace.length.toLocaleString('en-US')} requests of ${source} to count`);
   const interval = grid.interval;
   if (interval !== undefined) {
     const where = interval.unit === 'requests' ? 'intervalRequests' : 'intervalMs';

@@ -21,6 +21,7 @@ export const OPTION_FLAGS: Readonly<Record<string, string>> = {
   stampede: '--stampede',
   intervalRequests: '--interval',
   intervalMs: '--interval',
+  warmup: '--warmup',
   sample: '--sample',
   workers: '--workers',
   'recommend.minGain': '--min-gain',

@@ -17,6 +17,7 @@ export interface TimeFlags {
   stampede?: string;
   tiers?: string;
   interval?: string;
+  warmup?: string;
 }
 
 export function addTimeOptions(command: Command): Command {
@@ -25,7 +26,30 @@ export function addTimeOptions(command: Command): Command {
     .option('--flush-interval <duration>', 'write-behind: time between flushes to the origin (default: 1s)')
     .option('--stampede <mode>', 'concurrent misses on one key: none, coalesce, xfetch[:beta=1] or stale-while-revalidate')
     .option('--tiers <list>', "cache tiers, L1 first, as policy:size@lookup-latency, e.g. 'lru:1000@0.05ms,lru:100000@1ms'")
-    .option('--interval <n|duration>', 'hit rate over time too: every N requests (10000, 1e5) or every span of trace time (1m, 30s)');
+    .option('--interval <n|duration>', 'hit rate over time too: every N requests (10000, 1e5) or every span of trace time (1m, 30s)')
+    .option(
+      '--warmup <n|duration|share>',
+      'leave the cold start out of the counts: the first N requests, the first 30s of trace time, or the first 10%',
+    );
+}
+
+/** `--warmup`: a bare number counts requests, a percentage is a share of them, a number with a unit is trace time. */
+export function warmupFrom(text: string | undefined): Pick<SimulateOptions, 'warmup'> {
+  if (text === undefined) return {};
+  const trimmed = text.trim();
+  if (trimmed.endsWith('%')) {
+    const percent = Number(trimmed.slice(0, -1));
+    if (trimmed === '%' || !(percent >= 0 && percent < 100))
+      throw new UsageError(`'${text}' must be a share from 0% to below 100%`, '--warmup');
+    return { warmup: { share: percent / 100 } };
+  }
+  if (/^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i.test(trimmed)) {
+    const requests = Number(trimmed);
+    if (!Number.isSafeInteger(requests) || requests < 0)
+      throw new UsageError(`'${text}' is not a whole number of requests (or give a duration, 30s, or a share, 10%)`, '--warmup');
+    return { warmup: { requests } };
+  }
+  return { warmup: { ms: parseDuration(trimmed, '--warmup') * 1e3 } };
 }
 
 /** `--interval`: a bare number counts requests, a number with a unit is trace time. */
@@ -46,7 +70,7 @@ export function intervalFrom(text: string | undefined): Pick<SimulateOptions, 'i
 /** `--write-policy`, `--flush-interval` and `--stampede` as library options (the library checks how they combine). */
 export function timeOptionsFrom(
   flags: TimeFlags,
-): Pick<SimulateOptions, 'writePolicy' | 'flushIntervalMs' | 'stampede' | 'intervalRequests' | 'intervalMs'> {
+): Pick<SimulateOptions, 'writePolicy' | 'flushIntervalMs' | 'stampede' | 'intervalRequests' | 'intervalMs' | 'warmup'> {
   const writePolicy = flags.writePolicy === undefined ? undefined : parseWritePolicy(flags.writePolicy, '--write-policy');
   const flushInterval = flags.flushInterval === undefined ? undefined : parseDuration(flags.flushInterval, '--flush-interval');
   const stampede = flags.stampede === undefined ? undefined : parseStampede(flags.stampede, '--stampede');
@@ -55,5 +79,6 @@ export function timeOptionsFrom(
     ...(flushInterval !== undefined && { flushIntervalMs: flushInterval * 1e3 }),
     ...(stampede !== undefined && { stampede }),
     ...intervalFrom(flags.interval),
+    ...warmupFrom(flags.warmup),
   };
 }

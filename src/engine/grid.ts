@@ -14,6 +14,7 @@ import type { WritePolicy } from './time/freshness.js';
 import { stampedeLabel, type StampedeConfig } from './time/stampede.js';
 import { tierLabel, type TierSpec } from './time/tiers.js';
 import type { IntervalSpec } from './intervals.js';
+import type { WarmupSpec } from './warmup.js';
 
 /** The time-aware features; any of them makes the grid's jobs time-aware. */
 export interface TimedOptions {
@@ -40,6 +41,8 @@ export interface GridConfig {
   readonly timed?: TimedOptions;
   /** Hit rate over time: count every row per interval too. */
   readonly interval?: IntervalSpec;
+  /** Leave the first requests out of every count. */
+  readonly warmup?: WarmupSpec;
   readonly command?: string;
   /** Progress over the whole grid: requests replayed so far and in total. */
   readonly onProgress?: (done: number, total: number) => void;
@@ -54,6 +57,7 @@ export function settingsOf(config: GridConfig): ReplaySettings {
     ...(config.ttlJitter !== undefined && { ttlJitter: config.ttlJitter }),
     ...(config.timed?.flushInterval !== undefined && { flushInterval: config.timed.flushInterval }),
     ...(config.interval !== undefined && { interval: config.interval }),
+    ...(config.warmup !== undefined && { warmup: config.warmup }),
   });
 }
 
@@ -116,6 +120,7 @@ export function runOptionsOf(config: GridConfig): RunOptions {
       tiers: tiers.map((tier, t) => (swept && t === timed.sweptTier ? tierLabel(tier, '*') : tierLabel(tier))),
     }),
     ...(config.interval !== undefined && { interval: { unit: config.interval.unit, size: config.interval.size } }),
+    ...(config.warmup !== undefined && { warmup: { unit: config.warmup.unit, size: config.warmup.size } }),
   };
 }
 

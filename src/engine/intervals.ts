@@ -110,3 +110,12 @@ export class IntervalRecorder {
 export function intervalRecorder(trace: Trace, spec: IntervalSpec | undefined): IntervalRecorder | undefined {
   return spec === undefined ? undefined : new IntervalRecorder(intervalBounds(trace, spec));
 }
+
+/**
+ * Where a chunk from `start` ends: `chunk` requests on, or sooner at the next interval
+ * boundary or at the end of the warm-up (`warmup`, a request index; 0 for none).
+ */
+export function chunkEnd(start: number, chunk: number, n: number, recorder: IntervalRecorder | undefined, warmup: number): number {
+  const end = recorder ? recorder.chunkEnd(start, chunk, n) : Math.min(n, start + chunk);
+  return start < warmup && warmup < end ? warmup : end;
+}

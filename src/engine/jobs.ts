@@ -19,6 +19,7 @@ import { simulateTimed, type TimedCounts } from './time/simulate.js';
 import type { StampedeConfig } from './time/stampede.js';
 import { tiersLabel, type TierSpec } from './time/tiers.js';
 import type { IntervalSpec } from './intervals.js';
+import { warmupEnd, type WarmupSpec } from './warmup.js';
 
 export interface Job {
   /** The caches, closest first; one entry for a single cache (its lookup cost is the grid's). */
@@ -49,6 +50,8 @@ export interface ReplaySettings {
   readonly flushInterval: number;
   /** Count hit rate over time too, every so many requests or seconds. */
   readonly interval?: IntervalSpec;
+  /** Leave the first requests out of every count (resolved against each trace a job runs on). */
+  readonly warmup?: WarmupSpec;
 }
 
 /** Default write-behind flush interval, seconds. */
@@ -90,7 +93,11 @@ export function jobLabel(job: Job): string {
 export function runJob(trace: Trace, job: Job, settings: ReplaySettings, onProgress?: (done: number, total: number) => void): JobCounts {
   const ttl = job.ttl === null ? {} : { ttl: job.ttl };
   const jitter = settings.ttlJitter > 0 ? { ttlJitter: settings.ttlJitter } : {};
-  const progress = { ...(onProgress && { onProgress }), ...(settings.interval && { interval: settings.interval }) };
+  const progress = {
+    ...(onProgress && { onProgress }),
+    ...(settings.interval && { interval: settings.interval }),
+    ...(settings.warmup && { warmup: warmupEnd(trace, settings.warmup) }),
+  };
   if (!isTimedJob(job)) {
     const cache = job.tiers[0]!;
     return replay(trace, {

@@ -13,7 +13,7 @@ import type { Policy } from '../policies/policy.js';
 import type { Trace } from '../trace/trace.js';
 import { classOf, copyFor } from './per-class.js';
 import { countHits, countHitsSized, countHitsTimed } from './loops/templates.js';
-import type { IntervalRecorder } from './intervals.js';
+import { chunkEnd, type IntervalRecorder } from './intervals.js';
 
 /** Requests per call of a loop: progress is reported between calls. */
 const CHUNK = 1 << 16;
@@ -63,25 +63,36 @@ export function replayPlain(
   capacity: number,
   onProgress?: (done: number, total: number) => void,
   recorder?: IntervalRecorder,
+  warmup = 0,
 ): PlainCounts {
   const { keys, times } = trace;
   const n = trace.length;
   const owner = classOf(policy);
   let hits = 0;
+  let warmHits = 0;
+  const totals = new Float64Array(3);
+  let warmTotals: Float64Array | undefined;
   // Every request is a lookup, so the requests done are the lookups so far.
   const chunks = (run: (start: number, end: number) => number): void => {
     for (let start = 0, end = 0; start < n; start = end) {
-      end = recorder ? recorder.chunkEnd(start, CHUNK, n) : Math.min(n, start + CHUNK);
+      end = chunkEnd(start, CHUNK, n, recorder, warmup);
       hits += run(start, end);
       recorder?.reached(end, end, hits);
+      if (end === warmup) [warmHits, warmTotals] = [hits, totals.slice()];
       onProgress?.(end, n);
     }
   };
   if (sizes !== undefined) {
     const loop = copyFor(countHitsSized, owner);
-    const totals = new Float64Array(3);
     chunks((start, end) => loop(policy, keys, sizes, times, start, end, capacity, totals));
-    return { requests: n, hits, bytesRequested: totals[0]!, bytesHit: totals[1]!, uncacheable: totals[2]! };
+    const before = warmTotals ?? new Float64Array(3);
+    return {
+      requests: n - warmup,
+      hits: hits - warmHits,
+      bytesRequested: totals[0]! - before[0]!,
+      bytesHit: totals[1]! - before[1]!,
+      uncacheable: totals[2]! - before[2]!,
+    };
   }
   if (times === undefined) {
     const loop = copyFor(countHits, owner);
@@ -91,5 +102,7 @@ export function replayPlain(
     chunks((start, end) => loop(policy, keys, times, start, end));
   }
   // Every object has size 1: it is uncacheable only in a cache of capacity below 1.
-  return { requests: n, hits, bytesRequested: n, bytesHit: hits, uncacheable: capacity < 1 ? n - hits : 0 };
+  const requests = n - warmup;
+  const counted = hits - warmHits;
+  return { requests, hits: counted, bytesRequested: requests, bytesHit: counted, uncacheable: capacity < 1 ? requests - counted : 0 };
 }

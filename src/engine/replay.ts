@@ -19,7 +19,8 @@ import { classOf, copyFor } from './per-class.js';
 import { residentBytes } from './resident-bytes.js';
 import { replayRange, TOTAL_SLOTS, type GeneralReplay } from './loops/templates.js';
 import { distinctKeys, isPlainReplay, replayPlain, type PlainCounts } from './plain-replay.js';
-import { intervalRecorder, type IntervalCounts, type IntervalSpec } from './intervals.js';
+import { chunkEnd, intervalRecorder, type IntervalCounts, type IntervalSpec } from './intervals.js';
+import { keysFirstSeenFrom } from './warmup.js';
 
 /** Seeded stream of the TTL jitter draws, apart from any other use of the seed. */
 export const JITTER_STREAM = 0x6a17;
@@ -38,6 +39,8 @@ export interface ReplayConfig {
   readonly defaultMissCost?: number;
   /** Count lookups and hits per interval of the trace as well (hit rate over time). */
   readonly interval?: IntervalSpec;
+  /** Leave the requests before this index out of every count (warm-up); 0 or absent = none. */
+  readonly warmup?: number;
   /** Called between chunks of requests with the number done so far. */
   readonly onProgress?: (done: number, total: number) => void;
 }
@@ -96,8 +99,10 @@ export function replay(trace: Trace, config: ReplayConfig): ReplayCounts {
   // the general loop so its byte hit rate reports real bytes even at an entry capacity.
   if (isPlainReplay(trace, config.ttl) && (sizes !== undefined || trace.sizes === undefined)) {
     const recorder = intervalRecorder(trace, config.interval);
-    const plain = replayPlain(trace, policy, sizes, config.capacity, config.onProgress, recorder);
-    const counts = plainCounts(plain, policy, distinctKeys(trace), finalBytesOf(policy, trace, config.unit));
+    const warmup = config.warmup ?? 0;
+    const plain = replayPlain(trace, policy, sizes, config.capacity, config.onProgress, recorder, warmup);
+    const cold = warmup > 0 ? keysFirstSeenFrom(trace, warmup) : distinctKeys(trace);
+    const counts = plainCounts(plain, policy, cold, finalBytesOf(policy, trace, config.unit));
     return recorder ? { ...counts, intervals: recorder.counts() } : counts;
   }
   const jitter = withTtl && config.ttlJitter !== undefined && config.ttlJitter > 0 ? config.ttlJitter : 0;
@@ -123,13 +128,19 @@ export function replay(trace: Trace, config: ReplayConfig): ReplayCounts {
   const n = trace.length;
   const loop = copyFor(replayRange, classOf(policy));
   const recorder = intervalRecorder(trace, config.interval);
+  const warmup = config.warmup ?? 0;
   const t = general.totals;
+  let warm: Float64Array | undefined;
   for (let start = 0, end = 0; start < n; start = end) {
-    end = recorder ? recorder.chunkEnd(start, CHUNK, n) : Math.min(n, start + CHUNK);
+    end = chunkEnd(start, CHUNK, n, recorder, warmup);
     loop(policy, general, start, end);
     recorder?.reached(end, t[TOTAL_SLOTS.REQUESTS]!, t[TOTAL_SLOTS.HITS]!);
+    if (end === warmup) warm = t.slice();
     config.onProgress?.(end, n);
   }
+  // Warm-up: every count is the whole run's minus the warm-up's; the miss costs after it are a slice.
+  const missesBefore = warm?.[TOTAL_SLOTS.MISS_COUNT] ?? 0;
+  if (warm) for (let slot = 0; slot < TOTAL_SLOTS.LENGTH; slot++) if (slot !== TOTAL_SLOTS.MISS_COUNT) t[slot]! -= warm[slot]!;
 
   const requests = t[TOTAL_SLOTS.REQUESTS]!;
   const hits = t[TOTAL_SLOTS.HITS]!;
@@ -152,7 +163,7 @@ export function replay(trace: Trace, config: ReplayConfig): ReplayCounts {
     finalBytes: finalBytesOf(policy, trace, config.unit),
     missCostSum: t[TOTAL_SLOTS.MISS_COST_SUM]!,
     costSum: t[TOTAL_SLOTS.COST_SUM]!,
-    ...(missCosts && { missCosts: missCosts.slice(0, t[TOTAL_SLOTS.MISS_COUNT]).sort() }),
+    ...(missCosts && { missCosts: missCosts.slice(missesBefore, t[TOTAL_SLOTS.MISS_COUNT]).sort() }),
     ...(recorder && { intervals: recorder.counts() }),
   };
 }
@@ -169,7 +180,8 @@ export function finalBytesOf(policy: Pick<Policy, 'bytes' | 'has'>, trace: Trace
 /**
  * The counts of a plain replay (gets only, no TTL, no costs) in the general loop's shape.
  * With no deletes and no expiry, a key's first request is its one cold miss (nothing can be
- * resident before it) and every later miss is a capacity miss.
+ * resident before it) and every later miss is a capacity miss; after a warm-up, only the keys
+ * first requested after it miss cold.
  */
 function plainCounts(plain: PlainCounts, policy: Policy, distinct: number, finalBytes: number): ReplayCounts {
   const misses = plain.requests - plain.hits;

@@ -69,9 +69,11 @@ export async function runSweep(trace: Trace, config: SweepConfig): Promise<RunRe
       ? 'time-aware'
       : config.interval !== undefined
         ? 'intervals'
-        : onePassModel
-          ? exactCurveBlocker(trace, config.unit, first.ttl)
-          : 'no-one-pass-model';
+        : config.warmup !== undefined
+          ? 'warmup'
+          : onePassModel
+            ? exactCurveBlocker(trace, config.unit, first.ttl)
+            : 'no-one-pass-model';
     const onePass = blocker === null;
     const method: Method = onePass ? (rate === undefined ? 'mattson' : 'shards') : rate === undefined ? 'replay' : 'minisim';
     plans.push({ policy: jobLabel(first), ttl: first.ttl, method, blocker, jobs, onePass });

@@ -149,6 +149,8 @@ export interface RunOptions {
   readonly tiers?: readonly string[];
   /** Hit rate over time was counted every `size` requests or seconds (rows carry `intervals`). */
   readonly interval?: { readonly unit: 'requests' | 'seconds'; readonly size: number };
+  /** The first `size` requests, seconds or share of the requests warmed the cache and are not counted. */
+  readonly warmup?: { readonly unit: 'requests' | 'seconds' | 'share'; readonly size: number };
 }
 
 /** The result object every command returns and every renderer and gate reads (docs/schema.md). */
@@ -190,9 +192,10 @@ export interface Sampling {
  * stampede mode: the time-aware simulator replays each size), `ttl` (entries expire), `byte-capacity` (the
  * stack criterion is approximate with mixed sizes), `cost-column` (percentiles need a replay),
  * `deletes` (a delete leaves a hole the stack model does not have), `intervals` (hit rate over
- * time is counted by replays).
+ * time is counted by replays), `warmup` (so is a warm-up).
  */
-export type CurveBlocker = 'no-one-pass-model' | 'time-aware' | 'ttl' | 'byte-capacity' | 'cost-column' | 'deletes' | 'intervals';
+export type CurveBlocker =
+  'no-one-pass-model' | 'time-aware' | 'ttl' | 'byte-capacity' | 'cost-column' | 'deletes' | 'intervals' | 'warmup';
 
 /** How one policy x TTL curve was computed, and why when not the fast way. */
 export interface CurveMethod {

@@ -50,7 +50,25 @@ export function optionFacts(result: RunResult): Fact[] {
   if (options.flushIntervalMs !== undefined) facts.push(['flush interval', ms(options.flushIntervalMs)]);
   if (options.stampede !== undefined) facts.push(['stampede model', options.stampede]);
   if (options.tiers !== undefined) facts.push(['tiers', { code: options.tiers, joiner: ' → ' }]);
+  if (options.warmup !== undefined) facts.push(['warm-up', `${warmupText(options.warmup)}, not counted`]);
+  if (options.interval !== undefined)
+    facts.push([
+      'hit rate over time',
+      `every ${options.interval.unit === 'requests' ? `${integer(options.interval.size)} requests` : formatDuration(options.interval.size)}`,
+    ]);
   return facts;
+}
+
+/** 'the first 2,000 requests', 'the first 30s', 'the first 10% of requests'. */
+export function warmupText(warmup: NonNullable<RunResult['options']['warmup']>): string {
+  switch (warmup.unit) {
+    case 'requests':
+      return `the first ${integer(warmup.size)} requests`;
+    case 'seconds':
+      return `the first ${formatDuration(warmup.size)}`;
+    case 'share':
+      return `the first ${percent(warmup.size, 0)} of requests`;
+  }
 }
 
 export const CRITERION_LABELS: Readonly<Record<RecommendationCriterion, string>> = {

@@ -7,6 +7,7 @@ import chalk from 'chalk';
 import { renderChart } from './chart.js';
 import { integer, ms, percent, ttlLabel } from './format.js';
 import { renderTimeline } from './timeline.js';
+import { warmupText } from './facts.js';
 import { fitPhrases, renderHitRatePivot, wrapWords, type TableOptions } from './table.js';
 import type { RunResult } from '../model/result.js';
 import { bestChoiceText, recommendationText, samplingText } from './words.js';
@@ -21,7 +22,10 @@ export function renderSweep(result: RunResult, fit: TableOptions = {}): string {
   ];
   lines.push(...fitPhrases(`${chalk.bold(trace.source)}: `, summary, fit.width, trace.source.length + 2));
   lines.push(
-    chalk.dim(`lookup ${ms(options.lookupCostMs)}, miss ${ms(options.missCostMs)}, seed ${options.seed}, capacity in ${options.unit}`),
+    chalk.dim(
+      `lookup ${ms(options.lookupCostMs)}, miss ${ms(options.missCostMs)}, seed ${options.seed}, capacity in ${options.unit}` +
+        (options.warmup ? `; ${warmupText(options.warmup)} warm the cache, not counted` : ''),
+    ),
   );
   if (result.sampling) lines.push(chalk.yellow(`ESTIMATES: ${samplingText(result.sampling)} (${result.sampling.methods.join(', ')})`));
 

@@ -8,7 +8,7 @@ import chalk from 'chalk';
 import type { RunResult } from '../model/result.js';
 import { integer, ms, percent, speedup, terminalTable, ttlLabel } from './format.js';
 import { resultColumns } from './columns.js';
-import { hitRatePivotData, readsAsCurves } from './facts.js';
+import { hitRatePivotData, readsAsCurves, warmupText } from './facts.js';
 import { renderTimeline } from './timeline.js';
 import { bestChoiceText } from './words.js';
 
@@ -171,7 +171,10 @@ export function renderTable(result: RunResult, fit: TableOptions = {}): string {
   ];
   lines.push(...fitPhrases(`${chalk.bold(trace.source)}: `, summary, fit.width, trace.source.length + 2));
   lines.push(
-    chalk.dim(`lookup ${ms(options.lookupCostMs)}, miss ${ms(options.missCostMs)}, seed ${options.seed}, capacity in ${options.unit}`),
+    chalk.dim(
+      `lookup ${ms(options.lookupCostMs)}, miss ${ms(options.missCostMs)}, seed ${options.seed}, capacity in ${options.unit}` +
+        (options.warmup ? `; ${warmupText(options.warmup)} warm the cache, not counted` : ''),
+    ),
   );
   if (columns.note !== '') lines.push(chalk.dim(columns.note));
 

@@ -164,3 +164,58 @@ test('intervals the trace cannot honour are usage errors naming the option', asy
   await assert.rejects(simulate(long, { intervalRequests: 1 }), /into 20,001 intervals; at most 10,000/);
   await assert.rejects(sweep(long, { intervalRequests: 100, sample: 0.5 }), /not with sample/);
 });
+
+for (const { name, job, ops } of JOBS) {
+  test(`${name}: a warm-up leaves out exactly the counts of the requests before it`, () => {
+    fc.assert(
+      fc.property(rowsArb, fc.integer({ min: 0, max: 120 }), (rows, cut) => {
+        const trace = randomTrace(rows, ops);
+        const at = Math.min(cut, trace.length);
+        const settings = replaySettings({ unit: 'entries', seed: 1 });
+        const whole = runJob(trace, job, settings);
+        const warm = runJob(trace, job, replaySettings({ unit: 'entries', seed: 1, warmup: { unit: 'requests', size: at } }));
+        const before = runJob(prefix(trace, at), job, settings);
+        for (const field of [
+          'requests',
+          'hits',
+          'misses',
+          'expiredMisses',
+          'uncacheable',
+          'writes',
+          'deletes',
+          'bytesRequested',
+          'bytesHit',
+        ] as const)
+          assert.equal(warm[field], whole[field] - before[field], field);
+        // Cold misses after a warm-up are the keys first requested after it, for a plain replay exactly.
+        if (!ops) {
+          const firstSeen = new Set<number>();
+          let fresh = 0;
+          trace.keys.forEach((key, i) => {
+            if (!firstSeen.has(key)) {
+              firstSeen.add(key);
+              if (i >= at) fresh++;
+            }
+          });
+          assert.equal(warm.coldMisses, fresh);
+        }
+        assert.equal(warm.finalEntries, whole.finalEntries);
+      }),
+      { numRuns: 60 },
+    );
+  });
+}
+
+test('a warm-up by share or by trace time ends where it says; one that leaves nothing is a usage error', async () => {
+  const trace = traceOf(['a', 'b', 'a', 'c', 'a', 'b', 'a', 'c', 'a', 'b'], { times: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] });
+  const full = await simulate(trace, { policies: ['lru'], capacities: [2], parallel: 'never' });
+  const share = await simulate(trace, { policies: ['lru'], capacities: [2], warmup: { share: 0.3 }, parallel: 'never' });
+  const time = await simulate(trace, { policies: ['lru'], capacities: [2], warmup: { ms: 2500 }, parallel: 'never' });
+  assert.equal(share.rows[0]!.requests, 7);
+  assert.equal(time.rows[0]!.requests, 7); // t = 0, 1, 2 are before 2.5 s
+  assert.deepEqual(share.options.warmup, { unit: 'share', size: 0.3 });
+  assert.equal(full.options.warmup, undefined);
+  await assert.rejects(simulate(trace, { warmup: { requests: 10 } }), /warmup.*|leaves none of the 10 requests/);
+  await assert.rejects(simulate(traceOf(['a', 'b']), { warmup: { ms: 1000 } }), /no time column/);
+  await assert.rejects(sweep(trace, { warmup: { requests: 1 }, sample: 0.5 }), /not with sample/);
+});

@@ -28,7 +28,7 @@ import { finalBytesOf, JITTER_STREAM, ttlApplies, type ReplayCounts } from '../r
 import { Versions, type WritePolicy } from './freshness.js';
 import { FetchQueue, LANDING_SLACK, type StampedeConfig } from './stampede.js';
 import { Tier, type TierSpec } from './tiers.js';
-import { intervalRecorder, type IntervalSpec } from '../intervals.js';
+import { chunkEnd, intervalRecorder, type IntervalSpec } from '../intervals.js';
 
 export interface TimedConfig {
   /** One entry for a single cache; L1 first. */
@@ -48,6 +48,8 @@ export interface TimedConfig {
   readonly stampede?: StampedeConfig;
   /** Count lookups and hits per interval of the trace as well (hit rate over time). */
   readonly interval?: IntervalSpec;
+  /** Leave the requests before this index out of every count (warm-up); 0 or absent = none. */
+  readonly warmup?: number;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -86,6 +88,33 @@ export interface TimedCounts extends ReplayCounts {
 const CHUNK = 1 << 16;
 /** Seeded stream of XFetch's draws. */
 const XFETCH_STREAM = 0x7fe7;
+
+/** The counters of a run that has done nothing yet: what a run without warm-up subtracts. */
+function counters0(tierCount: number) {
+  return {
+    requests: 0,
+    hits: 0,
+    expiredMisses: 0,
+    coldMisses: 0,
+    uncacheable: 0,
+    bytesRequested: 0,
+    bytesHit: 0,
+    writes: 0,
+    deletes: 0,
+    costSum: 0,
+    latencySum: 0,
+    staleReads: 0,
+    staleServes: 0,
+    instantFetches: 0,
+    coalescedWaits: 0,
+    earlyRefreshes: 0,
+    missCount: 0,
+    started: 0,
+    writesCoalesced: 0,
+    flushes: 0,
+    tiers: Array.from({ length: tierCount }, () => ({ lookups: 0, hits: 0 })),
+  };
+}
 
 export function simulateTimed(trace: Trace, config: TimedConfig): TimedCounts {
   const n = trace.length;
@@ -155,8 +184,34 @@ export function simulateTimed(trace: Trace, config: TimedConfig): TimedCounts {
   };
 
   const recorder = intervalRecorder(trace, config.interval);
+  const warmup = config.warmup ?? 0;
+  // The running counts where the warm-up ends; every count reported is the whole run's minus these.
+  const counters = () => ({
+    requests,
+    hits,
+    expiredMisses,
+    coldMisses,
+    uncacheable,
+    bytesRequested,
+    bytesHit,
+    writes,
+    deletes,
+    costSum,
+    latencySum,
+    staleReads,
+    staleServes,
+    instantFetches,
+    coalescedWaits,
+    earlyRefreshes,
+    missCount,
+    started: queue?.started ?? 0,
+    writesCoalesced: versions.writesCoalesced,
+    flushes: versions.flushes,
+    tiers: tiers.map((tier) => ({ lookups: tier.lookups, hits: tier.hits })),
+  });
+  let warm: ReturnType<typeof counters> | undefined;
   for (let start = 0, end = 0; start < n; start = end) {
-    end = recorder ? recorder.chunkEnd(start, CHUNK, n) : Math.min(n, start + CHUNK);
+    end = chunkEnd(start, CHUNK, n, recorder, warmup);
     for (let i = start; i < end; i++) {
       const now = times === undefined ? i : times[i]!;
       if (queue !== undefined) while (queue.nextCompletion() <= now + LANDING_SLACK) queue.pop(land);
@@ -261,11 +316,19 @@ export function simulateTimed(trace: Trace, config: TimedConfig): TimedCounts {
       latencySum += latency;
     }
     recorder?.reached(end, requests, hits);
+    if (end === warmup) warm = counters();
     config.onProgress?.(end, n);
   }
   if (writeBehind) versions.finish();
 
-  const misses = requests - hits;
+  const w = warm ?? counters0(tiers.length);
+  const counted = {
+    requests: requests - w.requests,
+    hits: hits - w.hits,
+    expiredMisses: expiredMisses - w.expiredMisses,
+    coldMisses: coldMisses - w.coldMisses,
+  };
+  const misses = counted.requests - counted.hits;
   let finalEntries = 0;
   let finalBytes = 0;
   for (const tier of tiers) {
@@ -273,34 +336,32 @@ export function simulateTimed(trace: Trace, config: TimedConfig): TimedCounts {
     finalBytes += finalBytesOf(tier.policy, trace, config.unit);
   }
   return {
-    requests,
-    hits,
+    ...counted,
     misses,
-    expiredMisses,
-    coldMisses,
-    capacityMisses: misses - coldMisses - expiredMisses,
-    uncacheable,
-    bytesRequested,
-    bytesHit,
-    writes,
-    deletes,
+    capacityMisses: misses - counted.coldMisses - counted.expiredMisses,
+    uncacheable: uncacheable - w.uncacheable,
+    bytesRequested: bytesRequested - w.bytesRequested,
+    bytesHit: bytesHit - w.bytesHit,
+    writes: writes - w.writes,
+    deletes: deletes - w.deletes,
     finalEntries,
     finalBytes,
-    missCostSum: latencySum,
-    costSum,
-    tiers: tiers.map((tier) => ({ lookups: tier.lookups, hits: tier.hits })),
-    missLatencies: missLatencies.slice(0, missCount).sort(),
+    missCostSum: latencySum - w.latencySum,
+    costSum: costSum - w.costSum,
+    tiers: tiers.map((tier, t) => ({ lookups: tier.lookups - w.tiers[t]!.lookups, hits: tier.hits - w.tiers[t]!.hits })),
+    missLatencies: missLatencies.slice(w.missCount, missCount).sort(),
     tierHitLatencies: tiers.map((_, t) => tiers.slice(0, t + 1).reduce((sum, tier) => sum + tier.lookupCost, 0)),
-    latencySum,
-    staleReads,
-    staleServes,
-    originFetches: instantFetches + (queue?.started ?? 0),
+    latencySum: latencySum - w.latencySum,
+    staleReads: staleReads - w.staleReads,
+    staleServes: staleServes - w.staleServes,
+    originFetches: instantFetches - w.instantFetches + (queue?.started ?? 0) - w.started,
+    // Peaks are over the whole run, warm-up included: a maximum cannot be split.
     peakConcurrentFetches: queue?.peak ?? 0,
-    coalescedWaits,
-    earlyRefreshes,
-    writesCoalesced: versions.writesCoalesced,
+    coalescedWaits: coalescedWaits - w.coalescedWaits,
+    earlyRefreshes: earlyRefreshes - w.earlyRefreshes,
+    writesCoalesced: versions.writesCoalesced - w.writesCoalesced,
     longestPending: versions.longestPending,
-    flushes: versions.flushes,
+    flushes: versions.flushes - w.flushes,
     ...(recorder && { intervals: recorder.counts() }),
   };
 }
