@@ -139,7 +139,22 @@ export async function runSweep(trace: Trace, config: SweepConfig): Promise<RunRe
     });
   }
 
-  const curves = curvesOf(rows);
+  // With sampling, the same estimates under other hash salts: each row's band, and the sizes it makes unreliable.
+  if (rate !== undefined && sampled !== undefined) {
+    const others = await resampledHitRates(trace, config, plans, rate, totals!, settings);
+    const meanSize = config.unit === 'bytes' ? totals!.bytesRequested / Math.max(1, totals!.lookups) : 1;
+    rows.forEach((row, i) => {
+      const rates = [row.hitRate, ...others.map((hitRates) => hitRates[i]!)];
+      const low = Math.min(...rates);
+      const high = Math.max(...rates);
+      // A sampled cache of a handful of entries estimates badly however the samples agree.
+      const tiny = (row.capacity * rate) / meanSize < MIN_SAMPLED_ENTRIES;
+      rows[i] = { ...row, estimate: { low, high, samples: rates.length, unreliable: tiny || high - low > UNRELIABLE_SPREAD } };
+    });
+  }
+
+  // Unreliable estimates are drawn and listed, but nothing is recommended from them.
+  const curves = curvesOf(rows.filter((row) => row.estimate?.unreliable !== true));
   const ceiling = infiniteCacheHitRate(trace);
   const recommendations = recommend(curves, config.recommend, { ceiling });
   // Targets are bisected between grid points with extra replays, except on estimates.
@@ -159,6 +174,52 @@ export async function runSweep(trace: Trace, config: SweepConfig): Promise<RunRe
     recommendations: refined.recommendations,
     best: bestChoice(withRefined, config.recommend, { ceiling }),
   };
+}
+
+/** Extra hash salts a sampled sweep is run under, so each estimate has a band. */
+export const RESAMPLES = 3;
+/** An estimate whose samples spread over more than this (two points of hit rate) is unreliable. */
+export const UNRELIABLE_SPREAD = 0.02;
+/** So is one whose cache, scaled to the sample, holds fewer entries than this. */
+export const MIN_SAMPLED_ENTRIES = 8;
+
+/**
+ * Every row's hit rate under RESAMPLES other samples of the keys (other hash salts), in row
+ * order: the same SHARDS curves and MiniSim replays as the main sample, on other keys.
+ */
+async function resampledHitRates(
+  trace: Trace,
+  config: SweepConfig,
+  plans: readonly Plan[],
+  rate: number,
+  totals: TraceTotals,
+  settings: ReturnType<typeof settingsOf>,
+): Promise<number[][]> {
+  const result: number[][] = [];
+  for (let salt = 1; salt <= RESAMPLES; salt++) {
+    if (config.signal?.aborted) throw new CancelledError();
+    const mask = samplingMask(trace.keySpace, rate, config.seed + salt * 0x9e37);
+    const sampled = sampleTrace(trace, mask, rate);
+    const replayed = plans.filter((plan) => !plan.onePass).flatMap((plan) => plan.jobs);
+    const jobs = replayed.map((job) => cacheJob(job.tiers[0]!.policy, miniCapacity(job.capacity, rate), job.ttl, config.cost.lookupCost));
+    const counts = await executeJobs(sampled, jobs, settings, {
+      ...(config.workers !== undefined && { workers: config.workers }),
+      ...(config.mode !== undefined && { mode: config.mode }),
+      ...(config.pool !== undefined && { pool: config.pool }),
+      ...(config.signal !== undefined && { signal: config.signal }),
+    });
+    const hitRates: number[] = [];
+    let next = 0;
+    for (const plan of plans) {
+      const curve = plan.onePass ? shardsLruCounts(trace, config.capacities, rate, mask, totals) : undefined;
+      plan.jobs.forEach((job, i) => {
+        const scaled = curve ? curve[i]! : scaleSampledCounts(counts[next++]!, rate, totals);
+        hitRates.push(rowOf(job, scaled, settings).hitRate);
+      });
+    }
+    result.push(hitRates);
+  }
+  return result;
 }
 
 function hasTarget(options: RecommendOptions): boolean {

@@ -76,6 +76,12 @@ export interface ResultRow {
   readonly equivalentEntries?: number;
   /** Hit rate over time (`--interval`): the trace cut into intervals, in order. */
   readonly intervals?: readonly IntervalStats[];
+  /**
+   * Sampled sweeps: the hit rate's band over `samples` samples of the keys (other hash salts;
+   * `hitRate` is the first). `unreliable` when they spread over more than two points: such a
+   * size is marked and never recommended.
+   */
+  readonly estimate?: { readonly low: number; readonly high: number; readonly samples: number; readonly unreliable: boolean };
 }
 
 /** One interval of a row's hit rate over time. */

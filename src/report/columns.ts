@@ -9,6 +9,17 @@ import { capacityLabel, integer, ms, percent, ttlLabel } from './format.js';
 import { timeColumns } from './time-columns.js';
 import { isOfflineCurve } from '../engine/recommend.js';
 
+/** After a sampled hit rate whose samples disagree by more than two points. */
+export const UNRELIABLE_MARK = '?';
+
+/** The note that explains UNRELIABLE_MARK, for a result that has any. */
+export function unreliableNote(result: RunResult): string | null {
+  const rows = result.rows.filter((row) => row.estimate?.unreliable);
+  if (rows.length === 0) return null;
+  const samples = rows[0]!.estimate!.samples;
+  return `${UNRELIABLE_MARK}: an unreliable estimate (its ${samples} samples of the keys spread over more than 2 points of hit rate, or the cache scaled to the sample holds under 8 entries); never recommended — raise --sample for these sizes`;
+}
+
 export interface CellStyle {
   /** The heading of the TTL column ('ttl' in the terminal, 'TTL' in prose). */
   readonly ttlTitle: string;
@@ -55,7 +66,10 @@ export function resultColumns(result: RunResult, style: CellStyle, { markBest = 
       capacityLabel(row.capacity, options.unit),
       integer(row.hits),
       integer(row.misses),
-      style.hitRate(percent(row.hitRate), markBest && row.hitRate > 0 && !isOfflineCurve(row) && row.hitRate === best.get(groupKey(row))),
+      style.hitRate(
+        percent(row.hitRate) + (row.estimate?.unreliable ? UNRELIABLE_MARK : ''),
+        markBest && row.hitRate > 0 && !isOfflineCurve(row) && row.hitRate === best.get(groupKey(row)),
+      ),
       ...(showBytes ? [percent(row.byteHitRate)] : []),
       ...extra.missCells(row),
       ms(row.latency.mean),

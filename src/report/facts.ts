@@ -122,6 +122,8 @@ export interface HitRatePivot {
     readonly rates: readonly (number | undefined)[];
     /** The columns holding the best hit rate at this size (none when only one column). */
     readonly best: readonly number[];
+    /** Per column: a sampled estimate too spread to rely on. */
+    readonly unreliable: readonly boolean[];
   }[];
 }
 
@@ -130,10 +132,12 @@ export function hitRatePivotData(result: RunResult): HitRatePivot {
   const showTtl = options.ttls.some((ttl) => ttl !== null);
   const columns: string[] = [];
   const rates = new Map<string, number>();
+  const shaky = new Set<string>();
   for (const row of result.rows) {
     const name = showTtl ? `${row.policy} ttl=${ttlLabel(row.ttl)}` : row.policy;
     if (!columns.includes(name)) columns.push(name);
     rates.set(`${name}\u0000${row.capacity}`, row.hitRate);
+    if (row.estimate?.unreliable) shaky.add(`${name}\u0000${row.capacity}`);
   }
   const bound = columns.map((name) => isOfflineCurve({ policy: name.split(' ')[0]! }));
   const lines = options.capacities.map((capacity) => {
@@ -142,7 +146,8 @@ export function hitRatePivotData(result: RunResult): HitRatePivot {
     const deployable = values.map((rate, i) => (bound[i] ? undefined : rate));
     const top = Math.max(...deployable.map((rate) => rate ?? 0));
     const best = columns.length > 1 && top > 0 ? deployable.flatMap((rate, i) => (rate === top ? [i] : [])) : [];
-    return { capacity, sizeLabel: capacityLabel(capacity, options.unit), rates: values, best };
+    const unreliable = columns.map((name) => shaky.has(`${name}\u0000${capacity}`));
+    return { capacity, sizeLabel: capacityLabel(capacity, options.unit), rates: values, best, unreliable };
   });
   return {
     sizeTitle: options.unit === 'bytes' ? 'capacity' : 'maxsize',

@@ -18,7 +18,7 @@ import { intervalLabel, rowLabel } from './timeline.js';
 import type { MarkdownOptions } from './markdown.js';
 import { traceName } from './markdown.js';
 import { rowSeries } from './mermaid.js';
-import { resultColumns } from './columns.js';
+import { resultColumns, UNRELIABLE_MARK, unreliableNote } from './columns.js';
 import { serverLines } from './server.js';
 import { isBound, recommendedSize, renderSvgChart, seriesStyle } from './svg.js';
 import { bestChoiceText, recommendationText, samplingText } from './words.js';
@@ -225,6 +225,7 @@ function resultsSection(result: RunResult): string {
   const { options } = result;
   const notes = [
     policiesCompared ? 'Bold marks the best hit rate at each size.' : '',
+    unreliableNote(result) ?? '',
     `Latency = lookup ${ms(options.lookupCostMs)} + miss ratio × miss cost ${ms(options.missCostMs)}; speed-up is against no cache. Click a heading to sort.`,
   ].filter((note) => note !== '');
   const full = [`<div class="scroll"><table class="sortable"><thead><tr>${head}</tr></thead><tbody>`, ...rows, '</tbody></table></div>'];
@@ -250,7 +251,7 @@ function pivotTable(result: RunResult): string {
   const rows = pivot.lines.map((line) => {
     const cells = line.rates.map((rate, i) => {
       if (rate === undefined) return '<td class="num" data-sort=""></td>';
-      const text = escapeHtml(percent(rate));
+      const text = escapeHtml(percent(rate) + (line.unreliable[i] ? UNRELIABLE_MARK : ''));
       return `<td class="num" data-sort="${rate}">${line.best.includes(i) ? `<strong>${text}</strong>` : text}</td>`;
     });
     return `<tr><th scope="row" class="num" data-sort="${line.capacity}">${escapeHtml(line.sizeLabel)}</th>${cells.join('')}</tr>`;

@@ -19,7 +19,7 @@ import { bestChoiceText, recommendationText, samplingText } from './words.js';
 import { integer, ms, percent, speedup } from './format.js';
 import { mermaidHitRateChart } from './mermaid.js';
 import { serverLines } from './server.js';
-import { resultColumns } from './columns.js';
+import { resultColumns, UNRELIABLE_MARK, unreliableNote } from './columns.js';
 
 /** A gate outcome as the report shows it; src/gate produces these. */
 export interface VerdictLine {
@@ -101,6 +101,8 @@ function resultsSection(result: RunResult): string {
   notes.push(
     `Latency = lookup ${ms(options.lookupCostMs)} + miss ratio × miss cost ${ms(options.missCostMs)}; speed-up is against no cache (${ms(result.rows[0]?.latency.noCache ?? options.missCostMs)} per request).`,
   );
+  const shaky = unreliableNote(result);
+  if (shaky !== null) notes.push(`⚠️ ${shaky}.`);
   const slower = result.rows.filter((row) => row.latency.slowerThanNoCache).length;
   if (slower > 0) {
     notes.push(
@@ -124,7 +126,11 @@ function hitRatePivot(result: RunResult): string {
     lines.push(
       tableLine([
         line.sizeLabel,
-        ...line.rates.map((rate, i) => (rate === undefined ? '' : line.best.includes(i) ? `**${percent(rate)}**` : percent(rate))),
+        ...line.rates.map((rate, i) => {
+          if (rate === undefined) return '';
+          const text = percent(rate) + (line.unreliable[i] ? UNRELIABLE_MARK : '');
+          return line.best.includes(i) ? `**${text}**` : text;
+        }),
       ]),
     );
   }

@@ -8,6 +8,7 @@ import { renderChart } from './chart.js';
 import { integer, ms, percent, ttlLabel } from './format.js';
 import { renderTimeline } from './timeline.js';
 import { warmupText } from './facts.js';
+import { unreliableNote } from './columns.js';
 import { fitPhrases, renderHitRatePivot, wrapWords, type TableOptions } from './table.js';
 import type { RunResult } from '../model/result.js';
 import { bestChoiceText, recommendationText, samplingText } from './words.js';
@@ -33,6 +34,8 @@ export function renderSweep(result: RunResult, fit: TableOptions = {}): string {
   const label = (policy: string, ttl: number | null): string => (showTtl ? `${policy} ttl=${ttlLabel(ttl)}` : policy);
   lines.push(renderHitRatePivot(result, fit.width));
   lines.push(chalk.dim('green: best policy at that size; ◀: recommended size'));
+  const shaky = unreliableNote(result);
+  if (shaky !== null) lines.push(...wrapWords(chalk.yellow(shaky), fit.width, 3));
   const timeline = renderTimeline(result, fit.width);
   if (timeline !== '') lines.push('', timeline);
 

@@ -7,7 +7,7 @@ import { stripVTControlCharacters } from 'node:util';
 import chalk from 'chalk';
 import type { RunResult } from '../model/result.js';
 import { integer, ms, percent, speedup, terminalTable, ttlLabel } from './format.js';
-import { resultColumns } from './columns.js';
+import { resultColumns, UNRELIABLE_MARK, unreliableNote } from './columns.js';
 import { hitRatePivotData, readsAsCurves, warmupText } from './facts.js';
 import { renderTimeline } from './timeline.js';
 import { bestChoiceText } from './words.js';
@@ -90,7 +90,8 @@ export function renderHitRatePivot(result: RunResult, width: number | undefined)
     line.sizeLabel,
     ...line.rates.map((rate, i) => {
       if (rate === undefined) return '';
-      const text = recommended.has(`${pivot.columns[i]}\u0000${line.capacity}`) ? `${percent(rate)} ◀` : percent(rate);
+      const shown = percent(rate) + (line.unreliable[i] ? UNRELIABLE_MARK : '');
+      const text = recommended.has(`${pivot.columns[i]}\u0000${line.capacity}`) ? `${shown} ◀` : shown;
       return line.best.includes(i) ? chalk.green.bold(text) : text;
     }),
   ]);
@@ -192,6 +193,8 @@ export function renderTable(result: RunResult, fit: TableOptions = {}): string {
   const table = terminalTable(shown.map((i) => columns.head[i]!));
   for (const row of cells) table.push(shown.map((i) => row[i]!));
   lines.push(table.toString());
+  const shaky = unreliableNote(result);
+  if (shaky !== null) lines.push(chalk.yellow(shaky));
   const hidden = columns.head.filter((_, i) => !shown.includes(i));
   if (hidden.length > 0) {
     lines.push(chalk.dim(`left out to fit ${fit.width} columns: ${hidden.join(', ')} (--wide shows all)`));

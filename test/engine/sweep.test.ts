@@ -126,3 +126,30 @@ test('progress moves during the one-pass curves too, never backwards, and ends a
     assert.equal(reports.at(-1)![0], total);
   }
 });
+
+test('a sampled sweep gives each estimate a band over four samples, marks the unreliable ones and recommends none of them', async () => {
+  const trace = generateTrace('zipf:alpha=0.9,keys=20000,requests=200000,seed=2');
+  const config = sweepConfig({
+    policies: ['lru', 'lfu'].map((name) => parsePolicySpec(name)),
+    capacities: [16, 256, 4096, 16384],
+    sample: 0.05,
+  });
+  const sampled = await runSweep(trace, { ...config, recommend: { minGain: 0.01, targetHitRate: 0.05 } });
+  for (const row of sampled.rows) {
+    const band = row.estimate!;
+    assert.equal(band.samples, 4);
+    assert.ok(band.low <= row.hitRate && row.hitRate <= band.high, `${row.policy}@${row.capacity}`);
+    // 16 entries x 5% is under one entry of sampled cache: unreliable whatever the samples say.
+    if (row.capacity === 16) assert.equal(band.unreliable, true);
+    if (!band.unreliable) assert.ok(band.high - band.low <= 0.02);
+  }
+  // The 5% target is met at 16 entries by the estimate, but that size is unreliable: never the answer.
+  for (const rec of sampled.recommendations!) assert.notEqual(rec.capacity, 16);
+  assert.notEqual(sampled.best!.capacity, 16);
+  // The same seed gives the same bands, inline or on threads; an exact sweep has none.
+  const again = await runSweep(trace, { ...config, mode: 'always', workers: 2, recommend: { minGain: 0.01, targetHitRate: 0.05 } });
+  assert.equal(JSON.stringify(again), JSON.stringify(sampled));
+  const { sample: _sample, ...unsampled } = config;
+  const exact = await runSweep(trace, unsampled);
+  assert.ok(exact.rows.every((row) => row.estimate === undefined));
+});
