@@ -17,6 +17,9 @@ export interface LatencyStats {
   readonly p50: number;
   readonly p95: number;
   readonly p99: number;
+  readonly p999: number;
+  /** The slowest request. */
+  readonly max: number;
   /** Mean latency with no cache at all. */
   readonly noCache: number;
   /** noCache / mean; below 1 means the cache makes things slower. */
@@ -27,7 +30,7 @@ export interface LatencyStats {
 export function latencyOf(counts: ReplayCounts, model: CostModel): LatencyStats {
   const n = counts.requests;
   if (n === 0) {
-    return { mean: 0, p50: 0, p95: 0, p99: 0, noCache: 0, speedup: 1, slowerThanNoCache: false };
+    return { mean: 0, p50: 0, p95: 0, p99: 0, p999: 0, max: 0, noCache: 0, speedup: 1, slowerThanNoCache: false };
   }
   const perRequestCosts = counts.missCosts !== undefined;
   const totalMissCost = perRequestCosts ? counts.missCostSum : counts.misses * model.missCost;
@@ -49,6 +52,8 @@ export function latencyOf(counts: ReplayCounts, model: CostModel): LatencyStats 
     p50: percentile(0.5),
     p95: percentile(0.95),
     p99: percentile(0.99),
+    p999: percentile(0.999),
+    max: percentile(1),
     noCache,
     speedup: mean > 0 ? noCache / mean : Infinity,
     slowerThanNoCache: mean > noCache,

@@ -109,6 +109,8 @@ function latencyMs(latency: LatencyStats): LatencyMs {
     p50: latency.p50 * 1e3,
     p95: latency.p95 * 1e3,
     p99: latency.p99 * 1e3,
+    p999: latency.p999 * 1e3,
+    max: latency.max * 1e3,
     noCache: latency.noCache * 1e3,
     speedup: latency.speedup,
     slowerThanNoCache: latency.slowerThanNoCache,

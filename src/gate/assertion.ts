@@ -7,7 +7,7 @@
  *   size      := an entry count (1024, 1e4) or byte size (64MB), as the run's unit, or "*"
  *   ttl       := a duration (60s, 5m), "off", or "*"
  *   metric    := hitRate | byteHitRate | hits | misses | speedup
- *              | latency.mean | latency.p50 | latency.p95 | latency.p99
+ *              | latency.mean | latency.p50 | latency.p95 | latency.p99 | latency.p999 | latency.max
  *   op        := ">=" | "<=" | ">" | "<" | "=="
  *   value     := rates: 0.85 or 85%; latencies: 2ms, 0.5s (bare number = ms);
  *                counts: whole numbers; speedup: 3 or 3x

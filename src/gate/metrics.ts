@@ -26,6 +26,8 @@ export const METRICS = {
   'latency.p50': { kind: 'ms', read: (row) => row.latency.p50 },
   'latency.p95': { kind: 'ms', read: (row) => row.latency.p95 },
   'latency.p99': { kind: 'ms', read: (row) => row.latency.p99 },
+  'latency.p999': { kind: 'ms', read: (row) => row.latency.p999 },
+  'latency.max': { kind: 'ms', read: (row) => row.latency.max },
   speedup: { kind: 'ratio', read: (row) => row.latency.speedup },
 } as const satisfies Record<string, MetricDefinition>;
 

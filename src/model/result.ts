@@ -33,6 +33,9 @@ export interface LatencyMs {
   readonly p50: number;
   readonly p95: number;
   readonly p99: number;
+  /** The 99.9th percentile and the slowest request: where stampede waits show. */
+  readonly p999: number;
+  readonly max: number;
   readonly noCache: number;
   readonly speedup: number;
   readonly slowerThanNoCache: boolean;

@@ -12,6 +12,20 @@ import { isOfflineCurve } from '../engine/recommend.js';
 /** After a sampled hit rate whose samples disagree by more than two points. */
 export const UNRELIABLE_MARK = '?';
 
+/** A stale-read rate above this is flagged, as "slower than no cache" is. */
+export const STALE_WARNING = 0.01;
+
+/** The warning for rows serving stale reads to more than STALE_WARNING of gets, or null. */
+export function staleNote(result: RunResult): string | null {
+  const stale = result.rows.filter((row) => (row.freshness?.staleReadRate ?? 0) > STALE_WARNING);
+  if (stale.length === 0) return null;
+  const worst = Math.max(...stale.map((row) => row.freshness!.staleReadRate));
+  return (
+    `${stale.length} configuration${stale.length === 1 ? ' serves' : 's serve'} stale data to more than ${percent(STALE_WARNING, 0)} of gets ` +
+    `(up to ${percent(worst, 1)}): a shorter TTL or another write policy would read fresher`
+  );
+}
+
 /** The note that explains UNRELIABLE_MARK, for a result that has any. */
 export function unreliableNote(result: RunResult): string | null {
   const rows = result.rows.filter((row) => row.estimate?.unreliable);
@@ -57,6 +71,7 @@ export function resultColumns(result: RunResult, style: CellStyle, { markBest = 
       'mean latency',
       ...extra.latencyHead,
       'p99',
+      ...extra.farTailHead,
       'speed-up',
       ...extra.tailHead,
     ],
@@ -75,6 +90,7 @@ export function resultColumns(result: RunResult, style: CellStyle, { markBest = 
       ms(row.latency.mean),
       ...extra.latencyCells(row),
       ms(row.latency.p99),
+      ...extra.farTailCells(row),
       style.speedup(row),
       ...extra.tailCells(row),
     ],

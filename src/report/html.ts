@@ -18,7 +18,7 @@ import { intervalLabel, rowLabel } from './timeline.js';
 import type { MarkdownOptions } from './markdown.js';
 import { traceName } from './markdown.js';
 import { rowSeries } from './mermaid.js';
-import { resultColumns, UNRELIABLE_MARK, unreliableNote } from './columns.js';
+import { resultColumns, staleNote, UNRELIABLE_MARK, unreliableNote } from './columns.js';
 import { serverLines } from './server.js';
 import { isBound, recommendedSize, renderSvgChart, seriesStyle } from './svg.js';
 import { bestChoiceText, recommendationText, samplingText } from './words.js';
@@ -226,6 +226,7 @@ function resultsSection(result: RunResult): string {
   const notes = [
     policiesCompared ? 'Bold marks the best hit rate at each size.' : '',
     unreliableNote(result) ?? '',
+    staleNote(result) ?? '',
     `Latency = lookup ${ms(options.lookupCostMs)} + miss ratio × miss cost ${ms(options.missCostMs)}; speed-up is against no cache. Click a heading to sort.`,
   ].filter((note) => note !== '');
   const full = [`<div class="scroll"><table class="sortable"><thead><tr>${head}</tr></thead><tbody>`, ...rows, '</tbody></table></div>'];
@@ -280,7 +281,9 @@ function sortValue(text: string): string {
 function verdictSection(result: RunResult): string {
   if (result.best === undefined) return '';
   const text =
-    result.best === null ? 'No policy meets the target at any size in range.' : sentence(bestChoiceText(result.best, result.options.unit));
+    result.best === null
+      ? 'No policy meets the target at any size in range.'
+      : sentence(bestChoiceText(result.best, result.options.unit, result.options.capacities.length));
   const tone = result.best === null ? ' failed' : result.best.stillRising ? ' open' : '';
   return `<p class="verdict${tone}"><strong>Best choice:</strong> ${escapeHtml(text)}</p>`;
 }

@@ -19,7 +19,7 @@ import { bestChoiceText, recommendationText, samplingText } from './words.js';
 import { integer, ms, percent, speedup } from './format.js';
 import { mermaidHitRateChart } from './mermaid.js';
 import { serverLines } from './server.js';
-import { resultColumns, UNRELIABLE_MARK, unreliableNote } from './columns.js';
+import { resultColumns, staleNote, UNRELIABLE_MARK, unreliableNote } from './columns.js';
 
 /** A gate outcome as the report shows it; src/gate produces these. */
 export interface VerdictLine {
@@ -103,6 +103,8 @@ function resultsSection(result: RunResult): string {
   );
   const shaky = unreliableNote(result);
   if (shaky !== null) notes.push(`⚠️ ${shaky}.`);
+  const stale = staleNote(result);
+  if (stale !== null) notes.push(`⚠️ ${stale}.`);
   const slower = result.rows.filter((row) => row.latency.slowerThanNoCache).length;
   if (slower > 0) {
     notes.push(
@@ -160,7 +162,7 @@ function recommendationsSection(result: RunResult): string | null {
       '',
       result.best === null
         ? '**Best choice:** ⚠️ no policy meets the target at any size in range.'
-        : `**Best choice:** ${sentence(bestChoiceText(result.best, result.options.unit))}`,
+        : `**Best choice:** ${sentence(bestChoiceText(result.best, result.options.unit, result.options.capacities.length))}`,
     );
   }
   // A run has no curves to recommend from, only its verdict.

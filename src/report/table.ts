@@ -7,7 +7,7 @@ import { stripVTControlCharacters } from 'node:util';
 import chalk from 'chalk';
 import type { RunResult } from '../model/result.js';
 import { integer, ms, percent, speedup, terminalTable, ttlLabel } from './format.js';
-import { resultColumns, UNRELIABLE_MARK, unreliableNote } from './columns.js';
+import { resultColumns, staleNote, UNRELIABLE_MARK, unreliableNote } from './columns.js';
 import { hitRatePivotData, readsAsCurves, warmupText } from './facts.js';
 import { renderTimeline } from './timeline.js';
 import { bestChoiceText } from './words.js';
@@ -185,7 +185,10 @@ export function renderTable(result: RunResult, fit: TableOptions = {}): string {
     lines.push(chalk.dim(`hit rate by size, one column per policy; green: best at that size (--wide shows every metric per row)`));
     const timeline = renderTimeline(result, fit.width);
     if (timeline !== '') lines.push('', timeline);
-    if (result.best) lines.push(...wrapWords(`${chalk.bold('best:')} ${bestChoiceText(result.best, options.unit)}`, fit.width, 6));
+    if (result.best)
+      lines.push(
+        ...wrapWords(`${chalk.bold('best:')} ${bestChoiceText(result.best, options.unit, options.capacities.length)}`, fit.width, 6),
+      );
     return lines.join('\n') + '\n';
   }
   const cells = result.rows.map((row) => columns.cells(row));
@@ -195,6 +198,8 @@ export function renderTable(result: RunResult, fit: TableOptions = {}): string {
   lines.push(table.toString());
   const shaky = unreliableNote(result);
   if (shaky !== null) lines.push(chalk.yellow(shaky));
+  const stale = staleNote(result);
+  if (stale !== null) lines.push(...wrapWords(chalk.red(stale), fit.width, 0));
   const hidden = columns.head.filter((_, i) => !shown.includes(i));
   if (hidden.length > 0) {
     lines.push(chalk.dim(`left out to fit ${fit.width} columns: ${hidden.join(', ')} (--wide shows all)`));
@@ -203,7 +208,10 @@ export function renderTable(result: RunResult, fit: TableOptions = {}): string {
   const timeline = renderTimeline(result, fit.width);
   if (timeline !== '') lines.push('', timeline);
   // The verdict: the best deployable row, in one line.
-  if (result.best) lines.push(...wrapWords(`${chalk.bold('best:')} ${bestChoiceText(result.best, options.unit)}`, fit.width, 6));
+  if (result.best)
+    lines.push(
+      ...wrapWords(`${chalk.bold('best:')} ${bestChoiceText(result.best, options.unit, options.capacities.length)}`, fit.width, 6),
+    );
   const slower = result.rows.filter((row) => row.latency.slowerThanNoCache);
   if (slower.length > 0) {
     lines.push(

@@ -12,9 +12,12 @@ export interface TimeColumns {
   readonly note: string;
   readonly missHead: readonly string[];
   readonly latencyHead: readonly string[];
+  /** After p99: the far tail, where stampede waits show (time-aware modes only). */
+  readonly farTailHead: readonly string[];
   readonly tailHead: readonly string[];
   missCells(row: ResultRow): string[];
   latencyCells(row: ResultRow): string[];
+  farTailCells(row: ResultRow): string[];
   tailCells(row: ResultRow): string[];
 }
 
@@ -39,6 +42,7 @@ export function timeColumns(result: RunResult): TimeColumns {
     note: notes.join(', '),
     missHead: [...(showSplit ? ['cold', 'expired', 'capacity'] : []), ...tierNames.map((name) => `${name} hit rate`)],
     latencyHead: timed ? ['p50', 'p95'] : [],
+    farTailHead: timed ? ['p99.9', 'max'] : [],
     tailHead: [
       ...(showFreshness ? ['stale reads'] : []),
       ...(writeBehind ? ['coalesced writes', 'max pending'] : []),
@@ -49,6 +53,7 @@ export function timeColumns(result: RunResult): TimeColumns {
       ...tierNames.map((_, t) => percent(row.tiers?.[t]?.hitRate ?? 0)),
     ],
     latencyCells: (row) => (timed ? [ms(row.latency.p50), ms(row.latency.p95)] : []),
+    farTailCells: (row) => (timed ? [ms(row.latency.p999), ms(row.latency.max)] : []),
     tailCells: (row) => [
       ...(showFreshness ? [`${integer(row.freshness?.staleReads ?? 0)} (${percent(row.freshness?.staleReadRate ?? 0)})`] : []),
       ...(writeBehind ? [integer(row.freshness?.writesCoalesced ?? 0), ms(row.freshness?.longestPendingMs ?? 0)] : []),

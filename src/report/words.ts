@@ -79,7 +79,7 @@ export function recommendationText(rec: Recommendation, unit: Unit): string {
 }
 
 /** The best choice across policies, as one sentence: what, where, why, and the tie it broke. */
-export function bestChoiceText(best: BestChoice, unit: Unit): string {
+export function bestChoiceText(best: BestChoice, unit: Unit, sizesRun = 2): string {
   const label = curveLabel(best);
   const size = sizeLabel(best.capacity, unit);
   let text: string;
@@ -92,7 +92,9 @@ export function bestChoiceText(best: BestChoice, unit: Unit): string {
         ? `${label} at ${size}, ${percent(best.hitRate)} hit rate, is the best in range, but no size in range is past diminishing returns: ` +
           `the last doubling still gains ${gainLabel(best.marginalGain ?? 0)}; widen the range, or decide with a target hit rate, a target latency or a memory cost`
         : best.marginalGain === null
-          ? `${label} at ${size}, ${percent(best.hitRate)} hit rate: the smallest size before which every doubling still gained ${pointsLabel(best.threshold)} or more`
+          ? sizesRun === 1
+            ? `${label} at ${size}, ${percent(best.hitRate)} hit rate: the best of the rows (one size ran; sweep sizes to see where more memory stops paying)`
+            : `${label} at ${size}, ${percent(best.hitRate)} hit rate: it reaches what an unbounded cache gets`
           : `${label} at ${size}, ${percent(best.hitRate)} hit rate: past it no doubling gains ${pointsLabel(best.threshold)} or more for any policy (at most ${gainLabel(best.marginalGain)})`;
       break;
     default: {

@@ -44,3 +44,17 @@ test('per-request costs give exact percentiles over the misses', () => {
   assert.ok(Math.abs(stats.p99 - 0.031) < 1e-12);
   assert.ok(Math.abs(stats.mean - (0.001 + 0.1 / 100)) < 1e-12);
 });
+
+test('the far tail: p99.9 and max are nearest ranks too, max the slowest request', () => {
+  // 96 hits, 4 misses of 10..40 ms: p99.9 = rank 100 = the slowest, as is max.
+  const few = latencyOf(counts(96, 4, [0.04, 0.01, 0.03, 0.02]), { lookupCost: 0.001, missCost: 0.005 });
+  assert.ok(Math.abs(few.p999 - 0.041) < 1e-12);
+  assert.ok(Math.abs(few.max - 0.041) < 1e-12);
+  // 999 hits and 1 miss in 1,000: p99.9 (rank 999) is still a hit, max is the miss.
+  const rare = latencyOf(counts(999, 1), { lookupCost: 0.0001, missCost: 0.005 });
+  assert.equal(rare.p99, 0.0001);
+  assert.equal(rare.p999, 0.0001);
+  assert.ok(Math.abs(rare.max - 0.0051) < 1e-12);
+  // Every lookup hits: the tail is the lookup.
+  assert.equal(latencyOf(counts(10, 0), { lookupCost: 0.0001, missCost: 0.005 }).max, 0.0001);
+});

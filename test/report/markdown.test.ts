@@ -196,3 +196,16 @@ test('with many sizes the Mermaid x labels are thinned to distinct blanks, keepi
   // Few sizes: all shown.
   assert.deepEqual(thinLabels(['16', '32', '64']), ['16', '32', '64']);
 });
+
+test('stale reads above 1% of gets are flagged in the notes, as slower-than-no-cache is', async () => {
+  const { staleNote } = await import('../../src/report/columns.js');
+  const base = sampleResult();
+  const freshness = (rate: number) => ({ writePolicy: 'ttl-only', staleReads: Math.round(rate * 24), staleReadRate: rate });
+  const stale = { ...base, rows: base.rows.map((row, i) => ({ ...row, freshness: freshness(i === 0 ? 0.58 : 0.005) })) };
+  assert.equal(
+    staleNote(stale),
+    '1 configuration serves stale data to more than 1% of gets (up to 58.0%): a shorter TTL or another write policy would read fresher',
+  );
+  assert.match(renderMarkdown(stale), /⚠️ 1 configuration serves stale data/);
+  assert.equal(staleNote(base), null);
+});

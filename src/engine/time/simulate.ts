@@ -367,9 +367,17 @@ export function simulateTimed(trace: Trace, config: TimedConfig): TimedCounts {
 }
 
 /** Mean and nearest-rank percentiles over the simulated per-request latencies (seconds). */
-export function latencyFromSamples(counts: TimedCounts): { mean: number; p50: number; p95: number; p99: number; noCache: number } {
+export function latencyFromSamples(counts: TimedCounts): {
+  mean: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  p999: number;
+  max: number;
+  noCache: number;
+} {
   const n = counts.requests;
-  if (n === 0) return { mean: 0, p50: 0, p95: 0, p99: 0, noCache: 0 };
+  if (n === 0) return { mean: 0, p50: 0, p95: 0, p99: 0, p999: 0, max: 0, noCache: 0 };
   const rank = (p: number): number => {
     let r = Math.max(1, Math.ceil(p * n));
     for (let t = 0; t < counts.tiers.length; t++) {
@@ -379,5 +387,13 @@ export function latencyFromSamples(counts: TimedCounts): { mean: number; p50: nu
     }
     return counts.missLatencies[r - 1]!;
   };
-  return { mean: counts.latencySum / n, p50: rank(0.5), p95: rank(0.95), p99: rank(0.99), noCache: counts.costSum / n };
+  return {
+    mean: counts.latencySum / n,
+    p50: rank(0.5),
+    p95: rank(0.95),
+    p99: rank(0.99),
+    p999: rank(0.999),
+    max: rank(1),
+    noCache: counts.costSum / n,
+  };
 }
