@@ -10,7 +10,7 @@
  */
 import type { RunResult } from '../model/result.js';
 import { findPolicy } from '../policies/index.js';
-import { hitRateSeries, PALETTE } from './mermaid.js';
+import { hitRateSeries, PALETTE, rowSeries } from './mermaid.js';
 import { formatBytes } from '../units.js';
 
 const WIDTH = 760;
@@ -62,9 +62,21 @@ export function renderSvgChart(result: RunResult): string | null {
     );
   }
 
+  // Sampled estimates: a bar over each point's range across the samples; an unreliable one drawn faint.
+  const rowsOf = new Map(rowSeries(result).series.map((line) => [line.label, line.rows]));
   series.forEach((line, i) => {
     const style = seriesStyle(i, isBound(line.label));
     const points = sizes.map((size, j) => [x(size), y(line.hitRates[j]!)] as const);
+    for (const [j, row] of (rowsOf.get(line.label) ?? []).entries()) {
+      if (row.estimate === undefined) continue;
+      const at = fixed(points[j]![0]);
+      const faint = row.estimate.unreliable ? ' stroke-opacity="0.45"' : '';
+      parts.push(
+        `<line x1="${at}" y1="${fixed(y(row.estimate.high))}" x2="${at}" y2="${fixed(y(row.estimate.low))}" stroke="${style.colour}" stroke-width="1"${faint}/>`,
+      );
+      if (row.estimate.unreliable)
+        parts.push(`<text x="${fixed(points[j]![0] + 5)}" y="${fixed(points[j]![1] - 5)}" fill="${style.colour}" font-size="11">?</text>`);
+    }
     const dash = style.dash === '' ? '' : ` stroke-dasharray="${style.dash}"`;
     parts.push(
       `<polyline points="${points.map(([px, py]) => `${fixed(px)},${fixed(py)}`).join(' ')}" fill="none" stroke="${style.colour}" stroke-width="2"${dash}/>`,
@@ -79,6 +91,12 @@ export function renderSvgChart(result: RunResult): string | null {
     const name = isBound(line.label) ? `${line.label} (offline bound)` : line.label;
     parts.push(`<text x="${legendX + 28}" y="${legendY}" fill="#111827">${escapeXml(name)}</text>`);
   });
+  if (result.rows.some((row) => row.estimate !== undefined)) {
+    const below = PLOT.top + 8 + series.length * 20 + 8;
+    const samples = result.rows[0]!.estimate?.samples ?? 4;
+    parts.push(`<text x="${PLOT.right + 20}" y="${below}" fill="#6b7280" font-size="11">bars: the range of ${samples} samples</text>`);
+    parts.push(`<text x="${PLOT.right + 20}" y="${below + 15}" fill="#6b7280" font-size="11">?: an unreliable estimate</text>`);
+  }
   parts.push('</svg>');
   return parts.join('\n') + '\n';
 }

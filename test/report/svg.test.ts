@@ -84,3 +84,20 @@ test('past eight series every line still differs (colour, dash, marker); an offl
   // Markers are hollow, so one drawn over another leaves the first visible.
   assert.ok([...svg.matchAll(/<circle [^>]*fill="([^"]+)"/g)].every((m) => m[1] === '#ffffff'));
 });
+
+test('a sampled sweep draws each estimate with its range over the samples, and marks the unreliable ones', async () => {
+  const { generateTrace } = await import('../../src/trace/spec.js');
+  const { sweep } = await import('../../src/api/simulate.js');
+  const trace = generateTrace('zipf:alpha=0.9,keys=20000,requests=100000,seed=3');
+  const sampled = await sweep(trace, { policies: ['lru'], capacities: [16, 1024, 16384], sample: 0.05 });
+  const svg = renderSvgChart(sampled)!;
+  const bars = [...svg.matchAll(/<line x1="([\d.]+)" y1="([\d.]+)" x2="\1" y2="([\d.]+)" stroke="#3b82f6" stroke-width="1"/g)];
+  assert.equal(bars.length, 3, 'one range bar per point');
+  for (const bar of bars) assert.ok(Number(bar[2]) <= Number(bar[3]), 'from the high estimate down to the low');
+  const unreliable = sampled.rows.filter((row) => row.estimate!.unreliable).length;
+  assert.ok(unreliable >= 1, '16 entries at 5% is too small a sampled cache');
+  assert.equal([...svg.matchAll(/font-size="11">\?<\/text>/g)].length, unreliable);
+  assert.match(svg, /bars: the range of 4 samples/);
+  const exact = renderSvgChart(await sweep(trace, { policies: ['lru'], capacities: [16, 1024, 16384] }))!;
+  assert.doesNotMatch(exact, /bars: the range/);
+});
