@@ -21,7 +21,7 @@ import { WRITE_POLICIES, type WritePolicy } from '../engine/time/freshness.js';
 import { STAMPEDE_MODES, type StampedeConfig, type StampedeMode } from '../engine/time/stampede.js';
 import type { TierSpec } from '../engine/time/tiers.js';
 import { parsePolicySpec, type PolicySpec } from '../policies/index.js';
-import type { Trace } from '../trace/trace.js';
+import { OP_SET, type Trace } from '../trace/trace.js';
 
 /** A duration in milliseconds. */
 export type Milliseconds = number;
@@ -100,6 +100,12 @@ export interface RecommendationOptions {
   readonly targetLatencyMs?: Milliseconds;
   /** Latency-equivalent price of holding one entry (one byte with byte capacity): minimise mean latency + price x size. */
   readonly memoryCostMs?: Milliseconds;
+  /**
+   * A staleness budget (a fraction of gets): recommend the TTL x size with the best hit rate
+   * whose stale-read rate stays within it. Needs sets in the trace; without a write policy,
+   * `ttl-only` (a set leaves the cached copy to age out) is simulated.
+   */
+  readonly maxStale?: number;
 }
 
 /** `simulate()`'s options plus sampling and the recommendation criteria, for `sweep()`. */
@@ -164,7 +170,12 @@ function planOf(options: SweepOptions, mode: Mode): Plan {
   };
   const seed = options.seed ?? 1;
   if (!Number.isSafeInteger(seed) || seed < 0) fail('seed', `must be a whole number of 0 or more, not ${seed}`);
-  const timed = timedOf(options, tiers);
+  // A staleness budget needs stale reads counted: ttl-only unless another write policy is given.
+  const staleBudget = mode === 'sweep' ? options.recommend?.maxStale : undefined;
+  const timed = timedOf(
+    staleBudget !== undefined && options.writePolicy === undefined ? { ...options, writePolicy: 'ttl-only' } : options,
+    tiers,
+  );
   if (timed !== undefined && timed.tiers === undefined) {
     const offline = policies.find((spec) => spec.definition.offline);
     if (offline) fail('policies', `'${offline.name}' is an offline bound and cannot run with a write policy or a stampede mode`);
@@ -353,6 +364,7 @@ function recommendOf(options: RecommendationOptions): RecommendOptions {
     ...(options.memoryCostMs !== undefined && {
       memoryCostMs: finiteAtLeast(options.memoryCostMs, 0, 'recommend.memoryCostMs', 'a duration of 0 ms or more'),
     }),
+    ...(options.maxStale !== undefined && { maxStale: fraction(options.maxStale, 'recommend.maxStale', true) }),
   };
 }
 
@@ -376,6 +388,8 @@ export function checkAgainstTrace(plan: Plan, trace: Trace): void {
   if (grid.timed?.stampede !== undefined && !trace.times) {
     fail('stampede', `${source} has no time column, so concurrent fetches cannot be simulated (add times, or rate= to a synthetic spec)`);
   }
+  if (plan.recommend.maxStale !== undefined && !(trace.ops?.some((op) => op === OP_SET) ?? false))
+    fail('recommend.maxStale', `${source} has no sets, so nothing it reads can be stale (a staleness budget needs writes in the trace)`);
   const warmup = grid.warmup;
   if (warmup?.unit === 'seconds' && !trace.times)
     fail('warmup', `${source} has no time column, so the warm-up cannot be a duration; give a number of requests or a share`);

@@ -26,6 +26,7 @@ export const OPTION_FLAGS: Readonly<Record<string, string>> = {
   workers: '--workers',
   'recommend.minGain': '--min-gain',
   'recommend.tolerance': '--tolerance',
+  'recommend.maxStale': '--max-stale',
   'recommend.targetHitRate': '--target-hit-rate',
   'recommend.targetLatencyMs': '--target-latency',
   'recommend.memoryCostMs': '--memory-cost',

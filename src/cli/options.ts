@@ -180,6 +180,7 @@ export interface SweepFlags extends CommonFlags {
   targetHitRate?: string;
   targetLatency?: string;
   memoryCost?: string;
+  maxStale?: string;
   workers?: string;
 }
 
@@ -199,6 +200,10 @@ export function addSweepOptions(command: Command): Command {
     .option(
       '--memory-cost <duration>',
       'latency-equivalent price of holding one entry (one byte with --capacity), per request: recommend the size minimising mean latency + price x size, e.g. 0.0001ms',
+    )
+    .option(
+      '--max-stale <share>',
+      'a staleness budget (1%): recommend the TTL x size with the best hit rate whose stale reads stay within it (simulates --write-policy ttl-only unless given)',
     )
     .option('--workers <n>', 'threads for per-size replays, this one included (default: all cores)');
 }
@@ -224,6 +229,7 @@ export function recommendFrom(flags: SweepFlags): RecommendationOptions {
     ...(flags.targetHitRate !== undefined && { targetHitRate: parseFraction(flags.targetHitRate, '--target-hit-rate') }),
     ...(flags.targetLatency !== undefined && { targetLatencyMs: parseDuration(flags.targetLatency, '--target-latency', 'ms') * 1e3 }),
     ...(flags.memoryCost !== undefined && { memoryCostMs: parseDuration(flags.memoryCost, '--memory-cost', 'ms') * 1e3 }),
+    ...(flags.maxStale !== undefined && { maxStale: parseFraction(flags.maxStale, '--max-stale', { allowZero: true }) }),
   };
 }
 

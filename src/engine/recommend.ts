@@ -28,7 +28,7 @@
  * Hit rates within TIE of each other are a tie, broken by less memory (the smaller size
  * wins by construction), then by the simpler policy: the one the policy table lists first.
  */
-import type { BestChoice, CurvePointRef, Recommendation, RecommendationCriterion, ResultRow } from '../model/result.js';
+import type { BestChoice, CurvePointRef, Recommendation, RecommendationCriterion, ResultRow, TtlChoice } from '../model/result.js';
 import { findPolicy, POLICIES } from '../policies/index.js';
 
 export interface RecommendOptions {
@@ -40,6 +40,8 @@ export interface RecommendOptions {
   readonly targetLatencyMs?: number;
   /** Milliseconds of mean latency per entry (or per byte in byte mode) held. */
   readonly memoryCostMs?: number;
+  /** Staleness budget, a fraction of gets: pick the TTL x size with the best hit rate within it. */
+  readonly maxStale?: number;
 }
 
 export type CurvePoint = CurvePointRef;
@@ -306,4 +308,35 @@ function bestAt(curves: readonly Curve[], own: Curve, capacity: number): { polic
       best = { policy: curve.policy, hitRate: point.hitRate };
   }
   return best;
+}
+
+/**
+ * The TTL x size (and policy) with the best hit rate whose stale-read rate stays within
+ * `budget`, over the deployable rows that counted stale reads. Ties (within TIE) go to less
+ * memory, then the shorter TTL (fresher), then the simpler policy. No pick when no row fits.
+ */
+export function ttlChoice(rows: readonly ResultRow[], budget: number): TtlChoice {
+  const within = rows.filter(
+    (row) => row.freshness !== undefined && row.freshness.staleReadRate <= budget + EPSILON && !isOfflineCurve(row),
+  );
+  if (within.length === 0) return { budget, pick: null };
+  const top = Math.max(...within.map((row) => row.hitRate));
+  const ttlOrder = (ttl: number | null): number => (ttl === null ? Infinity : ttl);
+  const winner = within
+    .filter((row) => row.hitRate >= top - TIE - EPSILON)
+    .reduce((a, b) => {
+      if (b.capacity !== a.capacity) return b.capacity < a.capacity ? b : a;
+      if (b.ttl !== a.ttl) return ttlOrder(b.ttl) < ttlOrder(a.ttl) ? b : a;
+      return simplicity(b.policy) < simplicity(a.policy) ? b : a;
+    });
+  return {
+    budget,
+    pick: {
+      policy: winner.policy,
+      ttl: winner.ttl,
+      capacity: winner.capacity,
+      hitRate: winner.hitRate,
+      staleReadRate: winner.freshness!.staleReadRate,
+    },
+  };
 }

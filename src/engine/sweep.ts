@@ -19,7 +19,7 @@ import { executeJobs, type ExecutorOptions } from './executor.js';
 import { gridJobs, runOptionsOf, settingsOf, type GridConfig } from './grid.js';
 import { cacheJob, jobLabel, type Job } from './jobs.js';
 import { exactCurveBlocker, lruCurveCounts } from './lru-curve.js';
-import { bestChoice, curvesOf, recommend, type CurvePoint, type RecommendOptions } from './recommend.js';
+import { bestChoice, curvesOf, recommend, ttlChoice, type CurvePoint, type RecommendOptions } from './recommend.js';
 import { curveKey, refineTargets } from './refine.js';
 import type { ReplayCounts } from './replay.js';
 import { resultOf, rowOf } from './rows.js';
@@ -173,6 +173,7 @@ export async function runSweep(trace: Trace, config: SweepConfig): Promise<RunRe
     curves: plans.map(({ policy, ttl, method, blocker }) => ({ policy, ttl, method, blocker })),
     recommendations: refined.recommendations,
     best: bestChoice(withRefined, config.recommend, { ceiling }),
+    ...(config.recommend.maxStale !== undefined && { ttlChoice: ttlChoice(rows, config.recommend.maxStale) }),
   };
 }
 

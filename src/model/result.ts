@@ -269,6 +269,21 @@ export interface Recommendation {
   readonly refined?: boolean;
 }
 
+/** `--max-stale`: the staleness budget, and the TTL x size (and policy) with the best hit rate within it. */
+export interface TtlChoice {
+  /** The budget, a fraction of gets. */
+  readonly budget: number;
+  /** Null when no row stays within the budget. */
+  readonly pick: {
+    readonly policy: string;
+    readonly ttl: number | null;
+    readonly capacity: number;
+    readonly hitRate: number;
+    /** Its stale reads ÷ gets. */
+    readonly staleReadRate: number;
+  } | null;
+}
+
 /** Across all policies and TTLs: which to pick, at which size, under the primary criterion. */
 export interface BestChoice {
   readonly policy: string;
@@ -371,4 +386,6 @@ export interface RunResult {
   readonly recommendations?: readonly Recommendation[];
   /** Null when no policy meets the primary criterion anywhere in range. */
   readonly best?: BestChoice | null;
+  /** `--max-stale`: the best TTL x size within the staleness budget. */
+  readonly ttlChoice?: TtlChoice;
 }

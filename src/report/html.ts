@@ -21,7 +21,7 @@ import { rowSeries } from './mermaid.js';
 import { resultColumns, staleNote, UNRELIABLE_MARK, unreliableNote } from './columns.js';
 import { serverLines } from './server.js';
 import { isBound, recommendedSize, renderSvgChart, seriesStyle } from './svg.js';
-import { bestChoiceText, recommendationText, samplingText } from './words.js';
+import { bestChoiceText, recommendationText, samplingText, ttlChoiceText } from './words.js';
 
 /** The extras the report shows beside the result: the gates' verdicts and notes. */
 export type HtmlOptions = Pick<MarkdownOptions, 'verdicts' | 'gateNotes'>;
@@ -279,13 +279,17 @@ function sortValue(text: string): string {
 
 /** `run` ends with its answer: the best choice in one line, above everything else. */
 function verdictSection(result: RunResult): string {
-  if (result.best === undefined) return '';
+  const ttl =
+    result.ttlChoice === undefined
+      ? ''
+      : `<p class="verdict${result.ttlChoice.pick === null ? ' failed' : ''}"><strong>TTL within the staleness budget:</strong> ${escapeHtml(sentence(ttlChoiceText(result.ttlChoice, result.options.unit)))}</p>`;
+  if (result.best === undefined) return ttl;
   const text =
     result.best === null
       ? 'No policy meets the target at any size in range.'
       : sentence(bestChoiceText(result.best, result.options.unit, result.options.capacities.length));
   const tone = result.best === null ? ' failed' : result.best.stillRising ? ' open' : '';
-  return `<p class="verdict${tone}"><strong>Best choice:</strong> ${escapeHtml(text)}</p>`;
+  return `<p class="verdict${tone}"><strong>Best choice:</strong> ${escapeHtml(text)}</p>${ttl}`;
 }
 
 function recommendationsSection(result: RunResult): string {

@@ -15,7 +15,7 @@ import {
   type Fact,
   type FactValue,
 } from './facts.js';
-import { bestChoiceText, recommendationText, samplingText } from './words.js';
+import { bestChoiceText, recommendationText, samplingText, ttlChoiceText } from './words.js';
 import { integer, ms, percent, speedup } from './format.js';
 import { mermaidHitRateChart } from './mermaid.js';
 import { serverLines } from './server.js';
@@ -165,6 +165,8 @@ function recommendationsSection(result: RunResult): string | null {
         : `**Best choice:** ${sentence(bestChoiceText(result.best, result.options.unit, result.options.capacities.length))}`,
     );
   }
+  if (result.ttlChoice !== undefined)
+    items.push('', `**TTL within the staleness budget:** ${sentence(ttlChoiceText(result.ttlChoice, result.options.unit))}`);
   // A run has no curves to recommend from, only its verdict.
   return `## ${groups.length === 0 ? 'Verdict' : 'Recommendations'}\n\n${items.filter((item, i) => i > 0 || item !== '').join('\n')}`;
 }

@@ -11,7 +11,7 @@ import { warmupText } from './facts.js';
 import { unreliableNote } from './columns.js';
 import { fitPhrases, renderHitRatePivot, wrapWords, type TableOptions } from './table.js';
 import type { RunResult } from '../model/result.js';
-import { bestChoiceText, recommendationText, samplingText } from './words.js';
+import { bestChoiceText, recommendationText, samplingText, ttlChoiceText } from './words.js';
 
 export function renderSweep(result: RunResult, fit: TableOptions = {}): string {
   const { trace, options } = result;
@@ -67,6 +67,10 @@ export function renderSweep(result: RunResult, fit: TableOptions = {}): string {
         6,
       ),
     );
+  }
+  if (result.ttlChoice !== undefined) {
+    const text = ttlChoiceText(result.ttlChoice, options.unit);
+    lines.push('', ...wrapWords(`${chalk.bold('ttl:')} ${result.ttlChoice.pick === null ? chalk.red(text) : text}`, fit.width, 5));
   }
   // The chart's plot, its y labels (9 columns) and the 2 its last x label may overhang fit the terminal.
   const chartWidth = fit.width === undefined ? undefined : Math.min(64, fit.width - 11);

@@ -3,7 +3,7 @@
  * sampling note. The engine returns data (src/model/result.ts); every renderer that words
  * them (terminal, markdown) words them here, so the phrasing is the same everywhere.
  */
-import type { BestChoice, Recommendation, RunResult, Sampling, ServerComparison, ServerNote } from '../model/result.js';
+import type { BestChoice, Recommendation, RunResult, Sampling, ServerComparison, ServerNote, TtlChoice } from '../model/result.js';
 import { capacityLabel, integer, ms, percent, ttlLabel } from './format.js';
 import { TIE } from '../engine/recommend.js';
 
@@ -108,6 +108,17 @@ export function bestChoiceText(best: BestChoice, unit: Unit, sizesRun = 2): stri
     }
   }
   return text + tieText(best);
+}
+
+/** The `--max-stale` pick as one sentence. */
+export function ttlChoiceText({ budget, pick: choice }: TtlChoice, unit: Unit): string {
+  if (choice === null)
+    return `no TTL and size in range keeps stale reads within ${percent(budget)} of gets; try shorter TTLs or another write policy`;
+  const ttl = choice.ttl === null ? 'no TTL' : `TTL ${ttlLabel(choice.ttl)}`;
+  return (
+    `${ttl} with ${choice.policy} at ${sizeLabel(choice.capacity, unit)}: ${percent(choice.hitRate)} hit rate with ` +
+    `${percent(choice.staleReadRate)} stale reads, the best hit rate within a ${percent(budget)} staleness budget`
+  );
 }
 
 /** '; lfu and fifo tie with it (within 0.1 point), and lru is the simpler policy', or ''. */

@@ -206,3 +206,56 @@ test('a curve that reached the infinite-cache ceiling is not called rising', () 
   assert.doesNotMatch(pickSize(points, 'tolerance', 0.01, 'entries', { ceiling: 0.9 }).reason, /still rising/);
   assert.match(pickSize(points, 'tolerance', 0.01, 'entries', { ceiling: 0.95 }).reason, /still rising/);
 });
+
+test('a staleness budget picks the best hit rate within it; ties go to less memory, the shorter TTL, the simpler policy', async () => {
+  const { ttlChoice } = await import('../../src/engine/recommend.js');
+  const { sampleResult } = await import('../helpers/result.js');
+  const template = sampleResult().rows[0]!;
+  const row = (policy: string, ttl: number | null, capacity: number, hitRate: number, staleReadRate: number) => ({
+    ...template,
+    policy,
+    ttl,
+    capacity,
+    hitRate,
+    freshness: { writePolicy: 'ttl-only', staleReads: 0, staleReadRate },
+  });
+  const rows = [
+    row('lru', 60, 100, 0.9, 0.05), // best hit rate, over budget
+    row('lru', 10, 100, 0.8, 0.009),
+    row('lfu', 10, 100, 0.8004, 0.01), // ties lru at 10s (within 0.1 point): lru is simpler
+    row('lru', 5, 100, 0.8, 0.002), // ties too, shorter TTL: fresher
+    row('lru', 10, 400, 0.8008, 0.008), // ties too, but more memory
+    row('belady', 10, 50, 0.95, 0), // a bound is never the pick
+  ];
+  assert.deepEqual(ttlChoice(rows, 0.01).pick, { policy: 'lru', ttl: 5, capacity: 100, hitRate: 0.8, staleReadRate: 0.002 });
+  assert.deepEqual(ttlChoice(rows, 0.06).pick?.ttl, 60);
+  assert.deepEqual(ttlChoice(rows, 0.001), { budget: 0.001, pick: null });
+});
+
+test('--max-stale in a sweep: ttl-only is simulated, the pick stays within the budget, a trace without sets is refused', async () => {
+  const { sweep } = await import('../../src/api/simulate.js');
+  const { TraceBuilder, OP_GET, OP_SET } = await import('../../src/trace/trace.js');
+  const builder = new TraceBuilder(4000);
+  for (let i = 0; i < 4000; i++) builder.push((i * 7) % 40, undefined, i * 0.01, i % 10 === 0 ? OP_SET : OP_GET);
+  const trace = builder.build(
+    'writes',
+    40,
+    Array.from({ length: 40 }, (_, k) => `k${k}`),
+  );
+  const result = await sweep(trace, {
+    policies: ['lru'],
+    capacities: [10, 40],
+    ttlsMs: [100, 1000, 10_000],
+    recommend: { maxStale: 0.05 },
+    parallel: 'never',
+  });
+  assert.equal(result.options.writePolicy, 'ttl-only');
+  const pick = result.ttlChoice!.pick!;
+  const row = result.rows.find((r) => r.ttl === pick.ttl && r.capacity === pick.capacity)!;
+  assert.ok(row.freshness!.staleReadRate <= 0.05);
+  for (const other of result.rows) if (other.freshness!.staleReadRate <= 0.05) assert.ok(other.hitRate <= pick.hitRate + 0.001);
+  await assert.rejects(
+    sweep((await import('../helpers/trace.js')).traceOf(['a', 'b', 'a'], { times: [0, 1, 2] }), { recommend: { maxStale: 0.01 } }),
+    /has no sets, so nothing it reads can be stale/,
+  );
+});
