@@ -14,6 +14,7 @@ import type { Trace } from '../trace/trace.js';
 import { classOf, copyFor } from './per-class.js';
 import { countHits, countHitsSized, countHitsTimed } from './loops/templates.js';
 import { chunkEnd, type IntervalRecorder } from './intervals.js';
+import { keysFirstSeenFrom } from './warmup.js';
 
 /** Requests per call of a loop: progress is reported between calls. */
 const CHUNK = 1 << 16;
@@ -26,25 +27,9 @@ export interface PlainCounts {
   readonly bytesHit: number;
 }
 
-const distinctCache = new WeakMap<Trace, number>();
-
 /** How many distinct keys the trace requests (counted once per trace: a grid replays it often). */
 export function distinctKeys(trace: Trace): number {
-  let distinct = distinctCache.get(trace);
-  if (distinct === undefined) {
-    const seen = new Uint8Array(trace.keySpace);
-    const keys = trace.keys;
-    distinct = 0;
-    for (let i = 0; i < keys.length; i++) {
-      const id = keys[i]!;
-      if (seen[id] === 0) {
-        seen[id] = 1;
-        distinct++;
-      }
-    }
-    distinctCache.set(trace, distinct);
-  }
-  return distinct;
+  return keysFirstSeenFrom(trace, 0);
 }
 
 /** Whether `replayPlain` gives the same counts as the general loop for this trace and setup. */

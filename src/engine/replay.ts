@@ -18,7 +18,7 @@ import { Rng } from '../trace/synthetic/rng.js';
 import { classOf, copyFor } from './per-class.js';
 import { residentBytes } from './resident-bytes.js';
 import { replayRange, TOTAL_SLOTS, type GeneralReplay } from './loops/templates.js';
-import { distinctKeys, isPlainReplay, replayPlain, type PlainCounts } from './plain-replay.js';
+import { isPlainReplay, replayPlain, type PlainCounts } from './plain-replay.js';
 import { chunkEnd, intervalRecorder, type IntervalCounts, type IntervalSpec } from './intervals.js';
 import { keysFirstSeenFrom } from './warmup.js';
 
@@ -101,7 +101,7 @@ export function replay(trace: Trace, config: ReplayConfig): ReplayCounts {
     const recorder = intervalRecorder(trace, config.interval);
     const warmup = config.warmup ?? 0;
     const plain = replayPlain(trace, policy, sizes, config.capacity, config.onProgress, recorder, warmup);
-    const cold = warmup > 0 ? keysFirstSeenFrom(trace, warmup) : distinctKeys(trace);
+    const cold = keysFirstSeenFrom(trace, warmup);
     const counts = plainCounts(plain, policy, cold, finalBytesOf(policy, trace, config.unit));
     return recorder ? { ...counts, intervals: recorder.counts() } : counts;
   }

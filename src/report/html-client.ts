@@ -126,11 +126,15 @@ export function drawReportCharts(data: HtmlChartData, UPlot: typeof uPlot): uPlo
     host.textContent = '';
     const log = logToggle?.checked ?? data.logScale;
     const width = Math.max(320, Math.min(host.clientWidth || 900, 1100));
-    for (const panel of data.panels) {
+    const newFigure = (id: string): HTMLElement => {
       const figure = document.createElement('figure');
-      figure.id = panel.id;
+      figure.id = id;
       figure.className = 'chart';
       host.appendChild(figure);
+      return figure;
+    };
+    for (const panel of data.panels) {
+      const figure = newFigure(panel.id);
       const options: uPlot.Options = {
         title: panel.title,
         width,
@@ -178,10 +182,7 @@ export function drawReportCharts(data: HtmlChartData, UPlot: typeof uPlot): uPlo
     }
     const timeline = data.timeline;
     if (timeline !== null) {
-      const figure = document.createElement('figure');
-      figure.id = 'chart-timeline';
-      figure.className = 'chart';
-      host.appendChild(figure);
+      const figure = newFigure('chart-timeline');
       const options: uPlot.Options = {
         title: timeline.title,
         width,
