@@ -1,7 +1,7 @@
 /** `simulate()` and `sweep()`: validate the options against the trace, run the grid, return the result object. */
 import { runGridParallel, type GridConfig } from '../engine/grid.js';
 import { parseSizes } from '../engine/sizes.js';
-import { infiniteCacheHitRate, runSweep } from '../engine/sweep.js';
+import { runSweep } from '../engine/sweep.js';
 import { bestChoice, curvesOf } from '../engine/recommend.js';
 import type { RunResult } from '../model/result.js';
 import type { Trace } from '../trace/trace.js';
@@ -28,7 +28,7 @@ export async function simulate(trace: Trace, options: SimulateOptions = {}): Pro
   checkAgainstTrace(plan, trace);
   const result = await runGridParallel(trace, { ...gridOf(plan, plan.grid.capacities!), ...executorOf(plan, options) });
   // A run ends with its verdict: the best deployable row, under the sweep's default criterion.
-  return { ...result, best: bestChoice(curvesOf(result.rows), plan.recommend, { ceiling: infiniteCacheHitRate(trace) }) };
+  return { ...result, best: bestChoice(curvesOf(result.rows), plan.recommend) };
 }
 
 /**

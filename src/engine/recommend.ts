@@ -6,9 +6,9 @@
  *   diminishing-returns (the default)  the size past which no doubling of the cache buys
  *                    `minGain` (0.01 = one point of hit rate) or more: the end of the last
  *                    segment of the curve that still gains that much per doubling, so a cliff
- *                    further on is found. When that segment ends at the largest size (and the
- *                    curve is below the infinite-cache ceiling) no size in range qualifies:
- *                    the curve never flattens there, which is said, not answered with "all"
+ *                    further on is found. When that segment ends at the largest size no size
+ *                    qualifies: the curve never flattens in range (even if the range ends with
+ *                    every key cached), which is said, not answered with "all of it"
  *   tolerance        the smallest size within `tolerance` (a fraction: 0.01 = one point of
  *                    hit rate) of the best hit rate anywhere in range
  *   target-hit-rate  the smallest size whose hit rate reaches the target
@@ -124,8 +124,15 @@ export function pickSize(
   };
   switch (criterion) {
     case 'diminishing-returns': {
-      const { index, marginalGain, stillRising } = diminishingReturns(points, threshold, context.ceiling);
-      return { ...base, point: stillRising ? null : points[index]!, stillRising, marginalGain };
+      const { index, marginalGain, stillRising } = diminishingReturns(points, threshold);
+      // Still rising: the point it rises to stands in as the best in range, for the reason's wording.
+      return {
+        ...base,
+        point: stillRising ? null : points[index]!,
+        stillRising,
+        marginalGain,
+        ...(stillRising && { bestInRange: points[index]! }),
+      };
     }
     case 'tolerance': {
       const point = points.find((p) => p.hitRate >= best.hitRate - threshold - EPSILON) ?? best;
@@ -151,14 +158,12 @@ export function pickSize(
  * Diminishing returns on ascending points: the gain per doubling of each segment (its rise
  * over log2 of its size ratio); the recommended point ends the last segment gaining at least
  * `minGain`, or is the first point when none does. `marginalGain` is the steepest gain per
- * doubling past it. When the recommended point is the last one and the curve is below
- * `ceiling` (unknown counts as below), the curve is still rising: `marginalGain` is then
- * the last segment's gain.
+ * doubling past it. When that point is the last one the curve never flattens in range: it
+ * is still rising, and `marginalGain` is the gain of the doubling into it.
  */
 export function diminishingReturns(
   points: readonly CurvePoint[],
   minGain: number,
-  ceiling?: number,
 ): { index: number; marginalGain: number | null; stillRising: boolean } {
   const gains = points.slice(1).map((point, i) => (point.hitRate - points[i]!.hitRate) / Math.log2(point.capacity / points[i]!.capacity));
   let last = -1;
@@ -167,8 +172,10 @@ export function diminishingReturns(
   });
   const index = last + 1;
   const end = points.length - 1;
-  const atCeiling = ceiling !== undefined && points[end]!.hitRate >= ceiling - EPSILON;
-  if (index === end && end > 0 && !atCeiling) return { index, marginalGain: gains[end - 1]!, stillRising: true };
+  // Gaining that much right up to the largest size is a curve that never flattens in range, even
+  // where the range ends with every key cached: "cache everything" is no answer. A curve flat
+  // for a doubling after its pick has flattened, whatever the reason.
+  if (index > 0 && index === end) return { index, marginalGain: gains[index - 1]!, stillRising: true };
   const after = gains.slice(index);
   return { index, marginalGain: after.length === 0 ? null : Math.max(...after), stillRising: false };
 }
@@ -217,7 +224,7 @@ export function recommend(curves: readonly Curve[], options: RecommendOptions, c
  * the envelope (the best hit rate of any curve at each size); for memory cost the global
  * minimum of latency + memory. Null when nothing qualifies.
  */
-export function bestChoice(curves: readonly Curve[], options: RecommendOptions, context: RecommendContext = {}): BestChoice | null {
+export function bestChoice(curves: readonly Curve[], options: RecommendOptions): BestChoice | null {
   const { criterion, threshold } = criteriaOf(options).at(-1)!;
   const deployable = curves.filter((curve) => !isOfflineCurve(curve));
   const all = deployable.flatMap((curve) => curve.points.map((point) => ({ curve, point })));
@@ -232,9 +239,7 @@ export function bestChoice(curves: readonly Curve[], options: RecommendOptions, 
         hitRate: Math.max(...all.filter(({ point }) => point.capacity === capacity).map(({ point }) => point.hitRate)),
         meanLatencyMs: 0,
       }));
-      // A TTL caps the hit rate below the no-TTL ceiling, so the ceiling holds only without one.
-      const ceiling = deployable.every((curve) => curve.ttl === null) ? context.ceiling : undefined;
-      const { index, marginalGain, stillRising } = diminishingReturns(envelope, threshold, ceiling);
+      const { index, marginalGain, stillRising } = diminishingReturns(envelope, threshold);
       return winnerAt(all, sizes[index]!, { ...base, stillRising, marginalGain });
     }
     case 'tolerance': {

@@ -172,7 +172,7 @@ export async function runSweep(trace: Trace, config: SweepConfig): Promise<RunRe
     sampling: rate === undefined ? null : samplingOf(trace, sampled!, rate, totals!, plans),
     curves: plans.map(({ policy, ttl, method, blocker }) => ({ policy, ttl, method, blocker })),
     recommendations: refined.recommendations,
-    best: bestChoice(withRefined, config.recommend, { ceiling }),
+    best: bestChoice(withRefined, config.recommend),
     ...(config.recommend.maxStale !== undefined && { ttlChoice: ttlChoice(rows, config.recommend.maxStale) }),
   };
 }

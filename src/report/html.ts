@@ -285,9 +285,7 @@ function verdictSection(result: RunResult): string {
       : `<p class="verdict${result.ttlChoice.pick === null ? ' failed' : ''}"><strong>TTL within the staleness budget:</strong> ${escapeHtml(sentence(ttlChoiceText(result.ttlChoice, result.options.unit)))}</p>`;
   if (result.best === undefined) return ttl;
   const text =
-    result.best === null
-      ? 'No policy meets the target at any size in range.'
-      : sentence(bestChoiceText(result.best, result.options.unit, result.options.capacities.length));
+    result.best === null ? 'No policy meets the target at any size in range.' : sentence(bestChoiceText(result.best, result.options.unit));
   const tone = result.best === null ? ' failed' : result.best.stillRising ? ' open' : '';
   return `<p class="verdict${tone}"><strong>Best choice:</strong> ${escapeHtml(text)}</p>${ttl}`;
 }

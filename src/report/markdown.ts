@@ -162,7 +162,7 @@ function recommendationsSection(result: RunResult): string | null {
       '',
       result.best === null
         ? '**Best choice:** ⚠️ no policy meets the target at any size in range.'
-        : `**Best choice:** ${sentence(bestChoiceText(result.best, result.options.unit, result.options.capacities.length))}`,
+        : `**Best choice:** ${sentence(bestChoiceText(result.best, result.options.unit))}`,
     );
   }
   if (result.ttlChoice !== undefined)

@@ -62,7 +62,7 @@ export function renderSweep(result: RunResult, fit: TableOptions = {}): string {
       ...wrapWords(
         result.best === null
           ? chalk.red('best: no policy meets the target at any size in range')
-          : `${chalk.bold('best:')} ${bestChoiceText(result.best, options.unit, options.capacities.length)}`,
+          : `${chalk.bold('best:')} ${bestChoiceText(result.best, options.unit)}`,
         fit.width,
         6,
       ),

@@ -39,13 +39,13 @@ export function recommendationText(rec: Recommendation, unit: Unit): string {
       const gain = rec.marginalGain;
       if (rec.capacity === null) {
         return (
-          `no size in range is past diminishing returns: the last doubling, to ${size(best.capacity)}, still gains ` +
-          `${gainLabel(gain ?? 0)} (${percent(best.hitRate)} there); widen the range, or decide with a target hit rate, a target latency or a memory cost`
+          `the curve never flattens: the doubling to ${size(best.capacity)} (${percent(best.hitRate)}) still gains ${gainLabel(gain ?? 0)}, ` +
+          `and the range ends there; widen it, or decide with a target hit rate, a target latency or a memory cost`
         );
       }
       const why =
         gain === null
-          ? `it reaches the hit rate of an unbounded cache, ${percent(rec.hitRate!)}`
+          ? `the only size in range, ${percent(rec.hitRate!)} hit rate (sweep sizes to see where more memory stops paying)`
           : `past it no doubling gains ${pointsLabel(threshold)} or more (at most ${gainLabel(gain)} per doubling); ${percent(rec.hitRate!)} hit rate`;
       return `${size(rec.capacity)}: ${why}`;
     }
@@ -79,7 +79,7 @@ export function recommendationText(rec: Recommendation, unit: Unit): string {
 }
 
 /** The best choice across policies, as one sentence: what, where, why, and the tie it broke. */
-export function bestChoiceText(best: BestChoice, unit: Unit, sizesRun = 2): string {
+export function bestChoiceText(best: BestChoice, unit: Unit): string {
   const label = curveLabel(best);
   const size = sizeLabel(best.capacity, unit);
   let text: string;
@@ -89,12 +89,10 @@ export function bestChoiceText(best: BestChoice, unit: Unit, sizesRun = 2): stri
       break;
     case 'diminishing-returns':
       text = best.stillRising
-        ? `${label} at ${size}, ${percent(best.hitRate)} hit rate, is the best in range, but no size in range is past diminishing returns: ` +
-          `the last doubling still gains ${gainLabel(best.marginalGain ?? 0)}; widen the range, or decide with a target hit rate, a target latency or a memory cost`
+        ? `${label} at ${size}, ${percent(best.hitRate)} hit rate, is the best, but the curve never flattens: the doubling to it still gains ` +
+          `${gainLabel(best.marginalGain ?? 0)}; decide with a target hit rate, a target latency or a memory cost`
         : best.marginalGain === null
-          ? sizesRun === 1
-            ? `${label} at ${size}, ${percent(best.hitRate)} hit rate: the best of the rows (one size ran; sweep sizes to see where more memory stops paying)`
-            : `${label} at ${size}, ${percent(best.hitRate)} hit rate: it reaches what an unbounded cache gets`
+          ? `${label} at ${size}, ${percent(best.hitRate)} hit rate: the best of the rows (one size ran; sweep sizes to see where more memory stops paying)`
           : `${label} at ${size}, ${percent(best.hitRate)} hit rate: past it no doubling gains ${pointsLabel(best.threshold)} or more for any policy (at most ${gainLabel(best.marginalGain)})`;
       break;
     default: {

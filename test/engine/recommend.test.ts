@@ -145,12 +145,14 @@ test('diminishing returns, a tail that never flattens: no size, said plainly, wi
   assert.equal(pick.capacity, null);
   assert.match(
     pick.reason,
-    /^no size in range is past diminishing returns: the last doubling, to 1,024 entries, still gains 5 points \(40\.00% there\); widen the range, or decide with a target hit rate, a target latency or a memory cost$/,
+    /^the curve never flattens: the doubling to 1,024 entries \(40\.00%\) still gains 5 points, and the range ends there; widen it, or decide with a target hit rate, a target latency or a memory cost$/,
   );
-  // Reaching the infinite-cache hit rate is flat enough: nothing more to gain beyond.
-  const full = pickSize(points, 'diminishing-returns', 0.01, 'entries', { ceiling: 0.4 });
-  assert.equal(full.capacity, 1024);
-  assert.match(full.reason, /reaches the hit rate of an unbounded cache/);
+  // Even when the range ends with every key cached: "cache everything" is no answer.
+  assert.equal(pickSize(points, 'diminishing-returns', 0.01, 'entries', { ceiling: 0.4 }).capacity, null);
+  // A plateau after the pick is a flattening, wherever it sits.
+  const plateau = pickSize(curve([16, 32, 64, 128], [0.1, 0.3, 0.4, 0.4]), 'diminishing-returns', 0.01, 'entries', { ceiling: 0.4 });
+  assert.equal(plateau.capacity, 64);
+  assert.match(plateau.reason, /past it no doubling gains 1 point or more \(at most 0 points per doubling\)/);
   // The best choice is never "everything": it says the curve is still rising.
   const best = bestChoice([{ policy: 'lru', ttl: null, points }], { minGain: 0.01 })!;
   assert.equal(best.stillRising, true);

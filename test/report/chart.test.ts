@@ -50,7 +50,7 @@ test('the recommended size is a dotted rule at its column, named in the legend',
   const { generateTrace } = await import('../../src/trace/spec.js');
   const swept = await sweep(generateTrace('zipf:alpha=0.9,keys=500,requests=5000,seed=3'), {
     policies: ['lru'],
-    capacities: [16, 64, 256, 1024],
+    capacities: [16, 64, 256, 1024, 4096],
   });
   assert.ok(swept.best);
   const chart = renderChart(swept, { width: 31, height: 9 });

@@ -63,7 +63,7 @@ test('past eight series every line still differs (colour, dash, marker); an offl
   const { generateTrace } = await import('../../src/trace/spec.js');
   const { sweep } = await import('../../src/api/simulate.js');
   const trace = generateTrace('zipf:alpha=0.9,keys=500,requests=5000,seed=3');
-  const result = await sweep(trace, { policies: ['lru', 'belady'], capacities: [16, 64, 256, 1024] });
+  const result = await sweep(trace, { policies: ['lru', 'belady'], capacities: [16, 64, 256, 1024, 4096] });
   const svg = renderSvgChart(result)!;
   assert.match(svg, />belady \(offline bound\)</);
   const lines = [
