@@ -33,6 +33,9 @@ export function addTimeOptions(command: Command): Command {
     );
 }
 
+/** A number with no unit: `10000`, `1e5`. */
+const BARE_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
+
 /** `--warmup`: a bare number counts requests, a percentage is a share of them, a number with a unit is trace time. */
 export function warmupFrom(text: string | undefined): Pick<SimulateOptions, 'warmup'> {
   if (text === undefined) return {};
@@ -43,7 +46,7 @@ export function warmupFrom(text: string | undefined): Pick<SimulateOptions, 'war
       throw new UsageError(`'${text}' must be a share from 0% to below 100%`, '--warmup');
     return { warmup: { share: percent / 100 } };
   }
-  if (/^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i.test(trimmed)) {
+  if (BARE_NUMBER.test(trimmed)) {
     const requests = Number(trimmed);
     if (!Number.isSafeInteger(requests) || requests < 0)
       throw new UsageError(`'${text}' is not a whole number of requests (or give a duration, 30s, or a share, 10%)`, '--warmup');
@@ -56,7 +59,7 @@ export function warmupFrom(text: string | undefined): Pick<SimulateOptions, 'war
 export function intervalFrom(text: string | undefined): Pick<SimulateOptions, 'intervalRequests' | 'intervalMs'> {
   if (text === undefined) return {};
   const trimmed = text.trim();
-  if (/^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i.test(trimmed)) {
+  if (BARE_NUMBER.test(trimmed)) {
     const requests = Number(trimmed);
     if (!Number.isSafeInteger(requests) || requests < 1)
       throw new UsageError(`'${text}' is not a whole number of requests, 1 or more (or give a duration: 1m)`, '--interval');

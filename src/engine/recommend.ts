@@ -77,7 +77,7 @@ export interface Pick {
 export const TIE = 0.001;
 
 /** Floating-point slack so a hit rate equal to the threshold by arithmetic counts as meeting it. */
-const EPSILON = 1e-12;
+export const EPSILON = 1e-12;
 
 /** The criteria to evaluate, most specific (primary) last. */
 export function criteriaOf(options: RecommendOptions): { criterion: RecommendationCriterion; threshold: number }[] {

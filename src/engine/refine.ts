@@ -12,13 +12,11 @@
 import type { Recommendation } from '../model/result.js';
 import type { Trace } from '../trace/trace.js';
 import { runJob, type Job, type ReplaySettings } from './jobs.js';
-import type { CurvePoint } from './recommend.js';
+import { EPSILON, type CurvePoint } from './recommend.js';
 import { rowOf } from './rows.js';
 
 /** Stop bisecting when the bracket is this fraction of the size wide. */
 export const REFINE_PRECISION = 0.01;
-
-const EPSILON = 1e-12;
 
 /** A curve's jobs, one per grid size, in size order: what the refinement replays at other sizes. */
 export interface CurveJobs {

@@ -108,10 +108,7 @@ export async function runSweep(trace: Trace, config: SweepConfig): Promise<RunRe
     );
   });
   const counts = await executeJobs(sampled ?? trace, toRun, settings, {
-    ...(config.workers !== undefined && { workers: config.workers }),
-    ...(config.mode !== undefined && { mode: config.mode }),
-    ...(config.pool !== undefined && { pool: config.pool }),
-    ...(config.signal !== undefined && { signal: config.signal }),
+    ...executorOptionsOf(config),
     ...(onProgress && {
       onProgress: (done: number) => {
         onProgress(curveWork + done, total);
@@ -141,7 +138,7 @@ export async function runSweep(trace: Trace, config: SweepConfig): Promise<RunRe
 
   // With sampling, the same estimates under other hash salts: each row's band, and the sizes it makes unreliable.
   if (rate !== undefined && sampled !== undefined) {
-    const others = await resampledHitRates(trace, config, plans, rate, totals!, settings);
+    const others = await resampledHitRates(trace, config, plans, toRun, rate, totals!, settings);
     const meanSize = config.unit === 'bytes' ? totals!.bytesRequested / Math.max(1, totals!.lookups) : 1;
     rows.forEach((row, i) => {
       const rates = [row.hitRate, ...others.map((hitRates) => hitRates[i]!)];
@@ -184,14 +181,25 @@ export const UNRELIABLE_SPREAD = 0.02;
 /** So is one whose cache, scaled to the sample, holds fewer entries than this. */
 export const MIN_SAMPLED_ENTRIES = 8;
 
+/** How the sweep's replays run (threads, pool, cancellation), as the executor takes it. */
+function executorOptionsOf(config: SweepConfig): Omit<ExecutorOptions, 'onProgress'> {
+  return {
+    ...(config.workers !== undefined && { workers: config.workers }),
+    ...(config.mode !== undefined && { mode: config.mode }),
+    ...(config.pool !== undefined && { pool: config.pool }),
+    ...(config.signal !== undefined && { signal: config.signal }),
+  };
+}
+
 /**
  * Every row's hit rate under RESAMPLES other samples of the keys (other hash salts), in row
- * order: the same SHARDS curves and MiniSim replays as the main sample, on other keys.
+ * order: the main sample's SHARDS curves and MiniSim jobs (`miniJobs`), on other keys.
  */
 async function resampledHitRates(
   trace: Trace,
   config: SweepConfig,
   plans: readonly Plan[],
+  miniJobs: readonly Job[],
   rate: number,
   totals: TraceTotals,
   settings: ReturnType<typeof settingsOf>,
@@ -200,15 +208,7 @@ async function resampledHitRates(
   for (let salt = 1; salt <= RESAMPLES; salt++) {
     if (config.signal?.aborted) throw new CancelledError();
     const mask = samplingMask(trace.keySpace, rate, config.seed + salt * 0x9e37);
-    const sampled = sampleTrace(trace, mask, rate);
-    const replayed = plans.filter((plan) => !plan.onePass).flatMap((plan) => plan.jobs);
-    const jobs = replayed.map((job) => cacheJob(job.tiers[0]!.policy, miniCapacity(job.capacity, rate), job.ttl, config.cost.lookupCost));
-    const counts = await executeJobs(sampled, jobs, settings, {
-      ...(config.workers !== undefined && { workers: config.workers }),
-      ...(config.mode !== undefined && { mode: config.mode }),
-      ...(config.pool !== undefined && { pool: config.pool }),
-      ...(config.signal !== undefined && { signal: config.signal }),
-    });
+    const counts = await executeJobs(sampleTrace(trace, mask, rate), miniJobs, settings, executorOptionsOf(config));
     const hitRates: number[] = [];
     let next = 0;
     for (const plan of plans) {
