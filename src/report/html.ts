@@ -20,8 +20,8 @@ import { traceName } from './markdown.js';
 import { rowSeries } from './mermaid.js';
 import { resultColumns, staleNote, UNRELIABLE_MARK, unreliableNote } from './columns.js';
 import { serverLines } from './server.js';
-import { isBound, recommendedSize, renderSvgChart, seriesStyle } from './svg.js';
-import { bestChoiceText, recommendationText, samplingText, ttlChoiceText } from './words.js';
+import { escapeXml, isBound, recommendedSize, renderSvgChart, seriesStyle } from './svg.js';
+import { bestChoiceText, gatesHeadline, recommendationText, samplingText, sentence, ttlChoiceText } from './words.js';
 
 /** The extras the report shows beside the result: the gates' verdicts and notes. */
 export type HtmlOptions = Pick<MarkdownOptions, 'verdicts' | 'gateNotes'>;
@@ -126,7 +126,7 @@ export function chartData(result: RunResult): HtmlChartData | null {
       return {
         label: line.label,
         colour: style.colour,
-        dash: style.dash === '' ? [] : style.dash.split(' ').map(Number),
+        dash: dashArray(style.dash, []),
         bound,
         values: {
           hitRate: metric((row) => row.hitRate),
@@ -168,7 +168,7 @@ function timelineData(result: RunResult): HtmlTimeline | null {
       return {
         label: rowLabel(row, result),
         colour: style.colour,
-        dash: style.dash === '' ? dash : style.dash.split(' ').map(Number),
+        dash: dashArray(style.dash, dash),
         values: row.intervals!.map((stats) => (stats.hitRate === null ? null : Number(stats.hitRate.toPrecision(6)))),
       };
     }),
@@ -326,20 +326,15 @@ function gatesSection(options: HtmlOptions): string {
   const verdicts = options.verdicts ?? [];
   const notes = options.gateNotes ?? [];
   if (verdicts.length === 0 && notes.length === 0) return '';
-  const failed = verdicts.filter((verdict) => !verdict.ok).length;
-  const headline =
-    failed === 0
-      ? verdicts.length === 1
-        ? 'The gate passed.'
-        : `All ${verdicts.length} gates passed.`
-      : `${failed} of ${verdicts.length} gate${verdicts.length === 1 ? '' : 's'} failed.`;
+  const failed = verdicts.some((verdict) => !verdict.ok);
+  const headline = gatesHeadline(verdicts);
   const rows = verdicts.map(
     (verdict) =>
       `<tr class="${verdict.ok ? 'pass' : 'fail'}"><td>${verdict.ok ? '✅ pass' : '❌ fail'}</td><td><code>${escapeHtml(verdict.gate)}</code></td>` +
       `<td class="num">${escapeHtml(verdict.actual)}</td><td class="num">${escapeHtml(verdict.required)}</td></tr>`,
   );
   return [
-    `<section id="gates"><h2>Gates</h2><p class="verdict${failed > 0 ? ' failed' : ''}">${headline}</p>`,
+    `<section id="gates"><h2>Gates</h2><p class="verdict${failed ? ' failed' : ''}">${headline}</p>`,
     verdicts.length === 0
       ? ''
       : `<table><thead><tr><th></th><th>gate</th><th class="num">actual</th><th class="num">required</th></tr></thead><tbody>${rows.join('')}</tbody></table>`,
@@ -377,15 +372,15 @@ tr.fail td { background: #fef2f2; }
 footer { margin-top: 40px; }
 `;
 
+/** An SVG dash pattern ('7 4') as the canvas takes it, or `solid` for none. */
+function dashArray(pattern: string, solid: number[]): number[] {
+  return pattern === '' ? solid : pattern.split(' ').map(Number);
+}
+
 /** Script text must not close its element; in uPlot's code a "</script" can only be inside a string. */
 function scriptSafe(text: string): string {
   return text.replace(/<\/(script)/gi, '<\\/$1');
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
-function sentence(text: string): string {
-  return /[.!?]$/.test(text) ? text : `${text}.`;
-}
+/** HTML text and attribute values escape as XML's do. */
+const escapeHtml = escapeXml;

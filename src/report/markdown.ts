@@ -15,7 +15,7 @@ import {
   type Fact,
   type FactValue,
 } from './facts.js';
-import { bestChoiceText, recommendationText, samplingText, ttlChoiceText } from './words.js';
+import { bestChoiceText, gatesHeadline, recommendationText, samplingText, sentence, ttlChoiceText } from './words.js';
 import { integer, ms, percent, speedup } from './format.js';
 import { mermaidHitRateChart } from './mermaid.js';
 import { serverLines } from './server.js';
@@ -182,13 +182,7 @@ function gatesSection(options: MarkdownOptions): string | null {
   const verdicts = options.verdicts ?? [];
   const notes = options.gateNotes ?? [];
   if (verdicts.length === 0 && notes.length === 0) return null;
-  const failed = verdicts.filter((verdict) => !verdict.ok).length;
-  const headline =
-    failed === 0
-      ? verdicts.length === 1
-        ? '✅ The gate passed.'
-        : `✅ All ${verdicts.length} gates passed.`
-      : `❌ ${failed} of ${verdicts.length} gate${verdicts.length === 1 ? '' : 's'} failed.`;
+  const headline = `${verdicts.every((verdict) => verdict.ok) ? '✅' : '❌'} ${gatesHeadline(verdicts)}`;
   const lines = [tableLine(['', 'gate', 'actual', 'required']), tableLine([':-:', ':--', '--:', '--:'])];
   for (const verdict of verdicts) {
     lines.push(tableLine([verdict.ok ? '✅' : '❌', `\`${escapeCode(verdict.gate)}\``, verdict.actual, verdict.required]));
@@ -216,10 +210,6 @@ function tableLine(cells: readonly string[]): string {
 /** A pipe ends a table cell even inside backticks on GitHub, so escape it everywhere. */
 function escapeCell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
-
-function sentence(text: string): string {
-  return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 
 function escapeCode(text: string): string {

@@ -164,6 +164,6 @@ function fixed(value: number): string {
   return String(Number(value.toFixed(1)));
 }
 
-function escapeXml(text: string): string {
+export function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

@@ -24,6 +24,18 @@ function refinedText(rec: Recommendation): string {
   return rec.refined === true ? `, to within 1% by bisection between the sweep's sizes` : '';
 }
 
+/** The gates' outcome in one sentence: 'The gate passed.', 'All 3 gates passed.', '1 of 3 gates failed.' */
+export function gatesHeadline(verdicts: readonly { readonly ok: boolean }[]): string {
+  const failed = verdicts.filter((verdict) => !verdict.ok).length;
+  if (failed > 0) return `${failed} of ${verdicts.length} gate${verdicts.length === 1 ? '' : 's'} failed.`;
+  return verdicts.length === 1 ? 'The gate passed.' : `All ${verdicts.length} gates passed.`;
+}
+
+/** The text with a full stop, unless it already ends a sentence. */
+export function sentence(text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`;
+}
+
 /** A measured gain in points of hit rate, to two decimals: 0.08803 -> "8.8 points". */
 function gainLabel(fraction: number): string {
   const value = Number((fraction * 100).toFixed(2));
