@@ -18,7 +18,7 @@ import { intervalCount, MAX_INTERVALS, type IntervalSpec } from '../engine/inter
 import { warmupEnd, type WarmupSpec } from '../engine/warmup.js';
 import { ttlApplies } from '../engine/replay.js';
 import { WRITE_POLICIES, type WritePolicy } from '../engine/time/freshness.js';
-import { STAMPEDE_MODES, type StampedeConfig, type StampedeMode } from '../engine/time/stampede.js';
+import { STAMPEDE_MODES, stampedeLabel, type StampedeConfig, type StampedeMode } from '../engine/time/stampede.js';
 import type { TierSpec } from '../engine/time/tiers.js';
 import { parsePolicySpec, type PolicySpec } from '../policies/index.js';
 import { OP_SET, type Trace } from '../trace/trace.js';
@@ -28,6 +28,9 @@ export type Milliseconds = number;
 
 /** A policy as a spec string (`'s3-fifo:small=0.2'`) or a spec parsed with `parsePolicySpec`. */
 export type PolicyInput = string | PolicySpec;
+
+/** A stampede mode, or `{ mode: 'xfetch', beta }`. */
+export type StampedeInput = StampedeMode | { readonly mode: StampedeMode; readonly beta?: number };
 
 /** One tier of a chain, closest first. */
 export interface TierOptions {
@@ -58,12 +61,15 @@ export interface SimulateOptions {
   readonly seed?: number;
   /** An L1 > L2 > ... chain in place of `policies` x `capacities` (one row per TTL). */
   readonly tiers?: readonly TierOptions[];
-  /** What a `set` in the trace does to the cache; default: write-through without a time-aware model. */
-  readonly writePolicy?: WritePolicy;
+  /**
+   * What a `set` in the trace does to the cache; several are compared side by side, each a
+   * row variant like a TTL. Default: write-through without a time-aware model.
+   */
+  readonly writePolicy?: WritePolicy | readonly WritePolicy[];
   /** Write-behind: time between flushes to the origin. Default 1000. */
   readonly flushIntervalMs?: Milliseconds;
-  /** Concurrent misses on one key: a mode, or `{ mode: 'xfetch', beta }`. */
-  readonly stampede?: StampedeMode | { readonly mode: StampedeMode; readonly beta?: number };
+  /** Concurrent misses on one key: a mode, or `{ mode: 'xfetch', beta }`; a list compares several side by side. */
+  readonly stampede?: StampedeInput | readonly StampedeInput[];
   /** Hit rate over time: every row also counts each run of this many requests (rows get `intervals`). */
   readonly intervalRequests?: number;
   /** Hit rate over time by trace time: every this many ms from the first request (needs a time column). */
@@ -316,29 +322,45 @@ function tiersOf(tiers: readonly TierOptions[], mode: Mode): Chain {
 }
 
 function timedOf(options: SimulateOptions, chain: Chain | undefined): TimedOptions | undefined {
-  const writePolicy = options.writePolicy;
-  if (writePolicy !== undefined && !(WRITE_POLICIES as readonly string[]).includes(writePolicy)) {
-    fail('writePolicy', `unknown write policy '${writePolicy}' (use ${WRITE_POLICIES.join(', ')})`);
-  }
+  const writePolicies = options.writePolicy === undefined ? undefined : listOf(options.writePolicy, 'writePolicy').map(writePolicyOf);
   let flushInterval: number | undefined;
   if (options.flushIntervalMs !== undefined) {
-    if (writePolicy !== 'write-behind') fail('flushIntervalMs', 'only applies with the write-behind write policy');
+    if (!writePolicies?.includes('write-behind')) fail('flushIntervalMs', 'only applies with the write-behind write policy');
     if (!(options.flushIntervalMs > 0) || !Number.isFinite(options.flushIntervalMs))
       fail('flushIntervalMs', `must be a positive duration, not ${options.flushIntervalMs}`);
     flushInterval = options.flushIntervalMs / 1e3;
   }
-  const stampede = options.stampede === undefined ? undefined : stampedeOf(options.stampede);
-  if (writePolicy === undefined && stampede === undefined && chain === undefined) return undefined;
+  const stampedes = options.stampede === undefined ? undefined : listOf(options.stampede, 'stampede').map(stampedeOf);
+  if (stampedes !== undefined) {
+    const labels = stampedes.map(stampedeLabel);
+    const twice = labels.find((label, i) => labels.indexOf(label) !== i);
+    if (twice !== undefined) fail('stampede', `'${twice}' is listed twice`);
+  }
+  if (writePolicies === undefined && stampedes === undefined && chain === undefined) return undefined;
   return {
     ...(chain !== undefined && { tiers: chain.tiers }),
     ...(chain?.swept !== undefined && { sweptTier: chain.swept }),
-    ...(writePolicy !== undefined && { writePolicy }),
+    ...(writePolicies !== undefined && { writePolicies }),
     ...(flushInterval !== undefined && { flushInterval }),
-    ...(stampede !== undefined && { stampede }),
+    ...(stampedes !== undefined && { stampedes }),
   };
 }
 
-function stampedeOf(input: NonNullable<SimulateOptions['stampede']>): StampedeConfig {
+/** One mode or a list of them to compare; a list is not empty and names each once. */
+function listOf<T>(input: T | readonly T[], where: string): readonly T[] {
+  const list = Array.isArray(input) ? (input as readonly T[]) : [input as T];
+  if (list.length === 0) fail(where, 'give at least one');
+  return list;
+}
+
+function writePolicyOf(writePolicy: WritePolicy, i: number, all: readonly WritePolicy[]): WritePolicy {
+  if (!(WRITE_POLICIES as readonly string[]).includes(writePolicy))
+    fail('writePolicy', `unknown write policy '${writePolicy}' (use ${WRITE_POLICIES.join(', ')})`);
+  if (all.indexOf(writePolicy) !== i) fail('writePolicy', `'${writePolicy}' is listed twice`);
+  return writePolicy;
+}
+
+function stampedeOf(input: StampedeInput): StampedeConfig {
   const { mode, beta } = typeof input === 'string' ? { mode: input, beta: undefined } : input;
   if (!(STAMPEDE_MODES as readonly string[]).includes(mode))
     fail('stampede', `unknown stampede mode '${mode}' (use ${STAMPEDE_MODES.join(', ')})`);
@@ -385,7 +407,7 @@ export function checkAgainstTrace(plan: Plan, trace: Trace): void {
     fail('ttlsMs', `${source} has no time column, so a TTL cannot expire anything (add times, or rate= to a synthetic spec)`);
   }
   if (trace.ttls && !trace.times && ttlApplies(trace, undefined)) fail('ttlsMs', `${source} has a ttl column but no time column`);
-  if (grid.timed?.stampede !== undefined && !trace.times) {
+  if (grid.timed?.stampedes !== undefined && !trace.times) {
     fail('stampede', `${source} has no time column, so concurrent fetches cannot be simulated (add times, or rate= to a synthetic spec)`);
   }
   if (plan.recommend.maxStale !== undefined && !(trace.ops?.some((op) => op === OP_SET) ?? false))
@@ -407,7 +429,7 @@ export function checkAgainstTrace(plan: Plan, trace: Trace): void {
         `cuts ${source} into ${count.toLocaleString('en-US')} intervals; at most ${MAX_INTERVALS.toLocaleString('en-US')} (make it longer)`,
       );
   }
-  if (grid.timed?.writePolicy === 'write-behind' && !trace.times) {
+  if (grid.timed?.writePolicies?.includes('write-behind') === true && !trace.times) {
     fail(
       'writePolicy',
       `${source} has no time column, so write-behind flushes cannot be scheduled (add times, or rate= to a synthetic spec)`,

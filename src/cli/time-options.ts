@@ -4,8 +4,8 @@
  * `sweep` share them. Text becomes typed options here; the library checks what they ask.
  */
 import type { Command } from 'commander';
-import { parseWritePolicy } from '../engine/time/freshness.js';
-import { parseStampede } from '../engine/time/stampede.js';
+import { parseWritePolicies } from '../engine/time/freshness.js';
+import { parseStampedes } from '../engine/time/stampede.js';
 import type { SimulateOptions } from '../api/options.js';
 import { parseDuration } from '../units.js';
 import { UsageError } from '../errors.js';
@@ -22,9 +22,15 @@ export interface TimeFlags {
 
 export function addTimeOptions(command: Command): Command {
   return command
-    .option('--write-policy <policy>', 'what a set does to the cache: invalidate, write-through, write-behind or ttl-only')
+    .option(
+      '--write-policy <list>',
+      'what a set does to the cache: invalidate, write-through, write-behind or ttl-only; several (invalidate,ttl-only) compare side by side',
+    )
     .option('--flush-interval <duration>', 'write-behind: time between flushes to the origin (default: 1s)')
-    .option('--stampede <mode>', 'concurrent misses on one key: none, coalesce, xfetch[:beta=1] or stale-while-revalidate')
+    .option(
+      '--stampede <list>',
+      'concurrent misses on one key: none, coalesce, xfetch[:beta=1] or stale-while-revalidate (swr); several (none,coalesce,swr) compare side by side',
+    )
     .option('--tiers <list>', "cache tiers, L1 first, as policy:size@lookup-latency, e.g. 'lru:1000@0.05ms,lru:100000@1ms'")
     .option('--interval <n|duration>', 'hit rate over time too: every N requests (10000, 1e5) or every span of trace time (1m, 30s)')
     .option(
@@ -74,9 +80,9 @@ export function intervalFrom(text: string | undefined): Pick<SimulateOptions, 'i
 export function timeOptionsFrom(
   flags: TimeFlags,
 ): Pick<SimulateOptions, 'writePolicy' | 'flushIntervalMs' | 'stampede' | 'intervalRequests' | 'intervalMs' | 'warmup'> {
-  const writePolicy = flags.writePolicy === undefined ? undefined : parseWritePolicy(flags.writePolicy, '--write-policy');
+  const writePolicy = flags.writePolicy === undefined ? undefined : parseWritePolicies(flags.writePolicy, '--write-policy');
   const flushInterval = flags.flushInterval === undefined ? undefined : parseDuration(flags.flushInterval, '--flush-interval');
-  const stampede = flags.stampede === undefined ? undefined : parseStampede(flags.stampede, '--stampede');
+  const stampede = flags.stampede === undefined ? undefined : parseStampedes(flags.stampede, '--stampede');
   return {
     ...(writePolicy !== undefined && { writePolicy }),
     ...(flushInterval !== undefined && { flushIntervalMs: flushInterval * 1e3 }),

@@ -8,7 +8,7 @@ import type { ResultRow, RunOptions, RunResult } from '../model/result.js';
 import type { Trace } from '../trace/trace.js';
 import type { CostModel } from './cost.js';
 import { executeJobs, type ExecutorOptions } from './executor.js';
-import { cacheJob, DEFAULT_FLUSH_INTERVAL, replaySettings, runJob, type Job, type ReplaySettings } from './jobs.js';
+import { cacheJob, DEFAULT_FLUSH_INTERVAL, replaySettings, runJob, type Job, type JobModes, type ReplaySettings } from './jobs.js';
 import { resultOf, rowOf } from './rows.js';
 import type { WritePolicy } from './time/freshness.js';
 import { stampedeLabel, type StampedeConfig } from './time/stampede.js';
@@ -22,10 +22,21 @@ export interface TimedOptions {
   readonly tiers?: readonly TierSpec[];
   /** With tiers in a sweep: the tier whose capacity takes each size of the grid. */
   readonly sweptTier?: number;
-  readonly writePolicy?: WritePolicy;
+  /** What a set does, one per row variant (several are compared side by side). */
+  readonly writePolicies?: readonly WritePolicy[];
   /** Seconds between write-behind flushes. */
   readonly flushInterval?: number;
-  readonly stampede?: StampedeConfig;
+  /** How concurrent misses behave, one per row variant. */
+  readonly stampedes?: readonly StampedeConfig[];
+}
+
+/** Every write policy x stampede combination the grid compares, in the order given (an empty mode list is one "unset"). */
+export function modeCombinations(timed: TimedOptions): JobModes[] {
+  const writes: (WritePolicy | undefined)[] = timed.writePolicies?.length ? [...timed.writePolicies] : [undefined];
+  const stampedes: (StampedeConfig | undefined)[] = timed.stampedes?.length ? [...timed.stampedes] : [undefined];
+  return writes.flatMap((writePolicy) =>
+    stampedes.map((stampede) => ({ ...(writePolicy && { writePolicy }), ...(stampede && { stampede }) })),
+  );
 }
 
 export interface GridConfig {
@@ -62,38 +73,43 @@ export function settingsOf(config: GridConfig): ReplaySettings {
 }
 
 /**
- * The grid's jobs in row order: policy, then TTL, then size. With tiers, one chain per TTL
- * (per TTL and size when a tier is swept).
+ * The grid's jobs in row order: policy, then write policy, then stampede mode, then TTL,
+ * then size. With tiers, one chain per mode and TTL (per mode, TTL and size when a tier is
+ * swept).
  */
 export function gridJobs(config: GridConfig): Job[] {
   const timed = config.timed ?? {};
-  const modes = { ...(timed.writePolicy && { writePolicy: timed.writePolicy }), ...(timed.stampede && { stampede: timed.stampede }) };
+  const combinations = modeCombinations(timed);
   const jobs: Job[] = [];
   const tiers = timed.tiers;
   if (tiers !== undefined) {
     const swept = timed.sweptTier;
-    for (const ttl of config.ttls) {
-      if (swept === undefined) {
-        jobs.push({ tiers, capacity: tiers.reduce((sum, t) => sum + t.capacity, 0), ttl, tiered: true, ...modes });
-        continue;
-      }
-      const label = tiers.map((tier, t) => (t === swept ? tierLabel(tier, '*') : tierLabel(tier))).join(' > ');
-      for (const capacity of config.capacities) {
-        jobs.push({
-          tiers: tiers.map((tier, t) => (t === swept ? { ...tier, capacity } : tier)),
-          capacity,
-          ttl,
-          tiered: true,
-          label,
-          ...modes,
-        });
+    for (const modes of combinations) {
+      for (const ttl of config.ttls) {
+        if (swept === undefined) {
+          jobs.push({ tiers, capacity: tiers.reduce((sum, t) => sum + t.capacity, 0), ttl, tiered: true, ...modes });
+          continue;
+        }
+        const label = tiers.map((tier, t) => (t === swept ? tierLabel(tier, '*') : tierLabel(tier))).join(' > ');
+        for (const capacity of config.capacities) {
+          jobs.push({
+            tiers: tiers.map((tier, t) => (t === swept ? { ...tier, capacity } : tier)),
+            capacity,
+            ttl,
+            tiered: true,
+            label,
+            ...modes,
+          });
+        }
       }
     }
     return jobs;
   }
   for (const policy of config.policies) {
-    for (const ttl of config.ttls) {
-      for (const capacity of config.capacities) jobs.push(cacheJob(policy, capacity, ttl, config.cost.lookupCost, modes));
+    for (const modes of combinations) {
+      for (const ttl of config.ttls) {
+        for (const capacity of config.capacities) jobs.push(cacheJob(policy, capacity, ttl, config.cost.lookupCost, modes));
+      }
     }
   }
   return jobs;
@@ -113,9 +129,11 @@ export function runOptionsOf(config: GridConfig): RunOptions {
     missCostMs: config.cost.missCost * 1e3,
     seed: config.seed,
     ...(config.ttlJitter !== undefined && { ttlJitter: config.ttlJitter }),
-    ...(timed?.writePolicy !== undefined && { writePolicy: timed.writePolicy }),
-    ...(timed?.writePolicy === 'write-behind' && { flushIntervalMs: (timed.flushInterval ?? DEFAULT_FLUSH_INTERVAL) * 1e3 }),
-    ...(timed?.stampede !== undefined && { stampede: stampedeLabel(timed.stampede) }),
+    ...(timed?.writePolicies !== undefined && { writePolicies: [...timed.writePolicies] }),
+    ...(timed?.writePolicies?.includes('write-behind') === true && {
+      flushIntervalMs: (timed.flushInterval ?? DEFAULT_FLUSH_INTERVAL) * 1e3,
+    }),
+    ...(timed?.stampedes !== undefined && { stampedes: timed.stampedes.map(stampedeLabel) }),
     ...(tiers !== undefined && {
       tiers: tiers.map((tier, t) => (swept && t === timed.sweptTier ? tierLabel(tier, '*') : tierLabel(tier))),
     }),

@@ -16,7 +16,8 @@ import type { Trace } from '../trace/trace.js';
 import { replay, type ReplayCounts } from './replay.js';
 import type { WritePolicy } from './time/freshness.js';
 import { simulateTimed, type TimedCounts } from './time/simulate.js';
-import type { StampedeConfig } from './time/stampede.js';
+import { stampedeLabel, type StampedeConfig } from './time/stampede.js';
+import type { RowModes } from '../model/result.js';
 import { tiersLabel, type TierSpec } from './time/tiers.js';
 import type { IntervalSpec } from './intervals.js';
 import { warmupEnd, type WarmupSpec } from './warmup.js';
@@ -87,6 +88,14 @@ export function isTimedJob(job: Job): boolean {
 /** The row's policy label: the policy spec, or the tier chain as typed (`lru:1000@0.05ms > ...`). */
 export function jobLabel(job: Job): string {
   return job.label ?? (job.tiered ? tiersLabel(job.tiers) : job.tiers[0]!.policy.name);
+}
+
+/** The modes of a job as a row reports them (`xfetch:beta=2`, not the parsed config). */
+export function jobModes(job: Job): RowModes {
+  return {
+    ...(job.writePolicy !== undefined && { writePolicy: job.writePolicy }),
+    ...(job.stampede !== undefined && { stampede: stampedeLabel(job.stampede) }),
+  };
 }
 
 /** Runs one job over the whole trace. `onProgress` gets the requests done so far. */

@@ -28,8 +28,19 @@
  * Hit rates within TIE of each other are a tie, broken by less memory (the smaller size
  * wins by construction), then by the simpler policy: the one the policy table lists first.
  */
-import type { BestChoice, CurvePointRef, Recommendation, RecommendationCriterion, ResultRow, TtlChoice } from '../model/result.js';
+import type {
+  BestChoice,
+  CurvePointRef,
+  Recommendation,
+  RecommendationCriterion,
+  ResultRow,
+  RowModes,
+  TtlChoice,
+} from '../model/result.js';
+import { modeFields, modesKey, modesOf, sameModes } from '../model/modes.js';
 import { findPolicy, POLICIES } from '../policies/index.js';
+import { WRITE_POLICIES } from './time/freshness.js';
+import { STAMPEDE_MODES } from './time/stampede.js';
 
 export interface RecommendOptions {
   /** Diminishing returns: the least gain in hit rate per doubling that is worth it (0.01 = one point). */
@@ -46,7 +57,8 @@ export interface RecommendOptions {
 
 export type CurvePoint = CurvePointRef;
 
-export interface Curve {
+/** One policy x modes x TTL curve (modes: the write policy and stampede mode its rows ran under, if any). */
+export interface Curve extends RowModes {
   readonly policy: string;
   readonly ttl: number | null;
   /** Ascending capacities. */
@@ -91,13 +103,14 @@ export function criteriaOf(options: RecommendOptions): { criterion: Recommendati
   return list;
 }
 
-/** Groups result rows into one curve per policy x TTL, in first-seen order. */
+/** Groups result rows into one curve per policy x modes x TTL, in first-seen order. */
 export function curvesOf(rows: readonly ResultRow[]): Curve[] {
-  const curves = new Map<string, { policy: string; ttl: number | null; points: CurvePoint[] }>();
+  const curves = new Map<string, RowModes & { policy: string; ttl: number | null; points: CurvePoint[] }>();
   for (const row of rows) {
-    const key = `${row.policy}\u0000${String(row.ttl)}`;
+    const modes = modesOf(row);
+    const key = `${row.policy}\u0000${modesKey(modes)}\u0000${String(row.ttl)}`;
     let curve = curves.get(key);
-    if (!curve) curves.set(key, (curve = { policy: row.policy, ttl: row.ttl, points: [] }));
+    if (!curve) curves.set(key, (curve = { policy: row.policy, ...modes, ttl: row.ttl, points: [] }));
     curve.points.push({ capacity: row.capacity, hitRate: row.hitRate, meanLatencyMs: row.latency.mean });
   }
   for (const curve of curves.values()) curve.points.sort((a, b) => a.capacity - b.capacity);
@@ -197,6 +210,7 @@ export function recommend(curves: readonly Curve[], options: RecommendOptions, c
       const pick = pickSize(curve.points, criterion, threshold, curveContext);
       recommendations.push({
         policy: curve.policy,
+        ...modeFields(curve),
         ttl: curve.ttl,
         criterion,
         threshold,
@@ -267,7 +281,14 @@ export function bestChoice(curves: readonly Curve[], options: RecommendOptions):
 type CurvePointOf = { readonly curve: Curve; readonly point: CurvePoint };
 
 function pointChoice({ curve, point }: CurvePointOf): Pick_<BestChoice, 'policy' | 'ttl' | 'capacity' | 'hitRate' | 'meanLatencyMs'> {
-  return { policy: curve.policy, ttl: curve.ttl, capacity: point.capacity, hitRate: point.hitRate, meanLatencyMs: point.meanLatencyMs };
+  return {
+    policy: curve.policy,
+    ...modeFields(curve),
+    ttl: curve.ttl,
+    capacity: point.capacity,
+    hitRate: point.hitRate,
+    meanLatencyMs: point.meanLatencyMs,
+  };
 }
 
 /** The curve doing best at `capacity`; curves within TIE of it tie, and the simplest policy of those wins. */
@@ -279,14 +300,50 @@ function winnerAt(
   const atSize = all.filter(({ point }) => point.capacity === capacity);
   const top = Math.max(...atSize.map(({ point }) => point.hitRate));
   const tied = atSize.filter(({ point }) => point.hitRate >= top - TIE - EPSILON);
-  const winner = tied.reduce((a, b) => (simplicity(b.curve.policy) < simplicity(a.curve.policy) ? b : a));
+  const winner = tied.reduce((a, b) => (preferred(b, a) ? b : a));
   return {
     ...pointChoice(winner),
     tiedWith: tied
       .filter((other) => other !== winner)
-      .map(({ curve, point }) => ({ policy: curve.policy, ttl: curve.ttl, hitRate: point.hitRate })),
+      .map(({ curve, point }) => ({
+        policy: curve.policy,
+        ...modeFields(curve),
+        ttl: curve.ttl,
+        hitRate: point.hitRate,
+        meanLatencyMs: point.meanLatencyMs,
+      })),
     ...extra,
   };
+}
+
+/**
+ * Between two tied points: the simpler policy; for one policy under several modes (which
+ * trade latency and origin load, not hit rate), the lower mean latency; then the simpler mode.
+ */
+function preferred(a: CurvePointOf, b: CurvePointOf): boolean {
+  const policy = simplicity(a.curve.policy) - simplicity(b.curve.policy);
+  if (policy !== 0) return policy < 0;
+  const latency = a.point.meanLatencyMs - b.point.meanLatencyMs;
+  if (Math.abs(latency) > EPSILON) return latency < 0;
+  return simpler(a.curve, b.curve);
+}
+
+/**
+ * Whether `a` is the simpler choice than `b`: the simpler policy, then the simpler mode (the
+ * mode tables list plain modes first: `none` before coalescing, invalidation first).
+ */
+function simpler(a: { policy: string } & RowModes, b: { policy: string } & RowModes): boolean {
+  const order = [
+    simplicity(a.policy) - simplicity(b.policy),
+    modeRank(WRITE_POLICIES, a.writePolicy) - modeRank(WRITE_POLICIES, b.writePolicy),
+    modeRank(STAMPEDE_MODES, a.stampede) - modeRank(STAMPEDE_MODES, b.stampede),
+  ];
+  return (order.find((difference) => difference !== 0) ?? 0) < 0;
+}
+
+function modeRank(table: readonly string[], mode: string | undefined): number {
+  // `xfetch:beta=2` ranks as xfetch.
+  return mode === undefined ? 0 : table.indexOf(mode.split(':')[0]!);
 }
 
 /** A policy's place in the policy table, which lists the simple ones first; tier chains and unknowns last. */
@@ -299,14 +356,14 @@ function simplicity(policy: string): number {
 type Pick_<T, K extends keyof T> = { [P in K]: T[P] };
 
 /**
- * The deployable curve (of `own`'s TTL) with the highest hit rate at `capacity`. `own` keeps
- * the title unless another beats it by more than TIE: a tie is not "does better there".
+ * The deployable curve (of `own`'s TTL and modes) with the highest hit rate at `capacity`. `own`
+ * keeps the title unless another beats it by more than TIE: a tie is not "does better there".
  */
 function bestAt(curves: readonly Curve[], own: Curve, capacity: number): { policy: string; hitRate: number } | null {
   const ownPoint = own.points.find((p) => p.capacity === capacity);
   let best: { policy: string; hitRate: number } | null = ownPoint ? { policy: own.policy, hitRate: ownPoint.hitRate } : null;
   for (const curve of curves) {
-    if (curve.ttl !== own.ttl || isOfflineCurve(curve)) continue;
+    if (curve.ttl !== own.ttl || !sameModes(curve, own) || isOfflineCurve(curve)) continue;
     const point = curve.points.find((p) => p.capacity === capacity);
     const margin = best?.policy === own.policy ? TIE : 0;
     if (point && (best === null || point.hitRate > best.hitRate + margin + EPSILON))
@@ -332,12 +389,13 @@ export function ttlChoice(rows: readonly ResultRow[], budget: number): TtlChoice
     .reduce((a, b) => {
       if (b.capacity !== a.capacity) return b.capacity < a.capacity ? b : a;
       if (b.ttl !== a.ttl) return ttlOrder(b.ttl) < ttlOrder(a.ttl) ? b : a;
-      return simplicity(b.policy) < simplicity(a.policy) ? b : a;
+      return simpler({ policy: b.policy, ...modesOf(b) }, { policy: a.policy, ...modesOf(a) }) ? b : a;
     });
   return {
     budget,
     pick: {
       policy: winner.policy,
+      ...modesOf(winner),
       ttl: winner.ttl,
       capacity: winner.capacity,
       hitRate: winner.hitRate,

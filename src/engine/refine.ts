@@ -9,7 +9,8 @@
  * (LRU, and any cache at a larger size holding a superset), close for the rest. The refined
  * size always met the target in its own replay; only "smallest" leans on monotonicity.
  */
-import type { Recommendation } from '../model/result.js';
+import type { Recommendation, RowModes } from '../model/result.js';
+import { modesKey } from '../model/modes.js';
 import type { Trace } from '../trace/trace.js';
 import { runJob, type Job, type ReplaySettings } from './jobs.js';
 import { EPSILON, type CurvePoint } from './recommend.js';
@@ -19,7 +20,7 @@ import { rowOf } from './rows.js';
 export const REFINE_PRECISION = 0.01;
 
 /** A curve's jobs, one per grid size, in size order: what the refinement replays at other sizes. */
-export interface CurveJobs {
+export interface CurveJobs extends RowModes {
   readonly policy: string;
   readonly ttl: number | null;
   readonly jobs: readonly Job[];
@@ -31,8 +32,8 @@ export interface Refined {
   readonly points: Map<string, CurvePoint[]>;
 }
 
-export function curveKey(curve: { readonly policy: string; readonly ttl: number | null }): string {
-  return `${curve.policy}\u0000${String(curve.ttl)}`;
+export function curveKey(curve: RowModes & { readonly policy: string; readonly ttl: number | null }): string {
+  return `${curve.policy}\u0000${modesKey(curve)}\u0000${String(curve.ttl)}`;
 }
 
 export function refineTargets(

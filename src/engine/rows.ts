@@ -3,7 +3,7 @@
  * time-aware jobs, sampled estimates and one-pass curves all come through here, so a row of
  * `run`, `sweep`, `gate` and the real-server comparison has one shape.
  */
-import type { IntervalStats, LatencyMs, ResultRow, RunOptions, RunResult } from '../model/result.js';
+import type { IntervalStats, LatencyMs, OriginWaits, ResultRow, RunOptions, RunResult } from '../model/result.js';
 import type { IntervalCounts, IntervalSpec } from './intervals.js';
 import { SCHEMA_VERSION } from '../model/result.js';
 import { summarizeTrace } from '../trace/summary.js';
@@ -50,6 +50,7 @@ export function rowOf(job: Job, counts: JobCounts, settings: ReplaySettings): Re
         coalescedWaits: counts.coalescedWaits,
         earlyRefreshes: counts.earlyRefreshes,
         staleServes: counts.staleServes,
+        originWaits: originWaits(counts.missLatencies),
       },
     }),
     ...(job.tiered && {
@@ -67,6 +68,17 @@ export function rowOf(job: Job, counts: JobCounts, settings: ReplaySettings): Re
       }),
     }),
   };
+}
+
+/**
+ * The latency of the requests that waited on the origin (their own fetch or one in flight),
+ * from the simulator's sorted miss latencies: the distribution the all-request percentiles
+ * hide when most requests hit.
+ */
+function originWaits(sorted: Float64Array): OriginWaits {
+  const n = sorted.length;
+  const rank = (p: number): number => (n === 0 ? 0 : sorted[Math.max(1, Math.ceil(p * n)) - 1]! * 1e3);
+  return { requests: n, p50: rank(0.5), p90: rank(0.9), p99: rank(0.99), max: rank(1) };
 }
 
 /** The counts part of a row, priced with the cost model of the settings (a real server's counts too). */

@@ -13,11 +13,12 @@
  * in the same policy -> TTL -> size order as `run`, so every renderer works.
  */
 import { CancelledError, UsageError } from '../errors.js';
-import type { CurveBlocker, CurveMethod, ResultRow, RunResult, Sampling } from '../model/result.js';
+import type { CurveBlocker, CurveMethod, ResultRow, RowModes, RunResult, Sampling } from '../model/result.js';
+import { modeFields } from '../model/modes.js';
 import { OP_DELETE, OP_GET, type Trace } from '../trace/trace.js';
 import { executeJobs, type ExecutorOptions } from './executor.js';
 import { gridJobs, runOptionsOf, settingsOf, type GridConfig } from './grid.js';
-import { cacheJob, jobLabel, type Job } from './jobs.js';
+import { cacheJob, jobLabel, jobModes, type Job } from './jobs.js';
 import { exactCurveBlocker, lruCurveCounts } from './lru-curve.js';
 import { bestChoice, curvesOf, recommend, ttlChoice, type CurvePoint, type RecommendOptions } from './recommend.js';
 import { curveKey, refineTargets } from './refine.js';
@@ -34,7 +35,7 @@ export interface SweepConfig extends GridConfig, Omit<ExecutorOptions, 'onProgre
 type Method = CurveMethod['method'];
 
 /** One curve: its jobs (one per size) and, for a one-pass curve, the counts it computes itself. */
-interface Plan {
+interface Plan extends RowModes {
   readonly policy: string;
   readonly ttl: number | null;
   readonly method: Method;
@@ -56,7 +57,7 @@ export async function runSweep(trace: Trace, config: SweepConfig): Promise<RunRe
   const settings = settingsOf(config);
   const timed = config.timed !== undefined;
 
-  // Curves in row order (policy, then TTL), each with its jobs in size order.
+  // Curves in row order (policy, then modes, then TTL), each with its jobs in size order.
   const plans: Plan[] = [];
   const perSize = config.capacities.length;
   const all = gridJobs(config);
@@ -76,7 +77,7 @@ export async function runSweep(trace: Trace, config: SweepConfig): Promise<RunRe
             : 'no-one-pass-model';
     const onePass = blocker === null;
     const method: Method = onePass ? (rate === undefined ? 'mattson' : 'shards') : rate === undefined ? 'replay' : 'minisim';
-    plans.push({ policy: jobLabel(first), ttl: first.ttl, method, blocker, jobs, onePass });
+    plans.push({ policy: jobLabel(first), ...jobModes(first), ttl: first.ttl, method, blocker, jobs, onePass });
   }
 
   // Replayed curves' jobs; with sampling, at size x rate on the sampled keys (MiniSim).
@@ -167,7 +168,13 @@ export async function runSweep(trace: Trace, config: SweepConfig): Promise<RunRe
   return {
     ...resultOf(trace, config.command ?? 'sweep', runOptionsOf(config), rows),
     sampling: rate === undefined ? null : samplingOf(trace, sampled!, rate, totals!, plans),
-    curves: plans.map(({ policy, ttl, method, blocker }) => ({ policy, ttl, method, blocker })),
+    curves: plans.map((plan) => ({
+      policy: plan.policy,
+      ...modeFields(plan),
+      ttl: plan.ttl,
+      method: plan.method,
+      blocker: plan.blocker,
+    })),
     recommendations: refined.recommendations,
     best: bestChoice(withRefined, config.recommend),
     ...(config.recommend.maxStale !== undefined && { ttlChoice: ttlChoice(rows, config.recommend.maxStale) }),

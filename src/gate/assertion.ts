@@ -2,10 +2,13 @@
  * The `--assert` expression language: one threshold on one metric of one or more result rows.
  *
  *   assertion := selector "." metric op value
- *   selector  := policy "@" size [ "/ttl=" ttl ]
+ *   selector  := policy "@" size { "/" qualifier }
+ *   qualifier := "ttl=" ttl | "write=" write-policy | "stampede=" mode   (each once, any order)
  *   policy    := a policy spec as given to --policies (`lru`, `s3-fifo:small=0.2`), or "*"
  *   size      := an entry count (1024, 1e4) or byte size (64MB), as the run's unit, or "*"
  *   ttl       := a duration (60s, 5m), "off", or "*"
+ *   write-policy, mode := as given to --write-policy and --stampede (`xfetch` matches
+ *                `xfetch:beta=2`), or "*"
  *   metric    := hitRate | byteHitRate | hits | misses | speedup
  *              | latency.mean | latency.p50 | latency.p95 | latency.p99 | latency.p999 | latency.max
  *   op        := ">=" | "<=" | ">" | "<" | "=="
@@ -13,7 +16,8 @@
  *                counts: whole numbers; speedup: 3 or 3x
  *
  * A wildcard checks every matching row. A selector without `/ttl=` is fine when the run has
- * one TTL; with several it is ambiguous and rejected. Parsing is separate from evaluation so a
+ * one TTL; with several it is ambiguous and rejected, and so for `/write=` and `/stampede=`
+ * when the run compares several write policies or stampede modes. Parsing is separate from evaluation so a
  * malformed assertion fails before any replay; a selector that matches no row fails after.
  */
 import { UsageError } from '../errors.js';
@@ -31,6 +35,10 @@ export interface Assertion {
   readonly size: string;
   /** TTL as written, `*`, or undefined when not given. */
   readonly ttl: string | undefined;
+  /** Write policy as written, `*`, or undefined when not given. */
+  readonly writePolicy?: string;
+  /** Stampede mode as written, `*`, or undefined when not given. */
+  readonly stampede?: string;
   readonly metric: MetricName;
   readonly comparison: Comparison;
   readonly threshold: number;
@@ -39,7 +47,10 @@ export interface Assertion {
 /** The option these errors name (the CLI shows it as --assert). */
 const FLAG = 'asserts';
 const SHAPE =
-  /^(?<policy>[^@]+)@(?<size>[^/]+?)(?:\/ttl=(?<ttl>[^/]+?))?\.(?<metric>[A-Za-z]+(?:\.[A-Za-z0-9]+)?)\s*(?<op>>=|<=|==|>|<)\s*(?<value>[^\s<>=].*)$/;
+  /^(?<policy>[^@]+)@(?<size>[^/]+?)(?<qualifiers>(?:\/[A-Za-z]+=[^/]+?)*)\.(?<metric>[A-Za-z]+(?:\.[A-Za-z0-9]+)?)\s*(?<op>>=|<=|==|>|<)\s*(?<value>[^\s<>=].*)$/;
+
+/** What may follow the size in a selector. */
+const QUALIFIERS = ['ttl', 'write', 'stampede'];
 
 /** Parses one threshold such as `lru@1024.hitRate>=0.85`; errors are labelled `where`. */
 export function parseAssertion(text: string, flag = FLAG): Assertion {
@@ -49,15 +60,26 @@ export function parseAssertion(text: string, flag = FLAG): Assertion {
   if (!match?.groups) {
     throw new UsageError(`${where} is not of the form policy@size.metric>=value (e.g. lru@1024.hitRate>=0.85)`, flag);
   }
-  const { policy, size, ttl, metric, op, value } = match.groups as Record<string, string>;
+  const { policy, size, qualifiers, metric, op, value } = match.groups as Record<string, string>;
   if (!isMetricName(metric!)) {
     throw new UsageError(`${where}: unknown metric '${metric}' (known: ${METRIC_NAMES.join(', ')})`, flag);
+  }
+  const given = new Map<string, string>();
+  for (const qualifier of qualifiers!.split('/').slice(1)) {
+    const [name, ...rest] = qualifier.split('=');
+    const key = name!.trim().toLowerCase();
+    if (!QUALIFIERS.includes(key))
+      throw new UsageError(`${where}: unknown qualifier '/${name!}=' (use ${QUALIFIERS.map((q) => `/${q}=`).join(', ')})`, flag);
+    if (given.has(key)) throw new UsageError(`${where}: '/${key}=' is given twice`, flag);
+    given.set(key, rest.join('=').trim());
   }
   return {
     text: source,
     policy: policy!.trim(),
     size: size!.trim(),
-    ttl: ttl?.trim(),
+    ttl: given.get('ttl'),
+    ...(given.has('write') && { writePolicy: given.get('write')!.toLowerCase() }),
+    ...(given.has('stampede') && { stampede: given.get('stampede')!.toLowerCase() }),
     metric,
     comparison: op as Comparison,
     threshold: parseThreshold(metric, value!, flag, where),
@@ -127,7 +149,37 @@ function selectRows(result: RunResult, assertion: Assertion, flag: string): Resu
     rows = rows.filter((row) => (ttl === null ? row.ttl === null : row.ttl !== null && Math.abs(row.ttl - ttl) < 1e-9));
     if (rows.length === 0) throw new UsageError(`${where}: no row with TTL ${assertion.ttl}`, flag);
   }
+  rows = selectMode(rows, assertion.writePolicy, (row) => row.freshness?.writePolicy, 'write', 'write policies', where, flag);
+  rows = selectMode(rows, assertion.stampede, (row) => row.stampede?.mode, 'stampede', 'stampede modes', where, flag);
   return rows;
+}
+
+/** Narrows rows by one mode qualifier; without it, the rows must agree on that mode. */
+function selectMode(
+  rows: ResultRow[],
+  selector: string | undefined,
+  modeOf: (row: ResultRow) => string | undefined,
+  name: string,
+  plural: string,
+  where: string,
+  flag: string,
+): ResultRow[] {
+  const modes = unique(rows.map(modeOf));
+  if (selector === undefined) {
+    if (modes.length > 1) throw new UsageError(`${where}: this run compares several ${plural}; add /${name}=<${modes.join('|')}|*>`, flag);
+    return rows;
+  }
+  const alias = name === 'stampede' && selector === 'swr' ? 'stale-while-revalidate' : selector;
+  const chosen = rows.filter((row) => {
+    const mode = modeOf(row);
+    return mode !== undefined && policyMatches(alias, mode);
+  });
+  if (chosen.length === 0)
+    throw new UsageError(
+      `${where}: no row with ${name} ${selector} (${plural} in this run: ${modes.filter((mode) => mode !== undefined).join(', ') || 'none'})`,
+      flag,
+    );
+  return chosen;
 }
 
 /** `lru` matches `lru` and also `lru:param=...` rows; a spec with parameters must match exactly. */

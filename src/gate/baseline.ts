@@ -7,6 +7,7 @@
  * Rows present on one side only are reported as notes, not failures: changing the grid is a
  * deliberate edit. A baseline sharing no row with the run is a usage error.
  */
+import { modesKey, modesOf } from '../model/modes.js';
 import { readFile } from 'node:fs/promises';
 import { UsageError } from '../errors.js';
 import { SCHEMA_VERSION, type ResultRow, type RunResult } from '../model/result.js';
@@ -67,16 +68,19 @@ export async function loadBaseline(path: string, flag = 'baseline'): Promise<Run
   return checkBaseline(data, path, flag);
 }
 
-export function checkBaseline(data: unknown, path: string, flag = 'baseline'): RunResult {
+export function checkBaseline(given: unknown, path: string, flag = 'baseline'): RunResult {
   const fail = (message: string): never => {
     throw new UsageError(`${path}: ${message}`, flag);
   };
-  if (!isObject(data)) return fail('expected a cachebench JSON result (an object)');
-  if (data.schemaVersion !== SCHEMA_VERSION) {
+  if (!isObject(given)) return fail('expected a cachebench JSON result (an object)');
+  let data: Record<string, unknown> = given;
+  // Version 2 differs only in how the options name one write policy or stampede mode.
+  if (data.schemaVersion !== SCHEMA_VERSION && data.schemaVersion !== 2) {
     return fail(
-      `schemaVersion is ${JSON.stringify(data.schemaVersion)}, this cachebench reads ${SCHEMA_VERSION} (regenerate the baseline)`,
+      `schemaVersion is ${JSON.stringify(data.schemaVersion)}, this cachebench reads 2 and ${SCHEMA_VERSION} (regenerate the baseline)`,
     );
   }
+  if (data.schemaVersion === 2 && isObject(data.options)) data = upgradeFromVersion2(data);
   const options = data.options;
   if (!isObject(options) || (options.unit !== 'entries' && options.unit !== 'bytes') || !Array.isArray(options.ttls)) {
     fail('options.unit or options.ttls is missing');
@@ -175,8 +179,22 @@ function latencyVerdict(label: string, row: ResultRow, base: ResultRow, rise: La
   };
 }
 
-function rowKey(row: Pick<ResultRow, 'policy' | 'ttl' | 'capacity'>): string {
-  return `${row.policy}\u0000${row.ttl}\u0000${row.capacity}`;
+function rowKey(row: Pick<ResultRow, 'policy' | 'ttl' | 'capacity' | 'freshness' | 'stampede'>): string {
+  return `${row.policy}\u0000${modesKey(modesOf(row))}\u0000${row.ttl}\u0000${row.capacity}`;
+}
+
+/** A version-2 result as version 3 writes it: `writePolicy` and `stampede` in the options become lists. */
+function upgradeFromVersion2(data: Record<string, unknown>): Record<string, unknown> {
+  const { writePolicy, stampede, ...options } = data.options as Record<string, unknown>;
+  return {
+    ...data,
+    schemaVersion: SCHEMA_VERSION,
+    options: {
+      ...options,
+      ...(typeof writePolicy === 'string' && { writePolicies: [writePolicy] }),
+      ...(typeof stampede === 'string' && { stampedes: [stampede] }),
+    },
+  };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -88,11 +88,17 @@ export function formatPair(metric: MetricName, actual: number, required: number)
   return [String(actual), String(required)];
 }
 
-/** The row's address in assertion syntax, e.g. `lru@1024` or `ttl@64MB/ttl=60s`. */
-export function rowLabel(row: Pick<ResultRow, 'policy' | 'ttl' | 'capacity'>, result: Pick<RunResult, 'options'>): string {
-  const size = sizeText(row.capacity, result.options.unit);
-  const showTtl = result.options.ttls.length > 1 || row.ttl !== null;
-  return `${row.policy}@${size}${showTtl ? `/ttl=${ttlLabel(row.ttl)}` : ''}`;
+/** The row's address in assertion syntax, e.g. `lru@1024`, `ttl@64MB/ttl=60s` or `lru@1024/stampede=coalesce`. */
+export function rowLabel(
+  row: Pick<ResultRow, 'policy' | 'ttl' | 'capacity' | 'freshness' | 'stampede'>,
+  result: Pick<RunResult, 'options'>,
+): string {
+  const { options } = result;
+  const size = sizeText(row.capacity, options.unit);
+  const showTtl = options.ttls.length > 1 || row.ttl !== null;
+  const write = (options.writePolicies?.length ?? 0) > 1 && row.freshness ? `/write=${row.freshness.writePolicy}` : '';
+  const stampede = (options.stampedes?.length ?? 0) > 1 && row.stampede ? `/stampede=${row.stampede.mode}` : '';
+  return `${row.policy}@${size}${showTtl ? `/ttl=${ttlLabel(row.ttl)}` : ''}${write}${stampede}`;
 }
 
 function sizeText(capacity: number, unit: 'entries' | 'bytes'): string {

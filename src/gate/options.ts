@@ -7,8 +7,8 @@
 import type { SimulateOptions } from '../api/options.js';
 import { UsageError } from '../errors.js';
 import { parseSizes } from '../engine/sizes.js';
-import { parseWritePolicy } from '../engine/time/freshness.js';
-import { parseStampede } from '../engine/time/stampede.js';
+import { parseWritePolicies } from '../engine/time/freshness.js';
+import { parseStampedes } from '../engine/time/stampede.js';
 import { parseTiers } from '../engine/time/tiers.js';
 import { splitPolicyList } from '../policies/index.js';
 import { parseCount, parseDuration, parseTtlList } from '../units.js';
@@ -78,10 +78,10 @@ export function simulateOptionsOfConfig(config: GateConfig): SimulateOptions {
     ...(tiers !== undefined && {
       tiers: tiers.tiers.map((tier) => ({ policy: tier.policy, capacity: tier.capacity, lookupCostMs: tier.lookupCost * 1e3 })),
     }),
-    ...(config.writePolicy !== undefined && { writePolicy: field('writePolicy', (text) => parseWritePolicy(text, 'writePolicy')) }),
+    ...(config.writePolicy !== undefined && { writePolicy: field('writePolicy', (text) => parseWritePolicies(text, 'writePolicy')) }),
     ...(config.flushInterval !== undefined && {
       flushIntervalMs: field('flushInterval', (text) => parseDuration(text, 'flushInterval') * 1e3),
     }),
-    ...(config.stampede !== undefined && { stampede: field('stampede', (text) => parseStampede(text, 'stampede')) }),
+    ...(config.stampede !== undefined && { stampede: field('stampede', (text) => parseStampedes(text, 'stampede')) }),
   };
 }

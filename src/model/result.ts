@@ -4,8 +4,22 @@
  * times, no machine details), and versioned by `schemaVersion`. Times are milliseconds in
  * here, since that is how people read latencies; the engine works in seconds.
  */
-/** 2: recommendations, the best choice, curve methods and sampling carry data instead of sentences. */
-export const SCHEMA_VERSION = 2;
+/**
+ * 2: recommendations, the best choice, curve methods and sampling carry data instead of sentences.
+ * 3: write policies and stampede modes are grid dimensions: `options.writePolicies` and
+ *    `options.stampedes` are lists, and curves, recommendations and picks carry their modes.
+ */
+export const SCHEMA_VERSION = 3;
+
+/**
+ * The time-aware modes a row, curve or pick ran under, present when the run set them (as
+ * `freshness.writePolicy` and `stampede.mode` on a row). With several write policies or
+ * stampede modes in one run they tell its rows apart, as the TTL does.
+ */
+export interface RowModes {
+  readonly writePolicy?: string;
+  readonly stampede?: string;
+}
 
 /** What the trace was: counts, key popularity, sizes and time span. */
 export interface TraceSummary {
@@ -124,6 +138,20 @@ export interface StampedeStats {
   readonly earlyRefreshes: number;
   /** Expired values served while a refresh ran (stale-while-revalidate). */
   readonly staleServes: number;
+  /** The requests that waited on the origin, and how long (ms): where a stampede's cost shows. */
+  readonly originWaits: OriginWaits;
+}
+
+/**
+ * Requests that waited on the origin (a fetch of their own, or one already in flight), and
+ * the nearest-rank percentiles of their latency in ms; all 0 when none waited.
+ */
+export interface OriginWaits {
+  readonly requests: number;
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
+  readonly max: number;
 }
 
 /** One tier's lookups and hits in a chain. */
@@ -151,9 +179,11 @@ export interface RunOptions {
   readonly missCostMs: number;
   readonly seed: number;
   readonly ttlJitter?: number;
-  readonly writePolicy?: string;
+  /** The write policies compared (`--write-policy invalidate,write-through`), in row order. */
+  readonly writePolicies?: readonly string[];
   readonly flushIntervalMs?: number;
-  readonly stampede?: string;
+  /** The stampede modes compared (`--stampede none,coalesce`), in row order. */
+  readonly stampedes?: readonly string[];
   /** Tier specs, L1 first, when `--tiers` replaced the policy x size grid. */
   readonly tiers?: readonly string[];
   /** Hit rate over time was counted every `size` requests or seconds (rows carry `intervals`). */
@@ -207,7 +237,7 @@ export type CurveBlocker =
   'no-one-pass-model' | 'time-aware' | 'ttl' | 'byte-capacity' | 'cost-column' | 'deletes' | 'intervals' | 'warmup';
 
 /** How one policy x TTL curve was computed, and why when not the fast way. */
-export interface CurveMethod {
+export interface CurveMethod extends RowModes {
   readonly policy: string;
   readonly ttl: number | null;
   /** `mattson`: exact one-pass LRU; `replay`: one replay per size; `shards` / `minisim`: sampled estimates. */
@@ -227,7 +257,7 @@ export interface CurvePointRef {
 }
 
 /** The size one criterion recommends for one policy x TTL curve, with the data behind it. */
-export interface Recommendation {
+export interface Recommendation extends RowModes {
   readonly policy: string;
   readonly ttl: number | null;
   readonly criterion: RecommendationCriterion;
@@ -274,18 +304,20 @@ export interface TtlChoice {
   /** The budget, a fraction of gets. */
   readonly budget: number;
   /** Null when no row stays within the budget. */
-  readonly pick: {
-    readonly policy: string;
-    readonly ttl: number | null;
-    readonly capacity: number;
-    readonly hitRate: number;
-    /** Its stale reads ÷ gets. */
-    readonly staleReadRate: number;
-  } | null;
+  readonly pick:
+    | (RowModes & {
+        readonly policy: string;
+        readonly ttl: number | null;
+        readonly capacity: number;
+        readonly hitRate: number;
+        /** Its stale reads ÷ gets. */
+        readonly staleReadRate: number;
+      })
+    | null;
 }
 
 /** Across all policies and TTLs: which to pick, at which size, under the primary criterion. */
-export interface BestChoice {
+export interface BestChoice extends RowModes {
   readonly policy: string;
   readonly ttl: number | null;
   readonly capacity: number;
@@ -304,8 +336,16 @@ export interface BestChoice {
   readonly stillRising: boolean;
   /** Diminishing returns: as Recommendation.marginalGain, on the best hit rate of any policy per size. */
   readonly marginalGain: number | null;
-  /** Curves within a tenth of a point of the winner at its size; the winner is the simplest policy of them. */
-  readonly tiedWith: readonly { readonly policy: string; readonly ttl: number | null; readonly hitRate: number }[];
+  /**
+   * Curves within a tenth of a point of the winner at its size. The winner is the simplest
+   * policy of them; of one policy under several modes, the one with the lowest mean latency.
+   */
+  readonly tiedWith: readonly (RowModes & {
+    readonly policy: string;
+    readonly ttl: number | null;
+    readonly hitRate: number;
+    readonly meanLatencyMs: number;
+  })[];
 }
 
 /**

@@ -8,7 +8,8 @@
  */
 import chalk, { type ChalkInstance } from 'chalk';
 import type { RunResult } from '../model/result.js';
-import { capacityLabel, percent, ttlLabel } from './format.js';
+import { capacityLabel, percent, seriesLabel } from './format.js';
+import { seriesOf } from '../model/modes.js';
 import { recommendedSize } from './svg.js';
 
 const GLYPHS = ['●', '■', '▲', '◆', '★', '✚', '✖', '○', '□', '△', '◇', '☆'];
@@ -37,7 +38,7 @@ export function renderChart(result: RunResult, options: ChartOptions = {}): stri
   const showTtl = result.options.ttls.length > 1 || result.options.ttls[0] !== null;
   const byKey = new Map<string, Series>();
   for (const row of result.rows) {
-    const label = showTtl ? `${row.policy} ttl=${ttlLabel(row.ttl)}` : row.policy;
+    const label = seriesLabel(seriesOf(row), result.options, showTtl);
     let series = byKey.get(label);
     if (!series) byKey.set(label, (series = { label, points: [] }));
     series.points.push({ capacity: row.capacity, hitRate: row.hitRate });

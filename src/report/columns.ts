@@ -6,7 +6,8 @@
  */
 import type { ResultRow, RunResult } from '../model/result.js';
 import { capacityLabel, integer, ms, percent, ttlLabel } from './format.js';
-import { timeColumns } from './time-columns.js';
+import { modeColumns, timeColumns } from './time-columns.js';
+import { modesKey, modesOf } from '../model/modes.js';
 import { isOfflineCurve } from '../engine/recommend.js';
 
 /** After a sampled hit rate whose samples disagree by more than two points. */
@@ -53,6 +54,7 @@ export interface ResultColumns {
 export function resultColumns(result: RunResult, style: CellStyle, { markBest = true } = {}): ResultColumns {
   const { options } = result;
   const extra = timeColumns(result);
+  const modes = modeColumns(options);
   const showTtl = options.ttls.some((ttl) => ttl !== null);
   // Byte hit rate needs object sizes: from byte capacity, or a size column even at entry capacity.
   const showBytes = options.unit === 'bytes' || result.trace.sizes !== null;
@@ -61,6 +63,7 @@ export function resultColumns(result: RunResult, style: CellStyle, { markBest = 
     note: extra.note,
     head: [
       'policy',
+      ...modes.head,
       ...(showTtl ? [style.ttlTitle] : []),
       options.unit === 'bytes' ? 'capacity' : 'maxsize',
       'hits',
@@ -77,6 +80,7 @@ export function resultColumns(result: RunResult, style: CellStyle, { markBest = 
     ],
     cells: (row) => [
       style.policy(row.policy),
+      ...modes.cells(row),
       ...(showTtl ? [ttlLabel(row.ttl)] : []),
       capacityLabel(row.capacity, options.unit),
       integer(row.hits),
@@ -97,7 +101,7 @@ export function resultColumns(result: RunResult, style: CellStyle, { markBest = 
   };
 }
 
-/** Best hit rate per TTL x size among deployable policies (an offline bound is a limit), so the winner stands out. */
+/** Best hit rate per modes x TTL x size among deployable policies (an offline bound is a limit), so the winner stands out. */
 function bestHitRates(rows: readonly ResultRow[]): Map<string, number> {
   const best = new Map<string, number>();
   for (const row of rows) {
@@ -107,5 +111,5 @@ function bestHitRates(rows: readonly ResultRow[]): Map<string, number> {
 }
 
 function groupKey(row: ResultRow): string {
-  return `${row.ttl}@${row.capacity}`;
+  return `${modesKey(modesOf(row))}\u0000${row.ttl}@${row.capacity}`;
 }

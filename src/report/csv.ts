@@ -48,12 +48,13 @@ export const CSV_COLUMNS: readonly string[] = COLUMNS.map((column) => column.nam
 function timeAwareColumns(result: RunResult): Column[] {
   const { options } = result;
   const columns: Column[] = [];
-  if (options.writePolicy !== undefined) {
+  if (options.writePolicies !== undefined) {
     columns.push(
+      { name: 'write_policy', value: (row) => row.freshness?.writePolicy ?? null },
       { name: 'stale_reads', value: (row) => row.freshness?.staleReads ?? null },
       { name: 'stale_read_rate', value: (row) => row.freshness?.staleReadRate ?? null },
     );
-    if (options.writePolicy === 'write-behind') {
+    if (options.writePolicies.includes('write-behind')) {
       columns.push(
         { name: 'writes_coalesced', value: (row) => row.freshness?.writesCoalesced ?? null },
         { name: 'longest_pending_ms', value: (row) => row.freshness?.longestPendingMs ?? null },
@@ -61,13 +62,19 @@ function timeAwareColumns(result: RunResult): Column[] {
       );
     }
   }
-  if (options.stampede !== undefined) {
+  if (options.stampedes !== undefined) {
     columns.push(
+      { name: 'stampede', value: (row) => row.stampede?.mode ?? null },
       { name: 'origin_fetches', value: (row) => row.stampede?.originFetches ?? null },
       { name: 'peak_concurrent_fetches', value: (row) => row.stampede?.peakConcurrentFetches ?? null },
       { name: 'coalesced_waits', value: (row) => row.stampede?.coalescedWaits ?? null },
       { name: 'early_refreshes', value: (row) => row.stampede?.earlyRefreshes ?? null },
       { name: 'stale_serves', value: (row) => row.stampede?.staleServes ?? null },
+      { name: 'origin_waits', value: (row) => row.stampede?.originWaits.requests ?? null },
+      { name: 'origin_wait_p50_ms', value: (row) => row.stampede?.originWaits.p50 ?? null },
+      { name: 'origin_wait_p90_ms', value: (row) => row.stampede?.originWaits.p90 ?? null },
+      { name: 'origin_wait_p99_ms', value: (row) => row.stampede?.originWaits.p99 ?? null },
+      { name: 'origin_wait_max_ms', value: (row) => row.stampede?.originWaits.max ?? null },
     );
   }
   (options.tiers ?? []).forEach((_, t) => {

@@ -4,7 +4,8 @@
  * portrait, the options that ran, and the recommendations grouped by policy and TTL.
  */
 import type { Recommendation, RecommendationCriterion, RunResult } from '../model/result.js';
-import { capacityLabel, integer, ms, percent, ttlLabel } from './format.js';
+import { capacityLabel, integer, ms, percent, seriesLabel, ttlLabel } from './format.js';
+import { modesKey, seriesOf } from '../model/modes.js';
 import { formatBytes, formatDuration } from '../units.js';
 import { isOfflineCurve } from '../engine/recommend.js';
 
@@ -46,9 +47,11 @@ export function optionFacts(result: RunResult): Fact[] {
     ['seed', String(options.seed)],
   ];
   if (options.ttlJitter !== undefined) facts.push(['TTL jitter', `±${percent(options.ttlJitter, 0)}`]);
-  if (options.writePolicy !== undefined) facts.push(['write policy', options.writePolicy]);
+  if (options.writePolicies !== undefined)
+    facts.push([options.writePolicies.length > 1 ? 'write policies' : 'write policy', options.writePolicies.join(', ')]);
   if (options.flushIntervalMs !== undefined) facts.push(['flush interval', ms(options.flushIntervalMs)]);
-  if (options.stampede !== undefined) facts.push(['stampede model', options.stampede]);
+  if (options.stampedes !== undefined)
+    facts.push([options.stampedes.length > 1 ? 'stampede models' : 'stampede model', options.stampedes.join(', ')]);
   if (options.tiers !== undefined) facts.push(['tiers', { code: options.tiers, joiner: ' → ' }]);
   if (options.warmup !== undefined) facts.push(['warm-up', `${warmupText(options.warmup)}, not counted`]);
   if (options.interval !== undefined)
@@ -83,7 +86,10 @@ export const CRITERION_LABELS: Readonly<Record<RecommendationCriterion, string>>
 export interface RecommendationGroup {
   readonly primary: Recommendation;
   readonly others: readonly Recommendation[];
-  /** ' with TTL 60s', ' without a TTL', or '' when no TTL was tried. */
+  /**
+   * ' (coalesce) with TTL 60s', ' without a TTL', or '' when no TTL was tried: the modes
+   * when the run compares several, then the TTL.
+   */
   readonly ttlPhrase: string;
 }
 
@@ -91,12 +97,15 @@ export function recommendationGroups(result: RunResult): RecommendationGroup[] {
   const showTtl = result.options.ttls.some((ttl) => ttl !== null);
   const groups = new Map<string, Recommendation[]>();
   for (const rec of result.recommendations ?? []) {
-    const key = `${rec.policy}\u0000${rec.ttl}`;
+    const key = `${rec.policy}\u0000${modesKey(rec)}\u0000${rec.ttl}`;
     groups.set(key, [...(groups.get(key) ?? []), rec]);
   }
   return [...groups.values()].map((group) => {
     const primary = group.find((rec) => rec.primary) ?? group[0]!;
-    const ttlPhrase = !showTtl ? '' : primary.ttl === null ? ' without a TTL' : ` with TTL ${ttlLabel(primary.ttl)}`;
+    const modes = seriesLabel(primary, result.options, false).slice(primary.policy.length).trim();
+    const ttlPhrase =
+      (modes === '' ? '' : ` (${modes.replace(' ', ', ')})`) +
+      (!showTtl ? '' : primary.ttl === null ? ' without a TTL' : ` with TTL ${ttlLabel(primary.ttl)}`);
     return { primary, others: group.filter((rec) => rec !== primary), ttlPhrase };
   });
 }
@@ -134,7 +143,7 @@ export function hitRatePivotData(result: RunResult): HitRatePivot {
   const rates = new Map<string, number>();
   const shaky = new Set<string>();
   for (const row of result.rows) {
-    const name = showTtl ? `${row.policy} ttl=${ttlLabel(row.ttl)}` : row.policy;
+    const name = seriesLabel(seriesOf(row), options, showTtl);
     if (!columns.includes(name)) columns.push(name);
     rates.set(`${name}\u0000${row.capacity}`, row.hitRate);
     if (row.estimate?.unreliable) shaky.add(`${name}\u0000${row.capacity}`);

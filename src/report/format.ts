@@ -2,6 +2,7 @@
 import chalk from 'chalk';
 import Table from 'cli-table3';
 import { formatBytes, formatDuration } from '../units.js';
+import type { RowModes, RunOptions } from '../model/result.js';
 
 /** A compact terminal table: no rules between rows; text columns left-aligned, numbers right. */
 export function terminalTable(head: readonly string[], leftColumns: readonly number[] = [0]): Table.Table {
@@ -15,6 +16,23 @@ export function terminalTable(head: readonly string[], leftColumns: readonly num
 
 export function percent(rate: number, digits = 2): string {
   return `${(rate * 100).toFixed(digits)}%`;
+}
+
+/**
+ * What tells a curve apart in a legend, pivot heading or row label: the policy, then the
+ * write policy and stampede mode when the run compares several (one is a setting of the run,
+ * said once), then the TTL when `showTtl`.
+ */
+export function seriesLabel(
+  series: RowModes & { readonly policy: string; readonly ttl: number | null },
+  options: Pick<RunOptions, 'writePolicies' | 'stampedes'>,
+  showTtl: boolean,
+): string {
+  const parts = [series.policy];
+  if ((options.writePolicies?.length ?? 0) > 1 && series.writePolicy !== undefined) parts.push(series.writePolicy);
+  if ((options.stampedes?.length ?? 0) > 1 && series.stampede !== undefined) parts.push(series.stampede);
+  if (showTtl) parts.push(`ttl=${ttlLabel(series.ttl)}`);
+  return parts.join(' ');
 }
 
 /** Milliseconds with enough precision for both 0.05ms lookups and 5000ms misses. */

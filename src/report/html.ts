@@ -11,7 +11,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Recommendation, ResultRow, RunResult } from '../model/result.js';
-import { capacityLabel, ms, percent, speedup } from './format.js';
+import { capacityLabel, ms, percent, seriesLabel, speedup } from './format.js';
+import { seriesOf } from '../model/modes.js';
 import { CRITERION_LABELS, hitRatePivotData, optionFacts, readsAsCurves, recommendationGroups, traceFacts, type Fact } from './facts.js';
 import { drawReportCharts, makeTablesSortable, type HtmlChartData, type HtmlChartPanel, type HtmlTimeline } from './html-client.js';
 import { intervalLabel, rowLabel } from './timeline.js';
@@ -154,7 +155,7 @@ function timelineData(result: RunResult): HtmlTimeline | null {
     rows = rows.filter((row) => row.capacity === size);
     at = ` at ${capacityLabel(size, result.options.unit)}`;
   }
-  const curves = [...new Set(rows.map((row) => `${row.policy}\u0000${row.ttl}`))];
+  const curves = [...new Set(rows.map((row) => seriesLabel(seriesOf(row), result.options, true)))];
   const sizes = [...new Set(rows.map((row) => row.capacity))].sort((a, b) => a - b);
   return {
     title: `Hit rate over time${at} (every ${intervalLabel(interval)})`,
@@ -162,7 +163,7 @@ function timelineData(result: RunResult): HtmlTimeline | null {
     from: rows[0]!.intervals!.map((stats) => stats.from),
     // A policy keeps its colour at every size; sizes differ by dash, the smallest solid.
     series: rows.map((row) => {
-      const curve = `${row.policy}\u0000${row.ttl}`;
+      const curve = seriesLabel(seriesOf(row), result.options, true);
       const style = seriesStyle(curves.indexOf(curve), isBound(row.policy));
       const dash = TIMELINE_DASHES[sizes.indexOf(row.capacity) % TIMELINE_DASHES.length]!;
       return {

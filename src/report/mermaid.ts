@@ -8,7 +8,8 @@
  * which line is which.
  */
 import type { ResultRow, RunResult } from '../model/result.js';
-import { ttlLabel } from './format.js';
+import { seriesLabel } from './format.js';
+import { seriesOf } from '../model/modes.js';
 import { formatBytes } from '../units.js';
 
 interface SeriesColour {
@@ -46,7 +47,7 @@ export function rowSeries(result: RunResult): { sizes: number[]; series: RowSeri
   const showTtl = new Set(result.rows.map((row) => row.ttl)).size > 1;
   const byLine = new Map<string, Map<number, ResultRow>>();
   for (const row of result.rows) {
-    const label = showTtl ? `${row.policy} ttl=${ttlLabel(row.ttl)}` : row.policy;
+    const label = seriesLabel(seriesOf(row), result.options, showTtl);
     let points = byLine.get(label);
     if (!points) byLine.set(label, (points = new Map<number, ResultRow>()));
     points.set(row.capacity, row);

@@ -5,12 +5,12 @@
  */
 import chalk from 'chalk';
 import { renderChart } from './chart.js';
-import { integer, ms, percent, ttlLabel } from './format.js';
+import { integer, ms, percent, seriesLabel } from './format.js';
 import { renderTimeline } from './timeline.js';
 import { warmupText } from './facts.js';
 import { unreliableNote } from './columns.js';
 import { fitPhrases, renderHitRatePivot, wrapWords, type TableOptions } from './table.js';
-import type { RunResult } from '../model/result.js';
+import type { Recommendation, RunResult } from '../model/result.js';
 import { bestChoiceText, recommendationText, samplingText, ttlChoiceText } from './words.js';
 
 export function renderSweep(result: RunResult, fit: TableOptions = {}): string {
@@ -31,7 +31,7 @@ export function renderSweep(result: RunResult, fit: TableOptions = {}): string {
   if (result.sampling) lines.push(chalk.yellow(`ESTIMATES: ${samplingText(result.sampling)} (${result.sampling.methods.join(', ')})`));
 
   const showTtl = options.ttls.some((ttl) => ttl !== null);
-  const label = (policy: string, ttl: number | null): string => (showTtl ? `${policy} ttl=${ttlLabel(ttl)}` : policy);
+  const label = (rec: Recommendation): string => seriesLabel(rec, options, showTtl);
   lines.push(renderHitRatePivot(result, fit.width));
   lines.push(chalk.dim('green: best policy at that size; ◀: recommended size'));
   const shaky = unreliableNote(result);
@@ -41,9 +41,9 @@ export function renderSweep(result: RunResult, fit: TableOptions = {}): string {
 
   if (result.recommendations && result.recommendations.length > 0) {
     lines.push('', chalk.bold('recommended size'));
-    const width = Math.max(...result.recommendations.map((r) => label(r.policy, r.ttl).length));
+    const width = Math.max(...result.recommendations.map((r) => label(r).length));
     for (const r of result.recommendations) {
-      const name = label(r.policy, r.ttl).padEnd(width);
+      const name = label(r).padEnd(width);
       const tag = chalk.dim(`[${r.criterion}]`);
       const reason = recommendationText(r, options.unit);
       const text = r.capacity === null ? chalk.red(reason) : r.primary ? chalk.bold(reason) : reason;

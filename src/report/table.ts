@@ -13,7 +13,7 @@ import { renderTimeline } from './timeline.js';
 import { bestChoiceText } from './words.js';
 
 /** Columns a narrow terminal keeps: who, at which size and TTL, and how well. */
-const ESSENTIAL = ['policy', 'ttl', 'hit rate', 'mean latency', 'speed-up'];
+const ESSENTIAL = ['policy', 'write', 'stampede', 'ttl', 'hit rate', 'mean latency', 'speed-up'];
 
 /**
  * The essential columns' indexes, the size column among them: `maxsize` counting entries,

@@ -21,20 +21,34 @@ export interface TimeColumns {
   tailCells(row: ResultRow): string[];
 }
 
+/**
+ * The columns that tell rows apart when a run compares several write policies or stampede
+ * modes: identity columns like the TTL's, right after the policy.
+ */
+export function modeColumns(options: RunResult['options']): { head: string[]; cells(row: ResultRow): string[] } {
+  const showWrite = (options.writePolicies?.length ?? 0) > 1;
+  const showStampede = (options.stampedes?.length ?? 0) > 1;
+  return {
+    head: [...(showWrite ? ['write'] : []), ...(showStampede ? ['stampede'] : [])],
+    cells: (row) => [...(showWrite ? [row.freshness?.writePolicy ?? ''] : []), ...(showStampede ? [row.stampede?.mode ?? ''] : [])],
+  };
+}
+
 export function timeColumns(result: RunResult): TimeColumns {
   const { options, rows } = result;
   const showSplit = options.ttls.some((ttl) => ttl !== null) || rows.some((row) => row.expiredMisses > 0);
-  const showFreshness = options.writePolicy !== undefined;
-  const writeBehind = options.writePolicy === 'write-behind';
-  const showStampede = options.stampede !== undefined;
+  const showFreshness = options.writePolicies !== undefined;
+  const writeBehind = options.writePolicies?.includes('write-behind') === true;
+  const showStampede = options.stampedes !== undefined;
   const tierCount = options.tiers?.length ?? 0;
   const timed = showFreshness || showStampede || tierCount > 0;
 
   const notes: string[] = [];
   if (options.ttlJitter !== undefined) notes.push(`ttl jitter ±${percent(options.ttlJitter, 0)}`);
-  if (options.writePolicy !== undefined) notes.push(`write policy ${options.writePolicy}`);
+  // One mode is a setting of the whole run; several are a column (modeColumns).
+  if (options.writePolicies?.length === 1) notes.push(`write policy ${options.writePolicies[0]!}`);
   if (options.flushIntervalMs !== undefined) notes.push(`flush every ${ms(options.flushIntervalMs)}`);
-  if (options.stampede !== undefined) notes.push(`stampede ${options.stampede}`);
+  if (options.stampedes?.length === 1) notes.push(`stampede ${options.stampedes[0]!}`);
   if (tierCount > 0) notes.push(`tiers ${options.tiers!.join(' > ')}`);
 
   const tierNames = Array.from({ length: tierCount }, (_, t) => `L${t + 1}`);
@@ -46,7 +60,7 @@ export function timeColumns(result: RunResult): TimeColumns {
     tailHead: [
       ...(showFreshness ? ['stale reads'] : []),
       ...(writeBehind ? ['coalesced writes', 'max pending'] : []),
-      ...(showStampede ? ['origin fetches', 'peak fetches', 'waits', 'stale served'] : []),
+      ...(showStampede ? ['origin fetches', 'peak fetches', 'waits', 'wait p50', 'wait p99', 'stale served'] : []),
     ],
     missCells: (row) => [
       ...(showSplit ? [integer(row.coldMisses ?? 0), integer(row.expiredMisses), integer(row.capacityMisses ?? 0)] : []),
@@ -62,6 +76,8 @@ export function timeColumns(result: RunResult): TimeColumns {
             integer(row.stampede?.originFetches ?? 0),
             integer(row.stampede?.peakConcurrentFetches ?? 0),
             integer(row.stampede?.coalescedWaits ?? 0),
+            ms(row.stampede?.originWaits.p50 ?? 0),
+            ms(row.stampede?.originWaits.p99 ?? 0),
             integer(row.stampede?.staleServes ?? 0),
           ]
         : []),

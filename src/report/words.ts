@@ -3,7 +3,16 @@
  * sampling note. The engine returns data (src/model/result.ts); every renderer that words
  * them (terminal, markdown) words them here, so the phrasing is the same everywhere.
  */
-import type { BestChoice, Recommendation, RunResult, Sampling, ServerComparison, ServerNote, TtlChoice } from '../model/result.js';
+import type {
+  BestChoice,
+  Recommendation,
+  RowModes,
+  RunResult,
+  Sampling,
+  ServerComparison,
+  ServerNote,
+  TtlChoice,
+} from '../model/result.js';
 import { capacityLabel, integer, ms, percent, ttlLabel } from './format.js';
 import { TIE } from '../engine/recommend.js';
 
@@ -126,7 +135,7 @@ export function ttlChoiceText({ budget, pick: choice }: TtlChoice, unit: Unit): 
     return `no TTL and size in range keeps stale reads within ${percent(budget)} of gets; try shorter TTLs or another write policy`;
   const ttl = choice.ttl === null ? 'no TTL' : `TTL ${ttlLabel(choice.ttl)}`;
   return (
-    `${ttl} with ${choice.policy} at ${sizeLabel(choice.capacity, unit)}: ${percent(choice.hitRate)} hit rate with ` +
+    `${ttl} with ${curveLabel({ ...choice, ttl: null })} at ${sizeLabel(choice.capacity, unit)}: ${percent(choice.hitRate)} hit rate with ` +
     `${percent(choice.staleReadRate)} stale reads, the best hit rate within a ${percent(budget)} staleness budget`
   );
 }
@@ -136,11 +145,26 @@ function tieText(best: BestChoice): string {
   if (best.tiedWith.length === 0 || best.stillRising) return '';
   const names = best.tiedWith.map((other) => `${curveLabel(other)} (${percent(other.hitRate)})`);
   const list = names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names.at(-1)!}`;
-  return `; ${list} ${names.length === 1 ? 'ties' : 'tie'} with it (within ${pointsLabel(TIE)}), and ${best.policy} is the simpler policy`;
+  const reasons: string[] = [];
+  if (best.tiedWith.some((other) => other.policy !== best.policy)) reasons.push(`${best.policy} is the simpler policy`);
+  const otherModes = best.tiedWith.filter((other) => other.policy === best.policy);
+  if (otherModes.length > 0) {
+    const fastest = otherModes.every((other) => best.meanLatencyMs < other.meanLatencyMs);
+    const modes = [best.writePolicy, best.stampede].filter((mode) => mode !== undefined).join(' and ');
+    reasons.push(
+      fastest
+        ? `${modes} has the ${otherModes.length > 1 ? 'lowest' : 'lower'} mean latency (${ms(best.meanLatencyMs)})`
+        : `${modes} is the simpler mode`,
+    );
+  }
+  return `; ${list} ${names.length === 1 ? 'ties' : 'tie'} with it (within ${pointsLabel(TIE)}), and ${reasons.join(', and ')}`;
 }
 
-function curveLabel(curve: { readonly policy: string; readonly ttl: number | null }): string {
-  return curve.ttl === null ? curve.policy : `${curve.policy} with TTL ${ttlLabel(curve.ttl)}`;
+/** 'lru', 'lru with TTL 60s', 'lru under invalidate and coalesce with TTL 60s'. */
+function curveLabel(curve: RowModes & { readonly policy: string; readonly ttl: number | null }): string {
+  const modes = [curve.writePolicy, curve.stampede].filter((mode) => mode !== undefined);
+  const name = modes.length === 0 ? curve.policy : `${curve.policy} under ${modes.join(' and ')}`;
+  return curve.ttl === null ? name : `${name} with TTL ${ttlLabel(curve.ttl)}`;
 }
 
 /** What the sampled figures are, and a warning when a few hot keys decide the sample. */

@@ -28,13 +28,15 @@
  *   arrivals=poisson  with rate: exponential gaps of mean 1/R (default); `fixed`: exactly 1/R
  *   size=B            every object is B bytes (512, 4KB, 1MiB)
  *   sizes=LO..HI      each key gets its own size, log-uniform in LO..HI bytes, fixed per key
+ *   writes=F          each request is a set (a write of its key) with probability F, else a
+ *                     get: adds an op column, for write policies and staleness
  *   keyspace=disjoint|shared   mix only
  * Counts accept 1e5, 100000 or 100_000.
  *
  * Key ids are dense in first-seen order, as for a loaded file; `keyNames` holds each key's
  * label (the zipf rank's permuted key number, the scan position, offset per mix component).
- * Keys, arrival times and sizes come from independent seeded streams, so adding `rate=` or
- * `sizes=` to a spec leaves its key sequence unchanged.
+ * Keys, arrival times, sizes and writes come from independent seeded streams, so adding
+ * `rate=`, `sizes=` or `writes=` to a spec leaves its key sequence unchanged.
  */
 import { UsageError } from '../errors.js';
 import { parseAssignments, splitName, splitTopLevel, type Fail } from '../spec-text.js';
@@ -46,7 +48,7 @@ import { hash32, hashUnit, Rng } from './synthetic/rng.js';
 import { ScanGenerator } from './synthetic/scan.js';
 import { UniformGenerator } from './synthetic/uniform.js';
 import { ZipfGenerator } from './synthetic/zipf.js';
-import { TraceBuilder, type Trace } from './trace.js';
+import { OP_GET, OP_SET, TraceBuilder, type Trace } from './trace.js';
 
 export interface ZipfWorkload {
   readonly kind: 'zipf';
@@ -83,6 +85,8 @@ export interface SyntheticTraceSpec {
   readonly size?: number;
   /** Per-key log-uniform sizes in bytes, both ends inclusive. */
   readonly sizes?: { readonly min: number; readonly max: number };
+  /** Probability that a request is a set; absent = every request is a get (no op column). */
+  readonly writes?: number;
 }
 
 const BASIC_GENERATORS = ['zipf', 'uniform', 'scan'] as const;
@@ -91,7 +95,7 @@ const WORKLOAD_PARAMS: Record<BasicWorkload['kind'], readonly string[]> = {
   uniform: ['keys'],
   scan: ['keys'],
 };
-const TRACE_PARAMS = ['requests', 'seed', 'rate', 'arrivals', 'size', 'sizes'] as const;
+const TRACE_PARAMS = ['requests', 'seed', 'rate', 'arrivals', 'size', 'sizes', 'writes'] as const;
 const MAX_REQUESTS = 1e9;
 /** Key labels must fit the 32-bit ids of a trace. */
 const MAX_LABELS = 2 ** 32;
@@ -160,6 +164,10 @@ export function parseTraceSpec(spec: string): SyntheticTraceSpec {
   if (arrivals !== 'poisson' && arrivals !== 'fixed') fail(`arrivals must be 'poisson' or 'fixed', got '${arrivals}'`);
   if (traceParams.has('arrivals') && rate === undefined) fail(`arrivals needs rate= (requests per second)`);
 
+  const writesText = traceParams.get('writes');
+  const writes = writesText === undefined ? undefined : parse('writes', writesText, (v, f) => parseNumber(v, f));
+  if (writes !== undefined && !(writes >= 0 && writes <= 1)) fail(`writes must be a fraction from 0 to 1, got '${writesText}'`);
+
   const sizeText = traceParams.get('size');
   const sizesText = traceParams.get('sizes');
   if (sizeText !== undefined && sizesText !== undefined) fail(`give size= (one size for all) or sizes= (a range), not both`);
@@ -189,6 +197,7 @@ export function parseTraceSpec(spec: string): SyntheticTraceSpec {
     arrivals: arrivals as 'poisson' | 'fixed',
     ...(size !== undefined && { size }),
     ...(sizes !== undefined && { sizes }),
+    ...(writes !== undefined && { writes }),
   };
 }
 
@@ -253,6 +262,7 @@ export function generateTrace(spec: string, onProgress?: (done: number, total: n
 /** Seeded streams of one trace: independent, so optional columns never disturb the keys. */
 const KEY_STREAM = 0;
 const ARRIVAL_STREAM = 1;
+const WRITE_STREAM = 2;
 const SIZE_SALT = 0x73697a65;
 
 export function generateFromSpec(spec: SyntheticTraceSpec, onProgress?: (done: number, total: number) => void): Trace {
@@ -266,6 +276,9 @@ export function generateFromSpec(spec: SyntheticTraceSpec, onProgress?: (done: n
   const rate = spec.rate;
   const poisson = spec.arrivals === 'poisson';
   let time = 0;
+
+  const writes = spec.writes;
+  const writeRng = writes === undefined ? undefined : new Rng(spec.seed, WRITE_STREAM);
 
   const fixedSize = spec.size;
   const sizeSeed = hash32(spec.seed, SIZE_SALT);
@@ -281,7 +294,8 @@ export function generateFromSpec(spec: SyntheticTraceSpec, onProgress?: (done: n
       if (!poisson) time = i / rate;
       else if (i > 0) time += -Math.log1p(-arrivalRng.nextFloat()) / rate;
     }
-    builder.push(id, size, rate === undefined ? undefined : time);
+    const op = writeRng === undefined ? undefined : writeRng.nextFloat() < writes! ? OP_SET : OP_GET;
+    builder.push(id, size, rate === undefined ? undefined : time, op);
     if (onProgress !== undefined && (i + 1) % PROGRESS_EVERY === 0) onProgress(i + 1, requests);
   }
   onProgress?.(requests, requests);

@@ -18,7 +18,7 @@ async function json(...argv: string[]): Promise<RunResult> {
 test('--stampede coalesce on the hot key: 5 origin fetches (cold start + 4 expiries), p50/p95/p99 from the simulation', async () => {
   const result = await json(HOT, '-p', 'lru', '-m', '10', '--miss-cost', '31.25ms', '--lookup-cost', '0', '--stampede', 'coalesce');
   const row = result.rows[0]!;
-  assert.equal(result.options.stampede, 'coalesce');
+  assert.deepEqual(result.options.stampedes, ['coalesce']);
   assert.deepEqual(row.stampede, {
     mode: 'coalesce',
     originFetches: 5,
@@ -26,6 +26,8 @@ test('--stampede coalesce on the hot key: 5 origin fetches (cold start + 4 expir
     coalescedWaits: 155,
     earlyRefreshes: 0,
     staleServes: 0,
+    // Each of the 5 episodes: the leader waits 32/1024 s, the k-th waiter (32 - k)/1024 s.
+    originWaits: { requests: 160, p50: 15.625, p90: 28.3203125, p99: 31.25, max: 31.25 },
   });
   assert.equal(row.misses, 160);
   assert.equal(row.latency.p99, 0);
@@ -71,7 +73,7 @@ test('--write-policy adds freshness to every row; --ttl jitter is recorded', asy
     '--ttl',
     '5s~10%',
   );
-  assert.equal(result.options.writePolicy, 'write-behind');
+  assert.deepEqual(result.options.writePolicies, ['write-behind']);
   assert.equal(result.options.flushIntervalMs, 500);
   assert.equal(result.options.ttlJitter, 0.1);
   for (const row of result.rows) {

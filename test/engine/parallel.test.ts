@@ -95,7 +95,13 @@ test('the time-aware modes run on the worker pool too, equal to the serial grid'
   const timed: GridConfig = {
     ...config(),
     policies: config().policies.slice(0, 3),
-    timed: { writePolicy: 'invalidate', stampede: { mode: 'coalesce', beta: 1 } },
+    timed: {
+      writePolicies: ['invalidate', 'ttl-only'],
+      stampedes: [
+        { mode: 'coalesce', beta: 1 },
+        { mode: 'none', beta: 1 },
+      ],
+    },
   };
   const serial = runGrid(trace, timed);
   assert.equal(renderJson(await runGridParallel(trace, { ...timed, workers: 2, mode: 'always' })), renderJson(serial));

@@ -191,7 +191,7 @@ test('ties are ties: within a tenth of a point, the simpler policy wins and the 
   const best = bestChoice(curves, { minGain: 0.01 })!;
   // At 20 arc (80%) and lfu (79.99%) tie; lfu is listed before arc in the policy table.
   assert.deepEqual([best.policy, best.capacity], ['lfu', 20]);
-  assert.deepEqual(best.tiedWith, [{ policy: 'arc', ttl: null, hitRate: 0.8 }]);
+  assert.deepEqual(best.tiedWith, [{ policy: 'arc', ttl: null, hitRate: 0.8, meanLatencyMs: 0.1 + (1 - 0.8) * 5 }]);
   assert.match(bestChoiceText(best, 'entries'), /; arc \(80\.00%\) ties with it \(within 0\.1 points\), and lfu is the simpler policy$/);
   // At its own pick a tied rival is not "doing better there".
   const lfu = recommend(curves, { minGain: 0.01 }).find((r) => r.policy === 'lfu')!;
@@ -229,7 +229,14 @@ test('a staleness budget picks the best hit rate within it; ties go to less memo
     row('lru', 10, 400, 0.8008, 0.008), // ties too, but more memory
     row('belady', 10, 50, 0.95, 0), // a bound is never the pick
   ];
-  assert.deepEqual(ttlChoice(rows, 0.01).pick, { policy: 'lru', ttl: 5, capacity: 100, hitRate: 0.8, staleReadRate: 0.002 });
+  assert.deepEqual(ttlChoice(rows, 0.01).pick, {
+    policy: 'lru',
+    writePolicy: 'ttl-only',
+    ttl: 5,
+    capacity: 100,
+    hitRate: 0.8,
+    staleReadRate: 0.002,
+  });
   assert.deepEqual(ttlChoice(rows, 0.06).pick?.ttl, 60);
   assert.deepEqual(ttlChoice(rows, 0.001), { budget: 0.001, pick: null });
 });
@@ -251,7 +258,7 @@ test('--max-stale in a sweep: ttl-only is simulated, the pick stays within the b
     recommend: { maxStale: 0.05 },
     parallel: 'never',
   });
-  assert.equal(result.options.writePolicy, 'ttl-only');
+  assert.deepEqual(result.options.writePolicies, ['ttl-only']);
   const pick = result.ttlChoice!.pick!;
   const row = result.rows.find((r) => r.ttl === pick.ttl && r.capacity === pick.capacity)!;
   assert.ok(row.freshness!.staleReadRate <= 0.05);

@@ -54,11 +54,19 @@ test('time-aware columns appear only when the run used the feature, one set per 
   const row = base.rows[0]!;
   const timed: RunResult = {
     ...base,
-    options: { ...base.options, stampede: 'coalesce', tiers: ['lru:10@0.05ms', 'lru:100@1ms'] },
+    options: { ...base.options, stampedes: ['coalesce'], tiers: ['lru:10@0.05ms', 'lru:100@1ms'] },
     rows: [
       {
         ...row,
-        stampede: { mode: 'coalesce', originFetches: 7, peakConcurrentFetches: 3, coalescedWaits: 12, earlyRefreshes: 0, staleServes: 0 },
+        stampede: {
+          mode: 'coalesce',
+          originFetches: 7,
+          peakConcurrentFetches: 3,
+          coalescedWaits: 12,
+          earlyRefreshes: 0,
+          staleServes: 0,
+          originWaits: { requests: 30, p50: 25, p90: 45, p99: 50, max: 50 },
+        },
         tiers: [
           { policy: 'lru', capacity: 10, lookupMs: 0.05, lookups: 24, hits: 5, hitRate: 5 / 24, shareOfRequests: 5 / 24 },
           { policy: 'lru', capacity: 100, lookupMs: 1, lookups: 19, hits: 4, hitRate: 4 / 19, shareOfRequests: 4 / 24 },
@@ -70,6 +78,11 @@ test('time-aware columns appear only when the run used the feature, one set per 
   assert.equal(record!.origin_fetches, '7');
   assert.equal(record!.peak_concurrent_fetches, '3');
   assert.equal(record!.coalesced_waits, '12');
+  assert.equal(record!.stampede, 'coalesce');
+  assert.deepEqual(
+    [record!.origin_waits, record!.origin_wait_p50_ms, record!.origin_wait_p90_ms, record!.origin_wait_p99_ms, record!.origin_wait_max_ms],
+    ['30', '25', '45', '50', '50'],
+  );
   assert.equal(record!.l1_hits, '5');
   assert.equal(record!.l2_lookups, '19');
   assert.equal(Number(record!.l2_hit_rate), Number((4 / 19).toPrecision(12)));

@@ -17,6 +17,7 @@
  * A read is stale when the version it returns is older than the key's latest write.
  */
 import { UsageError } from '../../errors.js';
+import { splitSpecList } from '../../spec-text.js';
 
 export const WRITE_POLICIES = ['invalidate', 'write-through', 'write-behind', 'ttl-only'] as const;
 /** What a `set` in the trace does to the cache (invalidate, write-through, write-behind, ttl-only). */
@@ -28,6 +29,17 @@ export function parseWritePolicy(text: string, flag = 'writePolicy'): WritePolic
     throw new UsageError(`unknown write policy '${text}' (use ${WRITE_POLICIES.join(', ')})`, flag);
   }
   return name as WritePolicy;
+}
+
+/** `invalidate,ttl-only`: the write policies to compare, each once. */
+export function parseWritePolicies(text: string, flag = 'writePolicy'): WritePolicy[] {
+  const fail = (detail: string): never => {
+    throw new UsageError(detail, flag);
+  };
+  const list = splitSpecList(text, () => false, fail).map((piece) => parseWritePolicy(piece, flag));
+  const twice = list.find((policy, i) => list.indexOf(policy) !== i);
+  if (twice !== undefined) fail(`'${twice}' is listed twice`);
+  return list;
 }
 
 /** Per-key versions: the latest write, what the origin holds, and write-behind's pending set. */

@@ -17,7 +17,7 @@
  * key for the modes that wait on it. It allocates only when it grows.
  */
 import { UsageError } from '../../errors.js';
-import { parseAssignments, splitName } from '../../spec-text.js';
+import { parseAssignments, splitName, splitSpecList } from '../../spec-text.js';
 import { parseNumber } from '../../units.js';
 
 /**
@@ -54,6 +54,21 @@ export function parseStampede(text: string, flag = 'stampede'): StampedeConfig {
   const beta = betaText === undefined ? 1 : parseNumber(betaText, flag);
   if (!(beta > 0)) throw new UsageError(`xfetch beta must be positive, not '${betaText ?? ''}'`, flag);
   return { mode: mode as StampedeMode, beta };
+}
+
+/**
+ * `none,coalesce,xfetch:beta=2,swr`: the modes to compare, each once. A piece with `=` and no
+ * `:` continues the spec before it (as in policy lists).
+ */
+export function parseStampedes(text: string, flag = 'stampede'): StampedeConfig[] {
+  const fail = (detail: string): never => {
+    throw new UsageError(detail, flag);
+  };
+  const list = splitSpecList(text, (piece) => piece.includes('=') && !piece.includes(':'), fail).map((piece) => parseStampede(piece, flag));
+  const labels = list.map(stampedeLabel);
+  const twice = labels.find((label, i) => labels.indexOf(label) !== i);
+  if (twice !== undefined) fail(`'${twice}' is listed twice`);
+  return list;
 }
 
 export function stampedeLabel(config: StampedeConfig): string {
