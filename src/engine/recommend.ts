@@ -55,7 +55,10 @@ export interface RecommendOptions {
   readonly maxStale?: number;
 }
 
-export type CurvePoint = CurvePointRef;
+/** A point of a curve; a sampled estimate also carries its band over the samples. */
+export interface CurvePoint extends CurvePointRef {
+  readonly band?: { readonly low: number; readonly high: number };
+}
 
 /** One policy x modes x TTL curve (modes: the write policy and stampede mode its rows ran under, if any). */
 export interface Curve extends RowModes {
@@ -111,7 +114,12 @@ export function curvesOf(rows: readonly ResultRow[]): Curve[] {
     const key = `${row.policy}\u0000${modesKey(modes)}\u0000${String(row.ttl)}`;
     let curve = curves.get(key);
     if (!curve) curves.set(key, (curve = { policy: row.policy, ...modes, ttl: row.ttl, points: [] }));
-    curve.points.push({ capacity: row.capacity, hitRate: row.hitRate, meanLatencyMs: row.latency.mean });
+    curve.points.push({
+      capacity: row.capacity,
+      hitRate: row.hitRate,
+      meanLatencyMs: row.latency.mean,
+      ...(row.estimate && { band: { low: row.estimate.low, high: row.estimate.high } }),
+    });
   }
   for (const curve of curves.values()) curve.points.sort((a, b) => a.capacity - b.capacity);
   return [...curves.values()];
@@ -218,8 +226,8 @@ export function recommend(curves: readonly Curve[], options: RecommendOptions, c
         hitRate: pick.point?.hitRate ?? null,
         meanLatencyMs: pick.point?.meanLatencyMs ?? null,
         primary: index === criteria.length - 1,
-        bestInRange: pick.bestInRange,
-        fastestInRange: pick.fastestInRange,
+        bestInRange: pointRef(pick.bestInRange),
+        fastestInRange: pointRef(pick.fastestInRange),
         stillRising: pick.stillRising,
         memoryCostMs: pick.memoryCostMs,
         totalCostMs: pick.totalCostMs,
@@ -280,6 +288,22 @@ export function bestChoice(curves: readonly Curve[], options: RecommendOptions):
 
 type CurvePointOf = { readonly curve: Curve; readonly point: CurvePoint };
 
+/** Within TIE of each other. */
+function closeEnough(a: CurvePoint, b: CurvePoint): boolean {
+  return Math.abs(a.hitRate - b.hitRate) <= TIE + EPSILON;
+}
+
+/** A tie: within TIE, or, for sampled estimates, bands over the samples that overlap. */
+function ties(a: CurvePoint, b: CurvePoint): boolean {
+  if (closeEnough(a, b)) return true;
+  return a.band !== undefined && b.band !== undefined && a.band.high >= b.band.low && b.band.high >= a.band.low;
+}
+
+/** The point as a recommendation reports it (no band). */
+function pointRef(point: CurvePoint): CurvePointRef {
+  return { capacity: point.capacity, hitRate: point.hitRate, meanLatencyMs: point.meanLatencyMs };
+}
+
 function pointChoice({ curve, point }: CurvePointOf): Pick_<BestChoice, 'policy' | 'ttl' | 'capacity' | 'hitRate' | 'meanLatencyMs'> {
   return {
     policy: curve.policy,
@@ -298,8 +322,8 @@ function winnerAt(
   extra: Omit<BestChoice, 'policy' | 'ttl' | 'capacity' | 'hitRate' | 'meanLatencyMs' | 'tiedWith'>,
 ): BestChoice {
   const atSize = all.filter(({ point }) => point.capacity === capacity);
-  const top = Math.max(...atSize.map(({ point }) => point.hitRate));
-  const tied = atSize.filter(({ point }) => point.hitRate >= top - TIE - EPSILON);
+  const leader = atSize.reduce((a, b) => (b.point.hitRate > a.point.hitRate ? b : a));
+  const tied = atSize.filter(({ point }) => ties(point, leader.point));
   const winner = tied.reduce((a, b) => (preferred(b, a) ? b : a));
   return {
     ...pointChoice(winner),
@@ -311,6 +335,7 @@ function winnerAt(
         ttl: curve.ttl,
         hitRate: point.hitRate,
         meanLatencyMs: point.meanLatencyMs,
+        ...(!closeEnough(point, winner.point) && { withinSamplingError: true as const }),
       })),
     ...extra,
   };
@@ -361,15 +386,17 @@ type Pick_<T, K extends keyof T> = { [P in K]: T[P] };
  */
 function bestAt(curves: readonly Curve[], own: Curve, capacity: number): { policy: string; hitRate: number } | null {
   const ownPoint = own.points.find((p) => p.capacity === capacity);
-  let best: { policy: string; hitRate: number } | null = ownPoint ? { policy: own.policy, hitRate: ownPoint.hitRate } : null;
+  let best: { policy: string; point: CurvePoint } | null = ownPoint ? { policy: own.policy, point: ownPoint } : null;
   for (const curve of curves) {
     if (curve.ttl !== own.ttl || !sameModes(curve, own) || isOfflineCurve(curve)) continue;
     const point = curve.points.find((p) => p.capacity === capacity);
-    const margin = best?.policy === own.policy ? TIE : 0;
-    if (point && (best === null || point.hitRate > best.hitRate + margin + EPSILON))
-      best = { policy: curve.policy, hitRate: point.hitRate };
+    if (point === undefined) continue;
+    // Taking the title from `own` needs more than a tie (a tenth of a point, or the sampling error).
+    const beats =
+      best === null || (point.hitRate > best.point.hitRate + EPSILON && !(best.policy === own.policy && ties(point, best.point)));
+    if (beats) best = { policy: curve.policy, point };
   }
-  return best;
+  return best === null ? null : { policy: best.policy, hitRate: best.point.hitRate };
 }
 
 /**

@@ -345,6 +345,8 @@ export interface BestChoice extends RowModes {
     readonly ttl: number | null;
     readonly hitRate: number;
     readonly meanLatencyMs: number;
+    /** Sampled sweeps: further than a tenth of a point off, but within the estimates' bands. */
+    readonly withinSamplingError?: true;
   })[];
 }
 

@@ -22,7 +22,7 @@ import { rowSeries } from './mermaid.js';
 import { resultColumns, staleNote, UNRELIABLE_MARK, unreliableNote } from './columns.js';
 import { serverLines } from './server.js';
 import { escapeXml, isBound, recommendedSize, renderSvgChart, seriesStyle } from './svg.js';
-import { bestChoiceText, gatesHeadline, recommendationText, samplingText, sentence, ttlChoiceText } from './words.js';
+import { bestChoiceText, gatesHeadline, noBestText, recommendationText, samplingText, sentence, ttlChoiceText } from './words.js';
 
 /** The extras the report shows beside the result: the gates' verdicts and notes. */
 export type HtmlOptions = Pick<MarkdownOptions, 'verdicts' | 'gateNotes'>;
@@ -285,8 +285,7 @@ function verdictSection(result: RunResult): string {
       ? ''
       : `<p class="verdict${result.ttlChoice.pick === null ? ' failed' : ''}"><strong>TTL within the staleness budget:</strong> ${escapeHtml(sentence(ttlChoiceText(result.ttlChoice, result.options.unit)))}</p>`;
   if (result.best === undefined) return ttl;
-  const text =
-    result.best === null ? 'No policy meets the target at any size in range.' : sentence(bestChoiceText(result.best, result.options.unit));
+  const text = result.best === null ? sentence(noBestText(result)) : sentence(bestChoiceText(result.best, result.options.unit));
   const tone = result.best === null ? ' failed' : result.best.stillRising ? ' open' : '';
   return `<p class="verdict${tone}"><strong>Best choice:</strong> ${escapeHtml(text)}</p>${ttl}`;
 }

@@ -15,7 +15,7 @@ import {
   type Fact,
   type FactValue,
 } from './facts.js';
-import { bestChoiceText, gatesHeadline, recommendationText, samplingText, sentence, ttlChoiceText } from './words.js';
+import { bestChoiceText, gatesHeadline, noBestText, recommendationText, samplingText, sentence, ttlChoiceText } from './words.js';
 import { integer, ms, percent, speedup } from './format.js';
 import { mermaidHitRateChart } from './mermaid.js';
 import { serverLines } from './server.js';
@@ -161,7 +161,7 @@ function recommendationsSection(result: RunResult): string | null {
     items.push(
       '',
       result.best === null
-        ? '**Best choice:** ⚠️ no policy meets the target at any size in range.'
+        ? `**Best choice:** ⚠️ ${sentence(noBestText(result))}`
         : `**Best choice:** ${sentence(bestChoiceText(result.best, result.options.unit))}`,
     );
   }

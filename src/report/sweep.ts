@@ -11,7 +11,7 @@ import { warmupText } from './facts.js';
 import { unreliableNote } from './columns.js';
 import { fitPhrases, renderHitRatePivot, wrapWords, type TableOptions } from './table.js';
 import type { Recommendation, RunResult } from '../model/result.js';
-import { bestChoiceText, recommendationText, samplingText, ttlChoiceText } from './words.js';
+import { bestChoiceText, noBestText, recommendationText, samplingText, ttlChoiceText } from './words.js';
 
 export function renderSweep(result: RunResult, fit: TableOptions = {}): string {
   const { trace, options } = result;
@@ -61,7 +61,7 @@ export function renderSweep(result: RunResult, fit: TableOptions = {}): string {
       '',
       ...wrapWords(
         result.best === null
-          ? chalk.red('best: no policy meets the target at any size in range')
+          ? chalk.red(`best: ${noBestText(result)}`)
           : `${chalk.bold('best:')} ${bestChoiceText(result.best, options.unit)}`,
         fit.width,
         6,

@@ -14,7 +14,7 @@ import type {
   TtlChoice,
 } from '../model/result.js';
 import { capacityLabel, integer, ms, percent, ttlLabel } from './format.js';
-import { TIE } from '../engine/recommend.js';
+import { isOfflineCurve, TIE } from '../engine/recommend.js';
 
 type Unit = RunResult['options']['unit'];
 
@@ -129,6 +129,17 @@ export function bestChoiceText(best: BestChoice, unit: Unit): string {
   return text + tieText(best);
 }
 
+/**
+ * Why a result has no best choice: every sampled estimate too unreliable to recommend from,
+ * or no size in range meeting the target.
+ */
+export function noBestText(result: Pick<RunResult, 'rows' | 'options'>): string {
+  const deployable = result.rows.filter((row) => !isOfflineCurve(row));
+  if (deployable.length > 0 && deployable.every((row) => row.estimate?.unreliable === true))
+    return 'every sampled estimate is unreliable, so nothing is recommended; raise --sample (or leave it out) for an answer';
+  return 'no policy meets the target at any size in range';
+}
+
 /** The `--max-stale` pick as one sentence. */
 export function ttlChoiceText({ budget, pick: choice }: TtlChoice, unit: Unit): string {
   if (choice === null)
@@ -157,7 +168,10 @@ function tieText(best: BestChoice): string {
         : `${modes} is the simpler mode`,
     );
   }
-  return `; ${list} ${names.length === 1 ? 'ties' : 'tie'} with it (within ${pointsLabel(TIE)}), and ${reasons.join(', and ')}`;
+  const within = best.tiedWith.some((other) => other.withinSamplingError)
+    ? `within ${pointsLabel(TIE)}, or within the sampling error`
+    : `within ${pointsLabel(TIE)}`;
+  return `; ${list} ${names.length === 1 ? 'ties' : 'tie'} with it (${within}), and ${reasons.join(', and ')}`;
 }
 
 /** 'lru', 'lru with TTL 60s', 'lru under invalidate and coalesce with TTL 60s'. */

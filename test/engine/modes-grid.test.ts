@@ -230,3 +230,73 @@ test('the CLI takes lists: --stampede none,xfetch:beta=2,swr and --write-policy 
   assert.equal(twice.code, 2);
   assert.match(twice.stderr, /--write-policy: 'ttl-only' is listed twice/);
 });
+
+test('sampled estimates whose bands overlap are a tie, said as one; apart, they are not', async () => {
+  const { recommend } = await import('../../src/engine/recommend.js');
+  const band = (low: number, high: number) => ({ low, high });
+  const point = (capacity: number, hitRate: number, b?: { low: number; high: number }) => ({
+    capacity,
+    hitRate,
+    meanLatencyMs: 1,
+    ...(b && { band: b }),
+  });
+  // At 20 (the plateau's start) sieve leads by half a point, but within the bands.
+  const curves: Curve[] = [
+    {
+      policy: 'lru',
+      ttl: null,
+      points: [point(10, 0.5, band(0.49, 0.51)), point(20, 0.8, band(0.79, 0.81)), point(40, 0.8, band(0.79, 0.81))],
+    },
+    {
+      policy: 'sieve',
+      ttl: null,
+      points: [point(10, 0.5, band(0.49, 0.51)), point(20, 0.805, band(0.8, 0.815)), point(40, 0.805, band(0.8, 0.815))],
+    },
+  ];
+  const best = bestChoice(curves, { minGain: 0.01 })!;
+  assert.deepEqual([best.policy, best.capacity], ['lru', 20]);
+  assert.deepEqual(best.tiedWith, [{ policy: 'sieve', ttl: null, hitRate: 0.805, meanLatencyMs: 1, withinSamplingError: true }]);
+  assert.match(
+    bestChoiceText(best, 'entries'),
+    /ties with it \(within 0\.1 points, or within the sampling error\), and lru is the simpler policy$/,
+  );
+  // Nor does sieve "do better there" at lru's own pick.
+  const lru = recommend(curves, { minGain: 0.01 }).find((rec) => rec.policy === 'lru')!;
+  assert.deepEqual(lru.bestPolicyAtSize, { policy: 'lru', hitRate: 0.8 });
+  assert.equal('band' in lru.bestInRange, false);
+  // Bands apart: a lead.
+  const apart = curves.map((curve) => ({
+    ...curve,
+    points: curve.points.map((p) => ({ ...p, band: curve.policy === 'sieve' ? band(0.802, 0.81) : band(0.795, 0.801) })),
+  }));
+  const clear = bestChoice(apart, { minGain: 0.01 })!;
+  assert.deepEqual([clear.policy, clear.tiedWith], ['sieve', []]);
+});
+
+test('a sampled sweep hands each row band to the tie rule', async () => {
+  const { curvesOf } = await import('../../src/engine/recommend.js');
+  const trace = generateTrace('zipf:alpha=0.6,keys=20000,requests=300000');
+  const result = await sweep(trace, { policies: ['lru', 'fifo'], capacities: [2000, 4000], sample: 0.2, parallel: 'never' });
+  const points = curvesOf(result.rows).flatMap((curve) => curve.points);
+  assert.deepEqual(
+    points.map((point) => point.band),
+    result.rows.map((row) => ({ low: row.estimate!.low, high: row.estimate!.high })),
+  );
+  assert.ok(points.every((point) => point.band!.low <= point.hitRate && point.hitRate <= point.band!.high));
+});
+
+test('with every estimate unreliable, the sweep says so instead of claiming a target was missed', async () => {
+  const run = await cli(
+    'sweep',
+    'zipf:alpha=0.8,keys=20000,requests=200000',
+    '-p',
+    'lru,fifo',
+    '--maxsize',
+    '1000..8000',
+    '--sample',
+    '0.1',
+  );
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /best: every sampled estimate is unreliable, so nothing is recommended; raise --sample/);
+  assert.doesNotMatch(run.stdout, /meets the target/);
+});
