@@ -43,6 +43,7 @@ export const OPTION_FLAGS: Readonly<Record<string, string>> = {
   prefix: '--prefix',
   maxmemory: '--maxmemory',
   flush: '--flush',
+  valueSize: '--value-size',
   ttl: '--ttl',
 };
 

@@ -50,11 +50,30 @@ export async function openRedis(target: RedisTarget, timeoutSeconds: number): Pr
     await client.connect();
     // AUTH problems surface on the first real command, so ask one now.
     await client.ping();
+    // The client's own SELECT on connect fails quietly (and leaves it on database 0), so
+    // choose the database here, where a missing one is an error.
+    if (target.db !== 0) await selectDatabase(client, target.db);
   } catch (error) {
     client.disconnect();
-    throw new Error(session.explain(error));
+    throw new Error(error instanceof MissingDatabase ? error.message : session.explain(error));
   }
   return session;
+}
+
+class MissingDatabase extends Error {}
+
+async function selectDatabase(client: Redis, db: number): Promise<void> {
+  try {
+    await client.select(db);
+  } catch (error) {
+    if (!isReplyError(error) || !/DB index is out of range|invalid DB index/i.test(error.message)) throw error;
+    const count = await client
+      .config('GET', 'databases')
+      .then((pair) => Number((pair as string[])[1]))
+      .catch(() => NaN);
+    const range = Number.isInteger(count) && count > 0 ? `: it has ${count}, /0 to /${count - 1}` : '';
+    throw new MissingDatabase(`database ${db} does not exist on this server${range}`);
+  }
 }
 
 export function isReplyError(error: unknown): error is Error {

@@ -133,8 +133,28 @@ if type(written) == 'table' and written.err then return -1 end
 return 0
 `;
 
+/** The largest value a default Redis accepts (proto-max-bulk-len, 512MiB). */
+export const MAX_VALUE_BYTES = 512 * 1024 * 1024;
+
 /** Checks what can be checked without a server; the CLI calls it before connecting. */
-export function checkReplayOptions(trace: Trace, options: Pick<RedisReplayOptions, 'policy' | 'ttl' | 'pipeline' | 'prefix'>): void {
+export function checkReplayOptions(
+  trace: Trace,
+  options: Pick<RedisReplayOptions, 'policy' | 'ttl' | 'pipeline' | 'prefix' | 'valueSize'>,
+): void {
+  if (!Number.isSafeInteger(options.valueSize) || options.valueSize < 0 || options.valueSize > MAX_VALUE_BYTES) {
+    throw new UsageError(
+      `${String(options.valueSize)} bytes is not a value Redis can store (0 to 512MiB, its proto-max-bulk-len)`,
+      'valueSize',
+    );
+  }
+  if (trace.sizes !== undefined) {
+    let largest = 0;
+    for (const size of trace.sizes) if (size > largest) largest = size;
+    if (largest > MAX_VALUE_BYTES)
+      throw new UsageError(
+        `${trace.source} has a ${largest.toLocaleString('en-US')}-byte value, larger than Redis stores (512MiB, its proto-max-bulk-len)`,
+      );
+  }
   if (options.policy === 'volatile-ttl' && trace.ttls === undefined && options.ttl === undefined) {
     throw new UsageError(
       `volatile-ttl evicts only keys that have a TTL, and ${trace.source} has no ttl column: give every write one`,
@@ -232,14 +252,54 @@ export async function replayOnRedis(trace: Trace, options: RedisReplayOptions): 
     if (error instanceof UsageError) throw error;
     if (error instanceof ReplayInterrupted) throw new RedisReplayError(`${target.display}: interrupted`, snapshot());
     answering = isReplyError(error);
-    throw new RedisReplayError(`${target.display}: ${session.explain(error)}`, snapshot());
-  } finally {
-    // Best effort: a server that went away has nothing left to restore.
-    if (answering && session.usable()) {
-      if (wroteKeys && !options.keepKeys) await removeOwnKeys(session, options.prefix).catch(() => undefined);
-      if (previous !== undefined) await restoreConfig(session, previous).catch(() => undefined);
+    const why = session.explain(error);
+    // A timeout or a lost connection leaves the server as we set it: put it back over a
+    // fresh connection, patient enough for a server that was only slow.
+    let unrestored = '';
+    if (!(answering && session.usable())) {
+      session.close();
+      if (previous !== undefined) unrestored = await restoreElsewhere(target, options.timeout, cleanUp, previous, why);
+      previous = undefined;
+      wroteKeys = false;
     }
+    throw new RedisReplayError(`${target.display}: ${why}${unrestored}`, snapshot());
+  } finally {
+    if (answering && session.usable()) await cleanUp(session).catch(() => undefined);
     session.close();
+  }
+
+  async function cleanUp(on: RedisSession): Promise<void> {
+    if (wroteKeys && !options.keepKeys) await removeOwnKeys(on, options.prefix);
+    if (previous !== undefined) await restoreConfig(on, previous);
+  }
+}
+
+/** Seconds the clean-up after a timeout waits for the server, at least. */
+const CLEANUP_TIMEOUT = 5;
+
+/**
+ * Restores the settings (and removes the keys) over a new connection after the replay's
+ * own connection failed: '' when done. When even that fails, what to restore by hand, since
+ * the server is left with our maxmemory and eviction policy.
+ */
+async function restoreElsewhere(
+  target: RedisTarget,
+  timeout: number,
+  cleanUp: (session: RedisSession) => Promise<void>,
+  previous: Map<string, string>,
+  why: string,
+): Promise<string> {
+  let fresh: RedisSession | undefined;
+  try {
+    fresh = await openRedis(target, Math.max(timeout, CLEANUP_TIMEOUT));
+    await cleanUp(fresh);
+    return '';
+  } catch (error) {
+    const settings = ['maxmemory', 'maxmemory-policy'].map((name) => `CONFIG SET ${name} ${previous.get(name) ?? '?'}`).join(' and ');
+    const reason = (error as Error).message;
+    return `; its settings could not be restored either${reason === why ? '' : ` (${reason})`}: run ${settings}`;
+  } finally {
+    fresh?.close();
   }
 }
 

@@ -112,6 +112,11 @@ test('a bad URL is refused before anything else', async () => {
     await cli('replay', SMALL, '--redis', 'redis://h', '--maxmemory', '1mb', '--pipeline', '0'),
     /--pipeline: '0' is not a positive whole number/,
   );
+  // Redis stores no value over 512MiB: a huge --value-size is refused, not replayed as empty strings.
+  assertOneLineFailure(
+    await cli('replay', 'zipf:alpha=1,keys=10,requests=20', '--redis', 'redis://h', '--maxmemory', '1mb', '--value-size', '1e12'),
+    /^cachebench: --value-size: 1000000000000 bytes is not a value Redis can store \(0 to 512MiB, its proto-max-bulk-len\)\n$/,
+  );
 });
 
 test('connection refused: exit 2, one line, nothing replayed', async () => {

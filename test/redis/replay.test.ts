@@ -162,12 +162,12 @@ test('a maxmemory below what the empty server uses is a usage error, and setting
 test('volatile-ttl without any TTL is refused before connecting', () => {
   assert.throws(
     () => {
-      checkReplayOptions(traceOf(['a']), { policy: 'volatile-ttl', pipeline: 1, prefix: 'p:' });
+      checkReplayOptions(traceOf(['a']), { policy: 'volatile-ttl', pipeline: 1, prefix: 'p:', valueSize: 100 });
     },
     (error: unknown) => error instanceof UsageError && error.where === 'ttl' && /no ttl column: give every write one/.test(error.message),
   );
   assert.throws(() => {
-    checkReplayOptions(traceOf(['a']), { policy: 'allkeys-lru', pipeline: 1, prefix: '' });
+    checkReplayOptions(traceOf(['a']), { policy: 'allkeys-lru', pipeline: 1, prefix: '', valueSize: 100 });
   }, /prefix: must not be empty/);
 });
 
@@ -231,23 +231,69 @@ test('a server killed mid-run: stops at once, says how far it got', async (t) =>
   });
 });
 
-test('a server that stops answering times out instead of hanging', async (t) => {
+/**
+ * A replay whose server stops (SIGSTOP) after the first batch of 100, and with `resumeAfterMs`
+ * resumes that much later: slow, not gone. Rejects with the replay's error.
+ */
+async function stalledReplay(
+  t: TestContext,
+  resumeAfterMs?: number,
+): Promise<{ server: RedisServer; error: RedisReplayError } | undefined> {
   const server = await startRedis(t);
-  if (!server) return;
+  if (!server) return undefined;
   t.after(() => void server.process.kill('SIGCONT'));
   const trace = generateTrace('zipf:alpha=0.9,keys=1000,requests=2000,seed=2');
   const options = optionsFor(server.url, {
     pipeline: 100,
-    timeout: 0.5,
+    timeout: 0.3,
+    maxmemory: 32 * 1024 * 1024,
     onProgress: (done) => {
-      if (done === 100) server.process.kill('SIGSTOP');
+      if (done !== 100) return;
+      server.process.kill('SIGSTOP');
+      if (resumeAfterMs !== undefined) setTimeout(() => void server.process.kill('SIGCONT'), resumeAfterMs);
     },
   });
-  await assert.rejects(replayOnRedis(trace, options), (error: unknown) => {
+  const error = await replayOnRedis(trace, options).then(
+    () => assert.fail('the replay should have timed out'),
+    (caught: unknown) => caught,
+  );
+  assert.ok(error instanceof RedisReplayError);
+  return { server, error };
+}
+
+test('a server that stops answering times out instead of hanging, and says which settings to restore by hand', async (t) => {
+  const stalled = await stalledReplay(t);
+  if (!stalled) return;
+  assert.match(
+    stalled.error.message,
+    /did not answer in time \(command timed out\); its settings could not be restored either: run CONFIG SET maxmemory 0 and CONFIG SET maxmemory-policy noeviction; replayed 100 of 2,000 requests/,
+  );
+});
+
+test('after a timeout the settings are restored and the keys removed over a fresh connection', async (t) => {
+  const stalled = await stalledReplay(t, 1000);
+  if (!stalled) return;
+  assert.match(stalled.error.message, /did not answer in time \(command timed out\); replayed 100 of 2,000 requests/);
+  const redis = admin(t, stalled.server);
+  assert.equal(await redis.dbsize(), 0);
+  assert.deepEqual(await redis.config('GET', 'maxmemory'), ['maxmemory', '0']);
+  assert.deepEqual(await redis.config('GET', 'maxmemory-policy'), ['maxmemory-policy', 'noeviction']);
+});
+
+test('a database the server does not have is an error, not a replay into database 0', async (t) => {
+  const server = await startRedis(t);
+  if (!server) return;
+  const trace = generateTrace('zipf:alpha=0.9,keys=100,requests=200');
+  await assert.rejects(replayOnRedis(trace, optionsFor(`${server.url}/99`)), (error: unknown) => {
     assert.ok(error instanceof RedisReplayError);
-    assert.match(error.message, /did not answer in time.*replayed 100 of 2,000 requests/);
+    assert.match(error.message, /\/99: database 99 does not exist on this server: it has 16, \/0 to \/15/);
     return true;
   });
+  assert.equal(await admin(t, server).dbsize(), 0);
+  // An existing one is used: the keys land in database 3, not 0.
+  await replayOnRedis(trace, optionsFor(`${server.url}/3`, { keepKeys: true }));
+  assert.equal(await admin(t, server).dbsize(), 0);
+  assert.ok((await admin(t, server, 3).dbsize()) > 0);
 });
 
 test('interrupted between batches: stops, and still restores the settings and removes its keys', async (t) => {
