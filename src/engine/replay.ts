@@ -120,6 +120,7 @@ export function replay(trace: Trace, config: ReplayConfig): ReplayCounts {
     jitter,
     jitterRng: jitter > 0 ? new Rng(config.seed, JITTER_STREAM) : undefined,
     defaultTtl: config.ttl ?? Infinity,
+    servesAtTtl: config.policy.definition.servesAtTtl === true,
     defaultMissCost: config.defaultMissCost ?? 0,
     capacity: config.capacity,
     missCosts: costs ? new Float64Array(trace.length) : undefined,

@@ -5,7 +5,8 @@
  * is tested against. Entries are counted with `max`; in byte mode the trace's sizes are
  * passed as `size` under `maxSize`, and objects larger than the cache are refused (as the
  * package itself does). Expiry is applied by the engine on simulated time, not by the
- * package's wall clock. Slower than `lru`: it is a Map-backed library, not a simulator.
+ * package's wall clock, by the package's rule: an entry whose age equals its TTL is still
+ * served (`servesAtTtl`). Slower than `lru`: it is a Map-backed library, not a simulator.
  */
 import { LRUCache } from 'lru-cache';
 import type { Policy, PolicyContext, PolicyDefinition } from './policy.js';
@@ -67,6 +68,8 @@ export class LruCachePackagePolicy implements Policy {
 export const lruCache: PolicyDefinition = {
   name: 'lru-cache',
   costHint: 8,
+  // The package's staleness test is `now - start > ttl`.
+  servesAtTtl: true,
   description: 'The real npm lru-cache package (LRUCache with max, or maxSize in byte mode).',
   params: [],
   create: (context, _params, name) => new LruCachePackagePolicy(context, name),

@@ -94,5 +94,11 @@ export interface PolicyDefinition {
    * the trace allows it: 'lru-stack' is Mattson's stack-distance curve (src/engine/lru-curve.ts).
    */
   readonly curve?: 'lru-stack';
+  /**
+   * An entry whose age equals its TTL is still served; it expires only once older (the npm
+   * lru-cache package's `now - start > ttl`). Default: expired at that age, as libCacheSim,
+   * cachetools and Redis count it.
+   */
+  readonly servesAtTtl?: boolean;
   create(context: PolicyContext, params: PolicyParams, name: string): Policy;
 }

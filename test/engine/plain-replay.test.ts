@@ -98,6 +98,7 @@ function residentBytesOf(trace: Trace, policy: Policy): number {
 function referenceReplay(trace: Trace, spec: string, setup: Setup): ReplayCounts {
   const withTtl = setup.ttl !== undefined || trace.ttls !== undefined;
   const expiry = withTtl ? new Float64Array(trace.keySpace).fill(Infinity) : undefined;
+  const servesAtTtl = parsePolicySpec(spec).definition.servesAtTtl === true;
   const policy = createPolicy(parsePolicySpec(spec), {
     capacity: setup.capacity,
     unit: setup.unit,
@@ -136,7 +137,8 @@ function referenceReplay(trace: Trace, spec: string, setup: Setup): ReplayCounts
     // Expired: the key's last insertion has expired by now, found resident or already purged.
     let expired = false;
     if (expiry) {
-      expired = expiry[id]! <= now;
+      // lru-cache keeps serving an entry whose age equals its TTL (the package's rule).
+      expired = servesAtTtl ? expiry[id]! < now : expiry[id]! <= now;
       if (expired && policy.has(id)) policy.delete(id);
       if (op === OP_SET || !policy.has(id)) {
         const own = trace.ttls ? trace.ttls[i]! : NaN;

@@ -103,6 +103,8 @@ export interface GeneralReplay {
   readonly jitter: number;
   readonly jitterRng: { nextFloat(): number } | undefined;
   readonly defaultTtl: number;
+  /** An entry whose age equals its TTL is still live (the policy's `servesAtTtl`). */
+  readonly servesAtTtl: boolean;
   readonly defaultMissCost: number;
   readonly capacity: number;
   readonly missCosts: Float64Array | undefined;
@@ -165,6 +167,7 @@ export function replayRange(policy: LoopPolicy, r: GeneralReplay, start: number,
     jitter,
     jitterRng,
     defaultTtl,
+    servesAtTtl,
     defaultMissCost,
     capacity,
     missCosts,
@@ -194,9 +197,11 @@ export function replayRange(policy: LoopPolicy, r: GeneralReplay, start: number,
     const size = sizes === undefined ? 1 : sizes[i]!;
     const now = times === undefined ? i : times[i]!;
     let lastExpiry = Infinity;
+    let expired = false;
     if (expiry !== undefined) {
       lastExpiry = expiry[id]!;
-      if (lastExpiry <= now && policy.has(id)) policy.delete(id);
+      expired = servesAtTtl ? lastExpiry < now : lastExpiry <= now;
+      if (expired && policy.has(id)) policy.delete(id);
       if (op === OP_SET || !policy.has(id)) {
         const own = ttls === undefined ? NaN : ttls[i]!;
         const ttl = own === own ? own : defaultTtl;
@@ -221,7 +226,7 @@ export function replayRange(policy: LoopPolicy, r: GeneralReplay, start: number,
       if (stored[id] === 0) {
         coldMisses++;
         stored[id] = 1;
-      } else if (lastExpiry <= now) {
+      } else if (expired) {
         expiredMisses++;
       }
       if (size > capacity) uncacheable++;

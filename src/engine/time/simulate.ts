@@ -258,7 +258,7 @@ export function simulateTimed(trace: Trace, config: TimedConfig): TimedCounts {
         latency += tier.lookupCost;
         if (!tier.policy.has(id)) continue;
         const expires = tier.expiry === undefined ? Infinity : tier.expiry[id]!;
-        if (expires <= now) {
+        if (tier.expired(id, now)) {
           if (!serveStale) {
             tier.invalidate(id);
             continue;
@@ -287,7 +287,7 @@ export function simulateTimed(trace: Trace, config: TimedConfig): TimedCounts {
         bytesHit += bytes;
       } else {
         if (stored[id] === 0) coldMisses++;
-        else if (fillExpiry[id]! <= now) expiredMisses++;
+        else if (tiers[0]!.servesAtTtl ? fillExpiry[id]! < now : fillExpiry[id]! <= now) expiredMisses++;
         if (size > largest) uncacheable++;
         if (queue === undefined) {
           served = versions.origin[id]!;

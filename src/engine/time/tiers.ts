@@ -87,6 +87,8 @@ export class Tier {
   readonly version: Uint32Array;
   readonly lookupCost: number;
   readonly capacity: number;
+  /** An entry whose age equals its TTL is still live here (the policy's `servesAtTtl`). */
+  readonly servesAtTtl: boolean;
   lookups = 0;
   hits = 0;
 
@@ -95,6 +97,7 @@ export class Tier {
     this.version = new Uint32Array(trace.keySpace);
     this.lookupCost = spec.lookupCost;
     this.capacity = spec.capacity;
+    this.servesAtTtl = spec.policy.definition.servesAtTtl === true;
     this.policy = createPolicy(spec.policy, {
       capacity: spec.capacity,
       unit,
@@ -109,11 +112,18 @@ export class Tier {
   fill(id: number, size: number, now: number, version: number, expiresAt: number): void {
     if (this.expiry !== undefined) {
       // As in replay(): an expired entry is dropped and inserted afresh, not refreshed in place.
-      if (this.expiry[id]! <= now && this.policy.has(id)) this.policy.delete(id);
+      if (this.expired(id, now) && this.policy.has(id)) this.policy.delete(id);
       this.expiry[id] = expiresAt;
     }
     this.policy.access(id, size, now);
     this.version[id] = version;
+  }
+
+  /** Whether the key's entry here has expired by `now`; false without a TTL. */
+  expired(id: number, now: number): boolean {
+    if (this.expiry === undefined) return false;
+    const expires = this.expiry[id]!;
+    return this.servesAtTtl ? expires < now : expires <= now;
   }
 
   /** Drops a key (an invalidation or a delete); returns whether it was resident. */
