@@ -323,6 +323,7 @@ function tiersOf(tiers: readonly TierOptions[], mode: Mode): Chain {
 
 function timedOf(options: SimulateOptions, chain: Chain | undefined): TimedOptions | undefined {
   const writePolicies = options.writePolicy === undefined ? undefined : listOf(options.writePolicy, 'writePolicy').map(writePolicyOf);
+  if (writePolicies !== undefined) refuseRepeats(writePolicies, 'writePolicy');
   let flushInterval: number | undefined;
   if (options.flushIntervalMs !== undefined) {
     if (!writePolicies?.includes('write-behind')) fail('flushIntervalMs', 'only applies with the write-behind write policy');
@@ -331,11 +332,7 @@ function timedOf(options: SimulateOptions, chain: Chain | undefined): TimedOptio
     flushInterval = options.flushIntervalMs / 1e3;
   }
   const stampedes = options.stampede === undefined ? undefined : listOf(options.stampede, 'stampede').map(stampedeOf);
-  if (stampedes !== undefined) {
-    const labels = stampedes.map(stampedeLabel);
-    const twice = labels.find((label, i) => labels.indexOf(label) !== i);
-    if (twice !== undefined) fail('stampede', `'${twice}' is listed twice`);
-  }
+  if (stampedes !== undefined) refuseRepeats(stampedes.map(stampedeLabel), 'stampede');
   if (writePolicies === undefined && stampedes === undefined && chain === undefined) return undefined;
   return {
     ...(chain !== undefined && { tiers: chain.tiers }),
@@ -346,17 +343,22 @@ function timedOf(options: SimulateOptions, chain: Chain | undefined): TimedOptio
   };
 }
 
-/** One mode or a list of them to compare; a list is not empty and names each once. */
+/** One mode or a list of them to compare; a list is not empty. */
 function listOf<T>(input: T | readonly T[], where: string): readonly T[] {
   const list = Array.isArray(input) ? (input as readonly T[]) : [input as T];
   if (list.length === 0) fail(where, 'give at least one');
   return list;
 }
 
-function writePolicyOf(writePolicy: WritePolicy, i: number, all: readonly WritePolicy[]): WritePolicy {
+/** A mode compared with itself is a slip, not a comparison. */
+function refuseRepeats(labels: readonly string[], where: string): void {
+  const twice = labels.find((label, i) => labels.indexOf(label) !== i);
+  if (twice !== undefined) fail(where, `'${twice}' is listed twice`);
+}
+
+function writePolicyOf(writePolicy: WritePolicy): WritePolicy {
   if (!(WRITE_POLICIES as readonly string[]).includes(writePolicy))
     fail('writePolicy', `unknown write policy '${writePolicy}' (use ${WRITE_POLICIES.join(', ')})`);
-  if (all.indexOf(writePolicy) !== i) fail('writePolicy', `'${writePolicy}' is listed twice`);
   return writePolicy;
 }
 

@@ -4,7 +4,7 @@
  * portrait, the options that ran, and the recommendations grouped by policy and TTL.
  */
 import type { Recommendation, RecommendationCriterion, RunResult } from '../model/result.js';
-import { capacityLabel, integer, ms, percent, seriesLabel, ttlLabel } from './format.js';
+import { capacityLabel, comparedModes, integer, ms, percent, seriesLabel, ttlLabel } from './format.js';
 import { modesKey, seriesOf } from '../model/modes.js';
 import { formatBytes, formatDuration } from '../units.js';
 import { isOfflineCurve } from '../engine/recommend.js';
@@ -102,9 +102,9 @@ export function recommendationGroups(result: RunResult): RecommendationGroup[] {
   }
   return [...groups.values()].map((group) => {
     const primary = group.find((rec) => rec.primary) ?? group[0]!;
-    const modes = seriesLabel(primary, result.options, false).slice(primary.policy.length).trim();
+    const modes = comparedModes(primary, result.options);
     const ttlPhrase =
-      (modes === '' ? '' : ` (${modes.replace(' ', ', ')})`) +
+      (modes.length === 0 ? '' : ` (${modes.join(', ')})`) +
       (!showTtl ? '' : primary.ttl === null ? ' without a TTL' : ` with TTL ${ttlLabel(primary.ttl)}`);
     return { primary, others: group.filter((rec) => rec !== primary), ttlPhrase };
   });

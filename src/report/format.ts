@@ -28,11 +28,15 @@ export function seriesLabel(
   options: Pick<RunOptions, 'writePolicies' | 'stampedes'>,
   showTtl: boolean,
 ): string {
-  const parts = [series.policy];
-  if ((options.writePolicies?.length ?? 0) > 1 && series.writePolicy !== undefined) parts.push(series.writePolicy);
-  if ((options.stampedes?.length ?? 0) > 1 && series.stampede !== undefined) parts.push(series.stampede);
-  if (showTtl) parts.push(`ttl=${ttlLabel(series.ttl)}`);
-  return parts.join(' ');
+  return [series.policy, ...comparedModes(series, options), ...(showTtl ? [`ttl=${ttlLabel(series.ttl)}`] : [])].join(' ');
+}
+
+/** The series' write policy and stampede mode, each only when the run compares several. */
+export function comparedModes(series: RowModes, options: Pick<RunOptions, 'writePolicies' | 'stampedes'>): string[] {
+  return [
+    ...((options.writePolicies?.length ?? 0) > 1 && series.writePolicy !== undefined ? [series.writePolicy] : []),
+    ...((options.stampedes?.length ?? 0) > 1 && series.stampede !== undefined ? [series.stampede] : []),
+  ];
 }
 
 /** Milliseconds with enough precision for both 0.05ms lookups and 5000ms misses. */

@@ -161,7 +161,7 @@ function tieText(best: BestChoice): string {
   const otherModes = best.tiedWith.filter((other) => other.policy === best.policy);
   if (otherModes.length > 0) {
     const fastest = otherModes.every((other) => best.meanLatencyMs < other.meanLatencyMs);
-    const modes = [best.writePolicy, best.stampede].filter((mode) => mode !== undefined).join(' and ');
+    const modes = modesText(best);
     reasons.push(
       fastest
         ? `${modes} has the ${otherModes.length > 1 ? 'lowest' : 'lower'} mean latency (${ms(best.meanLatencyMs)})`
@@ -174,10 +174,15 @@ function tieText(best: BestChoice): string {
   return `; ${list} ${names.length === 1 ? 'ties' : 'tie'} with it (${within}), and ${reasons.join(', and ')}`;
 }
 
+/** 'invalidate and coalesce', 'coalesce', or '' without modes. */
+function modesText(modes: RowModes): string {
+  return [modes.writePolicy, modes.stampede].filter((mode) => mode !== undefined).join(' and ');
+}
+
 /** 'lru', 'lru with TTL 60s', 'lru under invalidate and coalesce with TTL 60s'. */
 function curveLabel(curve: RowModes & { readonly policy: string; readonly ttl: number | null }): string {
-  const modes = [curve.writePolicy, curve.stampede].filter((mode) => mode !== undefined);
-  const name = modes.length === 0 ? curve.policy : `${curve.policy} under ${modes.join(' and ')}`;
+  const modes = modesText(curve);
+  const name = modes === '' ? curve.policy : `${curve.policy} under ${modes}`;
   return curve.ttl === null ? name : `${name} with TTL ${ttlLabel(curve.ttl)}`;
 }
 

@@ -196,10 +196,9 @@ export function replayRange(policy: LoopPolicy, r: GeneralReplay, start: number,
     }
     const size = sizes === undefined ? 1 : sizes[i]!;
     const now = times === undefined ? i : times[i]!;
-    let lastExpiry = Infinity;
     let expired = false;
     if (expiry !== undefined) {
-      lastExpiry = expiry[id]!;
+      const lastExpiry = expiry[id]!;
       expired = servesAtTtl ? lastExpiry < now : lastExpiry <= now;
       if (expired && policy.has(id)) policy.delete(id);
       if (op === OP_SET || !policy.has(id)) {

@@ -31,15 +31,12 @@ export function parseWritePolicy(text: string, flag = 'writePolicy'): WritePolic
   return name as WritePolicy;
 }
 
-/** `invalidate,ttl-only`: the write policies to compare, each once. */
+/** `invalidate,ttl-only`: the write policies to compare (the library refuses one listed twice). */
 export function parseWritePolicies(text: string, flag = 'writePolicy'): WritePolicy[] {
   const fail = (detail: string): never => {
     throw new UsageError(detail, flag);
   };
-  const list = splitSpecList(text, () => false, fail).map((piece) => parseWritePolicy(piece, flag));
-  const twice = list.find((policy, i) => list.indexOf(policy) !== i);
-  if (twice !== undefined) fail(`'${twice}' is listed twice`);
-  return list;
+  return splitSpecList(text, () => false, fail).map((piece) => parseWritePolicy(piece, flag));
 }
 
 /** Per-key versions: the latest write, what the origin holds, and write-behind's pending set. */

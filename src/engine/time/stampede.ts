@@ -57,18 +57,14 @@ export function parseStampede(text: string, flag = 'stampede'): StampedeConfig {
 }
 
 /**
- * `none,coalesce,xfetch:beta=2,swr`: the modes to compare, each once. A piece with `=` and no
- * `:` continues the spec before it (as in policy lists).
+ * `none,coalesce,xfetch:beta=2,swr`: the modes to compare (the library refuses one listed
+ * twice). A piece with `=` and no `:` continues the spec before it (as in policy lists).
  */
 export function parseStampedes(text: string, flag = 'stampede'): StampedeConfig[] {
   const fail = (detail: string): never => {
     throw new UsageError(detail, flag);
   };
-  const list = splitSpecList(text, (piece) => piece.includes('=') && !piece.includes(':'), fail).map((piece) => parseStampede(piece, flag));
-  const labels = list.map(stampedeLabel);
-  const twice = labels.find((label, i) => labels.indexOf(label) !== i);
-  if (twice !== undefined) fail(`'${twice}' is listed twice`);
-  return list;
+  return splitSpecList(text, (piece) => piece.includes('=') && !piece.includes(':'), fail).map((piece) => parseStampede(piece, flag));
 }
 
 export function stampedeLabel(config: StampedeConfig): string {
