@@ -18,6 +18,7 @@ import { s3Fifo } from './s3-fifo.js';
 import { twoQ } from './two-q.js';
 import { arc } from './arc.js';
 import { slru } from './slru.js';
+import { slruN } from './slru-n.js';
 import { belady } from './belady.js';
 import { lirs } from './lirs.js';
 import { wTinyLfu } from './w-tinylfu.js';
@@ -41,6 +42,7 @@ export const POLICIES: readonly PolicyDefinition[] = [
   twoQ,
   arc,
   slru,
+  slruN,
   lirs,
   wTinyLfu,
   redisLru,
