@@ -7,11 +7,16 @@
  * the entry to the tail of the next bucket, so each bucket is in last-access order and its
  * head is the tie-break victim: LRU among the least frequent (the same as libCacheSim's
  * `LFU` and `cpp/LFU.cpp`). The count starts at 1 and is forgotten on eviction ("in-cache"
- * LFU). No parameters. Note: cachetools' LFUCache breaks ties by hash order or insertion
- * order depending on version, so small traces can differ from it on ties alone.
+ * LFU).
+ * Parameter `ties`: 'recency' (default, as above: libCacheSim's rule) or 'insertion', which
+ * evicts the earliest inserted among the least used: cachetools 5's LFUCache, whose
+ * `Counter.most_common` returns the first of equal counts in the order keys entered the
+ * cache (a hit does not reorder; an evicted key re-enters at the end). That order cannot be
+ * kept in O(1) buckets, so the insertion variant is a heap on (count, insertion), O(log n).
  */
-import type { Policy, PolicyContext, PolicyDefinition } from './policy.js';
+import type { Policy, PolicyContext, PolicyDefinition, PolicyParams } from './policy.js';
 import { NIL } from './internal/list.js';
+import { IndexedMinHeap } from './internal/heap.js';
 
 export class LfuPolicy implements Policy {
   private readonly capacity: number;
@@ -195,10 +200,90 @@ export class LfuPolicy implements Policy {
   }
 }
 
+/** LFU whose ties evict the earliest inserted (cachetools 5's LFUCache). */
+export class InsertionOrderLfuPolicy implements Policy {
+  private readonly capacity: number;
+  private readonly sizeOf: Uint32Array;
+  private readonly uses: Float64Array;
+  /** When each resident entry was inserted, in requests: the tie-break among equal counts. */
+  private readonly insertedAt: Float64Array;
+  private readonly heap: IndexedMinHeap;
+  private insertions = 0;
+  private used = 0;
+
+  constructor(
+    context: PolicyContext,
+    readonly name = 'lfu:ties=insertion',
+  ) {
+    const n = context.keySpace;
+    this.capacity = context.capacity;
+    this.sizeOf = new Uint32Array(n);
+    this.uses = new Float64Array(n);
+    this.insertedAt = new Float64Array(n);
+    this.heap = new IndexedMinHeap(n, this.uses, this.insertedAt);
+  }
+
+  get size(): number {
+    return this.heap.size;
+  }
+
+  get bytes(): number {
+    return this.used;
+  }
+
+  has(id: number): boolean {
+    return this.heap.has(id);
+  }
+
+  access(id: number, size: number, _now: number): boolean {
+    if (this.heap.has(id)) {
+      this.uses[id]!++;
+      this.heap.update(id);
+      if (this.sizeOf[id] !== size) {
+        this.used += size - this.sizeOf[id]!;
+        this.sizeOf[id] = size;
+        if (size > this.capacity) this.delete(id);
+        else while (this.used > this.capacity) this.evict();
+      }
+      return true;
+    }
+    if (size > this.capacity) return false;
+    while (this.used + size > this.capacity) this.evict();
+    this.uses[id] = 1;
+    this.insertedAt[id] = this.insertions++;
+    this.sizeOf[id] = size;
+    this.used += size;
+    this.heap.push(id);
+    return false;
+  }
+
+  delete(id: number): boolean {
+    if (!this.heap.has(id)) return false;
+    this.heap.remove(id);
+    this.used -= this.sizeOf[id]!;
+    return true;
+  }
+
+  private evict(): void {
+    const victim = this.heap.pop();
+    if (victim >= 0) this.used -= this.sizeOf[victim]!;
+  }
+}
+
 export const lfu: PolicyDefinition = {
   name: 'lfu',
   costHint: 2,
-  description: 'Least frequently used (in-cache counts); ties evict the least recently used.',
-  params: [],
-  create: (context, _params, name) => new LfuPolicy(context, name),
+  description: 'Least frequently used (in-cache counts); ties evict the least recently used, or the earliest inserted.',
+  params: [
+    {
+      name: 'ties',
+      description:
+        "who goes first among the least used: 'recency' (least recently used, libCacheSim) or 'insertion' (earliest inserted, cachetools 5)",
+      default: 'recency',
+      type: 'choice',
+      choices: ['recency', 'insertion'],
+    },
+  ],
+  create: (context, params: PolicyParams, name) =>
+    params['ties'] === 'insertion' ? new InsertionOrderLfuPolicy(context, name) : new LfuPolicy(context, name),
 };

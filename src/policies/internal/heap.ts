@@ -1,8 +1,9 @@
 /**
  * An indexed binary min-heap of key ids, ordered by a caller-owned Float64Array of
  * priorities. `pos[id]` tracks where each id sits, so any id can be removed or re-keyed in
- * O(log n) without lazy tombstones. Ties are broken by the smaller id, which keeps every
- * policy built on it deterministic. For a max-heap, store negated priorities.
+ * O(log n) without lazy tombstones. Equal priorities are ordered by an optional second array
+ * (`tieBreak`), then by the smaller id, which keeps every policy built on it deterministic.
+ * For a max-heap, store negated priorities.
  */
 const ABSENT = -1;
 
@@ -14,6 +15,7 @@ export class IndexedMinHeap {
   constructor(
     keySpace: number,
     private readonly priority: Float64Array,
+    private readonly tieBreak?: Float64Array,
   ) {
     this.heap = new Int32Array(keySpace);
     this.pos = new Int32Array(keySpace).fill(ABSENT);
@@ -71,7 +73,13 @@ export class IndexedMinHeap {
   private less(a: number, b: number): boolean {
     const pa = this.priority[a]!;
     const pb = this.priority[b]!;
-    return pa < pb || (pa === pb && a < b);
+    if (pa !== pb) return pa < pb;
+    if (this.tieBreak !== undefined) {
+      const ta = this.tieBreak[a]!;
+      const tb = this.tieBreak[b]!;
+      if (ta !== tb) return ta < tb;
+    }
+    return a < b;
   }
 
   private siftUp(i: number): void {
