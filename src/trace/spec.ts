@@ -171,6 +171,7 @@ export function parseTraceSpec(spec: string): SyntheticTraceSpec {
   const sizeText = traceParams.get('size');
   const sizesText = traceParams.get('sizes');
   if (sizeText !== undefined && sizesText !== undefined) fail(`give size= (one size for all) or sizes= (a range), not both`);
+  if (sizeText?.includes('..')) fail(`size= is one size for every object; for a range of sizes give sizes=${sizeText}`);
   const size = sizeText === undefined ? undefined : parse('size', sizeText, parseBytes);
   let sizes: { min: number; max: number } | undefined;
   if (sizesText !== undefined) {

@@ -224,6 +224,7 @@ const BAD_SPECS: [spec: string, fragment: string][] = [
   ['scan:keys=10,requests=5,sizes=100', 'sizes must be a range LO..HI'],
   ['scan:keys=10,requests=5,sizes=1000..10', 'sizes: 1000 is larger than 10'],
   ['scan:keys=10,requests=5,size=1,sizes=1..2', 'not both'],
+  ['scan:keys=10,requests=5,size=100..10000', 'for a range of sizes give sizes=100..10000'],
   ['mix:requests=5', "mix needs components right after 'mix:'"],
   ['mix:zipf(alpha=1,keys=10)*0+scan(keys=3),requests=5', "weight of zipf(...) must be positive, got '0'"],
   ['mix:zipf(alpha=1,keys=10)*-2+scan(keys=3),requests=5', "weight of zipf(...) must be positive, got '-2'"],
