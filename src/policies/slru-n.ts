@@ -78,8 +78,14 @@ export class SegmentedLruPolicy implements Policy {
     }
     if (size > this.share) return false;
     while (this.used + size > this.capacity) this.evict();
-    let into = this.segmentBytes.findIndex((bytes) => bytes + size <= this.share);
-    if (into < 0) into = 0;
+    // A plain loop, not findIndex with a closure: access allocates nothing.
+    let into = 0;
+    for (let s = 0; s < this.segmentBytes.length; s++) {
+      if (this.segmentBytes[s]! + size <= this.share) {
+        into = s;
+        break;
+      }
+    }
     this.segments[into]!.pushHead(id);
     this.where[id] = into + 1;
     this.sizeOf[id] = size;
@@ -128,8 +134,9 @@ export class SegmentedLruPolicy implements Policy {
   }
 
   private evict(): void {
-    const segment = this.segments.findIndex((list) => list.length > 0);
-    if (segment < 0) return;
+    let segment = 0;
+    while (segment < this.segments.length && this.segments[segment]!.length === 0) segment++;
+    if (segment === this.segments.length) return;
     const id = this.segments[segment]!.popTail();
     this.forget(id, segment);
   }
