@@ -239,12 +239,7 @@ export class InsertionOrderLfuPolicy implements Policy {
     if (this.heap.has(id)) {
       this.uses[id]!++;
       this.heap.update(id);
-      if (this.sizeOf[id] !== size) {
-        this.used += size - this.sizeOf[id]!;
-        this.sizeOf[id] = size;
-        if (size > this.capacity) this.delete(id);
-        else while (this.used > this.capacity) this.evict();
-      }
+      if (this.sizeOf[id] !== size) this.resize(id, size);
       return true;
     }
     if (size > this.capacity) return false;
@@ -262,6 +257,14 @@ export class InsertionOrderLfuPolicy implements Policy {
     this.heap.remove(id);
     this.used -= this.sizeOf[id]!;
     return true;
+  }
+
+  /** A hit with a new size: take it, then evict until the cache fits (as LfuPolicy does). */
+  private resize(id: number, size: number): void {
+    this.used += size - this.sizeOf[id]!;
+    this.sizeOf[id] = size;
+    if (size > this.capacity) this.delete(id);
+    else while (this.used > this.capacity) this.evict();
   }
 
   private evict(): void {

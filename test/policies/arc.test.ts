@@ -106,31 +106,31 @@ function remove(list: number[], x: number): void {
   if (i >= 0) list.splice(i, 1);
 }
 
+/**
+ * Skewed keys (a product of two uniforms): hot keys come back through the ghosts often enough
+ * for |B2| to exceed |B1|, which is where fractional steps of p appear.
+ */
+const skewedKeys = fc.array(
+  fc.tuple(fc.integer({ min: 0, max: 15 }), fc.integer({ min: 0, max: 15 })).map(([a, b]) => Math.floor((a * b) / 15)),
+  { minLength: 1, maxLength: 300, size: 'max' },
+);
+
 test("arc matches the paper's pseudocode request by request, including a fractional p", () => {
   let sawFractionalP = false;
   fc.assert(
-    fc.property(
-      fc.integer({ min: 1, max: 8 }),
-      // Skewed keys (a product of two uniforms): hot keys come back through the ghosts often
-      // enough for |B2| to exceed |B1|, which is where fractional steps of p appear.
-      fc.array(
-        fc.tuple(fc.integer({ min: 0, max: 15 }), fc.integer({ min: 0, max: 15 })).map(([a, b]) => Math.floor((a * b) / 15)),
-        { minLength: 1, maxLength: 300, size: 'max' },
-      ),
-      (c, keys) => {
-        const reference = new PaperArc(c);
-        const expected = keys
-          .map((k) => {
-            const hit = reference.request(k);
-            if (!Number.isInteger(reference.p)) sawFractionalP = true;
-            return hit ? 'H' : 'M';
-          })
-          .join('');
-        const { sequence, policy } = run('arc', c, keys);
-        assert.equal(sequence, expected);
-        assert.equal((policy as ArcPolicy).target, reference.p);
-      },
-    ),
+    fc.property(fc.integer({ min: 1, max: 8 }), skewedKeys, (c, keys) => {
+      const reference = new PaperArc(c);
+      const expected = keys
+        .map((k) => {
+          const hit = reference.request(k);
+          if (!Number.isInteger(reference.p)) sawFractionalP = true;
+          return hit ? 'H' : 'M';
+        })
+        .join('');
+      const { sequence, policy } = run('arc', c, keys);
+      assert.equal(sequence, expected);
+      assert.equal((policy as ArcPolicy).target, reference.p);
+    }),
     { numRuns: 300, seed: 42 },
   );
   // The property only means something if the traces exercised non-integer steps of p.
@@ -230,25 +230,18 @@ class LibCacheSimArc {
 test('arc:ghost-trim=eviction gives libCacheSim ARC.c hit for hit at byte capacity; the default differs only in bytes', () => {
   let differed = 0;
   fc.assert(
-    fc.property(
-      fc.integer({ min: 4, max: 60 }),
-      fc.array(
-        fc.tuple(fc.integer({ min: 0, max: 15 }), fc.integer({ min: 0, max: 15 })).map(([a, b]) => Math.floor((a * b) / 15)),
-        { minLength: 1, maxLength: 300, size: 'max' },
-      ),
-      (c, keys) => {
-        const sizeOf = (id: number): number => 1 + ((id * 5) % 7);
-        const reference = new LibCacheSimArc(c, sizeOf);
-        const expected = keys.map((k) => (reference.get(k) ? 'H' : 'M')).join('');
-        const sizes = keys.map(sizeOf);
-        const { sequence, policy } = run('arc:ghost-trim=eviction', c, keys, { sizes });
-        assert.equal(sequence, expected);
-        assert.equal((policy as ArcPolicy).target, reference.p);
-        if (run('arc', c, keys, { sizes }).sequence !== expected) differed++;
-        // Counting entries the two rules are the same rule.
-        assert.equal(run('arc:ghost-trim=eviction', c, keys).sequence, run('arc', c, keys).sequence);
-      },
-    ),
+    fc.property(fc.integer({ min: 4, max: 60 }), skewedKeys, (c, keys) => {
+      const sizeOf = (id: number): number => 1 + ((id * 5) % 7);
+      const reference = new LibCacheSimArc(c, sizeOf);
+      const expected = keys.map((k) => (reference.get(k) ? 'H' : 'M')).join('');
+      const sizes = keys.map(sizeOf);
+      const { sequence, policy } = run('arc:ghost-trim=eviction', c, keys, { sizes });
+      assert.equal(sequence, expected);
+      assert.equal((policy as ArcPolicy).target, reference.p);
+      if (run('arc', c, keys, { sizes }).sequence !== expected) differed++;
+      // Counting entries the two rules are the same rule.
+      assert.equal(run('arc:ghost-trim=eviction', c, keys).sequence, run('arc', c, keys).sequence);
+    }),
     { numRuns: 300, seed: 3 },
   );
   // The parameter exists because the rules part in bytes: some traces must show it.

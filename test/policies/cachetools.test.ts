@@ -82,15 +82,7 @@ function pythonHits(python: string, cases: readonly Case[]): number[] {
 }
 
 function ourHits(c: Case): number {
-  const trace = traceOf(c.keys, { ...(c.sizes && { sizes: c.sizes }), ...(c.times && { times: c.times }) });
-  const counts = replay(trace, {
-    policy: parsePolicySpec(OURS[c.kind]),
-    capacity: c.maxsize,
-    unit: c.sizes ? 'bytes' : 'entries',
-    seed: 1,
-    ...(c.ttl !== undefined && { ttl: c.ttl }),
-  });
-  return counts.hits;
+  return replayAs(OURS[c.kind], c);
 }
 
 /** Skewed keys (a product of two uniforms), so ties among equal counts and re-entries are common. */
@@ -134,6 +126,13 @@ test('lru, fifo, lfu:ties=insertion and ttl hit exactly as functools and cacheto
 });
 
 function replayAs(spec: string, c: Case): number {
-  const trace = traceOf(c.keys, { ...(c.sizes && { sizes: c.sizes }) });
-  return replay(trace, { policy: parsePolicySpec(spec), capacity: c.maxsize, unit: c.sizes ? 'bytes' : 'entries', seed: 1 }).hits;
+  const trace = traceOf(c.keys, { ...(c.sizes && { sizes: c.sizes }), ...(c.times && { times: c.times }) });
+  const counts = replay(trace, {
+    policy: parsePolicySpec(spec),
+    capacity: c.maxsize,
+    unit: c.sizes ? 'bytes' : 'entries',
+    seed: 1,
+    ...(c.ttl !== undefined && { ttl: c.ttl }),
+  });
+  return counts.hits;
 }
