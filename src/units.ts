@@ -37,19 +37,24 @@ export function parseDuration(text: string, flag?: string, defaultUnit = 's'): n
   return value;
 }
 
+/**
+ * One meaning of byte units in every command, the one redis.conf and memcached's `-m` use:
+ * `kb`/`KB`/`KiB` are 1024 bytes, `mb`/`MB`/`MiB` 1024^2, and so on, in any case; a bare
+ * letter (`64m`, `1g`) is a power of 1000, exactly as in redis.conf, so a `maxmemory` line
+ * copied from a server's config means the same byte count here.
+ */
 const BYTE_UNITS: Record<string, number> = {
   '': 1,
   b: 1,
   k: 1e3,
-  kb: 1e3,
   m: 1e6,
-  mb: 1e6,
   g: 1e9,
-  gb: 1e9,
   t: 1e12,
-  tb: 1e12,
-  p: 1e15,
-  pb: 1e15,
+  kb: 1024,
+  mb: 1024 ** 2,
+  gb: 1024 ** 3,
+  tb: 1024 ** 4,
+  pb: 1024 ** 5,
   kib: 1024,
   mib: 1024 ** 2,
   gib: 1024 ** 3,
@@ -57,12 +62,20 @@ const BYTE_UNITS: Record<string, number> = {
   pib: 1024 ** 5,
 };
 
-/** Parses a byte size ("64MB" = 64e6, "64MiB" = 64 x 2^20) to a whole number of bytes. */
+/**
+ * How the user spelled their sizes, so reports show sizes in the unit typed: `KiB` (IEC,
+ * the default), `KB` (upper case), `kb` (redis.conf's lower case) or `k` (powers of 1000).
+ */
+export type ByteUnitStyle = 'KiB' | 'KB' | 'kb' | 'k';
+
+export const BYTE_UNIT_STYLES: readonly ByteUnitStyle[] = ['KiB', 'KB', 'kb', 'k'];
+
+/** Parses a byte size ("64MB" = "64MiB" = 64 x 2^20, "64m" = 64e6) to a whole number of bytes. */
 export function parseBytes(text: string, flag?: string): number {
   const match = BYTES_RE.exec(text.trim());
   const factor = match ? BYTE_UNITS[match[2]!.toLowerCase()] : undefined;
   if (!match || factor === undefined) {
-    throw new UsageError(`'${text}' is not a byte size (use e.g. 512KB, 64MB, 1GiB)`, flag);
+    throw new UsageError(`'${text}' is not a byte size (use e.g. 512KB, 64MB, 1GiB; MB = MiB = 1024*1024 as in redis.conf)`, flag);
   }
   const value = Math.round(Number(match[1]) * factor);
   if (!Number.isFinite(value) || value <= 0) {
@@ -71,6 +84,15 @@ export function parseBytes(text: string, flag?: string): number {
   // Past 2^53 bytes (8 PiB) sizes stop being exact numbers: no cache is that big.
   if (!Number.isSafeInteger(value)) throw new UsageError(`'${text}' is more than the largest size counted exactly (8PiB)`, flag);
   return value;
+}
+
+/** The spelling of the first unit in a list of sizes (`64MB..1GB` gives `KB`); undefined when none has a unit. */
+export function byteUnitStyleOf(text: string): ByteUnitStyle | undefined {
+  const unit = /\d\s*([a-zA-Z]+)/.exec(text)?.[1];
+  if (unit === undefined || /^b$/i.test(unit)) return undefined;
+  if (/^[a-z]ib$/i.test(unit)) return 'KiB';
+  if (unit.length === 1) return 'k';
+  return unit === unit.toLowerCase() ? 'kb' : 'KB';
 }
 
 /** Parses a positive whole count, accepting scientific notation ("1e5") and underscores ("100_000"). */
@@ -105,23 +127,21 @@ export function formatDuration(seconds: number): string {
 }
 
 /**
- * Formats bytes in the units people type them in: IEC ("512MiB") for a size that is a whole
- * number of KiB, MiB, GiB or TiB (a sweep from 1MiB doubles through 2MiB, 4MiB, ...), SI
- * ("64MB") for everything else, so a size is shown as it was typed rather than as 1.049MB.
+ * Formats bytes in the unit family the user typed (see ByteUnitStyle): "512MiB", "64MB",
+ * "64mb" or, for powers of 1000, "64m", with up to four significant digits ("1.5GiB").
  */
-export function formatBytes(bytes: number): string {
-  const iec = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+export function formatBytes(bytes: number, style: ByteUnitStyle = 'KiB'): string {
+  const names: Record<ByteUnitStyle, readonly string[]> = {
+    KiB: ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'],
+    KB: ['B', 'KB', 'MB', 'GB', 'TB', 'PB'],
+    kb: ['b', 'kb', 'mb', 'gb', 'tb', 'pb'],
+    k: ['B', 'k', 'm', 'g', 't'],
+  };
+  const units = names[style];
+  const base = style === 'k' ? 1000 : 1024;
   let power = 0;
-  while (power < iec.length - 1 && bytes >= 1024 ** (power + 1)) power++;
-  if (power > 0 && Number.isInteger(bytes / 1024 ** power)) return `${bytes / 1024 ** power}${iec[power]}`;
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${round(value)}${units[unit]}`;
+  while (power < units.length - 1 && bytes >= base ** (power + 1)) power++;
+  return `${round(bytes / base ** power)}${units[power]}`;
 }
 
 function round(value: number): number {

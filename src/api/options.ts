@@ -22,6 +22,7 @@ import { STAMPEDE_MODES, stampedeLabel, type StampedeConfig, type StampedeMode }
 import type { TierSpec } from '../engine/time/tiers.js';
 import { parsePolicySpec, type PolicySpec } from '../policies/index.js';
 import { OP_SET, type Trace } from '../trace/trace.js';
+import { BYTE_UNIT_STYLES, type ByteUnitStyle } from '../units.js';
 
 /** A duration in milliseconds. */
 export type Milliseconds = number;
@@ -49,6 +50,8 @@ export interface SimulateOptions {
   readonly capacities?: readonly number[];
   /** What a capacity counts: `entries` (every object is 1) or `bytes` (the trace's sizes). Default `entries`. */
   readonly unit?: 'entries' | 'bytes';
+  /** How byte sizes are spelled in reports (`KiB` 64MiB, `KB` 64MB, `kb` 64mb, `k` 64m). Default `KiB`. */
+  readonly byteUnits?: ByteUnitStyle;
   /** TTLs to try, each applied to every policy; null = none. Default `[null]`. A request's own `ttl` wins. */
   readonly ttlsMs?: readonly (Milliseconds | null)[];
   /** TTL jitter j in [0, 1): each write's TTL becomes ttl x (1 + j(2U - 1)), U seeded. Default 0. */
@@ -208,6 +211,7 @@ function planOf(options: SweepOptions, mode: Mode): Plan {
       policies: tiers === undefined ? policies : [],
       capacities,
       unit,
+      ...(options.byteUnits !== undefined && unit === 'bytes' && { byteUnits: byteUnitsOf(options.byteUnits) }),
       ttls,
       cost,
       seed,
@@ -255,6 +259,12 @@ function intervalOf(options: SweepOptions): IntervalSpec | undefined {
     return { unit: 'seconds', size: intervalMs / 1e3 };
   }
   return undefined;
+}
+
+function byteUnitsOf(style: string): ByteUnitStyle {
+  if (!(BYTE_UNIT_STYLES as readonly string[]).includes(style))
+    fail('byteUnits', `must be one of ${BYTE_UNIT_STYLES.join(', ')}, not '${style}'`);
+  return style as ByteUnitStyle;
 }
 
 function unitOf(unit: string | undefined): 'entries' | 'bytes' {

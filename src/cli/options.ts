@@ -11,7 +11,7 @@ import { hasShareSizes, parseSizes, type CapacityUnit } from '../engine/sizes.js
 import { distinctKeys } from '../engine/plain-replay.js';
 import { summarizeTrace } from '../trace/summary.js';
 import { existsSync, statSync } from 'node:fs';
-import { parseCount, parseDuration, parseNumber, parseTtlList } from '../units.js';
+import { byteUnitStyleOf, parseCount, parseDuration, parseNumber, parseTtlList } from '../units.js';
 import type { RecommendationOptions } from '../api/options.js';
 import { formatByPath, isCompressedPath, isSyntheticSpec, parseTraceSpec, TRACE_FORMATS, type Trace } from '../trace/index.js';
 import { loadTraceWithStatus } from '../api/trace.js';
@@ -153,12 +153,14 @@ export function gridOptionsFrom(flags: CommonFlags & TimeFlags, { sweep }: { swe
   const sizes = ranged ? capacitiesFrom(flags, '') : undefined;
   const tiers = flags.tiers === undefined ? undefined : parseTiers(flags.tiers, '--tiers');
   const unit = tiers && !ranged ? tiers.unit : (sizes?.unit ?? 'entries');
+  const byteUnits = unit === 'bytes' ? byteUnitStyleOf(flags.capacity ?? flags.tiers ?? '') : undefined;
   const { ttls, jitter: ttlJitter } = flags.ttl === undefined ? { ttls: [null], jitter: undefined } : parseTtlList(flags.ttl, '--ttl');
   const time = timeOptionsFrom(flags);
   return {
     ...(tiers === undefined && { policies: splitPolicyList(flags.policies, '--policies') }),
     ...(sizes !== undefined && (tiers === undefined || sweep) && { capacities: sizes.capacities }),
     unit,
+    ...(byteUnits !== undefined && { byteUnits }),
     ttlsMs: ttls.map((ttl) => (ttl === null ? null : ttl * 1e3)),
     ...(ttlJitter !== undefined && { ttlJitter }),
     lookupCostMs: parseDuration(flags.lookupCost, '--lookup-cost', 'ms') * 1e3,

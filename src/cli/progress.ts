@@ -40,11 +40,11 @@ export function progressBar(label: string, stream: NodeJS.WriteStream = process.
       if (!(total > 0)) {
         // A stream: no size to count down from, so only how far and how fast.
         const seconds = (now - started) / 1000;
-        const amount = unit === 'bytes' ? `${(done / 1e6).toFixed(1)} MB` : `${done.toLocaleString('en-US')} requests`;
+        const amount = unit === 'bytes' ? `${(done / 2 ** 20).toFixed(1)} MiB` : `${done.toLocaleString('en-US')} requests`;
         const pace =
           seconds > 0
             ? unit === 'bytes'
-              ? `${(done / 1e6 / seconds).toFixed(1)} MB/s`
+              ? `${(done / 2 ** 20 / seconds).toFixed(1)} MiB/s`
               : `${(done / seconds / 1e3).toFixed(1)}k req/s`
             : '';
         stream.write(`\r\x1b[2K${`${label} ${amount}  ${pace}`.slice(0, Math.max(1, (stream.columns || 80) - 1))}`);
@@ -59,7 +59,7 @@ export function progressBar(label: string, stream: NodeJS.WriteStream = process.
       const eta = rate > 0 ? (total - done) / rate : 0;
       const speed =
         unit === 'bytes'
-          ? `${(rate / 1e6).toFixed(1)} MB/s`
+          ? `${(rate / 2 ** 20).toFixed(1)} MiB/s`
           : `${rate >= 1e6 ? `${(rate / 1e6).toFixed(1)}M` : `${(rate / 1e3).toFixed(1)}k`} req/s`;
       const line = `${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(fraction * 100).toFixed(0).padStart(3)}%  ${speed}  eta ${eta.toFixed(0)}s`;
       // Erase what was there, and never wrap: a wrapped line cannot be redrawn in place.

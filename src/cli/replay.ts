@@ -3,14 +3,13 @@ import { Option, type Command } from 'commander';
 import { CancelledError, UsageError } from '../errors.js';
 import { parsePolicySpec } from '../policies/index.js';
 import { SIMULATED_COUNTERPART, counterpartSpec, simulateAtEntries } from '../redis/compare.js';
-import { parseRedisMemory } from '../redis/memory.js';
 import { REDIS_EVICTION_POLICIES, type RedisEvictionPolicy } from '../redis/policies.js';
 import type { RedisReplayOptions } from '../redis/replay.js';
 import { buildRedisResult } from '../redis/result.js';
 import { parseRedisUrl } from '../redis/url.js';
 import { renderServerTable } from '../report/server.js';
 import { REPORT_FORMATS } from '../report/render.js';
-import { parseBytes, parseCount, parseDuration } from '../units.js';
+import { byteUnitStyleOf, parseBytes, parseCount, parseDuration } from '../units.js';
 import { addTraceOptions, loadTraceFrom, type CommonFlags } from './options.js';
 import { addOutputOptions, deliverResult, prepareOutput, type OutputFlags } from './output.js';
 import type { CliIo } from './io.js';
@@ -41,7 +40,10 @@ export function registerReplay(program: Command, io: CliIo): void {
     .description('replay a trace against a real Redis server and compare its hit rate with the simulation')
     .argument('<trace>', 'a trace file in any format (cachebench formats lists them), - for stdin, or a synthetic spec')
     .requiredOption('--redis <url>', 'the server: redis://[user:password@]host:port[/db]')
-    .requiredOption('--maxmemory <size>', 'maxmemory to set for the replay, as in redis.conf (64mb = 64*1024*1024 bytes)')
+    .requiredOption(
+      '--maxmemory <size>',
+      'maxmemory to set for the replay, as in redis.conf (64mb = 64MiB = 64*1024*1024 bytes, 64m = 64e6)',
+    )
     .addOption(
       new Option('--policy <policy>', 'maxmemory-policy to set for the replay')
         .choices([...REDIS_EVICTION_POLICIES])
@@ -64,7 +66,7 @@ export function registerReplay(program: Command, io: CliIo): void {
   command.action(async (source: string, flags: ReplayFlags & CommonFlags & OutputFlags) => {
     const output = await prepareOutput(flags, { command: 'replay', source });
     const target = parseRedisUrl(flags.redis, '--redis');
-    const maxmemory = parseRedisMemory(flags.maxmemory, '--maxmemory');
+    const maxmemory = parseBytes(flags.maxmemory, '--maxmemory');
     const pipeline = parseCount(flags.pipeline, '--pipeline');
     const timeout = parseDuration(flags.timeout, '--timeout');
     if (timeout <= 0) throw new UsageError(`'${flags.timeout}' must be a positive duration`, '--timeout');
@@ -142,7 +144,15 @@ export function registerReplay(program: Command, io: CliIo): void {
               seed,
             }),
           };
-    const result = buildRedisResult({ trace, options, measurement, simulation, cost, seed });
+    const result = buildRedisResult({
+      trace,
+      options,
+      measurement,
+      simulation,
+      cost,
+      seed,
+      byteUnits: byteUnitStyleOf(flags.maxmemory) ?? 'kb',
+    });
     await deliverResult(result, output, { io, table: renderServerTable });
   });
 }

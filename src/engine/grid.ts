@@ -15,6 +15,7 @@ import { stampedeLabel, type StampedeConfig } from './time/stampede.js';
 import { tierLabel, type TierSpec } from './time/tiers.js';
 import type { IntervalSpec } from './intervals.js';
 import type { WarmupSpec } from './warmup.js';
+import type { ByteUnitStyle } from '../units.js';
 
 /** The time-aware features; any of them makes the grid's jobs time-aware. */
 export interface TimedOptions {
@@ -43,6 +44,7 @@ export interface GridConfig {
   readonly policies: readonly PolicySpec[];
   readonly capacities: readonly number[];
   readonly unit: 'entries' | 'bytes';
+  readonly byteUnits?: ByteUnitStyle;
   /** TTLs in seconds; null = no TTL. */
   readonly ttls: readonly (number | null)[];
   readonly cost: CostModel;
@@ -124,6 +126,7 @@ export function runOptionsOf(config: GridConfig): RunOptions {
     policies: tiers ? tiers.map((t) => t.policy.name) : config.policies.map((p) => p.name),
     capacities: tiers && !swept ? tiers.map((t) => t.capacity) : [...config.capacities],
     unit: config.unit,
+    ...(config.byteUnits !== undefined && { byteUnits: config.byteUnits }),
     ttls: [...config.ttls],
     lookupCostMs: config.cost.lookupCost * 1e3,
     missCostMs: config.cost.missCost * 1e3,

@@ -94,17 +94,18 @@ export function rowLabel(
   result: Pick<RunResult, 'options'>,
 ): string {
   const { options } = result;
-  const size = sizeText(row.capacity, options.unit);
+  const size = sizeText(row.capacity, options);
   const showTtl = options.ttls.length > 1 || row.ttl !== null;
   const write = (options.writePolicies?.length ?? 0) > 1 && row.freshness ? `/write=${row.freshness.writePolicy}` : '';
   const stampede = (options.stampedes?.length ?? 0) > 1 && row.stampede ? `/stampede=${row.stampede.mode}` : '';
   return `${row.policy}@${size}${showTtl ? `/ttl=${ttlLabel(row.ttl)}` : ''}${write}${stampede}`;
 }
 
-function sizeText(capacity: number, unit: 'entries' | 'bytes'): string {
-  if (unit === 'entries') return String(capacity);
-  const short = formatBytes(capacity);
-  return parseBytes(short) === capacity ? short : String(capacity);
+function sizeText(capacity: number, options: RunResult['options']): string {
+  if (options.unit === 'entries') return String(capacity);
+  const short = formatBytes(capacity, options.byteUnits);
+  // A rounded label (3.906KiB) would name a neighbouring size too: only exact ones stand in.
+  return !short.includes('.') && parseBytes(short) === capacity ? short : String(capacity);
 }
 
 /** The message of a UsageError without its leading `flag: `. */

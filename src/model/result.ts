@@ -4,6 +4,8 @@
  * times, no machine details), and versioned by `schemaVersion`. Times are milliseconds in
  * here, since that is how people read latencies; the engine works in seconds.
  */
+import type { ByteUnitStyle } from '../units.js';
+
 /**
  * 2: recommendations, the best choice, curve methods and sampling carry data instead of sentences.
  * 3: write policies and stampede modes are grid dimensions: `options.writePolicies` and
@@ -173,6 +175,8 @@ export interface RunOptions {
   readonly policies: readonly string[];
   readonly capacities: readonly number[];
   readonly unit: 'entries' | 'bytes';
+  /** How the user spelled byte sizes, which reports keep (`KiB`, `KB`, `kb` or `k`); absent = `KiB`. */
+  readonly byteUnits?: ByteUnitStyle;
   /** TTLs in seconds; null = no TTL. */
   readonly ttls: readonly (number | null)[];
   readonly lookupCostMs: number;

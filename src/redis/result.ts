@@ -13,6 +13,7 @@ import { countsRow, resultOf, rowOf } from '../engine/rows.js';
 import type { ResultRow, RunResult, ServerComparison, ServerNote } from '../model/result.js';
 import type { PolicySpec } from '../policies/index.js';
 import type { Trace } from '../trace/trace.js';
+import type { ByteUnitStyle } from '../units.js';
 import type { RedisReplayMeasurement, RedisReplayOptions } from './replay.js';
 
 export interface ResultInputs {
@@ -23,6 +24,8 @@ export interface ResultInputs {
   /** The latency model the rows are priced with (seconds). */
   readonly cost: { readonly lookupCost: number; readonly missCost: number };
   readonly seed: number;
+  /** How the user spelled --maxmemory, which the report keeps (default redis.conf's `kb`). */
+  readonly byteUnits?: ByteUnitStyle;
 }
 
 /** The row label of the real server: `redis:allkeys-lru`. */
@@ -30,7 +33,7 @@ export function serverLabel(policy: string): string {
   return `redis:${policy}`;
 }
 
-export function buildRedisResult({ trace, options, measurement: m, simulation, cost, seed }: ResultInputs): RunResult {
+export function buildRedisResult({ trace, options, measurement: m, simulation, cost, seed, byteUnits = 'kb' }: ResultInputs): RunResult {
   const keyspaceLookups = m.keyspaceHits + m.keyspaceMisses;
   const hitRate = keyspaceLookups > 0 ? m.keyspaceHits / keyspaceLookups : 0;
   const ttl = options.ttl ?? null;
@@ -132,6 +135,7 @@ export function buildRedisResult({ trace, options, measurement: m, simulation, c
       policies: rows.map((row) => row.policy),
       capacities: [options.maxmemory],
       unit: 'bytes',
+      byteUnits,
       ttls: [ttl],
       lookupCostMs: cost.lookupCost * 1e3,
       missCostMs: cost.missCost * 1e3,

@@ -8,7 +8,7 @@
  */
 import chalk, { type ChalkInstance } from 'chalk';
 import type { RunResult } from '../model/result.js';
-import { capacityLabel, percent, seriesLabel } from './format.js';
+import { capacityLabel, percent, seriesLabel, displayUnit, type DisplayUnit } from './format.js';
 import { seriesOf } from '../model/modes.js';
 import { recommendedSize } from './svg.js';
 
@@ -129,7 +129,7 @@ export function renderChart(result: RunResult, options: ChartOptions = {}): stri
     lines.push(`${label} ${labelled ? '┤' : '│'}${text}`);
   }
   lines.push(`${' '.repeat(labelWidth)} └${'─'.repeat(width)}`);
-  lines.push(' '.repeat(labelWidth + 2) + xTicks(series, column, width, unit));
+  lines.push(' '.repeat(labelWidth + 2) + xTicks(series, column, width, displayUnit(result.options)));
   // The legend and the notes wrap between entries, within the chart's own width.
   const indent = ' '.repeat(labelWidth + 2);
   const entries = series.map((s, index) => ({
@@ -138,7 +138,7 @@ export function renderChart(result: RunResult, options: ChartOptions = {}): stri
   }));
   const notes: string[] = [];
   if (anyShared) notes.push('◉ several series at one point (the table has each)');
-  if (ruleColumn >= 0) notes.push(`┊ the recommended size, ${capacityLabel(recommended!, unit)}`);
+  if (ruleColumn >= 0) notes.push(`┊ the recommended size, ${capacityLabel(recommended!, displayUnit(result.options))}`);
   const lineWidth = width + 2;
   for (const group of [entries, notes.map((text) => ({ text, paint: chalk.dim }))]) {
     let line = '';
@@ -157,7 +157,7 @@ export function renderChart(result: RunResult, options: ChartOptions = {}): stri
 }
 
 /** Size labels under the axis at measured sizes, left to right, never overlapping. */
-function xTicks(series: readonly Series[], column: (capacity: number) => number, width: number, unit: 'entries' | 'bytes'): string {
+function xTicks(series: readonly Series[], column: (capacity: number) => number, width: number, unit: DisplayUnit): string {
   const capacities = [...new Set(series.flatMap((s) => s.points.map((p) => p.capacity)))].sort((a, b) => a - b);
   // Labels may reach two columns past the plot, no further: the chart keeps its width.
   const line = new Array<string>(width + 2).fill(' ');

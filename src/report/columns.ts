@@ -5,7 +5,7 @@
  * only when their feature ran. Each renderer supplies only how a few cells are styled.
  */
 import type { ResultRow, RunResult } from '../model/result.js';
-import { capacityLabel, integer, ms, percent, ttlLabel } from './format.js';
+import { capacityLabel, integer, ms, percent, ttlLabel, displayUnit } from './format.js';
 import { modeColumns, timeColumns } from './time-columns.js';
 import { modesKey, modesOf } from '../model/modes.js';
 import { isOfflineCurve } from '../engine/recommend.js';
@@ -82,7 +82,7 @@ export function resultColumns(result: RunResult, style: CellStyle, { markBest = 
       style.policy(row.policy),
       ...modes.cells(row),
       ...(showTtl ? [ttlLabel(row.ttl)] : []),
-      capacityLabel(row.capacity, options.unit),
+      capacityLabel(row.capacity, displayUnit(options)),
       integer(row.hits),
       integer(row.misses),
       style.hitRate(

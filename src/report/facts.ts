@@ -4,7 +4,7 @@
  * portrait, the options that ran, and the recommendations grouped by policy and TTL.
  */
 import type { Recommendation, RecommendationCriterion, RunResult } from '../model/result.js';
-import { capacityLabel, comparedModes, integer, ms, percent, seriesLabel, ttlLabel } from './format.js';
+import { capacityLabel, comparedModes, integer, ms, percent, seriesLabel, ttlLabel, displayUnit } from './format.js';
 import { modesKey, seriesOf } from '../model/modes.js';
 import { formatBytes, formatDuration } from '../units.js';
 import { isOfflineCurve } from '../engine/recommend.js';
@@ -40,7 +40,10 @@ export function optionFacts(result: RunResult): Fact[] {
   const { options } = result;
   const facts: Fact[] = [
     ['policies', { code: options.policies, joiner: ', ' }],
-    [options.unit === 'bytes' ? 'capacities' : 'sizes (entries)', options.capacities.map((c) => capacityLabel(c, options.unit)).join(', ')],
+    [
+      options.unit === 'bytes' ? 'capacities' : 'sizes (entries)',
+      options.capacities.map((c) => capacityLabel(c, displayUnit(options))).join(', '),
+    ],
     ['TTLs', options.ttls.map(ttlLabel).join(', ')],
     ['lookup cost', ms(options.lookupCostMs)],
     ['miss cost', ms(options.missCostMs)],
@@ -156,7 +159,7 @@ export function hitRatePivotData(result: RunResult): HitRatePivot {
     const top = Math.max(...deployable.map((rate) => rate ?? 0));
     const best = columns.length > 1 && top > 0 ? deployable.flatMap((rate, i) => (rate === top ? [i] : [])) : [];
     const unreliable = columns.map((name) => shaky.has(`${name}\u0000${capacity}`));
-    return { capacity, sizeLabel: capacityLabel(capacity, options.unit), rates: values, best, unreliable };
+    return { capacity, sizeLabel: capacityLabel(capacity, displayUnit(options)), rates: values, best, unreliable };
   });
   return {
     sizeTitle: options.unit === 'bytes' ? 'capacity' : 'maxsize',

@@ -1,7 +1,7 @@
 /** Number formatting shared by every renderer, so the table, markdown and CSV agree. */
 import chalk from 'chalk';
 import Table from 'cli-table3';
-import { formatBytes, formatDuration } from '../units.js';
+import { formatBytes, formatDuration, type ByteUnitStyle } from '../units.js';
 import type { RowModes, RunOptions } from '../model/result.js';
 
 /** A compact terminal table: no rules between rows; text columns left-aligned, numbers right. */
@@ -51,8 +51,17 @@ export function ttlLabel(ttl: number | null): string {
   return ttl === null ? 'off' : formatDuration(ttl);
 }
 
-export function capacityLabel(capacity: number, unit: 'entries' | 'bytes'): string {
-  return unit === 'bytes' ? formatBytes(capacity) : integer(capacity);
+/** What a size is shown in: entries, or bytes in the unit family the user typed ('bytes' = the default, KiB). */
+export type DisplayUnit = 'entries' | 'bytes' | ByteUnitStyle;
+
+/** The display unit of a result's sizes. */
+export function displayUnit(options: Pick<RunOptions, 'unit' | 'byteUnits'>): DisplayUnit {
+  return options.unit === 'bytes' ? (options.byteUnits ?? 'KiB') : 'entries';
+}
+
+export function capacityLabel(capacity: number, unit: DisplayUnit): string {
+  if (unit === 'entries') return integer(capacity);
+  return formatBytes(capacity, unit === 'bytes' ? 'KiB' : unit);
 }
 
 export function integer(value: number): string {

@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Recommendation, ResultRow, RunResult } from '../model/result.js';
-import { capacityLabel, ms, percent, seriesLabel, speedup } from './format.js';
+import { capacityLabel, ms, percent, seriesLabel, speedup, displayUnit } from './format.js';
 import { seriesOf } from '../model/modes.js';
 import { CRITERION_LABELS, hitRatePivotData, optionFacts, readsAsCurves, recommendationGroups, traceFacts, type Fact } from './facts.js';
 import { drawReportCharts, makeTablesSortable, type HtmlChartData, type HtmlChartPanel, type HtmlTimeline } from './html-client.js';
@@ -113,11 +113,11 @@ export function chartData(result: RunResult): HtmlChartData | null {
   const inRange = bySize && recommended !== undefined && recommended >= sizes[0]! && recommended <= sizes[sizes.length - 1]!;
   return {
     sizes,
-    sizeLabels: sizes.map((size) => capacityLabel(size, unit)),
+    sizeLabels: sizes.map((size) => capacityLabel(size, displayUnit(result.options))),
     axisName: unit === 'bytes' ? 'capacity' : 'maxsize (entries)',
     logScale: bySize && sizes[sizes.length - 1]! / sizes[0]! >= 8,
     recommended: inRange ? recommended : null,
-    recommendedLabel: inRange ? `recommended: ${capacityLabel(recommended, unit)}` : '',
+    recommendedLabel: inRange ? `recommended: ${capacityLabel(recommended, displayUnit(result.options))}` : '',
     panels,
     timeline,
     series: series.map((line, i) => {
@@ -153,7 +153,7 @@ function timelineData(result: RunResult): HtmlTimeline | null {
     const sizes = [...new Set(rows.map((row) => row.capacity))];
     const size = sizes.includes(recommendedSize(result) ?? NaN) ? recommendedSize(result)! : Math.max(...sizes);
     rows = rows.filter((row) => row.capacity === size);
-    at = ` at ${capacityLabel(size, result.options.unit)}`;
+    at = ` at ${capacityLabel(size, displayUnit(result.options))}`;
   }
   const curves = [...new Set(rows.map((row) => seriesLabel(seriesOf(row), result.options, true)))];
   const sizes = [...new Set(rows.map((row) => row.capacity))].sort((a, b) => a - b);
@@ -283,9 +283,9 @@ function verdictSection(result: RunResult): string {
   const ttl =
     result.ttlChoice === undefined
       ? ''
-      : `<p class="verdict${result.ttlChoice.pick === null ? ' failed' : ''}"><strong>TTL within the staleness budget:</strong> ${escapeHtml(sentence(ttlChoiceText(result.ttlChoice, result.options.unit)))}</p>`;
+      : `<p class="verdict${result.ttlChoice.pick === null ? ' failed' : ''}"><strong>TTL within the staleness budget:</strong> ${escapeHtml(sentence(ttlChoiceText(result.ttlChoice, displayUnit(result.options))))}</p>`;
   if (result.best === undefined) return ttl;
-  const text = result.best === null ? sentence(noBestText(result)) : sentence(bestChoiceText(result.best, result.options.unit));
+  const text = result.best === null ? sentence(noBestText(result)) : sentence(bestChoiceText(result.best, displayUnit(result.options)));
   const tone = result.best === null ? ' failed' : result.best.stillRising ? ' open' : '';
   return `<p class="verdict${tone}"><strong>Best choice:</strong> ${escapeHtml(text)}</p>${ttl}`;
 }
@@ -296,7 +296,7 @@ function recommendationsSection(result: RunResult): string {
   const text = (rec: Recommendation): string => {
     const rival = rec.bestPolicyAtSize;
     const bestThere = rival && rival.policy !== rec.policy ? `; ${rival.policy} does better there (${percent(rival.hitRate)})` : '';
-    return escapeHtml(`${recommendationText(rec, result.options.unit)}${bestThere}`);
+    return escapeHtml(`${recommendationText(rec, displayUnit(result.options))}${bestThere}`);
   };
   const items = groups.map(({ primary, others, ttlPhrase }) => {
     const nested = others.map((rec) => `<li>${escapeHtml(CRITERION_LABELS[rec.criterion])}: ${text(rec)}</li>`).join('');

@@ -16,7 +16,7 @@ import {
   type FactValue,
 } from './facts.js';
 import { bestChoiceText, gatesHeadline, noBestText, recommendationText, samplingText, sentence, ttlChoiceText } from './words.js';
-import { integer, ms, percent, speedup } from './format.js';
+import { integer, ms, percent, speedup, displayUnit } from './format.js';
 import { mermaidHitRateChart } from './mermaid.js';
 import { serverLines } from './server.js';
 import { resultColumns, staleNote, UNRELIABLE_MARK, unreliableNote } from './columns.js';
@@ -150,7 +150,7 @@ function recommendationsSection(result: RunResult): string | null {
     const rival = rec.bestPolicyAtSize;
     const bestThere =
       rival && rival.policy !== rec.policy ? `; \`${escapeCode(rival.policy)}\` does better there (${percent(rival.hitRate)})` : '';
-    return `${rec.capacity === null ? '⚠️ ' : ''}${recommendationText(rec, result.options.unit)}${bestThere}`;
+    return `${rec.capacity === null ? '⚠️ ' : ''}${recommendationText(rec, displayUnit(result.options))}${bestThere}`;
   };
   const items: string[] = [];
   for (const { primary, others, ttlPhrase } of groups) {
@@ -162,11 +162,11 @@ function recommendationsSection(result: RunResult): string | null {
       '',
       result.best === null
         ? `**Best choice:** ⚠️ ${sentence(noBestText(result))}`
-        : `**Best choice:** ${sentence(bestChoiceText(result.best, result.options.unit))}`,
+        : `**Best choice:** ${sentence(bestChoiceText(result.best, displayUnit(result.options)))}`,
     );
   }
   if (result.ttlChoice !== undefined)
-    items.push('', `**TTL within the staleness budget:** ${sentence(ttlChoiceText(result.ttlChoice, result.options.unit))}`);
+    items.push('', `**TTL within the staleness budget:** ${sentence(ttlChoiceText(result.ttlChoice, displayUnit(result.options)))}`);
   // A run has no curves to recommend from, only its verdict.
   return `## ${groups.length === 0 ? 'Verdict' : 'Recommendations'}\n\n${items.filter((item, i) => i > 0 || item !== '').join('\n')}`;
 }

@@ -8,9 +8,8 @@
  * which line is which.
  */
 import type { ResultRow, RunResult } from '../model/result.js';
-import { seriesLabel } from './format.js';
+import { seriesLabel, capacityLabel, displayUnit } from './format.js';
 import { seriesOf } from '../model/modes.js';
-import { formatBytes } from '../units.js';
 
 interface SeriesColour {
   readonly hex: string;
@@ -71,7 +70,8 @@ export function mermaidHitRateChart(result: RunResult): string | null {
   const { sizes, series } = hitRateSeries(result);
   if (sizes.length < 2 || series.length === 0) return null;
   const unit = result.options.unit;
-  const xLabels = thinLabels(sizes.map((size) => (unit === 'bytes' ? formatBytes(size) : String(size)))).map(quote);
+  const shown = displayUnit(result.options);
+  const xLabels = thinLabels(sizes.map((size) => (unit === 'bytes' ? capacityLabel(size, shown) : String(size)))).map(quote);
   const colours = series.map((_, i) => PALETTE[i % PALETTE.length]!);
   const lines = [
     '```mermaid',

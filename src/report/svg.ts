@@ -11,7 +11,7 @@
 import type { RunResult } from '../model/result.js';
 import { findPolicy } from '../policies/index.js';
 import { hitRateSeries, PALETTE, rowSeries } from './mermaid.js';
-import { formatBytes } from '../units.js';
+import { capacityLabel, displayUnit } from './format.js';
 
 const WIDTH = 760;
 const HEIGHT = 420;
@@ -28,7 +28,8 @@ export function renderSvgChart(result: RunResult): string | null {
   const high = position(sizes[sizes.length - 1]!);
   const x = (size: number): number => PLOT.left + ((position(size) - low) / (high - low)) * (PLOT.right - PLOT.left);
   const y = (rate: number): number => PLOT.bottom - rate * (PLOT.bottom - PLOT.top);
-  const label = (size: number): string => (unit === 'bytes' ? formatBytes(size) : String(size));
+  const shown = displayUnit(result.options);
+  const label = (size: number): string => (unit === 'bytes' ? capacityLabel(size, shown) : String(size));
 
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" ${FONT} font-size="12">`,

@@ -5,7 +5,7 @@
  */
 import chalk from 'chalk';
 import { renderChart } from './chart.js';
-import { integer, ms, percent, seriesLabel } from './format.js';
+import { integer, ms, percent, seriesLabel, displayUnit } from './format.js';
 import { renderTimeline } from './timeline.js';
 import { warmupText } from './facts.js';
 import { unreliableNote } from './columns.js';
@@ -45,7 +45,7 @@ export function renderSweep(result: RunResult, fit: TableOptions = {}): string {
     for (const r of result.recommendations) {
       const name = label(r).padEnd(width);
       const tag = chalk.dim(`[${r.criterion}]`);
-      const reason = recommendationText(r, options.unit);
+      const reason = recommendationText(r, displayUnit(options));
       const text = r.capacity === null ? chalk.red(reason) : r.primary ? chalk.bold(reason) : reason;
       const rival =
         r.bestPolicyAtSize && r.bestPolicyAtSize.policy !== r.policy
@@ -62,14 +62,14 @@ export function renderSweep(result: RunResult, fit: TableOptions = {}): string {
       ...wrapWords(
         result.best === null
           ? chalk.red(`best: ${noBestText(result)}`)
-          : `${chalk.bold('best:')} ${bestChoiceText(result.best, options.unit)}`,
+          : `${chalk.bold('best:')} ${bestChoiceText(result.best, displayUnit(options))}`,
         fit.width,
         6,
       ),
     );
   }
   if (result.ttlChoice !== undefined) {
-    const text = ttlChoiceText(result.ttlChoice, options.unit);
+    const text = ttlChoiceText(result.ttlChoice, displayUnit(options));
     lines.push('', ...wrapWords(`${chalk.bold('ttl:')} ${result.ttlChoice.pick === null ? chalk.red(text) : text}`, fit.width, 5));
   }
   // The chart's plot, its y labels (9 columns) and the 2 its last x label may overhang fit the terminal.

@@ -6,7 +6,7 @@
 import { stripVTControlCharacters } from 'node:util';
 import chalk from 'chalk';
 import type { RunResult } from '../model/result.js';
-import { integer, ms, percent, speedup, terminalTable, ttlLabel } from './format.js';
+import { integer, ms, percent, speedup, terminalTable, ttlLabel, displayUnit } from './format.js';
 import { resultColumns, staleNote, UNRELIABLE_MARK, unreliableNote } from './columns.js';
 import { hitRatePivotData, readsAsCurves, warmupText } from './facts.js';
 import { renderTimeline } from './timeline.js';
@@ -185,7 +185,7 @@ export function renderTable(result: RunResult, fit: TableOptions = {}): string {
     lines.push(chalk.dim(`hit rate by size, one column per policy; green: best at that size (--wide shows every metric per row)`));
     const timeline = renderTimeline(result, fit.width);
     if (timeline !== '') lines.push('', timeline);
-    if (result.best) lines.push(...wrapWords(`${chalk.bold('best:')} ${bestChoiceText(result.best, options.unit)}`, fit.width, 6));
+    if (result.best) lines.push(...wrapWords(`${chalk.bold('best:')} ${bestChoiceText(result.best, displayUnit(options))}`, fit.width, 6));
     return lines.join('\n') + '\n';
   }
   const cells = result.rows.map((row) => columns.cells(row));
@@ -205,7 +205,7 @@ export function renderTable(result: RunResult, fit: TableOptions = {}): string {
   const timeline = renderTimeline(result, fit.width);
   if (timeline !== '') lines.push('', timeline);
   // The verdict: the best deployable row, in one line.
-  if (result.best) lines.push(...wrapWords(`${chalk.bold('best:')} ${bestChoiceText(result.best, options.unit)}`, fit.width, 6));
+  if (result.best) lines.push(...wrapWords(`${chalk.bold('best:')} ${bestChoiceText(result.best, displayUnit(options))}`, fit.width, 6));
   const slower = result.rows.filter((row) => row.latency.slowerThanNoCache);
   if (slower.length > 0) {
     lines.push(

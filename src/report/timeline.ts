@@ -5,7 +5,7 @@
  */
 import chalk from 'chalk';
 import type { ResultRow, RunResult } from '../model/result.js';
-import { capacityLabel, percent, seriesLabel } from './format.js';
+import { capacityLabel, percent, seriesLabel, displayUnit } from './format.js';
 import { seriesOf } from '../model/modes.js';
 import { formatDuration } from '../units.js';
 
@@ -21,7 +21,7 @@ export function intervalLabel(interval: NonNullable<RunResult['options']['interv
 /** The rows' labels as the tables write them: policy, TTL when tried, size. */
 export function rowLabel(row: ResultRow, result: RunResult): string {
   const showTtl = result.options.ttls.some((ttl) => ttl !== null);
-  return `${seriesLabel(seriesOf(row), result.options, showTtl)} @${capacityLabel(row.capacity, result.options.unit)}`;
+  return `${seriesLabel(seriesOf(row), result.options, showTtl)} @${capacityLabel(row.capacity, displayUnit(result.options))}`;
 }
 
 /** The sparklines, or '' when the rows carry no intervals. `width` bounds each line. */

@@ -13,13 +13,13 @@ import type {
   ServerNote,
   TtlChoice,
 } from '../model/result.js';
-import { capacityLabel, integer, ms, percent, ttlLabel } from './format.js';
+import { capacityLabel, integer, ms, percent, ttlLabel, type DisplayUnit } from './format.js';
 import { isOfflineCurve, TIE } from '../engine/recommend.js';
 
-type Unit = RunResult['options']['unit'];
+type Unit = DisplayUnit;
 
 function sizeLabel(capacity: number, unit: Unit): string {
-  return unit === 'bytes' ? capacityLabel(capacity, unit) : `${integer(capacity)} entries`;
+  return unit !== 'entries' ? capacityLabel(capacity, unit) : `${integer(capacity)} entries`;
 }
 
 /** A tolerance in points of hit rate: 0.01 -> "1 point". */

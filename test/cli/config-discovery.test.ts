@@ -50,7 +50,7 @@ test('run finds package.json "cachebench" above the working directory; flags on 
   assert.equal(flags.code, 0, flags.stderr);
   assert.deepEqual(
     rowsOf(flags.stdout),
-    ['fifo@1000'],
+    ['fifo@1024'],
     'the command line replaces the policies, the sizes (entries by bytes) and the trace',
   );
   assert.equal(runIn(cwd, 'run', '--no-config', '-f', 'json').code, 2);

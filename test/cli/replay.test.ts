@@ -97,8 +97,8 @@ test('a bad URL is refused before anything else', async () => {
     /^cachebench: --redis: 'localhost' is not a Redis URL/,
   );
   assertOneLineFailure(
-    await cli('replay', SMALL, '--redis', 'redis://h', '--maxmemory', '64MiB'),
-    /--maxmemory: '64MiB' is not a Redis memory size/,
+    await cli('replay', SMALL, '--redis', 'redis://h', '--maxmemory', '64XB'),
+    /--maxmemory: '64XB' is not a byte size \(use e\.g\. 512KB, 64MB, 1GiB; MB = MiB = 1024\*1024 as in redis\.conf\)/,
   );
   assertOneLineFailure(
     await cli('replay', SMALL, '--redis', 'redis://h', '--maxmemory', '1mb', '--simulate', 'nope'),

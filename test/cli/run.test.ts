@@ -133,3 +133,26 @@ test('a damaged --cache-trace is rebuilt with a warning, and the result is the C
   );
   assert.equal(damaged.stdout, fresh.stdout);
 });
+
+test('64mb, 64MB and 64MiB are one size in every spelling, and each report keeps the spelling typed', async () => {
+  const spec = 'zipf:alpha=1,keys=2000,requests=4000,sizes=10KB..100KB';
+  const spellings = [
+    ['64mb', 'kb', '64mb'],
+    ['64MB', 'KB', '64MB'],
+    ['64MiB', 'KiB', '64MiB'],
+  ] as const;
+  const hits = new Set<number>();
+  for (const [typed, style, label] of spellings) {
+    const result = await json('run', spec, '-p', 'lru', '-c', typed);
+    assert.deepEqual(result.options.capacities, [64 * 1024 ** 2]);
+    assert.equal(result.options.byteUnits, style);
+    hits.add(result.rows[0].hits);
+    const table = await cli('run', spec, '-p', 'lru', '-c', typed);
+    assert.match(table.stdout, new RegExp(`\\b${label}\\b`));
+  }
+  assert.equal(hits.size, 1, 'the same capacity gives the same hits');
+  // redis.conf's bare letter is a power of 1000, and reads back as typed.
+  const decimal = await json('run', spec, '-p', 'lru', '-c', '64m');
+  assert.deepEqual(decimal.options.capacities, [64e6]);
+  assert.match((await cli('run', spec, '-p', 'lru', '-c', '64m')).stdout, /\b64m\b/);
+});

@@ -37,9 +37,11 @@ test('lists and ranges mix, sort and de-duplicate', () => {
 });
 
 test('byte ranges accept units', () => {
-  assert.deepEqual(parseSizes('1MB..8MB', 'bytes', '--capacity'), [1e6, 2e6, 4e6, 8e6]);
+  const mib = 1024 ** 2;
+  assert.deepEqual(parseSizes('1MB..8MB', 'bytes', '--capacity'), [mib, 2 * mib, 4 * mib, 8 * mib]);
+  assert.deepEqual(parseSizes('1MiB..8mb', 'bytes', '--capacity'), [mib, 2 * mib, 4 * mib, 8 * mib]);
   assert.deepEqual(parseSizes('1KiB..4KiB:1KiB', 'bytes', '--capacity'), [1024, 2048, 3072, 4096]);
-  assert.deepEqual(parseSizes('1MB..1GBx10', 'bytes', '--capacity'), [1e6, 1e7, 1e8, 1e9]);
+  assert.deepEqual(parseSizes('1m..1gx10', 'bytes', '--capacity'), [1e6, 1e7, 1e8, 1e9]);
 });
 
 test('bad ranges are usage errors naming the flag', () => {

@@ -36,13 +36,13 @@ test('a hit-rate drop beyond the tolerance is caught; one within it is not', () 
 });
 
 test('with byte capacities a byte-hit-rate drop is caught too', () => {
-  const baseline = sampleResult({ policies: ['lru'], capacities: [1000, 4000], unit: 'bytes' });
-  const regressed = withRow(baseline, 'lru', 4000, (row) => ({ ...row, byteHitRate: row.byteHitRate - 0.05 }));
+  const baseline = sampleResult({ policies: ['lru'], capacities: [1024, 4096], unit: 'bytes' });
+  const regressed = withRow(baseline, 'lru', 4096, (row) => ({ ...row, byteHitRate: row.byteHitRate - 0.05 }));
   const { verdicts } = compareToBaseline(regressed, baseline, { maxDrop: 0.01 });
   assert.equal(verdicts.length, 4);
   assert.deepEqual(
     verdicts.filter((v) => !v.ok).map((v) => v.gate),
-    ['lru@4KB.byteHitRate vs baseline'],
+    ['lru@4KiB.byteHitRate vs baseline'],
   );
   assert.throws(
     () => compareToBaseline(regressed, sampleResult({ policies: ['lru'] }), { maxDrop: 0.01 }),

@@ -85,7 +85,7 @@ test('the trace summary shows the counts of the trace, including sizes when pres
   assert.match(markdown, /- \*\*one-hit wonders:\*\* 4 \(50\.0% of keys\)\n/);
   // The top 1% of 8 keys is one key: `a`, requested 8 times of 24.
   assert.match(markdown, /- \*\*top 1% of keys:\*\* 33\.3% of requests \(1 key\)\n/);
-  assert.match(markdown, /- \*\*object sizes:\*\* 100B min, .* 3KB max\n/);
+  assert.match(markdown, /- \*\*object sizes:\*\* 100B min, .* 2.93KiB max\n/);
   assert.match(markdown, /- \*\*time span:\*\* 23s\n/);
 });
 

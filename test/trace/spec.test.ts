@@ -43,10 +43,10 @@ test('parses every parameter, with defaults resolved', () => {
       seed: 0,
       rate: 50,
       arrivals: 'fixed',
-      sizes: { min: 1000, max: 2000 },
+      sizes: { min: 1024, max: 2048 },
     },
   );
-  assert.equal(parseTraceSpec('scan:keys=4,requests=8,size=4KB').size, 4000);
+  assert.equal(parseTraceSpec('scan:keys=4,requests=8,size=4KB').size, 4096);
 });
 
 test('the same spec and seed give byte-identical CSV; another seed differs', () => {
@@ -191,7 +191,7 @@ test('sizes: fixed per key, within the range, spread log-uniformly; size: one va
   // Log-uniform: half the keys below sqrt(100 x 10000) = 1000 (binomial sd ~ 22 of 2000).
   assert.ok(Math.abs(belowGeometricMiddle / sizeOf.size - 0.5) < 0.05, `${belowGeometricMiddle} of ${sizeOf.size} below 1000`);
   const fixed = generateTrace('scan:keys=3,requests=6,size=4KB');
-  assert.deepEqual(Array.from(fixed.sizes!), [4000, 4000, 4000, 4000, 4000, 4000]);
+  assert.deepEqual(Array.from(fixed.sizes!), [4096, 4096, 4096, 4096, 4096, 4096]);
   const single = generateTrace('scan:keys=3,requests=3,sizes=64..64');
   assert.deepEqual(Array.from(single.sizes!), [64, 64, 64]);
 });
