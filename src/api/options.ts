@@ -168,6 +168,13 @@ function planOf(options: SweepOptions, mode: Mode): Plan {
   if (tiers !== undefined && mode === 'simulate' && options.capacities !== undefined)
     fail('tiers', 'a chain of tiers names its own sizes: leave out capacities');
   const policies = policiesOf(options.policies ?? DEFAULT_POLICIES);
+  for (const spec of tiers === undefined ? policies : tiers.tiers.map((tier) => tier.policy)) {
+    if (spec.definition.unit === 'bytes' && unit !== 'bytes')
+      fail(
+        tiers === undefined ? 'policies' : 'tiers',
+        `'${spec.name}' models memory in bytes: give byte sizes (--capacity 64mb, unit 'bytes'), not entries`,
+      );
+  }
   const capacities =
     options.capacities === undefined ? (mode === 'simulate' ? [DEFAULT_CAPACITY] : undefined) : capacitiesOf(options.capacities, unit);
   const ttls = ttlsOf(options.ttlsMs ?? [null]);

@@ -1,12 +1,19 @@
-/** `cachebench replay TRACE --redis URL`: drive a real Redis server with a trace and compare with the simulation. */
+/**
+ * `cachebench replay TRACE --redis URL | --memcached HOST:PORT`: drive a real server with a
+ * trace and compare what it counted with the simulation.
+ */
 import { Option, type Command } from 'commander';
 import { CancelledError, UsageError } from '../errors.js';
-import { parsePolicySpec } from '../policies/index.js';
+import { parsePolicySpec, splitPolicyList } from '../policies/index.js';
 import { SIMULATED_COUNTERPART, counterpartSpec, simulateAtEntries } from '../redis/compare.js';
 import { REDIS_EVICTION_POLICIES, type RedisEvictionPolicy } from '../redis/policies.js';
 import type { RedisReplayOptions } from '../redis/replay.js';
 import { buildRedisResult } from '../redis/result.js';
 import { parseRedisUrl } from '../redis/url.js';
+import { parseMemcachedAddress } from '../memcached/url.js';
+import type { MemcachedReplayOptions } from '../memcached/replay.js';
+import { buildMemcachedResult, modelSpecFor } from '../memcached/result.js';
+import { simulate } from '../api/simulate.js';
 import { renderServerTable } from '../report/server.js';
 import { REPORT_FORMATS } from '../report/render.js';
 import { byteUnitStyleOf, parseBytes, parseCount, parseDuration } from '../units.js';
@@ -16,8 +23,9 @@ import type { CliIo } from './io.js';
 import { progressBar } from './progress.js';
 
 interface ReplayFlags {
-  redis: string;
-  maxmemory: string;
+  redis?: string;
+  memcached?: string;
+  maxmemory?: string;
   policy: RedisEvictionPolicy;
   prefix: string;
   flush?: boolean;
@@ -37,13 +45,11 @@ const DEFAULT_VALUE_SIZE = 100;
 export function registerReplay(program: Command, io: CliIo): void {
   const command = program
     .command('replay')
-    .description('replay a trace against a real Redis server and compare its hit rate with the simulation')
+    .description('replay a trace against a real Redis or memcached server and compare its hit rate with the simulation')
     .argument('<trace>', 'a trace file in any format (cachebench formats lists them), - for stdin, or a synthetic spec')
-    .requiredOption('--redis <url>', 'the server: redis://[user:password@]host:port[/db]')
-    .requiredOption(
-      '--maxmemory <size>',
-      'maxmemory to set for the replay, as in redis.conf (64mb = 64MiB = 64*1024*1024 bytes, 64m = 64e6)',
-    )
+    .option('--redis <url>', 'a Redis server: redis://[user:password@]host:port[/db]')
+    .option('--memcached <address>', 'a memcached server: host:port (its -m is read from stats settings)')
+    .option('--maxmemory <size>', 'maxmemory to set for the replay, as in redis.conf (64mb = 64MiB = 64*1024*1024 bytes, 64m = 64e6)')
     .addOption(
       new Option('--policy <policy>', 'maxmemory-policy to set for the replay')
         .choices([...REDIS_EVICTION_POLICIES])
@@ -54,7 +60,10 @@ export function registerReplay(program: Command, io: CliIo): void {
     .option('--value-size <bytes>', `value size for traces without a size column (default ${DEFAULT_VALUE_SIZE})`)
     .option('--ttl <duration>', 'TTL (PX) for writes whose request has none, e.g. 10m (required for volatile-ttl without a ttl column)')
     .option('--pipeline <n>', 'requests per pipeline batch (1 measures per-request latency)', '256')
-    .option('--simulate <policy>', 'simulated policy to compare with (default: redis-lru, redis-lfu, or fifo for volatile-ttl)')
+    .option(
+      '--simulate <policy>',
+      'Redis: the simulated policy to compare with (default: redis-lru, redis-lfu, or fifo for volatile-ttl); memcached: policies to run beside the memcached model (default: lru,slru)',
+    )
     .option('--timeout <duration>', 'give up when the server does not connect or answer within this time', '5s')
     .option('--keep-keys', 'leave the replayed keys on the server (by default they are deleted afterwards)')
     .option('--seed <n>', 'seed for the simulated policy (a synthetic trace takes seed= in its spec)', '1')
@@ -64,9 +73,18 @@ export function registerReplay(program: Command, io: CliIo): void {
   addTraceOptions(command);
   addOutputOptions(command);
   command.action(async (source: string, flags: ReplayFlags & CommonFlags & OutputFlags) => {
+    if ((flags.redis === undefined) === (flags.memcached === undefined)) {
+      throw new UsageError('name one server: --redis redis://host:port or --memcached host:port', flags.redis ? '--memcached' : '--redis');
+    }
+    if (flags.memcached !== undefined) {
+      await replayMemcached(source, flags, command, io);
+      return;
+    }
     const output = await prepareOutput(flags, { command: 'replay', source });
-    const target = parseRedisUrl(flags.redis, '--redis');
-    const maxmemory = parseBytes(flags.maxmemory, '--maxmemory');
+    const target = parseRedisUrl(flags.redis!, '--redis');
+    if (flags.maxmemory === undefined) throw new UsageError('a Redis replay sets maxmemory: give --maxmemory, e.g. 64mb', '--maxmemory');
+    const maxmemoryText = flags.maxmemory;
+    const maxmemory = parseBytes(maxmemoryText, '--maxmemory');
     const pipeline = parseCount(flags.pipeline, '--pipeline');
     const timeout = parseDuration(flags.timeout, '--timeout');
     if (timeout <= 0) throw new UsageError(`'${flags.timeout}' must be a positive duration`, '--timeout');
@@ -155,4 +173,89 @@ export function registerReplay(program: Command, io: CliIo): void {
     });
     await deliverResult(result, output, { io, table: renderServerTable });
   });
+}
+
+/** The memcached side: its memory is read, not set; the model, lru and slru run at those bytes. */
+async function replayMemcached(source: string, flags: ReplayFlags & CommonFlags & OutputFlags, command: Command, io: CliIo): Promise<void> {
+  if (flags.maxmemory !== undefined) {
+    throw new UsageError(
+      "memcached's memory is fixed when it starts: start it with -m (e.g. memcached -m 64); the replay reads it",
+      '--maxmemory',
+    );
+  }
+  if (command.getOptionValueSource('policy') === 'cli') {
+    throw new UsageError(
+      '--policy sets a Redis maxmemory-policy; memcached has one eviction scheme, which the memcached model follows',
+      '--policy',
+    );
+  }
+  const output = await prepareOutput(flags, { command: 'replay', source });
+  const target = parseMemcachedAddress(flags.memcached!, '--memcached');
+  const pipeline = parseCount(flags.pipeline, '--pipeline');
+  const timeout = parseDuration(flags.timeout, '--timeout');
+  if (timeout <= 0) throw new UsageError(`'${flags.timeout}' must be a positive duration`, '--timeout');
+  const ttl = flags.ttl === undefined ? undefined : parseDuration(flags.ttl, '--ttl');
+  if (ttl !== undefined && ttl < 1)
+    throw new UsageError(`'${flags.ttl}' must be at least 1s: memcached counts TTLs in whole seconds`, '--ttl');
+  const seed = parseCount(flags.seed, '--seed', { allowZero: true });
+  const cost = {
+    lookupCost: parseDuration(flags.lookupCost, '--lookup-cost', 'ms'),
+    missCost: parseDuration(flags.missCost, '--miss-cost', 'ms'),
+  };
+  const others = splitPolicyList(flags.simulate ?? 'lru,slru', '--simulate').map((spec) => parsePolicySpec(spec, '--simulate').name);
+  const valueSize = flags.valueSize === undefined ? DEFAULT_VALUE_SIZE : parseBytes(flags.valueSize, '--value-size');
+  const trace = await loadTraceFrom(source, flags, io);
+  if (flags.valueSize !== undefined && trace.sizes) {
+    throw new UsageError(
+      `${source} has a size column, which sets each value's size; --value-size is for traces without one`,
+      '--value-size',
+    );
+  }
+  const progress = progressBar('replaying on memcached');
+  const options: MemcachedReplayOptions = {
+    target,
+    prefix: flags.prefix,
+    flush: flags.flush === true,
+    valueSize,
+    ...(ttl !== undefined && { ttl }),
+    pipeline,
+    timeout,
+    keepKeys: flags.keepKeys === true,
+    onProgress: (done, total) => {
+      progress.update(done, total);
+    },
+  };
+  const { checkMemcachedReplay, replayOnMemcached } = await import('../memcached/replay.js');
+  checkMemcachedReplay(trace, options);
+  const interrupt = new AbortController();
+  const onSignal = (): void => {
+    interrupt.abort();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let measurement;
+  try {
+    measurement = await replayOnMemcached(trace, { ...options, signal: interrupt.signal });
+  } catch (error) {
+    if (interrupt.signal.aborted && error instanceof Error) throw new CancelledError(error.message);
+    throw error;
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    progress.done();
+  }
+  const model = modelSpecFor(measurement.server, options.prefix);
+  // The same trace at the server's -m, in the simulator: values as the replay sent them.
+  const replayed = trace.sizes ? trace : { ...trace, sizes: new Uint32Array(trace.length).fill(valueSize) };
+  const simulated = await simulate(replayed, {
+    policies: [model, ...others.filter((name) => name !== model)],
+    capacities: [measurement.server.maxbytes],
+    unit: 'bytes',
+    ...(ttl !== undefined && { ttlsMs: [ttl * 1e3] }),
+    lookupCostMs: cost.lookupCost * 1e3,
+    missCostMs: cost.missCost * 1e3,
+    seed,
+  });
+  const result = buildMemcachedResult({ trace, options, measurement, simulatedRows: simulated.rows, cost, seed });
+  await deliverResult(result, output, { io, table: renderServerTable });
 }

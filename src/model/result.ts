@@ -364,8 +364,65 @@ export interface BestChoice extends RowModes {
 export type ServerNote =
   'volatile-ttl-as-fifo' | 'other-clients' | 'nothing-evicted' | 'keys-expired' | 'writes-refused' | 'nothing-resident';
 
-/** `replay`: the real server, what it did, and how its memory maps to the simulator's entries. */
-export interface ServerComparison {
+/** `replay`: the real server beside the simulation, Redis or memcached (`kind`). */
+export type ServerComparison = RedisComparison | MemcachedComparison;
+
+export type MemcachedNote = 'nothing-evicted' | 'writes-refused' | 'pages-assigned-before' | 'other-clients' | 'items-expired';
+
+/**
+ * `replay --memcached`: the server's settings (which the `memcached` model ran with), what
+ * it counted, how its memory was used, and each simulated row's distance from it.
+ */
+export interface MemcachedComparison {
+  readonly kind: 'memcached';
+  readonly server: {
+    readonly url: string;
+    readonly version: string;
+    /** `-m` in bytes. */
+    readonly maxbytes: number;
+    readonly growthFactor: number;
+    readonly chunkSize: number;
+    readonly slabChunkMax: number;
+    readonly casEnabled: boolean;
+    readonly lruSegmented: boolean;
+    readonly slabAutomove: number;
+    readonly prefix: string;
+    readonly pipeline: number;
+    readonly valueSize: number | null;
+    readonly ttl: number | null;
+  };
+  readonly real: {
+    readonly requests: number;
+    readonly lookups: number;
+    /** `stats` deltas: the server's own count (the `server` row). */
+    readonly getHits: number;
+    readonly getMisses: number;
+    readonly hitRate: number;
+    readonly clientHits: number;
+    readonly clientHitRate: number;
+    readonly writes: number;
+    readonly deletes: number;
+    readonly rejectedWrites: number;
+    readonly evictions: number;
+    readonly reclaimed: number;
+    readonly seconds: number;
+    readonly requestsPerSecond: number;
+    readonly latencyMs: RedisComparison['real']['latencyMs'];
+  };
+  readonly memory: {
+    /** curr_items, `bytes` (item bytes) and total_malloced (pages handed to classes) after the replay. */
+    readonly residentItems: number;
+    readonly itemBytes: number;
+    readonly totalMalloced: number;
+    readonly mallocedBefore: number;
+  };
+  /** Every simulated row, at `-m` bytes: its policy, hit rate and (real - simulated) x 100. */
+  readonly simulated: readonly { readonly policy: string; readonly hitRate: number; readonly differencePoints: number }[];
+  readonly notes: readonly MemcachedNote[];
+}
+
+/** `replay --redis`: the real server, what it did, and how its memory maps to the simulator's entries. */
+export interface RedisComparison {
   readonly kind: 'redis';
   readonly server: {
     readonly url: string;

@@ -24,6 +24,7 @@ import { lirs } from './lirs.js';
 import { wTinyLfu } from './w-tinylfu.js';
 import { redisLru } from './redis-lru.js';
 import { redisLfu } from './redis-lfu.js';
+import { memcached } from './memcached.js';
 
 export type { Policy, PolicyContext, PolicyDefinition, PolicyParams, ParamSpec } from './policy.js';
 
@@ -47,6 +48,7 @@ export const POLICIES: readonly PolicyDefinition[] = [
   wTinyLfu,
   redisLru,
   redisLfu,
+  memcached,
   belady,
 ];
 

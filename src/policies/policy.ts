@@ -80,6 +80,8 @@ export interface PolicyDefinition {
    * `bits`): returns what is wrong, or undefined. Run by the spec parser, before `create`.
    */
   readonly check?: (params: PolicyParams) => string | undefined;
+  /** 'bytes' when the policy models memory and means nothing in entries (memcached's slabs). */
+  readonly unit?: 'bytes';
   /** True when the policy needs the future (Belady): reported as a bound, not a candidate. */
   readonly offline?: boolean;
   /** True when it may decline to store a missed object although it fits (admission: w-tinylfu, belady:bypass). */

@@ -10,7 +10,7 @@
 import { cacheJob, replaySettings } from '../engine/jobs.js';
 import type { ReplayCounts } from '../engine/replay.js';
 import { countsRow, resultOf, rowOf } from '../engine/rows.js';
-import type { ResultRow, RunResult, ServerComparison, ServerNote } from '../model/result.js';
+import type { RedisComparison, ResultRow, RunResult, ServerNote } from '../model/result.js';
 import type { PolicySpec } from '../policies/index.js';
 import type { Trace } from '../trace/trace.js';
 import type { ByteUnitStyle } from '../units.js';
@@ -76,7 +76,7 @@ export function buildRedisResult({ trace, options, measurement: m, simulation, c
   if (m.rejectedWrites > 0) notes.push('writes-refused');
   if (simulation === null) notes.push('nothing-resident');
 
-  const server: ServerComparison = {
+  const server: RedisComparison = {
     kind: 'redis',
     server: {
       url: options.target.display,

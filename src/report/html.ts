@@ -20,7 +20,7 @@ import type { MarkdownOptions } from './markdown.js';
 import { traceName } from './markdown.js';
 import { rowSeries } from './mermaid.js';
 import { resultColumns, staleNote, UNRELIABLE_MARK, unreliableNote } from './columns.js';
-import { serverLines } from './server.js';
+import { serverHeadline, serverLines } from './server.js';
 import { escapeXml, isBound, recommendedSize, renderSvgChart, seriesStyle } from './svg.js';
 import { bestChoiceText, gatesHeadline, noBestText, recommendationText, samplingText, sentence, ttlChoiceText } from './words.js';
 
@@ -311,10 +311,9 @@ function recommendationsSection(result: RunResult): string {
 function serverSection(result: RunResult): string {
   const comparison = result.server;
   if (comparison === undefined) return '';
-  const { server } = comparison;
   return [
     '<section><h2>Real server</h2>',
-    `<p>Redis ${escapeHtml(server.version)} at <code>${escapeHtml(server.url)}</code>, maxmemory ${server.maxmemory} bytes, ${escapeHtml(server.policy)}.</p>`,
+    `<p>${escapeHtml(serverHeadline(comparison).replace(/`/g, ''))}</p>`,
     `<ul>${serverLines(comparison)
       .map((line) => `<li>${escapeHtml(line.replace(/`/g, ''))}</li>`)
       .join('')}</ul>`,

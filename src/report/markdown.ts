@@ -16,9 +16,9 @@ import {
   type FactValue,
 } from './facts.js';
 import { bestChoiceText, gatesHeadline, noBestText, recommendationText, samplingText, sentence, ttlChoiceText } from './words.js';
-import { integer, ms, percent, speedup, displayUnit } from './format.js';
+import { ms, percent, speedup, displayUnit } from './format.js';
 import { mermaidHitRateChart } from './mermaid.js';
-import { serverLines } from './server.js';
+import { serverHeadline, serverLines } from './server.js';
 import { resultColumns, staleNote, UNRELIABLE_MARK, unreliableNote } from './columns.js';
 
 /** A gate outcome as the report shows it; src/gate produces these. */
@@ -61,10 +61,7 @@ export function renderMarkdown(result: RunResult, options: MarkdownOptions = {})
 function serverSection(result: RunResult): string | null {
   const comparison = result.server;
   if (comparison === undefined) return null;
-  const { server } = comparison;
-  const head =
-    `Redis ${server.version} at \`${escapeCode(server.url)}\`, \`maxmemory ${integer(server.maxmemory)}\` bytes, ` +
-    `\`${server.policy}\` with maxmemory-samples ${server.maxmemorySamples}; the simulated row ran at the entries that memory holds.`;
+  const head = serverHeadline(comparison);
   return `## Real server\n\n${head}\n\n${serverLines(comparison)
     .map((line) => `- ${line}`)
     .join('\n')}`;

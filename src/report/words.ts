@@ -9,7 +9,9 @@ import type {
   RowModes,
   RunResult,
   Sampling,
-  ServerComparison,
+  RedisComparison,
+  MemcachedComparison,
+  MemcachedNote,
   ServerNote,
   TtlChoice,
 } from '../model/result.js';
@@ -202,7 +204,7 @@ export function samplingText(sampling: Sampling): string {
 }
 
 /** A real-server replay's note, as a sentence. */
-export function serverNoteText(note: ServerNote, comparison: ServerComparison): string {
+export function serverNoteText(note: ServerNote, comparison: RedisComparison): string {
   const count = (value: number): string => value.toLocaleString('en-US');
   const { real } = comparison;
   switch (note) {
@@ -221,5 +223,25 @@ export function serverNoteText(note: ServerNote, comparison: ServerComparison): 
       return `${count(real.rejectedWrites)} writes were refused with OOM: nothing with a TTL was left to evict`;
     case 'nothing-resident':
       return 'no key stayed resident, so the bytes per key and the equivalent entry count are unknown';
+  }
+}
+
+export function memcachedNoteText(note: MemcachedNote, comparison: MemcachedComparison): string {
+  const count = (value: number): string => value.toLocaleString('en-US');
+  const { real, memory } = comparison;
+  switch (note) {
+    case 'nothing-evicted':
+      return 'nothing was evicted: the trace fits in -m, so every policy gives the same hit rate';
+    case 'writes-refused':
+      return `${count(real.rejectedWrites)} sets were refused (SERVER_ERROR: too large for -I, or out of memory in their slab class)`;
+    case 'pages-assigned-before':
+      return (
+        `the server had already handed ${count(memory.mallocedBefore / 1048576)} MiB of pages to slab classes before the replay ` +
+        '(flush_all keeps them where they are), so its memory was not shaped by this trace alone: a fresh memcached compares exactly'
+      );
+    case 'other-clients':
+      return `the server counted ${count(real.getHits + real.getMisses)} gets but cachebench sent ${count(real.lookups)}: another client used it during the replay`;
+    case 'items-expired':
+      return `${count(real.reclaimed)} expired items were reclaimed during the replay`;
   }
 }

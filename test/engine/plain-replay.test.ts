@@ -204,11 +204,14 @@ const requestsArb = fc.array(requestArb, { minLength: 1, maxLength: 300, size: '
 const capacityArb = fc.integer({ min: 1, max: 16 });
 
 for (const spec of SPECS) {
+  // A memory model (memcached) counts bytes only: its cells in entries are left out.
+  const bytesOnly = parsePolicySpec(spec).definition.unit === 'bytes';
   test(`${spec}: plain traces (gets only) give the reference counts, counting entries or bytes, with or without times`, () => {
     fc.assert(
       fc.property(requestsArb, capacityArb, fc.boolean(), fc.boolean(), (requests, capacity, bytes, times) => {
         const trace = buildTrace(requests, { sizes: bytes, times, ops: false, ttls: false, costs: false });
         assert.ok(isPlainReplay(trace, undefined));
+        if (bytesOnly && !bytes) return;
         const setup: Setup = { capacity: bytes ? capacity * 4 : capacity, unit: bytes ? 'bytes' : 'entries', defaultMissCost: 0 };
         assert.deepEqual(engineReplay(trace, spec, setup), referenceReplay(trace, spec, setup));
       }),
@@ -227,6 +230,7 @@ for (const spec of SPECS) {
         (requests, capacity, columns, ttl, countEntries) => {
           const trace = buildTrace(requests, columns);
           const bytes = columns.sizes && !countEntries;
+          if (bytesOnly && !bytes) return;
           const setup: Setup = {
             capacity: bytes ? capacity * 4 : capacity,
             unit: bytes ? 'bytes' : 'entries',

@@ -27,7 +27,8 @@ export function memcachedUnavailable(): string | undefined {
   return probe.error || probe.status !== 0 ? 'memcached is not installed (apt-get install memcached); .ci/run installs it' : undefined;
 }
 
-export async function startMemcached(t: TestContext): Promise<MemcachedServer | undefined> {
+/** Starts memcached with `-m 16` unless `args` says otherwise (e.g. ['-m', '24', '-f', '2']). */
+export async function startMemcached(t: TestContext, args: readonly string[] = ['-m', '16']): Promise<MemcachedServer | undefined> {
   const unavailable = memcachedUnavailable();
   if (unavailable) {
     t.skip(unavailable);
@@ -36,7 +37,7 @@ export async function startMemcached(t: TestContext): Promise<MemcachedServer | 
   const version = (/(\d+)\.(\d+)\.(\d+)/.exec(spawnSync('memcached', ['-V'], { encoding: 'utf8' }).stdout) ?? []).slice(1).map(Number);
   const port = await freePort();
   // -u root only matters when the tests run as root, which memcached otherwise refuses.
-  const child = spawn('memcached', ['-p', String(port), '-l', '127.0.0.1', '-U', '0', '-u', 'root', '-m', '16'], { stdio: 'ignore' });
+  const child = spawn('memcached', ['-p', String(port), '-l', '127.0.0.1', '-U', '0', '-u', 'root', ...args], { stdio: 'ignore' });
   running.add(child);
   const exited = new Promise<void>((resolve) =>
     child.once('exit', () => {
@@ -73,4 +74,33 @@ export async function startMemcached(t: TestContext): Promise<MemcachedServer | 
     }
   }
   return { port, url: `memcached://127.0.0.1:${port}`, version, send };
+}
+
+/** The slab classes `memcached -vv` prints at start-up with these options: [chunk size, per page] by class. */
+export async function slabClassListing(args: readonly string[]): Promise<[number, number][]> {
+  const port = await freePort();
+  const child = spawn('memcached', ['-vv', '-p', String(port), '-l', '127.0.0.1', '-U', '0', '-u', 'root', ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  running.add(child);
+  let text = '';
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new Error(`memcached -vv printed no slab classes: ${text}`));
+      }, 10_000);
+      child.stderr.on('data', (chunk: Buffer) => {
+        text += chunk.toString('latin1');
+        // The listing ends before the server starts listening ("<26 server listening").
+        if (/server listening|Failed/.test(text)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+  } finally {
+    child.kill('SIGKILL');
+    running.delete(child);
+  }
+  return [...text.matchAll(/slab class\s+\d+: chunk size\s+(\d+) perslab\s+(\d+)/g)].map((m) => [Number(m[1]), Number(m[2])]);
 }

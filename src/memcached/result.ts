@@ -1,0 +1,135 @@
+/**
+ * The result of `cachebench replay --memcached`, in the common result model: a row for what
+ * the server counted (`source: 'server'`, its `stats`), then the simulated rows at the same
+ * `-m` bytes: the `memcached` model run with the server's own settings, and lru and slru
+ * for scale. `server` carries what only the real server has. Not byte-deterministic: the
+ * server's row depends on timing (its LRU maintainer runs beside the replay).
+ */
+import { Buffer } from 'node:buffer';
+import { replaySettings } from '../engine/jobs.js';
+import type { ReplayCounts } from '../engine/replay.js';
+import { countsRow, resultOf } from '../engine/rows.js';
+import type { MemcachedComparison, MemcachedNote, ResultRow, RunResult } from '../model/result.js';
+import type { Trace } from '../trace/trace.js';
+import type { MemcachedReplayMeasurement, MemcachedReplayOptions, MemcachedSettingsSeen } from './replay.js';
+
+/** The `memcached` model's spec for this server: its settings and the replay's key prefix. */
+export function modelSpecFor(server: MemcachedSettingsSeen, prefix: string): string {
+  const params: string[] = [];
+  if (server.growthFactor !== 1.25) params.push(`f=${server.growthFactor}`);
+  if (server.chunkSize !== 48) params.push(`n=${server.chunkSize}`);
+  if (server.slabChunkMax !== 512 * 1024) params.push(`slab_chunk_max=${server.slabChunkMax}`);
+  if (!server.casEnabled) params.push('cas=false');
+  if (server.hotLruPct !== 20) params.push(`hot_lru_pct=${server.hotLruPct}`);
+  if (server.warmLruPct !== 40) params.push(`warm_lru_pct=${server.warmLruPct}`);
+  if (server.hotMaxFactor !== 0.2) params.push(`hot_max_factor=${server.hotMaxFactor}`);
+  if (server.warmMaxFactor !== 2) params.push(`warm_max_factor=${server.warmMaxFactor}`);
+  if (server.slabAutomove !== 1) params.push('slab_automove=0');
+  const keyPrefix = Buffer.byteLength(prefix);
+  if (keyPrefix > 0) params.push(`key_prefix=${keyPrefix}`);
+  return params.length === 0 ? 'memcached' : `memcached:${params.join(',')}`;
+}
+
+export interface MemcachedResultInputs {
+  readonly trace: Trace;
+  readonly options: MemcachedReplayOptions;
+  readonly measurement: MemcachedReplayMeasurement;
+  /** The simulated rows at `-m` bytes, the model's first. */
+  readonly simulatedRows: readonly ResultRow[];
+  readonly cost: { readonly lookupCost: number; readonly missCost: number };
+  readonly seed: number;
+}
+
+export function buildMemcachedResult({ trace, options, measurement: m, simulatedRows, cost, seed }: MemcachedResultInputs): RunResult {
+  const lookups = m.getHits + m.getMisses;
+  const hitRate = lookups > 0 ? m.getHits / lookups : 0;
+  const ttl = options.ttl ?? null;
+  const settings = replaySettings({ unit: 'bytes', seed, ...cost });
+  const counts: ReplayCounts = {
+    requests: lookups,
+    hits: m.getHits,
+    misses: m.getMisses,
+    expiredMisses: 0,
+    uncacheable: 0,
+    bytesRequested: m.bytesRequested,
+    bytesHit: m.bytesHit,
+    writes: m.writes,
+    deletes: m.deletes,
+    finalEntries: m.residentItems,
+    finalBytes: m.itemBytes,
+    missCostSum: 0,
+    costSum: 0,
+  };
+  const rows: ResultRow[] = [
+    { ...countsRow('memcached-server', ttl, m.server.maxbytes, counts, settings), source: 'server' },
+    ...simulatedRows.map((row) => ({ ...row, source: 'simulation' as const })),
+  ];
+  const notes: MemcachedNote[] = [];
+  if (lookups !== m.lookups) notes.push('other-clients');
+  if (m.evictions === 0) notes.push('nothing-evicted');
+  if (m.reclaimed > 0) notes.push('items-expired');
+  if (m.rejectedWrites > 0) notes.push('writes-refused');
+  if (m.mallocedBefore > 0) notes.push('pages-assigned-before');
+  const server: MemcachedComparison = {
+    kind: 'memcached',
+    server: {
+      url: options.target.display,
+      version: m.server.version,
+      maxbytes: m.server.maxbytes,
+      growthFactor: m.server.growthFactor,
+      chunkSize: m.server.chunkSize,
+      slabChunkMax: m.server.slabChunkMax,
+      casEnabled: m.server.casEnabled,
+      lruSegmented: m.server.lruSegmented,
+      slabAutomove: m.server.slabAutomove,
+      prefix: options.prefix,
+      pipeline: options.pipeline,
+      valueSize: trace.sizes ? null : options.valueSize,
+      ttl,
+    },
+    real: {
+      requests: m.requests,
+      lookups: m.lookups,
+      getHits: m.getHits,
+      getMisses: m.getMisses,
+      hitRate,
+      clientHits: m.hits,
+      clientHitRate: m.lookups > 0 ? m.hits / m.lookups : 0,
+      writes: m.writes,
+      deletes: m.deletes,
+      rejectedWrites: m.rejectedWrites,
+      evictions: m.evictions,
+      reclaimed: m.reclaimed,
+      seconds: m.seconds,
+      requestsPerSecond: m.seconds > 0 ? m.requests / m.seconds : 0,
+      latencyMs: {
+        pipeline: m.latency.pipeline,
+        batches: m.latency.batches,
+        batchP50: m.latency.p50,
+        batchP95: m.latency.p95,
+        batchP99: m.latency.p99,
+        batchMax: m.latency.max,
+        meanPerRequest: m.latency.meanPerRequest,
+      },
+    },
+    memory: { residentItems: m.residentItems, itemBytes: m.itemBytes, totalMalloced: m.totalMalloced, mallocedBefore: m.mallocedBefore },
+    simulated: simulatedRows.map((row) => ({ policy: row.policy, hitRate: row.hitRate, differencePoints: (hitRate - row.hitRate) * 100 })),
+    notes,
+  };
+  const result = resultOf(
+    trace,
+    'replay',
+    {
+      policies: rows.map((row) => row.policy),
+      capacities: [m.server.maxbytes],
+      unit: 'bytes',
+      byteUnits: 'KiB',
+      ttls: [ttl],
+      lookupCostMs: cost.lookupCost * 1e3,
+      missCostMs: cost.missCost * 1e3,
+      seed,
+    },
+    rows,
+  );
+  return { ...result, server };
+}
