@@ -5,7 +5,7 @@
 import { Option, type Command } from 'commander';
 import { CancelledError, UsageError } from '../errors.js';
 import { parsePolicySpec, splitPolicyList } from '../policies/index.js';
-import { SIMULATED_COUNTERPART, counterpartSpec, simulateAtEntries } from '../redis/compare.js';
+import { SIMULATED_COUNTERPART, counterpartSpec, memoryModelSpec, simulateAtEntries, simulateInMemory } from '../redis/compare.js';
 import { REDIS_EVICTION_POLICIES, type RedisEvictionPolicy } from '../redis/policies.js';
 import type { RedisReplayOptions } from '../redis/replay.js';
 import { buildRedisResult } from '../redis/result.js';
@@ -162,11 +162,25 @@ export function registerReplay(program: Command, io: CliIo): void {
               seed,
             }),
           };
+    const memoryPolicy = memoryModelSpec(flags.policy, measurement.server, options.prefix, measurement.usedMemoryEmpty);
+    const memorySimulation = memoryPolicy && {
+      policy: memoryPolicy,
+      counts: simulateInMemory({
+        trace,
+        sentAt: measurement.sentAt,
+        policy: memoryPolicy,
+        maxmemory,
+        valueSize,
+        ...(ttl !== undefined && { ttl }),
+        seed,
+      }),
+    };
     const result = buildRedisResult({
       trace,
       options,
       measurement,
       simulation,
+      memorySimulation: memorySimulation ?? null,
       cost,
       seed,
       byteUnits: byteUnitStyleOf(flags.maxmemory) ?? 'kb',

@@ -478,6 +478,11 @@ export interface RedisComparison {
   readonly simulated: { readonly policy: string; readonly entries: number; readonly hitRate: number } | null;
   /** (real hit rate - simulated hit rate) x 100; null without a simulation. */
   readonly differencePoints: number | null;
+  /**
+   * The counterpart with `memory=redis` at maxmemory bytes (no measured bytes per key): what
+   * `run --capacity` predicts; null for volatile-ttl, whose counterpart has no memory model.
+   */
+  readonly memoryModel: { readonly policy: string; readonly hitRate: number; readonly differencePoints: number } | null;
   readonly notes: readonly ServerNote[];
 }
 

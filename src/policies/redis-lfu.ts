@@ -16,7 +16,14 @@
  * `src/db.c` (updateLFU), `src/server.h` (LFU_INIT_VAL).
  */
 import type { PolicyContext, PolicyDefinition, PolicyParams } from './policy.js';
-import { RedisSampledPolicy, SAMPLING_PARAMS, validateSampling, type RedisSamplingOptions } from './internal/redis-sampling.js';
+import {
+  MEMORY_PARAMS,
+  memoryOptions,
+  RedisSampledPolicy,
+  SAMPLING_PARAMS,
+  validateSampling,
+  type RedisSamplingOptions,
+} from './internal/redis-sampling.js';
 
 export const LFU_INIT_VAL = 5;
 const COUNTER_MAX = 255;
@@ -105,6 +112,7 @@ function redisLfuOptions(params: PolicyParams): RedisLfuOptions {
   return {
     samples: Number(params['samples'] ?? REDIS_LFU_DEFAULTS.samples),
     pool: Number(params['pool'] ?? REDIS_LFU_DEFAULTS.pool),
+    ...(memoryOptions(params) && { memory: memoryOptions(params)! }),
     logFactor: Number(params['log-factor'] ?? REDIS_LFU_DEFAULTS.logFactor),
     decayTime: Number(params['decay-time'] ?? REDIS_LFU_DEFAULTS.decayTime),
   };
@@ -132,6 +140,7 @@ export const redisLfu: PolicyDefinition = {
       min: 0,
       max: 65535,
     },
+    ...MEMORY_PARAMS,
   ],
   create: (context, params, name) => new RedisLfuPolicy(context, redisLfuOptions(params), name),
 };

@@ -17,7 +17,14 @@
  * Source: Redis `src/evict.c` (evictionPoolPopulate, performEvictions), `src/server.h`.
  */
 import type { PolicyContext, PolicyDefinition, PolicyParams } from './policy.js';
-import { RedisSampledPolicy, SAMPLING_PARAMS, validateSampling, type RedisSamplingOptions } from './internal/redis-sampling.js';
+import {
+  MEMORY_PARAMS,
+  memoryOptions,
+  RedisSampledPolicy,
+  SAMPLING_PARAMS,
+  validateSampling,
+  type RedisSamplingOptions,
+} from './internal/redis-sampling.js';
 
 export interface RedisLruOptions extends RedisSamplingOptions {
   /** Seconds per clock tick; 0 means one tick per request. */
@@ -74,6 +81,7 @@ function redisLruOptions(params: PolicyParams): RedisLruOptions {
   return {
     samples: Number(params['samples'] ?? REDIS_LRU_DEFAULTS.samples),
     pool: Number(params['pool'] ?? REDIS_LRU_DEFAULTS.pool),
+    ...(memoryOptions(params) && { memory: memoryOptions(params)! }),
     clock: Number(params['clock'] ?? REDIS_LRU_DEFAULTS.clock),
   };
 }
@@ -91,6 +99,7 @@ export const redisLru: PolicyDefinition = {
       type: 'number',
       min: 0,
     },
+    ...MEMORY_PARAMS,
   ],
   create: (context, params, name) => new RedisLruPolicy(context, redisLruOptions(params), name),
 };

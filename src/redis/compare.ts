@@ -14,11 +14,17 @@
  * with a clock (Redis keeps LRU time in whole seconds, and a fast replay leaves most keys
  * tied) sees the clock the server saw, and TTLs expire at the same moments.
  *
+ * The memory model: the same counterpart with `memory=redis` runs at maxmemory itself, in
+ * bytes, counting what Redis spends per key (src/policies/internal/redis-memory.ts) from the
+ * empty server's used_memory up: a prediction that needs no measured bytes per key, which is
+ * what `run --capacity 64mb -p redis-lru:memory=redis` gives without a server.
+ *
  * Which policy: allkeys-lru -> redis-lru and allkeys-lfu -> redis-lfu (the sampled
  * approximations). volatile-ttl evicts, among keys with a TTL, the sampled one closest to
  * expiring; when every write carries the same TTL that is the oldest write, so its closest
  * simulated counterpart is fifo (with varied per-request TTLs the match is looser).
  */
+import { Buffer } from 'node:buffer';
 import { cacheJob, replaySettings, runJob } from '../engine/jobs.js';
 import type { ReplayCounts } from '../engine/replay.js';
 import { findPolicy, parsePolicySpec, type PolicySpec } from '../policies/index.js';
@@ -73,4 +79,46 @@ export function simulateAtEntries(input: SimulationInput): ReplayCounts {
   };
   const job = cacheJob(input.policy, input.entries, input.ttl ?? null, 0);
   return runJob(timed, job, replaySettings({ unit: 'entries', seed: input.seed }));
+}
+
+/** The counterpart with Redis's memory accounting, for allkeys-lru and allkeys-lfu; undefined for volatile-ttl. */
+export function memoryModelSpec(
+  policy: RedisEvictionPolicy,
+  server: ServerSettings,
+  prefix: string,
+  usedMemoryEmpty: number,
+): PolicySpec | undefined {
+  const base = counterpartSpec(policy, server);
+  if (findPolicy(base.definition.name)?.params.every((param) => param.name !== 'memory')) return undefined;
+  const memory = `memory=redis,key-prefix=${Buffer.byteLength(prefix)},baseline=${Math.round(usedMemoryEmpty)}`;
+  return parsePolicySpec(base.name.includes(':') ? `${base.name},${memory}` : `${base.name}:${memory}`);
+}
+
+export interface MemorySimulationInput {
+  readonly trace: Trace;
+  readonly sentAt: Float64Array;
+  readonly policy: PolicySpec;
+  readonly maxmemory: number;
+  /** Value size for traces without a size column. */
+  readonly valueSize: number;
+  readonly ttl?: number;
+  readonly seed: number;
+}
+
+/** The memory model at maxmemory bytes, on the clock the server saw. */
+export function simulateInMemory(input: MemorySimulationInput): ReplayCounts {
+  const { trace } = input;
+  const timed: Trace = {
+    source: trace.source,
+    length: trace.length,
+    keys: trace.keys,
+    keySpace: trace.keySpace,
+    times: input.sentAt,
+    sizes: trace.sizes ?? new Uint32Array(trace.length).fill(input.valueSize),
+    ...(trace.ops && { ops: trace.ops }),
+    ...(trace.ttls && { ttls: trace.ttls }),
+    ...(trace.keyNames && { keyNames: trace.keyNames }),
+  };
+  const job = cacheJob(input.policy, input.maxmemory, input.ttl ?? null, 0);
+  return runJob(timed, job, replaySettings({ unit: 'bytes', seed: input.seed }));
 }

@@ -21,6 +21,8 @@ export interface ResultInputs {
   readonly options: RedisReplayOptions;
   readonly measurement: RedisReplayMeasurement;
   readonly simulation: { readonly policy: PolicySpec; readonly entries: number; readonly counts: ReplayCounts } | null;
+  /** The memory model at maxmemory bytes; null when the counterpart has none. */
+  readonly memorySimulation?: { readonly policy: PolicySpec; readonly counts: ReplayCounts } | null;
   /** The latency model the rows are priced with (seconds). */
   readonly cost: { readonly lookupCost: number; readonly missCost: number };
   readonly seed: number;
@@ -33,7 +35,16 @@ export function serverLabel(policy: string): string {
   return `redis:${policy}`;
 }
 
-export function buildRedisResult({ trace, options, measurement: m, simulation, cost, seed, byteUnits = 'kb' }: ResultInputs): RunResult {
+export function buildRedisResult({
+  trace,
+  options,
+  measurement: m,
+  simulation,
+  memorySimulation = null,
+  cost,
+  seed,
+  byteUnits = 'kb',
+}: ResultInputs): RunResult {
   const keyspaceLookups = m.keyspaceHits + m.keyspaceMisses;
   const hitRate = keyspaceLookups > 0 ? m.keyspaceHits / keyspaceLookups : 0;
   const ttl = options.ttl ?? null;
@@ -66,6 +77,12 @@ export function buildRedisResult({ trace, options, measurement: m, simulation, c
       equivalentEntries: simulation.entries,
     });
   }
+  if (memorySimulation) {
+    const job = cacheJob(memorySimulation.policy, options.maxmemory, ttl, cost.lookupCost);
+    rows.push({ ...rowOf(job, memorySimulation.counts, settings), source: 'simulation' });
+  }
+  const memoryHitRate =
+    memorySimulation && memorySimulation.counts.requests > 0 ? memorySimulation.counts.hits / memorySimulation.counts.requests : 0;
   const simulatedHitRate = simulation && simulation.counts.requests > 0 ? simulation.counts.hits / simulation.counts.requests : 0;
 
   const notes: ServerNote[] = [];
@@ -125,6 +142,9 @@ export function buildRedisResult({ trace, options, measurement: m, simulation, c
     },
     simulated: simulation && { policy: simulation.policy.name, entries: simulation.entries, hitRate: simulatedHitRate },
     differencePoints: simulation ? (hitRate - simulatedHitRate) * 100 : null,
+    memoryModel: memorySimulation
+      ? { policy: memorySimulation.policy.name, hitRate: memoryHitRate, differencePoints: (hitRate - memoryHitRate) * 100 }
+      : null,
     notes,
   };
 

@@ -34,7 +34,11 @@ export function renderServerTable(result: RunResult): string {
     const fromServer = row.source === 'server';
     table.push([
       fromServer ? `redis ${server.policy} (INFO stats)` : `simulated ${row.policy}`,
-      fromServer ? `${integer(memory.residentKeys)} resident` : integer(row.equivalentEntries ?? row.capacity),
+      fromServer
+        ? `${integer(memory.residentKeys)} resident`
+        : row.equivalentEntries !== undefined
+          ? integer(row.equivalentEntries)
+          : `${formatRedisMemory(row.capacity)} of memory`,
       integer(row.requests),
       integer(row.hits),
       integer(row.misses),
@@ -74,6 +78,13 @@ function redisLines(comparison: RedisComparison): string[] {
   if (comparison.differencePoints !== null) {
     const points = comparison.differencePoints;
     lines.push(`difference: ${points >= 0 ? '+' : ''}${points.toFixed(2)} points (real minus simulated)`);
+  }
+  if (comparison.memoryModel) {
+    const model = comparison.memoryModel;
+    lines.push(
+      `memory model: ${model.policy} at maxmemory itself, counting Redis's bytes per key: ${percent(model.hitRate)}, ` +
+        `${model.differencePoints >= 0 ? '+' : ''}${model.differencePoints.toFixed(2)} points (real minus model; what run --capacity predicts)`,
+    );
   }
   lines.push(
     `client saw ${integer(real.clientHits)} hits in ${integer(real.lookups)} lookups (${percent(real.clientHitRate)}); ` +

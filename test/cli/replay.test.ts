@@ -60,9 +60,10 @@ test('replay results go through --format, --out and the gates like run: csv, md,
   const csv = await cli(...base, '--format', 'csv');
   assert.equal(csv.code, 0, csv.stderr);
   const lines = csv.stdout.trim().split('\r\n');
-  assert.equal(lines.length, 3);
+  assert.equal(lines.length, 4);
   assert.match(lines[1]!, /^redis:allkeys-lru,/);
   assert.match(lines[2]!, /^lru,/);
+  assert.match(lines[3]!, /^"redis-lru:samples=5,memory=redis,key-prefix=11,baseline=\d+",/);
 
   const md = await cli(...base, '--out', join(files.dir, 'replay.md'));
   assert.equal(md.code, 0, md.stderr);

@@ -102,7 +102,15 @@ test('redis-lfu parameters are validated', () => {
   assert.throws(() => parsePolicySpec('redis-lfu:log-factor=-1'), UsageError);
   assert.throws(() => parsePolicySpec('redis-lfu:decay-time=0.5'), UsageError);
   assert.throws(() => parsePolicySpec('redis-lfu:factor=3'), UsageError);
-  assert.deepEqual(parsePolicySpec('redis-lfu:decay-time=5').params, { samples: 5, pool: 16, 'log-factor': 10, 'decay-time': 5 });
+  assert.deepEqual(parsePolicySpec('redis-lfu:decay-time=5').params, {
+    samples: 5,
+    pool: 16,
+    'log-factor': 10,
+    'decay-time': 5,
+    memory: 'values',
+    'key-prefix': 0,
+    baseline: 1_100_000,
+  });
   const trace = traceOf(['a']);
   const context = { capacity: 4, unit: 'entries' as const, keySpace: 1, seed: 1, trace };
   assert.throws(() => new RedisLfuPolicy(context, { samples: 5, pool: 16, logFactor: 1.5, decayTime: 1 }), RangeError);

@@ -135,7 +135,15 @@ test('redis-lru parameters are validated', () => {
   assert.throws(() => parsePolicySpec('redis-lru:samples=2.5'), UsageError);
   assert.throws(() => parsePolicySpec('redis-lru:clock=-1'), UsageError);
   assert.throws(() => parsePolicySpec('redis-lru:pool=0'), UsageError);
-  assert.deepEqual(parsePolicySpec('redis-lru:samples=10').params, { samples: 10, pool: 16, clock: 1 });
+  assert.deepEqual(parsePolicySpec('redis-lru:samples=10').params, {
+    samples: 10,
+    pool: 16,
+    clock: 1,
+    memory: 'values',
+    'key-prefix': 0,
+    baseline: 1_100_000,
+  });
+  assert.throws(() => parsePolicySpec('redis-lru:memory=jemalloc'), UsageError);
   const trace = traceOf(['a']);
   assert.throws(
     () => new RedisLruPolicy({ capacity: 4, unit: 'entries', keySpace: 1, seed: 1, trace }, { samples: 0, pool: 16, clock: 1 }),

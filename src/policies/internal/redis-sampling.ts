@@ -16,12 +16,56 @@
  * buckets (`dictGetSomeKeys`), which is close to uniform but not exactly.
  */
 import { UsageError } from '../../errors.js';
-import type { ParamSpec, Policy, PolicyContext } from '../policy.js';
+import type { ParamSpec, Policy, PolicyContext, PolicyParams } from '../policy.js';
+import { keyLengths } from './key-lengths.js';
+import { DEFAULT_REDIS_BASELINE, MAX_LOAD_BEFORE_FORCED_GROWTH, redisKeyBytes, tableBytes } from './redis-memory.js';
 import { Rng } from '../../trace/synthetic/rng.js';
 
 export interface RedisSamplingOptions {
   readonly samples: number;
   readonly pool: number;
+  /** Count keys as Redis's used_memory does (memory=redis), at byte capacity = maxmemory; absent: values only. */
+  readonly memory?: RedisMemoryOptions;
+}
+
+export interface RedisMemoryOptions {
+  /** Bytes added to every key (the replay's key prefix). */
+  readonly keyPrefix: number;
+  /** used_memory of the empty server, counted against maxmemory. */
+  readonly baseline: number;
+}
+
+/** The memory parameters redis-lru and redis-lfu share. */
+export const MEMORY_PARAMS: readonly ParamSpec[] = [
+  {
+    name: 'memory',
+    description:
+      "at byte capacity: 'values' counts the values' bytes; 'redis' counts what Redis 7 spends per key, so the capacity is maxmemory",
+    default: 'values',
+    type: 'choice',
+    choices: ['values', 'redis'],
+  },
+  {
+    name: 'key-prefix',
+    description: 'with memory=redis: bytes added to every key (a client-side prefix)',
+    default: 0,
+    type: 'integer',
+    min: 0,
+    max: 65535,
+  },
+  {
+    name: 'baseline',
+    description: "with memory=redis: the empty server's used_memory, in bytes",
+    default: DEFAULT_REDIS_BASELINE,
+    type: 'integer',
+    min: 0,
+  },
+];
+
+/** The memory option of a spec's parameters (undefined for memory=values). */
+export function memoryOptions(params: PolicyParams): RedisMemoryOptions | undefined {
+  if (params['memory'] !== 'redis') return undefined;
+  return { keyPrefix: Number(params['key-prefix'] ?? 0), baseline: Number(params['baseline'] ?? DEFAULT_REDIS_BASELINE) };
 }
 
 export const SAMPLING_PARAMS: readonly ParamSpec[] = [
@@ -66,8 +110,20 @@ export abstract class RedisSampledPolicy implements Policy {
   private readonly poolScores: Float64Array;
   private count = 0;
   private used = 0;
+  /** memory=redis: each key's used_memory, their sum, the dict's slots, and what the count is checked against. */
+  private readonly memory: RedisMemoryOptions | undefined;
+  private readonly keyBytes: Uint16Array | undefined;
+  private readonly costOf: Float64Array | undefined;
+  private keyMemory = 0;
+  private slots = 4;
+  /** A TTL applies: every key also has an entry in the expires dict (whose buckets grow like the main one's). */
+  private readonly withTtl: boolean;
 
   constructor(context: PolicyContext, options: RedisSamplingOptions, stream: number) {
+    this.memory = context.unit === 'bytes' ? options.memory : undefined;
+    this.keyBytes = this.memory ? keyLengths(context, this.memory.keyPrefix) : undefined;
+    this.costOf = this.memory ? new Float64Array(context.keySpace) : undefined;
+    this.withTtl = context.expiry !== undefined;
     this.capacity = context.capacity;
     this.samples = options.samples;
     this.random = new Rng(context.seed, stream);
@@ -100,6 +156,7 @@ export abstract class RedisSampledPolicy implements Policy {
   }
 
   access(id: number, size: number, now: number): boolean {
+    if (this.memory) return this.accessInMemory(id, size, now);
     if (this.resident[id] === 1) {
       this.touch(id, now);
       if (this.sizeOf[id] !== size) {
@@ -121,10 +178,50 @@ export abstract class RedisSampledPolicy implements Policy {
     return false;
   }
 
+  /**
+   * memory=redis: as Redis runs a command, evict first while used_memory is over maxmemory
+   * (so one command may overshoot until the next), then look up, and on a miss store the key,
+   * growing the dict when it is full unless that would pass maxmemory (below load 1.618).
+   */
+  private accessInMemory(id: number, size: number, now: number): boolean {
+    while (this.count > 0 && this.usedMemory() > this.capacity) this.evictOne(now);
+    const cost = redisKeyBytes(this.keyBytes![id]!, size, this.withTtl);
+    if (this.resident[id] === 1) {
+      this.touch(id, now);
+      if (this.sizeOf[id] !== size) {
+        this.used += size - this.sizeOf[id]!;
+        this.sizeOf[id] = size;
+        this.keyMemory += cost - this.costOf![id]!;
+        this.costOf![id] = cost;
+      }
+      return true;
+    }
+    if (this.count >= this.slots) {
+      const grown = 2 ** Math.ceil(Math.log2(this.count + 1));
+      const allowed = this.count / this.slots > MAX_LOAD_BEFORE_FORCED_GROWTH || this.usedMemory() + tableBytes(grown) <= this.capacity;
+      if (allowed) this.slots = grown;
+    }
+    this.resident[id] = 1;
+    this.sizeOf[id] = size;
+    this.used += size;
+    this.costOf![id] = cost;
+    this.keyMemory += cost;
+    this.position[id] = this.count;
+    this.dense[this.count++] = id;
+    this.initialise(id, now);
+    return false;
+  }
+
+  /** memory=redis: the server's used_memory as the model counts it. */
+  usedMemory(): number {
+    return this.memory!.baseline + this.keyMemory + tableBytes(this.slots) * (this.withTtl ? 2 : 1);
+  }
+
   delete(id: number): boolean {
     if (this.resident[id] !== 1) return false;
     this.resident[id] = 0;
     this.used -= this.sizeOf[id]!;
+    if (this.costOf) this.keyMemory -= this.costOf[id]!;
     const at = this.position[id]!;
     const last = this.dense[--this.count]!;
     this.dense[at] = last;
