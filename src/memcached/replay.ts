@@ -158,7 +158,7 @@ export async function replayOnMemcached(trace: Trace, options: MemcachedReplayOp
       return seconds === undefined ? 0 : Math.max(1, Math.round(seconds));
     };
     for (let start = 0; start < total;) {
-      if (options.signal?.aborted) throw new ReplayError('interrupted', progress());
+      if (options.signal?.aborted) throw new Error('interrupted');
       // The batch: up to `pipeline` rows with distinct keys.
       let end = start;
       batchNumber++;
@@ -246,9 +246,15 @@ export async function replayOnMemcached(trace: Trace, options: MemcachedReplayOp
     if (!options.keepKeys) keysRemoved = await removeKeys(connection, written, name);
     return { ...measurement, keysRemoved };
   } catch (error) {
-    if (!options.keepKeys && connection.usable()) await removeKeys(connection, written, name).catch(() => 0);
+    // Nothing left behind, even after a timeout: over a fresh, more patient connection when
+    // this one is gone.
+    let leftBehind = false;
+    if (!options.keepKeys && written.includes(1)) {
+      leftBehind = !(await removeKeysSomehow(connection, options, written, name));
+    }
+    const cleanup = leftBehind ? ` (the replayed keys under '${options.prefix}' could not be deleted: the server did not answer)` : '';
     if (error instanceof UsageError) throw error;
-    throw new ReplayError(`${options.target.display}: ${(error as Error).message}`, progress());
+    throw new ReplayError(`${options.target.display}: ${(error as Error).message}${cleanup}`, progress());
   } finally {
     connection.close();
   }
@@ -279,6 +285,34 @@ function settingsOf(version: string, settings: Map<string, string>): MemcachedSe
     warmMaxFactor: number('warm_max_factor', 2),
     evictions: flag('evictions', true),
   };
+}
+
+/** Deletes the replay's keys on this connection if it still works, else on a new one; false when neither could. */
+async function removeKeysSomehow(
+  connection: MemcachedConnection,
+  options: MemcachedReplayOptions,
+  written: Uint8Array,
+  name: (id: number) => string,
+): Promise<boolean> {
+  if (connection.usable()) {
+    try {
+      await removeKeys(connection, written, name);
+      return true;
+    } catch {
+      // Fall through to a fresh connection.
+    }
+  }
+  try {
+    const fresh = await MemcachedConnection.open(options.target.host, options.target.port, options.timeout * 3);
+    try {
+      await removeKeys(fresh, written, name);
+      return true;
+    } finally {
+      fresh.close();
+    }
+  } catch {
+    return false;
+  }
 }
 
 /** Deletes every key the replay wrote, in pipelined batches; returns how many existed. */

@@ -13,6 +13,8 @@ export interface MemcachedServer {
   readonly url: string;
   /** The server's version, e.g. [1, 6, 18]. */
   readonly version: readonly number[];
+  /** The server process (tests stop it with SIGSTOP to make it hang). */
+  readonly process: ChildProcess;
   /** Sends raw protocol text and resolves with everything the server answered until `until` shows up. */
   send(text: string, until: RegExp): Promise<string>;
 }
@@ -73,7 +75,7 @@ export async function startMemcached(t: TestContext, args: readonly string[] = [
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
-  return { port, url: `memcached://127.0.0.1:${port}`, version, send };
+  return { port, url: `memcached://127.0.0.1:${port}`, version, send, process: child };
 }
 
 /** The slab classes `memcached -vv` prints at start-up with these options: [chunk size, per page] by class. */

@@ -136,3 +136,33 @@ test('bad addresses, flags that belong to Redis and unusable keys are one-line e
     /memcached:\/\/127\.0\.0\.1:\d+: connection refused \(is memcached running there\?\); nothing was replayed/,
   );
 });
+
+test('a server that stops answering mid-replay is an error saying how far it got, and the keys are still removed', async (t) => {
+  const server = await startMemcached(t, ['-m', '8']);
+  if (!server) return;
+  t.after(() => void server.process.kill('SIGCONT'));
+  const trace = await loadTrace('zipf:alpha=0.9,keys=5000,requests=20000');
+  let stopped = false;
+  await assert.rejects(
+    () =>
+      replayOnMemcached(trace, {
+        target: parseMemcachedAddress(`127.0.0.1:${server.port}`),
+        prefix: 'cachebench:',
+        flush: false,
+        valueSize: 100,
+        pipeline: 100,
+        timeout: 0.5,
+        onProgress: (done) => {
+          if (stopped || done < 1000) return;
+          stopped = true;
+          // Stopped after a batch, resumed once the replay has given up on it.
+          server.process.kill('SIGSTOP');
+          setTimeout(() => void server.process.kill('SIGCONT'), 800);
+        },
+      }),
+    (error: Error) =>
+      /^memcached:\/\/127\.0\.0\.1:\d+: no reply within 0\.5s; replayed [\d,]+ of 20,000 requests/.test(error.message) &&
+      !error.message.includes('\n'),
+  );
+  assert.match(await server.send('stats\r\n', /END\r\n/), /STAT curr_items 0\r\n/, 'the keys were deleted over a fresh connection');
+});
