@@ -14,6 +14,7 @@ import { parseMemcachedAddress } from '../memcached/url.js';
 import type { MemcachedReplayOptions } from '../memcached/replay.js';
 import { buildMemcachedResult, modelSpecFor } from '../memcached/result.js';
 import { simulate } from '../api/simulate.js';
+import type { ServerReplayOptions } from '../server-replay.js';
 import { renderServerTable } from '../report/server.js';
 import { REPORT_FORMATS } from '../report/render.js';
 import { byteUnitStyleOf, parseBytes, parseCount, parseDuration } from '../units.js';
@@ -112,39 +113,12 @@ export function registerReplay(program: Command, io: CliIo): void {
       target,
       maxmemory,
       policy: flags.policy,
-      prefix: flags.prefix,
-      flush: flags.flush === true,
-      valueSize,
-      ...(ttl !== undefined && { ttl }),
-      pipeline,
-      timeout,
-      keepKeys: flags.keepKeys === true,
-      onProgress: (done, total) => {
-        progress.update(done, total);
-      },
+      ...serverReplayOptions(flags, { valueSize, ttl, pipeline, timeout }, progress),
     };
     // The Redis client (ioredis, about a third of a second to import) loads only for a replay.
     const { checkReplayOptions, replayOnRedis } = await import('../redis/replay.js');
     checkReplayOptions(trace, options);
-    // Ctrl-C (or SIGTERM) stops after the current batch, so maxmemory is restored and the keys
-    // removed; the run then ends as any interrupted command does (exit 130), saying how far it got.
-    const interrupt = new AbortController();
-    const onSignal = (): void => {
-      interrupt.abort();
-    };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-    let measurement;
-    try {
-      measurement = await replayOnRedis(trace, { ...options, signal: interrupt.signal });
-    } catch (error) {
-      if (interrupt.signal.aborted && error instanceof Error) throw new CancelledError(error.message);
-      throw error;
-    } finally {
-      process.removeListener('SIGINT', onSignal);
-      process.removeListener('SIGTERM', onSignal);
-      progress.done();
-    }
+    const measurement = await interruptible((signal) => replayOnRedis(trace, { ...options, signal }), progress);
     const simulate = flags.simulate === undefined ? counterpartSpec(flags.policy, measurement.server) : chosen;
     const entries = measurement.equivalentEntries;
     const simulation =
@@ -226,38 +200,10 @@ async function replayMemcached(source: string, flags: ReplayFlags & CommonFlags 
     );
   }
   const progress = progressBar('replaying on memcached');
-  const options: MemcachedReplayOptions = {
-    target,
-    prefix: flags.prefix,
-    flush: flags.flush === true,
-    valueSize,
-    ...(ttl !== undefined && { ttl }),
-    pipeline,
-    timeout,
-    keepKeys: flags.keepKeys === true,
-    onProgress: (done, total) => {
-      progress.update(done, total);
-    },
-  };
+  const options: MemcachedReplayOptions = { target, ...serverReplayOptions(flags, { valueSize, ttl, pipeline, timeout }, progress) };
   const { checkMemcachedReplay, replayOnMemcached } = await import('../memcached/replay.js');
   checkMemcachedReplay(trace, options);
-  const interrupt = new AbortController();
-  const onSignal = (): void => {
-    interrupt.abort();
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  let measurement;
-  try {
-    measurement = await replayOnMemcached(trace, { ...options, signal: interrupt.signal });
-  } catch (error) {
-    if (interrupt.signal.aborted && error instanceof Error) throw new CancelledError(error.message);
-    throw error;
-  } finally {
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
-    progress.done();
-  }
+  const measurement = await interruptible((signal) => replayOnMemcached(trace, { ...options, signal }), progress);
   const model = modelSpecFor(measurement.server, options.prefix);
   // The same trace at the server's -m, in the simulator: values as the replay sent them.
   const replayed = trace.sizes ? trace : { ...trace, sizes: new Uint32Array(trace.length).fill(valueSize) };
@@ -272,4 +218,48 @@ async function replayMemcached(source: string, flags: ReplayFlags & CommonFlags 
   });
   const result = buildMemcachedResult({ trace, options, measurement, simulatedRows: simulated.rows, cost, seed });
   await deliverResult(result, output, { io, table: renderServerTable });
+}
+
+/**
+ * Runs a replay that Ctrl-C (or SIGTERM) stops after its current batch, so the server's
+ * settings are restored and the keys removed; the command then ends as any interrupted one
+ * does (exit 130), saying how far it got.
+ */
+async function interruptible<T>(replay: (signal: AbortSignal) => Promise<T>, progress: { done(): void }): Promise<T> {
+  const interrupt = new AbortController();
+  const onSignal = (): void => {
+    interrupt.abort();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    return await replay(interrupt.signal);
+  } catch (error) {
+    if (interrupt.signal.aborted && error instanceof Error) throw new CancelledError(error.message);
+    throw error;
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    progress.done();
+  }
+}
+
+/** The options every server replay takes, from the flags both kinds share. */
+function serverReplayOptions(
+  flags: ReplayFlags,
+  parsed: { valueSize: number; ttl: number | undefined; pipeline: number; timeout: number },
+  progress: { update(done: number, total: number): void },
+): ServerReplayOptions {
+  return {
+    prefix: flags.prefix,
+    flush: flags.flush === true,
+    valueSize: parsed.valueSize,
+    ...(parsed.ttl !== undefined && { ttl: parsed.ttl }),
+    pipeline: parsed.pipeline,
+    timeout: parsed.timeout,
+    keepKeys: flags.keepKeys === true,
+    onProgress: (done, total) => {
+      progress.update(done, total);
+    },
+  };
 }

@@ -21,21 +21,10 @@ import { OP_DELETE, OP_SET, type Trace } from '../trace/trace.js';
 import { RedisReplayError as ReplayError, type ReplayProgress } from '../redis/errors.js';
 import { MemcachedConnection } from './client.js';
 import type { MemcachedTarget } from './url.js';
+import { batchLatency, keyNamer, type BatchLatencyMs, type ServerReplayOptions } from '../server-replay.js';
 
-export interface MemcachedReplayOptions {
+export interface MemcachedReplayOptions extends ServerReplayOptions {
   readonly target: MemcachedTarget;
-  readonly prefix: string;
-  /** flush_all first if the server holds items. */
-  readonly flush: boolean;
-  /** Value size in bytes for traces without a size column. */
-  readonly valueSize: number;
-  /** Default TTL in seconds for writes whose request has none; undefined = none. */
-  readonly ttl?: number;
-  readonly pipeline: number;
-  readonly timeout: number;
-  readonly keepKeys?: boolean;
-  readonly onProgress?: (done: number, total: number) => void;
-  readonly signal?: AbortSignal;
 }
 
 /** The server's settings that the model takes, from `stats settings`. */
@@ -82,7 +71,7 @@ export interface MemcachedReplayMeasurement {
   /** Pages held before the replay: over 0 means classes were already shaped by earlier data. */
   readonly mallocedBefore: number;
   readonly seconds: number;
-  readonly latency: { pipeline: number; batches: number; p50: number; p95: number; p99: number; max: number; meanPerRequest: number };
+  readonly latency: BatchLatencyMs;
   readonly keysRemoved: number | null;
 }
 
@@ -241,7 +230,7 @@ export async function replayOnMemcached(trace: Trace, options: MemcachedReplayOp
       totalMalloced: Number(slabsAfter.get('total_malloced') ?? 0),
       mallocedBefore: Number(slabsBefore.get('total_malloced') ?? 0),
       seconds,
-      latency: latencyOf(batchMs, options.pipeline, total),
+      latency: batchLatency(batchMs, options.pipeline, total),
     };
     if (!options.keepKeys) keysRemoved = await removeKeys(connection, written, name);
     return { ...measurement, keysRemoved };
@@ -333,28 +322,6 @@ async function removeKeys(connection: MemcachedConnection, written: Uint8Array, 
   }
   await Promise.all(batch);
   return removed;
-}
-
-function latencyOf(batchMs: readonly number[], pipeline: number, requests: number): MemcachedReplayMeasurement['latency'] {
-  const sorted = [...batchMs].sort((a, b) => a - b);
-  const n = sorted.length;
-  const rank = (q: number): number => (n === 0 ? 0 : sorted[Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1))]!);
-  const busy = batchMs.reduce((sum, value) => sum + value, 0);
-  return {
-    pipeline,
-    batches: n,
-    p50: rank(0.5),
-    p95: rank(0.95),
-    p99: rank(0.99),
-    max: n === 0 ? 0 : sorted[n - 1]!,
-    meanPerRequest: requests === 0 ? 0 : busy / requests,
-  };
-}
-
-function keyNamer(trace: Trace, prefix: string): (id: number) => string {
-  const names: (string | undefined)[] = new Array<string | undefined>(trace.keySpace);
-  const raw = trace.keyNames;
-  return (id) => (names[id] ??= prefix + (raw ? raw.get(id) : String(id)));
 }
 
 class ValueCache {

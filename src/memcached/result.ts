@@ -11,6 +11,7 @@ import type { ReplayCounts } from '../engine/replay.js';
 import { countsRow, resultOf } from '../engine/rows.js';
 import type { MemcachedComparison, MemcachedNote, ResultRow, RunResult } from '../model/result.js';
 import type { Trace } from '../trace/trace.js';
+import { latencyMsOf } from '../server-replay.js';
 import type { MemcachedReplayMeasurement, MemcachedReplayOptions, MemcachedSettingsSeen } from './replay.js';
 
 /** The `memcached` model's spec for this server: its settings and the replay's key prefix. */
@@ -102,15 +103,7 @@ export function buildMemcachedResult({ trace, options, measurement: m, simulated
       reclaimed: m.reclaimed,
       seconds: m.seconds,
       requestsPerSecond: m.seconds > 0 ? m.requests / m.seconds : 0,
-      latencyMs: {
-        pipeline: m.latency.pipeline,
-        batches: m.latency.batches,
-        batchP50: m.latency.p50,
-        batchP95: m.latency.p95,
-        batchP99: m.latency.p99,
-        batchMax: m.latency.max,
-        meanPerRequest: m.latency.meanPerRequest,
-      },
+      latencyMs: latencyMsOf(m.latency),
     },
     memory: { residentItems: m.residentItems, itemBytes: m.itemBytes, totalMalloced: m.totalMalloced, mallocedBefore: m.mallocedBefore },
     simulated: simulatedRows.map((row) => ({ policy: row.policy, hitRate: row.hitRate, differencePoints: (hitRate - row.hitRate) * 100 })),

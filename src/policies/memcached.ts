@@ -49,6 +49,7 @@
  */
 import type { Policy, PolicyContext, PolicyDefinition, PolicyParams } from './policy.js';
 import { IdList, ListArena, NIL } from './internal/list.js';
+import { keyLengths } from './internal/key-lengths.js';
 
 /** sizeof(item) on a 64-bit build. */
 const ITEM_HEADER = 48;
@@ -500,19 +501,6 @@ export class MemcachedPolicy implements Policy {
     this.count--;
     this.valueBytes -= this.valueOf[id]!;
   }
-}
-
-/** Each key's length in bytes as a client sends it: its text (or id digits) plus the prefix. */
-function keyLengths(context: PolicyContext, prefix: number): Uint16Array {
-  const lengths = new Uint16Array(context.keySpace);
-  const names = context.trace.keyNames;
-  if (names && names.length >= context.keySpace) {
-    const { lengths: bytes } = names.utf8();
-    for (let id = 0; id < context.keySpace; id++) lengths[id] = Math.min(65535, bytes[id]! + prefix);
-  } else {
-    for (let id = 0; id < context.keySpace; id++) lengths[id] = String(id).length + prefix;
-  }
-  return lengths;
 }
 
 export function memcachedSettings(params: PolicyParams): MemcachedSettings {

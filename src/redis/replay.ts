@@ -28,33 +28,17 @@ import { isReplyError, openRedis, type RedisSession } from './client.js';
 import { RedisReplayError, type ReplayProgress } from './errors.js';
 import { formatRedisMemory } from './memory.js';
 import type { RedisTarget } from './url.js';
+import { batchLatency, keyNamer, type BatchLatencyMs, type ServerReplayOptions } from '../server-replay.js';
 
 import type { RedisEvictionPolicy } from './policies.js';
 
 export { REDIS_EVICTION_POLICIES, type RedisEvictionPolicy } from './policies.js';
 
-export interface RedisReplayOptions {
+export interface RedisReplayOptions extends ServerReplayOptions {
   readonly target: RedisTarget;
   /** Bytes, as CONFIG SET maxmemory takes them. */
   readonly maxmemory: number;
   readonly policy: RedisEvictionPolicy;
-  /** Every key written carries it. */
-  readonly prefix: string;
-  /** Empty the chosen database first if it holds keys. */
-  readonly flush: boolean;
-  /** Value size in bytes for traces without a size column. */
-  readonly valueSize: number;
-  /** Default TTL in seconds for writes whose request has none; undefined = no TTL. */
-  readonly ttl?: number;
-  /** Requests per pipeline batch. */
-  readonly pipeline: number;
-  /** Seconds to wait for a connection or a reply before giving up. */
-  readonly timeout: number;
-  /** Leave the replayed keys on the server instead of deleting them afterwards. */
-  readonly keepKeys?: boolean;
-  readonly onProgress?: (done: number, total: number) => void;
-  /** Stops between batches (Ctrl-C): the server's settings are still restored and keys removed. */
-  readonly signal?: AbortSignal;
 }
 
 export interface ServerSettings {
@@ -67,19 +51,6 @@ export interface ServerSettings {
   /** What maxmemory and maxmemory-policy were before, and were restored to. */
   readonly previousMaxmemory: string;
   readonly previousPolicy: string;
-}
-
-export interface BatchLatencyMs {
-  /** Requests per batch (the last batch may be shorter). */
-  readonly pipeline: number;
-  readonly batches: number;
-  /** Client-side round trip of one batch, nearest-rank percentiles. */
-  readonly p50: number;
-  readonly p95: number;
-  readonly p99: number;
-  readonly max: number;
-  /** Total time in batches divided by requests. */
-  readonly meanPerRequest: number;
 }
 
 export interface RedisReplayMeasurement {
@@ -339,7 +310,6 @@ async function replayBatches(
   let rejectedWrites = 0;
   let bytesRequested = 0;
   let bytesHit = 0;
-  let busyMs = 0;
   const started = performance.now();
 
   for (let start = 0; start < n; start += batchSize) {
@@ -370,7 +340,6 @@ async function replayBatches(
     const elapsed = performance.now() - t0;
     if (replies === null) throw new Error('Connection is closed.');
     batchMs[batches++] = elapsed;
-    busyMs += elapsed;
 
     // Count only once the whole batch is known good, so the progress reported after a
     // failure is what the server really answered.
@@ -405,8 +374,6 @@ async function replayBatches(
     options.onProgress?.(end, n);
   }
 
-  const sorted = batchMs.slice(0, batches).sort();
-  const rank = (p: number): number => (batches === 0 ? 0 : sorted[Math.max(1, Math.ceil(p * batches)) - 1]!);
   return {
     bytesRequested,
     bytesHit,
@@ -414,24 +381,9 @@ async function replayBatches(
     deletes,
     rejectedWrites,
     seconds: (performance.now() - started) / 1000,
-    latency: {
-      pipeline: batchSize,
-      batches,
-      p50: rank(0.5),
-      p95: rank(0.95),
-      p99: rank(0.99),
-      max: batches === 0 ? 0 : sorted[batches - 1]!,
-      meanPerRequest: n === 0 ? 0 : busyMs / n,
-    },
+    latency: batchLatency(batchMs.subarray(0, batches), batchSize, n),
     sentAt,
   };
-}
-
-/** Key text per id: the prefix plus the trace's own key (or the id), built once per id. */
-function keyNamer(trace: Trace, prefix: string): (id: number) => string {
-  const names: (string | undefined)[] = new Array<string | undefined>(trace.keySpace);
-  const raw = trace.keyNames;
-  return (id) => (names[id] ??= prefix + (raw ? raw.get(id) : String(id)));
 }
 
 /** Values are just `size` bytes of 'x'; keep the few distinct sizes a trace uses. */

@@ -13,6 +13,7 @@ import { countsRow, resultOf, rowOf } from '../engine/rows.js';
 import type { RedisComparison, ResultRow, RunResult, ServerNote } from '../model/result.js';
 import type { PolicySpec } from '../policies/index.js';
 import type { Trace } from '../trace/trace.js';
+import { latencyMsOf } from '../server-replay.js';
 import type { ByteUnitStyle } from '../units.js';
 import type { RedisReplayMeasurement, RedisReplayOptions } from './replay.js';
 
@@ -123,15 +124,7 @@ export function buildRedisResult({
       expiredKeys: m.expiredKeys,
       seconds: m.seconds,
       requestsPerSecond: m.seconds > 0 ? m.requests / m.seconds : 0,
-      latencyMs: {
-        pipeline: m.latency.pipeline,
-        batches: m.latency.batches,
-        batchP50: m.latency.p50,
-        batchP95: m.latency.p95,
-        batchP99: m.latency.p99,
-        batchMax: m.latency.max,
-        meanPerRequest: m.latency.meanPerRequest,
-      },
+      latencyMs: latencyMsOf(m.latency),
     },
     memory: {
       usedMemoryEmpty: m.usedMemoryEmpty,

@@ -15,11 +15,7 @@ export function renderServerTable(result: RunResult): string {
   if (comparison.kind === 'memcached') return memcachedTable(result, comparison);
   const { trace } = result;
   const { server, memory } = comparison;
-  const lines: string[] = [];
-  lines.push(
-    `${chalk.bold(trace.source)}: ${integer(trace.requests)} requests, ${integer(trace.distinctKeys)} distinct keys, ` +
-      `${integer(trace.lookups)} lookups`,
-  );
+  const lines: string[] = [traceLine(trace)];
   const values = server.valueSize === null ? "the trace's sizes" : `${integer(server.valueSize)} B values`;
   lines.push(
     chalk.dim(
@@ -112,11 +108,7 @@ function redisLines(comparison: RedisComparison): string[] {
 function memcachedTable(result: RunResult, comparison: MemcachedComparison): string {
   const { trace } = result;
   const { server } = comparison;
-  const lines: string[] = [];
-  lines.push(
-    `${chalk.bold(trace.source)}: ${integer(trace.requests)} requests, ${integer(trace.distinctKeys)} distinct keys, ` +
-      `${integer(trace.lookups)} lookups`,
-  );
+  const lines: string[] = [traceLine(trace)];
   const values = server.valueSize === null ? "the trace's sizes" : `${integer(server.valueSize)} B values`;
   lines.push(
     chalk.dim(
@@ -171,4 +163,11 @@ function memcachedLines(comparison: MemcachedComparison): string[] {
   );
   for (const note of comparison.notes) lines.push(`note: ${memcachedNoteText(note, comparison)}`);
   return lines;
+}
+
+function traceLine(trace: RunResult['trace']): string {
+  return (
+    `${chalk.bold(trace.source)}: ${integer(trace.requests)} requests, ${integer(trace.distinctKeys)} distinct keys, ` +
+    `${integer(trace.lookups)} lookups`
+  );
 }
