@@ -15,6 +15,9 @@ import { time, type BenchRow, type Suite } from '../measure.js';
 
 export const REPLAY_TRACE = 'zipf:alpha=1.0,keys=1e5,requests=1e6,seed=1';
 export const REPLAY_CAPACITY = 10_000;
+/** A memory model (memcached) counts bytes: the same keys with 100 B-10 KB values, at 64 MiB. */
+export const BYTES_TRACE = 'zipf:alpha=1.0,keys=1e5,requests=1e6,seed=1,sizes=100..10000';
+export const BYTES_CAPACITY = 64 * 1024 * 1024;
 
 /** Million requests per second each policy must reach. */
 export const REPLAY_TARGETS: Readonly<Record<string, number>> = {
@@ -34,6 +37,7 @@ export const replaySuite: Suite = {
   description: `replay of ${REPLAY_TRACE} at maxsize ${REPLAY_CAPACITY}, one core`,
   async run(options) {
     const trace = generateTrace(REPLAY_TRACE);
+    let sized: ReturnType<typeof generateTrace> | undefined;
     const online = POLICIES.filter((p) => !p.offline).map((p) => p.name);
     const names = options.policies ?? [...Object.keys(REPLAY_TARGETS), ...online.filter((name) => !(name in REPLAY_TARGETS))];
     const rows: BenchRow[] = [];
@@ -49,13 +53,17 @@ export const replaySuite: Suite = {
         continue;
       }
       const policy = parsePolicySpec(name);
+      const bytes = policy.definition.unit === 'bytes';
+      const input = bytes ? (sized ??= generateTrace(BYTES_TRACE)) : trace;
       let hitRate = 0;
       await sleep(10);
       collections = 0;
       const timing = await time(
         name,
         () => {
-          const counts = replay(trace, { policy, capacity: REPLAY_CAPACITY, unit: 'entries', seed: 1 });
+          const counts = bytes
+            ? replay(input, { policy, capacity: BYTES_CAPACITY, unit: 'bytes', seed: 1 })
+            : replay(input, { policy, capacity: REPLAY_CAPACITY, unit: 'entries', seed: 1 });
           hitRate = counts.hits / counts.requests;
         },
         options.quick ? 300 : 2000,
@@ -70,7 +78,9 @@ export const replaySuite: Suite = {
         median: trace.length / timing.medianMs / 1e3,
         cpu: trace.length / timing.bestCpuMs / 1e3,
         ...(target && { target }),
-        note: `hit rate ${(hitRate * 100).toFixed(2)}%, ${timing.runs} runs, ${(collections / timing.runs).toFixed(2)} GC/run`,
+        note:
+          `hit rate ${(hitRate * 100).toFixed(2)}%, ${timing.runs} runs, ${(collections / timing.runs).toFixed(2)} GC/run` +
+          (bytes ? `, at 64MiB on ${BYTES_TRACE}` : ''),
       });
     }
     observer.disconnect();

@@ -54,6 +54,17 @@ export class KeyNames implements Iterable<string> {
     for (let id = 0; id < this.length; id++) yield this.get(id);
   }
 
+  /** Each name's length in UTF-8 bytes, without encoding the names. */
+  byteLengths(): Uint32Array {
+    const lengths = new Uint32Array(this.length);
+    if (this.text && this.offsets) {
+      for (let id = 0; id < this.length; id++) lengths[id] = this.offsets[id + 1]! - this.offsets[id]!;
+    } else {
+      for (let id = 0; id < this.length; id++) lengths[id] = Buffer.byteLength(this.get(id), 'utf8');
+    }
+    return lengths;
+  }
+
   /** The names as UTF-8 bytes and per-name byte lengths (the binary trace format's layout). */
   utf8(): { readonly bytes: Uint8Array; readonly lengths: Uint32Array } {
     if (this.text && this.offsets) {

@@ -5,10 +5,17 @@ export function keyLengths(context: PolicyContext, prefix: number): Uint16Array 
   const lengths = new Uint16Array(context.keySpace);
   const names = context.trace.keyNames;
   if (names && names.length >= context.keySpace) {
-    const { lengths: bytes } = names.utf8();
+    const bytes = names.byteLengths();
     for (let id = 0; id < context.keySpace; id++) lengths[id] = Math.min(65535, bytes[id]! + prefix);
   } else {
-    for (let id = 0; id < context.keySpace; id++) lengths[id] = String(id).length + prefix;
+    // The digits of each id, counted without making a string per key.
+    for (let id = 0, digits = 1, next = 10; id < context.keySpace; id++) {
+      if (id === next) {
+        digits++;
+        next *= 10;
+      }
+      lengths[id] = digits + prefix;
+    }
   }
   return lengths;
 }
