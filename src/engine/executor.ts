@@ -313,6 +313,8 @@ export function sharedTrace(trace: Trace): Trace {
     ...(trace.ops && { ops: share(trace.ops) }),
     ...(trace.ttls && { ttls: share(trace.ttls) }),
     ...(trace.costs && { costs: share(trace.costs) }),
+    // Workers get no key text, but the memory models need each key's length: the same in every thread.
+    ...((trace.keyNameBytes ?? trace.keyNames) && { keyNameBytes: share(trace.keyNameBytes ?? trace.keyNames!.byteLengths()) }),
   };
   shared.set(trace, result);
   return result;

@@ -75,6 +75,9 @@ export interface MemcachedReplayMeasurement {
   readonly keysRemoved: number | null;
 }
 
+/** How long a server that answers again gets to finish a lost connection's commands before the clean-up. */
+const SETTLE_MS = 200;
+
 /** memcached's key rule: 1 to 250 bytes, no spaces or control characters. */
 const KEY_MAX = 250;
 
@@ -294,6 +297,10 @@ async function removeKeysSomehow(
   try {
     const fresh = await MemcachedConnection.open(options.target.host, options.target.port, options.timeout * 3);
     try {
+      // Once the server answers again it still has the lost connection's last commands to run
+      // (sets among them): give it a moment, or a set could land after its key's delete.
+      await fresh.command('version');
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
       await removeKeys(fresh, written, name);
       return true;
     } finally {

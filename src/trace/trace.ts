@@ -39,6 +39,11 @@ export interface Trace {
   readonly costs?: Float64Array;
   /** Raw key text per id, kept so a trace can be written back out or replayed against a server. */
   readonly keyNames?: KeyNames;
+  /**
+   * The UTF-8 length of each key's text, for the memory models (memcached, redis-lru:memory=redis);
+   * set on the copy shared with worker threads, which get no keyNames.
+   */
+  readonly keyNameBytes?: Uint32Array;
 }
 
 /**

@@ -129,3 +129,29 @@ test('memcached models bytes: an entry count is refused with a message saying wh
     /'memcached' models memory in bytes: give byte sizes/,
   );
 });
+
+test('the memory models give the same counts on worker threads as in-process, key lengths included', async () => {
+  // Keys of very different lengths: the memory models charge each key's own bytes, so a
+  // worker that saw other lengths (workers get no key text) would count differently.
+  const requests: [string, number][] = [];
+  for (let i = 0; i < 30_000; i++) {
+    const k = (i * 7919) % 4000;
+    requests.push([`${'k'.repeat(1 + (k % 200))}${k}`, 500 + ((k * 31) % 3000)]);
+  }
+  const trace = traceOf(requests);
+  const options = {
+    policies: ['memcached', 'redis-lru:memory=redis', 'lru'],
+    capacities: [2 * PAGE, 4 * PAGE, 6 * PAGE],
+    unit: 'bytes' as const,
+  };
+  const inProcess = await simulate(trace, { ...options, parallel: 'never' });
+  const threaded = await simulate(trace, { ...options, parallel: 'always', workers: 2 });
+  assert.deepEqual(threaded.rows, inProcess.rows);
+  // And the lengths matter: the same trace with short keys gives other counts.
+  const short = traceOf(requests.map(([key, size]) => [String(key.length * 10_000 + Number(/\d+$/.exec(key)![0])), size]));
+  const shortRows = (await simulate(short, { ...options, parallel: 'never' })).rows;
+  assert.notDeepEqual(
+    shortRows.filter((row) => row.policy === 'memcached').map((row) => row.hits),
+    inProcess.rows.filter((row) => row.policy === 'memcached').map((row) => row.hits),
+  );
+});

@@ -4,8 +4,8 @@ import type { PolicyContext } from '../policy.js';
 export function keyLengths(context: PolicyContext, prefix: number): Uint16Array {
   const lengths = new Uint16Array(context.keySpace);
   const names = context.trace.keyNames;
-  if (names && names.length >= context.keySpace) {
-    const bytes = names.byteLengths();
+  const bytes = context.trace.keyNameBytes ?? (names && names.length >= context.keySpace ? names.byteLengths() : undefined);
+  if (bytes) {
     for (let id = 0; id < context.keySpace; id++) lengths[id] = Math.min(65535, bytes[id]! + prefix);
   } else {
     // The digits of each id, counted without making a string per key.
