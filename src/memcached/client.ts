@@ -86,6 +86,18 @@ export class MemcachedConnection {
     this.socket.destroy();
   }
 
+  /**
+   * Holds writes until `flush()`, so a batch of commands leaves in one write rather than one
+   * system call per command (which cost a third of a replay's time).
+   */
+  hold(): void {
+    this.socket.cork();
+  }
+
+  flush(): void {
+    this.socket.uncork();
+  }
+
   get(key: string): Promise<MemcachedReply> {
     return this.send(`get ${key}\r\n`, 'get');
   }

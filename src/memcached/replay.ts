@@ -159,6 +159,7 @@ export async function replayOnMemcached(trace: Trace, options: MemcachedReplayOp
       const t0 = performance.now();
       const first: Promise<unknown>[] = [];
       const gets: number[] = [];
+      connection.hold();
       for (let row = start; row < end; row++) {
         const id = trace.keys[row]!;
         const op = trace.ops?.[row] ?? 0;
@@ -179,8 +180,10 @@ export async function replayOnMemcached(trace: Trace, options: MemcachedReplayOp
           first.push(connection.get(name(id)));
         }
       }
+      connection.flush();
       const replies = await Promise.all(first);
       const sets: Promise<unknown>[] = [];
+      connection.hold();
       let g = 0;
       for (let row = start, i = 0; row < end; row++, i++) {
         if (gets[g] !== row) continue;
@@ -203,6 +206,7 @@ export async function replayOnMemcached(trace: Trace, options: MemcachedReplayOp
           }),
         );
       }
+      connection.flush();
       await Promise.all(sets);
       batchMs.push(performance.now() - t0);
       done = end;
@@ -315,6 +319,7 @@ async function removeKeysSomehow(
 async function removeKeys(connection: MemcachedConnection, written: Uint8Array, name: (id: number) => string): Promise<number> {
   let removed = 0;
   let batch: Promise<unknown>[] = [];
+  connection.hold();
   for (let id = 0; id < written.length; id++) {
     if (written[id] === 0) continue;
     batch.push(
@@ -323,10 +328,13 @@ async function removeKeys(connection: MemcachedConnection, written: Uint8Array, 
       }),
     );
     if (batch.length >= 1024) {
+      connection.flush();
       await Promise.all(batch);
       batch = [];
+      connection.hold();
     }
   }
+  connection.flush();
   await Promise.all(batch);
   return removed;
 }
