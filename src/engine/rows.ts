@@ -30,6 +30,7 @@ export function rowOf(job: Job, counts: JobCounts, settings: ReplaySettings): Re
       slowerThanNoCache: latency.mean > latency.noCache,
     }),
     ...jitter,
+    ...(counts.originLoad && { originLoad: counts.originLoad }),
     ...(job.writePolicy !== undefined && {
       freshness: {
         writePolicy: job.writePolicy,

@@ -93,6 +93,8 @@ export interface ResultRow {
   readonly source?: 'server' | 'simulation';
   /** `replay` only, simulated row: the entries the server's memory holds, at which it was simulated. */
   readonly equivalentEntries?: number;
+  /** Time-aware rows on a trace with times: origin fetches per second (peak, p99, mean). */
+  readonly originLoad?: OriginLoad;
   /** Hit rate over time (`--interval`): the trace cut into intervals, in order. */
   readonly intervals?: readonly IntervalStats[];
   /**
@@ -125,6 +127,16 @@ export interface FreshnessStats {
   /** Write-behind only: the longest a write waited for its flush. */
   readonly longestPendingMs?: number;
   readonly flushes?: number;
+}
+
+/** Origin fetches per second of trace time (time-aware rows on a trace with times). */
+export interface OriginLoad {
+  /** Seconds counted: from the first counted request to the last, quiet ones included. */
+  readonly seconds: number;
+  readonly peakPerSecond: number;
+  /** The 99th percentile over those seconds. */
+  readonly p99PerSecond: number;
+  readonly meanPerSecond: number;
 }
 
 /** Origin load under concurrent requests, per stampede mode. */

@@ -77,6 +77,14 @@ function timeAwareColumns(result: RunResult): Column[] {
       { name: 'origin_wait_max_ms', value: (row) => row.stampede?.originWaits.max ?? null },
     );
   }
+  if (result.rows.some((row) => row.originLoad !== undefined)) {
+    columns.push(
+      { name: 'origin_seconds', value: (row) => row.originLoad?.seconds ?? null },
+      { name: 'origin_peak_per_s', value: (row) => row.originLoad?.peakPerSecond ?? null },
+      { name: 'origin_p99_per_s', value: (row) => row.originLoad?.p99PerSecond ?? null },
+      { name: 'origin_mean_per_s', value: (row) => row.originLoad?.meanPerSecond ?? null },
+    );
+  }
   (options.tiers ?? []).forEach((_, t) => {
     columns.push(
       { name: `l${t + 1}_lookups`, value: (row) => row.tiers?.[t]?.lookups ?? null },

@@ -42,6 +42,7 @@ export function timeColumns(result: RunResult): TimeColumns {
   const showStampede = options.stampedes !== undefined;
   const tierCount = options.tiers?.length ?? 0;
   const timed = showFreshness || showStampede || tierCount > 0;
+  const showOrigin = rows.some((row) => row.originLoad !== undefined);
 
   const notes: string[] = [];
   if (options.ttlJitter !== undefined) notes.push(`ttl jitter ±${percent(options.ttlJitter, 0)}`);
@@ -61,6 +62,7 @@ export function timeColumns(result: RunResult): TimeColumns {
       ...(showFreshness ? ['stale reads'] : []),
       ...(writeBehind ? ['coalesced writes', 'max pending'] : []),
       ...(showStampede ? ['origin fetches', 'peak fetches', 'waits', 'wait p50', 'wait p99', 'stale served'] : []),
+      ...(showOrigin ? ['origin/s peak', 'origin/s p99'] : []),
     ],
     missCells: (row) => [
       ...(showSplit ? [integer(row.coldMisses ?? 0), integer(row.expiredMisses), integer(row.capacityMisses ?? 0)] : []),
@@ -81,6 +83,13 @@ export function timeColumns(result: RunResult): TimeColumns {
             integer(row.stampede?.staleServes ?? 0),
           ]
         : []),
+      ...(showOrigin ? [rate(row.originLoad?.peakPerSecond), rate(row.originLoad?.p99PerSecond)] : []),
     ],
   };
+}
+
+/** Requests per second: whole ones as integers, a wide bucket's mean with one decimal. */
+function rate(value: number | undefined): string {
+  if (value === undefined) return '';
+  return Number.isInteger(value) ? integer(value) : value.toFixed(1);
 }

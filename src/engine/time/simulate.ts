@@ -28,6 +28,8 @@ import { finalBytesOf, JITTER_STREAM, ttlApplies, type ReplayCounts } from '../r
 import { Versions, type WritePolicy } from './freshness.js';
 import { FetchQueue, LANDING_SLACK, type StampedeConfig } from './stampede.js';
 import { Tier, type TierSpec } from './tiers.js';
+import { OriginRate } from './origin-rate.js';
+import type { OriginLoad } from '../../model/result.js';
 import { chunkEnd, intervalRecorder, type IntervalSpec } from '../intervals.js';
 
 export interface TimedConfig {
@@ -83,6 +85,8 @@ export interface TimedCounts extends ReplayCounts {
   /** Longest wait of a write-behind write for its flush, seconds. */
   readonly longestPending: number;
   readonly flushes: number;
+  /** Origin fetches per second of trace time; only when the trace has times. */
+  readonly originLoad?: OriginLoad;
 }
 
 const CHUNK = 1 << 16;
@@ -210,6 +214,7 @@ export function simulateTimed(trace: Trace, config: TimedConfig): TimedCounts {
     tiers: tiers.map((tier) => ({ lookups: tier.lookups, hits: tier.hits })),
   });
   let warm: ReturnType<typeof counters> | undefined;
+  const originRate = times === undefined || n === 0 ? undefined : new OriginRate(times[0]!, times[n - 1]!);
   for (let start = 0, end = 0; start < n; start = end) {
     end = chunkEnd(start, CHUNK, n, recorder, warmup);
     for (let i = start; i < end; i++) {
@@ -265,12 +270,16 @@ export function simulateTimed(trace: Trace, config: TimedConfig): TimedCounts {
           }
           // Stale-while-revalidate: serve what is there; one refresh brings the new value.
           staleServes++;
-          if (!queue!.busy(id, now)) queue!.start(id, now, missCost, versions.origin[id]!, ownTtl);
+          if (!queue!.busy(id, now)) {
+            queue!.start(id, now, missCost, versions.origin[id]!, ownTtl);
+            originRate?.add(now);
+          }
         } else if (xfetch && expires !== Infinity && !queue!.busy(id, now)) {
           const delta = lastFetchTime![id]! > 0 ? lastFetchTime![id]! : missCost;
           // U = 1 - [0, 1) is in (0, 1], so ln U is finite; delta and expiry are both seconds.
           if (now - delta * beta * Math.log(1 - xfetchRng!.nextFloat()) >= expires) {
             queue!.start(id, now, missCost, versions.origin[id]!, ownTtl);
+            originRate?.add(now);
             earlyRefreshes++;
           }
         }
@@ -293,6 +302,7 @@ export function simulateTimed(trace: Trace, config: TimedConfig): TimedCounts {
           served = versions.origin[id]!;
           fillAll(id, size, now, served, expiresAt(now, ownTtl));
           instantFetches++;
+          originRate?.add(now);
           latency += missCost;
         } else if (waitsOnFlight && queue.busy(id, now)) {
           latency += queue.inFlightUntil[id]! - now;
@@ -301,6 +311,7 @@ export function simulateTimed(trace: Trace, config: TimedConfig): TimedCounts {
         } else {
           served = versions.origin[id]!;
           queue.start(id, now, missCost, served, ownTtl);
+          originRate?.add(now);
           latency += missCost;
         }
       }
@@ -316,7 +327,10 @@ export function simulateTimed(trace: Trace, config: TimedConfig): TimedCounts {
       latencySum += latency;
     }
     recorder?.reached(end, requests, hits);
-    if (end === warmup) warm = counters();
+    if (end === warmup) {
+      warm = counters();
+      if (end < n) originRate?.restart(times![end]!);
+    }
     config.onProgress?.(end, n);
   }
   if (writeBehind) versions.finish();
@@ -363,6 +377,7 @@ export function simulateTimed(trace: Trace, config: TimedConfig): TimedCounts {
     longestPending: versions.longestPending,
     flushes: versions.flushes - w.flushes,
     ...(recorder && { intervals: recorder.counts() }),
+    ...(originRate && { originLoad: originRate.summary() }),
   };
 }
 
