@@ -185,10 +185,10 @@ export abstract class RedisSampledPolicy implements Policy {
    */
   private accessInMemory(id: number, size: number, now: number): boolean {
     while (this.count > 0 && this.usedMemory() > this.capacity) this.evictOne(now);
-    const cost = redisKeyBytes(this.keyBytes![id]!, size, this.withTtl);
     if (this.resident[id] === 1) {
       this.touch(id, now);
       if (this.sizeOf[id] !== size) {
+        const cost = redisKeyBytes(this.keyBytes![id]!, size, this.withTtl);
         this.used += size - this.sizeOf[id]!;
         this.sizeOf[id] = size;
         this.keyMemory += cost - this.costOf![id]!;
@@ -201,6 +201,7 @@ export abstract class RedisSampledPolicy implements Policy {
       const allowed = this.count / this.slots > MAX_LOAD_BEFORE_FORCED_GROWTH || this.usedMemory() + tableBytes(grown) <= this.capacity;
       if (allowed) this.slots = grown;
     }
+    const cost = redisKeyBytes(this.keyBytes![id]!, size, this.withTtl);
     this.resident[id] = 1;
     this.sizeOf[id] = size;
     this.used += size;
