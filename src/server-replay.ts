@@ -3,6 +3,7 @@
  * the options both take, the key text sent for each id, and the client-side latency summary
  * of the pipelined batches.
  */
+import type { ReplayCounts } from './engine/replay.js';
 import type { Trace } from './trace/trace.js';
 
 export interface ServerReplayOptions {
@@ -82,4 +83,37 @@ export function keyNamer(trace: Trace, prefix: string): (id: number) => string {
   const names: (string | undefined)[] = new Array<string | undefined>(trace.keySpace);
   const raw = trace.keyNames;
   return (id) => (names[id] ??= prefix + (raw ? raw.get(id) : String(id)));
+}
+
+/** What a server counted, as the replay core's counts: its own hits and misses, the client's bytes. */
+export function serverCounts(counted: {
+  readonly hits: number;
+  readonly misses: number;
+  readonly bytesRequested: number;
+  readonly bytesHit: number;
+  readonly writes: number;
+  readonly deletes: number;
+  readonly residentKeys: number;
+  readonly residentBytes: number;
+}): ReplayCounts {
+  return {
+    requests: counted.hits + counted.misses,
+    hits: counted.hits,
+    misses: counted.misses,
+    expiredMisses: 0,
+    uncacheable: 0,
+    bytesRequested: counted.bytesRequested,
+    bytesHit: counted.bytesHit,
+    writes: counted.writes,
+    deletes: counted.deletes,
+    finalEntries: counted.residentKeys,
+    finalBytes: counted.residentBytes,
+    missCostSum: 0,
+    costSum: 0,
+  };
+}
+
+/** The size of each value the replay sent: the trace's own, or `valueSize` for every request. */
+export function sentSizes(trace: Trace, valueSize: number): Uint32Array {
+  return trace.sizes ?? new Uint32Array(trace.length).fill(valueSize);
 }

@@ -14,7 +14,8 @@ import { parseMemcachedAddress } from '../memcached/url.js';
 import type { MemcachedReplayOptions } from '../memcached/replay.js';
 import { buildMemcachedResult, modelSpecFor } from '../memcached/result.js';
 import { simulate } from '../api/simulate.js';
-import type { ServerReplayOptions } from '../server-replay.js';
+import { sentSizes, type ServerReplayOptions } from '../server-replay.js';
+import type { Trace } from '../trace/trace.js';
 import { renderServerTable } from '../report/server.js';
 import { REPORT_FORMATS } from '../report/render.js';
 import { byteUnitStyleOf, parseBytes, parseCount, parseDuration } from '../units.js';
@@ -86,34 +87,20 @@ export function registerReplay(program: Command, io: CliIo): void {
     if (flags.maxmemory === undefined) throw new UsageError('a Redis replay sets maxmemory: give --maxmemory, e.g. 64mb', '--maxmemory');
     const maxmemoryText = flags.maxmemory;
     const maxmemory = parseBytes(maxmemoryText, '--maxmemory');
-    const pipeline = parseCount(flags.pipeline, '--pipeline');
-    const timeout = parseDuration(flags.timeout, '--timeout');
-    if (timeout <= 0) throw new UsageError(`'${flags.timeout}' must be a positive duration`, '--timeout');
-    const ttl = flags.ttl === undefined ? undefined : parseDuration(flags.ttl, '--ttl');
-    if (ttl !== undefined && ttl <= 0) throw new UsageError(`'${flags.ttl}' must be a positive duration`, '--ttl');
-    const seed = parseCount(flags.seed, '--seed', { allowZero: true });
-    const cost = {
-      lookupCost: parseDuration(flags.lookupCost, '--lookup-cost', 'ms'),
-      missCost: parseDuration(flags.missCost, '--miss-cost', 'ms'),
-    };
+    const parsed = replayFlagsOf(flags, (ttl) => {
+      if (ttl <= 0) throw new UsageError(`'${flags.ttl}' must be a positive duration`, '--ttl');
+    });
+    const { ttl, seed, cost, valueSize } = parsed;
     // Checked now so a typo fails before the server is touched; the default is rebuilt with
     // the server's own sampling settings once they are known.
     const chosen = parsePolicySpec(flags.simulate ?? SIMULATED_COUNTERPART[flags.policy], '--simulate');
-    const valueSize = flags.valueSize === undefined ? DEFAULT_VALUE_SIZE : parseBytes(flags.valueSize, '--value-size');
-
-    const trace = await loadTraceFrom(source, flags, io);
-    if (flags.valueSize !== undefined && trace.sizes) {
-      throw new UsageError(
-        `${source} has a size column, which sets each value's size; --value-size is for traces without one`,
-        '--value-size',
-      );
-    }
+    const trace = await loadReplayTrace(source, flags, io);
     const progress = progressBar('replaying on redis');
     const options: RedisReplayOptions = {
       target,
       maxmemory,
       policy: flags.policy,
-      ...serverReplayOptions(flags, { valueSize, ttl, pipeline, timeout }, progress),
+      ...serverReplayOptions(flags, parsed, progress),
     };
     // The Redis client (ioredis, about a third of a second to import) loads only for a replay.
     const { checkReplayOptions, replayOnRedis } = await import('../redis/replay.js');
@@ -179,34 +166,20 @@ async function replayMemcached(source: string, flags: ReplayFlags & CommonFlags 
   }
   const output = await prepareOutput(flags, { command: 'replay', source });
   const target = parseMemcachedAddress(flags.memcached!, '--memcached');
-  const pipeline = parseCount(flags.pipeline, '--pipeline');
-  const timeout = parseDuration(flags.timeout, '--timeout');
-  if (timeout <= 0) throw new UsageError(`'${flags.timeout}' must be a positive duration`, '--timeout');
-  const ttl = flags.ttl === undefined ? undefined : parseDuration(flags.ttl, '--ttl');
-  if (ttl !== undefined && ttl < 1)
-    throw new UsageError(`'${flags.ttl}' must be at least 1s: memcached counts TTLs in whole seconds`, '--ttl');
-  const seed = parseCount(flags.seed, '--seed', { allowZero: true });
-  const cost = {
-    lookupCost: parseDuration(flags.lookupCost, '--lookup-cost', 'ms'),
-    missCost: parseDuration(flags.missCost, '--miss-cost', 'ms'),
-  };
+  const parsed = replayFlagsOf(flags, (ttl) => {
+    if (ttl < 1) throw new UsageError(`'${flags.ttl}' must be at least 1s: memcached counts TTLs in whole seconds`, '--ttl');
+  });
+  const { ttl, seed, cost, valueSize } = parsed;
   const others = splitPolicyList(flags.simulate ?? 'lru,slru', '--simulate').map((spec) => parsePolicySpec(spec, '--simulate').name);
-  const valueSize = flags.valueSize === undefined ? DEFAULT_VALUE_SIZE : parseBytes(flags.valueSize, '--value-size');
-  const trace = await loadTraceFrom(source, flags, io);
-  if (flags.valueSize !== undefined && trace.sizes) {
-    throw new UsageError(
-      `${source} has a size column, which sets each value's size; --value-size is for traces without one`,
-      '--value-size',
-    );
-  }
+  const trace = await loadReplayTrace(source, flags, io);
   const progress = progressBar('replaying on memcached');
-  const options: MemcachedReplayOptions = { target, ...serverReplayOptions(flags, { valueSize, ttl, pipeline, timeout }, progress) };
+  const options: MemcachedReplayOptions = { target, ...serverReplayOptions(flags, parsed, progress) };
   const { checkMemcachedReplay, replayOnMemcached } = await import('../memcached/replay.js');
   checkMemcachedReplay(trace, options);
   const measurement = await interruptible((signal) => replayOnMemcached(trace, { ...options, signal }), progress);
   const model = modelSpecFor(measurement.server, options.prefix);
   // The same trace at the server's -m, in the simulator: values as the replay sent them.
-  const replayed = trace.sizes ? trace : { ...trace, sizes: new Uint32Array(trace.length).fill(valueSize) };
+  const replayed = { ...trace, sizes: sentSizes(trace, valueSize) };
   const simulated = await simulate(replayed, {
     policies: [model, ...others.filter((name) => name !== model)],
     capacities: [measurement.server.maxbytes],
@@ -244,10 +217,47 @@ async function interruptible<T>(replay: (signal: AbortSignal) => Promise<T>, pro
   }
 }
 
+/** The flags every server replay shares, parsed; `checkTtl` holds the server's own rule for --ttl. */
+function replayFlagsOf(flags: ReplayFlags, checkTtl: (seconds: number) => void): ReplayFlagValues {
+  const pipeline = parseCount(flags.pipeline, '--pipeline');
+  const timeout = parseDuration(flags.timeout, '--timeout');
+  if (timeout <= 0) throw new UsageError(`'${flags.timeout}' must be a positive duration`, '--timeout');
+  const ttl = flags.ttl === undefined ? undefined : parseDuration(flags.ttl, '--ttl');
+  if (ttl !== undefined) checkTtl(ttl);
+  const seed = parseCount(flags.seed, '--seed', { allowZero: true });
+  const cost = {
+    lookupCost: parseDuration(flags.lookupCost, '--lookup-cost', 'ms'),
+    missCost: parseDuration(flags.missCost, '--miss-cost', 'ms'),
+  };
+  const valueSize = flags.valueSize === undefined ? DEFAULT_VALUE_SIZE : parseBytes(flags.valueSize, '--value-size');
+  return { pipeline, timeout, ttl, seed, cost, valueSize };
+}
+
+interface ReplayFlagValues {
+  readonly pipeline: number;
+  readonly timeout: number;
+  readonly ttl: number | undefined;
+  readonly seed: number;
+  readonly cost: { readonly lookupCost: number; readonly missCost: number };
+  readonly valueSize: number;
+}
+
+/** The trace to replay; --value-size is refused when the trace has sizes of its own. */
+async function loadReplayTrace(source: string, flags: ReplayFlags & CommonFlags, io: CliIo): Promise<Trace> {
+  const trace = await loadTraceFrom(source, flags, io);
+  if (flags.valueSize !== undefined && trace.sizes) {
+    throw new UsageError(
+      `${source} has a size column, which sets each value's size; --value-size is for traces without one`,
+      '--value-size',
+    );
+  }
+  return trace;
+}
+
 /** The options every server replay takes, from the flags both kinds share. */
 function serverReplayOptions(
   flags: ReplayFlags,
-  parsed: { valueSize: number; ttl: number | undefined; pipeline: number; timeout: number },
+  parsed: ReplayFlagValues,
   progress: { update(done: number, total: number): void },
 ): ServerReplayOptions {
   return {

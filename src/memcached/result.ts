@@ -7,25 +7,26 @@
  */
 import { Buffer } from 'node:buffer';
 import { replaySettings } from '../engine/jobs.js';
-import type { ReplayCounts } from '../engine/replay.js';
+import { DEFAULT_MEMCACHED_SETTINGS } from '../policies/memcached.js';
 import { countsRow, resultOf } from '../engine/rows.js';
 import type { MemcachedComparison, MemcachedNote, ResultRow, RunResult } from '../model/result.js';
 import type { Trace } from '../trace/trace.js';
-import { latencyMsOf } from '../server-replay.js';
+import { latencyMsOf, serverCounts } from '../server-replay.js';
 import type { MemcachedReplayMeasurement, MemcachedReplayOptions, MemcachedSettingsSeen } from './replay.js';
 
 /** The `memcached` model's spec for this server: its settings and the replay's key prefix. */
 export function modelSpecFor(server: MemcachedSettingsSeen, prefix: string): string {
+  const d = DEFAULT_MEMCACHED_SETTINGS;
   const params: string[] = [];
-  if (server.growthFactor !== 1.25) params.push(`f=${server.growthFactor}`);
-  if (server.chunkSize !== 48) params.push(`n=${server.chunkSize}`);
-  if (server.slabChunkMax !== 512 * 1024) params.push(`slab_chunk_max=${server.slabChunkMax}`);
-  if (!server.casEnabled) params.push('cas=false');
-  if (server.hotLruPct !== 20) params.push(`hot_lru_pct=${server.hotLruPct}`);
-  if (server.warmLruPct !== 40) params.push(`warm_lru_pct=${server.warmLruPct}`);
-  if (server.hotMaxFactor !== 0.2) params.push(`hot_max_factor=${server.hotMaxFactor}`);
-  if (server.warmMaxFactor !== 2) params.push(`warm_max_factor=${server.warmMaxFactor}`);
-  if (server.slabAutomove !== 1) params.push('slab_automove=0');
+  if (server.growthFactor !== d.factor) params.push(`f=${server.growthFactor}`);
+  if (server.chunkSize !== d.chunkSize) params.push(`n=${server.chunkSize}`);
+  if (server.slabChunkMax !== d.slabChunkMax) params.push(`slab_chunk_max=${server.slabChunkMax}`);
+  if (server.casEnabled !== d.cas) params.push(`cas=${server.casEnabled}`);
+  if (server.hotLruPct !== d.hotLruPct) params.push(`hot_lru_pct=${server.hotLruPct}`);
+  if (server.warmLruPct !== d.warmLruPct) params.push(`warm_lru_pct=${server.warmLruPct}`);
+  if (server.hotMaxFactor !== d.hotMaxFactor) params.push(`hot_max_factor=${server.hotMaxFactor}`);
+  if (server.warmMaxFactor !== d.warmMaxFactor) params.push(`warm_max_factor=${server.warmMaxFactor}`);
+  if (server.slabAutomove !== d.slabAutomove) params.push(`slab_automove=${server.slabAutomove === 1 ? 1 : 0}`);
   const keyPrefix = Buffer.byteLength(prefix);
   if (keyPrefix > 0) params.push(`key_prefix=${keyPrefix}`);
   return params.length === 0 ? 'memcached' : `memcached:${params.join(',')}`;
@@ -46,21 +47,16 @@ export function buildMemcachedResult({ trace, options, measurement: m, simulated
   const hitRate = lookups > 0 ? m.getHits / lookups : 0;
   const ttl = options.ttl ?? null;
   const settings = replaySettings({ unit: 'bytes', seed, ...cost });
-  const counts: ReplayCounts = {
-    requests: lookups,
+  const counts = serverCounts({
     hits: m.getHits,
     misses: m.getMisses,
-    expiredMisses: 0,
-    uncacheable: 0,
     bytesRequested: m.bytesRequested,
     bytesHit: m.bytesHit,
     writes: m.writes,
     deletes: m.deletes,
-    finalEntries: m.residentItems,
-    finalBytes: m.itemBytes,
-    missCostSum: 0,
-    costSum: 0,
-  };
+    residentKeys: m.residentItems,
+    residentBytes: m.itemBytes,
+  });
   const rows: ResultRow[] = [
     { ...countsRow('memcached-server', ttl, m.server.maxbytes, counts, settings), source: 'server' },
     ...simulatedRows.map((row) => ({ ...row, source: 'simulation' as const })),

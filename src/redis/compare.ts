@@ -27,6 +27,7 @@
 import { Buffer } from 'node:buffer';
 import { cacheJob, replaySettings, runJob } from '../engine/jobs.js';
 import type { ReplayCounts } from '../engine/replay.js';
+import { sentSizes } from '../server-replay.js';
 import { findPolicy, parsePolicySpec, type PolicySpec } from '../policies/index.js';
 import type { Trace } from '../trace/trace.js';
 import type { RedisEvictionPolicy, ServerSettings } from './replay.js';
@@ -67,18 +68,8 @@ export interface SimulationInput {
 }
 
 export function simulateAtEntries(input: SimulationInput): ReplayCounts {
-  const { trace } = input;
-  const timed: Trace = {
-    source: trace.source,
-    length: trace.length,
-    keys: trace.keys,
-    keySpace: trace.keySpace,
-    times: input.sentAt,
-    ...(trace.ops && { ops: trace.ops }),
-    ...(trace.ttls && { ttls: trace.ttls }),
-  };
   const job = cacheJob(input.policy, input.entries, input.ttl ?? null, 0);
-  return runJob(timed, job, replaySettings({ unit: 'entries', seed: input.seed }));
+  return runJob(onServerClock(input.trace, input.sentAt), job, replaySettings({ unit: 'entries', seed: input.seed }));
 }
 
 /** The counterpart with Redis's memory accounting, for allkeys-lru and allkeys-lfu; undefined for volatile-ttl. */
@@ -107,18 +98,25 @@ export interface MemorySimulationInput {
 
 /** The memory model at maxmemory bytes, on the clock the server saw. */
 export function simulateInMemory(input: MemorySimulationInput): ReplayCounts {
-  const { trace } = input;
-  const timed: Trace = {
+  const timed = onServerClock(input.trace, input.sentAt, sentSizes(input.trace, input.valueSize));
+  const job = cacheJob(input.policy, input.maxmemory, input.ttl ?? null, 0);
+  return runJob(timed, job, replaySettings({ unit: 'bytes', seed: input.seed }));
+}
+
+/**
+ * The requests as the server got them: at the times they were sent, with their ops and TTLs
+ * (and sizes when memory is counted); the key names let a memory model charge each key's length.
+ */
+function onServerClock(trace: Trace, sentAt: Float64Array, sizes?: Uint32Array): Trace {
+  return {
     source: trace.source,
     length: trace.length,
     keys: trace.keys,
     keySpace: trace.keySpace,
-    times: input.sentAt,
-    sizes: trace.sizes ?? new Uint32Array(trace.length).fill(input.valueSize),
+    times: sentAt,
+    ...(sizes && { sizes }),
     ...(trace.ops && { ops: trace.ops }),
     ...(trace.ttls && { ttls: trace.ttls }),
     ...(trace.keyNames && { keyNames: trace.keyNames }),
   };
-  const job = cacheJob(input.policy, input.maxmemory, input.ttl ?? null, 0);
-  return runJob(timed, job, replaySettings({ unit: 'bytes', seed: input.seed }));
 }

@@ -13,7 +13,7 @@ import { countsRow, resultOf, rowOf } from '../engine/rows.js';
 import type { RedisComparison, ResultRow, RunResult, ServerNote } from '../model/result.js';
 import type { PolicySpec } from '../policies/index.js';
 import type { Trace } from '../trace/trace.js';
-import { latencyMsOf } from '../server-replay.js';
+import { latencyMsOf, serverCounts } from '../server-replay.js';
 import type { ByteUnitStyle } from '../units.js';
 import type { RedisReplayMeasurement, RedisReplayOptions } from './replay.js';
 
@@ -53,22 +53,17 @@ export function buildRedisResult({
   const label = serverLabel(options.policy);
 
   // The server's own counts as a row: INFO stats for hits and misses, the client for bytes.
-  const serverCounts: ReplayCounts = {
-    requests: keyspaceLookups,
+  const counted = serverCounts({
     hits: m.keyspaceHits,
     misses: m.keyspaceMisses,
-    expiredMisses: 0,
-    uncacheable: 0,
     bytesRequested: m.bytesRequested,
     bytesHit: m.bytesHit,
     writes: m.writes,
     deletes: m.deletes,
-    finalEntries: m.residentKeys,
-    finalBytes: Math.max(0, m.usedMemoryAfter - m.usedMemoryEmpty),
-    missCostSum: 0,
-    costSum: 0,
-  };
-  const rows: ResultRow[] = [{ ...countsRow(label, ttl, options.maxmemory, serverCounts, settings), source: 'server' }];
+    residentKeys: m.residentKeys,
+    residentBytes: Math.max(0, m.usedMemoryAfter - m.usedMemoryEmpty),
+  });
+  const rows: ResultRow[] = [{ ...countsRow(label, ttl, options.maxmemory, counted, settings), source: 'server' }];
   if (simulation) {
     const job = cacheJob(simulation.policy, simulation.entries, ttl, cost.lookupCost);
     rows.push({

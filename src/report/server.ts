@@ -94,13 +94,7 @@ function redisLines(comparison: RedisComparison): string[] {
         `${formatRedisMemory(server.maxmemory)} holds ${integer(memory.equivalentEntries)} entries`,
     );
   }
-  const latency = real.latencyMs;
-  const unit = latency.pipeline === 1 ? 'per request' : `per pipeline batch of ${integer(latency.pipeline)} requests`;
-  lines.push(
-    `latency (client side, ${unit}, ${integer(latency.batches)} batches): p50 ${ms(latency.batchP50)}, p95 ${ms(latency.batchP95)}, ` +
-      `p99 ${ms(latency.batchP99)}, max ${ms(latency.batchMax)}; mean per request ${ms(latency.meanPerRequest)}; ` +
-      `${integer(Math.round(real.requestsPerSecond))} requests/s`,
-  );
+  lines.push(latencyLine(real, 'of'));
   for (const note of comparison.notes) lines.push(`note: ${serverNoteText(note, comparison)}`);
   return lines;
 }
@@ -154,13 +148,8 @@ function memcachedLines(comparison: MemcachedComparison): string[] {
     `memory: item bytes ${integer(memory.itemBytes)} for ${integer(memory.residentItems)} items; ` +
       `${integer(memory.totalMalloced / 1048576)} MiB of 1 MiB pages handed to slab classes`,
   );
-  const latency = real.latencyMs;
-  const unit = latency.pipeline === 1 ? 'per request' : `per pipeline batch of up to ${integer(latency.pipeline)} requests`;
-  lines.push(
-    `latency (client side, ${unit}, ${integer(latency.batches)} batches): p50 ${ms(latency.batchP50)}, p95 ${ms(latency.batchP95)}, ` +
-      `p99 ${ms(latency.batchP99)}, max ${ms(latency.batchMax)}; mean per request ${ms(latency.meanPerRequest)}; ` +
-      `${integer(Math.round(real.requestsPerSecond))} requests/s`,
-  );
+  // memcached batches are cut before a repeated key, so they can be shorter.
+  lines.push(latencyLine(real, 'of up to'));
   for (const note of comparison.notes) lines.push(`note: ${memcachedNoteText(note, comparison)}`);
   return lines;
 }
@@ -169,5 +158,16 @@ function traceLine(trace: RunResult['trace']): string {
   return (
     `${chalk.bold(trace.source)}: ${integer(trace.requests)} requests, ${integer(trace.distinctKeys)} distinct keys, ` +
     `${integer(trace.lookups)} lookups`
+  );
+}
+
+/** The client-side latency line of a replay; `size` words the batch size (`of`, `of up to`). */
+function latencyLine(real: RedisComparison['real'] | MemcachedComparison['real'], size: string): string {
+  const latency = real.latencyMs;
+  const unit = latency.pipeline === 1 ? 'per request' : `per pipeline batch ${size} ${integer(latency.pipeline)} requests`;
+  return (
+    `latency (client side, ${unit}, ${integer(latency.batches)} batches): p50 ${ms(latency.batchP50)}, p95 ${ms(latency.batchP95)}, ` +
+    `p99 ${ms(latency.batchP99)}, max ${ms(latency.batchMax)}; mean per request ${ms(latency.meanPerRequest)}; ` +
+    `${integer(Math.round(real.requestsPerSecond))} requests/s`
   );
 }

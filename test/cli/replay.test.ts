@@ -10,19 +10,11 @@ import { Redis } from 'ioredis';
 import { info } from '../../src/redis/replay.js';
 import type { RunResult } from '../../src/model/result.js';
 import { spawn } from 'node:child_process';
-import { cli, ROOT, spawnCli } from '../helpers/cli.js';
+import { assertOneLineFailure, cli, ROOT, spawnCli } from '../helpers/cli.js';
 import { freePort, startRedis } from '../helpers/redis-server.js';
 import { tempDir } from '../helpers/temp-files.js';
 
 const SMALL = 'zipf:alpha=0.9,keys=2000,requests=5000,seed=1';
-
-function assertOneLineFailure(run: { code: number; stdout: string; stderr: string }, message: RegExp): void {
-  assert.equal(run.code, 2, run.stderr);
-  assert.match(run.stderr, message);
-  assert.equal(run.stderr.trim().split('\n').length, 1, `one line, got: ${run.stderr}`);
-  assert.doesNotMatch(run.stderr, /\n\s+at /);
-  assert.equal(run.stdout, '');
-}
 
 test('--format json: the real counts beside the simulation, and the difference between them', async (t) => {
   const server = await startRedis(t);

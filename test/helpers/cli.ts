@@ -1,4 +1,5 @@
 /** Runs the CLI in-process with captured output, or as a real process for exit-code checks. */
+import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { main } from '../../src/cli/main.js';
@@ -26,4 +27,13 @@ export function spawnCli(...argv: string[]): CliRun {
     env: { ...process.env, FORCE_COLOR: '0' },
   });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A usage failure as every command gives it: exit 2, one line on stderr, no stack, nothing on stdout. */
+export function assertOneLineFailure(run: CliRun, message: RegExp): void {
+  assert.equal(run.code, 2, run.stderr);
+  assert.match(run.stderr, message);
+  assert.equal(run.stderr.trim().split('\n').length, 1, `one line, got: ${run.stderr}`);
+  assert.doesNotMatch(run.stderr, /\n\s+at /);
+  assert.equal(run.stdout, '');
 }

@@ -10,7 +10,7 @@ import { loadTrace, simulate } from '../../src/index.js';
 import { replayOnMemcached } from '../../src/memcached/replay.js';
 import { modelSpecFor } from '../../src/memcached/result.js';
 import { parseMemcachedAddress } from '../../src/memcached/url.js';
-import { cli } from '../helpers/cli.js';
+import { assertOneLineFailure, cli } from '../helpers/cli.js';
 import { startMemcached } from '../helpers/memcached-server.js';
 import { freePort } from '../helpers/redis-server.js';
 
@@ -21,14 +21,6 @@ const TRACES = [
   `mix: zipf(alpha=0.9,keys=8000)*3 + scan(keys=12000), requests=50000, ${SIZES}`,
   `uniform:keys=12000,requests=50000,${SIZES}`,
 ];
-
-function assertOneLineFailure(run: { code: number; stdout: string; stderr: string }, message: RegExp): void {
-  assert.equal(run.code, 2, run.stderr);
-  assert.match(run.stderr, message);
-  assert.equal(run.stderr.trim().split('\n').length, 1, `one line, got: ${run.stderr}`);
-  assert.doesNotMatch(run.stderr, /\n\s+at /);
-  assert.equal(run.stdout, '');
-}
 
 // Working sets of about 26 MiB of values: -m 20 fills every class's first page and more,
 // -m 24 and -m 28 leave part of the trace out.
