@@ -21,7 +21,7 @@
  *   `hot_max_factor` x COLD's tail age; WARM's tail is relinked at WARM's head when ACTIVE,
  *   else goes to COLD past `warm_lru_pct` (40%) or `warm_max_factor` x that age.
  * - **Eviction** happens only in COLD, in the class the new item needs: an allocation that
- *   finds no free chunk and no page evicts COLD's tail (even an ACTIVE one), or, with COLD
+ *   finds no free chunk and no page evicts COLD's tail, or, with COLD
  *   empty, pushes HOT's tail down first; ten tries, then the set fails (out of memory).
  *   Expired items at a tail are reclaimed first, as the tail pull does.
  * - **Page rebalancing** (`slab_automove=1`): once a second of trace time, the automover's
@@ -269,7 +269,7 @@ export class MemcachedPolicy implements Policy {
     const total = itemTotal(this.keyBytes[id]!, size, this.settings);
     if (total > ITEM_SIZE_MAX) return;
     const cls = this.classFor(total);
-    const chunks = total > this.settings.slabChunkMax ? Math.ceil(total / this.settings.slabChunkMax) : 1;
+    const chunks = this.chunksFor(total);
     if (!this.allocate(cls, chunks)) {
       this.outOfMemory[cls]!++;
       return;
@@ -283,6 +283,11 @@ export class MemcachedPolicy implements Policy {
     this.count++;
     this.valueBytes += size;
     this.juggle(cls);
+  }
+
+  /** Chunks an item of `total` bytes takes: one, or whole largest-class chunks past slab_chunk_max. */
+  private chunksFor(total: number): number {
+    return total > this.settings.slabChunkMax ? Math.ceil(total / this.settings.slabChunkMax) : 1;
   }
 
   /** slabs_clsid: the smallest class whose chunk holds `total` bytes (the largest for chunked items). */
@@ -334,14 +339,12 @@ export class MemcachedPolicy implements Policy {
         removed++;
         continue;
       }
+      // items.c also rescues an ACTIVE tail of COLD to WARM here; no item is ACTIVE in COLD in
+      // this model, since its second get moves it to WARM at once (bump), so COLD only evicts.
       if (lru === COLD) {
         if (evict) {
           this.evicted[cls]!++;
           this.unlink(tail);
-          removed++;
-        } else if ((this.flags[tail]! & ACTIVE) !== 0) {
-          this.flags[tail]! &= ~ACTIVE;
-          this.relink(tail, WARM);
           removed++;
         }
         break;
@@ -362,7 +365,7 @@ export class MemcachedPolicy implements Policy {
     return removed;
   }
 
-  /** lru_maintainer_juggle: HOT or WARM, then COLD, until nothing moves. */
+  /** lru_maintainer_juggle: HOT or WARM, then COLD (here only its expired tails), until nothing moves. */
   private juggle(cls: number): void {
     const base = cls * 3;
     const coldTail = this.lists[base + COLD - 1]!.tail;
@@ -497,7 +500,7 @@ export class MemcachedPolicy implements Policy {
     this.lists[cls * 3 + lru - 1]!.remove(id);
     this.lruBytes[cls * 3 + lru - 1]! -= total;
     this.lruOf[id] = 0;
-    this.freeChunks[cls]! += total > this.settings.slabChunkMax ? Math.ceil(total / this.settings.slabChunkMax) : 1;
+    this.freeChunks[cls]! += this.chunksFor(total);
     this.count--;
     this.valueBytes -= this.valueOf[id]!;
   }
