@@ -31,6 +31,8 @@
  *   writes=F          each request is a set (a write of its key) with probability F, else a
  *                     get: adds an op column, for write policies and staleness
  *   keyspace=disjoint|shared   mix only
+ * Any generator (or mix component) also takes prefix=P: its keys are named P0, P1, ... (with
+ * the label's number), so `prefix=user:` makes a class of keys for per-class TTLs.
  * Counts accept 1e5, 100000 or 100_000.
  *
  * Key ids are dense in first-seen order, as for a loaded file; `keyNames` holds each key's
@@ -54,14 +56,18 @@ export interface ZipfWorkload {
   readonly kind: 'zipf';
   readonly alpha: number;
   readonly keys: number;
+  /** Written before each key's number in its name (`prefix=user:` names keys `user:17`), for per-class TTLs. */
+  readonly prefix?: string;
 }
 export interface UniformWorkload {
   readonly kind: 'uniform';
   readonly keys: number;
+  readonly prefix?: string;
 }
 export interface ScanWorkload {
   readonly kind: 'scan';
   readonly keys: number;
+  readonly prefix?: string;
 }
 export type BasicWorkload = ZipfWorkload | UniformWorkload | ScanWorkload;
 export interface MixWorkload {
@@ -143,10 +149,12 @@ export function parseTraceSpec(spec: string): SyntheticTraceSpec {
         ? components.reduce((sum, c) => sum + c.workload.keys, 0)
         : Math.max(...components.map((c) => c.workload.keys));
     if (labels > MAX_LABELS) fail(`the components have ${labels} keys in all, more than the limit of 2^32`);
+    if (keySpace === 'shared' && components.some((c) => c.workload.prefix !== undefined))
+      fail('a prefix names the keys of one component, but keyspace=shared gives the components the same keys: use keyspace=disjoint');
     workload = { kind: 'mix', components, keySpace: keySpace as MixKeySpace };
   } else {
     const basic = kind as BasicWorkload['kind'];
-    traceParams = assignments(pieces, [...WORKLOAD_PARAMS[basic], ...TRACE_PARAMS], basic, fail);
+    traceParams = assignments(pieces, [...WORKLOAD_PARAMS[basic], 'prefix', ...TRACE_PARAMS], basic, fail);
     workload = basicWorkload(basic, traceParams, parse, fail);
   }
 
@@ -216,11 +224,15 @@ function basicWorkload(kind: BasicWorkload['kind'], params: Map<string, string>,
   }
   const keys = parse('keys', params.get('keys')!, parseCount);
   if (keys > MAX_LABELS) fail(`keys: ${params.get('keys')} is more than the limit of 2^32`);
-  if (kind !== 'zipf') return { kind, keys };
+  const prefixText = params.get('prefix');
+  if (prefixText !== undefined && /[\s,()+]/.test(prefixText))
+    fail(`prefix '${prefixText}' may not hold spaces, commas, parentheses or '+'`);
+  const prefix = prefixText === undefined ? {} : { prefix: prefixText };
+  if (kind !== 'zipf') return { kind, keys, ...prefix };
   const alphaText = params.get('alpha')!;
   const alpha = parse('alpha', alphaText, (v, f) => parseNumber(v, f));
   if (alpha < 0) fail(`alpha must be >= 0, got '${alphaText}'`);
-  return { kind, alpha, keys };
+  return { kind, alpha, keys, ...prefix };
 }
 
 function parseComponent(term: string, parse: Parse, fail: Fail): { workload: BasicWorkload; weight: number } {
@@ -238,7 +250,7 @@ function parseComponent(term: string, parse: Parse, fail: Fail): { workload: Bas
       fail(`'${param}' applies to the whole mix: put it after the components, not inside ${kind}(...)`);
     }
   }
-  const workload = basicWorkload(kind, assignments(params, WORKLOAD_PARAMS[kind], kind, fail), parse, fail);
+  const workload = basicWorkload(kind, assignments(params, [...WORKLOAD_PARAMS[kind], 'prefix'], kind, fail), parse, fail);
   let weight = 1;
   if (weightText !== undefined) {
     weight = parse(`weight of ${kind}(...)`, weightText, (v, f) => parseNumber(v, f));
@@ -300,7 +312,26 @@ export function generateFromSpec(spec: SyntheticTraceSpec, onProgress?: (done: n
     if (onProgress !== undefined && (i + 1) % PROGRESS_EVERY === 0) onProgress(i + 1, requests);
   }
   onProgress?.(requests, requests);
-  return builder.build(spec.text, ids.count, ids.names());
+  return builder.build(spec.text, ids.count, ids.names(labelNamer(spec.workload)));
+}
+
+/**
+ * A key's name from its label: the label's number, after its component's `prefix=` if it has
+ * one (a disjoint mix gives component i the labels after those of the components before it).
+ */
+function labelNamer(workload: Workload): (label: number) => string {
+  if (workload.kind !== 'mix') {
+    const prefix = workload.prefix;
+    return prefix === undefined ? String : (label) => `${prefix}${label}`;
+  }
+  if (workload.components.every((c) => c.workload.prefix === undefined)) return String;
+  const ends: number[] = [];
+  let end = 0;
+  for (const c of workload.components) ends.push((end += c.workload.keys));
+  return (label) => {
+    const component = workload.components[ends.findIndex((limit) => label < limit)]!;
+    return `${component.workload.prefix ?? ''}${label}`;
+  };
 }
 
 function buildGenerator(workload: Workload, rng: Rng, seed: number): KeyGenerator {
@@ -360,7 +391,7 @@ class DenseIds {
     return id;
   }
 
-  names(): string[] {
-    return this.labels.map(String);
+  names(name: (label: number) => string): string[] {
+    return this.labels.map(name);
   }
 }
