@@ -20,6 +20,17 @@ import { ttlApplies } from '../engine/replay.js';
 import { WRITE_POLICIES, type WritePolicy } from '../engine/time/freshness.js';
 import { STAMPEDE_MODES, stampedeLabel, type StampedeConfig, type StampedeMode } from '../engine/time/stampede.js';
 import type { TierSpec } from '../engine/time/tiers.js';
+import {
+  BALANCES,
+  DEFAULT_INVALIDATION,
+  invalidationLabel,
+  MAX_INSTANCES,
+  type Balance,
+  type FleetConfig,
+  type Invalidation,
+} from '../engine/time/fleet.js';
+import type { Incident, OriginLimit } from '../engine/time/incidents.js';
+import { ttlClassesLabel, type TtlClasses } from '../engine/ttl-classes.js';
 import { parsePolicySpec, type PolicySpec } from '../policies/index.js';
 import { OP_SET, type Trace } from '../trace/trace.js';
 import { BYTE_UNIT_STYLES, type ByteUnitStyle } from '../units.js';
@@ -42,6 +53,15 @@ export interface TierOptions {
   readonly lookupCostMs: Milliseconds;
 }
 
+/** How writes reach the other instances' L1s: a pub/sub broadcast after a delay, their TTL only, or not even the writer's own. */
+export type InvalidationInput = 'ttl-only' | 'none' | { readonly kind: 'pubsub'; readonly delayMs?: Milliseconds };
+
+/** One rule of per-class TTLs: keys matching `pattern` (a glob, or a prefix without `*`/`?`) get `ttlMs` (null: none). */
+export interface TtlClassInput {
+  readonly pattern: string;
+  readonly ttlMs: Milliseconds | null;
+}
+
 /** What `simulate()` replays: the grid, its latency model and how to run it. Durations in ms. */
 export interface SimulateOptions {
   /** Policies to compare. Default `['lru', 'lfu', 'ttl']`. Not with `tiers`. */
@@ -54,6 +74,11 @@ export interface SimulateOptions {
   readonly byteUnits?: ByteUnitStyle;
   /** TTLs to try, each applied to every policy; null = none. Default `[null]`. A request's own `ttl` wins. */
   readonly ttlsMs?: readonly (Milliseconds | null)[];
+  /**
+   * Sets of per-class TTLs, each one more value of the TTL dimension after `ttlsMs` (which then
+   * defaults to none): the first rule matching a key's text gives its TTL.
+   */
+  readonly ttlClasses?: readonly (readonly TtlClassInput[])[];
   /** TTL jitter j in [0, 1): each write's TTL becomes ttl x (1 + j(2U - 1)), U seeded. Default 0. */
   readonly ttlJitter?: number;
   /** Cost of one cache lookup. Default 0.1. */
@@ -73,6 +98,21 @@ export interface SimulateOptions {
   readonly flushIntervalMs?: Milliseconds;
   /** Concurrent misses on one key: a mode, or `{ mode: 'xfetch', beta }`; a list compares several side by side. */
   readonly stampede?: StampedeInput | readonly StampedeInput[];
+  /**
+   * A fleet: this many application instances, each with its own L1 (the first tier, or the
+   * policy at each capacity), in front of the shared tiers; a list compares several.
+   */
+  readonly instances?: number | readonly number[];
+  /** How requests are spread over the instances. Default `round-robin`. */
+  readonly balance?: Balance;
+  /** What the other instances' L1s learn of a write; a list compares several. Default a pub/sub broadcast with no delay. */
+  readonly invalidation?: InvalidationInput | readonly InvalidationInput[];
+  /** Tiers unreachable for a while (`tier` 1 is L1), from `atMs` after the first request. */
+  readonly outages?: readonly { readonly tier: number; readonly atMs: Milliseconds; readonly durationMs: Milliseconds }[];
+  /** Tiers that start cold at `atMs` after the first request (L1: every instance's, a deploy). */
+  readonly restarts?: readonly { readonly tier: number; readonly atMs: Milliseconds }[];
+  /** At most `perSecond` origin fetches start in a second of trace time; the rest are shed (default) or queued. */
+  readonly originLimit?: { readonly perSecond: number; readonly excess?: 'shed' | 'queue' };
   /** Hit rate over time: every row also counts each run of this many requests (rows get `intervals`). */
   readonly intervalRequests?: number;
   /** Hit rate over time by trace time: every this many ms from the first request (needs a time column). */
@@ -177,7 +217,8 @@ function planOf(options: SweepOptions, mode: Mode): Plan {
   }
   const capacities =
     options.capacities === undefined ? (mode === 'simulate' ? [DEFAULT_CAPACITY] : undefined) : capacitiesOf(options.capacities, unit);
-  const ttls = ttlsOf(options.ttlsMs ?? [null]);
+  const ttlClasses = options.ttlClasses === undefined ? undefined : ttlClassesOf(options.ttlClasses);
+  const ttls = options.ttlsMs === undefined && ttlClasses !== undefined ? [] : ttlsOf(options.ttlsMs ?? [null]);
   const ttlJitter = options.ttlJitter ?? 0;
   if (!(ttlJitter >= 0 && ttlJitter < 1)) fail('ttlJitter', `must be at least 0 and below 1, not ${ttlJitter}`);
   const cost: CostModel = {
@@ -200,7 +241,8 @@ function planOf(options: SweepOptions, mode: Mode): Plan {
   if (sample !== undefined) {
     if (!(sample > 0 && sample <= 1)) fail('sample', `must be a fraction above 0 up to 1, not ${sample}`);
     if (timed !== undefined && sample < 1)
-      fail('sample', 'sampling estimates plain replays only: not with tiers, a write policy or a stampede mode');
+      fail('sample', 'sampling estimates plain replays only: not with tiers, a fleet, an incident, a write policy or a stampede mode');
+    if (ttlClasses !== undefined && sample < 1) fail('sample', 'sampling is by key, and per-class TTLs are too: not with ttlClasses');
   }
   const interval = intervalOf(options);
   const warmup = warmupOf(options.warmup);
@@ -220,6 +262,7 @@ function planOf(options: SweepOptions, mode: Mode): Plan {
       unit,
       ...(options.byteUnits !== undefined && unit === 'bytes' && { byteUnits: byteUnitsOf(options.byteUnits) }),
       ttls,
+      ...(ttlClasses !== undefined && { ttlClasses }),
       cost,
       seed,
       ...(ttlJitter > 0 && { ttlJitter }),
@@ -350,14 +393,119 @@ function timedOf(options: SimulateOptions, chain: Chain | undefined): TimedOptio
   }
   const stampedes = options.stampede === undefined ? undefined : listOf(options.stampede, 'stampede').map(stampedeOf);
   if (stampedes !== undefined) refuseRepeats(stampedes.map(stampedeLabel), 'stampede');
-  if (writePolicies === undefined && stampedes === undefined && chain === undefined) return undefined;
+  const fleets = fleetsOf(options);
+  if (fleets !== undefined && stampedes !== undefined && fleets.some((fleet) => fleet.instances > 1))
+    fail('stampede', 'the stampede model is one process single-flighting its own misses: not with more than one instance');
+  const tierCount = chain?.tiers.length ?? 1;
+  const incidents = incidentsOf(options, tierCount);
+  const originLimit = options.originLimit === undefined ? undefined : originLimitOf(options.originLimit);
+  if (
+    writePolicies === undefined &&
+    stampedes === undefined &&
+    chain === undefined &&
+    fleets === undefined &&
+    incidents === undefined &&
+    originLimit === undefined
+  )
+    return undefined;
   return {
+    ...(fleets !== undefined && { fleets }),
+    ...(incidents !== undefined && { incidents }),
+    ...(originLimit !== undefined && { originLimit }),
     ...(chain !== undefined && { tiers: chain.tiers }),
     ...(chain?.swept !== undefined && { sweptTier: chain.swept }),
     ...(writePolicies !== undefined && { writePolicies }),
     ...(flushInterval !== undefined && { flushInterval }),
     ...(stampedes !== undefined && { stampedes }),
   };
+}
+
+/** Instances x invalidation modes, or undefined without a fleet. */
+function fleetsOf(options: SimulateOptions): FleetConfig[] | undefined {
+  if (options.instances === undefined) {
+    if (options.balance !== undefined) fail('balance', 'spreads requests over instances: give instances too');
+    if (options.invalidation !== undefined) fail('invalidation', 'tells the other instances of a write: give instances too');
+    return undefined;
+  }
+  const counts = listOf(options.instances, 'instances');
+  for (const count of counts) {
+    if (!Number.isSafeInteger(count) || count < 1 || count > MAX_INSTANCES)
+      fail('instances', `must be a whole number from 1 to ${MAX_INSTANCES}, not ${String(count)}`);
+  }
+  refuseRepeats(counts.map(String), 'instances');
+  const balance = options.balance ?? 'round-robin';
+  if (!(BALANCES as readonly string[]).includes(balance)) fail('balance', `must be one of ${BALANCES.join(', ')}, not '${balance}'`);
+  const invalidations =
+    options.invalidation === undefined ? [DEFAULT_INVALIDATION] : listOf(options.invalidation, 'invalidation').map(invalidationOf);
+  refuseRepeats(invalidations.map(invalidationLabel), 'invalidation');
+  return counts.flatMap((instances) => invalidations.map((invalidation) => ({ instances, balance, invalidation })));
+}
+
+function invalidationOf(input: InvalidationInput): Invalidation {
+  if (input === 'ttl-only' || input === 'none') return { kind: input };
+  // Callers from JavaScript may pass anything.
+  const given = input as unknown as { kind?: unknown; delayMs?: unknown } | null;
+  if (typeof given !== 'object' || given === null || given.kind !== 'pubsub')
+    fail('invalidation', `must be 'ttl-only', 'none' or { kind: 'pubsub', delayMs }, not ${JSON.stringify(input)}`);
+  const delayMs = given.delayMs ?? 0;
+  if (typeof delayMs !== 'number') fail('invalidation', `pubsub delayMs must be a number of ms, not ${JSON.stringify(delayMs)}`);
+  if (!(delayMs >= 0) || !Number.isFinite(delayMs)) fail('invalidation', `pubsub delayMs must be 0 or more, not ${delayMs}`);
+  return { kind: 'pubsub', delay: delayMs / 1e3 };
+}
+
+/** Outages and restarts, checked against the tiers there are. */
+function incidentsOf(options: SimulateOptions, tierCount: number): Incident[] | undefined {
+  const incidents: Incident[] = [];
+  const tierOf = (tier: number, where: string): number => {
+    if (!Number.isSafeInteger(tier) || tier < 1 || tier > tierCount)
+      fail(where, `there is no tier L${String(tier)}: the chain has ${tierCount === 1 ? 'only L1' : `L1 to L${tierCount}`}`);
+    return tier - 1;
+  };
+  (options.outages ?? []).forEach((outage, i) => {
+    const where = `outages[${i}]`;
+    const at = finiteAtLeast(outage.atMs, 0, `${where}.atMs`, 'a time of 0 ms or more') / 1e3;
+    const duration = finiteAtLeast(outage.durationMs, 0, `${where}.durationMs`, 'a duration of 0 ms or more') / 1e3;
+    if (duration === 0) fail(`${where}.durationMs`, 'an outage lasts longer than nothing');
+    incidents.push({ kind: 'outage', tier: tierOf(outage.tier, `${where}.tier`), at, duration });
+  });
+  (options.restarts ?? []).forEach((restart, i) => {
+    const where = `restarts[${i}]`;
+    const at = finiteAtLeast(restart.atMs, 0, `${where}.atMs`, 'a time of 0 ms or more') / 1e3;
+    incidents.push({ kind: 'restart', tier: tierOf(restart.tier, `${where}.tier`), at, duration: 0 });
+  });
+  return incidents.length === 0 ? undefined : incidents;
+}
+
+function originLimitOf(limit: NonNullable<SimulateOptions['originLimit']>): OriginLimit {
+  if (!Number.isSafeInteger(limit.perSecond) || limit.perSecond < 1)
+    fail('originLimit.perSecond', `must be a whole number of fetches, 1 or more, not ${String(limit.perSecond)}`);
+  const excess = (limit.excess as string | undefined) ?? 'shed';
+  if (excess !== 'shed' && excess !== 'queue') fail('originLimit.excess', `must be 'shed' or 'queue', not '${excess}'`);
+  return { perSecond: limit.perSecond, excess };
+}
+
+function ttlClassesOf(sets: readonly (readonly TtlClassInput[])[]): TtlClasses[] {
+  if (sets.length === 0) fail('ttlClasses', 'give at least one set of rules');
+  const classes = sets.map((rules, i) => {
+    if (rules.length === 0) fail(`ttlClasses[${i}]`, 'give at least one rule, e.g. { pattern: "*", ttlMs: 60000 }');
+    const seen = new Set<string>();
+    return {
+      rules: rules.map((rule, k) => {
+        const where = `ttlClasses[${i}][${k}]`;
+        if (typeof rule.pattern !== 'string' || rule.pattern === '') fail(`${where}.pattern`, 'must be a glob or prefix, e.g. user:*');
+        if (seen.has(rule.pattern)) fail(`${where}.pattern`, `'${rule.pattern}' has two TTLs`);
+        seen.add(rule.pattern);
+        if (rule.pattern === '*' && k < rules.length - 1)
+          fail(`${where}.pattern`, "'*' matches every key, so the rules after it never apply: put it last");
+        if (rule.ttlMs === null) return { pattern: rule.pattern, ttl: null };
+        if (!(rule.ttlMs > 0) || !Number.isFinite(rule.ttlMs))
+          fail(`${where}.ttlMs`, `${String(rule.ttlMs)} is not a positive duration (null means no TTL)`);
+        return { pattern: rule.pattern, ttl: rule.ttlMs / 1e3 };
+      }),
+    };
+  });
+  refuseRepeats(classes.map(ttlClassesLabel), 'ttlClasses');
+  return classes;
 }
 
 /** One mode or a list of them to compare; a list is not empty. */
@@ -422,10 +570,16 @@ export function checkAgainstTrace(plan: Plan, trace: Trace): void {
       `${source} has no size column, so byte capacity cannot be simulated (count entries instead)`,
     );
   }
-  if (grid.ttls.some((ttl) => ttl !== null) && !trace.times) {
+  if ((grid.ttls.some((ttl) => ttl !== null) || grid.ttlClasses !== undefined) && !trace.times) {
     fail('ttlsMs', `${source} has no time column, so a TTL cannot expire anything (add times, or rate= to a synthetic spec)`);
   }
   if (trace.ttls && !trace.times && ttlApplies(trace, undefined)) fail('ttlsMs', `${source} has a ttl column but no time column`);
+  if (grid.timed?.incidents !== undefined && !trace.times) {
+    const where = grid.timed.incidents[0]!.kind === 'outage' ? 'outages' : 'restarts';
+    fail(where, `${source} has no time column, so an incident cannot be placed in time (add times, or rate= to a synthetic spec)`);
+  }
+  if (grid.timed?.originLimit !== undefined && !trace.times)
+    fail('originLimit', `${source} has no time column, so fetches per second cannot be counted (add times, or rate= to a synthetic spec)`);
   if (grid.timed?.stampedes !== undefined && !trace.times) {
     fail('stampede', `${source} has no time column, so concurrent fetches cannot be simulated (add times, or rate= to a synthetic spec)`);
   }

@@ -19,7 +19,7 @@ import { Worker } from 'node:worker_threads';
 import { CancelledError, UsageError } from '../errors.js';
 import type { Trace } from '../trace/trace.js';
 import { createJobQueue, JobTaker, progressOf, stopQueue, type JobQueue } from './job-queue.js';
-import { jobCost, jobGroup, runJob, toWire, type Job, type JobCounts, type ReplaySettings, type WireJob } from './jobs.js';
+import { jobCost, jobGroup, runJob, toWire, withKeyTtls, type Job, type JobCounts, type ReplaySettings, type WireJob } from './jobs.js';
 
 export interface ExecutorOptions {
   /** Threads replaying at once, the calling one included; default os.availableParallelism(). 1 means in-process. */
@@ -206,7 +206,8 @@ async function runOnThreads(
   const init: WorkerInit = {
     trace: sharedTrace(trace),
     settings,
-    jobs: jobs.map(toWire),
+    // Per-class TTLs are resolved here, where the trace has its key text; the workers' copy has none.
+    jobs: jobs.map((job) => toWire(withKeyTtls(trace, job))),
     queue,
   };
   const results: (JobCounts | undefined)[] = new Array<JobCounts | undefined>(jobs.length);

@@ -16,6 +16,9 @@ import { tierLabel, type TierSpec } from './time/tiers.js';
 import type { IntervalSpec } from './intervals.js';
 import type { WarmupSpec } from './warmup.js';
 import type { ByteUnitStyle } from '../units.js';
+import { fallbackTtl, ttlClassesLabel, type TtlClasses } from './ttl-classes.js';
+import { invalidationLabel, type FleetConfig } from './time/fleet.js';
+import { incidentLabel, originLimitLabel, type Incident, type OriginLimit } from './time/incidents.js';
 
 /** The time-aware features; any of them makes the grid's jobs time-aware. */
 export interface TimedOptions {
@@ -29,15 +32,39 @@ export interface TimedOptions {
   readonly flushInterval?: number;
   /** How concurrent misses behave, one per row variant. */
   readonly stampedes?: readonly StampedeConfig[];
+  /** Instances (each with its own L1) and invalidation, one per row variant. */
+  readonly fleets?: readonly FleetConfig[];
+  /** Outages and restarts, the same for every row. */
+  readonly incidents?: readonly Incident[];
+  readonly originLimit?: OriginLimit;
 }
 
-/** Every write policy x stampede combination the grid compares, in the order given (an empty mode list is one "unset"). */
+/** Every fleet x write policy x stampede combination the grid compares, in the order given (an empty mode list is one "unset"). */
 export function modeCombinations(timed: TimedOptions): JobModes[] {
+  const fleets: (FleetConfig | undefined)[] = timed.fleets?.length ? [...timed.fleets] : [undefined];
   const writes: (WritePolicy | undefined)[] = timed.writePolicies?.length ? [...timed.writePolicies] : [undefined];
   const stampedes: (StampedeConfig | undefined)[] = timed.stampedes?.length ? [...timed.stampedes] : [undefined];
-  return writes.flatMap((writePolicy) =>
-    stampedes.map((stampede) => ({ ...(writePolicy && { writePolicy }), ...(stampede && { stampede }) })),
+  return fleets.flatMap((fleet) =>
+    writes.flatMap((writePolicy) =>
+      stampedes.map((stampede) => ({ ...(fleet && { fleet }), ...(writePolicy && { writePolicy }), ...(stampede && { stampede }) })),
+    ),
   );
+}
+
+/** The TTL settings of the grid, in order: each plain TTL, then each set of per-class TTLs. */
+export function ttlSettings(config: Pick<GridConfig, 'ttls' | 'ttlClasses'>): Pick<Job, 'ttl' | 'ttlClasses'>[] {
+  return [
+    ...config.ttls.map((ttl) => ({ ttl })),
+    ...(config.ttlClasses ?? []).map((ttlClasses) => ({ ttl: fallbackTtl(ttlClasses), ttlClasses })),
+  ];
+}
+
+/** What every job of the grid shares beyond the settings: the incidents and the origin's limit. */
+function scenarioOf(timed: TimedOptions): Pick<Job, 'incidents' | 'originLimit'> {
+  return {
+    ...(timed.incidents?.length && { incidents: timed.incidents }),
+    ...(timed.originLimit && { originLimit: timed.originLimit }),
+  };
 }
 
 export interface GridConfig {
@@ -47,6 +74,8 @@ export interface GridConfig {
   readonly byteUnits?: ByteUnitStyle;
   /** TTLs in seconds; null = no TTL. */
   readonly ttls: readonly (number | null)[];
+  /** Sets of per-class TTLs, each one more value of the TTL dimension after `ttls`. */
+  readonly ttlClasses?: readonly TtlClasses[];
   readonly cost: CostModel;
   readonly seed: number;
   /** TTL jitter fraction applied to every TTL in `ttls`. */
@@ -84,12 +113,14 @@ export function gridJobs(config: GridConfig): Job[] {
   const combinations = modeCombinations(timed);
   const jobs: Job[] = [];
   const tiers = timed.tiers;
+  const ttls = ttlSettings(config);
+  const scenario = scenarioOf(timed);
   if (tiers !== undefined) {
     const swept = timed.sweptTier;
     for (const modes of combinations) {
-      for (const ttl of config.ttls) {
+      for (const ttl of ttls) {
         if (swept === undefined) {
-          jobs.push({ tiers, capacity: tiers.reduce((sum, t) => sum + t.capacity, 0), ttl, tiered: true, ...modes });
+          jobs.push({ tiers, capacity: tiers.reduce((sum, t) => sum + t.capacity, 0), ...ttl, tiered: true, ...modes, ...scenario });
           continue;
         }
         const label = tiers.map((tier, t) => (t === swept ? tierLabel(tier, '*') : tierLabel(tier))).join(' > ');
@@ -97,10 +128,11 @@ export function gridJobs(config: GridConfig): Job[] {
           jobs.push({
             tiers: tiers.map((tier, t) => (t === swept ? { ...tier, capacity } : tier)),
             capacity,
-            ttl,
+            ...ttl,
             tiered: true,
             label,
             ...modes,
+            ...scenario,
           });
         }
       }
@@ -109,8 +141,10 @@ export function gridJobs(config: GridConfig): Job[] {
   }
   for (const policy of config.policies) {
     for (const modes of combinations) {
-      for (const ttl of config.ttls) {
-        for (const capacity of config.capacities) jobs.push(cacheJob(policy, capacity, ttl, config.cost.lookupCost, modes));
+      for (const ttl of ttls) {
+        for (const capacity of config.capacities) {
+          jobs.push({ ...cacheJob(policy, capacity, ttl.ttl, config.cost.lookupCost, modes), ...ttl, ...scenario });
+        }
       }
     }
   }
@@ -128,6 +162,7 @@ export function runOptionsOf(config: GridConfig): RunOptions {
     unit: config.unit,
     ...(config.byteUnits !== undefined && { byteUnits: config.byteUnits }),
     ttls: [...config.ttls],
+    ...(config.ttlClasses !== undefined && { ttlClasses: config.ttlClasses.map(ttlClassesLabel) }),
     lookupCostMs: config.cost.lookupCost * 1e3,
     missCostMs: config.cost.missCost * 1e3,
     seed: config.seed,
@@ -137,6 +172,15 @@ export function runOptionsOf(config: GridConfig): RunOptions {
       flushIntervalMs: (timed.flushInterval ?? DEFAULT_FLUSH_INTERVAL) * 1e3,
     }),
     ...(timed?.stampedes !== undefined && { stampedes: timed.stampedes.map(stampedeLabel) }),
+    ...(timed?.fleets !== undefined && {
+      fleets: timed.fleets.map((fleet) => ({
+        instances: fleet.instances,
+        balance: fleet.balance,
+        invalidation: invalidationLabel(fleet.invalidation),
+      })),
+    }),
+    ...(timed?.incidents !== undefined && { incidents: timed.incidents.map(incidentLabel) }),
+    ...(timed?.originLimit !== undefined && { originLimit: originLimitLabel(timed.originLimit) }),
     ...(tiers !== undefined && {
       tiers: tiers.map((tier, t) => (swept && t === timed.sweptTier ? tierLabel(tier, '*') : tierLabel(tier))),
     }),

@@ -18,10 +18,11 @@ export interface IntervalSpec {
 /** Most intervals one row may carry: a chart has no more pixels, and the JSON stays readable. */
 export const MAX_INTERVALS = 10_000;
 
-/** Per interval, in order: lookups (gets) and hits. */
+/** Per interval, in order: lookups (gets) and hits, and for time-aware rows origin fetches. */
 export interface IntervalCounts {
   readonly lookups: Float64Array;
   readonly hits: Float64Array;
+  readonly originFetches?: Float64Array;
 }
 
 const boundsCache = new WeakMap<Trace, Map<string, Uint32Array>>();
@@ -75,8 +76,10 @@ export class IntervalRecorder {
   private next = 0;
   private lastLookups = 0;
   private lastHits = 0;
+  private lastOrigin = 0;
   private readonly lookups: Float64Array;
   private readonly hits: Float64Array;
+  private originFetches: Float64Array | undefined;
 
   constructor(private readonly bounds: Uint32Array) {
     this.lookups = new Float64Array(bounds.length);
@@ -89,12 +92,17 @@ export class IntervalRecorder {
     return Math.min(n, start + chunk, boundary);
   }
 
-  /** The replay has done the requests before `end`, with these running totals. */
-  reached(end: number, lookups: number, hits: number): void {
+  /** The replay has done the requests before `end`, with these running totals (origin fetches: time-aware replays only). */
+  reached(end: number, lookups: number, hits: number, originFetches?: number): void {
+    if (originFetches !== undefined) this.originFetches ??= new Float64Array(this.bounds.length);
     // Several boundaries can fall on one index (empty time intervals): each gets its share, the later ones none.
     while (this.next < this.bounds.length && this.bounds[this.next] === end) {
       this.lookups[this.next] = lookups - this.lastLookups;
       this.hits[this.next] = hits - this.lastHits;
+      if (originFetches !== undefined) {
+        this.originFetches![this.next] = originFetches - this.lastOrigin;
+        this.lastOrigin = originFetches;
+      }
       this.lastLookups = lookups;
       this.lastHits = hits;
       this.next++;
@@ -102,7 +110,7 @@ export class IntervalRecorder {
   }
 
   counts(): IntervalCounts {
-    return { lookups: this.lookups, hits: this.hits };
+    return { lookups: this.lookups, hits: this.hits, ...(this.originFetches && { originFetches: this.originFetches }) };
   }
 }
 

@@ -21,6 +21,9 @@ import type { RowModes } from '../model/result.js';
 import { tiersLabel, type TierSpec } from './time/tiers.js';
 import type { IntervalSpec } from './intervals.js';
 import { warmupEnd, type WarmupSpec } from './warmup.js';
+import { keyTtlsOf, ttlClassesLabel, type TtlClasses } from './ttl-classes.js';
+import { invalidationLabel, type FleetConfig } from './time/fleet.js';
+import type { Incident, OriginLimit } from './time/incidents.js';
 
 export interface Job {
   /** The caches, closest first; one entry for a single cache (its lookup cost is the grid's). */
@@ -35,6 +38,16 @@ export interface Job {
   readonly tiered: boolean;
   /** The row's policy label when not the default (a swept tier chain shows its swept size as `*`). */
   readonly label?: string;
+  /** Per-class TTLs in place of one default TTL (`ttl` is then their `*` rule's, for the row). */
+  readonly ttlClasses?: TtlClasses;
+  /** The classes resolved to one TTL per key, in shared memory: filled in where the trace has its key text. */
+  readonly keyTtls?: Float64Array;
+  /** Many instances, each with its own L1 (the first tier). */
+  readonly fleet?: FleetConfig;
+  /** Outages and restarts of tiers. */
+  readonly incidents?: readonly Incident[];
+  /** The origin's limit on fetches per second. */
+  readonly originLimit?: OriginLimit;
 }
 
 /** Settings shared by every job of a grid. Durations are seconds, as everywhere in the engine. */
@@ -78,11 +91,25 @@ export function cacheJob(policy: PolicySpec, capacity: number, ttl: number | nul
 export interface JobModes {
   readonly writePolicy?: WritePolicy;
   readonly stampede?: StampedeConfig;
+  readonly fleet?: FleetConfig;
 }
 
 /** Whether the job needs the time-aware simulator. */
 export function isTimedJob(job: Job): boolean {
-  return job.tiered || job.tiers.length > 1 || job.writePolicy !== undefined || job.stampede !== undefined;
+  return (
+    job.tiered ||
+    job.tiers.length > 1 ||
+    job.writePolicy !== undefined ||
+    job.stampede !== undefined ||
+    job.fleet !== undefined ||
+    job.incidents !== undefined ||
+    job.originLimit !== undefined
+  );
+}
+
+/** The job with its per-class TTLs resolved against the trace (done where the trace has its key text). */
+export function withKeyTtls(trace: Trace, job: Job): Job {
+  return job.ttlClasses === undefined || job.keyTtls !== undefined ? job : { ...job, keyTtls: keyTtlsOf(trace, job.ttlClasses) };
 }
 
 /** The row's policy label: the policy spec, or the tier chain as typed (`lru:1000@0.05ms > ...`). */
@@ -95,12 +122,16 @@ export function jobModes(job: Job): RowModes {
   return {
     ...(job.writePolicy !== undefined && { writePolicy: job.writePolicy }),
     ...(job.stampede !== undefined && { stampede: stampedeLabel(job.stampede) }),
+    ...(job.fleet !== undefined && { instances: job.fleet.instances, invalidation: invalidationLabel(job.fleet.invalidation) }),
+    ...(job.ttlClasses !== undefined && { ttlClasses: ttlClassesLabel(job.ttlClasses) }),
   };
 }
 
 /** Runs one job over the whole trace. `onProgress` gets the requests done so far. */
-export function runJob(trace: Trace, job: Job, settings: ReplaySettings, onProgress?: (done: number, total: number) => void): JobCounts {
-  const ttl = job.ttl === null ? {} : { ttl: job.ttl };
+export function runJob(trace: Trace, given: Job, settings: ReplaySettings, onProgress?: (done: number, total: number) => void): JobCounts {
+  const job = withKeyTtls(trace, given);
+  const ttl = job.ttl === null || job.keyTtls !== undefined ? {} : { ttl: job.ttl };
+  const keyTtls = job.keyTtls === undefined ? {} : { keyTtls: job.keyTtls };
   const jitter = settings.ttlJitter > 0 ? { ttlJitter: settings.ttlJitter } : {};
   const progress = {
     ...(onProgress && { onProgress }),
@@ -116,6 +147,7 @@ export function runJob(trace: Trace, job: Job, settings: ReplaySettings, onProgr
       seed: settings.seed,
       defaultMissCost: settings.missCost,
       ...ttl,
+      ...keyTtls,
       ...jitter,
       ...progress,
     });
@@ -128,7 +160,11 @@ export function runJob(trace: Trace, job: Job, settings: ReplaySettings, onProgr
     writePolicy: job.writePolicy ?? 'write-through',
     flushInterval: settings.flushInterval,
     ...(job.stampede && { stampede: job.stampede }),
+    ...(job.fleet && { fleet: job.fleet }),
+    ...(job.incidents && { incidents: job.incidents }),
+    ...(job.originLimit && { originLimit: job.originLimit }),
     ...ttl,
+    ...keyTtls,
     ...jitter,
     ...progress,
   });
@@ -146,6 +182,11 @@ export interface WireJob {
   readonly stampede?: StampedeConfig;
   readonly tiered: boolean;
   readonly label?: string;
+  readonly ttlClasses?: TtlClasses;
+  readonly keyTtls?: Float64Array;
+  readonly fleet?: FleetConfig;
+  readonly incidents?: readonly Incident[];
+  readonly originLimit?: OriginLimit;
 }
 
 export function toWire(job: Job): WireJob {

@@ -360,11 +360,16 @@ function preferred(a: CurvePointOf, b: CurvePointOf): boolean {
 function simpler(a: { policy: string } & RowModes, b: { policy: string } & RowModes): boolean {
   const order = [
     simplicity(a.policy) - simplicity(b.policy),
+    // Fewer instances, then the invalidation that needs the least: none, TTLs, a broadcast.
+    (a.instances ?? 0) - (b.instances ?? 0),
+    modeRank(INVALIDATION_SIMPLICITY, a.invalidation) - modeRank(INVALIDATION_SIMPLICITY, b.invalidation),
     modeRank(WRITE_POLICIES, a.writePolicy) - modeRank(WRITE_POLICIES, b.writePolicy),
     modeRank(STAMPEDE_MODES, a.stampede) - modeRank(STAMPEDE_MODES, b.stampede),
   ];
   return (order.find((difference) => difference !== 0) ?? 0) < 0;
 }
+
+const INVALIDATION_SIMPLICITY = ['none', 'ttl-only', 'pubsub'];
 
 function modeRank(table: readonly string[], mode: string | undefined): number {
   // `xfetch:beta=2` ranks as xfetch.

@@ -34,6 +34,8 @@ export interface ReplayConfig {
   readonly ttl?: number;
   /** TTL jitter j in [0, 1): each write's TTL becomes ttl x (1 + j(2U - 1)). 0 or absent = none. */
   readonly ttlJitter?: number;
+  /** Per-key default TTL in seconds (Infinity: none), from per-class TTLs; in place of `ttl`. */
+  readonly keyTtls?: Float64Array;
   readonly seed: number;
   /** Miss cost (seconds) for requests whose `cost` column is empty. */
   readonly defaultMissCost?: number;
@@ -82,7 +84,7 @@ export function ttlApplies(trace: Trace, ttl: number | undefined): boolean {
 }
 
 export function replay(trace: Trace, config: ReplayConfig): ReplayCounts {
-  const withTtl = ttlApplies(trace, config.ttl);
+  const withTtl = ttlApplies(trace, config.ttl) || config.keyTtls !== undefined;
   const expiry = withTtl ? new Float64Array(trace.keySpace).fill(Infinity) : undefined;
   const policy = createPolicy(config.policy, {
     capacity: config.capacity,
@@ -97,7 +99,7 @@ export function replay(trace: Trace, config: ReplayConfig): ReplayCounts {
   const sizes = config.unit === 'bytes' ? trace.sizes : undefined;
   // The plain loop counts one byte per entry when counting entries; a trace with sizes needs
   // the general loop so its byte hit rate reports real bytes even at an entry capacity.
-  if (isPlainReplay(trace, config.ttl) && (sizes !== undefined || trace.sizes === undefined)) {
+  if (!withTtl && isPlainReplay(trace, config.ttl) && (sizes !== undefined || trace.sizes === undefined)) {
     const recorder = intervalRecorder(trace, config.interval);
     const warmup = config.warmup ?? 0;
     const plain = replayPlain(trace, policy, sizes, config.capacity, config.onProgress, recorder, warmup);
@@ -120,6 +122,7 @@ export function replay(trace: Trace, config: ReplayConfig): ReplayCounts {
     jitter,
     jitterRng: jitter > 0 ? new Rng(config.seed, JITTER_STREAM) : undefined,
     defaultTtl: config.ttl ?? Infinity,
+    keyTtls: config.keyTtls,
     servesAtTtl: config.policy.definition.servesAtTtl === true,
     defaultMissCost: config.defaultMissCost ?? 0,
     capacity: config.capacity,

@@ -3,7 +3,17 @@
  * time-aware jobs, sampled estimates and one-pass curves all come through here, so a row of
  * `run`, `sweep`, `gate` and the real-server comparison has one shape.
  */
-import type { IntervalStats, LatencyMs, OriginWaits, ResultRow, RunOptions, RunResult } from '../model/result.js';
+import type {
+  FleetStats,
+  InstanceStats,
+  IntervalStats,
+  LatencyMs,
+  OriginWaits,
+  ResultRow,
+  RunOptions,
+  RunResult,
+  StalenessAges,
+} from '../model/result.js';
 import type { IntervalCounts, IntervalSpec } from './intervals.js';
 import { SCHEMA_VERSION } from '../model/result.js';
 import { summarizeTrace } from '../trace/summary.js';
@@ -14,11 +24,18 @@ import { isTimedCounts, jobLabel, type Job, type JobCounts, type ReplaySettings 
 import type { ReplayCounts } from './replay.js';
 import { latencyFromSamples } from './time/simulate.js';
 import { stampedeLabel } from './time/stampede.js';
+import { ttlClassesLabel } from './ttl-classes.js';
+import { invalidationLabel, type FleetConfig } from './time/fleet.js';
+import { incidentLabel, originLimitLabel } from './time/incidents.js';
+import type { TimedCounts } from './time/simulate.js';
 
 /** The row of one job. Latency comes from the cost model, or from the simulator's own samples. */
 export function rowOf(job: Job, counts: JobCounts, settings: ReplaySettings): ResultRow {
-  const base = countsRow(jobLabel(job), job.ttl, job.capacity, counts, settings);
-  const jitter = settings.ttlJitter > 0 && job.ttl !== null ? { ttlJitter: settings.ttlJitter } : {};
+  const base = {
+    ...countsRow(jobLabel(job), job.ttl, job.capacity, counts, settings),
+    ...(job.ttlClasses !== undefined && { ttlClasses: ttlClassesLabel(job.ttlClasses) }),
+  };
+  const jitter = settings.ttlJitter > 0 && (job.ttl !== null || job.ttlClasses !== undefined) ? { ttlJitter: settings.ttlJitter } : {};
   if (!isTimedCounts(counts)) return { ...base, ...jitter };
   const latency = latencyFromSamples(counts);
   const requests = counts.requests;
@@ -31,9 +48,9 @@ export function rowOf(job: Job, counts: JobCounts, settings: ReplaySettings): Re
     }),
     ...jitter,
     ...(counts.originLoad && { originLoad: counts.originLoad }),
-    ...(job.writePolicy !== undefined && {
+    ...((job.writePolicy !== undefined || job.fleet !== undefined) && {
       freshness: {
-        writePolicy: job.writePolicy,
+        writePolicy: job.writePolicy ?? 'write-through',
         staleReads: counts.staleReads,
         staleReadRate: requests ? counts.staleReads / requests : 0,
         ...(job.writePolicy === 'write-behind' && {
@@ -41,8 +58,31 @@ export function rowOf(job: Job, counts: JobCounts, settings: ReplaySettings): Re
           longestPendingMs: counts.longestPending * 1e3,
           flushes: counts.flushes,
         }),
+        ...(counts.staleAges !== undefined && counts.staleAges.length > 0 && { staleAge: staleAgeOf(counts.staleAges) }),
       },
     }),
+    ...(job.fleet !== undefined && { fleet: fleetOf(job.fleet, counts) }),
+    ...(job.originLimit !== undefined &&
+      counts.originLimit !== undefined && {
+        originLimit: {
+          limit: originLimitLabel(job.originLimit),
+          shed: counts.originLimit.shed,
+          delayed: counts.originLimit.delayed,
+          meanDelayMs: counts.originLimit.delayed ? (counts.originLimit.delaySum / counts.originLimit.delayed) * 1e3 : 0,
+          longestDelayMs: counts.originLimit.longestDelay * 1e3,
+        },
+      }),
+    ...(job.incidents !== undefined &&
+      counts.incidents !== undefined && {
+        incidents: job.incidents.map((incident, k) => ({
+          incident: incidentLabel(incident),
+          kind: incident.kind,
+          tier: `L${incident.tier + 1}`,
+          atSeconds: incident.at,
+          durationSeconds: incident.duration,
+          ...counts.incidents![k]!,
+        })),
+      }),
     ...(job.stampede !== undefined && {
       stampede: {
         mode: stampedeLabel(job.stampede),
@@ -69,6 +109,38 @@ export function rowOf(job: Job, counts: JobCounts, settings: ReplaySettings): Re
       }),
     }),
   };
+}
+
+/** The fleet's figures: L1 over all gets, the shared tiers over what reached them, per instance. */
+function fleetOf(fleet: FleetConfig, counts: TimedCounts): FleetStats {
+  const [l1, ...below] = counts.tiers;
+  const sharedLookups = below[0]?.lookups ?? 0;
+  const sharedHits = below.reduce((sum, tier) => sum + tier.hits, 0);
+  const perInstance: InstanceStats[] = (counts.instances ?? [{ gets: counts.requests, hits: l1!.hits, staleReads: counts.staleReads }]).map(
+    (instance) => ({
+      gets: instance.gets,
+      l1Hits: instance.hits,
+      l1HitRate: instance.gets ? instance.hits / instance.gets : 0,
+      staleReads: instance.staleReads,
+    }),
+  );
+  return {
+    instances: fleet.instances,
+    balance: fleet.balance,
+    invalidation: invalidationLabel(fleet.invalidation),
+    l1HitRate: counts.requests ? l1!.hits / counts.requests : 0,
+    sharedHitRate: below.length === 0 ? null : sharedLookups ? sharedHits / sharedLookups : 0,
+    originFetches: counts.originFetches,
+    staleReads: counts.staleReads,
+    perInstance,
+  };
+}
+
+/** Nearest-rank percentiles of the sorted staleness ages (seconds), in ms. */
+function staleAgeOf(sorted: Float64Array): StalenessAges {
+  const n = sorted.length;
+  const rank = (p: number): number => sorted[Math.max(1, Math.ceil(p * n)) - 1]! * 1e3;
+  return { p50Ms: rank(0.5), p90Ms: rank(0.9), p99Ms: rank(0.99), maxMs: rank(1) };
 }
 
 /**
@@ -109,9 +181,17 @@ export function countsRow(policy: string, ttl: number | null, capacity: number, 
 
 /** Per interval: where it starts (request number, or seconds from the first request), lookups, hits, hit rate. */
 function intervalsOf(counts: IntervalCounts, spec: IntervalSpec): IntervalStats[] {
+  const origin = counts.originFetches;
   return Array.from(counts.lookups, (lookups, k) => {
     const hits = counts.hits[k]!;
-    return { from: k * spec.size, lookups, hits, hitRate: lookups > 0 ? hits / lookups : null };
+    return {
+      from: k * spec.size,
+      lookups,
+      hits,
+      hitRate: lookups > 0 ? hits / lookups : null,
+      ...(origin !== undefined && { originFetches: origin[k]! }),
+      ...(origin !== undefined && spec.unit === 'seconds' && { originPerSecond: origin[k]! / spec.size }),
+    };
   });
 }
 

@@ -73,7 +73,9 @@ export async function runSweep(trace: Trace, config: SweepConfig): Promise<RunRe
         : config.warmup !== undefined
           ? 'warmup'
           : onePassModel
-            ? exactCurveBlocker(trace, config.unit, first.ttl)
+            ? first.ttlClasses !== undefined
+              ? 'ttl'
+              : exactCurveBlocker(trace, config.unit, first.ttl)
             : 'no-one-pass-model';
     const onePass = blocker === null;
     const method: Method = onePass ? (rate === undefined ? 'mattson' : 'shards') : rate === undefined ? 'replay' : 'minisim';

@@ -21,6 +21,11 @@ export const SCHEMA_VERSION = 3;
 export interface RowModes {
   readonly writePolicy?: string;
   readonly stampede?: string;
+  /** A fleet's instance count and invalidation (`--instances`, `--invalidation`). */
+  readonly instances?: number;
+  readonly invalidation?: string;
+  /** Per-class TTLs (`user:*=5m,*=1m`); the row's `ttl` is then their `*` rule's. */
+  readonly ttlClasses?: string;
 }
 
 /** What the trace was: counts, key popularity, sizes and time span. */
@@ -95,6 +100,14 @@ export interface ResultRow {
   readonly equivalentEntries?: number;
   /** Time-aware rows on a trace with times: origin fetches per second (peak, p99, mean). */
   readonly originLoad?: OriginLoad;
+  /** Per-class TTLs the row ran with, as typed; `ttl` is their `*` rule's (null without one). */
+  readonly ttlClasses?: string;
+  /** With `--instances`: the fleet, overall and per instance. */
+  readonly fleet?: FleetStats;
+  /** With `--origin-limit`: what the limit turned away or held back. */
+  readonly originLimit?: OriginLimitStats;
+  /** With `--outage` / `--restart`: how each incident went, in the order given. */
+  readonly incidents?: readonly IncidentStats[];
   /** Hit rate over time (`--interval`): the trace cut into intervals, in order. */
   readonly intervals?: readonly IntervalStats[];
   /**
@@ -113,6 +126,71 @@ export interface IntervalStats {
   readonly hits: number;
   /** null for an interval with no lookups. */
   readonly hitRate: number | null;
+  /** Time-aware rows: fetches that went to the origin in this interval. */
+  readonly originFetches?: number;
+  /** Time-aware rows, intervals of trace time: originFetches per second of the interval. */
+  readonly originPerSecond?: number;
+}
+
+/** A fleet of instances, each with its own L1, over the shared tiers. */
+export interface FleetStats {
+  readonly instances: number;
+  readonly balance: string;
+  readonly invalidation: string;
+  /** Hits in the instances' own L1s over all gets. */
+  readonly l1HitRate: number;
+  /** Hits in the shared tiers over the gets that reached them (null with no shared tier). */
+  readonly sharedHitRate: number | null;
+  readonly originFetches: number;
+  readonly staleReads: number;
+  /** Per instance, in order. */
+  readonly perInstance: readonly InstanceStats[];
+}
+
+export interface InstanceStats {
+  readonly gets: number;
+  /** Hits in this instance's own L1. */
+  readonly l1Hits: number;
+  readonly l1HitRate: number;
+  readonly staleReads: number;
+}
+
+/** How long stale reads had been stale: since the first write the value served had not seen. */
+export interface StalenessAges {
+  readonly p50Ms: number;
+  readonly p90Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+}
+
+export interface OriginLimitStats {
+  /** As typed: `500/s` or `500/s:queue`. */
+  readonly limit: string;
+  /** Gets that failed: their fetch was over the limit. */
+  readonly shed: number;
+  /** Fetches that waited for room, how long in all and at most. */
+  readonly delayed: number;
+  readonly meanDelayMs: number;
+  readonly longestDelayMs: number;
+}
+
+export interface IncidentStats {
+  /** As typed: `outage L2@600s+30s`, `restart L1@1h`. */
+  readonly incident: string;
+  readonly kind: 'outage' | 'restart';
+  /** `L1`, `L2`, ... */
+  readonly tier: string;
+  /** Seconds after the first request. */
+  readonly atSeconds: number;
+  readonly durationSeconds: number;
+  /** Hit rate of the tier and those above it over the minute before (null: too little before it). */
+  readonly steadyHitRate: number | null;
+  /** The same over the incident (a restart: the ten seconds after it). */
+  readonly hitRateDuring: number | null;
+  /** Seconds after it ended until ten seconds in a row hit within one point of steady; null: never. */
+  readonly recoverySeconds: number | null;
+  /** Most origin fetches in one second from its start until recovery. */
+  readonly originPeakPerSecond: number;
 }
 
 /** How fresh reads were under a write policy. */
@@ -127,6 +205,8 @@ export interface FreshnessStats {
   /** Write-behind only: the longest a write waited for its flush. */
   readonly longestPendingMs?: number;
   readonly flushes?: number;
+  /** On a trace with times: how long the stale reads' values had been stale. */
+  readonly staleAge?: StalenessAges;
 }
 
 /** Origin fetches per second of trace time (time-aware rows on a trace with times). */
@@ -200,6 +280,13 @@ export interface RunOptions {
   readonly flushIntervalMs?: number;
   /** The stampede modes compared (`--stampede none,coalesce`), in row order. */
   readonly stampedes?: readonly string[];
+  /** Sets of per-class TTLs compared after `ttls`, as typed. */
+  readonly ttlClasses?: readonly string[];
+  /** The fleets compared (`--instances 1,8 --invalidation pubsub:delay=5ms,ttl-only`), in row order. */
+  readonly fleets?: readonly { readonly instances: number; readonly balance: string; readonly invalidation: string }[];
+  /** Outages and restarts, as typed. */
+  readonly incidents?: readonly string[];
+  readonly originLimit?: string;
   /** Tier specs, L1 first, when `--tiers` replaced the policy x size grid. */
   readonly tiers?: readonly string[];
   /** Hit rate over time was counted every `size` requests or seconds (rows carry `intervals`). */

@@ -252,7 +252,7 @@ for (const [spec, fragment] of BAD_SPECS) {
   });
 }
 
-test('prefix= names a component\'s keys for per-class TTLs, and leaves the key sequence as it was', () => {
+test("prefix= names a component's keys for per-class TTLs, and leaves the key sequence as it was", () => {
   const plain = generateTrace('mix:zipf(alpha=1,keys=100)*0.8+uniform(keys=50)*0.2,requests=2000,seed=3');
   const named = generateTrace('mix:zipf(alpha=1,keys=100,prefix=user:)*0.8+uniform(keys=50,prefix=order:)*0.2,requests=2000,seed=3');
   assert.deepEqual(named.keys, plain.keys);
@@ -261,6 +261,9 @@ test('prefix= names a component\'s keys for per-class TTLs, and leaves the key s
     assert.equal(named.keyNames!.get(id), `${label < 100 ? 'user:' : 'order:'}${label}`);
   }
   assert.equal(generateTrace('zipf:alpha=1,keys=10,requests=5,prefix=k-').keyNames!.get(0).startsWith('k-'), true);
-  assert.throws(() => parseTraceSpec('mix:zipf(alpha=1,keys=10,prefix=a:)+uniform(keys=5),requests=9,keyspace=shared'), /keyspace=disjoint/);
+  assert.throws(
+    () => parseTraceSpec('mix:zipf(alpha=1,keys=10,prefix=a:)+uniform(keys=5),requests=9,keyspace=shared'),
+    /keyspace=disjoint/,
+  );
   assert.throws(() => parseTraceSpec('zipf:alpha=1,keys=10,requests=5,prefix=a b'), UsageError);
 });

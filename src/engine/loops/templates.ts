@@ -103,6 +103,8 @@ export interface GeneralReplay {
   readonly jitter: number;
   readonly jitterRng: { nextFloat(): number } | undefined;
   readonly defaultTtl: number;
+  /** Per-key default TTL (per-class TTLs), read in place of defaultTtl when present. */
+  readonly keyTtls: Float64Array | undefined;
   /** An entry whose age equals its TTL is still live (the policy's `servesAtTtl`). */
   readonly servesAtTtl: boolean;
   readonly defaultMissCost: number;
@@ -167,6 +169,7 @@ export function replayRange(policy: LoopPolicy, r: GeneralReplay, start: number,
     jitter,
     jitterRng,
     defaultTtl,
+    keyTtls,
     servesAtTtl,
     defaultMissCost,
     capacity,
@@ -203,7 +206,7 @@ export function replayRange(policy: LoopPolicy, r: GeneralReplay, start: number,
       if (expired && policy.has(id)) policy.delete(id);
       if (op === OP_SET || !policy.has(id)) {
         const own = ttls === undefined ? NaN : ttls[i]!;
-        const ttl = own === own ? own : defaultTtl;
+        const ttl = own === own ? own : keyTtls === undefined ? defaultTtl : keyTtls[id]!;
         expiry[id] = now + (jitter === 0 ? ttl : ttl * (1 + jitter * (2 * jitterRng!.nextFloat() - 1)));
       }
     }

@@ -1,9 +1,12 @@
 /**
  * The time-aware replay: used instead of the plain `replay()` only when one of `--tiers`,
- * `--write-policy` or `--stampede` is given, so the plain hot loop stays as it is.
+ * `--write-policy`, `--stampede`, `--instances`, an incident or an origin limit is given, so
+ * the plain hot loop stays as it is.
  *
- * Per request, in trace order: fetches that have landed by now fill the cache; write-behind
- * flushes that are due go out; then
+ * Per request, in trace order: incidents due by now take their tier down, bring it back or
+ * restart it cold (incidents.ts); fetches that have landed by now fill the cache; write-behind
+ * flushes and invalidation broadcasts that are due go out; the balancer picks the request's
+ * instance, whose own L1 heads the chain of shared tiers (fleet.ts); then
  * - delete removes the key from every tier;
  * - set is a write, handled per the write policy (freshness.ts);
  * - get looks the key up tier by tier (paying each tier's lookup cost): an expired entry is
@@ -12,9 +15,11 @@
  *   the origin and the value is inserted into every tier (inclusive fill). Without `--stampede`
  *   that fetch is instantaneous for the cache (the request still pays its miss cost); with it,
  *   the fill happens when the fetch lands, and concurrent requests behave per stampede.ts.
+ * A tier that is down is skipped: no lookup, no fill, and writes to it are lost. An origin
+ * limit admits, queues or sheds each fetch (a shed get fails after its lookups).
  * Percentiles are exact over the requests without keeping one number per request: a hit in
- * tier t always costs the lookups of tiers 1..t, and every miss costs at least all of them, so
- * the sorted latencies are the hits of L1, then of L2, ..., then the misses' own latencies
+ * tier t costs the lookups of tiers 1..t unless a tier above was down, so the latencies are
+ * each tier's hits at that fixed cost merged with the misses' and those detours' own latencies
  * (kept, sorted at the end).
  *
  * Misses are split as in replay.ts (cold / expired / capacity), judged end to end. A fetch
@@ -30,7 +35,9 @@ import { FetchQueue, LANDING_SLACK, type StampedeConfig } from './stampede.js';
 import { Tier, type TierSpec } from './tiers.js';
 import { OriginRate } from './origin-rate.js';
 import type { OriginLoad } from '../../model/result.js';
-import { chunkEnd, intervalRecorder, type IntervalSpec } from '../intervals.js';
+import { chunkEnd, intervalCount, intervalRecorder, type IntervalSpec } from '../intervals.js';
+import { Balancer, Broadcasts, DEFAULT_INVALIDATION, type FleetConfig } from './fleet.js';
+import { OriginLimiter, RecoveryMeter, type Incident, type IncidentCounts, type OriginLimit } from './incidents.js';
 
 export interface TimedConfig {
   /** One entry for a single cache; L1 first. */
@@ -52,7 +59,22 @@ export interface TimedConfig {
   readonly interval?: IntervalSpec;
   /** Leave the requests before this index out of every count (warm-up); 0 or absent = none. */
   readonly warmup?: number;
+  /** N instances, each with its own L1 (the first tier), in front of the shared tiers. Absent: one. */
+  readonly fleet?: FleetConfig;
+  /** Outages and restarts, in seconds after the first request. */
+  readonly incidents?: readonly Incident[];
+  /** At most so many origin fetches per second; the rest shed or queued. */
+  readonly originLimit?: OriginLimit;
+  /** Per-key default TTL in seconds (Infinity: none), from per-class TTLs; a request's own `ttl` wins. */
+  readonly keyTtls?: Float64Array;
   readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** One instance of a fleet: its gets, the hits in its own L1, and the stale reads it returned. */
+export interface InstanceCounts {
+  readonly gets: number;
+  readonly hits: number;
+  readonly staleReads: number;
 }
 
 export interface TierCounts {
@@ -69,6 +91,8 @@ export interface TimedCounts extends ReplayCounts {
   readonly missLatencies: Float64Array;
   /** Latency of a hit in each tier: the sum of the lookups down to it. */
   readonly tierHitLatencies: readonly number[];
+  /** Hits that skipped a tier that was down, so cost less than tierHitLatencies: per tier, and their latencies sorted. */
+  readonly detours?: { readonly hits: readonly number[]; readonly latencies: Float64Array };
   readonly latencySum: number;
   /** Gets that returned a version older than the key's latest write. */
   readonly staleReads: number;
@@ -87,6 +111,14 @@ export interface TimedCounts extends ReplayCounts {
   readonly flushes: number;
   /** Origin fetches per second of trace time; only when the trace has times. */
   readonly originLoad?: OriginLoad;
+  /** Seconds each stale read's value had been stale (since the first write it missed), sorted; on a trace with times and sets. */
+  readonly staleAges?: Float64Array;
+  /** A fleet of more than one instance: per instance, in order. */
+  readonly instances?: readonly InstanceCounts[];
+  /** With an origin limit: requests shed, fetches delayed, their total and longest wait (seconds). */
+  readonly originLimit?: { readonly shed: number; readonly delayed: number; readonly delaySum: number; readonly longestDelay: number };
+  /** Per incident, in the order given. */
+  readonly incidents?: readonly IncidentCounts[];
 }
 
 const CHUNK = 1 << 16;
@@ -94,7 +126,7 @@ const CHUNK = 1 << 16;
 const XFETCH_STREAM = 0x7fe7;
 
 /** The counters of a run that has done nothing yet: what a run without warm-up subtracts. */
-function counters0(tierCount: number) {
+function counters0(tierCount: number, instanceCount: number) {
   return {
     requests: 0,
     hits: 0,
@@ -113,19 +145,46 @@ function counters0(tierCount: number) {
     coalescedWaits: 0,
     earlyRefreshes: 0,
     missCount: 0,
+    detourCount: 0,
+    staleAgeCount: 0,
+    shed: 0,
+    delayed: 0,
+    delaySum: 0,
     started: 0,
     writesCoalesced: 0,
     flushes: 0,
-    tiers: Array.from({ length: tierCount }, () => ({ lookups: 0, hits: 0 })),
+    tierLookups: new Float64Array(tierCount),
+    tierHits: new Float64Array(tierCount),
+    detourHits: new Float64Array(tierCount),
+    instanceGets: new Float64Array(instanceCount),
+    instanceHits: new Float64Array(instanceCount),
+    instanceStale: new Float64Array(instanceCount),
   };
 }
+
+/** One instance when no fleet is asked for: the chain of `--tiers` as it always was. */
+const SINGLE_INSTANCE: FleetConfig = { instances: 1, balance: 'round-robin', invalidation: DEFAULT_INVALIDATION };
 
 export function simulateTimed(trace: Trace, config: TimedConfig): TimedCounts {
   const n = trace.length;
   const keySpace = trace.keySpace;
-  const withTtl = ttlApplies(trace, config.ttl);
-  const tiers = config.tiers.map((spec) => new Tier(spec, trace, config.unit, config.seed, withTtl));
-  const tierCount = tiers.length;
+  const keyTtls = config.keyTtls;
+  const withTtl = ttlApplies(trace, config.ttl) || keyTtls !== undefined;
+  const tierCount = config.tiers.length;
+  const makeTier = (t: number): Tier => new Tier(config.tiers[t]!, trace, config.unit, config.seed, withTtl);
+  const fleet = config.fleet ?? SINGLE_INSTANCE;
+  const instanceCount = fleet.instances;
+  // Every instance has its own L1; the tiers below are shared. `path` is the chain the
+  // current request goes through: its instance's L1, then the shared tiers.
+  const l1s = Array.from({ length: instanceCount }, () => makeTier(0));
+  const shared = config.tiers.slice(1).map((_, k) => makeTier(k + 1));
+  const path: Tier[] = [l1s[0]!, ...shared];
+  const balancer = new Balancer(instanceCount, fleet.balance, config.seed);
+  const invalidation = fleet.invalidation;
+  // `none`: the writer's own L1 is not told of its writes either.
+  const writerL1 = invalidation.kind !== 'none';
+  const broadcast = instanceCount > 1 && invalidation.kind === 'pubsub';
+  const broadcasts = broadcast && invalidation.delay > 0 ? new Broadcasts() : undefined;
   const largest = Math.max(...config.tiers.map((t) => t.capacity));
   const versions = new Versions(keySpace, config.flushInterval);
   const writePolicy = config.writePolicy;
@@ -151,8 +210,20 @@ export function simulateTimed(trace: Trace, config: TimedConfig): TimedCounts {
   const stored = new Uint8Array(keySpace);
   const fillExpiry = new Float64Array(keySpace).fill(Infinity);
   const sizeOf = new Uint32Array(keySpace);
-  let missLatencies = new Float64Array(Math.min(n, 1 << 16));
+  let missLatencies: Float64Array = new Float64Array(Math.min(n, 1 << 16));
   let missCount = 0;
+  const writeTimes = times === undefined ? undefined : writeTimesOf(trace);
+  let staleAges: Float64Array = new Float64Array(writeTimes === undefined ? 0 : 1024);
+  let staleAgeCount = 0;
+  const limiter = config.originLimit === undefined ? undefined : new OriginLimiter(config.originLimit);
+  const firstTime = times === undefined || n === 0 ? 0 : times[0]!;
+  const incidents = config.incidents ?? [];
+  const meter = incidents.length > 0 && times !== undefined && n > 0 ? new RecoveryMeter(firstTime, times[n - 1]!, tierCount) : undefined;
+  const events = incidentEvents(incidents, firstTime);
+  let nextEvent = 0;
+  /** 1 while the tier is unreachable. */
+  const down = new Uint8Array(tierCount);
+  const downUntil = new Float64Array(tierCount).fill(-Infinity);
 
   let requests = 0;
   let hits = 0;
@@ -170,21 +241,72 @@ export function simulateTimed(trace: Trace, config: TimedConfig): TimedCounts {
   let instantFetches = 0;
   let coalescedWaits = 0;
   let earlyRefreshes = 0;
+  let shed = 0;
+  const tierHitLatencies = config.tiers.map((_, t) => config.tiers.slice(0, t + 1).reduce((sum, tier) => sum + tier.lookupCost, 0));
+  const detourHits = new Float64Array(tierCount);
+  let detourLatencies: Float64Array = new Float64Array(incidents.length > 0 ? 1024 : 0);
+  let detourCount = 0;
+  const tierLookups = new Float64Array(tierCount);
+  const tierHits = new Float64Array(tierCount);
+  // Per instance: gets, L1 hits, stale reads.
+  const instanceGets = new Float64Array(instanceCount);
+  const instanceHits = new Float64Array(instanceCount);
+  const instanceStale = new Float64Array(instanceCount);
 
-  const expiresAt = (now: number, own: number): number => {
-    const ttl = own === own ? own : defaultTtl;
+  const expiresAt = (now: number, own: number, id: number): number => {
+    const ttl = own === own ? own : keyTtls === undefined ? defaultTtl : keyTtls[id]!;
     if (ttl === Infinity) return Infinity;
     return now + (jitter === 0 ? ttl : ttl * (1 + jitter * (2 * jitterRng!.nextFloat() - 1)));
   };
-  /** A value from the origin or a write goes into every tier. */
-  const fillAll = (id: number, size: number, now: number, version: number, expires: number): void => {
-    for (let t = 0; t < tierCount; t++) tiers[t]!.fill(id, size, now, version, expires);
+  // Over intervals of trace time, a fetch counts in the interval it starts in (a queued one
+  // later than it was asked for); over intervals of requests, in its request's.
+  const timeIntervals = config.interval?.unit === 'seconds' && times !== undefined && n > 0 ? config.interval : undefined;
+  const originByInterval = timeIntervals === undefined ? undefined : new Float64Array(intervalCount(trace, timeIntervals));
+  const originFetch = (at: number): void => {
+    originRate?.add(at);
+    meter?.originFetch(at);
+    if (originByInterval !== undefined) {
+      const k = Math.floor((at - firstTime) / timeIntervals!.size);
+      originByInterval[Math.min(originByInterval.length - 1, Math.max(0, k))]!++;
+    }
+  };
+  /** A value from the origin goes into every reachable tier of the path (inclusive fill). */
+  const fillPath = (id: number, size: number, now: number, version: number, expires: number, fromTier: number): void => {
+    for (let t = fromTier; t < tierCount; t++) if (down[t] === 0) path[t]!.fill(id, size, now, version, expires);
     stored[id] = 1;
     fillExpiry[id] = expires;
   };
+  /** A write: the writer's path per the invalidation mode, and the broadcast to the other L1s. */
+  const dropFromOthers = (writer: number, id: number): void => {
+    if (down[0] === 1) return;
+    for (let j = 0; j < instanceCount; j++) if (j !== writer) l1s[j]!.invalidate(id);
+  };
+  const announce = (writer: number, id: number, now: number): void => {
+    if (!broadcast) return;
+    if (broadcasts === undefined) dropFromOthers(writer, id);
+    else broadcasts.send(now + (invalidation as { delay: number }).delay, writer, id);
+  };
+  const dropFromPath = (id: number): void => {
+    for (let t = writerL1 ? 0 : 1; t < tierCount; t++) if (down[t] === 0) path[t]!.invalidate(id);
+  };
   const land = (id: number, time: number, version: number, duration: number, ttl: number): void => {
-    fillAll(id, sizeOf[id]!, time, version, expiresAt(time, ttl));
+    fillPath(id, sizeOf[id]!, time, version, expiresAt(time, ttl, id), 0);
     if (lastFetchTime !== undefined) lastFetchTime[id] = duration;
+  };
+  /** Whether a fetch asked for at `now` may go to the origin, and when it starts (NaN: shed). */
+  const admit = (now: number): number => (limiter === undefined ? now : limiter.admit(now));
+  const applyEvent = (event: IncidentEvent): void => {
+    const t = event.tier;
+    if (event.kind === 'restart') {
+      if (t === 0) for (let j = 0; j < instanceCount; j++) l1s[j] = makeTier(0);
+      else shared[t - 1] = makeTier(t);
+      if (t > 0) path[t] = shared[t - 1]!;
+    } else if (event.kind === 'down') {
+      downUntil[t] = Math.max(downUntil[t]!, event.until);
+      down[t] = 1;
+    } else if (event.time >= downUntil[t]!) {
+      down[t] = 0;
+    }
   };
 
   const recorder = intervalRecorder(trace, config.interval);
@@ -208,10 +330,20 @@ export function simulateTimed(trace: Trace, config: TimedConfig): TimedCounts {
     coalescedWaits,
     earlyRefreshes,
     missCount,
+    detourCount,
+    staleAgeCount,
+    shed,
+    delayed: limiter?.delayed ?? 0,
+    delaySum: limiter?.delaySum ?? 0,
     started: queue?.started ?? 0,
     writesCoalesced: versions.writesCoalesced,
     flushes: versions.flushes,
-    tiers: tiers.map((tier) => ({ lookups: tier.lookups, hits: tier.hits })),
+    tierLookups: tierLookups.slice(),
+    tierHits: tierHits.slice(),
+    detourHits: detourHits.slice(),
+    instanceGets: instanceGets.slice(),
+    instanceHits: instanceHits.slice(),
+    instanceStale: instanceStale.slice(),
   });
   let warm: ReturnType<typeof counters> | undefined;
   const originRate = times === undefined || n === 0 ? undefined : new OriginRate(times[0]!, times[n - 1]!);
@@ -219,16 +351,21 @@ export function simulateTimed(trace: Trace, config: TimedConfig): TimedCounts {
     end = chunkEnd(start, CHUNK, n, recorder, warmup);
     for (let i = start; i < end; i++) {
       const now = times === undefined ? i : times[i]!;
+      while (nextEvent < events.length && events[nextEvent]!.time <= now) applyEvent(events[nextEvent++]!);
       if (queue !== undefined) while (queue.nextCompletion() <= now + LANDING_SLACK) queue.pop(land);
       if (writeBehind) versions.flushDue(now);
+      broadcasts?.deliverDue(now, LANDING_SLACK, dropFromOthers);
       const id = keys[i]!;
+      const instance = balancer.pick(id);
+      path[0] = l1s[instance]!;
       const op = ops === undefined ? 0 : ops[i]!;
       const size = sizes === undefined ? 1 : sizes[i]!;
       sizeOf[id] = size;
       const ownTtl = ttls === undefined ? NaN : ttls[i]!;
 
       if (op === OP_DELETE) {
-        for (let t = 0; t < tierCount; t++) tiers[t]!.invalidate(id);
+        dropFromPath(id);
+        announce(instance, id, now);
         stored[id] = 0;
         deletes++;
         continue;
@@ -237,19 +374,22 @@ export function simulateTimed(trace: Trace, config: TimedConfig): TimedCounts {
         writes++;
         if (writePolicy === 'invalidate') {
           versions.writeThrough(id);
-          for (let t = 0; t < tierCount; t++) tiers[t]!.invalidate(id);
+          dropFromPath(id);
           stored[id] = 0;
         } else if (writePolicy === 'write-through') {
-          fillAll(id, size, now, versions.writeThrough(id), expiresAt(now, ownTtl));
+          fillPath(id, size, now, versions.writeThrough(id), expiresAt(now, ownTtl, id), writerL1 ? 0 : 1);
         } else if (writeBehind) {
-          fillAll(id, size, now, versions.writeBehind(id, now), expiresAt(now, ownTtl));
+          fillPath(id, size, now, versions.writeBehind(id, now), expiresAt(now, ownTtl, id), writerL1 ? 0 : 1);
         } else {
           versions.writeThrough(id);
+          continue;
         }
+        announce(instance, id, now);
         continue;
       }
 
       requests++;
+      instanceGets[instance]!++;
       const bytes = objectBytes === undefined ? 1 : objectBytes[i]!;
       bytesRequested += bytes;
       const missCost = costs === undefined ? defaultMissCost : costs[i]! === costs[i]! ? costs[i]! : defaultMissCost;
@@ -258,8 +398,9 @@ export function simulateTimed(trace: Trace, config: TimedConfig): TimedCounts {
       let served = -1;
       let hitTier = -1;
       for (let t = 0; t < tierCount; t++) {
-        const tier = tiers[t]!;
-        tier.lookups++;
+        if (down[t] === 1) continue;
+        const tier = path[t]!;
+        tierLookups[t]!++;
         latency += tier.lookupCost;
         if (!tier.policy.has(id)) continue;
         const expires = tier.expiry === undefined ? Infinity : tier.expiry[id]!;
@@ -271,62 +412,85 @@ export function simulateTimed(trace: Trace, config: TimedConfig): TimedCounts {
           // Stale-while-revalidate: serve what is there; one refresh brings the new value.
           staleServes++;
           if (!queue!.busy(id, now)) {
-            queue!.start(id, now, missCost, versions.origin[id]!, ownTtl);
-            originRate?.add(now);
+            const at = admit(now);
+            if (at === at) {
+              queue!.start(id, at, missCost, versions.origin[id]!, ownTtl);
+              originFetch(at);
+            }
           }
         } else if (xfetch && expires !== Infinity && !queue!.busy(id, now)) {
           const delta = lastFetchTime![id]! > 0 ? lastFetchTime![id]! : missCost;
           // U = 1 - [0, 1) is in (0, 1], so ln U is finite; delta and expiry are both seconds.
           if (now - delta * beta * Math.log(1 - xfetchRng!.nextFloat()) >= expires) {
-            queue!.start(id, now, missCost, versions.origin[id]!, ownTtl);
-            originRate?.add(now);
-            earlyRefreshes++;
+            const at = admit(now);
+            if (at === at) {
+              queue!.start(id, at, missCost, versions.origin[id]!, ownTtl);
+              originFetch(at);
+              earlyRefreshes++;
+            }
           }
         }
         tier.policy.access(id, size, now);
-        tier.hits++;
+        tierHits[t]!++;
         hitTier = t;
+        if (latency !== tierHitLatencies[t]) {
+          // A tier above was down: this hit cost less than a hit here usually does.
+          detourHits[t]!++;
+          if (detourCount === detourLatencies.length) detourLatencies = grown(detourLatencies, n);
+          detourLatencies[detourCount++] = latency;
+        }
         served = tier.version[id]!;
-        if (expires > now) for (let u = 0; u < t; u++) tiers[u]!.fill(id, size, now, served, expires);
+        if (expires > now) for (let u = 0; u < t; u++) if (down[u] === 0) path[u]!.fill(id, size, now, served, expires);
         break;
       }
 
       if (served >= 0) {
         hits++;
         bytesHit += bytes;
+        if (hitTier === 0) instanceHits[instance]!++;
       } else {
         if (stored[id] === 0) coldMisses++;
-        else if (tiers[0]!.servesAtTtl ? fillExpiry[id]! < now : fillExpiry[id]! <= now) expiredMisses++;
+        else if (l1s[0]!.servesAtTtl ? fillExpiry[id]! < now : fillExpiry[id]! <= now) expiredMisses++;
         if (size > largest) uncacheable++;
-        if (queue === undefined) {
-          served = versions.origin[id]!;
-          fillAll(id, size, now, served, expiresAt(now, ownTtl));
-          instantFetches++;
-          originRate?.add(now);
-          latency += missCost;
-        } else if (waitsOnFlight && queue.busy(id, now)) {
+        if (queue !== undefined && waitsOnFlight && queue.busy(id, now)) {
           latency += queue.inFlightUntil[id]! - now;
           served = queue.inFlightVersion[id]!;
           coalescedWaits++;
         } else {
-          served = versions.origin[id]!;
-          queue.start(id, now, missCost, served, ownTtl);
-          originRate?.add(now);
-          latency += missCost;
+          const at = admit(now);
+          if (at !== at) {
+            // Shed: the request fails after its lookups, with no value and nothing filled.
+            shed++;
+          } else {
+            served = versions.origin[id]!;
+            originFetch(at);
+            latency += at - now + missCost;
+            if (queue === undefined) {
+              fillPath(id, size, now, served, expiresAt(now, ownTtl, id), 0);
+              instantFetches++;
+            } else {
+              queue.start(id, at, missCost, served, ownTtl);
+            }
+          }
         }
       }
-      if (served < versions.latest[id]!) staleReads++;
-      if (hitTier < 0) {
-        if (missCount === missLatencies.length) {
-          const bigger = new Float64Array(Math.min(n, missLatencies.length * 2));
-          bigger.set(missLatencies);
-          missLatencies = bigger;
+      if (served >= 0 && served < versions.latest[id]!) {
+        staleReads++;
+        instanceStale[instance]!++;
+        if (writeTimes !== undefined) {
+          if (staleAgeCount === staleAges.length) staleAges = grown(staleAges);
+          // Stale since the first write it has not seen: the write that made version served + 1.
+          staleAges[staleAgeCount++] = now - writeTimes.times[writeTimes.start[id]! + served]!;
         }
+      }
+      meter?.request(now, hitTier);
+      if (hitTier < 0) {
+        if (missCount === missLatencies.length) missLatencies = grown(missLatencies, n);
         missLatencies[missCount++] = latency;
       }
       latencySum += latency;
     }
-    recorder?.reached(end, requests, hits);
+    recorder?.reached(end, requests, hits, instantFetches + (queue?.started ?? 0));
     if (end === warmup) {
       warm = counters();
       if (end < n) originRate?.restart(times![end]!);
@@ -335,7 +499,7 @@ export function simulateTimed(trace: Trace, config: TimedConfig): TimedCounts {
   }
   if (writeBehind) versions.finish();
 
-  const w = warm ?? counters0(tiers.length);
+  const w = warm ?? counters0(tierCount, instanceCount);
   const counted = {
     requests: requests - w.requests,
     hits: hits - w.hits,
@@ -345,10 +509,18 @@ export function simulateTimed(trace: Trace, config: TimedConfig): TimedCounts {
   const misses = counted.requests - counted.hits;
   let finalEntries = 0;
   let finalBytes = 0;
-  for (const tier of tiers) {
+  for (const tier of [...l1s, ...shared]) {
     finalEntries += tier.policy.size;
     finalBytes += finalBytesOf(tier.policy, trace, config.unit);
   }
+  let previousEnd = -Infinity;
+  const incidentCounts = meter
+    ? incidents.map((incident) => {
+        const measured = meter.measure(incident, firstTime, previousEnd);
+        previousEnd = Math.max(previousEnd, incident.at + incident.duration);
+        return measured;
+      })
+    : undefined;
   return {
     ...counted,
     misses,
@@ -362,9 +534,15 @@ export function simulateTimed(trace: Trace, config: TimedConfig): TimedCounts {
     finalBytes,
     missCostSum: latencySum - w.latencySum,
     costSum: costSum - w.costSum,
-    tiers: tiers.map((tier, t) => ({ lookups: tier.lookups - w.tiers[t]!.lookups, hits: tier.hits - w.tiers[t]!.hits })),
+    tiers: config.tiers.map((_, t) => ({ lookups: tierLookups[t]! - w.tierLookups[t]!, hits: tierHits[t]! - w.tierHits[t]! })),
     missLatencies: missLatencies.slice(w.missCount, missCount).sort(),
-    tierHitLatencies: tiers.map((_, t) => tiers.slice(0, t + 1).reduce((sum, tier) => sum + tier.lookupCost, 0)),
+    tierHitLatencies,
+    ...(detourCount - w.detourCount > 0 && {
+      detours: {
+        hits: config.tiers.map((_, t) => detourHits[t]! - w.detourHits[t]!),
+        latencies: detourLatencies.slice(w.detourCount, detourCount).sort(),
+      },
+    }),
     latencySum: latencySum - w.latencySum,
     staleReads: staleReads - w.staleReads,
     staleServes: staleServes - w.staleServes,
@@ -376,9 +554,83 @@ export function simulateTimed(trace: Trace, config: TimedConfig): TimedCounts {
     writesCoalesced: versions.writesCoalesced - w.writesCoalesced,
     longestPending: versions.longestPending,
     flushes: versions.flushes - w.flushes,
-    ...(recorder && { intervals: recorder.counts() }),
+    ...(writeTimes !== undefined && { staleAges: staleAges.slice(w.staleAgeCount, staleAgeCount).sort() }),
+    ...(instanceCount > 1 && {
+      instances: Array.from({ length: instanceCount }, (_, j) => ({
+        gets: instanceGets[j]! - w.instanceGets[j]!,
+        hits: instanceHits[j]! - w.instanceHits[j]!,
+        staleReads: instanceStale[j]! - w.instanceStale[j]!,
+      })),
+    }),
+    ...(limiter && {
+      originLimit: {
+        shed: shed - w.shed,
+        delayed: limiter.delayed - w.delayed,
+        delaySum: limiter.delaySum - w.delaySum,
+        longestDelay: limiter.longestDelay,
+      },
+    }),
+    ...(incidentCounts && { incidents: incidentCounts }),
+    ...(recorder && {
+      intervals: originByInterval === undefined ? recorder.counts() : { ...recorder.counts(), originFetches: originByInterval },
+    }),
     ...(originRate && { originLoad: originRate.summary() }),
   };
+}
+
+/** A typed array twice as long (at most `cap`), holding what the old one held. */
+function grown(old: Float64Array, cap = Infinity): Float64Array {
+  const bigger = new Float64Array(Math.max(old.length + 1, Math.min(cap, old.length * 2)));
+  bigger.set(old);
+  return bigger;
+}
+
+/**
+ * The time of every set, grouped by key in trace order: key id's k-th set is at
+ * times[start[id] + k]. A key's version v + 1 is made by its (v+1)-th set (every write policy
+ * bumps the version once per set), so this dates when a served version went stale.
+ */
+function writeTimesOf(trace: Trace): { start: Uint32Array; times: Float64Array } | undefined {
+  const { ops, keys, times } = trace;
+  if (ops === undefined || times === undefined) return undefined;
+  const start = new Uint32Array(trace.keySpace + 1);
+  let sets = 0;
+  for (let i = 0; i < trace.length; i++) {
+    if (ops[i] === OP_SET) {
+      start[keys[i]! + 1]!++;
+      sets++;
+    }
+  }
+  if (sets === 0) return undefined;
+  for (let k = 0; k < trace.keySpace; k++) start[k + 1]! += start[k]!;
+  const next = start.slice(0, trace.keySpace);
+  const at = new Float64Array(sets);
+  for (let i = 0; i < trace.length; i++) if (ops[i] === OP_SET) at[next[keys[i]!]!++] = times[i]!;
+  return { start, times: at };
+}
+
+interface IncidentEvent {
+  readonly time: number;
+  readonly kind: 'down' | 'up' | 'restart';
+  readonly tier: number;
+  /** For `down`: when the tier is back. */
+  readonly until: number;
+}
+
+/** The incidents as a time-ordered list of tier state changes (absolute trace time). */
+function incidentEvents(incidents: readonly Incident[], firstTime: number): IncidentEvent[] {
+  const events: IncidentEvent[] = [];
+  for (const incident of incidents) {
+    const at = firstTime + incident.at;
+    if (incident.kind === 'restart') {
+      events.push({ time: at, kind: 'restart', tier: incident.tier, until: at });
+    } else {
+      const until = at + incident.duration;
+      events.push({ time: at, kind: 'down', tier: incident.tier, until }, { time: until, kind: 'up', tier: incident.tier, until });
+    }
+  }
+  // Stable: at one moment, events keep the order given.
+  return events.sort((a, b) => a.time - b.time);
 }
 
 /** Mean and nearest-rank percentiles over the simulated per-request latencies (seconds). */
@@ -393,14 +645,23 @@ export function latencyFromSamples(counts: TimedCounts): {
 } {
   const n = counts.requests;
   if (n === 0) return { mean: 0, p50: 0, p95: 0, p99: 0, p999: 0, max: 0, noCache: 0 };
+  // The latencies in order: each tier's hits at its fixed latency (those that took a detour
+  // past a tier that was down are with the misses, one by one), merged with the rest.
+  const levels = counts.tiers.map((tier, t) => ({ value: counts.tierHitLatencies[t]!, count: tier.hits - (counts.detours?.hits[t] ?? 0) }));
+  const singles = counts.detours === undefined ? counts.missLatencies : merged(counts.missLatencies, counts.detours.latencies);
   const rank = (p: number): number => {
     let r = Math.max(1, Math.ceil(p * n));
-    for (let t = 0; t < counts.tiers.length; t++) {
-      const hits = counts.tiers[t]!.hits;
-      if (r <= hits) return counts.tierHitLatencies[t]!;
-      r -= hits;
+    let s = 0;
+    for (const level of levels) {
+      // Singles below this level come first.
+      while (s < singles.length && singles[s]! < level.value) {
+        if (--r === 0) return singles[s]!;
+        s++;
+      }
+      if (r <= level.count) return level.value;
+      r -= level.count;
     }
-    return counts.missLatencies[r - 1]!;
+    return singles[s + r - 1]!;
   };
   return {
     mean: counts.latencySum / n,
@@ -411,4 +672,16 @@ export function latencyFromSamples(counts: TimedCounts): {
     max: rank(1),
     noCache: counts.costSum / n,
   };
+}
+
+/** Two sorted arrays as one. */
+function merged(a: Float64Array, b: Float64Array): Float64Array {
+  const out = new Float64Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = a[i]! <= b[j]! ? a[i++]! : b[j++]!;
+  while (i < a.length) out[k++] = a[i++]!;
+  while (j < b.length) out[k++] = b[j++]!;
+  return out;
 }

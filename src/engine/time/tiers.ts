@@ -89,8 +89,6 @@ export class Tier {
   readonly capacity: number;
   /** An entry whose age equals its TTL is still live here (the policy's `servesAtTtl`). */
   readonly servesAtTtl: boolean;
-  lookups = 0;
-  hits = 0;
 
   constructor(spec: TierSpec, trace: Trace, unit: 'entries' | 'bytes', seed: number, withTtl: boolean) {
     this.expiry = withTtl ? new Float64Array(trace.keySpace).fill(Infinity) : undefined;
