@@ -17,6 +17,7 @@ import { formatByPath, isCompressedPath, isSyntheticSpec, parseTraceSpec, TRACE_
 import { loadTraceWithStatus } from '../api/trace.js';
 import type { SimulateOptions } from '../api/options.js';
 import { parseTiers } from '../engine/time/tiers.js';
+import { isTtlClassList, parseTtlClasses, type TtlClasses } from '../engine/ttl-classes.js';
 import { MAX_THREADS_PER_CORE, maxThreads } from '../engine/executor.js';
 import { timeOptionsFrom, type TimeFlags } from './time-options.js';
 import type { CliIo } from './io.js';
@@ -58,7 +59,10 @@ export function addGridOptions(command: Command, defaults: { policies: string })
     .option('-p, --policies <list>', 'policies to compare, e.g. lru,lfu,s3-fifo:small=0.2', defaults.policies)
     .option('-m, --maxsize <sizes>', 'cache sizes in entries, e.g. 1024 or 64,256,1024')
     .option('-c, --capacity <bytes>', "cache sizes in bytes, using the trace's size column, e.g. 64MB,1GB")
-    .option('--ttl <durations>', 'TTLs to try, e.g. 60s or off,30s,5m; 60s~10% adds jitter (default: off)')
+    .option(
+      '--ttl <durations>',
+      "TTLs to try, e.g. 60s or off,30s,5m; 60s~10% adds jitter; per class of key 'user:*=5m,*=60s'; several settings apart by ; (default: off)",
+    )
     .option('--lookup-cost <duration>', 'time of one cache lookup', '0.1ms')
     .option('--miss-cost <duration>', "time to compute or fetch a missed value (the trace's cost column wins)", '5ms')
     .option('--seed <n>', 'seed for randomised policies and TTL jitter (a synthetic spec takes its own seed=)', '1')
@@ -147,6 +151,23 @@ export async function loadTraceFrom(source: string, flags: CommonFlags, io: CliI
   }
 }
 
+/**
+ * `--ttl`: a list of TTLs (`off,30s,5m`), a set of per-class TTLs (`user:*=5m,*=60s`), or
+ * several of either separated by `;` (`60s;user:*=5m,*=60s`), each one more value of the TTL
+ * dimension. Without a plain list beside classes, there is no no-TTL row.
+ */
+function ttlsFrom(text: string | undefined): { ttls: (number | null)[] | undefined; jitter: number | undefined; classes: TtlClasses[] } {
+  if (text === undefined) return { ttls: [null], jitter: undefined, classes: [] };
+  const groups = text.split(';').map((group) => group.trim());
+  if (groups.some((group) => group === '')) throw new UsageError(`'${text}' has an empty TTL setting (two semicolons in a row?)`, '--ttl');
+  const classes = groups.filter(isTtlClassList).map((group) => parseTtlClasses(group, '--ttl'));
+  const lists = groups.filter((group) => !isTtlClassList(group)).map((group) => parseTtlList(group, '--ttl'));
+  if (lists.length === 0) return { ttls: undefined, jitter: undefined, classes };
+  const jitters = new Set(lists.map((list) => list.jitter));
+  if (jitters.size > 1) throw new UsageError('give one jitter for all TTLs (e.g. 30s~10%,60s~10%)', '--ttl');
+  return { ttls: [...new Set(lists.flatMap((list) => list.ttls))], jitter: lists[0]!.jitter, classes };
+}
+
 /** The library options of the grid flags (`run`, `sweep`): typed values, durations in ms. */
 export function gridOptionsFrom(flags: CommonFlags & TimeFlags, { sweep }: { sweep: boolean }): SimulateOptions {
   const ranged = flags.maxsize !== undefined || flags.capacity !== undefined;
@@ -154,14 +175,19 @@ export function gridOptionsFrom(flags: CommonFlags & TimeFlags, { sweep }: { swe
   const tiers = flags.tiers === undefined ? undefined : parseTiers(flags.tiers, '--tiers');
   const unit = tiers && !ranged ? tiers.unit : (sizes?.unit ?? 'entries');
   const byteUnits = unit === 'bytes' ? byteUnitStyleOf(flags.capacity ?? flags.tiers ?? '') : undefined;
-  const { ttls, jitter: ttlJitter } = flags.ttl === undefined ? { ttls: [null], jitter: undefined } : parseTtlList(flags.ttl, '--ttl');
+  const { ttls, jitter: ttlJitter, classes } = ttlsFrom(flags.ttl);
   const time = timeOptionsFrom(flags);
   return {
     ...(tiers === undefined && { policies: splitPolicyList(flags.policies, '--policies') }),
     ...(sizes !== undefined && (tiers === undefined || sweep) && { capacities: sizes.capacities }),
     unit,
     ...(byteUnits !== undefined && { byteUnits }),
-    ttlsMs: ttls.map((ttl) => (ttl === null ? null : ttl * 1e3)),
+    ...(ttls !== undefined && { ttlsMs: ttls.map((ttl) => (ttl === null ? null : ttl * 1e3)) }),
+    ...(classes.length > 0 && {
+      ttlClasses: classes.map((set) =>
+        set.rules.map((rule) => ({ pattern: rule.pattern, ttlMs: rule.ttl === null ? null : rule.ttl * 1e3 })),
+      ),
+    }),
     ...(ttlJitter !== undefined && { ttlJitter }),
     lookupCostMs: parseDuration(flags.lookupCost, '--lookup-cost', 'ms') * 1e3,
     missCostMs: parseDuration(flags.missCost, '--miss-cost', 'ms') * 1e3,

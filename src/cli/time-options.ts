@@ -7,7 +7,9 @@ import type { Command } from 'commander';
 import { parseWritePolicies } from '../engine/time/freshness.js';
 import { parseStampedes } from '../engine/time/stampede.js';
 import type { SimulateOptions } from '../api/options.js';
-import { parseDuration } from '../units.js';
+import { parseCount, parseDuration } from '../units.js';
+import { BALANCES, parseInvalidations, type Balance } from '../engine/time/fleet.js';
+import { parseOriginLimit, parseOutages, parseRestarts } from '../engine/time/incidents.js';
 import { UsageError } from '../errors.js';
 
 export interface TimeFlags {
@@ -18,6 +20,12 @@ export interface TimeFlags {
   tiers?: string;
   interval?: string;
   warmup?: string;
+  instances?: string;
+  balance?: string;
+  invalidation?: string;
+  outage?: string;
+  restart?: string;
+  originLimit?: string;
 }
 
 export function addTimeOptions(command: Command): Command {
@@ -36,7 +44,19 @@ export function addTimeOptions(command: Command): Command {
     .option(
       '--warmup <n|duration|share>',
       'leave the cold start out of the counts: the first N requests, the first 30s of trace time, or the first 10%',
-    );
+    )
+    .option(
+      '--instances <list>',
+      'a fleet: N application instances, each with its own L1 (the first tier), over the shared tiers; 1,4,16 compares',
+    )
+    .option('--balance <how>', 'how requests spread over the instances: round-robin, random or key-hash (default: round-robin)')
+    .option(
+      '--invalidation <list>',
+      'what the other instances learn of a write: pubsub:delay=5ms, ttl-only or none; several compare (default: pubsub:delay=0ms)',
+    )
+    .option('--outage <list>', 'a tier unreachable for a while: L2@10m+30s (from 10 minutes after the first request, for 30 s)')
+    .option('--restart <list>', 'a tier starts cold: L1@1h (every instance: a deploy)')
+    .option('--origin-limit <rate>', 'at most this many origin fetches a second: 500/s sheds the rest, 500/s:queue makes them wait');
 }
 
 /** A number with no unit: `10000`, `1e5`. */
@@ -79,7 +99,21 @@ export function intervalFrom(text: string | undefined): Pick<SimulateOptions, 'i
 /** `--write-policy`, `--flush-interval` and `--stampede` as library options (the library checks how they combine). */
 export function timeOptionsFrom(
   flags: TimeFlags,
-): Pick<SimulateOptions, 'writePolicy' | 'flushIntervalMs' | 'stampede' | 'intervalRequests' | 'intervalMs' | 'warmup'> {
+): Pick<
+  SimulateOptions,
+  | 'writePolicy'
+  | 'flushIntervalMs'
+  | 'stampede'
+  | 'intervalRequests'
+  | 'intervalMs'
+  | 'warmup'
+  | 'instances'
+  | 'balance'
+  | 'invalidation'
+  | 'outages'
+  | 'restarts'
+  | 'originLimit'
+> {
   const writePolicy = flags.writePolicy === undefined ? undefined : parseWritePolicies(flags.writePolicy, '--write-policy');
   const flushInterval = flags.flushInterval === undefined ? undefined : parseDuration(flags.flushInterval, '--flush-interval');
   const stampede = flags.stampede === undefined ? undefined : parseStampedes(flags.stampede, '--stampede');
@@ -89,5 +123,43 @@ export function timeOptionsFrom(
     ...(stampede !== undefined && { stampede }),
     ...intervalFrom(flags.interval),
     ...warmupFrom(flags.warmup),
+    ...fleetFrom(flags),
+    ...incidentsFrom(flags),
+  };
+}
+
+/** `--instances`, `--balance`, `--invalidation`: the library checks how they combine. */
+function fleetFrom(flags: TimeFlags): Pick<SimulateOptions, 'instances' | 'balance' | 'invalidation'> {
+  const instances = flags.instances?.split(',').map((piece) => parseCount(piece, '--instances'));
+  let balance: Balance | undefined;
+  if (flags.balance !== undefined) {
+    const name = flags.balance.trim().toLowerCase();
+    if (!(BALANCES as readonly string[]).includes(name))
+      throw new UsageError(`unknown balance '${flags.balance}' (use ${BALANCES.join(', ')})`, '--balance');
+    balance = name as Balance;
+  }
+  const invalidation = flags.invalidation === undefined ? undefined : parseInvalidations(flags.invalidation, '--invalidation');
+  return {
+    ...(instances !== undefined && { instances }),
+    ...(balance !== undefined && { balance }),
+    ...(invalidation !== undefined && {
+      invalidation: invalidation.map((mode) =>
+        mode.kind === 'pubsub' ? { kind: 'pubsub' as const, delayMs: mode.delay * 1e3 } : mode.kind,
+      ),
+    }),
+  };
+}
+
+/** `--outage`, `--restart`, `--origin-limit`. */
+function incidentsFrom(flags: TimeFlags): Pick<SimulateOptions, 'outages' | 'restarts' | 'originLimit'> {
+  const outages = flags.outage === undefined ? undefined : parseOutages(flags.outage, '--outage');
+  const restarts = flags.restart === undefined ? undefined : parseRestarts(flags.restart, '--restart');
+  const limit = flags.originLimit === undefined ? undefined : parseOriginLimit(flags.originLimit, '--origin-limit');
+  return {
+    ...(outages !== undefined && {
+      outages: outages.map((outage) => ({ tier: outage.tier + 1, atMs: outage.at * 1e3, durationMs: outage.duration * 1e3 })),
+    }),
+    ...(restarts !== undefined && { restarts: restarts.map((restart) => ({ tier: restart.tier + 1, atMs: restart.at * 1e3 })) }),
+    ...(limit !== undefined && { originLimit: { perSecond: limit.perSecond, excess: limit.excess } }),
   };
 }

@@ -3,10 +3,11 @@
  *
  *   assertion := selector "." metric op value
  *   selector  := policy "@" size { "/" qualifier }
- *   qualifier := "ttl=" ttl | "write=" write-policy | "stampede=" mode   (each once, any order)
+ *   qualifier := "ttl=" ttl | "write=" write-policy | "stampede=" mode
+ *              | "instances=" n | "invalidation=" mode              (each once, any order)
  *   policy    := a policy spec as given to --policies (`lru`, `s3-fifo:small=0.2`), or "*"
  *   size      := an entry count (1024, 1e4) or byte size (64MB), as the run's unit, or "*"
- *   ttl       := a duration (60s, 5m), "off", or "*"
+ *   ttl       := a duration (60s, 5m), "off", per-class TTLs as given to --ttl (user:*=5m,*=60s), or "*"
  *   write-policy, mode := as given to --write-policy and --stampede (`xfetch` matches
  *                `xfetch:beta=2`), or "*"
  *   metric    := hitRate | byteHitRate | hits | misses | speedup
@@ -25,6 +26,8 @@ import type { ResultRow, RunResult } from '../model/result.js';
 import { parseBytes, parseCount, parseDuration } from '../units.js';
 import { formatPair, isMetricName, METRIC_NAMES, parseThreshold, readMetric, rowLabel, stripFlag, type MetricName } from './metrics.js';
 import { compare, type Comparison, type Verdict } from './verdict.js';
+import { isTtlClassList, parseTtlClasses, ttlClassesLabel } from '../engine/ttl-classes.js';
+import { invalidationLabel, parseInvalidation } from '../engine/time/fleet.js';
 
 /** A parsed threshold: which rows (policy, size, TTL), which metric, and the bound. */
 export interface Assertion {
@@ -39,6 +42,9 @@ export interface Assertion {
   readonly writePolicy?: string;
   /** Stampede mode as written, `*`, or undefined when not given. */
   readonly stampede?: string;
+  /** A fleet's instance count and invalidation mode as written, `*`, or undefined. */
+  readonly instances?: string;
+  readonly invalidation?: string;
   readonly metric: MetricName;
   readonly comparison: Comparison;
   readonly threshold: number;
@@ -50,7 +56,7 @@ const SHAPE =
   /^(?<policy>[^@]+)@(?<size>[^/]+?)(?<qualifiers>(?:\/[A-Za-z]+=[^/]+?)*)\.(?<metric>[A-Za-z]+(?:\.[A-Za-z0-9]+)?)\s*(?<op>>=|<=|==|>|<)\s*(?<value>[^\s<>=].*)$/;
 
 /** What may follow the size in a selector. */
-const QUALIFIERS = ['ttl', 'write', 'stampede'];
+const QUALIFIERS = ['ttl', 'write', 'stampede', 'instances', 'invalidation'];
 
 /** Parses one threshold such as `lru@1024.hitRate>=0.85`; errors are labelled `where`. */
 export function parseAssertion(text: string, flag = FLAG): Assertion {
@@ -80,6 +86,8 @@ export function parseAssertion(text: string, flag = FLAG): Assertion {
     ttl: given.get('ttl'),
     ...(given.has('write') && { writePolicy: given.get('write')!.toLowerCase() }),
     ...(given.has('stampede') && { stampede: given.get('stampede')!.toLowerCase() }),
+    ...(given.has('instances') && { instances: given.get('instances')! }),
+    ...(given.has('invalidation') && { invalidation: invalidationSelector(given.get('invalidation')!, where, flag) }),
     metric,
     comparison: op as Comparison,
     threshold: parseThreshold(metric, value!, flag, where),
@@ -139,16 +147,34 @@ function selectRows(result: RunResult, assertion: Assertion, flag: string): Resu
     }
   }
   if (assertion.ttl === undefined) {
-    const ttls = unique(rows.map((row) => row.ttl));
+    const ttls = unique(rows.map((row) => row.ttlClasses ?? row.ttl));
     if (ttls.length > 1) {
       throw new UsageError(`${where}: this run has several TTLs; add /ttl=<duration|off|*> after the size`, flag);
     }
+  } else if (isTtlClassList(assertion.ttl)) {
+    // Per-class TTLs match the rows that ran with the same rules, however they were spelled.
+    const text = assertion.ttl;
+    const label = ttlClassesLabel(parseSelectorValue(() => parseTtlClasses(text, flag), where, flag));
+    rows = rows.filter((row) => row.ttlClasses === label);
+    if (rows.length === 0) throw new UsageError(`${where}: no row with TTLs ${assertion.ttl}`, flag);
   } else if (assertion.ttl !== '*') {
     const text = assertion.ttl.toLowerCase();
     const ttl = text === 'off' || text === 'none' ? null : parseSelectorValue(() => parseDuration(text, flag), where, flag);
-    rows = rows.filter((row) => (ttl === null ? row.ttl === null : row.ttl !== null && Math.abs(row.ttl - ttl) < 1e-9));
+    rows = rows.filter(
+      (row) => row.ttlClasses === undefined && (ttl === null ? row.ttl === null : row.ttl !== null && Math.abs(row.ttl - ttl) < 1e-9),
+    );
     if (rows.length === 0) throw new UsageError(`${where}: no row with TTL ${assertion.ttl}`, flag);
   }
+  rows = selectMode(
+    rows,
+    assertion.instances,
+    (row) => row.fleet && String(row.fleet.instances),
+    'instances',
+    'instance counts',
+    where,
+    flag,
+  );
+  rows = selectMode(rows, assertion.invalidation, (row) => row.fleet?.invalidation, 'invalidation', 'invalidations', where, flag);
   rows = selectMode(rows, assertion.writePolicy, (row) => row.freshness?.writePolicy, 'write', 'write policies', where, flag);
   rows = selectMode(rows, assertion.stampede, (row) => row.stampede?.mode, 'stampede', 'stampede modes', where, flag);
   return rows;
@@ -180,6 +206,13 @@ function selectMode(
       flag,
     );
   return chosen;
+}
+
+/** An invalidation as the rows name it (`pubsub:delay=5ms`); `pubsub` alone matches any delay, `*` any mode. */
+function invalidationSelector(text: string, where: string, flag: string): string {
+  const trimmed = text.trim().toLowerCase();
+  if (trimmed === '*' || trimmed === 'pubsub') return trimmed;
+  return invalidationLabel(parseSelectorValue(() => parseInvalidation(trimmed, flag), where, flag));
 }
 
 /** `lru` matches `lru` and also `lru:param=...` rows; a spec with parameters must match exactly. */

@@ -48,13 +48,26 @@ export const CSV_COLUMNS: readonly string[] = COLUMNS.map((column) => column.nam
 function timeAwareColumns(result: RunResult): Column[] {
   const { options } = result;
   const columns: Column[] = [];
-  if (options.writePolicies !== undefined) {
+  if (options.ttlClasses !== undefined) columns.push({ name: 'ttl_classes', value: (row) => row.ttlClasses ?? null });
+  if (options.fleets !== undefined) {
+    const rates = (row: ResultRow): number[] => row.fleet?.perInstance.map((instance) => instance.l1HitRate) ?? [];
+    columns.push(
+      { name: 'instances', value: (row) => row.fleet?.instances ?? null },
+      { name: 'balance', value: (row) => row.fleet?.balance ?? null },
+      { name: 'invalidation', value: (row) => row.fleet?.invalidation ?? null },
+      { name: 'l1_hit_rate_min', value: (row) => (rates(row).length ? Math.min(...rates(row)) : null) },
+      { name: 'l1_hit_rate_max', value: (row) => (rates(row).length ? Math.max(...rates(row)) : null) },
+    );
+  }
+  if (options.writePolicies !== undefined || options.fleets !== undefined) {
     columns.push(
       { name: 'write_policy', value: (row) => row.freshness?.writePolicy ?? null },
       { name: 'stale_reads', value: (row) => row.freshness?.staleReads ?? null },
       { name: 'stale_read_rate', value: (row) => row.freshness?.staleReadRate ?? null },
+      { name: 'stale_age_p50_ms', value: (row) => row.freshness?.staleAge?.p50Ms ?? null },
+      { name: 'stale_age_p99_ms', value: (row) => row.freshness?.staleAge?.p99Ms ?? null },
     );
-    if (options.writePolicies.includes('write-behind')) {
+    if (options.writePolicies?.includes('write-behind') === true) {
       columns.push(
         { name: 'writes_coalesced', value: (row) => row.freshness?.writesCoalesced ?? null },
         { name: 'longest_pending_ms', value: (row) => row.freshness?.longestPendingMs ?? null },
@@ -85,6 +98,21 @@ function timeAwareColumns(result: RunResult): Column[] {
       { name: 'origin_mean_per_s', value: (row) => row.originLoad?.meanPerSecond ?? null },
     );
   }
+  if (options.originLimit !== undefined) {
+    columns.push(
+      { name: 'origin_shed', value: (row) => row.originLimit?.shed ?? null },
+      { name: 'origin_delayed', value: (row) => row.originLimit?.delayed ?? null },
+      { name: 'origin_delay_max_ms', value: (row) => row.originLimit?.longestDelayMs ?? null },
+    );
+  }
+  (options.incidents ?? []).forEach((_, k) => {
+    columns.push(
+      { name: `incident${k + 1}_steady_hit_rate`, value: (row) => row.incidents?.[k]?.steadyHitRate ?? null },
+      { name: `incident${k + 1}_hit_rate_during`, value: (row) => row.incidents?.[k]?.hitRateDuring ?? null },
+      { name: `incident${k + 1}_recovery_s`, value: (row) => row.incidents?.[k]?.recoverySeconds ?? null },
+      { name: `incident${k + 1}_origin_peak_per_s`, value: (row) => row.incidents?.[k]?.originPeakPerSecond ?? null },
+    );
+  });
   (options.tiers ?? []).forEach((_, t) => {
     columns.push(
       { name: `l${t + 1}_lookups`, value: (row) => row.tiers?.[t]?.lookups ?? null },

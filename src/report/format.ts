@@ -25,15 +25,20 @@ export function percent(rate: number, digits = 2): string {
  */
 export function seriesLabel(
   series: RowModes & { readonly policy: string; readonly ttl: number | null },
-  options: Pick<RunOptions, 'writePolicies' | 'stampedes'>,
+  options: Pick<RunOptions, 'writePolicies' | 'stampedes' | 'fleets'>,
   showTtl: boolean,
 ): string {
-  return [series.policy, ...comparedModes(series, options), ...(showTtl ? [`ttl=${ttlLabel(series.ttl)}`] : [])].join(' ');
+  const ttl = series.ttlClasses !== undefined ? [`ttl=${series.ttlClasses}`] : showTtl ? [`ttl=${ttlLabel(series.ttl)}`] : [];
+  return [series.policy, ...comparedModes(series, options), ...ttl].join(' ');
 }
 
-/** The series' write policy and stampede mode, each only when the run compares several. */
-export function comparedModes(series: RowModes, options: Pick<RunOptions, 'writePolicies' | 'stampedes'>): string[] {
+/** The series' instances, invalidation, write policy and stampede mode, each only when the run compares several. */
+export function comparedModes(series: RowModes, options: Pick<RunOptions, 'writePolicies' | 'stampedes' | 'fleets'>): string[] {
+  const fleets = options.fleets ?? [];
+  const several = (values: readonly unknown[]): boolean => new Set(values).size > 1;
   return [
+    ...(several(fleets.map((fleet) => fleet.instances)) && series.instances !== undefined ? [`×${series.instances}`] : []),
+    ...(several(fleets.map((fleet) => fleet.invalidation)) && series.invalidation !== undefined ? [series.invalidation] : []),
     ...((options.writePolicies?.length ?? 0) > 1 && series.writePolicy !== undefined ? [series.writePolicy] : []),
     ...((options.stampedes?.length ?? 0) > 1 && series.stampede !== undefined ? [series.stampede] : []),
   ];

@@ -37,6 +37,8 @@ export interface HtmlChartPanel {
 /** Hit rate over time (`--interval`): one line per row shown, over the intervals. */
 export interface HtmlTimeline {
   readonly title: string;
+  /** What the values are: hit rates, or origin fetches (per second or per interval). */
+  readonly format: 'percent' | 'count';
   readonly axisName: string;
   /** Where each interval starts (requests or seconds). */
   readonly from: readonly number[];
@@ -61,6 +63,8 @@ export interface HtmlChartData {
   readonly panels: readonly HtmlChartPanel[];
   readonly series: readonly HtmlChartSeries[];
   readonly timeline: HtmlTimeline | null;
+  /** Origin fetches over the same intervals (time-aware rows). */
+  readonly originTimeline: HtmlTimeline | null;
 }
 
 /** Draws the charts into `#charts`; returns the uPlot instances (the page keeps them on window for tests). */
@@ -180,15 +184,22 @@ export function drawReportCharts(data: HtmlChartData, UPlot: typeof uPlot): uPlo
       sizeCharts.add(chart);
       charts.push(chart);
     }
-    const timeline = data.timeline;
-    if (timeline !== null) {
-      const figure = newFigure('chart-timeline');
+    for (const timeline of [data.timeline, data.originTimeline]) {
+      if (timeline === null) continue;
+      const figure = newFigure(timeline.format === 'percent' ? 'chart-timeline' : 'chart-origin');
+      const count = (value: number | null): string => (value === null ? '–' : String(Number(value.toPrecision(4))));
       const options: uPlot.Options = {
         title: timeline.title,
         width,
         height: 320,
         scales: { x: { time: false }, y: { range: (_u, min, max) => [Math.min(0, min), max] } },
-        axes: [{ label: timeline.axisName }, { values: (_u, splits) => splits.map((value) => tick('percent', value)), size: 64 }],
+        axes: [
+          { label: timeline.axisName },
+          {
+            values: (_u, splits) => splits.map((value) => (timeline.format === 'percent' ? tick('percent', value) : count(value))),
+            size: 64,
+          },
+        ],
         series: [
           { label: 'from' },
           ...timeline.series.map((line) => ({
@@ -198,7 +209,7 @@ export function drawReportCharts(data: HtmlChartData, UPlot: typeof uPlot): uPlo
             dash: [...line.dash],
             spanGaps: false,
             points: { show: false },
-            value: (_u: uPlot, value: number | null) => format('percent', value),
+            value: (_u: uPlot, value: number | null) => (timeline.format === 'percent' ? format('percent', value) : count(value)),
           })),
         ],
       };

@@ -20,6 +20,7 @@ import type { MarkdownOptions } from './markdown.js';
 import { traceName } from './markdown.js';
 import { rowSeries } from './mermaid.js';
 import { resultColumns, staleNote, UNRELIABLE_MARK, unreliableNote } from './columns.js';
+import { fleetLines, instanceTable } from './fleet.js';
 import { serverHeadline, serverLines } from './server.js';
 import { escapeXml, isBound, recommendedSize, renderSvgChart, seriesStyle } from './svg.js';
 import { bestChoiceText, gatesHeadline, noBestText, recommendationText, samplingText, sentence, ttlChoiceText } from './words.js';
@@ -39,6 +40,7 @@ export function renderHtml(result: RunResult, options: HtmlOptions = {}): string
     `<div class="facts">${factSection('Trace', traceFacts(result))}${factSection('Options', optionFacts(result))}</div>`,
     charts === null ? '' : chartSection(result, charts),
     resultsSection(result),
+    fleetSection(result),
     serverSection(result),
     recommendationsSection(result),
     `<footer>Made by cachebench ${escapeHtml(result.tool.version)}. This page works offline; its charts are drawn with uPlot.</footer>`,
@@ -120,6 +122,7 @@ export function chartData(result: RunResult): HtmlChartData | null {
     recommendedLabel: inRange ? `recommended: ${capacityLabel(recommended, displayUnit(result.options))}` : '',
     panels,
     timeline,
+    originTimeline: timeline === null ? null : originTimelineData(result, timeline),
     series: series.map((line, i) => {
       const bound = isBound(line.label);
       const style = seriesStyle(i, bound);
@@ -159,6 +162,7 @@ function timelineData(result: RunResult): HtmlTimeline | null {
   const sizes = [...new Set(rows.map((row) => row.capacity))].sort((a, b) => a - b);
   return {
     title: `Hit rate over time${at} (every ${intervalLabel(interval)})`,
+    format: 'percent',
     axisName: interval.unit === 'requests' ? 'requests replayed' : 'seconds after the first request',
     from: rows[0]!.intervals!.map((stats) => stats.from),
     // A policy keeps its colour at every size; sizes differ by dash, the smallest solid.
@@ -174,6 +178,27 @@ function timelineData(result: RunResult): HtmlTimeline | null {
       };
     }),
   };
+}
+
+/** The timeline's rows again, with their origin fetches per second (or per interval); null when no row counted them. */
+function originTimelineData(result: RunResult, timeline: HtmlTimeline): HtmlTimeline | null {
+  const interval = result.options.interval!;
+  const byLabel = new Map(result.rows.map((row) => [rowLabel(row, result), row]));
+  const series = timeline.series.flatMap((line) => {
+    const intervals = byLabel.get(line.label)?.intervals;
+    if (intervals === undefined || intervals.some((stats) => stats.originFetches === undefined)) return [];
+    return [
+      {
+        ...line,
+        values: intervals.map((stats) =>
+          Number((interval.unit === 'seconds' ? stats.originPerSecond! : stats.originFetches!).toPrecision(6)),
+        ),
+      },
+    ];
+  });
+  if (series.length === 0) return null;
+  const per = interval.unit === 'seconds' ? 'per second' : `per ${intervalLabel(interval)}`;
+  return { ...timeline, title: `Origin fetches ${per} over time (every ${intervalLabel(interval)})`, format: 'count', series };
 }
 
 function chartSection(result: RunResult, charts: HtmlChartData): string {
@@ -198,6 +223,37 @@ function factSection(title: string, facts: readonly Fact[]): string {
     return `<dt>${escapeHtml(label)}</dt><dd>${text}</dd>`;
   });
   return `<section><h2>${title}</h2><dl>${items.join('')}</dl></section>`;
+}
+
+/** Fleets, incidents and the origin's limit: a line each, then the per-instance table. */
+function fleetSection(result: RunResult): string {
+  const lines = fleetLines(result);
+  const instances = instanceTable(result);
+  if (lines.length === 0 && instances === null) return '';
+  const table =
+    instances === null
+      ? ''
+      : [
+          `<details><summary>Per instance (${instances.rows.length} rows)</summary><div class="scroll"><table class="sortable"><thead><tr>`,
+          instances.head.map((name, i) => `<th scope="col"${i === 0 ? '' : ' class="num"'}>${escapeHtml(name)}</th>`).join(''),
+          '</tr></thead><tbody>',
+          ...instances.rows.map(
+            (row) =>
+              `<tr><th scope="row"><code>${escapeHtml(row[0]!)}</code></th>${row
+                .slice(1)
+                .map((text) => `<td class="num" data-sort="${sortValue(text)}">${escapeHtml(text)}</td>`)
+                .join('')}</tr>`,
+          ),
+          '</tbody></table></div></details>',
+        ].join('\n');
+  return [
+    '<section id="fleet-section"><h2>Fleet, incidents and origin</h2>',
+    lines.length === 0 ? '' : `<ul>${lines.map((line) => `<li>${escapeHtml(line)}</li>`).join('')}</ul>`,
+    table,
+    '</section>',
+  ]
+    .filter((part) => part !== '')
+    .join('\n');
 }
 
 function resultsSection(result: RunResult): string {

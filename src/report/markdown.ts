@@ -20,6 +20,7 @@ import { ms, percent, speedup, displayUnit } from './format.js';
 import { mermaidHitRateChart } from './mermaid.js';
 import { serverHeadline, serverLines } from './server.js';
 import { resultColumns, staleNote, UNRELIABLE_MARK, unreliableNote } from './columns.js';
+import { fleetLines, instanceTable } from './fleet.js';
 
 /** A gate outcome as the report shows it; src/gate produces these. */
 export interface VerdictLine {
@@ -50,11 +51,29 @@ export function renderMarkdown(result: RunResult, options: MarkdownOptions = {})
     traceSection(result),
     optionsSection(result),
     resultsSection(result),
+    fleetSection(result),
     serverSection(result),
     recommendationsSection(result),
     chartSection(result, options.chartImage),
   ];
   return sections.filter((section): section is string => section !== null).join('\n\n') + '\n';
+}
+
+/** Fleets, incidents and the origin's limit: a line each, then the per-instance table. */
+function fleetSection(result: RunResult): string | null {
+  const lines = fleetLines(result);
+  const instances = instanceTable(result);
+  if (lines.length === 0 && instances === null) return null;
+  const parts = ['## Fleet, incidents and origin', lines.map((line) => `- ${line}`).join('\n')];
+  if (instances !== null) {
+    const table = [
+      tableLine(instances.head),
+      tableLine(instances.head.map((_, i) => (i === 0 ? ':--' : '--:'))),
+      ...instances.rows.map((row) => tableLine([`\`${escapeCode(row[0]!)}\``, ...row.slice(1)])),
+    ];
+    parts.push(`<details><summary>Per instance (${instances.rows.length} rows)</summary>\n\n${table.join('\n')}\n\n</details>`);
+  }
+  return parts.join('\n\n');
 }
 
 /** `replay`: the real server's settings and what only it measures, under the rows. */
@@ -102,11 +121,13 @@ function resultsSection(result: RunResult): string {
   if (shaky !== null) notes.push(`⚠️ ${shaky}.`);
   const stale = staleNote(result);
   if (stale !== null) notes.push(`⚠️ ${stale}.`);
-  const slower = result.rows.filter((row) => row.latency.slowerThanNoCache).length;
+  const slowerRows = result.rows.filter((row) => row.latency.slowerThanNoCache);
+  const slower = slowerRows.length;
   if (slower > 0) {
-    notes.push(
-      `⚠️ ${slower} configuration${slower === 1 ? ' is' : 's are'} slower than no cache at all: the lookup cost outweighs the misses saved.`,
-    );
+    const cause = slowerRows.some((row) => (row.originLimit?.delayed ?? 0) > 0)
+      ? "the waits in the origin limit's queue (against an origin without one) outweigh"
+      : 'the lookup cost outweighs';
+    notes.push(`⚠️ ${slower} configuration${slower === 1 ? ' is' : 's are'} slower than no cache at all: ${cause} the misses saved.`);
   }
   const full = lines.join('\n');
   const table = readsAsCurves(result)

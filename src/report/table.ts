@@ -10,6 +10,7 @@ import { integer, ms, percent, speedup, terminalTable, ttlLabel, displayUnit } f
 import { resultColumns, staleNote, UNRELIABLE_MARK, unreliableNote } from './columns.js';
 import { hitRatePivotData, readsAsCurves, warmupText } from './facts.js';
 import { renderTimeline } from './timeline.js';
+import { fleetLines } from './fleet.js';
 import { bestChoiceText } from './words.js';
 
 /** Columns a narrow terminal keeps: who, at which size and TTL, and how well. */
@@ -202,6 +203,8 @@ export function renderTable(result: RunResult, fit: TableOptions = {}): string {
     lines.push(chalk.dim(`left out to fit ${fit.width} columns: ${hidden.join(', ')} (--wide shows all)`));
   }
 
+  const fleet = fleetLines(result);
+  if (fleet.length > 0) lines.push('', ...fleet.flatMap((line) => wrapWords(line, fit.width, 2)));
   const timeline = renderTimeline(result, fit.width);
   if (timeline !== '') lines.push('', timeline);
   // The verdict: the best deployable row, in one line.
@@ -211,7 +214,9 @@ export function renderTable(result: RunResult, fit: TableOptions = {}): string {
     lines.push(
       chalk.red(
         `${slower.length} configuration${slower.length === 1 ? ' is' : 's are'} slower than no cache at all: ` +
-          `the lookup cost (${ms(options.lookupCostMs)}) outweighs the misses saved.`,
+          (slower.some((row) => (row.originLimit?.delayed ?? 0) > 0)
+            ? `the waits in the origin limit's queue (against an origin without one) outweigh the misses saved.`
+            : `the lookup cost (${ms(options.lookupCostMs)}) outweighs the misses saved.`),
       ),
     );
   }

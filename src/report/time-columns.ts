@@ -26,22 +26,42 @@ export interface TimeColumns {
  * modes: identity columns like the TTL's, right after the policy.
  */
 export function modeColumns(options: RunResult['options']): { head: string[]; cells(row: ResultRow): string[] } {
+  const fleets = options.fleets ?? [];
+  const showInstances = new Set(fleets.map((fleet) => fleet.instances)).size > 1;
+  const showInvalidation = new Set(fleets.map((fleet) => fleet.invalidation)).size > 1;
   const showWrite = (options.writePolicies?.length ?? 0) > 1;
   const showStampede = (options.stampedes?.length ?? 0) > 1;
+  const showClasses = options.ttlClasses !== undefined;
   return {
-    head: [...(showWrite ? ['write'] : []), ...(showStampede ? ['stampede'] : [])],
-    cells: (row) => [...(showWrite ? [row.freshness?.writePolicy ?? ''] : []), ...(showStampede ? [row.stampede?.mode ?? ''] : [])],
+    head: [
+      ...(showInstances ? ['instances'] : []),
+      ...(showInvalidation ? ['invalidation'] : []),
+      ...(showWrite ? ['write'] : []),
+      ...(showStampede ? ['stampede'] : []),
+      ...(showClasses ? ['ttl classes'] : []),
+    ],
+    cells: (row) => [
+      ...(showInstances ? [String(row.fleet?.instances ?? '')] : []),
+      ...(showInvalidation ? [row.fleet?.invalidation ?? ''] : []),
+      ...(showWrite ? [row.freshness?.writePolicy ?? ''] : []),
+      ...(showStampede ? [row.stampede?.mode ?? ''] : []),
+      ...(showClasses ? [row.ttlClasses ?? ''] : []),
+    ],
   };
 }
 
 export function timeColumns(result: RunResult): TimeColumns {
   const { options, rows } = result;
   const showSplit = options.ttls.some((ttl) => ttl !== null) || rows.some((row) => row.expiredMisses > 0);
-  const showFreshness = options.writePolicies !== undefined;
+  const fleets = options.fleets;
+  const showFreshness = options.writePolicies !== undefined || fleets !== undefined;
+  const showStaleAge = rows.some((row) => row.freshness?.staleAge !== undefined);
+  const showSpread = rows.some((row) => (row.fleet?.instances ?? 0) > 1);
+  const showLimit = options.originLimit !== undefined;
   const writeBehind = options.writePolicies?.includes('write-behind') === true;
   const showStampede = options.stampedes !== undefined;
   const tierCount = options.tiers?.length ?? 0;
-  const timed = showFreshness || showStampede || tierCount > 0;
+  const timed = showFreshness || showStampede || tierCount > 0 || options.incidents !== undefined || showLimit;
   const showOrigin = rows.some((row) => row.originLoad !== undefined);
 
   const notes: string[] = [];
@@ -51,6 +71,14 @@ export function timeColumns(result: RunResult): TimeColumns {
   if (options.flushIntervalMs !== undefined) notes.push(`flush every ${ms(options.flushIntervalMs)}`);
   if (options.stampedes?.length === 1) notes.push(`stampede ${options.stampedes[0]!}`);
   if (tierCount > 0) notes.push(`tiers ${options.tiers!.join(' > ')}`);
+  if (fleets !== undefined) {
+    const counts = [...new Set(fleets.map((fleet) => fleet.instances))];
+    const invalidations = [...new Set(fleets.map((fleet) => fleet.invalidation))];
+    notes.push(`${counts.length === 1 ? `${counts[0]!} instances` : 'instances'} (${fleets[0]!.balance}, each its own L1)`);
+    if (invalidations.length === 1) notes.push(`invalidation ${invalidations[0]!}`);
+  }
+  if (options.incidents !== undefined) notes.push(options.incidents.join(', '));
+  if (showLimit) notes.push(`origin limit ${options.originLimit}`);
 
   const tierNames = Array.from({ length: tierCount }, (_, t) => `L${t + 1}`);
   return {
@@ -59,7 +87,10 @@ export function timeColumns(result: RunResult): TimeColumns {
     latencyHead: timed ? ['p50', 'p95'] : [],
     farTailHead: timed ? ['p99.9', 'max'] : [],
     tailHead: [
+      ...(showSpread ? ['L1 per instance'] : []),
       ...(showFreshness ? ['stale reads'] : []),
+      ...(showStaleAge ? ['stale age p99'] : []),
+      ...(showLimit ? ['shed', 'delayed'] : []),
       ...(writeBehind ? ['coalesced writes', 'max pending'] : []),
       ...(showStampede ? ['origin fetches', 'peak fetches', 'waits', 'wait p50', 'wait p99', 'stale served'] : []),
       ...(showOrigin ? ['origin/s peak', 'origin/s p99'] : []),
@@ -71,7 +102,10 @@ export function timeColumns(result: RunResult): TimeColumns {
     latencyCells: (row) => (timed ? [ms(row.latency.p50), ms(row.latency.p95)] : []),
     farTailCells: (row) => (timed ? [ms(row.latency.p999), ms(row.latency.max)] : []),
     tailCells: (row) => [
+      ...(showSpread ? [instanceSpread(row)] : []),
       ...(showFreshness ? [`${integer(row.freshness?.staleReads ?? 0)} (${percent(row.freshness?.staleReadRate ?? 0)})`] : []),
+      ...(showStaleAge ? [row.freshness?.staleAge === undefined ? '' : ms(row.freshness.staleAge.p99Ms)] : []),
+      ...(showLimit ? [integer(row.originLimit?.shed ?? 0), integer(row.originLimit?.delayed ?? 0)] : []),
       ...(writeBehind ? [integer(row.freshness?.writesCoalesced ?? 0), ms(row.freshness?.longestPendingMs ?? 0)] : []),
       ...(showStampede
         ? [
@@ -86,6 +120,13 @@ export function timeColumns(result: RunResult): TimeColumns {
       ...(showOrigin ? [rate(row.originLoad?.peakPerSecond), rate(row.originLoad?.p99PerSecond)] : []),
     ],
   };
+}
+
+/** The lowest and highest L1 hit rate over a fleet's instances. */
+function instanceSpread(row: ResultRow): string {
+  const rates = row.fleet?.perInstance.map((instance) => instance.l1HitRate) ?? [];
+  if (rates.length < 2) return '';
+  return `${percent(Math.min(...rates), 1)}–${percent(Math.max(...rates), 1)}`;
 }
 
 /** Requests per second: whole ones as integers, a wide bucket's mean with one decimal. */

@@ -51,9 +51,46 @@ export function renderTimeline(result: RunResult, width: number | undefined): st
     const last = known.at(-1)?.hitRate ?? 0;
     lines.push(`${labels[i]!.padEnd(labelWidth)}  ${line} ${chalk.dim(`${percent(first)} → ${percent(last)}`)}`);
   });
+  const origin = shown.filter((row) => row.intervals!.some((stats) => stats.originFetches !== undefined));
+  if (origin.length > 0) {
+    const perSecond = interval.unit === 'seconds';
+    const load = (stats: NonNullable<ResultRow['intervals']>[number]): number =>
+      perSecond ? stats.originPerSecond! : stats.originFetches!;
+    const peak = Math.max(...origin.flatMap((row) => row.intervals!.map(load)));
+    lines.push(
+      chalk.bold(`origin fetches ${perSecond ? 'per second' : `per ${intervalLabel(interval)}`} over time`) +
+        chalk.dim(` (▁ 0 … █ ${rateText(peak)}; the interval's mean, peak beside)`),
+    );
+    for (const row of origin) {
+      const values = originBuckets(row.intervals!, room, load);
+      const line = values.map((value) => BARS[peak > 0 ? Math.min(7, Math.floor((value / peak) * 8)) : 0]!).join('');
+      lines.push(
+        `${rowLabel(row, result).padEnd(labelWidth)}  ${line} ${chalk.dim(`peak ${rateText(Math.max(...row.intervals!.map(load)))}`)}`,
+      );
+    }
+  }
   if (rows.length > shown.length)
     lines.push(chalk.dim(`… ${rows.length - shown.length} more rows (every interval is in -f json and -f html)`));
   return lines.join('\n');
+}
+
+function rateText(value: number): string {
+  return Number.isInteger(value) ? value.toLocaleString('en-US') : value.toFixed(1);
+}
+
+/** The intervals' origin load merged into at most `count` buckets (the mean over each), in order. */
+function originBuckets(
+  intervals: NonNullable<ResultRow['intervals']>,
+  count: number,
+  load: (stats: NonNullable<ResultRow['intervals']>[number]) => number,
+): number[] {
+  const size = Math.ceil(intervals.length / count);
+  const out: number[] = [];
+  for (let start = 0; start < intervals.length; start += size) {
+    const part = intervals.slice(start, start + size);
+    out.push(part.reduce((sum, stats) => sum + load(stats), 0) / part.length);
+  }
+  return out;
 }
 
 /** The intervals merged into at most `count` buckets (hits ÷ lookups over each), in order. */

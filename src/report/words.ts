@@ -178,13 +178,18 @@ function tieText(best: BestChoice): string {
 
 /** 'invalidate and coalesce', 'coalesce', or '' without modes. */
 function modesText(modes: RowModes): string {
-  return [modes.writePolicy, modes.stampede].filter((mode) => mode !== undefined).join(' and ');
+  const fleet =
+    modes.instances === undefined
+      ? undefined
+      : `${modes.instances} instance${modes.instances === 1 ? '' : 's'} (${modes.invalidation ?? ''})`;
+  return [fleet, modes.writePolicy, modes.stampede].filter((mode) => mode !== undefined).join(' and ');
 }
 
 /** 'lru', 'lru with TTL 60s', 'lru under invalidate and coalesce with TTL 60s'. */
 function curveLabel(curve: RowModes & { readonly policy: string; readonly ttl: number | null }): string {
   const modes = modesText(curve);
   const name = modes === '' ? curve.policy : `${curve.policy} under ${modes}`;
+  if (curve.ttlClasses !== undefined) return `${name} with TTLs ${curve.ttlClasses}`;
   return curve.ttl === null ? name : `${name} with TTL ${ttlLabel(curve.ttl)}`;
 }
 

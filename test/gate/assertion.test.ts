@@ -4,6 +4,8 @@ import { UsageError } from '../../src/errors.js';
 import { evaluateAssertions, parseAssertion } from '../../src/gate/assertion.js';
 import type { RunResult } from '../../src/model/result.js';
 import { sampleResult } from '../helpers/result.js';
+import { simulate } from '../../src/api/simulate.js';
+import { generateTrace } from '../../src/trace/spec.js';
 
 function usageError(pattern: RegExp) {
   return (error: unknown) => error instanceof UsageError && error.where === 'asserts' && pattern.test(error.message);
@@ -126,4 +128,30 @@ test('a bare policy name selects its parameterised rows; a spec with parameters 
   };
   assert.equal(evaluateAssertions(result, [parseAssertion('lru@4.hits>=1')])[0]!.row, 'lru:x=1@4');
   assert.throws(() => evaluateAssertions(result, [parseAssertion('lru:x=2@4.hits>=1')]), usageError(/no policy 'lru:x=2'/));
+});
+
+test('fleet and per-class TTL rows are told apart by /instances=, /invalidation= and /ttl=<rules>', async () => {
+  const trace = generateTrace('mix:zipf(alpha=1,keys=500,prefix=user:)+uniform(keys=50,prefix=cfg:),requests=5000,rate=100,writes=0.05');
+  const result = await simulate(trace, {
+    policies: ['lru'],
+    capacities: [100],
+    ttlsMs: [60_000],
+    ttlClasses: [
+      [
+        { pattern: 'cfg:*', ttlMs: 3_600_000 },
+        { pattern: '*', ttlMs: 60_000 },
+      ],
+    ],
+    instances: [1, 4],
+    invalidation: [{ kind: 'pubsub', delayMs: 5 }, 'ttl-only'],
+  });
+  assert.equal(result.rows.length, 8);
+  const pick = (text: string) => evaluateAssertions(result, [parseAssertion(text)]).map((verdict) => verdict.gate);
+  assert.throws(() => pick('lru@100/ttl=60s/instances=4.hitRate>=0'), usageError(/several invalidations; add \/invalidation=/));
+  assert.throws(() => pick('lru@100/instances=4/invalidation=pubsub.hitRate>=0'), usageError(/several TTLs/));
+  // A plain TTL selects only the plain rows; the rules, however spelled, only theirs.
+  assert.equal(pick('lru@100/ttl=60s/instances=4/invalidation=pubsub.hitRate>=0').length, 1);
+  assert.equal(pick('lru@100/ttl=cfg:*=60m,*=1m/instances=4/invalidation=pubsub:delay=5ms.hitRate>=0').length, 1);
+  assert.equal(pick('lru@100/ttl=*/instances=*/invalidation=*.hitRate>=0').length, 8);
+  assert.throws(() => pick('lru@100/ttl=60s/instances=2/invalidation=*.hitRate>=0'), usageError(/no row with instances 2/));
 });

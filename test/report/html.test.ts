@@ -252,3 +252,45 @@ test('with --interval the page draws hit rate over time, one line per row, in a 
   assert.equal(await page.$('#log-scale'), null);
   assert.deepEqual(problems, []);
 });
+
+test('a time-aware run with --interval draws origin fetches per second under the hit rate, in a real browser', async (t) => {
+  const out = join(temp.dir, 'origin.html');
+  const run = await cli(
+    'run',
+    'zipf:alpha=0.9,keys=500,requests=20000,rate=100,writes=0.05',
+    '--tiers',
+    'lru:32@0.05ms,lru:200@1ms',
+    '--instances',
+    '2',
+    '--outage',
+    'L2@60s+20s',
+    '--interval',
+    '10s',
+    '--out',
+    out,
+  );
+  assert.equal(run.code, 0, run.stderr);
+  const html = readFileSync(out, 'utf8');
+  const data = JSON.parse(/<script type="application\/json" id="chart-data">([^<]*)<\/script>/.exec(html)![1]!) as {
+    originTimeline: { format: string; from: number[]; series: { values: number[] }[] };
+  };
+  assert.equal(data.originTimeline.format, 'count');
+  // The outage (60 s to 80 s) sends the L2's hits to the origin: its intervals are the busiest.
+  const values = data.originTimeline.series[0]!.values;
+  const busiest = data.originTimeline.from[values.indexOf(Math.max(...values))]!;
+  assert.ok(busiest >= 60 && busiest < 80, `busiest interval starts at ${busiest}`);
+  assert.match(html, /<section id="fleet-section">/);
+
+  const browser = await startBrowser(t);
+  if (!browser) return;
+  const page = await browser.newPage();
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warn') problems.push(message.text());
+  });
+  page.on('pageerror', (error) => problems.push(String(error)));
+  await page.goto(pathToFileURL(out).href, { waitUntil: 'load' });
+  const title = await page.$eval('#chart-origin .u-title', (node) => node.textContent);
+  assert.match(title, /Origin fetches per second over time/);
+  assert.deepEqual(problems, []);
+});
