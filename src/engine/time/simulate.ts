@@ -212,8 +212,9 @@ export function simulateTimed(trace: Trace, config: TimedConfig): TimedCounts {
   const sizeOf = new Uint32Array(keySpace);
   let missLatencies: Float64Array = new Float64Array(Math.min(n, 1 << 16));
   let missCount = 0;
-  const writeTimes = times === undefined ? undefined : writeTimesOf(trace);
-  let staleAges: Float64Array = new Float64Array(writeTimes === undefined ? 0 : 1024);
+  // When each key's versions were written: worked out at the first stale read (most runs have none).
+  let writeTimes: ReturnType<typeof writeTimesOf> | null = null;
+  let staleAges: Float64Array = new Float64Array(0);
   let staleAgeCount = 0;
   const limiter = config.originLimit === undefined ? undefined : new OriginLimiter(config.originLimit);
   const firstTime = times === undefined || n === 0 ? 0 : times[0]!;
@@ -221,6 +222,9 @@ export function simulateTimed(trace: Trace, config: TimedConfig): TimedCounts {
   const meter = incidents.length > 0 && times !== undefined && n > 0 ? new RecoveryMeter(firstTime, times[n - 1]!, tierCount) : undefined;
   const events = incidentEvents(incidents, firstTime);
   let nextEvent = 0;
+  const eventCount = events.length;
+  /** Whether any tier can be down: without incidents, every hit costs its tier's fixed latency. */
+  const withIncidents = eventCount > 0;
   /** 1 while the tier is unreachable. */
   const down = new Uint8Array(tierCount);
   const downUntil = new Float64Array(tierCount).fill(-Infinity);
@@ -298,9 +302,13 @@ export function simulateTimed(trace: Trace, config: TimedConfig): TimedCounts {
   const applyEvent = (event: IncidentEvent): void => {
     const t = event.tier;
     if (event.kind === 'restart') {
-      if (t === 0) for (let j = 0; j < instanceCount; j++) l1s[j] = makeTier(0);
-      else shared[t - 1] = makeTier(t);
-      if (t > 0) path[t] = shared[t - 1]!;
+      if (t === 0) {
+        for (let j = 0; j < instanceCount; j++) l1s[j] = makeTier(0);
+        path[0] = l1s[0]!;
+      } else {
+        shared[t - 1] = makeTier(t);
+        path[t] = shared[t - 1]!;
+      }
     } else if (event.kind === 'down') {
       downUntil[t] = Math.max(downUntil[t]!, event.until);
       down[t] = 1;
@@ -351,13 +359,13 @@ export function simulateTimed(trace: Trace, config: TimedConfig): TimedCounts {
     end = chunkEnd(start, CHUNK, n, recorder, warmup);
     for (let i = start; i < end; i++) {
       const now = times === undefined ? i : times[i]!;
-      while (nextEvent < events.length && events[nextEvent]!.time <= now) applyEvent(events[nextEvent++]!);
+      while (nextEvent < eventCount && events[nextEvent]!.time <= now) applyEvent(events[nextEvent++]!);
       if (queue !== undefined) while (queue.nextCompletion() <= now + LANDING_SLACK) queue.pop(land);
       if (writeBehind) versions.flushDue(now);
       broadcasts?.deliverDue(now, LANDING_SLACK, dropFromOthers);
       const id = keys[i]!;
-      const instance = balancer.pick(id);
-      path[0] = l1s[instance]!;
+      const instance = instanceCount === 1 ? 0 : balancer.pick(id);
+      if (instanceCount > 1) path[0] = l1s[instance]!;
       const op = ops === undefined ? 0 : ops[i]!;
       const size = sizes === undefined ? 1 : sizes[i]!;
       sizeOf[id] = size;
@@ -398,7 +406,7 @@ export function simulateTimed(trace: Trace, config: TimedConfig): TimedCounts {
       let served = -1;
       let hitTier = -1;
       for (let t = 0; t < tierCount; t++) {
-        if (down[t] === 1) continue;
+        if (withIncidents && down[t] === 1) continue;
         const tier = path[t]!;
         tierLookups[t]!++;
         latency += tier.lookupCost;
@@ -433,7 +441,7 @@ export function simulateTimed(trace: Trace, config: TimedConfig): TimedCounts {
         tier.policy.access(id, size, now);
         tierHits[t]!++;
         hitTier = t;
-        if (latency !== tierHitLatencies[t]) {
+        if (withIncidents && latency !== tierHitLatencies[t]) {
           // A tier above was down: this hit cost less than a hit here usually does.
           detourHits[t]!++;
           if (detourCount === detourLatencies.length) detourLatencies = grown(detourLatencies, n);
@@ -477,10 +485,11 @@ export function simulateTimed(trace: Trace, config: TimedConfig): TimedCounts {
       if (served >= 0 && served < versions.latest[id]!) {
         staleReads++;
         instanceStale[instance]!++;
-        if (writeTimes !== undefined) {
+        if (times !== undefined) {
+          writeTimes ??= writeTimesOf(trace);
           if (staleAgeCount === staleAges.length) staleAges = grown(staleAges);
           // Stale since the first write it has not seen: the write that made version served + 1.
-          staleAges[staleAgeCount++] = now - writeTimes.times[writeTimes.start[id]! + served]!;
+          staleAges[staleAgeCount++] = now - writeTimes!.times[writeTimes!.start[id]! + served]!;
         }
       }
       meter?.request(now, hitTier);
@@ -554,7 +563,7 @@ export function simulateTimed(trace: Trace, config: TimedConfig): TimedCounts {
     writesCoalesced: versions.writesCoalesced - w.writesCoalesced,
     longestPending: versions.longestPending,
     flushes: versions.flushes - w.flushes,
-    ...(writeTimes !== undefined && { staleAges: staleAges.slice(w.staleAgeCount, staleAgeCount).sort() }),
+    ...(times !== undefined && { staleAges: staleAges.slice(w.staleAgeCount, staleAgeCount).sort() }),
     ...(instanceCount > 1 && {
       instances: Array.from({ length: instanceCount }, (_, j) => ({
         gets: instanceGets[j]! - w.instanceGets[j]!,

@@ -102,3 +102,13 @@ test('incident and limit text parse and refuse what they cannot mean', () => {
     assert.throws(() => parseOutages(bad), UsageError, bad);
   for (const bad of ['500', '500/m', 'many/s', '500/s:drop']) assert.throws(() => parseOriginLimit(bad), UsageError, bad);
 });
+
+test('a restart of the only tier, with one instance, starts it cold', () => {
+  const counts = simulateTimed(
+    ALTERNATING,
+    config({ tiers: parseTiers('lru:10@1ms').tiers as TierSpec[], incidents: parseRestarts('L1@30s') }),
+  );
+  // Cold start (a@0, b@1) and again after the restart (a@30, b@31).
+  assert.equal(counts.originFetches, 4);
+  assert.equal(counts.incidents![0]!.recoverySeconds, 2);
+});
