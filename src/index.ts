@@ -13,6 +13,7 @@
 
 // Loading traces: files of every format in the table, and synthetic specs.
 export { loadTrace, loadTraceWithStatus, type LoadTraceOptions, type LoadedTrace } from './api/trace.js';
+export { userTraceCache, type TraceCacheFolder } from './trace/trace-cache.js';
 export { TRACE_FORMATS, type FormatParam, type FormatParams, type TraceFormat } from './trace/formats/index.js';
 export type { Trace, TimeColumn } from './trace/trace.js';
 /** The synthetic workloads (`zipf:`, `uniform:`, `scan:`, `mix:`, `hotkey:`) as text specs. */

@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { CancelledError } from '../errors.js';
 import { isSyntheticSpec, loadTrace as loadFromSource, loadTraceCachedWithStatus, type Trace } from '../trace/index.js';
+import { cacheEntryFor, touchEntry, trimCache, type TraceCacheFolder } from '../trace/trace-cache.js';
 
 /** How to read a trace file; synthetic specs ignore all but `signal`. */
 export interface LoadTraceOptions {
@@ -18,9 +19,11 @@ export interface LoadTraceOptions {
   readonly formatParams?: Readonly<Record<string, string>>;
   /**
    * Keep a binary copy of the parsed trace and reuse it while the file and these options are
-   * unchanged: `true` writes it beside the file (`FILE.cbt`), a string names the copy.
+   * unchanged: `true` writes it beside the file (`FILE.cbt`), a string names the copy, and a
+   * folder (`userTraceCache()`, what the CLI uses) keeps it there under a name of its own,
+   * the folder trimmed to a size bound, least recently used first.
    */
-  readonly cache?: boolean | string;
+  readonly cache?: boolean | string | TraceCacheFolder;
   /**
    * Bytes read so far and the file's size (compressed size when compressed; NaN for a
    * stream), or for a synthetic spec, requests generated so far and the spec's requests.
@@ -35,6 +38,8 @@ export interface LoadedTrace {
   readonly trace: Trace;
   /** How the binary cache was used: not at all, read, written, or wanted but not writable. */
   readonly cache: 'off' | 'hit' | 'written' | 'unwritable';
+  /** The cache was a folder of the user's (TraceCacheFolder), not a file named for this trace. */
+  readonly automatic?: boolean;
   readonly cachePath?: string;
   /** The cache was there but damaged (or unreadable), and was rebuilt: why. */
   readonly damaged?: string;
@@ -73,13 +78,35 @@ export async function loadTraceWithStatus(source: string, options: LoadTraceOpti
     ...(onProgress && { onProgress }),
   };
   const synthetic = !existsSync(source) && isSyntheticSpec(source);
-  if (options.cache === undefined || options.cache === false || synthetic)
-    return { trace: await loadFromSource(source, load), cache: 'off' };
-  const loaded = await loadTraceCachedWithStatus(source, load, typeof options.cache === 'string' ? options.cache : undefined);
+  const cache = options.cache;
+  if (cache === undefined || cache === false || synthetic) return { trace: await loadFromSource(source, load), cache: 'off' };
+  if (typeof cache === 'object') return loadThroughFolder(source, load, cache);
+  const loaded = await loadTraceCachedWithStatus(source, load, typeof cache === 'string' ? cache : undefined);
   return {
     trace: loaded.trace,
     cache: loaded.cache,
     cachePath: loaded.cachePath,
+    ...(loaded.damaged !== undefined && { damaged: loaded.damaged }),
+  };
+}
+
+/** Through the user's cache folder; a file too small to gain, a stream, or a folder that cannot be made reads the file as it is. */
+async function loadThroughFolder(
+  source: string,
+  load: Parameters<typeof loadFromSource>[1] & { readonly format?: string; readonly formatParams?: Readonly<Record<string, string>> },
+  folder: TraceCacheFolder,
+): Promise<LoadedTrace> {
+  const { onProgress: _progress, ...keyed } = load;
+  const entry = await cacheEntryFor(source, JSON.stringify(keyed), folder).catch(() => undefined);
+  if (entry === undefined) return { trace: await loadFromSource(source, load), cache: 'off' };
+  const loaded = await loadTraceCachedWithStatus(source, load, entry);
+  if (loaded.cache === 'hit') await touchEntry(entry);
+  if (loaded.cache === 'written') await trimCache(folder, entry).catch(() => undefined);
+  return {
+    trace: loaded.trace,
+    cache: loaded.cache,
+    cachePath: loaded.cachePath,
+    automatic: true,
     ...(loaded.damaged !== undefined && { damaged: loaded.damaged }),
   };
 }

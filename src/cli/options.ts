@@ -15,6 +15,7 @@ import { byteUnitStyleOf, parseCount, parseDuration, parseNumber, parseTtlList }
 import type { RecommendationOptions } from '../api/options.js';
 import { formatByPath, isCompressedPath, isSyntheticSpec, parseTraceSpec, TRACE_FORMATS, type Trace } from '../trace/index.js';
 import { loadTraceWithStatus } from '../api/trace.js';
+import { userTraceCache, type TraceCacheFolder } from '../trace/trace-cache.js';
 import type { SimulateOptions } from '../api/options.js';
 import { parseTiers } from '../engine/time/tiers.js';
 import { isTtlClassList, parseTtlClasses, type TtlClasses } from '../engine/ttl-classes.js';
@@ -38,6 +39,8 @@ export interface CommonFlags {
   columns?: string;
   header: boolean;
   cacheTrace?: string | boolean;
+  /** False with --no-trace-cache. */
+  traceCache?: boolean;
   traceFormat?: string;
   blockSize?: string;
 }
@@ -47,6 +50,7 @@ export function addTraceOptions(command: Command): Command {
     .option('--columns <map>', 'map trace columns: key=obj_id,time=ts (names) or time=1,key=2 (1-based positions)')
     .option('--no-header', 'the CSV file has no header row (use --columns with positions)')
     .option('--cache-trace [file]', 'keep a parsed binary copy of the trace (default FILE.cbt) and reuse it while the CSV is unchanged')
+    .option('--no-trace-cache', "don't keep or read the parsed copy of the trace in the user cache folder ($CACHEBENCH_CACHE_DIR)")
     .option(
       '--trace-format <format>',
       `read the trace as this format, with its parameters after a colon (${TRACE_FORMATS.map((format) => format.id).join(', ')}); default: detected`,
@@ -116,6 +120,16 @@ export function expectedRequests(source: string): number {
   }
 }
 
+/**
+ * Which cache a load goes through: the file `--cache-trace` names (or FILE.cbt), else the
+ * user's cache folder (every repeat run then reads the binary form), unless --no-trace-cache.
+ */
+function cacheOf(flags: CommonFlags): { cache?: string | boolean | TraceCacheFolder } {
+  if (flags.cacheTrace !== undefined && flags.cacheTrace !== false) return { cache: flags.cacheTrace };
+  if (flags.traceCache === false) return {};
+  return { cache: userTraceCache() };
+}
+
 /** Loads the trace named on the command line, with a progress bar while it reads. */
 export async function loadTraceFrom(source: string, flags: CommonFlags, io: CliIo): Promise<Trace> {
   if (typeof flags.cacheTrace === 'string' && existsSync(flags.cacheTrace) && statSync(flags.cacheTrace).isDirectory()) {
@@ -130,13 +144,14 @@ export async function loadTraceFrom(source: string, flags: CommonFlags, io: CliI
       header: flags.header,
       ...(flags.traceFormat !== undefined && { format: flags.traceFormat }),
       ...(flags.blockSize !== undefined && { formatParams: { 'block-size': flags.blockSize } }),
-      ...(flags.cacheTrace !== undefined && flags.cacheTrace !== false && { cache: flags.cacheTrace }),
+      ...cacheOf(flags),
       onProgress: (done, total) => {
         progress.update(done, total);
       },
     });
     if (loaded.damaged !== undefined) io.err(`cachebench: warning: ${loaded.damaged}; rebuilt it from ${source}\n`);
-    if (loaded.cache === 'unwritable') io.err(`cachebench: warning: could not write the trace cache ${loaded.cachePath ?? ''}\n`);
+    if (loaded.cache === 'unwritable' && loaded.automatic !== true)
+      io.err(`cachebench: warning: could not write the trace cache ${loaded.cachePath ?? ''}\n`);
     return loaded.trace;
   } catch (error) {
     throw asFlagError(error, {

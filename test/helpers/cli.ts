@@ -1,8 +1,21 @@
 /** Runs the CLI in-process with captured output, or as a real process for exit-code checks. */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from '../../src/cli/main.js';
+
+// The CLI keeps parsed traces in the user's cache folder; the tests' go to one of their own,
+// removed when the test process ends, so a test run leaves nothing in the home directory.
+if (process.env.CACHEBENCH_CACHE_DIR === undefined) {
+  const folder = mkdtempSync(join(tmpdir(), 'cachebench-test-cache-'));
+  process.env.CACHEBENCH_CACHE_DIR = folder;
+  process.on('exit', () => {
+    rmSync(folder, { recursive: true, force: true });
+  });
+}
 
 export interface CliRun {
   code: number;
