@@ -9,7 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
-import puppeteer, { type Browser } from 'puppeteer-core';
+import { pathToFileURL } from 'node:url';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
@@ -47,4 +48,22 @@ export async function startBrowser(t: TestContext): Promise<Browser | undefined>
     rmSync(profile, { recursive: true, force: true });
   });
   return browser;
+}
+
+/** Opens a report file in a new page, collecting every console error or warning and page error into `problems`. */
+export async function openReport(
+  browser: Browser,
+  path: string,
+  viewport?: { width: number; height: number },
+): Promise<{ page: Page; problems: string[] }> {
+  const page = await browser.newPage();
+  if (viewport !== undefined) await page.setViewport(viewport);
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warn') problems.push(message.text());
+  });
+  page.on('pageerror', (error) => problems.push(String(error)));
+  page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()}`));
+  await page.goto(pathToFileURL(path).href, { waitUntil: 'load' });
+  return { page, problems };
 }

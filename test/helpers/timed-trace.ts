@@ -1,5 +1,7 @@
 /** Hand-built traces with every column (times, ops, ttls, costs) for the time-aware tests. */
 import { OP_DELETE, OP_GET, OP_SET, TraceBuilder, type Trace } from '../../src/trace/trace.js';
+import type { TimedConfig } from '../../src/engine/time/simulate.js';
+import { parseTiers, type TierSpec } from '../../src/engine/time/tiers.js';
 
 export interface Row {
   key: string;
@@ -33,4 +35,17 @@ export function parseRows(text: string): Row[] {
       if (!match) throw new Error(`bad row '${piece}'`);
       return { op: match[1] as Row['op'], key: match[2]!, time: Number(match[3]) };
     });
+}
+
+/** The time-aware simulator's settings for a tier chain as typed (`lru:2@0.05ms,lru:10@1ms`): write-through, 5 ms misses. */
+export function timedConfig(tierText: string, extra: Partial<TimedConfig> = {}): TimedConfig {
+  return {
+    tiers: parseTiers(tierText).tiers as TierSpec[],
+    unit: 'entries',
+    seed: 1,
+    defaultMissCost: 0.005,
+    writePolicy: 'write-through',
+    flushInterval: 1,
+    ...extra,
+  };
 }

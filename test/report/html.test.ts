@@ -2,13 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Page } from 'puppeteer-core';
 import { chartData, renderHtml } from '../../src/report/html.js';
 import { formatFromPath, renderResult } from '../../src/report/render.js';
 import type { RunResult } from '../../src/model/result.js';
 import { sampleResult } from '../helpers/result.js';
-import { startBrowser } from '../helpers/browser.js';
+import { openReport, startBrowser } from '../helpers/browser.js';
 import { cli, ROOT } from '../helpers/cli.js';
 import { tempDir } from '../helpers/temp-files.js';
 
@@ -144,15 +143,7 @@ test('in a real browser: no console errors, one drawn series per policy, a legen
   const result = sweepResult();
   const file = temp.write('sweep.html', renderHtml(result));
   const data = chartData(result)!;
-  const page = await browser.newPage();
-  const problems: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warn') problems.push(message.text());
-  });
-  page.on('pageerror', (error) => problems.push(String(error)));
-  page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()}`));
-  await page.setViewport({ width: 1200, height: 900 });
-  await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+  const { page, problems } = await openReport(browser, file, { width: 1200, height: 900 });
   assert.deepEqual(problems, []);
 
   const panels = data.panels.map((panel) => panel.id);
@@ -240,13 +231,7 @@ test('with --interval the page draws hit rate over time, one line per row, in a 
 
   const browser = await startBrowser(t);
   if (!browser) return;
-  const page = await browser.newPage();
-  const problems: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warn') problems.push(message.text());
-  });
-  page.on('pageerror', (error) => problems.push(String(error)));
-  await page.goto(pathToFileURL(out).href, { waitUntil: 'load' });
+  const { page, problems } = await openReport(browser, out);
   const legend = await page.$$eval('#chart-timeline .u-legend .u-series .u-label', (labels) => labels.map((label) => label.textContent));
   assert.deepEqual(legend, ['from', 'lru @32', 'lfu @32']);
   assert.equal(await page.$('#log-scale'), null);
@@ -283,13 +268,7 @@ test('a time-aware run with --interval draws origin fetches per second under the
 
   const browser = await startBrowser(t);
   if (!browser) return;
-  const page = await browser.newPage();
-  const problems: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warn') problems.push(message.text());
-  });
-  page.on('pageerror', (error) => problems.push(String(error)));
-  await page.goto(pathToFileURL(out).href, { waitUntil: 'load' });
+  const { page, problems } = await openReport(browser, out);
   const title = await page.$eval('#chart-origin .u-title', (node) => node.textContent);
   assert.match(title, /Origin fetches per second over time/);
   assert.deepEqual(problems, []);

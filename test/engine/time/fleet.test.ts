@@ -5,28 +5,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { simulateTimed, type TimedConfig } from '../../../src/engine/time/simulate.js';
+import { simulateTimed } from '../../../src/engine/time/simulate.js';
 import { keyHashInstance, parseInvalidation, type FleetConfig, type Invalidation } from '../../../src/engine/time/fleet.js';
-import { parseTiers, type TierSpec } from '../../../src/engine/time/tiers.js';
 import { replay } from '../../../src/engine/replay.js';
 import { parsePolicySpec } from '../../../src/policies/index.js';
 import { OP_SET, TraceBuilder, type Trace } from '../../../src/trace/trace.js';
 import { UsageError } from '../../../src/errors.js';
-import { parseRows, timedTrace } from '../../helpers/timed-trace.js';
+import { parseRows, timedConfig, timedTrace } from '../../helpers/timed-trace.js';
 
-const tiers = (text: string): TierSpec[] => parseTiers(text).tiers as TierSpec[];
-
-function config(tierText: string, extra: Partial<TimedConfig> = {}): TimedConfig {
-  return {
-    tiers: tiers(tierText),
-    unit: 'entries',
-    seed: 1,
-    defaultMissCost: 0.005,
-    writePolicy: 'write-through',
-    flushInterval: 1,
-    ...extra,
-  };
-}
+const config = timedConfig;
 
 /** A trace of the given key ids at times 0, 1, 2, ... (sets where `sets` says). */
 function idTrace(keys: readonly number[], keySpace: number, sets?: readonly boolean[]): Trace {

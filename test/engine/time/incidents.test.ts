@@ -5,19 +5,9 @@ import { latencyFromSamples, simulateTimed, type TimedConfig } from '../../../sr
 import { OriginLimiter, parseOriginLimit, parseOutages, parseRestarts } from '../../../src/engine/time/incidents.js';
 import { parseTiers, type TierSpec } from '../../../src/engine/time/tiers.js';
 import { UsageError } from '../../../src/errors.js';
-import { timedTrace } from '../../helpers/timed-trace.js';
+import { timedConfig, timedTrace } from '../../helpers/timed-trace.js';
 
-function config(extra: Partial<TimedConfig>): TimedConfig {
-  return {
-    tiers: parseTiers('lru:1@0.05ms,lru:10@1ms').tiers as TierSpec[],
-    unit: 'entries',
-    seed: 1,
-    defaultMissCost: 0.005,
-    writePolicy: 'write-through',
-    flushInterval: 1,
-    ...extra,
-  };
-}
+const config = (extra: Partial<TimedConfig>): TimedConfig => timedConfig('lru:1@0.05ms,lru:10@1ms', extra);
 
 // a and b alternate once a second for a minute: L1 (one entry) always misses, the L2 holds
 // both, so after the first two requests every one is an L2 hit.
