@@ -32,6 +32,12 @@ const GRID_FIELDS = [
   'flushInterval',
   'stampede',
   'tiers',
+  'instances',
+  'balance',
+  'invalidation',
+  'outage',
+  'restart',
+  'originLimit',
 ] as const;
 
 export interface ConfigFlags {

@@ -11,14 +11,14 @@ import { hasShareSizes, parseSizes, type CapacityUnit } from '../engine/sizes.js
 import { distinctKeys } from '../engine/plain-replay.js';
 import { summarizeTrace } from '../trace/summary.js';
 import { existsSync, statSync } from 'node:fs';
-import { byteUnitStyleOf, parseCount, parseDuration, parseNumber, parseTtlList } from '../units.js';
+import { byteUnitStyleOf, parseCount, parseDuration, parseNumber } from '../units.js';
 import type { RecommendationOptions } from '../api/options.js';
 import { formatByPath, isCompressedPath, isSyntheticSpec, parseTraceSpec, TRACE_FORMATS, type Trace } from '../trace/index.js';
 import { loadTraceWithStatus } from '../api/trace.js';
 import { userTraceCache, type TraceCacheFolder } from '../trace/trace-cache.js';
 import type { SimulateOptions } from '../api/options.js';
 import { parseTiers } from '../engine/time/tiers.js';
-import { isTtlClassList, parseTtlClasses, type TtlClasses } from '../engine/ttl-classes.js';
+import { parseTtlSettings, ttlClassOptions } from '../engine/ttl-classes.js';
 import { MAX_THREADS_PER_CORE, maxThreads } from '../engine/executor.js';
 import { timeOptionsFrom, type TimeFlags } from './time-options.js';
 import type { CliIo } from './io.js';
@@ -166,23 +166,6 @@ export async function loadTraceFrom(source: string, flags: CommonFlags, io: CliI
   }
 }
 
-/**
- * `--ttl`: a list of TTLs (`off,30s,5m`), a set of per-class TTLs (`user:*=5m,*=60s`), or
- * several of either separated by `;` (`60s;user:*=5m,*=60s`), each one more value of the TTL
- * dimension. Without a plain list beside classes, there is no no-TTL row.
- */
-function ttlsFrom(text: string | undefined): { ttls: (number | null)[] | undefined; jitter: number | undefined; classes: TtlClasses[] } {
-  if (text === undefined) return { ttls: [null], jitter: undefined, classes: [] };
-  const groups = text.split(';').map((group) => group.trim());
-  if (groups.some((group) => group === '')) throw new UsageError(`'${text}' has an empty TTL setting (two semicolons in a row?)`, '--ttl');
-  const classes = groups.filter(isTtlClassList).map((group) => parseTtlClasses(group, '--ttl'));
-  const lists = groups.filter((group) => !isTtlClassList(group)).map((group) => parseTtlList(group, '--ttl'));
-  if (lists.length === 0) return { ttls: undefined, jitter: undefined, classes };
-  const jitters = new Set(lists.map((list) => list.jitter));
-  if (jitters.size > 1) throw new UsageError('give one jitter for all TTLs (e.g. 30s~10%,60s~10%)', '--ttl');
-  return { ttls: [...new Set(lists.flatMap((list) => list.ttls))], jitter: lists[0]!.jitter, classes };
-}
-
 /** The library options of the grid flags (`run`, `sweep`): typed values, durations in ms. */
 export function gridOptionsFrom(flags: CommonFlags & TimeFlags, { sweep }: { sweep: boolean }): SimulateOptions {
   const ranged = flags.maxsize !== undefined || flags.capacity !== undefined;
@@ -190,7 +173,7 @@ export function gridOptionsFrom(flags: CommonFlags & TimeFlags, { sweep }: { swe
   const tiers = flags.tiers === undefined ? undefined : parseTiers(flags.tiers, '--tiers');
   const unit = tiers && !ranged ? tiers.unit : (sizes?.unit ?? 'entries');
   const byteUnits = unit === 'bytes' ? byteUnitStyleOf(flags.capacity ?? flags.tiers ?? '') : undefined;
-  const { ttls, jitter: ttlJitter, classes } = ttlsFrom(flags.ttl);
+  const { ttls, jitter: ttlJitter, classes } = parseTtlSettings(flags.ttl, '--ttl');
   const time = timeOptionsFrom(flags);
   return {
     ...(tiers === undefined && { policies: splitPolicyList(flags.policies, '--policies') }),
@@ -198,11 +181,7 @@ export function gridOptionsFrom(flags: CommonFlags & TimeFlags, { sweep }: { swe
     unit,
     ...(byteUnits !== undefined && { byteUnits }),
     ...(ttls !== undefined && { ttlsMs: ttls.map((ttl) => (ttl === null ? null : ttl * 1e3)) }),
-    ...(classes.length > 0 && {
-      ttlClasses: classes.map((set) =>
-        set.rules.map((rule) => ({ pattern: rule.pattern, ttlMs: rule.ttl === null ? null : rule.ttl * 1e3 })),
-      ),
-    }),
+    ...ttlClassOptions(classes),
     ...(ttlJitter !== undefined && { ttlJitter }),
     lookupCostMs: parseDuration(flags.lookupCost, '--lookup-cost', 'ms') * 1e3,
     missCostMs: parseDuration(flags.missCost, '--miss-cost', 'ms') * 1e3,

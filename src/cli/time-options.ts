@@ -7,9 +7,18 @@ import type { Command } from 'commander';
 import { parseWritePolicies } from '../engine/time/freshness.js';
 import { parseStampedes } from '../engine/time/stampede.js';
 import type { SimulateOptions } from '../api/options.js';
-import { parseCount, parseDuration } from '../units.js';
-import { BALANCES, parseInvalidations, type Balance } from '../engine/time/fleet.js';
-import { parseOriginLimit, parseOutages, parseRestarts } from '../engine/time/incidents.js';
+import { parseDuration } from '../units.js';
+import { fleetOptionsOf, type FleetNames } from '../engine/time/fleet-text.js';
+
+/** The flags the fleet and incident settings are typed as, for their errors. */
+const FLEET_FLAGS: FleetNames = {
+  instances: '--instances',
+  balance: '--balance',
+  invalidation: '--invalidation',
+  outage: '--outage',
+  restart: '--restart',
+  originLimit: '--origin-limit',
+};
 import { UsageError } from '../errors.js';
 
 export interface TimeFlags {
@@ -123,43 +132,6 @@ export function timeOptionsFrom(
     ...(stampede !== undefined && { stampede }),
     ...intervalFrom(flags.interval),
     ...warmupFrom(flags.warmup),
-    ...fleetFrom(flags),
-    ...incidentsFrom(flags),
-  };
-}
-
-/** `--instances`, `--balance`, `--invalidation`: the library checks how they combine. */
-function fleetFrom(flags: TimeFlags): Pick<SimulateOptions, 'instances' | 'balance' | 'invalidation'> {
-  const instances = flags.instances?.split(',').map((piece) => parseCount(piece, '--instances'));
-  let balance: Balance | undefined;
-  if (flags.balance !== undefined) {
-    const name = flags.balance.trim().toLowerCase();
-    if (!(BALANCES as readonly string[]).includes(name))
-      throw new UsageError(`unknown balance '${flags.balance}' (use ${BALANCES.join(', ')})`, '--balance');
-    balance = name as Balance;
-  }
-  const invalidation = flags.invalidation === undefined ? undefined : parseInvalidations(flags.invalidation, '--invalidation');
-  return {
-    ...(instances !== undefined && { instances }),
-    ...(balance !== undefined && { balance }),
-    ...(invalidation !== undefined && {
-      invalidation: invalidation.map((mode) =>
-        mode.kind === 'pubsub' ? { kind: 'pubsub' as const, delayMs: mode.delay * 1e3 } : mode.kind,
-      ),
-    }),
-  };
-}
-
-/** `--outage`, `--restart`, `--origin-limit`. */
-function incidentsFrom(flags: TimeFlags): Pick<SimulateOptions, 'outages' | 'restarts' | 'originLimit'> {
-  const outages = flags.outage === undefined ? undefined : parseOutages(flags.outage, '--outage');
-  const restarts = flags.restart === undefined ? undefined : parseRestarts(flags.restart, '--restart');
-  const limit = flags.originLimit === undefined ? undefined : parseOriginLimit(flags.originLimit, '--origin-limit');
-  return {
-    ...(outages !== undefined && {
-      outages: outages.map((outage) => ({ tier: outage.tier + 1, atMs: outage.at * 1e3, durationMs: outage.duration * 1e3 })),
-    }),
-    ...(restarts !== undefined && { restarts: restarts.map((restart) => ({ tier: restart.tier + 1, atMs: restart.at * 1e3 })) }),
-    ...(limit !== undefined && { originLimit: { perSecond: limit.perSecond, excess: limit.excess } }),
+    ...fleetOptionsOf(flags, FLEET_FLAGS),
   };
 }

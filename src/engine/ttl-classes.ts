@@ -12,7 +12,7 @@
  */
 import { UsageError } from '../errors.js';
 import type { Trace } from '../trace/trace.js';
-import { formatDuration, parseDuration } from '../units.js';
+import { formatDuration, parseDuration, parseTtlList } from '../units.js';
 
 export interface TtlClassRule {
   /** A glob (`user:*`) or a prefix (`user:`). */
@@ -108,4 +108,35 @@ export function keyTtlsOf(trace: Trace, classes: TtlClasses): Float64Array {
   }
   byLabel.set(label, ttls);
   return ttls;
+}
+
+/**
+ * A `--ttl` value: a list of TTLs (`off,30s,5m`), a set of per-class TTLs (`user:*=5m,*=60s`),
+ * or several of either separated by `;` (`60s;user:*=5m,*=60s`), each one more value of the
+ * TTL dimension. `ttls` is undefined when only classes were given (then there is no no-TTL
+ * row); [null] when nothing was.
+ */
+export function parseTtlSettings(
+  text: string | undefined,
+  where?: string,
+): { ttls: (number | null)[] | undefined; jitter: number | undefined; classes: TtlClasses[] } {
+  if (text === undefined) return { ttls: [null], jitter: undefined, classes: [] };
+  const groups = text.split(';').map((group) => group.trim());
+  if (groups.some((group) => group === '')) throw new UsageError(`'${text}' has an empty TTL setting (two semicolons in a row?)`, where);
+  const classes = groups.filter(isTtlClassList).map((group) => parseTtlClasses(group, where));
+  const lists = groups.filter((group) => !isTtlClassList(group)).map((group) => parseTtlList(group, where));
+  if (lists.length === 0) return { ttls: undefined, jitter: undefined, classes };
+  if (new Set(lists.map((list) => list.jitter)).size > 1)
+    throw new UsageError('give one jitter for all TTLs (e.g. 30s~10%,60s~10%)', where);
+  return { ttls: [...new Set(lists.flatMap((list) => list.ttls))], jitter: lists[0]!.jitter, classes };
+}
+
+/** Parsed classes as the library's `ttlClasses` option (ms), or nothing without any. */
+export function ttlClassOptions(classes: readonly TtlClasses[]): { ttlClasses?: { pattern: string; ttlMs: number | null }[][] } {
+  if (classes.length === 0) return {};
+  return {
+    ttlClasses: classes.map((set) =>
+      set.rules.map((rule) => ({ pattern: rule.pattern, ttlMs: rule.ttl === null ? null : rule.ttl * 1e3 })),
+    ),
+  };
 }

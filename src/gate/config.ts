@@ -37,6 +37,12 @@ export interface GateConfig {
   readonly flushInterval?: string;
   readonly stampede?: string;
   readonly tiers?: string;
+  readonly instances?: string;
+  readonly balance?: string;
+  readonly invalidation?: string;
+  readonly outage?: string;
+  readonly restart?: string;
+  readonly originLimit?: string;
 }
 
 type FieldKind = 'text' | 'list' | 'bool' | 'path' | 'strings';
@@ -65,6 +71,12 @@ export const CONFIG_FIELDS: Readonly<Record<string, { kind: FieldKind; flag: str
   flushInterval: { kind: 'text', flag: '--flush-interval' },
   stampede: { kind: 'text', flag: '--stampede' },
   tiers: { kind: 'list', flag: '--tiers' },
+  instances: { kind: 'list', flag: '--instances' },
+  balance: { kind: 'text', flag: '--balance' },
+  invalidation: { kind: 'list', flag: '--invalidation' },
+  outage: { kind: 'list', flag: '--outage' },
+  restart: { kind: 'list', flag: '--restart' },
+  originLimit: { kind: 'text', flag: '--origin-limit' },
 };
 
 /** The config field a flag stands for, to re-label flag parser errors. */

@@ -11,7 +11,9 @@ import { parseWritePolicies } from '../engine/time/freshness.js';
 import { parseStampedes } from '../engine/time/stampede.js';
 import { parseTiers } from '../engine/time/tiers.js';
 import { splitPolicyList } from '../policies/index.js';
-import { parseCount, parseDuration, parseTtlList } from '../units.js';
+import { parseCount, parseDuration } from '../units.js';
+import { parseTtlSettings, ttlClassOptions } from '../engine/ttl-classes.js';
+import { fleetOptionsOf, type FleetNames } from '../engine/time/fleet-text.js';
 import type { GateConfig } from './config.js';
 
 /** The config field each library option comes from. */
@@ -27,6 +29,15 @@ const FIELD_OF_OPTION: Readonly<Record<string, string>> = {
   writePolicy: 'writePolicy',
   flushIntervalMs: 'flushInterval',
   stampede: 'stampede',
+  ttlClasses: 'ttl',
+  instances: 'instances',
+  balance: 'balance',
+  invalidation: 'invalidation',
+  outages: 'outage',
+  restarts: 'restart',
+  originLimit: 'originLimit',
+  'originLimit.perSecond': 'originLimit',
+  'originLimit.excess': 'originLimit',
 };
 
 /** The field an option path came from, or undefined when it is not one of the config's. */
@@ -42,6 +53,24 @@ export function blameField(error: unknown, config: GateConfig): unknown {
   const field = fieldOfOption(error.where, config) ?? (Object.hasOwn(config, error.where) ? error.where : undefined);
   return field === undefined ? error : new UsageError(`${config.file}: field '${field}': ${error.detail}`);
 }
+
+/** The fleet and incident fields, each error named as its field. */
+function fleetOptionsOfConfig(config: GateConfig): ReturnType<typeof fleetOptionsOf> {
+  try {
+    return fleetOptionsOf(config, FLEET_FIELDS);
+  } catch (error) {
+    throw blameField(error, config);
+  }
+}
+
+const FLEET_FIELDS: FleetNames = {
+  instances: 'instances',
+  balance: 'balance',
+  invalidation: 'invalidation',
+  outage: 'outage',
+  restart: 'restart',
+  originLimit: 'originLimit',
+};
 
 export function simulateOptionsOfConfig(config: GateConfig): SimulateOptions {
   // Each value is parsed with the config field as its label, then blamed on the field.
@@ -63,15 +92,14 @@ export function simulateOptionsOfConfig(config: GateConfig): SimulateOptions {
       : config.maxsize !== undefined
         ? field('maxsize', (text) => parseSizes(text, 'entries', 'maxsize'))
         : undefined;
-  const ttl = config.ttl === undefined ? undefined : field('ttl', (text) => parseTtlList(text, 'ttl'));
+  const ttl = config.ttl === undefined ? undefined : field('ttl', (text) => parseTtlSettings(text, 'ttl'));
   return {
     ...(config.policies !== undefined && { policies: field('policies', (text) => splitPolicyList(text, 'policies')) }),
     ...(sizes !== undefined && { capacities: sizes }),
     unit,
-    ...(ttl !== undefined && {
-      ttlsMs: ttl.ttls.map((seconds) => (seconds === null ? null : seconds * 1e3)),
-      ...(ttl.jitter !== undefined && { ttlJitter: ttl.jitter }),
-    }),
+    ...(ttl?.ttls !== undefined && { ttlsMs: ttl.ttls.map((seconds) => (seconds === null ? null : seconds * 1e3)) }),
+    ...(ttl?.jitter !== undefined && { ttlJitter: ttl.jitter }),
+    ...ttlClassOptions(ttl?.classes ?? []),
     ...(config.lookupCost !== undefined && { lookupCostMs: field('lookupCost', (text) => parseDuration(text, 'lookupCost', 'ms') * 1e3) }),
     ...(config.missCost !== undefined && { missCostMs: field('missCost', (text) => parseDuration(text, 'missCost', 'ms') * 1e3) }),
     ...(config.seed !== undefined && { seed: field('seed', (text) => parseCount(text, 'seed', { allowZero: true })) }),
@@ -83,5 +111,6 @@ export function simulateOptionsOfConfig(config: GateConfig): SimulateOptions {
       flushIntervalMs: field('flushInterval', (text) => parseDuration(text, 'flushInterval') * 1e3),
     }),
     ...(config.stampede !== undefined && { stampede: field('stampede', (text) => parseStampedes(text, 'stampede')) }),
+    ...fleetOptionsOfConfig(config),
   };
 }

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { cli, ROOT, spawnCli, type CliRun } from '../helpers/cli.js';
+import type { RunResult } from '../../src/model/result.js';
 
 // 5,000 Zipf requests over 200 keys. lru at 64 entries hits 65.10%, lfu at 16 hits 43.70%;
 // every miss costs 5ms + 0.1ms lookup, so p99 is 5.1ms wherever more than 1% of requests miss.
@@ -288,6 +289,46 @@ test('a config reads traces of other formats through traceFormat and blockSize, 
     const bad = await cli('gate', '--config', config);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /cachebench\.config\.json: field 'traceFormat': unknown trace format 'blktrace'/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a gate config runs a fleet with incidents and per-class TTLs, and names the field of a bad one', async () => {
+  const dir = scratch();
+  try {
+    const config = join(dir, 'cachebench.config.json');
+    const fleet = {
+      trace: 'mix:zipf(alpha=1,keys=500,prefix=user:)+uniform(keys=50,prefix=cfg:),requests=20000,rate=200,writes=0.05',
+      tiers: ['lru:50@0.05ms', 'lru:400@1ms'],
+      ttl: 'cfg:*=1h,*=60s',
+      instances: [4],
+      invalidation: ['pubsub:delay=5ms', 'ttl-only'],
+      outage: 'L2@30s+10s',
+      originLimit: '150/s',
+      asserts: ['*@*/invalidation=pubsub.hitRate>=0.5', '*@*/invalidation=ttl-only.hitRate>=0.5'],
+    };
+    writeFileSync(config, JSON.stringify(fleet));
+    const pass = await cli('gate', '--config', config, '--format', 'json');
+    assert.equal(pass.code, 0, pass.stderr);
+    const result = JSON.parse(pass.stdout) as RunResult;
+    assert.deepEqual(
+      result.rows.map((row) => [row.fleet!.instances, row.fleet!.invalidation, row.ttlClasses, row.incidents!.length]),
+      [
+        [4, 'pubsub:delay=5ms', 'cfg:*=1h,*=1m', 1],
+        [4, 'ttl-only', 'cfg:*=1h,*=1m', 1],
+      ],
+    );
+    for (const [field, value, message] of [
+      ['instances', ['many'], /field 'instances'/],
+      ['outage', 'L9@1s+1s', /field 'outage': there is no tier L9/],
+      ['originLimit', 'lots', /field 'originLimit': 'lots' should be fetches per second/],
+    ] as const) {
+      writeFileSync(config, JSON.stringify({ ...fleet, [field]: value }));
+      const run = await cli('gate', '--config', config);
+      assert.equal(run.code, 2, run.stderr);
+      assert.match(run.stderr, message);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
