@@ -136,10 +136,15 @@ function fleetOf(fleet: FleetConfig, counts: TimedCounts): FleetStats {
   };
 }
 
+/** The nearest-rank p-th percentile of sorted seconds, in ms; 0 for none. */
+function nearestRankMs(sorted: Float64Array, p: number): number {
+  const n = sorted.length;
+  return n === 0 ? 0 : sorted[Math.max(1, Math.ceil(p * n)) - 1]! * 1e3;
+}
+
 /** Nearest-rank percentiles of the sorted staleness ages (seconds), in ms. */
 function staleAgeOf(sorted: Float64Array): StalenessAges {
-  const n = sorted.length;
-  const rank = (p: number): number => sorted[Math.max(1, Math.ceil(p * n)) - 1]! * 1e3;
+  const rank = (p: number): number => nearestRankMs(sorted, p);
   return { p50Ms: rank(0.5), p90Ms: rank(0.9), p99Ms: rank(0.99), maxMs: rank(1) };
 }
 
@@ -149,9 +154,8 @@ function staleAgeOf(sorted: Float64Array): StalenessAges {
  * hide when most requests hit.
  */
 function originWaits(sorted: Float64Array): OriginWaits {
-  const n = sorted.length;
-  const rank = (p: number): number => (n === 0 ? 0 : sorted[Math.max(1, Math.ceil(p * n)) - 1]! * 1e3);
-  return { requests: n, p50: rank(0.5), p90: rank(0.9), p99: rank(0.99), max: rank(1) };
+  const rank = (p: number): number => nearestRankMs(sorted, p);
+  return { requests: sorted.length, p50: rank(0.5), p90: rank(0.9), p99: rank(0.99), max: rank(1) };
 }
 
 /** The counts part of a row, priced with the cost model of the settings (a real server's counts too). */

@@ -124,11 +124,10 @@ export function parseTtlSettings(
   const groups = text.split(';').map((group) => group.trim());
   if (groups.some((group) => group === '')) throw new UsageError(`'${text}' has an empty TTL setting (two semicolons in a row?)`, where);
   const classes = groups.filter(isTtlClassList).map((group) => parseTtlClasses(group, where));
-  const lists = groups.filter((group) => !isTtlClassList(group)).map((group) => parseTtlList(group, where));
+  const lists = groups.filter((group) => !isTtlClassList(group));
   if (lists.length === 0) return { ttls: undefined, jitter: undefined, classes };
-  if (new Set(lists.map((list) => list.jitter)).size > 1)
-    throw new UsageError('give one jitter for all TTLs (e.g. 30s~10%,60s~10%)', where);
-  return { ttls: [...new Set(lists.flatMap((list) => list.ttls))], jitter: lists[0]!.jitter, classes };
+  // All plain TTLs are one list: parseTtlList de-duplicates them and refuses two jitters.
+  return { ...parseTtlList(lists.join(','), where), classes };
 }
 
 /** Parsed classes as the library's `ttlClasses` option (ms), or nothing without any. */

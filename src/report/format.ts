@@ -32,13 +32,21 @@ export function seriesLabel(
   return [series.policy, ...comparedModes(series, options), ...ttl].join(' ');
 }
 
+/** Whether the run compares several instance counts, and several invalidations. */
+export function comparedFleetModes(options: Pick<RunOptions, 'fleets'>): { instances: boolean; invalidation: boolean } {
+  const fleets = options.fleets ?? [];
+  return {
+    instances: new Set(fleets.map((fleet) => fleet.instances)).size > 1,
+    invalidation: new Set(fleets.map((fleet) => fleet.invalidation)).size > 1,
+  };
+}
+
 /** The series' instances, invalidation, write policy and stampede mode, each only when the run compares several. */
 export function comparedModes(series: RowModes, options: Pick<RunOptions, 'writePolicies' | 'stampedes' | 'fleets'>): string[] {
-  const fleets = options.fleets ?? [];
-  const several = (values: readonly unknown[]): boolean => new Set(values).size > 1;
+  const fleet = comparedFleetModes(options);
   return [
-    ...(several(fleets.map((fleet) => fleet.instances)) && series.instances !== undefined ? [`×${series.instances}`] : []),
-    ...(several(fleets.map((fleet) => fleet.invalidation)) && series.invalidation !== undefined ? [series.invalidation] : []),
+    ...(fleet.instances && series.instances !== undefined ? [`×${series.instances}`] : []),
+    ...(fleet.invalidation && series.invalidation !== undefined ? [series.invalidation] : []),
     ...((options.writePolicies?.length ?? 0) > 1 && series.writePolicy !== undefined ? [series.writePolicy] : []),
     ...((options.stampedes?.length ?? 0) > 1 && series.stampede !== undefined ? [series.stampede] : []),
   ];

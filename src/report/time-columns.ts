@@ -5,7 +5,7 @@
  * under the stampede model, and per-tier hit rates with tiers.
  */
 import type { ResultRow, RunResult } from '../model/result.js';
-import { integer, ms, percent } from './format.js';
+import { comparedFleetModes, integer, ms, percent } from './format.js';
 
 export interface TimeColumns {
   /** One dim line under the header naming the time-aware settings ('' when none). */
@@ -26,9 +26,7 @@ export interface TimeColumns {
  * modes: identity columns like the TTL's, right after the policy.
  */
 export function modeColumns(options: RunResult['options']): { head: string[]; cells(row: ResultRow): string[] } {
-  const fleets = options.fleets ?? [];
-  const showInstances = new Set(fleets.map((fleet) => fleet.instances)).size > 1;
-  const showInvalidation = new Set(fleets.map((fleet) => fleet.invalidation)).size > 1;
+  const { instances: showInstances, invalidation: showInvalidation } = comparedFleetModes(options);
   const showWrite = (options.writePolicies?.length ?? 0) > 1;
   const showStampede = (options.stampedes?.length ?? 0) > 1;
   const showClasses = options.ttlClasses !== undefined;

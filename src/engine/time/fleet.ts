@@ -145,7 +145,8 @@ export class Broadcasts {
 
   private grow(): void {
     const live = this.tail - this.head;
-    // Compact in place when at least half is delivered; otherwise double.
+    // Copy what is still pending to the front: into arrays of the same size when at least half
+    // is delivered, else into arrays twice as long.
     const size = live * 2 <= this.due.length ? this.due.length : this.due.length * 2;
     const move = <T extends Float64Array | Uint32Array>(old: T, next: T): T => {
       next.set(old.subarray(this.head, this.tail));

@@ -499,7 +499,8 @@ export function simulateTimed(trace: Trace, config: TimedConfig): TimedCounts {
       }
       latencySum += latency;
     }
-    recorder?.reached(end, requests, hits, instantFetches + (queue?.started ?? 0));
+    // Over trace time the fetches are counted by start time (originByInterval), not here.
+    recorder?.reached(end, requests, hits, originByInterval === undefined ? instantFetches + (queue?.started ?? 0) : undefined);
     if (end === warmup) {
       warm = counters();
       if (end < n) originRate?.restart(times![end]!);
