@@ -39,6 +39,9 @@ export { renderAnalysis, ANALYSIS_FORMATS, type AnalysisFormat, type AnalysisRep
 
 // Replaying: one grid, or hit-rate curves with recommendations.
 export { simulate, sweep, defaultSweepSizes } from './api/simulate.js';
+/** A grid split over machines: one slice each, then `simulate`/`sweep` with `fromShards`. */
+export { simulateShard, sweepShard, checkShardParts, SHARD_PART_FORMAT, type ShardPart } from './api/shards.js';
+export { parseSlice, type Slice } from './engine/slices.js';
 export {
   checkSimulateOptions,
   checkSweepOptions,

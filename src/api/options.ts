@@ -11,6 +11,7 @@
  */
 import { UsageError } from '../errors.js';
 import type { CostModel } from '../engine/cost.js';
+import type { ShardPart } from './shards.js';
 import type { WorkerPool } from '../engine/executor.js';
 import type { GridConfig, TimedOptions } from '../engine/grid.js';
 import type { RecommendOptions } from '../engine/recommend.js';
@@ -132,6 +133,12 @@ export interface SimulateOptions {
   readonly signal?: AbortSignal;
   /** Worker threads started ahead of the load (the CLI starts them while it reads the trace). */
   readonly pool?: WorkerPool;
+  /**
+   * The parts of a sharded run (`simulateShard`/`sweepShard` with these same options, one per
+   * slice, any order): their results stand in for the replays, and the result is the one the
+   * unsharded call returns, byte for byte. Parts of other options or another trace are refused.
+   */
+  readonly fromShards?: readonly ShardPart[];
 }
 
 /** How `sweep()` picks the recommended size; the most specific criterion given is the headline one. */

@@ -5,6 +5,7 @@ import { runSweep } from '../engine/sweep.js';
 import { bestChoice, curvesOf } from '../engine/recommend.js';
 import type { RunResult } from '../model/result.js';
 import type { Trace } from '../trace/trace.js';
+import { checkShardParts } from './shards.js';
 import {
   checkAgainstTrace,
   checkSimulateOptions,
@@ -26,7 +27,11 @@ import {
 export async function simulate(trace: Trace, options: SimulateOptions = {}): Promise<RunResult> {
   const plan = checkSimulateOptions(options);
   checkAgainstTrace(plan, trace);
-  const result = await runGridParallel(trace, { ...gridOf(plan, plan.grid.capacities!), ...executorOf(plan, options) });
+  const result = await runGridParallel(trace, {
+    ...gridOf(plan, plan.grid.capacities!),
+    ...executorOf(plan, options),
+    ...(options.fromShards !== undefined && { fromSlices: checkShardParts(options.fromShards, 'run') }),
+  });
   // A run ends with its verdict: the best deployable row, under the sweep's default criterion.
   return { ...result, best: bestChoice(curvesOf(result.rows), plan.recommend) };
 }
@@ -48,6 +53,7 @@ export async function sweep(trace: Trace, options: SweepOptions = {}): Promise<R
     ...executorOf(plan, options),
     recommend: plan.recommend,
     ...(plan.sample !== undefined && { sample: plan.sample }),
+    ...(options.fromShards !== undefined && { fromSlices: checkShardParts(options.fromShards, 'sweep') }),
   });
 }
 
@@ -56,11 +62,13 @@ export function defaultSweepSizes(keys: number, points?: number): number[] {
   return parseSizes(`16..${Math.max(32, keys)}`, 'entries', 'capacities', points === undefined ? {} : { points });
 }
 
-function gridOf(plan: Plan, capacities: readonly number[]): GridConfig {
+/** @internal */
+export function gridOf(plan: Plan, capacities: readonly number[]): GridConfig {
   return { ...plan.grid, capacities };
 }
 
-function executorOf(plan: Plan, options: SimulateOptions) {
+/** @internal */
+export function executorOf(plan: Plan, options: SimulateOptions) {
   return {
     ...(plan.workers !== undefined && { workers: plan.workers }),
     ...(plan.parallel !== undefined && { mode: plan.parallel }),

@@ -33,6 +33,8 @@ export const OPTION_FLAGS: Readonly<Record<string, string>> = {
   warmup: '--warmup',
   sample: '--sample',
   workers: '--workers',
+  shard: '--shard',
+  fromShards: 'merge',
   'recommend.minGain': '--min-gain',
   'recommend.tolerance': '--tolerance',
   'recommend.maxStale': '--max-stale',

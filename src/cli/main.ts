@@ -11,7 +11,7 @@ import { setProgressEnabled } from './progress.js';
 import { CancelledError, GateFailure, TraceFormatError, UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { asFlagError } from './flag-names.js';
-import type { CliIo } from './io.js';
+import { ExitCode, type CliIo } from './io.js';
 
 type Register = (program: Command, io: CliIo) => void;
 
@@ -38,6 +38,12 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   replay: async () => (await import('./replay.js')).registerReplay,
   capture: async () => (await import('./capture.js')).registerCapture,
   analyze: async () => (await import('./analyze.js')).registerAnalyze,
+  merge: async () => {
+    const { registerMerge } = await import('./merge.js');
+    return (program, io) => {
+      registerMerge(program, io, runMain);
+    };
+  },
   // Registered last: it reads the others from the program to describe them.
   completion: async () => (await import('./completion.js')).registerCompletion,
 };
@@ -125,6 +131,7 @@ async function runMain(argv: readonly string[], io: CliIo): Promise<number> {
 }
 
 function report(error: unknown, io: CliIo): number {
+  if (error instanceof ExitCode) return error.code;
   if (error instanceof CommanderError) {
     // Commander has already printed its one-line message; help and version are not errors.
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {

@@ -3,6 +3,9 @@ import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { checkSimulateOptions, type SimulateOptions } from '../api/options.js';
 import { simulate } from '../api/simulate.js';
+import { simulateShard } from '../api/shards.js';
+import type { Trace } from '../trace/trace.js';
+import { addShardOption, deliverPart, shardFrom } from './shard.js';
 import { withWorkerPool } from '../engine/executor.js';
 import type { RunResult } from '../model/result.js';
 import {
@@ -34,15 +37,22 @@ export function registerRun(program: Command, io: CliIo): void {
   addTimeOptions(command);
   addOutputOptions(command);
   addConfigOption(command);
-  command.action(async (given: string | undefined, flags: CommonFlags & TimeFlags & OutputFlags & ConfigFlags) => {
+  addShardOption(command);
+  command.action(async (given: string | undefined, flags: CommonFlags & TimeFlags & OutputFlags & ConfigFlags & { shard?: string }) => {
     const applied = await applyConfig(command, flags as unknown as Record<string, unknown> & ConfigFlags, given);
     const source = applied.source;
+    const rename = (error: unknown): unknown => asFlagError(error, undefined, flags.capacity !== undefined);
     try {
-      const output = await prepareOutput(flags, { command: 'run', source });
+      const shard = shardFrom(flags);
       const options = runOptionsFromFlags(flags, command);
-      const result = await runSimulation(source, options, flags, io, (error) =>
-        asFlagError(error, undefined, flags.capacity !== undefined),
-      );
+      if (shard !== undefined) {
+        const part = await runSimulation(source, options, flags, io, rename, (trace, all) => simulateShard(trace, all, shard));
+        await deliverPart(part, flags, command, io);
+        return;
+      }
+      const output = await prepareOutput(flags, { command: 'run', source });
+      const fromShards = io.fromShards && { fromShards: io.fromShards };
+      const result = await runSimulation(source, { ...options, ...fromShards }, flags, io, rename);
       await deliverResult(result, output, { io });
       reportConfig(applied, io);
     } catch (error) {
@@ -66,16 +76,17 @@ function runOptionsFromFlags(flags: CommonFlags & TimeFlags, command: Command): 
 
 /**
  * Checks the options, loads the trace (worker threads starting meanwhile when the grid is
- * big) and runs `simulate()` with a progress bar. Shared with `gate`, which names errors by
+ * big) and runs `simulate()` (or `replay`: one shard of it) with a progress bar. Shared with `gate`, which names errors by
  * config field where `run` names flags (`rename`).
  */
-export async function runSimulation(
+export async function runSimulation<T = RunResult>(
   source: string,
   options: SimulateOptions,
   flags: CommonFlags,
   io: CliIo,
   rename: (error: unknown) => unknown,
-): Promise<RunResult> {
+  replay: (trace: Trace, options: SimulateOptions) => Promise<T> = simulate as (trace: Trace, options: SimulateOptions) => Promise<T>,
+): Promise<T> {
   try {
     const plan = checkSimulateOptions(options);
     // A grid big enough for worker threads starts them now, so they start while the trace loads.
@@ -87,7 +98,7 @@ export async function runSimulation(
       const shares = options.capacities === undefined ? undefined : shareSizesFor(flags, trace);
       const progress = progressBar('replaying');
       try {
-        return await simulate(trace, {
+        return await replay(trace, {
           ...options,
           ...(shares !== undefined && { capacities: shares }),
           onProgress: (done, total) => {

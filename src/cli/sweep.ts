@@ -6,6 +6,8 @@
 import type { Command } from 'commander';
 import { checkSweepOptions, type SweepOptions } from '../api/options.js';
 import { defaultSweepSizes, sweep } from '../api/simulate.js';
+import { sweepShard } from '../api/shards.js';
+import { addShardOption, deliverPart, shardFrom } from './shard.js';
 import { withWorkerPool } from '../engine/executor.js';
 import { renderSweep } from '../report/sweep.js';
 import {
@@ -47,12 +49,14 @@ export function registerSweep(program: Command, io: CliIo): void {
   addTimeOptions(command);
   addOutputOptions(command);
   addConfigOption(command);
-  command.action(async (given: string | undefined, flags: SweepFlags & TimeFlags & OutputFlags & ConfigFlags) => {
+  addShardOption(command);
+  command.action(async (given: string | undefined, flags: SweepFlags & TimeFlags & OutputFlags & ConfigFlags & { shard?: string }) => {
     const applied = await applyConfig(command, flags as unknown as Record<string, unknown> & ConfigFlags, given);
     const source = applied.source;
-    const output = await prepareOutput(flags, { command: 'sweep', source });
     const rename = (error: unknown): unknown => blameConfig(asFlagError(error, undefined, flags.capacity !== undefined), applied);
     try {
+      const shard = shardFrom(flags);
+      const output = shard === undefined ? await prepareOutput(flags, { command: 'sweep', source }) : undefined;
       const sample = sampleFrom(flags);
       const workers = workersFrom(flags, io);
       const options: SweepOptions = {
@@ -60,6 +64,7 @@ export function registerSweep(program: Command, io: CliIo): void {
         recommend: recommendFrom(flags),
         ...(sample !== undefined && { sample }),
         ...(workers !== undefined && { workers }),
+        ...(io.fromShards && { fromShards: io.fromShards }),
       };
       // Check everything before the (possibly slow) load; the default range needs the trace.
       const plan = checkSweepOptions(options);
@@ -75,19 +80,21 @@ export function registerSweep(program: Command, io: CliIo): void {
           (options.capacities && shareSizesFor(flags, trace)) ?? options.capacities ?? defaultSweepSizes(trace.keySpace, points);
         const progress = progressBar('sweeping');
         try {
-          return await sweep(trace, {
+          const all: SweepOptions = {
             ...options,
             capacities,
             onProgress: (done, total) => {
               progress.update(done, total);
             },
             ...(pool && { pool }),
-          });
+          };
+          return shard === undefined ? await sweep(trace, all) : await sweepShard(trace, all, shard);
         } finally {
           progress.done();
         }
       });
-      await deliverResult(result, output, { io, table: renderSweep });
+      if ('fingerprint' in result) await deliverPart(result, flags, command, io);
+      else await deliverResult(result, output!, { io, table: renderSweep });
       reportConfig(applied, io);
     } catch (error) {
       throw rename(error);

@@ -8,7 +8,19 @@ import type { ResultRow, RunOptions, RunResult } from '../model/result.js';
 import type { Trace } from '../trace/trace.js';
 import type { CostModel } from './cost.js';
 import { executeJobs, type ExecutorOptions } from './executor.js';
-import { cacheJob, DEFAULT_FLUSH_INTERVAL, replaySettings, runJob, type Job, type JobModes, type ReplaySettings } from './jobs.js';
+import {
+  cacheJob,
+  DEFAULT_FLUSH_INTERVAL,
+  jobCost,
+  replaySettings,
+  runJob,
+  toWire,
+  type Job,
+  type JobCounts,
+  type JobModes,
+  type ReplaySettings,
+} from './jobs.js';
+import { computeSlice, gatherSlices, workFingerprint, type Slice, type SliceResults, type Work } from './slices.js';
 import { resultOf, rowOf } from './rows.js';
 import type { WritePolicy } from './time/freshness.js';
 import { stampedeLabel, type StampedeConfig } from './time/stampede.js';
@@ -205,17 +217,50 @@ export function runGrid(trace: Trace, config: GridConfig): RunResult {
   return resultOf(trace, config.command ?? 'run', runOptionsOf(config), rows);
 }
 
+export type ParallelGridConfig = GridConfig &
+  Omit<ExecutorOptions, 'onProgress'> & {
+    /** Every job's counts from the slices of a sharded run (slices.ts), in place of replaying. */
+    readonly fromSlices?: readonly SliceResults[];
+  };
+
 /** The grid through the executor (inline or on worker threads): the same result, byte for byte. */
-export async function runGridParallel(trace: Trace, config: GridConfig & Omit<ExecutorOptions, 'onProgress'>): Promise<RunResult> {
+export async function runGridParallel(trace: Trace, config: ParallelGridConfig): Promise<RunResult> {
+  const work = gridWork(trace, config);
+  const counts = (
+    config.fromSlices === undefined
+      ? await work.compute(work.jobs.map((_, i) => i))
+      : gatherSlices(config.fromSlices, work.fingerprint, work.jobs.length)
+  ) as JobCounts[];
+  const rows = work.jobs.map((job, i) => rowOf(job, counts[i]!, work.settings));
+  return resultOf(trace, config.command ?? 'run', runOptionsOf(config), rows);
+}
+
+/** The K-th of N slices of the grid's jobs, computed here: a part of a sharded run. */
+export async function runGridSlice(trace: Trace, config: ParallelGridConfig, slice: Slice): Promise<SliceResults> {
+  return computeSlice(gridWork(trace, config), slice);
+}
+
+/** The grid as units of work (slices.ts): one per job, in row order. */
+function gridWork(trace: Trace, config: ParallelGridConfig): Work & { readonly jobs: Job[]; readonly settings: ReplaySettings } {
   const jobs = gridJobs(config);
   const settings = settingsOf(config);
-  const counts = await executeJobs(trace, jobs, settings, {
-    ...(config.workers !== undefined && { workers: config.workers }),
-    ...(config.mode !== undefined && { mode: config.mode }),
-    ...(config.pool !== undefined && { pool: config.pool }),
-    ...(config.signal !== undefined && { signal: config.signal }),
-    ...(config.onProgress !== undefined && { onProgress: config.onProgress }),
-  });
-  const rows = jobs.map((job, i) => rowOf(job, counts[i]!, settings));
-  return resultOf(trace, config.command ?? 'run', runOptionsOf(config), rows);
+  return {
+    jobs,
+    settings,
+    costs: jobs.map((job) => jobCost(job, trace.length)),
+    fingerprint: workFingerprint(trace, { grid: 'run', settings, jobs: jobs.map(toWire) }),
+    compute: (units) =>
+      executeJobs(
+        trace,
+        units.map((unit) => jobs[unit]!),
+        settings,
+        {
+          ...(config.workers !== undefined && { workers: config.workers }),
+          ...(config.mode !== undefined && { mode: config.mode }),
+          ...(config.pool !== undefined && { pool: config.pool }),
+          ...(config.signal !== undefined && { signal: config.signal }),
+          ...(config.onProgress !== undefined && { onProgress: config.onProgress }),
+        },
+      ),
+  };
 }

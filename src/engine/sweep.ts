@@ -18,7 +18,8 @@ import { modeFields } from '../model/modes.js';
 import { OP_DELETE, OP_GET, type Trace } from '../trace/trace.js';
 import { executeJobs, type ExecutorOptions } from './executor.js';
 import { gridJobs, runOptionsOf, settingsOf, type GridConfig } from './grid.js';
-import { cacheJob, jobLabel, jobModes, type Job } from './jobs.js';
+import { cacheJob, jobCost, jobLabel, jobModes, toWire, type Job, type JobCounts } from './jobs.js';
+import { computeSlice, gatherSlices, workFingerprint, type Slice, type SliceResults, type Work } from './slices.js';
 import { exactCurveBlocker, lruCurveCounts } from './lru-curve.js';
 import { bestChoice, curvesOf, recommend, ttlChoice, type CurvePoint, type RecommendOptions } from './recommend.js';
 import { curveKey, refineTargets } from './refine.js';
@@ -27,6 +28,8 @@ import { resultOf, rowOf } from './rows.js';
 import { miniCapacity, samplingMask, sampleTrace, scaleSampledCounts, shardsLruCounts, traceTotals, type TraceTotals } from './shards.js';
 
 export interface SweepConfig extends GridConfig, Omit<ExecutorOptions, 'onProgress'> {
+  /** Every unit's results from the slices of a sharded sweep (slices.ts), in place of computing them. */
+  readonly fromSlices?: readonly SliceResults[];
   /** Fraction of keys to keep (0 < rate < 1); undefined or 1 = the whole trace. Not with time-aware modes. */
   readonly sample?: number;
   readonly recommend: RecommendOptions;
@@ -46,7 +49,27 @@ interface Plan extends RowModes {
 }
 
 export async function runSweep(trace: Trace, config: SweepConfig): Promise<RunResult> {
+  return (await sweepOrSlice(trace, config)).result!;
+}
+
+/** The K-th of N slices of the sweep's work, computed here: a part of a sharded sweep. */
+export async function runSweepSlice(trace: Trace, config: SweepConfig, slice: Slice): Promise<SliceResults> {
+  return (await sweepOrSlice(trace, config, slice)).slice!;
+}
+
+/** A one-pass curve reads the trace once, at about the cost of replaying it through one LRU twice. */
+const ONE_PASS_COST = 2;
+
+async function sweepOrSlice(
+  trace: Trace,
+  config: SweepConfig,
+  slicing?: Slice,
+): Promise<{ readonly result?: RunResult; readonly slice?: SliceResults }> {
   const rate = config.sample !== undefined && config.sample < 1 ? config.sample : undefined;
+  if (rate !== undefined && (slicing !== undefined || config.fromSlices !== undefined)) {
+    // Its estimates' bands resample the keys after the main pass; a sample is small enough for one machine.
+    throw new UsageError('a sampled sweep is not split into shards: drop --shard or --sample', 'shard');
+  }
   const totals = rate === undefined ? undefined : traceTotals(trace, config.cost.missCost);
   const mask = rate === undefined ? undefined : samplingMask(trace.keySpace, rate, config.seed);
   const sampled = rate === undefined ? undefined : sampleTrace(trace, mask!, rate);
@@ -89,35 +112,27 @@ export async function runSweep(trace: Trace, config: SweepConfig): Promise<RunRe
       ? replayed
       : replayed.map((job) => cacheJob(job.tiers[0]!.policy, miniCapacity(job.capacity, rate), job.ttl, config.cost.lookupCost));
 
-  // Progress counts requests read: each one-pass curve reads the whole trace once (SHARDS
-  // too, skipping unsampled keys), then every replay job reads the (sampled) trace.
+  // The work as units (slices.ts): each one-pass curve, then each replay job.
   const curvePlans = plans.filter((plan) => plan.onePass);
-  const curveWork = curvePlans.length * trace.length;
-  const total = curveWork + toRun.length * (sampled ?? trace).length;
-  const onProgress = config.onProgress;
-  const curveCounts = new Map<Plan, ReplayCounts[]>();
-  curvePlans.forEach((plan, k) => {
-    if (config.signal?.aborted) throw new CancelledError();
-    const progress =
-      onProgress &&
-      ((done: number): void => {
-        onProgress(k * trace.length + done, total);
-      });
-    curveCounts.set(
-      plan,
-      rate === undefined
-        ? lruCurveCounts(trace, config.capacities, progress)
-        : shardsLruCounts(trace, config.capacities, rate, mask!, totals!, progress),
-    );
-  });
-  const counts = await executeJobs(sampled ?? trace, toRun, settings, {
-    ...executorOptionsOf(config),
-    ...(onProgress && {
-      onProgress: (done: number) => {
-        onProgress(curveWork + done, total);
-      },
+  const replayTrace = sampled ?? trace;
+  const work: Work = {
+    costs: [...curvePlans.map(() => trace.length * ONE_PASS_COST), ...toRun.map((job) => jobCost(job, replayTrace.length))],
+    fingerprint: workFingerprint(trace, {
+      grid: 'sweep',
+      settings,
+      ...(rate !== undefined && { rate }),
+      curves: curvePlans.map((plan) => plan.jobs.map(toWire)),
+      jobs: toRun.map(toWire),
     }),
-  });
+    compute: (units) => computeSweepUnits(trace, config, units, curvePlans, toRun, sampled, rate, mask, totals),
+  };
+  if (slicing !== undefined) return { slice: await computeSlice(work, slicing) };
+  const values =
+    config.fromSlices === undefined
+      ? await work.compute(work.costs.map((_, unit) => unit))
+      : gatherSlices(config.fromSlices, work.fingerprint, work.costs.length);
+  const curveCounts = new Map<Plan, ReplayCounts[]>(curvePlans.map((plan, k) => [plan, values[k] as ReplayCounts[]]));
+  const counts = values.slice(curvePlans.length) as JobCounts[];
 
   const rows: ResultRow[] = [];
   let next = 0;
@@ -167,7 +182,7 @@ export async function runSweep(trace: Trace, config: SweepConfig): Promise<RunRe
     const extra = refined.points.get(curveKey(curve));
     return extra === undefined ? curve : { ...curve, points: [...curve.points, ...extra].sort((a, b) => a.capacity - b.capacity) };
   });
-  return {
+  const result: RunResult = {
     ...resultOf(trace, config.command ?? 'sweep', runOptionsOf(config), rows),
     sampling: rate === undefined ? null : samplingOf(trace, sampled!, rate, totals!, plans),
     curves: plans.map((plan) => ({
@@ -181,6 +196,49 @@ export async function runSweep(trace: Trace, config: SweepConfig): Promise<RunRe
     best: bestChoice(withRefined, config.recommend),
     ...(config.recommend.maxStale !== undefined && { ttlChoice: ttlChoice(rows, config.recommend.maxStale) }),
   };
+  return { result };
+}
+
+/**
+ * The results of some of the sweep's units, in the order asked: a curve unit's counts at
+ * every size (one read of the trace), a job unit's counts. Progress counts requests read.
+ */
+async function computeSweepUnits(
+  trace: Trace,
+  config: SweepConfig,
+  units: readonly number[],
+  curvePlans: readonly Plan[],
+  toRun: readonly Job[],
+  sampled: Trace | undefined,
+  rate: number | undefined,
+  mask: Uint8Array | undefined,
+  totals: TraceTotals | undefined,
+): Promise<unknown[]> {
+  const curves = units.filter((unit) => unit < curvePlans.length);
+  const jobs = units.filter((unit) => unit >= curvePlans.length).map((unit) => toRun[unit - curvePlans.length]!);
+  const curveWork = curves.length * trace.length;
+  const total = curveWork + jobs.length * (sampled ?? trace).length;
+  const onProgress = config.onProgress;
+  const values: unknown[] = curves.map((unit, k) => {
+    if (config.signal?.aborted) throw new CancelledError();
+    const progress =
+      onProgress &&
+      ((done: number): void => {
+        onProgress(k * trace.length + done, total);
+      });
+    return rate === undefined
+      ? lruCurveCounts(trace, config.capacities, progress)
+      : shardsLruCounts(trace, config.capacities, rate, mask!, totals!, progress);
+  });
+  const counts = await executeJobs(sampled ?? trace, jobs, settingsOf(config), {
+    ...executorOptionsOf(config),
+    ...(onProgress && {
+      onProgress: (done: number) => {
+        onProgress(curveWork + done, total);
+      },
+    }),
+  });
+  return [...values, ...counts];
 }
 
 /** Extra hash salts a sampled sweep is run under, so each estimate has a band. */
