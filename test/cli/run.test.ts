@@ -1,7 +1,7 @@
 /** `cachebench run` end to end: known answers through the CLI, JSON shape, bad inputs. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli, spawnCli, ROOT } from '../helpers/cli.js';
@@ -100,8 +100,11 @@ test('npm start runs the README main job on the bundled trace', () => {
   assert.match(run.stdout, /│ ttl\s+│\s+1m │\s+256 │/);
 });
 
-test('--out that cannot be written names the target and says why in a sentence, nothing left behind', async () => {
+test('--out that cannot be written names the target and says why in a sentence, nothing left behind', async (t) => {
   const folder = mkdtempSync(join(tmpdir(), 'cachebench-out-'));
+  t.after(() => {
+    rmSync(folder, { recursive: true, force: true });
+  });
   writeFileSync(join(folder, 'file'), 'x');
   const run = await cli('run', 'zipf:alpha=1,keys=100,requests=1000', '-p', 'lru', '-m', '10', '--out', join(folder, 'file', 'report.md'));
   assert.equal(run.code, 2);
@@ -112,8 +115,11 @@ test('--out that cannot be written names the target and says why in a sentence, 
   assert.equal(run.stdout, '');
 });
 
-test('a damaged --cache-trace is rebuilt with a warning, and the result is the CSV one', async () => {
+test('a damaged --cache-trace is rebuilt with a warning, and the result is the CSV one', async (t) => {
   const folder = mkdtempSync(join(tmpdir(), 'cachebench-cache-'));
+  t.after(() => {
+    rmSync(folder, { recursive: true, force: true });
+  });
   const csv = join(folder, 'trace.csv');
   const rows = ['key'];
   for (let i = 0; i < 5000; i++) rows.push(`k${(i * 13) % 997}`);
