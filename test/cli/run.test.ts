@@ -1,5 +1,5 @@
 /** `cachebench run` end to end: known answers through the CLI, JSON shape, bad inputs. */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +9,9 @@ import { SCHEMA_VERSION } from '../../src/model/result.js';
 
 const SHARED = join(ROOT, '..', 'shared', 'reference');
 const fixtures = mkdtempSync(join(tmpdir(), 'cachebench-run-'));
+after(() => {
+  rmSync(fixtures, { recursive: true, force: true });
+});
 function fixture(name: string, text: string): string {
   const path = join(fixtures, name);
   writeFileSync(path, text);
