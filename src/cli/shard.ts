@@ -7,9 +7,8 @@ import type { Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import type { ShardPart } from '../api/shards.js';
 import { parseSlice, type Slice } from '../engine/slices.js';
-import { writeFileAtomic } from '../report/write.js';
+import { isFolderTarget, writeFileAtomic } from '../report/write.js';
 import type { CliIo } from './io.js';
-import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 export function addShardOption(command: Command): Command {
@@ -53,8 +52,7 @@ export async function deliverPart(part: ShardPart, flags: ShardFlags, command: C
     return;
   }
   const out = flags.out;
-  const folder = out.endsWith('/') || out.endsWith('\\') || (existsSync(out) && statSync(out).isDirectory());
-  const path = folder ? join(out, `part-${part.slice.index}-of-${part.slice.count}.json`) : out;
+  const path = isFolderTarget(out) ? join(out, `part-${part.slice.index}-of-${part.slice.count}.json`) : out;
   await writeFileAtomic(path, text);
   io.err(`wrote ${path} (slice ${part.slice.index}/${part.slice.count}: ${part.results.length} of ${part.units} units)\n`);
 }

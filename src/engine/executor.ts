@@ -34,6 +34,16 @@ export interface ExecutorOptions {
   readonly signal?: AbortSignal;
 }
 
+/** How replays run (threads, pool, cancellation), picked from a larger config that carries them. */
+export function executorOptionsOf(config: Omit<ExecutorOptions, 'onProgress'>): Omit<ExecutorOptions, 'onProgress'> {
+  return {
+    ...(config.workers !== undefined && { workers: config.workers }),
+    ...(config.mode !== undefined && { mode: config.mode }),
+    ...(config.pool !== undefined && { pool: config.pool }),
+    ...(config.signal !== undefined && { signal: config.signal }),
+  };
+}
+
 const WORKER_SCRIPT = new URL('./worker.js', import.meta.url);
 
 /**

@@ -7,7 +7,7 @@ import type { PolicySpec } from '../policies/index.js';
 import type { ResultRow, RunOptions, RunResult } from '../model/result.js';
 import type { Trace } from '../trace/trace.js';
 import type { CostModel } from './cost.js';
-import { executeJobs, type ExecutorOptions } from './executor.js';
+import { executeJobs, executorOptionsOf, type ExecutorOptions } from './executor.js';
 import {
   cacheJob,
   DEFAULT_FLUSH_INTERVAL,
@@ -254,13 +254,7 @@ function gridWork(trace: Trace, config: ParallelGridConfig): Work & { readonly j
         trace,
         units.map((unit) => jobs[unit]!),
         settings,
-        {
-          ...(config.workers !== undefined && { workers: config.workers }),
-          ...(config.mode !== undefined && { mode: config.mode }),
-          ...(config.pool !== undefined && { pool: config.pool }),
-          ...(config.signal !== undefined && { signal: config.signal }),
-          ...(config.onProgress !== undefined && { onProgress: config.onProgress }),
-        },
+        { ...executorOptionsOf(config), ...(config.onProgress !== undefined && { onProgress: config.onProgress }) },
       ),
   };
 }

@@ -16,7 +16,7 @@ import { CancelledError, UsageError } from '../errors.js';
 import type { CurveBlocker, CurveMethod, ResultRow, RowModes, RunResult, Sampling } from '../model/result.js';
 import { modeFields } from '../model/modes.js';
 import { OP_DELETE, OP_GET, type Trace } from '../trace/trace.js';
-import { executeJobs, type ExecutorOptions } from './executor.js';
+import { executeJobs, executorOptionsOf, type ExecutorOptions } from './executor.js';
 import { gridJobs, runOptionsOf, settingsOf, type GridConfig } from './grid.js';
 import { cacheJob, jobCost, jobLabel, jobModes, toWire, type Job, type JobCounts } from './jobs.js';
 import { computeSlice, gatherSlices, workFingerprint, type Slice, type SliceResults, type Work } from './slices.js';
@@ -247,16 +247,6 @@ export const RESAMPLES = 3;
 export const UNRELIABLE_SPREAD = 0.02;
 /** So is one whose cache, scaled to the sample, holds fewer entries than this. */
 export const MIN_SAMPLED_ENTRIES = 8;
-
-/** How the sweep's replays run (threads, pool, cancellation), as the executor takes it. */
-function executorOptionsOf(config: SweepConfig): Omit<ExecutorOptions, 'onProgress'> {
-  return {
-    ...(config.workers !== undefined && { workers: config.workers }),
-    ...(config.mode !== undefined && { mode: config.mode }),
-    ...(config.pool !== undefined && { pool: config.pool }),
-    ...(config.signal !== undefined && { signal: config.signal }),
-  };
-}
 
 /**
  * Every row's hit rate under RESAMPLES other samples of the keys (other hash salts), in row

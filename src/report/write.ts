@@ -167,7 +167,7 @@ export function resolveOutTarget(
   isDirectory: (path: string) => boolean = existingDirectory,
 ): OutTarget {
   if (out.trim() === '') throw new UsageError('expected a file or folder name', 'out');
-  if (out.endsWith('/') || out.endsWith('\\') || isDirectory(out)) {
+  if (isFolderTarget(out, isDirectory)) {
     const format = context.format ?? 'md';
     return { path: join(out, `${context.command}-${fileSlug(context.source)}.${RENDERERS[format].extension}`), format };
   }
@@ -190,6 +190,11 @@ export function fileSlug(source: string): string {
     .replace(/^[-.]+|[-.]+$/g, '')
     .slice(0, 80);
   return slug || 'trace';
+}
+
+/** Whether `--out` names a folder to write into: written with a trailing slash, or one that exists. */
+export function isFolderTarget(out: string, isDirectory: (path: string) => boolean = existingDirectory): boolean {
+  return out.endsWith('/') || out.endsWith('\\') || isDirectory(out);
 }
 
 function existingDirectory(path: string): boolean {
