@@ -13,7 +13,7 @@
  */
 import { parsePolicySpec, type PolicySpec } from '../policies/index.js';
 import type { Trace } from '../trace/trace.js';
-import { replay, type ReplayCounts } from './replay.js';
+import { replay, type ReplayConfig, type ReplayCounts } from './replay.js';
 import type { WritePolicy } from './time/freshness.js';
 import { simulateTimed, type TimedCounts } from './time/simulate.js';
 import { stampedeLabel, type StampedeConfig } from './time/stampede.js';
@@ -130,28 +130,8 @@ export function jobModes(job: Job): RowModes {
 /** Runs one job over the whole trace. `onProgress` gets the requests done so far. */
 export function runJob(trace: Trace, given: Job, settings: ReplaySettings, onProgress?: (done: number, total: number) => void): JobCounts {
   const job = withKeyTtls(trace, given);
-  const ttl = job.ttl === null || job.keyTtls !== undefined ? {} : { ttl: job.ttl };
-  const keyTtls = job.keyTtls === undefined ? {} : { keyTtls: job.keyTtls };
-  const jitter = settings.ttlJitter > 0 ? { ttlJitter: settings.ttlJitter } : {};
-  const progress = {
-    ...(onProgress && { onProgress }),
-    ...(settings.interval && { interval: settings.interval }),
-    ...(settings.warmup && { warmup: warmupEnd(trace, settings.warmup) }),
-  };
-  if (!isTimedJob(job)) {
-    const cache = job.tiers[0]!;
-    return replay(trace, {
-      policy: cache.policy,
-      capacity: cache.capacity,
-      unit: settings.unit,
-      seed: settings.seed,
-      defaultMissCost: settings.missCost,
-      ...ttl,
-      ...keyTtls,
-      ...jitter,
-      ...progress,
-    });
-  }
+  if (!isTimedJob(job)) return replay(trace, replayConfigOf(trace, job, settings, onProgress));
+  const { ttl, keyTtls, jitter, progress } = sharedConfig(trace, job, settings, onProgress);
   return simulateTimed(trace, {
     tiers: job.tiers,
     unit: settings.unit,
@@ -168,6 +148,45 @@ export function runJob(trace: Trace, given: Job, settings: ReplaySettings, onPro
     ...jitter,
     ...progress,
   });
+}
+
+/**
+ * The replay of a plain job (not `isTimedJob`) over `trace` - the trace or, streamed, its
+ * shape - with its per-class TTLs already resolved (`withKeyTtls`).
+ */
+export function replayConfigOf(
+  trace: Trace,
+  job: Job,
+  settings: ReplaySettings,
+  onProgress?: (done: number, total: number) => void,
+): ReplayConfig {
+  const { ttl, keyTtls, jitter, progress } = sharedConfig(trace, job, settings, onProgress);
+  const cache = job.tiers[0]!;
+  return {
+    policy: cache.policy,
+    capacity: cache.capacity,
+    unit: settings.unit,
+    seed: settings.seed,
+    defaultMissCost: settings.missCost,
+    ...ttl,
+    ...keyTtls,
+    ...jitter,
+    ...progress,
+  };
+}
+
+/** What the plain replay and the time-aware simulator are configured with alike. */
+function sharedConfig(trace: Trace, job: Job, settings: ReplaySettings, onProgress?: (done: number, total: number) => void) {
+  return {
+    ttl: job.ttl === null || job.keyTtls !== undefined ? {} : { ttl: job.ttl },
+    keyTtls: job.keyTtls === undefined ? {} : { keyTtls: job.keyTtls },
+    jitter: settings.ttlJitter > 0 ? { ttlJitter: settings.ttlJitter } : {},
+    progress: {
+      ...(onProgress && { onProgress }),
+      ...(settings.interval && { interval: settings.interval }),
+      ...(settings.warmup && { warmup: warmupEnd(trace, settings.warmup) }),
+    },
+  };
 }
 
 /**

@@ -10,14 +10,10 @@
  * every registered policy.
  */
 import type { Policy } from '../policies/policy.js';
-import type { Trace } from '../trace/trace.js';
+import type { TimeColumn, Trace, TraceChunk } from '../trace/trace.js';
 import { classOf, copyFor } from './per-class.js';
 import { countHits, countHitsSized, countHitsTimed } from './loops/templates.js';
-import { chunkEnd, type IntervalRecorder } from './intervals.js';
 import { keysFirstSeenFrom } from './warmup.js';
-
-/** Requests per call of a loop: progress is reported between calls. */
-const CHUNK = 1 << 16;
 
 export interface PlainCounts {
   readonly requests: number;
@@ -38,56 +34,72 @@ export function isPlainReplay(trace: Trace, ttl: number | undefined): boolean {
 }
 
 /**
- * Replays every request of a plain trace (see `isPlainReplay`) through `policy`.
- * `sizes` is the size column when counting bytes, undefined when counting entries.
+ * The plain replay of one policy, advanced range by range over the chunks of a trace (see
+ * `isPlainReplay`). `sized`: the policy counts bytes (each request's size), else entries.
+ * `times` is the chunk's time column, or undefined when row i of the chunk is at time i.
  */
-export function replayPlain(
-  trace: Trace,
-  policy: Policy,
-  sizes: Uint32Array | undefined,
-  capacity: number,
-  onProgress?: (done: number, total: number) => void,
-  recorder?: IntervalRecorder,
-  warmup = 0,
-): PlainCounts {
-  const { keys, times } = trace;
-  const n = trace.length;
-  const owner = classOf(policy);
-  let hits = 0;
-  let warmHits = 0;
-  const totals = new Float64Array(3);
-  let warmTotals: Float64Array | undefined;
-  // Every request is a lookup, so the requests done are the lookups so far.
-  const chunks = (run: (start: number, end: number) => number): void => {
-    for (let start = 0, end = 0; start < n; start = end) {
-      end = chunkEnd(start, CHUNK, n, recorder, warmup);
-      hits += run(start, end);
-      recorder?.reached(end, end, hits);
-      if (end === warmup) [warmHits, warmTotals] = [hits, totals.slice()];
-      onProgress?.(end, n);
+export class PlainReplay {
+  private hitCount = 0;
+  private warmHits = 0;
+  /** Bytes requested, bytes hit and uncacheable misses, when sized. */
+  private readonly totals = new Float64Array(3);
+  private warmTotals: Float64Array | undefined;
+  private readonly countHits: typeof countHits;
+  private readonly countHitsTimed: typeof countHitsTimed;
+  private readonly countHitsSized: typeof countHitsSized;
+
+  constructor(
+    private readonly policy: Policy,
+    private readonly sized: boolean,
+    private readonly capacity: number,
+  ) {
+    const owner = classOf(policy);
+    this.countHits = copyFor(countHits, owner);
+    this.countHitsTimed = copyFor(countHitsTimed, owner);
+    this.countHitsSized = copyFor(countHitsSized, owner);
+  }
+
+  /** Hits so far (every request is a lookup, so the lookups so far are the requests done). */
+  get hits(): number {
+    return this.hitCount;
+  }
+
+  /** Replays rows from..to-1 of `chunk`. */
+  run(chunk: TraceChunk, times: TimeColumn | undefined, from: number, to: number): void {
+    const { policy, capacity } = this;
+    if (this.sized) this.hitCount += this.countHitsSized(policy, chunk.keys, chunk.sizes!, times, from, to, capacity, this.totals);
+    else if (times === undefined) this.hitCount += this.countHits(policy, chunk.keys, from, to);
+    else this.hitCount += this.countHitsTimed(policy, chunk.keys, times, from, to);
+  }
+
+  /** The warm-up ends here: what is counted from now on is reported. */
+  endWarmup(): void {
+    this.warmHits = this.hitCount;
+    this.warmTotals = this.totals.slice();
+  }
+
+  /** The counts after `requests` requests of which the first `warmup` were the warm-up. */
+  counts(requests: number, warmup: number): PlainCounts {
+    const counted = this.hitCount - this.warmHits;
+    const lookups = requests - warmup;
+    if (this.sized) {
+      const before = this.warmTotals ?? new Float64Array(3);
+      const totals = this.totals;
+      return {
+        requests: lookups,
+        hits: counted,
+        bytesRequested: totals[0]! - before[0]!,
+        bytesHit: totals[1]! - before[1]!,
+        uncacheable: totals[2]! - before[2]!,
+      };
     }
-  };
-  if (sizes !== undefined) {
-    const loop = copyFor(countHitsSized, owner);
-    chunks((start, end) => loop(policy, keys, sizes, times, start, end, capacity, totals));
-    const before = warmTotals ?? new Float64Array(3);
+    // Every object has size 1: it is uncacheable only in a cache of capacity below 1.
     return {
-      requests: n - warmup,
-      hits: hits - warmHits,
-      bytesRequested: totals[0]! - before[0]!,
-      bytesHit: totals[1]! - before[1]!,
-      uncacheable: totals[2]! - before[2]!,
+      requests: lookups,
+      hits: counted,
+      bytesRequested: lookups,
+      bytesHit: counted,
+      uncacheable: this.capacity < 1 ? lookups - counted : 0,
     };
   }
-  if (times === undefined) {
-    const loop = copyFor(countHits, owner);
-    chunks((start, end) => loop(policy, keys, start, end));
-  } else {
-    const loop = copyFor(countHitsTimed, owner);
-    chunks((start, end) => loop(policy, keys, times, start, end));
-  }
-  // Every object has size 1: it is uncacheable only in a cache of capacity below 1.
-  const requests = n - warmup;
-  const counted = hits - warmHits;
-  return { requests, hits: counted, bytesRequested: requests, bytesHit: counted, uncacheable: capacity < 1 ? requests - counted : 0 };
 }

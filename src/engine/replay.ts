@@ -13,14 +13,14 @@
  * a seeded generator, so a burst of writes does not expire in one burst.
  */
 import { createPolicy, type Policy, type PolicySpec } from '../policies/index.js';
-import type { Trace } from '../trace/trace.js';
+import { wholeChunk, type Trace, type TraceChunk } from '../trace/trace.js';
 import { Rng } from '../trace/synthetic/rng.js';
 import { classOf, copyFor } from './per-class.js';
-import { residentBytes } from './resident-bytes.js';
+import { residentBytesOf } from './resident-bytes.js';
 import { replayRange, TOTAL_SLOTS, type GeneralReplay } from './loops/templates.js';
-import { isPlainReplay, replayPlain, type PlainCounts } from './plain-replay.js';
-import { chunkEnd, intervalRecorder, type IntervalCounts, type IntervalSpec } from './intervals.js';
-import { keysFirstSeenFrom } from './warmup.js';
+import { isPlainReplay, PlainReplay, type PlainCounts } from './plain-replay.js';
+import { chunkEnd, intervalRecorder, type IntervalCounts, type IntervalRecorder, type IntervalSpec } from './intervals.js';
+import { factsOf, type TraceFacts } from './trace-facts.js';
 
 /** Seeded stream of the TTL jitter draws, apart from any other use of the seed. */
 export const JITTER_STREAM = 0x6a17;
@@ -84,101 +84,173 @@ export function ttlApplies(trace: Trace, ttl: number | undefined): boolean {
 }
 
 export function replay(trace: Trace, config: ReplayConfig): ReplayCounts {
-  const withTtl = ttlApplies(trace, config.ttl) || config.keyTtls !== undefined;
-  const expiry = withTtl ? new Float64Array(trace.keySpace).fill(Infinity) : undefined;
-  const policy = createPolicy(config.policy, {
-    capacity: config.capacity,
-    unit: config.unit,
-    keySpace: trace.keySpace,
-    seed: config.seed,
-    trace,
-    ...(expiry && { expiry }),
-  });
+  const run = new ReplayRun(trace, config);
+  run.advance(wholeChunk(trace));
+  return run.finish();
+}
 
-  const { keys, times, ops, ttls, costs } = trace;
-  const sizes = config.unit === 'bytes' ? trace.sizes : undefined;
-  // The plain loop counts one byte per entry when counting entries; a trace with sizes needs
-  // the general loop so its byte hit rate reports real bytes even at an entry capacity.
-  if (!withTtl && isPlainReplay(trace, config.ttl) && (sizes !== undefined || trace.sizes === undefined)) {
-    const recorder = intervalRecorder(trace, config.interval);
-    const warmup = config.warmup ?? 0;
-    const plain = replayPlain(trace, policy, sizes, config.capacity, config.onProgress, recorder, warmup);
-    const cold = keysFirstSeenFrom(trace, warmup);
-    const counts = plainCounts(plain, policy, cold, finalBytesOf(policy, trace, config.unit));
-    return recorder ? { ...counts, intervals: recorder.counts() } : counts;
+/** Row i of a chunk from `start` of a trace without times happens at time start + i (cached: every cell of a grid asks). */
+const requestTimesCache = new WeakMap<TraceChunk, Float64Array>();
+function requestTimes(chunk: TraceChunk): Float64Array {
+  let times = requestTimesCache.get(chunk);
+  if (times === undefined) {
+    times = new Float64Array(chunk.length);
+    for (let i = 0; i < chunk.length; i++) times[i] = chunk.start + i;
+    requestTimesCache.set(chunk, times);
   }
-  const jitter = withTtl && config.ttlJitter !== undefined && config.ttlJitter > 0 ? config.ttlJitter : 0;
-  const general: GeneralReplay = {
-    keys,
-    sizes,
-    objectBytes: trace.sizes,
-    times,
-    ops,
-    ttls,
-    costs,
-    expiry,
-    // 1 once a get or set has stored (or tried to store) the key, 0 again after a delete.
-    stored: new Uint8Array(trace.keySpace),
-    jitter,
-    jitterRng: jitter > 0 ? new Rng(config.seed, JITTER_STREAM) : undefined,
-    defaultTtl: config.ttl ?? Infinity,
-    keyTtls: config.keyTtls,
-    servesAtTtl: config.policy.definition.servesAtTtl === true,
-    defaultMissCost: config.defaultMissCost ?? 0,
-    capacity: config.capacity,
-    missCosts: costs ? new Float64Array(trace.length) : undefined,
-    totals: new Float64Array(TOTAL_SLOTS.LENGTH),
-  };
-  const n = trace.length;
-  const loop = copyFor(replayRange, classOf(policy));
-  const recorder = intervalRecorder(trace, config.interval);
-  const warmup = config.warmup ?? 0;
-  const t = general.totals;
-  let warm: Float64Array | undefined;
-  for (let start = 0, end = 0; start < n; start = end) {
-    end = chunkEnd(start, CHUNK, n, recorder, warmup);
-    loop(policy, general, start, end);
-    recorder?.reached(end, t[TOTAL_SLOTS.REQUESTS]!, t[TOTAL_SLOTS.HITS]!);
-    if (end === warmup) warm = t.slice();
-    config.onProgress?.(end, n);
-  }
-  // Warm-up: every count is the whole run's minus the warm-up's; the miss costs after it are a slice.
-  const missesBefore = warm?.[TOTAL_SLOTS.MISS_COUNT] ?? 0;
-  if (warm) for (let slot = 0; slot < TOTAL_SLOTS.LENGTH; slot++) if (slot !== TOTAL_SLOTS.MISS_COUNT) t[slot]! -= warm[slot]!;
+  return times;
+}
 
-  const requests = t[TOTAL_SLOTS.REQUESTS]!;
-  const hits = t[TOTAL_SLOTS.HITS]!;
-  const coldMisses = t[TOTAL_SLOTS.COLD_MISSES]!;
-  const expiredMisses = t[TOTAL_SLOTS.EXPIRED_MISSES]!;
-  const missCosts = general.missCosts;
-  return {
-    requests,
-    hits,
-    misses: requests - hits,
-    expiredMisses,
-    coldMisses,
-    capacityMisses: requests - hits - coldMisses - expiredMisses,
-    uncacheable: t[TOTAL_SLOTS.UNCACHEABLE]!,
-    bytesRequested: t[TOTAL_SLOTS.BYTES_REQUESTED]!,
-    bytesHit: t[TOTAL_SLOTS.BYTES_HIT]!,
-    writes: t[TOTAL_SLOTS.WRITES]!,
-    deletes: t[TOTAL_SLOTS.DELETES]!,
-    finalEntries: policy.size,
-    finalBytes: finalBytesOf(policy, trace, config.unit),
-    missCostSum: t[TOTAL_SLOTS.MISS_COST_SUM]!,
-    costSum: t[TOTAL_SLOTS.COST_SUM]!,
-    ...(missCosts && { missCosts: missCosts.slice(missesBefore, t[TOTAL_SLOTS.MISS_COUNT]).sort() }),
-    ...(recorder && { intervals: recorder.counts() }),
-  };
+/**
+ * One replay - one policy, capacity and TTL over one trace - advanced chunk by chunk
+ * (`advance` with each chunk in order, then `finish`): a trace in memory is one chunk, a
+ * streamed one many, and the counts are the same either way. `shape` is the trace, or for
+ * a streamed one its description: length, key space, key names and which columns it has.
+ */
+export class ReplayRun {
+  private readonly policy: Policy;
+  private readonly plain: PlainReplay | undefined;
+  /** The general loop's state, but for the columns, which each chunk brings. */
+  private readonly general:
+    Omit<GeneralReplay, 'keys' | 'sizes' | 'objectBytes' | 'times' | 'ops' | 'ttls' | 'costs' | 'missCosts'> | undefined;
+  private readonly loop: typeof replayRange;
+  private missCosts: Float64Array | undefined;
+  private readonly recorder: IntervalRecorder | undefined;
+  private readonly warmup: number;
+  private readonly length: number;
+  private warm: Float64Array | undefined;
+  private done = 0;
+
+  constructor(
+    private readonly shape: Trace,
+    private readonly config: ReplayConfig,
+    private readonly facts: TraceFacts = factsOf(shape),
+  ) {
+    const withTtl = ttlApplies(shape, config.ttl) || config.keyTtls !== undefined;
+    const expiry = withTtl ? new Float64Array(shape.keySpace).fill(Infinity) : undefined;
+    this.policy = createPolicy(config.policy, {
+      capacity: config.capacity,
+      unit: config.unit,
+      keySpace: shape.keySpace,
+      seed: config.seed,
+      trace: shape,
+      ...(expiry && { expiry }),
+    });
+    this.length = shape.length;
+    this.recorder = intervalRecorder(shape, config.interval);
+    this.warmup = config.warmup ?? 0;
+    this.loop = copyFor(replayRange, classOf(this.policy));
+    const sized = config.unit === 'bytes' && shape.sizes !== undefined;
+    // The plain loop counts one byte per entry when counting entries; a trace with sizes needs
+    // the general loop so its byte hit rate reports real bytes even at an entry capacity.
+    if (!withTtl && isPlainReplay(shape, config.ttl) && (sized || shape.sizes === undefined)) {
+      this.plain = new PlainReplay(this.policy, sized, config.capacity);
+      return;
+    }
+    const jitter = withTtl && config.ttlJitter !== undefined && config.ttlJitter > 0 ? config.ttlJitter : 0;
+    this.general = {
+      expiry,
+      // 1 once a get or set has stored (or tried to store) the key, 0 again after a delete.
+      stored: new Uint8Array(shape.keySpace),
+      jitter,
+      jitterRng: jitter > 0 ? new Rng(config.seed, JITTER_STREAM) : undefined,
+      defaultTtl: config.ttl ?? Infinity,
+      keyTtls: config.keyTtls,
+      servesAtTtl: config.policy.definition.servesAtTtl === true,
+      defaultMissCost: config.defaultMissCost ?? 0,
+      capacity: config.capacity,
+      totals: new Float64Array(TOTAL_SLOTS.LENGTH),
+    };
+  }
+
+  /** Replays the next chunk of the trace (chunks come in order, each once). */
+  advance(chunk: TraceChunk): void {
+    if (chunk.start !== this.done) throw new Error(`replay: chunk at ${chunk.start} given after ${this.done} requests`);
+    const { plain, general, recorder, warmup, length: n } = this;
+    const times = chunk.times ?? (chunk.start === 0 ? undefined : requestTimes(chunk));
+    const stop = chunk.start + chunk.length;
+    let columns: GeneralReplay | undefined;
+    if (general !== undefined) {
+      const sizes = this.config.unit === 'bytes' ? chunk.sizes : undefined;
+      if (chunk.costs !== undefined) this.missCosts = roomFor(this.missCosts, general.totals[TOTAL_SLOTS.MISS_COUNT]! + chunk.length);
+      const { keys, ops, ttls, costs } = chunk;
+      columns = { ...general, keys, sizes, objectBytes: chunk.sizes, times, ops, ttls, costs, missCosts: this.missCosts };
+    }
+    for (let start = chunk.start, end = start; start < stop; start = end) {
+      end = Math.min(stop, chunkEnd(start, CHUNK, n, recorder, warmup));
+      if (plain !== undefined) {
+        plain.run(chunk, times, start - chunk.start, end - chunk.start);
+        recorder?.reached(end, end, plain.hits);
+        if (end === warmup) plain.endWarmup();
+      } else {
+        this.loop(this.policy, columns!, start - chunk.start, end - chunk.start);
+        const t = general!.totals;
+        recorder?.reached(end, t[TOTAL_SLOTS.REQUESTS]!, t[TOTAL_SLOTS.HITS]!);
+        if (end === warmup) this.warm = t.slice();
+      }
+      this.config.onProgress?.(end, n);
+    }
+    this.done = stop;
+  }
+
+  /** The counts, once every chunk has been replayed. */
+  finish(): ReplayCounts {
+    if (this.done !== this.length) throw new Error(`replay: finished after ${this.done} of ${this.length} requests`);
+    const { policy, plain, recorder, warmup } = this;
+    const finalBytes = finalBytesOf(policy, this.facts.lastSizes(), this.config.unit);
+    if (plain !== undefined) {
+      const counts = plainCounts(plain.counts(this.length, warmup), policy, this.facts.coldKeysFrom(warmup), finalBytes);
+      return recorder ? { ...counts, intervals: recorder.counts() } : counts;
+    }
+    const t = this.general!.totals;
+    const warm = this.warm;
+    // Warm-up: every count is the whole run's minus the warm-up's; the miss costs after it are a slice.
+    const missesBefore = warm?.[TOTAL_SLOTS.MISS_COUNT] ?? 0;
+    if (warm) for (let slot = 0; slot < TOTAL_SLOTS.LENGTH; slot++) if (slot !== TOTAL_SLOTS.MISS_COUNT) t[slot]! -= warm[slot]!;
+
+    const requests = t[TOTAL_SLOTS.REQUESTS]!;
+    const hits = t[TOTAL_SLOTS.HITS]!;
+    const coldMisses = t[TOTAL_SLOTS.COLD_MISSES]!;
+    const expiredMisses = t[TOTAL_SLOTS.EXPIRED_MISSES]!;
+    const missCosts = this.missCosts;
+    return {
+      requests,
+      hits,
+      misses: requests - hits,
+      expiredMisses,
+      coldMisses,
+      capacityMisses: requests - hits - coldMisses - expiredMisses,
+      uncacheable: t[TOTAL_SLOTS.UNCACHEABLE]!,
+      bytesRequested: t[TOTAL_SLOTS.BYTES_REQUESTED]!,
+      bytesHit: t[TOTAL_SLOTS.BYTES_HIT]!,
+      writes: t[TOTAL_SLOTS.WRITES]!,
+      deletes: t[TOTAL_SLOTS.DELETES]!,
+      finalEntries: policy.size,
+      finalBytes,
+      missCostSum: t[TOTAL_SLOTS.MISS_COST_SUM]!,
+      costSum: t[TOTAL_SLOTS.COST_SUM]!,
+      ...(missCosts && { missCosts: missCosts.slice(missesBefore, t[TOTAL_SLOTS.MISS_COUNT]).sort() }),
+      ...(recorder && { intervals: recorder.counts() }),
+    };
+  }
+}
+
+/** `array`, or a copy of it grown (doubling) to hold at least `needed` values. */
+function roomFor(array: Float64Array | undefined, needed: number): Float64Array {
+  if (array !== undefined && array.length >= needed) return array;
+  const grown = new Float64Array(Math.max(needed, 2 * (array?.length ?? 0)));
+  if (array !== undefined) grown.set(array);
+  return grown;
 }
 
 /**
  * Bytes held at the end: the policy's own count at byte capacity; at entry capacity the real
- * sizes of the resident keys when the trace has them (else one per entry, as the policy counts).
+ * sizes of the resident keys when the trace has them (`lastSizes`: each key's last size),
+ * else one per entry, as the policy counts.
  */
-export function finalBytesOf(policy: Pick<Policy, 'bytes' | 'has'>, trace: Trace, unit: 'entries' | 'bytes'): number {
+export function finalBytesOf(policy: Pick<Policy, 'bytes' | 'has'>, lastSizes: Uint32Array | undefined, unit: 'entries' | 'bytes'): number {
   if (unit === 'bytes') return policy.bytes;
-  return residentBytes(trace, (id) => policy.has(id)) ?? policy.bytes;
+  return residentBytesOf(lastSizes, (id) => policy.has(id)) ?? policy.bytes;
 }
 
 /**

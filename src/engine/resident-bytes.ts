@@ -24,7 +24,11 @@ export function lastSizes(trace: Trace): Uint32Array | undefined {
 
 /** Bytes of the keys `isResident` says are held, or undefined for a trace without sizes. */
 export function residentBytes(trace: Trace, isResident: (id: number) => boolean): number | undefined {
-  const last = lastSizes(trace);
+  return residentBytesOf(lastSizes(trace), isResident);
+}
+
+/** Bytes of the keys `isResident` says are held, given each key's last size (undefined: no sizes). */
+export function residentBytesOf(last: Uint32Array | undefined, isResident: (id: number) => boolean): number | undefined {
   if (last === undefined) return undefined;
   let bytes = 0;
   for (let id = 0; id < last.length; id++) if (isResident(id)) bytes += last[id]!;

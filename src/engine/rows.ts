@@ -13,6 +13,7 @@ import type {
   RunOptions,
   RunResult,
   StalenessAges,
+  TraceSummary,
 } from '../model/result.js';
 import type { IntervalCounts, IntervalSpec } from './intervals.js';
 import { SCHEMA_VERSION } from '../model/result.js';
@@ -216,11 +217,16 @@ function latencyMs(latency: LatencyStats): LatencyMs {
 
 /** The result object around finished rows: the trace's summary, the options, the rows. */
 export function resultOf(trace: Trace, command: string, options: RunOptions, rows: ResultRow[]): RunResult {
+  return resultWith(summarizeTrace(trace), command, options, rows);
+}
+
+/** The result object around finished rows, given the trace's summary (a streamed trace's is gathered as it is read). */
+export function resultWith(summary: TraceSummary, command: string, options: RunOptions, rows: ResultRow[]): RunResult {
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'cachebench', version: VERSION },
     command,
-    trace: summarizeTrace(trace),
+    trace: summary,
     options,
     rows,
   };

@@ -3,54 +3,94 @@
  * one-hit wonders, how concentrated the popularity is, object sizes and the time span.
  */
 import type { TraceSummary } from '../model/result.js';
-import { OP_DELETE, OP_SET, type Trace } from './trace.js';
+import { OP_DELETE, OP_SET, wholeChunk, type Trace, type TraceChunk } from './trace.js';
 
 export function summarizeTrace(trace: Trace): TraceSummary {
-  const n = trace.length;
-  const counts = new Uint32Array(trace.keySpace);
-  let writes = 0;
-  let deletes = 0;
-  for (let i = 0; i < n; i++) {
-    counts[trace.keys[i]!]!++;
-    const op = trace.ops?.[i];
-    if (op === OP_SET) writes++;
-    else if (op === OP_DELETE) deletes++;
-  }
-  let oneHitWonders = 0;
-  for (let id = 0; id < counts.length; id++) if (counts[id] === 1) oneHitWonders++;
-  const top = Math.max(1, Math.ceil(trace.keySpace / 100));
-  const sorted = counts.slice().sort().reverse();
-  let topRequests = 0;
-  for (let i = 0; i < top && i < sorted.length; i++) topRequests += sorted[i]!;
-
-  return {
-    source: trace.source,
-    requests: n,
-    lookups: n - writes - deletes,
-    writes,
-    deletes,
-    distinctKeys: trace.keySpace,
-    oneHitWonders,
-    top1PercentShare: n === 0 ? 0 : topRequests / n,
-    sizes: trace.sizes ? sizeSummary(trace, trace.sizes) : null,
-    time: trace.times && n > 0 ? { start: trace.times[0]!, end: trace.times[n - 1]!, span: trace.times[n - 1]! - trace.times[0]! } : null,
-  };
+  const summarizer = new TraceSummarizer(trace);
+  summarizer.observe(wholeChunk(trace));
+  return summarizer.summary();
 }
 
-function sizeSummary(trace: Trace, sizes: Uint32Array): NonNullable<TraceSummary['sizes']> {
-  let min = Infinity;
-  let max = 0;
-  let total = 0;
-  // Working-set bytes: each key's last seen size, summed once.
-  const lastSize = new Float64Array(trace.keySpace);
-  for (let i = 0; i < sizes.length; i++) {
-    const size = sizes[i]!;
-    if (size < min) min = size;
-    if (size > max) max = size;
-    total += size;
-    lastSize[trace.keys[i]!] = size;
+/**
+ * The summary gathered chunk by chunk (a streamed trace is never whole in memory), in
+ * O(keys): `observe` each chunk in order, then `summary`. `shape` is the trace or, for a
+ * streamed one, its shape (chunks.ts).
+ */
+export class TraceSummarizer {
+  /** Requests per key (float counts past 2^32 requests, where a hot key could overflow 32 bits). */
+  private readonly counts: Uint32Array | Float64Array;
+  private readonly lastSize: Float64Array | undefined;
+  private writes = 0;
+  private deletes = 0;
+  private minSize = Infinity;
+  private maxSize = 0;
+  private totalSize = 0;
+  private firstTime: number | undefined;
+  private lastTime: number | undefined;
+
+  constructor(private readonly shape: Trace) {
+    this.counts = shape.length > 0xffffffff ? new Float64Array(shape.keySpace) : new Uint32Array(shape.keySpace);
+    // Working-set bytes: each key's last seen size, summed once.
+    this.lastSize = shape.sizes ? new Float64Array(shape.keySpace) : undefined;
   }
-  let distinctBytes = 0;
-  for (let id = 0; id < lastSize.length; id++) distinctBytes += lastSize[id]!;
-  return { min: sizes.length ? min : 0, mean: sizes.length ? total / sizes.length : 0, max, distinctBytes };
+
+  observe(chunk: TraceChunk): void {
+    const { keys, ops, sizes, times, length } = chunk;
+    const counts = this.counts;
+    for (let i = 0; i < length; i++) counts[keys[i]!]!++;
+    if (ops !== undefined) {
+      for (let i = 0; i < length; i++) {
+        const op = ops[i];
+        if (op === OP_SET) this.writes++;
+        else if (op === OP_DELETE) this.deletes++;
+      }
+    }
+    const lastSize = this.lastSize;
+    if (sizes !== undefined && lastSize !== undefined) {
+      let [min, max, total] = [this.minSize, this.maxSize, this.totalSize];
+      for (let i = 0; i < length; i++) {
+        const size = sizes[i]!;
+        if (size < min) min = size;
+        if (size > max) max = size;
+        total += size;
+        lastSize[keys[i]!] = size;
+      }
+      [this.minSize, this.maxSize, this.totalSize] = [min, max, total];
+    }
+    if (times !== undefined && length > 0) {
+      this.firstTime ??= times[0]!;
+      this.lastTime = times[length - 1]!;
+    }
+  }
+
+  summary(): TraceSummary {
+    const { shape, counts, writes, deletes } = this;
+    const n = shape.length;
+    let oneHitWonders = 0;
+    for (let id = 0; id < counts.length; id++) if (counts[id] === 1) oneHitWonders++;
+    const top = Math.max(1, Math.ceil(shape.keySpace / 100));
+    const sorted = counts.slice().sort().reverse();
+    let topRequests = 0;
+    for (let i = 0; i < top && i < sorted.length; i++) topRequests += sorted[i]!;
+    const { firstTime, lastTime } = this;
+    return {
+      source: shape.source,
+      requests: n,
+      lookups: n - writes - deletes,
+      writes,
+      deletes,
+      distinctKeys: shape.keySpace,
+      oneHitWonders,
+      top1PercentShare: n === 0 ? 0 : topRequests / n,
+      sizes: this.lastSize ? this.sizeSummary(this.lastSize) : null,
+      time: firstTime !== undefined && lastTime !== undefined ? { start: firstTime, end: lastTime, span: lastTime - firstTime } : null,
+    };
+  }
+
+  private sizeSummary(lastSize: Float64Array): NonNullable<TraceSummary['sizes']> {
+    const n = this.shape.length;
+    let distinctBytes = 0;
+    for (let id = 0; id < lastSize.length; id++) distinctBytes += lastSize[id]!;
+    return { min: n ? this.minSize : 0, mean: n ? this.totalSize / n : 0, max: this.maxSize, distinctBytes };
+  }
 }

@@ -47,6 +47,38 @@ export interface Trace {
 }
 
 /**
+ * A run of consecutive requests of a trace, its columns indexed from 0: request `start + i`
+ * of the trace is row i here. A trace held in memory is one chunk from 0; a streamed trace
+ * (trace/stream.ts) arrives as many, and the replay core (engine/replay.ts) advances over
+ * them one after another. A column is present exactly when the trace has it.
+ */
+export interface TraceChunk {
+  readonly start: number;
+  readonly length: number;
+  readonly keys: Uint32Array;
+  readonly sizes?: Uint32Array;
+  readonly times?: TimeColumn;
+  readonly ops?: Uint8Array;
+  readonly ttls?: Float64Array;
+  readonly costs?: Float64Array;
+}
+
+/** The whole of a trace in memory as one chunk. */
+export function wholeChunk(trace: Trace): TraceChunk {
+  const { length, keys, sizes, times, ops, ttls, costs } = trace;
+  return {
+    start: 0,
+    length,
+    keys,
+    ...(sizes && { sizes }),
+    ...(times && { times }),
+    ...(ops && { ops }),
+    ...(ttls && { ttls }),
+    ...(costs && { costs }),
+  };
+}
+
+/**
  * Times are read as plain numbers either way. Whole-second times (the layout of most
  * production traces: Twitter's, Meta's, libCacheSim's oracleGeneral) fit in 4 bytes, which
  * takes a quarter off a loaded trace of key, time and size; a fractional, negative or larger

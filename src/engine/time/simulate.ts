@@ -30,6 +30,7 @@ import type { Trace } from '../../trace/trace.js';
 import { OP_DELETE, OP_SET } from '../../trace/trace.js';
 import { Rng } from '../../trace/synthetic/rng.js';
 import { finalBytesOf, JITTER_STREAM, ttlApplies, type ReplayCounts } from '../replay.js';
+import { lastSizes } from '../resident-bytes.js';
 import { Versions, type WritePolicy } from './freshness.js';
 import { FetchQueue, LANDING_SLACK, type StampedeConfig } from './stampede.js';
 import { Tier, type TierSpec } from './tiers.js';
@@ -521,7 +522,7 @@ export function simulateTimed(trace: Trace, config: TimedConfig): TimedCounts {
   let finalBytes = 0;
   for (const tier of [...l1s, ...shared]) {
     finalEntries += tier.policy.size;
-    finalBytes += finalBytesOf(tier.policy, trace, config.unit);
+    finalBytes += finalBytesOf(tier.policy, lastSizes(trace), config.unit);
   }
   let previousEnd = -Infinity;
   const incidentCounts = meter
