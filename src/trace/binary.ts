@@ -76,6 +76,15 @@ function assertLittleEndian(): void {
   if (endianness() !== 'LE') throw new Error('binary trace files are only supported on little-endian machines');
 }
 
+/**
+ * The CRC-32 of `bytes` continued from `value`. Node's zlib.crc32 returns 0 for an empty
+ * view of an empty ArrayBuffer (an empty column) whatever the running value, which would
+ * make the checksum of a file with an empty column depend on how it was read.
+ */
+export function crc32Continued(bytes: Uint8Array, value: number): number {
+  return bytes.length === 0 ? value : crc32(bytes, value);
+}
+
 function padTo8(bytes: number): number {
   return (8 - (bytes % 8)) % 8;
 }
@@ -121,7 +130,7 @@ export async function saveTraceBinary(trace: Trace, path: string, options: SaveO
     const pad = padTo8(offset);
     if (pad) parts.push(Buffer.alloc(pad));
     let checksum = 0;
-    for (const part of parts) checksum = crc32(part, checksum);
+    for (const part of parts) checksum = crc32Continued(part, checksum);
     const trailer = Buffer.alloc(8);
     trailer.writeUInt32LE(checksum, 0);
     parts.push(trailer);
@@ -226,14 +235,14 @@ export async function loadTraceBinary(
     }
 
     // Every byte read is folded into the checksum, padding included, in file order.
-    let checksum = crc32(metaBytes, crc32(header));
+    let checksum = crc32Continued(metaBytes, crc32(header));
     let offset = FIXED_HEADER_BYTES + metaLength;
     const skipPadding = async (): Promise<void> => {
       const pad = padTo8(offset);
       if (pad === 0) return;
       const padding = Buffer.alloc(pad);
       if (offset + pad > fileBytes || !(await readAt(padding, offset))) throw invalid('truncated');
-      checksum = crc32(padding, checksum);
+      checksum = crc32Continued(padding, checksum);
       offset += pad;
     };
     const take = async <A extends Uint8Array | Uint32Array | Float64Array>(
@@ -247,7 +256,7 @@ export async function loadTraceBinary(
       const column = new Type(count);
       const bytes = new Uint8Array(column.buffer, 0, byteLength);
       if (!(await readAt(bytes, offset))) throw invalid('truncated');
-      checksum = crc32(bytes, checksum);
+      checksum = crc32Continued(bytes, checksum);
       offset += byteLength;
       return column;
     };
