@@ -568,7 +568,7 @@ function recommendOf(options: RecommendationOptions): RecommendOptions {
  * Refuses what the trace cannot honour, naming the option to change: byte capacity without
  * sizes; a TTL, a stampede model or write-behind without times.
  */
-export function checkAgainstTrace(plan: Plan, trace: Trace): void {
+export function checkAgainstTrace(plan: Plan, trace: Trace, { streamed = false }: { readonly streamed?: boolean } = {}): void {
   const { grid } = plan;
   const source = trace.source;
   if (grid.unit === 'bytes' && !trace.sizes) {
@@ -590,7 +590,9 @@ export function checkAgainstTrace(plan: Plan, trace: Trace): void {
   if (grid.timed?.stampedes !== undefined && !trace.times) {
     fail('stampede', `${source} has no time column, so concurrent fetches cannot be simulated (add times, or rate= to a synthetic spec)`);
   }
-  if (plan.recommend.maxStale !== undefined && !(trace.ops?.some((op) => op === OP_SET) ?? false))
+  // A streamed trace's shape says whether it has an op column, not what the column holds.
+  const hasSets = streamed ? trace.ops !== undefined : (trace.ops?.some((op) => op === OP_SET) ?? false);
+  if (plan.recommend.maxStale !== undefined && !hasSets)
     fail('recommend.maxStale', `${source} has no sets, so nothing it reads can be stale (a staleness budget needs writes in the trace)`);
   const warmup = grid.warmup;
   if (warmup?.unit === 'seconds' && !trace.times)

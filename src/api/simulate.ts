@@ -1,5 +1,7 @@
 /** `simulate()` and `sweep()`: validate the options against the trace, run the grid, return the result object. */
-import { runGridParallel, type GridConfig } from '../engine/grid.js';
+import { runGridParallel, runGridStreamed, type GridConfig } from '../engine/grid.js';
+import { UsageError } from '../errors.js';
+import type { TraceStream } from '../trace/stream.js';
 import { parseSizes } from '../engine/sizes.js';
 import { runSweep } from '../engine/sweep.js';
 import { bestChoice, curvesOf } from '../engine/recommend.js';
@@ -24,8 +26,9 @@ import {
  * @throws UsageError naming the option path when an option is invalid or the trace cannot honour it.
  * @throws CancelledError when `signal` fires.
  */
-export async function simulate(trace: Trace, options: SimulateOptions = {}): Promise<RunResult> {
+export async function simulate(trace: Trace | TraceStream, options: SimulateOptions = {}): Promise<RunResult> {
   const plan = checkSimulateOptions(options);
+  if (isTraceStream(trace)) return simulateStreamed(trace, plan, options);
   checkAgainstTrace(plan, trace);
   const result = await runGridParallel(trace, {
     ...gridOf(plan, plan.grid.capacities!),
@@ -33,6 +36,27 @@ export async function simulate(trace: Trace, options: SimulateOptions = {}): Pro
     ...(options.fromShards !== undefined && { fromSlices: checkShardParts(options.fromShards, 'run') }),
   });
   // A run ends with its verdict: the best deployable row, under the sweep's default criterion.
+  return { ...result, best: bestChoice(curvesOf(result.rows), plan.recommend) };
+}
+
+/** A trace opened by `openTraceStream` rather than loaded. */
+export function isTraceStream(trace: Trace | TraceStream): trace is TraceStream {
+  return 'chunks' in trace && typeof trace.chunks === 'function';
+}
+
+/** `simulate` over a streamed trace: one read of it for the whole grid, in O(keys + chunk) memory. */
+async function simulateStreamed(stream: TraceStream, plan: Plan, options: SimulateOptions): Promise<RunResult> {
+  checkAgainstTrace(plan, stream.shape, { streamed: true });
+  if (options.fromShards !== undefined)
+    throw new UsageError('shard parts are merged from their JSON, not from a streamed trace', 'fromShards');
+  const result = await runGridStreamed(
+    { shape: stream.shape, chunks: () => stream.chunks() },
+    {
+      ...gridOf(plan, plan.grid.capacities!),
+      ...(options.signal !== undefined && { signal: options.signal }),
+      ...(options.onProgress !== undefined && { onProgress: options.onProgress }),
+    },
+  );
   return { ...result, best: bestChoice(curvesOf(result.rows), plan.recommend) };
 }
 

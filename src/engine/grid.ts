@@ -21,7 +21,8 @@ import {
   type ReplaySettings,
 } from './jobs.js';
 import { computeSlice, gatherSlices, workFingerprint, type Slice, type SliceResults, type Work } from './slices.js';
-import { resultOf, rowOf } from './rows.js';
+import { resultOf, resultWith, rowOf } from './rows.js';
+import { replayStream, type ChunkSource } from './stream.js';
 import type { WritePolicy } from './time/freshness.js';
 import { stampedeLabel, type StampedeConfig } from './time/stampede.js';
 import { tierLabel, type TierSpec } from './time/tiers.js';
@@ -257,4 +258,19 @@ function gridWork(trace: Trace, config: ParallelGridConfig): Work & { readonly j
         { ...executorOptionsOf(config), ...(config.onProgress !== undefined && { onProgress: config.onProgress }) },
       ),
   };
+}
+
+/**
+ * The grid over a streamed trace (stream.ts): every cell advances over one read of it, and
+ * the result is the one `runGrid` gives for the same trace in memory.
+ */
+export async function runGridStreamed(source: ChunkSource, config: GridConfig & { readonly signal?: AbortSignal }): Promise<RunResult> {
+  const jobs = gridJobs(config);
+  const settings = settingsOf(config);
+  const { counts, summary } = await replayStream(source, jobs, settings, {
+    ...(config.onProgress !== undefined && { onProgress: config.onProgress }),
+    ...(config.signal !== undefined && { signal: config.signal }),
+  });
+  const rows = jobs.map((job, i) => rowOf(job, counts[i]!, settings));
+  return resultWith(summary, config.command ?? 'run', runOptionsOf(config), rows);
 }

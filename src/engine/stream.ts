@@ -1,0 +1,90 @@
+/**
+ * Jobs replayed over a streamed trace: every cell of the grid advances chunk by chunk over
+ * one read of the file (replay.ts, ReplayRun), so memory is O(distinct keys + chunk) per
+ * cell, never O(requests). The trace's summary and the facts the counts need (cold keys
+ * after the warm-up, each key's last size) are gathered from the same chunks as they pass.
+ *
+ * What needs the whole trace at once is refused with the reason: the time-aware simulator
+ * (tiers, fleets, write policies, stampedes, incidents), offline policies (Belady looks
+ * ahead), and warm-ups or intervals measured in seconds (their ends are found by searching
+ * the time column).
+ */
+import { UsageError, CancelledError } from '../errors.js';
+import type { TraceSummary } from '../model/result.js';
+import { TraceSummarizer } from '../trace/summary.js';
+import type { Trace, TraceChunk } from '../trace/trace.js';
+import { isTimedJob, replayConfigOf, withKeyTtls, type Job, type JobCounts, type ReplaySettings } from './jobs.js';
+import { ReplayRun } from './replay.js';
+import { StreamedFacts } from './trace-facts.js';
+import { warmupEnd } from './warmup.js';
+
+/** A trace that arrives in chunks: its shape (chunks.ts), then its requests in order. */
+export interface ChunkSource {
+  readonly shape: Trace;
+  chunks(): Iterable<TraceChunk>;
+}
+
+export interface StreamedCounts {
+  /** Per job, in the order given. */
+  readonly counts: JobCounts[];
+  readonly summary: TraceSummary;
+}
+
+export interface StreamOptions {
+  /** Requests of the trace replayed so far (by every job) and in total. */
+  readonly onProgress?: (done: number, total: number) => void;
+  readonly signal?: AbortSignal;
+}
+
+/** Why `job` cannot be replayed from a stream with these settings, or undefined when it can. */
+export function streamRefusal(job: Job, settings: ReplaySettings): { readonly why: string; readonly path: string } | undefined {
+  if (isTimedJob(job))
+    return { why: 'tiers, fleets, write policies, stampedes and incidents need the whole trace in memory', path: 'stream' };
+  const offline = job.tiers.find((tier) => tier.policy.definition.offline === true);
+  if (offline !== undefined)
+    return { why: `${offline.policy.name} looks ahead over the whole trace, so it cannot be streamed`, path: 'policies' };
+  if (settings.warmup?.unit === 'seconds')
+    return { why: 'a streamed warm-up is a number of requests or a share, not a duration', path: 'warmup' };
+  if (settings.interval?.unit === 'seconds')
+    return { why: 'streamed intervals are a number of requests, not a duration', path: 'intervalMs' };
+  return undefined;
+}
+
+/**
+ * Replays every job over the chunks of `source`, each chunk once for all of them, and
+ * returns their counts (exactly those of the same jobs over the trace in memory) and the
+ * trace's summary.
+ *
+ * @throws UsageError when a job cannot be streamed (`streamRefusal`).
+ * @throws CancelledError when `signal` fires (checked between chunks).
+ */
+export async function replayStream(
+  source: ChunkSource,
+  jobs: readonly Job[],
+  settings: ReplaySettings,
+  options: StreamOptions = {},
+): Promise<StreamedCounts> {
+  for (const job of jobs) {
+    const refusal = streamRefusal(job, settings);
+    if (refusal !== undefined) throw new UsageError(refusal.why, refusal.path);
+  }
+  const shape = source.shape;
+  const warmup = settings.warmup === undefined ? 0 : warmupEnd(shape, settings.warmup);
+  const facts = new StreamedFacts(shape.keySpace, shape.sizes !== undefined, [warmup]);
+  const summarizer = new TraceSummarizer(shape);
+  const runs = jobs.map((job) => {
+    const resolved = withKeyTtls(shape, job);
+    return new ReplayRun(shape, replayConfigOf(shape, resolved, settings), facts);
+  });
+  const total = shape.length * jobs.length;
+  for (const chunk of source.chunks()) {
+    if (options.signal?.aborted === true) throw new CancelledError();
+    facts.observe(chunk);
+    summarizer.observe(chunk);
+    for (const run of runs) run.advance(chunk);
+    options.onProgress?.((chunk.start + chunk.length) * jobs.length, total);
+    // Between chunks the event loop turns: a progress bar redraws, a signal is seen.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return { counts: runs.map((run) => run.finish()), summary: summarizer.summary() };
+}

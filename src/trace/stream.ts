@@ -1,0 +1,362 @@
+/**
+ * Binary traces (`.cbt`, binary.ts) read and written a chunk at a time, so a trace of any
+ * length is replayed in O(keys + chunk) memory: a production trace of 1e9-1e10 requests
+ * would take 12-16 bytes per request loaded whole.
+ *
+ * The reader opens the file, checks its header and that its length matches the columns the
+ * header promises, loads only the key names (O(keys)) and hands out the trace's shape
+ * (chunks.ts); `chunks` then reads each column's next run of requests into buffers reused
+ * from chunk to chunk. The whole-file checksum is checked by a full load only: a stream
+ * reads its columns side by side, not in file order.
+ *
+ * The writer knows the trace's length and columns up front (the bench's generator, a capture
+ * or a conversion that counted first), writes each chunk's columns in place, and on `finish`
+ * adds the key names, reads the file back once in order for its checksum and renames it into
+ * place: a reader never sees half a file.
+ */
+import { closeSync, ftruncateSync, openSync, readSync, renameSync, rmSync, fstatSync, writeSync } from 'node:fs';
+import { TraceFormatError, UsageError } from '../errors.js';
+import { releaseTemporary, trackTemporary } from '../temp-files.js';
+import { BINARY_TRACE_MAGIC, BINARY_TRACE_VERSION, crc32Continued, type BinaryTraceMeta } from './binary.js';
+import { KeyNames } from './key-names.js';
+import type { TimeColumn, Trace, TraceChunk } from './trace.js';
+
+const HAS_SIZES = 1;
+const HAS_TIMES = 2;
+const HAS_OPS = 4;
+const HAS_TTLS = 8;
+const HAS_COSTS = 16;
+const HAS_KEY_NAMES = 32;
+const TIMES_ARE_WHOLE_SECONDS = 64;
+const FIXED_HEADER_BYTES = 36;
+/** Requests per chunk by default: 1 Mi requests is at most 29 MB of buffers, and long enough runs for the loops. */
+export const DEFAULT_CHUNK_REQUESTS = 1 << 20;
+
+/** The columns a binary trace holds beside its keys, and how its times are stored. */
+export interface StreamColumns {
+  readonly sizes?: boolean;
+  /** 'whole': whole seconds below 2^32 (4 bytes each); 'fractional': any number (8 bytes). */
+  readonly times?: 'whole' | 'fractional';
+  readonly ops?: boolean;
+  readonly ttls?: boolean;
+  readonly costs?: boolean;
+}
+
+type ColumnName = 'keys' | 'sizes' | 'times' | 'ops' | 'ttls' | 'costs';
+
+interface Column {
+  readonly name: ColumnName;
+  readonly bytesPerRequest: number;
+  readonly offset: number;
+}
+
+/** Where each column of a file with these columns, this length and this much metadata starts, in file order. */
+function layoutOf(columns: StreamColumns, length: number, metaBytes: number): { columns: Column[]; end: number } {
+  const laid: Column[] = [];
+  let offset = FIXED_HEADER_BYTES + metaBytes;
+  const add = (name: ColumnName, bytesPerRequest: number): void => {
+    offset += (8 - (offset % 8)) % 8;
+    laid.push({ name, bytesPerRequest, offset });
+    offset += bytesPerRequest * length;
+  };
+  add('keys', 4);
+  if (columns.sizes) add('sizes', 4);
+  if (columns.times) add('times', columns.times === 'whole' ? 4 : 8);
+  if (columns.ops) add('ops', 1);
+  if (columns.ttls) add('ttls', 8);
+  if (columns.costs) add('costs', 8);
+  return { columns: laid, end: offset };
+}
+
+function flagsOf(columns: StreamColumns, keyNames: boolean): number {
+  return (
+    (columns.sizes ? HAS_SIZES : 0) |
+    (columns.times ? HAS_TIMES : 0) |
+    (columns.ops ? HAS_OPS : 0) |
+    (columns.ttls ? HAS_TTLS : 0) |
+    (columns.costs ? HAS_COSTS : 0) |
+    (keyNames ? HAS_KEY_NAMES : 0) |
+    (columns.times === 'whole' ? TIMES_ARE_WHOLE_SECONDS : 0)
+  );
+}
+
+function columnsOf(flags: number): StreamColumns {
+  return {
+    ...(flags & HAS_SIZES && { sizes: true }),
+    ...(flags & HAS_TIMES && { times: flags & TIMES_ARE_WHOLE_SECONDS ? ('whole' as const) : ('fractional' as const) }),
+    ...(flags & HAS_OPS && { ops: true }),
+    ...(flags & HAS_TTLS && { ttls: true }),
+    ...(flags & HAS_COSTS && { costs: true }),
+  };
+}
+
+/** Fills `into` from file position `at`; false when the file ends first. */
+function readFully(fd: number, into: Uint8Array, at: number): boolean {
+  for (let done = 0; done < into.length;) {
+    const read = readSync(fd, into, done, into.length - done, at + done);
+    if (read === 0) return false;
+    done += read;
+  }
+  return true;
+}
+
+function writeFully(fd: number, from: Uint8Array, at: number): void {
+  for (let done = 0; done < from.length;) done += writeSync(fd, from, done, from.length - done, at + done);
+}
+
+function bytesOf(array: ArrayBufferView): Uint8Array {
+  return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+}
+
+/** A binary trace opened for reading a chunk at a time. */
+export interface TraceStream {
+  readonly path: string;
+  /** Length, key space, key names and which columns it has (chunks.ts). */
+  readonly shape: Trace;
+  readonly meta: BinaryTraceMeta;
+  /**
+   * The requests in order, `size` at a time. Each chunk's arrays are reused for the next:
+   * use a chunk before asking for the next, or copy it.
+   */
+  chunks(size?: number): Generator<TraceChunk>;
+  close(): void;
+}
+
+/** Opens a binary trace for streaming; a file that is not one fails with a TraceFormatError naming it. */
+export function openTraceStream(path: string): TraceStream {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new TraceFormatError(code === 'ENOENT' ? 'no such file' : `cannot read (${(error as Error).message})`, path);
+  }
+  try {
+    return streamOf(fd, path);
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
+}
+
+function streamOf(fd: number, path: string): TraceStream {
+  const invalid = (why: string): TraceFormatError => new TraceFormatError(`not a valid binary trace (${why})`, path);
+  const header = Buffer.alloc(FIXED_HEADER_BYTES);
+  if (!readFully(fd, header, 0) || header.toString('latin1', 0, 8) !== BINARY_TRACE_MAGIC) throw invalid('bad magic');
+  const version = header.readUInt32LE(8);
+  if (version < 1 || version > BINARY_TRACE_VERSION)
+    throw invalid(`format version ${version}, this build reads 1 to ${BINARY_TRACE_VERSION}`);
+  const flags = header.readUInt32LE(12);
+  const length = header.readDoubleLE(16);
+  const keySpace = header.readDoubleLE(24);
+  const metaLength = header.readUInt32LE(32);
+  if (!Number.isSafeInteger(length) || !Number.isSafeInteger(keySpace) || length < 0 || keySpace < 0) throw invalid('bad header');
+  const fileBytes = fstatSync(fd).size;
+  if (FIXED_HEADER_BYTES + metaLength > fileBytes) throw invalid('truncated');
+  const metaBytes = Buffer.alloc(metaLength);
+  readFully(fd, metaBytes, FIXED_HEADER_BYTES);
+  let meta: BinaryTraceMeta;
+  try {
+    meta = JSON.parse(metaBytes.toString('utf8')) as BinaryTraceMeta;
+  } catch {
+    throw invalid('bad metadata');
+  }
+  const columns = columnsOf(flags);
+  const layout = layoutOf(columns, length, metaLength);
+  let end = layout.end;
+  let keyNames: KeyNames | undefined;
+  if (flags & HAS_KEY_NAMES) {
+    end += (8 - (end % 8)) % 8;
+    if (end + 4 * keySpace > fileBytes) throw invalid('truncated');
+    const lengths = new Uint32Array(keySpace);
+    readFully(fd, bytesOf(lengths), end);
+    end += 4 * keySpace;
+    const offsets = new Uint32Array(keySpace + 1);
+    let total = 0;
+    for (let i = 0; i < keySpace; i++) {
+      total += lengths[i]!;
+      if (total > 0xffffffff) throw invalid('key names too long');
+      offsets[i + 1] = total;
+    }
+    end += (8 - (end % 8)) % 8;
+    if (end + total > fileBytes) throw invalid('truncated');
+    const bytes = new Uint8Array(total);
+    readFully(fd, bytes, end);
+    end += total;
+    keyNames = KeyNames.fromUtf8(bytes, offsets, keySpace);
+  }
+  if (version >= 3) end += ((8 - (end % 8)) % 8) + 8;
+  if (end !== fileBytes) throw invalid(end > fileBytes ? 'truncated' : 'bytes after its end');
+
+  const shape: Trace = {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- files of format version 1 may lack it
+    source: meta.source ?? path,
+    length,
+    keySpace,
+    keys: new Uint32Array(0),
+    ...(columns.sizes && { sizes: new Uint32Array(0) }),
+    ...(columns.times && { times: columns.times === 'whole' ? new Uint32Array(0) : new Float64Array(0) }),
+    ...(columns.ops && { ops: new Uint8Array(0) }),
+    ...(columns.ttls && { ttls: new Float64Array(0) }),
+    ...(columns.costs && { costs: new Float64Array(0) }),
+    ...(keyNames && { keyNames }),
+  };
+  let closed = false;
+  return {
+    path,
+    shape,
+    meta,
+    *chunks(size = DEFAULT_CHUNK_REQUESTS): Generator<TraceChunk> {
+      const buffers = layout.columns.map((column) => bufferFor(column, Math.min(size, length), columns));
+      for (let start = 0; start < length; start += size) {
+        const count = Math.min(size, length - start);
+        const chunk: Record<string, unknown> = { start, length: count };
+        layout.columns.forEach((column, c) => {
+          const view = buffers[c]!.subarray(0, count);
+          if (!readFully(fd, bytesOf(view), column.offset + start * column.bytesPerRequest)) throw invalid('truncated');
+          chunk[column.name] = view;
+        });
+        yield chunk as unknown as TraceChunk;
+      }
+    },
+    close(): void {
+      if (!closed) closeSync(fd);
+      closed = true;
+    },
+  };
+}
+
+function bufferFor(column: Column, size: number, columns: StreamColumns): Uint8Array | Uint32Array | Float64Array | TimeColumn {
+  switch (column.name) {
+    case 'keys':
+    case 'sizes':
+      return new Uint32Array(size);
+    case 'times':
+      return columns.times === 'whole' ? new Uint32Array(size) : new Float64Array(size);
+    case 'ops':
+      return new Uint8Array(size);
+    case 'ttls':
+    case 'costs':
+      return new Float64Array(size);
+  }
+}
+
+/** What a streamed binary trace will hold, declared before its first request is written. */
+export interface TraceWriterOptions {
+  readonly length: number;
+  readonly keySpace: number;
+  readonly columns: StreamColumns;
+  readonly source: string;
+  /** Key names by id, written at the end (optional: a generated trace has none). */
+  readonly keyNames?: KeyNames;
+}
+
+/**
+ * Writes a binary trace of a known length chunk by chunk: `write` each chunk in order, then
+ * `finish`. Until then the file is a temporary one beside `path`, removed by `abort` (and by
+ * `finish` when it fails).
+ */
+export class TraceWriter {
+  private readonly fd: number;
+  private readonly temporary: string;
+  private readonly layout: { columns: Column[]; end: number };
+  private readonly headerBytes: Buffer;
+  private written = 0;
+  private open = true;
+
+  constructor(
+    private readonly path: string,
+    private readonly options: TraceWriterOptions,
+  ) {
+    const { length, keySpace, columns } = options;
+    if (!Number.isSafeInteger(length) || length < 0 || !Number.isSafeInteger(keySpace) || keySpace < 0 || keySpace > 2 ** 32) {
+      throw new UsageError(`a binary trace needs a length and a key space of 0 to 2^32 (got ${length} and ${keySpace})`, 'out');
+    }
+    const meta = Buffer.from(JSON.stringify({ source: options.source } satisfies BinaryTraceMeta), 'utf8');
+    this.layout = layoutOf(columns, length, meta.length);
+    const header = Buffer.alloc(FIXED_HEADER_BYTES);
+    header.write(BINARY_TRACE_MAGIC, 0, 'latin1');
+    header.writeUInt32LE(BINARY_TRACE_VERSION, 8);
+    header.writeUInt32LE(flagsOf(columns, options.keyNames !== undefined), 12);
+    header.writeDoubleLE(length, 16);
+    header.writeDoubleLE(keySpace, 24);
+    header.writeUInt32LE(meta.length, 32);
+    this.headerBytes = Buffer.concat([header, meta]);
+    this.temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
+    this.fd = openSync(this.temporary, 'w+');
+    trackTemporary(this.temporary);
+    try {
+      writeFully(this.fd, this.headerBytes, 0);
+      // Sized up front: the padding between columns reads back as zeros, as in a saved file.
+      ftruncateSync(this.fd, this.layout.end);
+    } catch (error) {
+      this.abort();
+      throw error;
+    }
+  }
+
+  /** Writes the next chunk (its start must be the requests written so far). */
+  write(chunk: TraceChunk): void {
+    if (chunk.start !== this.written) throw new Error(`trace writer: chunk at ${chunk.start} after ${this.written} requests`);
+    if (this.written + chunk.length > this.options.length)
+      throw new Error(`trace writer: more than the ${this.options.length} requests declared`);
+    for (const column of this.layout.columns) {
+      const values = chunk[column.name];
+      if (values === undefined) throw new Error(`trace writer: the chunk at ${chunk.start} has no ${column.name} column`);
+      if (column.bytesPerRequest !== values.BYTES_PER_ELEMENT) {
+        throw new Error(`trace writer: ${column.name} of ${values.BYTES_PER_ELEMENT} bytes for a column of ${column.bytesPerRequest}`);
+      }
+      writeFully(this.fd, bytesOf(values.subarray(0, chunk.length)), column.offset + chunk.start * column.bytesPerRequest);
+    }
+    this.written += chunk.length;
+  }
+
+  /** Adds the key names and the checksum, and renames the file into place. */
+  finish(): void {
+    try {
+      if (this.written !== this.options.length) throw new Error(`trace writer: ${this.written} of ${this.options.length} requests written`);
+      let end = this.layout.end;
+      const pad = (): void => {
+        end += (8 - (end % 8)) % 8;
+      };
+      const names = this.options.keyNames;
+      if (names !== undefined) {
+        const { bytes, lengths } = names.utf8();
+        pad();
+        writeFully(this.fd, bytesOf(lengths), end);
+        end += lengths.byteLength;
+        pad();
+        writeFully(this.fd, bytes, end);
+        end += bytes.byteLength;
+      }
+      pad();
+      ftruncateSync(this.fd, end);
+      // The checksum covers every byte before the trailer in file order, as saveTraceBinary's.
+      let checksum = 0;
+      const piece = new Uint8Array(1 << 24);
+      for (let at = 0; at < end; at += piece.length) {
+        const view = piece.subarray(0, Math.min(piece.length, end - at));
+        readFully(this.fd, view, at);
+        checksum = crc32Continued(view, checksum);
+      }
+      const trailer = Buffer.alloc(8);
+      trailer.writeUInt32LE(checksum, 0);
+      writeFully(this.fd, trailer, end);
+      closeSync(this.fd);
+      this.open = false;
+      renameSync(this.temporary, this.path);
+      releaseTemporary(this.temporary);
+    } catch (error) {
+      this.abort();
+      throw error;
+    }
+  }
+
+  /** Gives up: the temporary file goes. */
+  abort(): void {
+    if (this.open) closeSync(this.fd);
+    this.open = false;
+    rmSync(this.temporary, { force: true });
+    releaseTemporary(this.temporary);
+  }
+}

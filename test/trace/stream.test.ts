@@ -1,0 +1,275 @@
+/**
+ * Binary traces read and written a chunk at a time: a file written by saveTraceBinary reads
+ * back chunk by chunk as the trace it holds, a file written by TraceWriter loads whole as
+ * the trace written (checksum included), bad files are refused naming the file, and a
+ * writer that gives up leaves nothing behind. Then the streamed grid against the grid in
+ * memory, through the library and the CLI.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { TraceFormatError, UsageError } from '../../src/errors.js';
+import { loadTraceBinary, saveTraceBinary } from '../../src/trace/binary.js';
+import { chunksOf } from '../../src/trace/chunks.js';
+import { openTraceStream, TraceWriter, type StreamColumns } from '../../src/trace/stream.js';
+import { generateTrace } from '../../src/trace/spec.js';
+import { TraceBuilder, type Trace } from '../../src/trace/trace.js';
+import { simulate } from '../../src/api/simulate.js';
+import type { SimulateOptions } from '../../src/api/options.js';
+import { tempDir } from '../helpers/temp-files.js';
+import { comparableTrace } from '../helpers/trace.js';
+import { assertOneLineFailure, spawnCli } from '../helpers/cli.js';
+
+const files = tempDir('stream');
+
+const requestArb = fc.record({
+  id: fc.integer({ min: 0, max: 30 }),
+  size: fc.integer({ min: 0, max: 0xffffffff }),
+  time: fc.integer({ min: 0, max: 1e6 }),
+  op: fc.integer({ min: 0, max: 2 }),
+  ttl: fc.oneof(fc.double({ min: 0, max: 1e6, noNaN: true }), fc.constant(NaN)),
+  cost: fc.oneof(fc.double({ min: 0, max: 10, noNaN: true }), fc.constant(NaN)),
+});
+const columnsArb = fc.record({ sizes: fc.boolean(), times: fc.boolean(), ops: fc.boolean(), ttls: fc.boolean(), costs: fc.boolean() });
+
+type Request = typeof requestArb extends fc.Arbitrary<infer R> ? R : never;
+type Columns = typeof columnsArb extends fc.Arbitrary<infer C> ? C : never;
+
+function buildTrace(requests: readonly Request[], columns: Columns, names: boolean): Trace {
+  const builder = new TraceBuilder(requests.length);
+  let time = 0;
+  for (const r of requests) {
+    time += r.time;
+    builder.push(
+      r.id,
+      columns.sizes ? r.size : undefined,
+      columns.times ? time : undefined,
+      columns.ops ? r.op : undefined,
+      columns.ttls ? r.ttl : undefined,
+      columns.costs ? r.cost : undefined,
+    );
+  }
+  const trace = builder.build('stream-test', 31);
+  return names ? generateNamed(trace) : trace;
+}
+
+/** The trace with key names `key-<id>` (as a parsed file has). */
+function generateNamed(trace: Trace): Trace {
+  const named = new TraceBuilder(trace.length);
+  for (let i = 0; i < trace.length; i++) named.push(trace.keys[i]!);
+  const withNames = named.build(
+    'x',
+    trace.keySpace,
+    Array.from({ length: trace.keySpace }, (_, id) => `key-${id}`),
+  );
+  return { ...trace, ...(withNames.keyNames && { keyNames: withNames.keyNames }) };
+}
+
+/** A chunked read of the file gathered back into whole columns. */
+function readStreamed(path: string, chunk: number): Trace {
+  const stream = openTraceStream(path);
+  try {
+    const { shape } = stream;
+    const gather = <A extends Uint8Array | Uint32Array | Float64Array>(
+      empty: A | undefined,
+      name: 'keys' | 'sizes' | 'times' | 'ops' | 'ttls' | 'costs',
+    ): A | undefined => {
+      if (empty === undefined) return undefined;
+      const whole = new (empty.constructor as new (n: number) => A)(shape.length);
+      let at = 0;
+      for (const part of stream.chunks(chunk)) {
+        assert.equal(part.start, at);
+        whole.set(part[name] as A, at);
+        at += part.length;
+      }
+      assert.equal(at, shape.length);
+      return whole;
+    };
+    const keys = gather(shape.keys, 'keys')!;
+    const [sizes, times, ops, ttls, costs] = [
+      gather(shape.sizes, 'sizes'),
+      gather(shape.times, 'times'),
+      gather(shape.ops, 'ops'),
+      gather(shape.ttls, 'ttls'),
+      gather(shape.costs, 'costs'),
+    ];
+    return {
+      source: shape.source,
+      length: shape.length,
+      keySpace: shape.keySpace,
+      keys,
+      ...(sizes && { sizes }),
+      ...(times && { times }),
+      ...(ops && { ops }),
+      ...(ttls && { ttls }),
+      ...(costs && { costs }),
+      ...(shape.keyNames && { keyNames: shape.keyNames }),
+    };
+  } finally {
+    stream.close();
+  }
+}
+
+function columnsOf(trace: Trace): StreamColumns {
+  return {
+    ...(trace.sizes && { sizes: true }),
+    ...(trace.times && { times: trace.times instanceof Uint32Array ? ('whole' as const) : ('fractional' as const) }),
+    ...(trace.ops && { ops: true }),
+    ...(trace.ttls && { ttls: true }),
+    ...(trace.costs && { costs: true }),
+  };
+}
+
+test('a saved binary trace reads back chunk by chunk as the trace it holds, every column and key name', async () => {
+  let run = 0;
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(requestArb, { minLength: 0, maxLength: 120 }),
+      columnsArb,
+      fc.boolean(),
+      fc.integer({ min: 1, max: 50 }),
+      async (requests, columns, names, chunk) => {
+        const trace = buildTrace(requests, columns, names);
+        const path = join(files.dir, `saved-${run++}.cbt`);
+        await saveTraceBinary(trace, path);
+        assert.deepEqual(comparableTrace(readStreamed(path, chunk)), comparableTrace(trace));
+      },
+    ),
+    { numRuns: 60, seed: 3 },
+  );
+});
+
+test('a trace written chunk by chunk loads whole, checksum checked, as the trace written', async () => {
+  let run = 0;
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(requestArb, { minLength: 0, maxLength: 120 }),
+      columnsArb,
+      fc.boolean(),
+      fc.integer({ min: 1, max: 50 }),
+      async (requests, columns, names, chunk) => {
+        const trace = buildTrace(requests, columns, names);
+        const path = join(files.dir, `written-${run++}.cbt`);
+        const writer = new TraceWriter(path, {
+          length: trace.length,
+          keySpace: trace.keySpace,
+          columns: columnsOf(trace),
+          source: trace.source,
+          ...(trace.keyNames && { keyNames: trace.keyNames }),
+        });
+        for (const part of chunksOf(trace, chunk)) writer.write(part);
+        writer.finish();
+        const { meta: _meta, ...loaded } = await loadTraceBinary(path);
+        assert.deepEqual(comparableTrace(loaded), comparableTrace(trace));
+      },
+    ),
+    { numRuns: 60, seed: 4 },
+  );
+  assert.deepEqual(
+    readdirSync(files.dir).filter((name) => name.endsWith('.tmp')),
+    [],
+    'no temporary file is left',
+  );
+});
+
+test('a writer that stops short, or gives up, leaves no file behind', () => {
+  const path = join(files.dir, 'short.cbt');
+  const writer = new TraceWriter(path, { length: 10, keySpace: 3, columns: {}, source: 'short' });
+  writer.write({ start: 0, length: 4, keys: Uint32Array.from([0, 1, 2, 0]) });
+  assert.throws(() => {
+    writer.finish();
+  }, /4 of 10 requests written/);
+  const other = new TraceWriter(path, { length: 10, keySpace: 3, columns: { sizes: true }, source: 'short' });
+  assert.throws(() => {
+    other.write({ start: 0, length: 1, keys: Uint32Array.from([0]) });
+  }, /no sizes column/);
+  other.abort();
+  assert.deepEqual(
+    readdirSync(files.dir).filter((name) => name.startsWith('short')),
+    [],
+  );
+});
+
+test('a file that is not a whole binary trace is refused, naming it', async () => {
+  const trace = generateTrace('zipf:alpha=0.8,keys=50,requests=500,seed=2');
+  const path = join(files.dir, 'whole.cbt');
+  await saveTraceBinary(trace, path);
+  const bytes = readFileSync(path);
+  const truncated = files.write('truncated.cbt', bytes.subarray(0, bytes.length - 100));
+  const extended = files.write('extended.cbt', Buffer.concat([bytes, Buffer.alloc(8)]));
+  const csv = files.write('not.cbt', 'key\na\n');
+  for (const [file, why] of [
+    [truncated, /truncated/],
+    [extended, /bytes after its end/],
+    [csv, /bad magic/],
+    [join(files.dir, 'missing.cbt'), /no such file/],
+  ] as const) {
+    assert.throws(
+      () => openTraceStream(file),
+      (error: unknown) => error instanceof TraceFormatError && error.message.includes(file) && why.test(error.message),
+    );
+  }
+});
+
+test('the streamed grid gives the result of the grid in memory, byte for byte: TTLs, sizes, sets, warm-up and intervals', async () => {
+  // Sets and deletes, sizes and times: the general loop, per-class state across chunks.
+  const trace = generateTrace('zipf:alpha=0.9,keys=400,requests=20000,rate=100,writes=0.1,sizes=100..5000,seed=9');
+  const path = join(files.dir, 'grid.cbt');
+  await saveTraceBinary(trace, path);
+  const options = {
+    policies: ['lru', 's3-fifo', 'w-tinylfu', 'arc', 'lfu', 'sieve'],
+    capacities: [20, 100, 300],
+    ttlsMs: [null, 5000],
+    warmup: { share: 0.1 },
+    intervalRequests: 3000,
+  };
+  const inMemory = await simulate(trace, options);
+  for (const chunk of [1000, 4096]) {
+    const stream = openTraceStream(path);
+    const chunks = stream.chunks.bind(stream);
+    const streamed = await simulate(Object.assign(stream, { chunks: () => chunks(chunk) }), options);
+    stream.close();
+    assert.equal(JSON.stringify(streamed), JSON.stringify(inMemory), `chunks of ${chunk}`);
+  }
+  const { capacities: _entries, ...rest } = options;
+  const bytes = { ...rest, unit: 'bytes' as const, capacities: [50_000, 400_000] };
+  const stream = openTraceStream(path);
+  assert.equal(JSON.stringify(await simulate(stream, bytes)), JSON.stringify(await simulate(trace, bytes)));
+  stream.close();
+});
+
+test('what needs the whole trace at once is refused on a stream, saying why', async () => {
+  const trace = generateTrace('zipf:alpha=0.9,keys=100,requests=2000,rate=10,seed=1');
+  const path = join(files.dir, 'refused.cbt');
+  await saveTraceBinary(trace, path);
+  const refusals: [SimulateOptions, RegExp][] = [
+    [{ policies: ['belady'], capacities: [10] }, /belady looks ahead over the whole trace/],
+    [{ policies: ['lru'], capacities: [10], warmup: { ms: 30_000 } }, /not a duration/],
+    [{ policies: ['lru'], capacities: [10], stampede: 'coalesce' }, /need the whole trace in memory/],
+  ];
+  for (const [options, why] of refusals) {
+    const stream = openTraceStream(path);
+    await assert.rejects(simulate(stream, options), (error: unknown) => error instanceof UsageError && why.test(error.message));
+    stream.close();
+  }
+});
+
+test('cachebench run --stream prints what run prints for the loaded trace, and refuses what it cannot stream', () => {
+  const csv = join(files.dir, 'cli.csv');
+  const trace = generateTrace('zipf:alpha=0.9,keys=300,requests=30000,seed=5');
+  writeFileSync(csv, 'key\n' + Array.from(trace.keys, (id) => `k${id}`).join('\n') + '\n');
+  const cbt = join(files.dir, 'cli.cbt');
+  const grid = ['--policies', 'lru,s3-fifo,w-tinylfu', '--maxsize', '10%,50', '--format', 'json'];
+  const loaded = spawnCli('run', csv, '--cache-trace', cbt, ...grid);
+  assert.equal(loaded.code, 0, loaded.stderr);
+  const streamed = spawnCli('run', cbt, '--stream', ...grid);
+  assert.equal(streamed.code, 0, streamed.stderr);
+  assert.equal(streamed.stdout, loaded.stdout);
+
+  assertOneLineFailure(spawnCli('run', csv, '--stream'), new RegExp(`${csv}.*not a valid binary trace \\(bad magic\\)`));
+  assertOneLineFailure(spawnCli('run', cbt, '--stream', '--shard', '1/2'), /--stream.*drop --shard or --stream/);
+  assertOneLineFailure(spawnCli('run', cbt, '--stream', '--policies', 'belady'), /belady looks ahead/);
+  assertOneLineFailure(spawnCli('run', cbt, '--stream', '--capacity', '10%'), /--capacity/);
+});
