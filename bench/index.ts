@@ -3,7 +3,7 @@
  * large files). Never part of `npm test`; nothing here asserts anything.
  *
  *   npm run bench                      every suite
- *   npm run bench -- replay curve     only the named suites (replay, curve, load, grid, startup, record, formats, shard)
+ *   npm run bench -- replay curve     only the named suites (replay, curve, load, grid, startup, record, formats, shard, stream)
  *   npm run bench -- --quick          a few samples per case, for a quick look
  *   npm run bench -- --json           machine-readable output
  *   npm run bench -- replay --policies lru,arc
@@ -24,8 +24,19 @@ import { formatsSuite } from './suites/formats.js';
 import { recordSuite } from './suites/record.js';
 import { startupSuite } from './suites/startup.js';
 import { shardSuite } from './suites/shard.js';
+import { streamSuite } from './suites/stream.js';
 
-const SUITES: readonly Suite[] = [replaySuite, curveSuite, loadSuite, gridSuite, startupSuite, recordSuite, formatsSuite, shardSuite];
+const SUITES: readonly Suite[] = [
+  replaySuite,
+  curveSuite,
+  loadSuite,
+  gridSuite,
+  startupSuite,
+  recordSuite,
+  formatsSuite,
+  shardSuite,
+  streamSuite,
+];
 
 interface Args {
   readonly suites: readonly Suite[];
