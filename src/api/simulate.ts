@@ -1,6 +1,7 @@
 /** `simulate()` and `sweep()`: validate the options against the trace, run the grid, return the result object. */
 import { runGridParallel, runGridStreamed, type GridConfig } from '../engine/grid.js';
 import { UsageError } from '../errors.js';
+import { availableParallelism } from 'node:os';
 import type { TraceStream } from '../trace/stream.js';
 import { parseSizes } from '../engine/sizes.js';
 import { runSweep } from '../engine/sweep.js';
@@ -55,6 +56,7 @@ async function simulateStreamed(stream: TraceStream, plan: Plan, options: Simula
       ...gridOf(plan, plan.grid.capacities!),
       ...(options.signal !== undefined && { signal: options.signal }),
       ...(options.onProgress !== undefined && { onProgress: options.onProgress }),
+      threads: plan.parallel === 'never' ? 1 : (plan.workers ?? availableParallelism()),
     },
   );
   return { ...result, best: bestChoice(curvesOf(result.rows), plan.recommend) };

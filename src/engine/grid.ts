@@ -264,12 +264,16 @@ function gridWork(trace: Trace, config: ParallelGridConfig): Work & { readonly j
  * The grid over a streamed trace (stream.ts): every cell advances over one read of it, and
  * the result is the one `runGrid` gives for the same trace in memory.
  */
-export async function runGridStreamed(source: ChunkSource, config: GridConfig & { readonly signal?: AbortSignal }): Promise<RunResult> {
+export async function runGridStreamed(
+  source: ChunkSource,
+  config: GridConfig & { readonly signal?: AbortSignal; readonly threads?: number },
+): Promise<RunResult> {
   const jobs = gridJobs(config);
   const settings = settingsOf(config);
   const { counts, summary } = await replayStream(source, jobs, settings, {
     ...(config.onProgress !== undefined && { onProgress: config.onProgress }),
     ...(config.signal !== undefined && { signal: config.signal }),
+    ...(config.threads !== undefined && { threads: config.threads }),
   });
   const rows = jobs.map((job, i) => rowOf(job, counts[i]!, settings));
   return resultWith(summary, config.command ?? 'run', runOptionsOf(config), rows);

@@ -17,6 +17,7 @@ import { isTimedJob, replayConfigOf, withKeyTtls, type Job, type JobCounts, type
 import { ReplayRun } from './replay.js';
 import { StreamedFacts } from './trace-facts.js';
 import { warmupEnd } from './warmup.js';
+import { feedWorkers, groupsOf } from './stream-threads.js';
 
 /** A trace that arrives in chunks: its shape (chunks.ts), then its requests in order. */
 export interface ChunkSource {
@@ -34,6 +35,8 @@ export interface StreamOptions {
   /** Requests of the trace replayed so far (by every job) and in total. */
   readonly onProgress?: (done: number, total: number) => void;
   readonly signal?: AbortSignal;
+  /** Threads replaying at once, this one included (each takes a group of the jobs); default 1. */
+  readonly threads?: number;
 }
 
 /** Why `job` cannot be replayed from a stream with these settings, or undefined when it can. */
@@ -72,19 +75,30 @@ export async function replayStream(
   const warmup = settings.warmup === undefined ? 0 : warmupEnd(shape, settings.warmup);
   const facts = new StreamedFacts(shape.keySpace, shape.sizes !== undefined, [warmup]);
   const summarizer = new TraceSummarizer(shape);
-  const runs = jobs.map((job) => {
-    const resolved = withKeyTtls(shape, job);
-    return new ReplayRun(shape, replayConfigOf(shape, resolved, settings), facts);
-  });
+  // Per-class TTLs resolve against the key names here: worker threads get none.
+  const resolved = jobs.map((job) => withKeyTtls(shape, job));
+  const threads = shape.length === 0 ? 1 : Math.max(1, Math.min(options.threads ?? 1, jobs.length));
+  const groups = groupsOf(resolved, threads, shape.length);
+  const here = groups[0]!;
+  const runs = here.map((index) => new ReplayRun(shape, replayConfigOf(shape, resolved[index]!, settings), facts));
   const total = shape.length * jobs.length;
-  for (const chunk of source.chunks()) {
-    if (options.signal?.aborted === true) throw new CancelledError();
+  const replayHere = async (chunk: TraceChunk): Promise<void> => {
     facts.observe(chunk);
     summarizer.observe(chunk);
     for (const run of runs) run.advance(chunk);
     options.onProgress?.((chunk.start + chunk.length) * jobs.length, total);
     // Between chunks the event loop turns: a progress bar redraws, a signal is seen.
     await new Promise<void>((resolve) => setImmediate(resolve));
+  };
+  let elsewhere = new Map<number, JobCounts>();
+  if (threads === 1) {
+    for (const chunk of source.chunks()) {
+      if (options.signal?.aborted === true) throw new CancelledError();
+      await replayHere(chunk);
+    }
+  } else {
+    elsewhere = await feedWorkers(shape, source.chunks(), resolved, groups.slice(1), settings, warmup, replayHere, options.signal);
   }
-  return { counts: runs.map((run) => run.finish()), summary: summarizer.summary() };
+  const counts = new Map(here.map((index, k) => [index, runs[k]!.finish()] as const));
+  return { counts: jobs.map((_, index) => counts.get(index) ?? elsewhere.get(index)!), summary: summarizer.summary() };
 }

@@ -226,12 +226,17 @@ test('the streamed grid gives the result of the grid in memory, byte for byte: T
     intervalRequests: 3000,
   };
   const inMemory = await simulate(trace, options);
-  for (const chunk of [1000, 4096]) {
+  // One thread, and the cells split over 3 threads sharing each chunk: the same bytes.
+  for (const [chunk, workers] of [
+    [1000, 1],
+    [4096, 3],
+    [777, 2],
+  ] as const) {
     const stream = openTraceStream(path);
     const chunks = stream.chunks.bind(stream);
-    const streamed = await simulate(Object.assign(stream, { chunks: () => chunks(chunk) }), options);
+    const streamed = await simulate(Object.assign(stream, { chunks: () => chunks(chunk) }), { ...options, workers });
     stream.close();
-    assert.equal(JSON.stringify(streamed), JSON.stringify(inMemory), `chunks of ${chunk}`);
+    assert.equal(JSON.stringify(streamed), JSON.stringify(inMemory), `chunks of ${chunk} on ${workers} threads`);
   }
   const { capacities: _entries, ...rest } = options;
   const bytes = { ...rest, unit: 'bytes' as const, capacities: [50_000, 400_000] };
