@@ -1,7 +1,7 @@
 /**
- * Larger than memory: a Zipf trace of 1e9 requests over 1e7 keys (2e7 with --quick) is
- * generated chunk by chunk into a binary trace in a temporary folder (4 GB on disk, never
- * held in memory), then `cachebench run FILE --stream` replays it through lru, s3-fifo and
+ * Larger than memory: a Zipf trace of 1e9 requests over 1e7 keys (2e7 over 1e6 with --quick)
+ * is written by `cachebench gen … --out FILE.cbt` a chunk at a time into a temporary folder
+ * (4 GB on disk, never held in memory), then `cachebench run FILE --stream` replays it through lru, s3-fifo and
  * w-tinylfu at three sizes in a fresh process: end-to-end requests/s (requests of the trace
  * x cells / wall time) and the process's peak RSS, whose target is 2 GB. A loaded 1e9-request
  * trace alone would take 4 GB. Medians and ranges over the rounds; the streamed JSON of the
@@ -13,38 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchOptions, BenchRow, Suite } from '../measure.js';
-import { TraceWriter } from '../../src/trace/stream.js';
-import { ZipfGenerator } from '../../src/trace/synthetic/zipf.js';
-import { Rng } from '../../src/trace/synthetic/rng.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/cachebench.js', import.meta.url));
-const CHUNK = 1 << 20;
 const POLICIES = 'lru,s3-fifo,w-tinylfu';
-
-/** Writes `requests` Zipf(0.9) keys over `keys` labels (ids are the labels) to `path`, a chunk at a time. */
-function writeZipfTrace(path: string, requests: number, keys: number): number {
-  const started = process.hrtime.bigint();
-  const generator = new ZipfGenerator(keys, 0.9, new Rng(1, 0), 1);
-  const writer = new TraceWriter(path, {
-    length: requests,
-    keySpace: keys,
-    columns: {},
-    source: `zipf:alpha=0.9,keys=${keys},requests=${requests}`,
-  });
-  try {
-    const buffer = new Uint32Array(CHUNK);
-    for (let start = 0; start < requests; start += CHUNK) {
-      const length = Math.min(CHUNK, requests - start);
-      for (let i = 0; i < length; i++) buffer[i] = generator.next();
-      writer.write({ start, length, keys: buffer.subarray(0, length) });
-    }
-    writer.finish();
-  } catch (error) {
-    writer.abort();
-    throw error;
-  }
-  return Number(process.hrtime.bigint() - started) / 1e9;
-}
 
 interface Measured {
   readonly seconds: number;
@@ -77,7 +48,7 @@ export const streamSuite: Suite = {
     const folder = mkdtempSync(join(tmpdir(), 'cachebench-bench-stream-'));
     try {
       const path = join(folder, 'zipf.cbt');
-      const generation = writeZipfTrace(path, requests, keys);
+      const generation = measured(['gen', `zipf:alpha=0.9,keys=${keys},requests=${requests}`, '--out', path, '--no-progress']);
       const grid = ['run', path, '-p', POLICIES, '-m', sizes, '--format', 'json', '--no-progress'];
       const rounds = options.quick ? 3 : 1;
       const runs = Array.from({ length: rounds }, () => measured([...grid, '--stream']));
@@ -96,11 +67,11 @@ export const streamSuite: Suite = {
       return Promise.resolve([
         {
           suite: 'stream',
-          name: `generate ${requests.toExponential(0)} requests to .cbt`,
+          name: `gen ${requests.toExponential(0)} requests to .cbt`,
           unit: 's',
-          value: generation,
-          median: generation,
-          note: `${((requests * 4) / 2 ** 30).toFixed(1)} GiB of keys, written a chunk at a time`,
+          value: generation.seconds,
+          median: generation.seconds,
+          note: `${((requests * 4) / 2 ** 30).toFixed(1)} GiB of keys, written a chunk at a time; peak RSS ${(generation.peakBytes / 2 ** 20).toFixed(0)} MiB`,
         },
         {
           suite: 'stream',

@@ -4,7 +4,8 @@ import { UsageError } from '../errors.js';
 import { availableParallelism } from 'node:os';
 import type { TraceStream } from '../trace/stream.js';
 import { parseSizes } from '../engine/sizes.js';
-import { runSweep } from '../engine/sweep.js';
+import { runSweep, runSweepStreamed } from '../engine/sweep.js';
+import type { ChunkSource } from '../engine/stream.js';
 import { bestChoice, curvesOf } from '../engine/recommend.js';
 import type { RunResult } from '../model/result.js';
 import type { Trace } from '../trace/trace.js';
@@ -45,20 +46,27 @@ export function isTraceStream(trace: Trace | TraceStream): trace is TraceStream 
   return 'chunks' in trace && typeof trace.chunks === 'function';
 }
 
+/** A TraceStream as the engine reads it: forwards, and backwards for offline policies. */
+function sourceOf(stream: TraceStream): ChunkSource {
+  return { shape: stream.shape, chunks: () => stream.chunks(), chunksFromEnd: () => stream.chunksFromEnd() };
+}
+
+/** Threads a streamed grid replays on: every core unless told. */
+function threadsOf(plan: Plan): number {
+  return plan.parallel === 'never' ? 1 : (plan.workers ?? availableParallelism());
+}
+
 /** `simulate` over a streamed trace: one read of it for the whole grid, in O(keys + chunk) memory. */
 async function simulateStreamed(stream: TraceStream, plan: Plan, options: SimulateOptions): Promise<RunResult> {
   checkAgainstTrace(plan, stream.shape, { streamed: true });
   if (options.fromShards !== undefined)
     throw new UsageError('shard parts are merged from their JSON, not from a streamed trace', 'fromShards');
-  const result = await runGridStreamed(
-    { shape: stream.shape, chunks: () => stream.chunks() },
-    {
-      ...gridOf(plan, plan.grid.capacities!),
-      ...(options.signal !== undefined && { signal: options.signal }),
-      ...(options.onProgress !== undefined && { onProgress: options.onProgress }),
-      threads: plan.parallel === 'never' ? 1 : (plan.workers ?? availableParallelism()),
-    },
-  );
+  const result = await runGridStreamed(sourceOf(stream), {
+    ...gridOf(plan, plan.grid.capacities!),
+    ...(options.signal !== undefined && { signal: options.signal }),
+    ...(options.onProgress !== undefined && { onProgress: options.onProgress }),
+    threads: threadsOf(plan),
+  });
   return { ...result, best: bestChoice(curvesOf(result.rows), plan.recommend) };
 }
 
@@ -70,17 +78,21 @@ async function simulateStreamed(stream: TraceStream, plan: Plan, options: Simula
  * @throws UsageError naming the option path when an option is invalid or the trace cannot honour it.
  * @throws CancelledError when `signal` fires.
  */
-export async function sweep(trace: Trace, options: SweepOptions = {}): Promise<RunResult> {
+export async function sweep(trace: Trace | TraceStream, options: SweepOptions = {}): Promise<RunResult> {
   const plan = checkSweepOptions(options);
-  checkAgainstTrace(plan, trace);
-  const capacities = plan.grid.capacities ?? defaultSweepSizes(trace.keySpace);
-  return runSweep(trace, {
+  const shape = isTraceStream(trace) ? trace.shape : trace;
+  checkAgainstTrace(plan, shape, { streamed: isTraceStream(trace) });
+  const capacities = plan.grid.capacities ?? defaultSweepSizes(shape.keySpace);
+  const config = {
     ...gridOf(plan, capacities),
     ...executorOf(plan, options),
     recommend: plan.recommend,
     ...(plan.sample !== undefined && { sample: plan.sample }),
     ...(options.fromShards !== undefined && { fromSlices: checkShardParts(options.fromShards, 'sweep') }),
-  });
+  };
+  if (!isTraceStream(trace)) return runSweep(trace, config);
+  // A streamed sweep: one read of the file for every curve, in O(keys + chunk) memory.
+  return runSweepStreamed(sourceOf(trace), { ...config, threads: threadsOf(plan) });
 }
 
 /** 16, 32, ... doubling, always ending at the trace's key count (at least 32). */

@@ -5,11 +5,8 @@ import { checkSimulateOptions, type SimulateOptions } from '../api/options.js';
 import { simulate } from '../api/simulate.js';
 import { simulateShard } from '../api/shards.js';
 import type { Trace } from '../trace/trace.js';
-import { existsSync } from 'node:fs';
-import { openTraceStream, type TraceStream } from '../trace/stream.js';
-import { hasShareSizes, parseSizes } from '../engine/sizes.js';
-import { parseCount } from '../units.js';
 import { addShardOption, deliverPart, shardFrom } from './shard.js';
+import { addStreamOption, streamsByItself, withTraceStream } from './stream.js';
 import { withWorkerPool } from '../engine/executor.js';
 import type { RunResult } from '../model/result.js';
 import {
@@ -42,7 +39,7 @@ export function registerRun(program: Command, io: CliIo): void {
   addOutputOptions(command);
   addConfigOption(command);
   addShardOption(command);
-  command.option('--stream', 'replay a binary trace (.cbt) chunk by chunk, in memory for its keys only: for traces larger than memory');
+  addStreamOption(command);
   command.action(async (given: string | undefined, flags: RunFlags) => {
     const applied = await applyConfig(command, flags as unknown as Record<string, unknown> & ConfigFlags, given);
     const source = applied.source;
@@ -50,10 +47,14 @@ export function registerRun(program: Command, io: CliIo): void {
     try {
       const shard = shardFrom(flags);
       const options = runOptionsFromFlags(flags, command);
-      if (flags.stream === true) {
+      const streamed = flags.stream === true || (shard === undefined && streamsByItself(source, io));
+      if (streamed) {
         if (shard !== undefined) throw new UsageError('a streamed run is one read of the trace; drop --shard or --stream', '--stream');
         const output = await prepareOutput(flags, { command: 'run', source });
-        await deliverResult(await runStreamed(source, options, flags, rename), output, { io });
+        const result = await withTraceStream(source, flags, rename, 'replaying', (stream, shares, onProgress) =>
+          simulate(stream, { ...options, ...(shares !== undefined && { capacities: shares }), onProgress }),
+        );
+        await deliverResult(result, output, { io });
         reportConfig(applied, io);
         return;
       }
@@ -74,51 +75,6 @@ export function registerRun(program: Command, io: CliIo): void {
 }
 
 type RunFlags = CommonFlags & TimeFlags & OutputFlags & ConfigFlags & { shard?: string; stream?: boolean };
-
-/**
- * `run --stream`: the grid over a binary trace read a chunk at a time (trace/stream.ts).
- * Sizes given as shares are of the trace's key space (the stream has no pass to count
- * distinct keys before the replay; in a loaded-and-saved trace the two are the same).
- */
-async function runStreamed(
-  source: string,
-  options: SimulateOptions,
-  flags: CommonFlags,
-  rename: (error: unknown) => unknown,
-): Promise<RunResult> {
-  let stream: TraceStream | undefined;
-  const progress = progressBar('replaying');
-  try {
-    if (!existsSync(source)) throw new UsageError(`${source}: no such file (--stream reads a binary trace file, .cbt)`, '--stream');
-    stream = openTraceStream(source);
-    const text = flags.capacity ?? flags.maxsize;
-    if (flags.capacity !== undefined && hasShareSizes(flags.capacity)) {
-      throw new UsageError(
-        'byte sizes as shares need the working set in bytes, which a stream learns only at its end; give bytes',
-        '--capacity',
-      );
-    }
-    const shares =
-      options.capacities === undefined || text === undefined || !hasShareSizes(text)
-        ? undefined
-        : parseSizes(text, 'entries', '--maxsize', {
-            workingSet: stream.shape.keySpace,
-            ...(flags.points !== undefined && { points: parseCount(flags.points, '--points') }),
-          });
-    return await simulate(stream, {
-      ...options,
-      ...(shares !== undefined && { capacities: shares }),
-      onProgress: (done, total) => {
-        progress.update(done, total);
-      },
-    });
-  } catch (error) {
-    throw rename(error);
-  } finally {
-    progress.done();
-    stream?.close();
-  }
-}
 
 /** The library options of `run`'s flags; -p/-m/-c typed together with --tiers are refused. */
 function runOptionsFromFlags(flags: CommonFlags & TimeFlags, command: Command): SimulateOptions {

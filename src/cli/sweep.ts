@@ -29,6 +29,8 @@ import { addOutputOptions, deliverResult, prepareOutput, type OutputFlags } from
 import { progressBar } from './progress.js';
 import { addTimeOptions, type TimeFlags } from './time-options.js';
 import { parseCount } from '../units.js';
+import { UsageError } from '../errors.js';
+import { addStreamOption, streamsByItself, withTraceStream } from './stream.js';
 import { addConfigOption, applyConfig, blameConfig, reportConfig, type ConfigFlags } from './config-defaults.js';
 
 export function registerSweep(program: Command, io: CliIo): void {
@@ -50,54 +52,76 @@ export function registerSweep(program: Command, io: CliIo): void {
   addOutputOptions(command);
   addConfigOption(command);
   addShardOption(command);
-  command.action(async (given: string | undefined, flags: SweepFlags & TimeFlags & OutputFlags & ConfigFlags & { shard?: string }) => {
-    const applied = await applyConfig(command, flags as unknown as Record<string, unknown> & ConfigFlags, given);
-    const source = applied.source;
-    const rename = (error: unknown): unknown => blameConfig(asFlagError(error, undefined, flags.capacity !== undefined), applied);
-    try {
-      const shard = shardFrom(flags);
-      const output = shard === undefined ? await prepareOutput(flags, { command: 'sweep', source }) : undefined;
-      const sample = sampleFrom(flags);
-      const workers = workersFrom(flags, io);
-      const options: SweepOptions = {
-        ...gridOptionsFrom(flags, { sweep: true }),
-        recommend: recommendFrom(flags),
-        ...(sample !== undefined && { sample }),
-        ...(workers !== undefined && { workers }),
-        ...(io.fromShards && { fromShards: io.fromShards }),
-      };
-      // Check everything before the (possibly slow) load; the default range needs the trace.
-      const plan = checkSweepOptions(options);
-      // Worker threads start while the trace loads when the replays look big enough to use
-      // them: a one-pass curve is one read, every other curve one replay per size (16 when the
-      // range waits for the trace), of the sample only when sampling.
-      const replayed = plan.grid.timed ? 1 : plan.grid.policies.filter((policy) => policy.definition.curve === undefined).length;
-      const work = replayed * (plan.grid.capacities?.length ?? 16) * plan.grid.ttls.length * expectedRequests(source) * (sample ?? 1);
-      const result = await withWorkerPool(work, workers, async (pool) => {
-        const trace = await loadTraceFrom(source, flags, io);
-        const points = flags.points === undefined ? undefined : parseCount(flags.points, '--points');
-        const capacities =
-          (options.capacities && shareSizesFor(flags, trace)) ?? options.capacities ?? defaultSweepSizes(trace.keySpace, points);
-        const progress = progressBar('sweeping');
-        try {
-          const all: SweepOptions = {
-            ...options,
-            capacities,
-            onProgress: (done, total) => {
-              progress.update(done, total);
-            },
-            ...(pool && { pool }),
-          };
-          return shard === undefined ? await sweep(trace, all) : await sweepShard(trace, all, shard);
-        } finally {
-          progress.done();
+  addStreamOption(command);
+  command.action(
+    async (given: string | undefined, flags: SweepFlags & TimeFlags & OutputFlags & ConfigFlags & { shard?: string; stream?: boolean }) => {
+      const applied = await applyConfig(command, flags as unknown as Record<string, unknown> & ConfigFlags, given);
+      const source = applied.source;
+      const rename = (error: unknown): unknown => blameConfig(asFlagError(error, undefined, flags.capacity !== undefined), applied);
+      try {
+        const shard = shardFrom(flags);
+        const output = shard === undefined ? await prepareOutput(flags, { command: 'sweep', source }) : undefined;
+        const sample = sampleFrom(flags);
+        const workers = workersFrom(flags, io);
+        const options: SweepOptions = {
+          ...gridOptionsFrom(flags, { sweep: true }),
+          recommend: recommendFrom(flags),
+          ...(sample !== undefined && { sample }),
+          ...(workers !== undefined && { workers }),
+          ...(io.fromShards && { fromShards: io.fromShards }),
+        };
+        // Check everything before the (possibly slow) load; the default range needs the trace.
+        const plan = checkSweepOptions(options);
+        if (flags.stream === true || (shard === undefined && streamsByItself(source, io))) {
+          if (shard !== undefined) throw new UsageError('a streamed sweep is one read of the trace; drop --shard or --stream', '--stream');
+          const points = flags.points === undefined ? undefined : parseCount(flags.points, '--points');
+          const streamed = await withTraceStream(
+            source,
+            flags,
+            (error) => error,
+            'sweeping',
+            (stream, shares, onProgress) =>
+              sweep(stream, {
+                ...options,
+                capacities: shares ?? options.capacities ?? defaultSweepSizes(stream.shape.keySpace, points),
+                onProgress,
+              }),
+          );
+          await deliverResult(streamed, output!, { io, table: renderSweep });
+          reportConfig(applied, io);
+          return;
         }
-      });
-      if ('fingerprint' in result) await deliverPart(result, flags, command, io);
-      else await deliverResult(result, output!, { io, table: renderSweep });
-      reportConfig(applied, io);
-    } catch (error) {
-      throw rename(error);
-    }
-  });
+        // Worker threads start while the trace loads when the replays look big enough to use
+        // them: a one-pass curve is one read, every other curve one replay per size (16 when the
+        // range waits for the trace), of the sample only when sampling.
+        const replayed = plan.grid.timed ? 1 : plan.grid.policies.filter((policy) => policy.definition.curve === undefined).length;
+        const work = replayed * (plan.grid.capacities?.length ?? 16) * plan.grid.ttls.length * expectedRequests(source) * (sample ?? 1);
+        const result = await withWorkerPool(work, workers, async (pool) => {
+          const trace = await loadTraceFrom(source, flags, io);
+          const points = flags.points === undefined ? undefined : parseCount(flags.points, '--points');
+          const capacities =
+            (options.capacities && shareSizesFor(flags, trace)) ?? options.capacities ?? defaultSweepSizes(trace.keySpace, points);
+          const progress = progressBar('sweeping');
+          try {
+            const all: SweepOptions = {
+              ...options,
+              capacities,
+              onProgress: (done, total) => {
+                progress.update(done, total);
+              },
+              ...(pool && { pool }),
+            };
+            return shard === undefined ? await sweep(trace, all) : await sweepShard(trace, all, shard);
+          } finally {
+            progress.done();
+          }
+        });
+        if ('fingerprint' in result) await deliverPart(result, flags, command, io);
+        else await deliverResult(result, output!, { io, table: renderSweep });
+        reportConfig(applied, io);
+      } catch (error) {
+        throw rename(error);
+      }
+    },
+  );
 }

@@ -18,7 +18,8 @@
  * objects have the same size; with mixed sizes a real LRU can hold less than that prefix
  * after evicting a large object, so byte sweeps replay per size and this serves estimates.
  */
-import { OP_DELETE, OP_SET, type Trace } from '../trace/trace.js';
+import { OP_DELETE, OP_SET, type Trace, type TraceChunk } from '../trace/trace.js';
+import { chunkOf } from '../trace/chunks.js';
 import type { ReplayCounts } from './replay.js';
 import type { CurveBlocker } from '../model/result.js';
 import { recentBytesPrefix } from './resident-bytes.js';
@@ -41,9 +42,15 @@ export interface StackDistances {
 
 /**
  * Why the one-pass curve would not equal per-size `lru` replays for this trace and setting,
- * or null when it is exact.
+ * or null when it is exact. `deletes`: whether the trace deletes (a streamed trace learns it
+ * by reading its op column).
  */
-export function exactCurveBlocker(trace: Trace, unit: 'entries' | 'bytes', ttl: number | null): CurveBlocker | null {
+export function exactCurveBlocker(
+  trace: Trace,
+  unit: 'entries' | 'bytes',
+  ttl: number | null,
+  deletes: boolean = trace.ops?.includes(OP_DELETE) ?? false,
+): CurveBlocker | null {
   // An expired entry leaves a hole in the cache that the stack model does not have.
   if (ttl !== null || trace.ttls !== undefined) return 'ttl';
   if (unit === 'bytes') return 'byte-capacity';
@@ -51,7 +58,7 @@ export function exactCurveBlocker(trace: Trace, unit: 'entries' | 'bytes', ttl: 
   if (trace.costs !== undefined) return 'cost-column';
   // A delete frees a slot in a full cache while the key below it stays evicted, so the cache
   // no longer holds the top C of the stack.
-  if (trace.ops !== undefined && trace.ops.includes(OP_DELETE)) return 'deletes';
+  if (deletes) return 'deletes';
   return null;
 }
 
@@ -64,33 +71,64 @@ const PROGRESS_CHUNK = 1 << 18;
 
 /** `onProgress(done)` is called every PROGRESS_CHUNK requests with the requests read so far. */
 export function stackDistances(trace: Trace, keep?: Uint8Array, onProgress?: (done: number) => void): StackDistances {
-  const { keys, ops, sizes } = trace;
+  const { keys } = trace;
   const n = trace.length;
   let slots = n;
   if (keep !== undefined) {
     slots = 0;
     for (let i = 0; i < n; i++) slots += keep[keys[i]!]!;
   }
-  // Only the latest access of each key is ever set, so time can be renumbered: once the tree
-  // is full, the live positions are packed to the front in order (O(size)) and time carries on.
-  // A tree of about twice the key count instead of one slot per request stays in cache, which
-  // is most of the speed. Packing happens at most every `size - keys` requests: O(1) amortised.
-  const size = Math.max(1, Math.min(slots, Math.max(2 * trace.keySpace, 1 << 12)));
-  const tree = new Int32Array(size + 1);
-  const keyAt = new Int32Array(size);
-  const last = new Int32Array(trace.keySpace).fill(-1);
-  const histogram = new Float64Array(Math.max(1, trace.keySpace));
-  // Byte hit rate at entry capacity: the same distances, weighted by object size.
-  const byteHistogram = sizes === undefined ? histogram : new Float64Array(histogram.length);
-  let bytesRequested = 0;
-  let active = 0;
-  let lookups = 0;
-  let cold = 0;
-  let writes = 0;
-  let t = 0;
+  const counter = new StackDistanceCounter(trace.keySpace, trace.sizes !== undefined, { slots, ...(keep && { keep }) });
   for (let start = 0; start < n; start += PROGRESS_CHUNK) {
     const end = Math.min(n, start + PROGRESS_CHUNK);
-    for (let i = start; i < end; i++) {
+    counter.advance(chunkOf(trace, start, end));
+    onProgress?.(end);
+  }
+  return counter.result();
+}
+
+/**
+ * The stack distances counted chunk by chunk (a trace in memory is cut into chunks, a
+ * streamed one arrives so), in O(keys) memory whatever the trace's length: `advance` over
+ * each chunk in order, then `result`.
+ */
+export class StackDistanceCounter {
+  private readonly size: number;
+  private readonly tree: Int32Array;
+  private readonly keyAt: Int32Array;
+  private readonly last: Int32Array;
+  private readonly histogram: Float64Array;
+  private readonly byteHistogram: Float64Array;
+  private readonly keep: Uint8Array | undefined;
+  private bytesRequested = 0;
+  private active = 0;
+  private lookups = 0;
+  private cold = 0;
+  private writes = 0;
+  private t = 0;
+
+  /** `slots`: the requests to come when known (a smaller tree for a short trace); `keep`: count only these keys. */
+  constructor(keySpace: number, sized: boolean, { slots, keep }: { readonly slots?: number; readonly keep?: Uint8Array } = {}) {
+    // Only the latest access of each key is ever set, so time can be renumbered: once the tree
+    // is full, the live positions are packed to the front in order (O(size)) and time carries on.
+    // A tree of about twice the key count instead of one slot per request stays in cache, which
+    // is most of the speed. Packing happens at most every `size - keys` requests: O(1) amortised.
+    const wanted = Math.max(2 * keySpace, 1 << 12);
+    this.size = Math.max(1, slots === undefined ? wanted : Math.min(slots, wanted));
+    this.tree = new Int32Array(this.size + 1);
+    this.keyAt = new Int32Array(this.size);
+    this.last = new Int32Array(keySpace).fill(-1);
+    this.histogram = new Float64Array(Math.max(1, keySpace));
+    // Byte hit rate at entry capacity: the same distances, weighted by object size.
+    this.byteHistogram = sized ? new Float64Array(this.histogram.length) : this.histogram;
+    this.keep = keep;
+  }
+
+  advance(chunk: TraceChunk): void {
+    const { keys, ops, sizes } = chunk;
+    const { size, tree, keyAt, last, histogram, byteHistogram, keep } = this;
+    let { bytesRequested, active, lookups, cold, writes, t } = this;
+    for (let i = 0; i < chunk.length; i++) {
       const id = keys[i]!;
       if (keep !== undefined && keep[id] === 0) continue;
       if (t === size) t = pack(tree, keyAt, last, size);
@@ -117,9 +155,35 @@ export function stackDistances(trace: Trace, keep?: Uint8Array, onProgress?: (do
       keyAt[t] = id;
       last[id] = t++;
     }
-    onProgress?.(end);
+    [this.bytesRequested, this.active, this.lookups, this.cold, this.writes, this.t] = [bytesRequested, active, lookups, cold, writes, t];
   }
-  return { histogram, lookups, coldLookups: cold, writes, distinctKeys: active, byteHistogram, bytesRequested };
+
+  /** The keys touched so far, most recently touched first. */
+  recentKeys(): number[] {
+    const ids: number[] = [];
+    for (let id = 0; id < this.last.length; id++) if (this.last[id]! >= 0) ids.push(id);
+    return ids.sort((a, b) => this.last[b]! - this.last[a]!);
+  }
+
+  /**
+   * The curve's counts at each capacity so far (see `lruCurveCounts`); `lastSizes` (each
+   * key's last size) gives the bytes an LRU of C entries ends holding: its C most recent keys'.
+   */
+  countsAt(capacities: readonly number[], lastSizes: Uint32Array | undefined): (ReplayCounts & MissSplit)[] {
+    let finalBytes: ((resident: number) => number) | undefined;
+    if (lastSizes !== undefined) {
+      const order = this.recentKeys();
+      const prefix = new Float64Array(order.length + 1);
+      order.forEach((id, k) => (prefix[k + 1] = prefix[k]! + lastSizes[id]!));
+      finalBytes = (resident) => prefix[resident]!;
+    }
+    return countsFromDistances(this.result(), capacities, 0, finalBytes);
+  }
+
+  result(): StackDistances {
+    const { histogram, lookups, cold, writes, active, byteHistogram, bytesRequested } = this;
+    return { histogram, lookups, coldLookups: cold, writes, distinctKeys: active, byteHistogram, bytesRequested };
+  }
 }
 
 /** Moves the live positions to 0..live-1 keeping their order, rebuilds the tree; returns live. */

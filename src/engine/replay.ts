@@ -21,6 +21,7 @@ import { replayRange, TOTAL_SLOTS, type GeneralReplay } from './loops/templates.
 import { isPlainReplay, PlainReplay, type PlainCounts } from './plain-replay.js';
 import { chunkEnd, intervalRecorder, type IntervalCounts, type IntervalRecorder, type IntervalSpec } from './intervals.js';
 import { factsOf, type TraceFacts } from './trace-facts.js';
+import type { NextUseFile } from './next-uses.js';
 
 /** Seeded stream of the TTL jitter draws, apart from any other use of the seed. */
 export const JITTER_STREAM = 0x6a17;
@@ -45,6 +46,8 @@ export interface ReplayConfig {
   readonly warmup?: number;
   /** Called between chunks of requests with the number done so far. */
   readonly onProgress?: (done: number, total: number) => void;
+  /** A streamed trace's next uses, for offline policies (next-uses.ts). */
+  readonly nextUses?: NextUseFile;
 }
 
 export interface ReplayCounts {
@@ -135,6 +138,7 @@ export class ReplayRun {
       seed: config.seed,
       trace: shape,
       ...(expiry && { expiry }),
+      ...(config.nextUses && { nextUses: config.nextUses }),
     });
     this.length = shape.length;
     this.recorder = intervalRecorder(shape, config.interval);

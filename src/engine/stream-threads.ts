@@ -15,6 +15,7 @@ import { CancelledError, UsageError } from '../errors.js';
 import type { Trace, TraceChunk } from '../trace/trace.js';
 import { sharedTrace } from './executor.js';
 import { jobCost, toWire, type Job, type JobCounts, type ReplaySettings, type WireJob } from './jobs.js';
+import type { NextUseFile } from './next-uses.js';
 
 const WORKER_SCRIPT = new URL('./stream-worker.js', import.meta.url);
 const SLOTS = 2;
@@ -35,6 +36,8 @@ export interface StreamWorkerInit {
   readonly jobs: readonly WireJob[];
   readonly settings: ReplaySettings;
   readonly warmup: number;
+  /** The next uses of a trace with offline policies in the grid (next-uses.ts). */
+  readonly nextUses?: NextUseFile;
   readonly control: Int32Array;
   /** Per slot: its chunk's start and length. */
   readonly bounds: Float64Array;
@@ -110,8 +113,7 @@ export async function feedWorkers(
   chunks: Iterable<TraceChunk>,
   jobs: readonly Job[],
   workerGroups: readonly (readonly number[])[],
-  settings: ReplaySettings,
-  warmup: number,
+  common: Pick<StreamWorkerInit, 'settings' | 'warmup' | 'nextUses'>,
   replayHere: (chunk: TraceChunk) => Promise<void>,
   signal?: AbortSignal,
 ): Promise<Map<number, JobCounts>> {
@@ -125,10 +127,9 @@ export async function feedWorkers(
     const shared = sharedTrace(shape);
     for (const group of workerGroups) {
       const init: StreamWorkerInit = {
+        ...common,
         shape: shared,
         jobs: group.map((index) => toWire(jobs[index]!)),
-        settings,
-        warmup,
         control,
         bounds,
         slots,

@@ -20,12 +20,14 @@ import { StreamedFacts } from './trace-facts.js';
 
 const init = workerData as StreamWorkerInit;
 const port = parentPort!;
-const { shape, control, bounds, slots, settings, warmup } = init;
+const { shape, control, bounds, slots, settings, warmup, nextUses } = init;
 
 try {
   const specs = new Map<string, PolicySpec>();
   const facts = new StreamedFacts(shape.keySpace, shape.sizes !== undefined, [warmup]);
-  const runs = init.jobs.map((wire) => new ReplayRun(shape, replayConfigOf(shape, fromWire(wire, specs), settings), facts));
+  const runs = init.jobs.map(
+    (wire) => new ReplayRun(shape, { ...replayConfigOf(shape, fromWire(wire, specs), settings), ...(nextUses && { nextUses }) }, facts),
+  );
   let stopped = false;
   for (let index = 0, done = 0; done < shape.length; index++) {
     const slot = index % STREAM_SLOTS;

@@ -4,10 +4,11 @@
  * cell, never O(requests). The trace's summary and the facts the counts need (cold keys
  * after the warm-up, each key's last size) are gathered from the same chunks as they pass.
  *
- * What needs the whole trace at once is refused with the reason: the time-aware simulator
- * (tiers, fleets, write policies, stampedes, incidents), offline policies (Belady looks
- * ahead), and warm-ups or intervals measured in seconds (their ends are found by searching
- * the time column).
+ * Offline policies (Belady looks ahead) get every access's next use from one backward pass
+ * written to disk first (next-uses.ts). What needs the whole trace at once is refused with
+ * the reason: the time-aware simulator (tiers, fleets, write policies, stampedes,
+ * incidents), and warm-ups or intervals measured in seconds (their ends are found by
+ * searching the time column).
  */
 import { UsageError, CancelledError } from '../errors.js';
 import type { TraceSummary } from '../model/result.js';
@@ -15,20 +16,25 @@ import { TraceSummarizer } from '../trace/summary.js';
 import type { Trace, TraceChunk } from '../trace/trace.js';
 import { isTimedJob, replayConfigOf, withKeyTtls, type Job, type JobCounts, type ReplaySettings } from './jobs.js';
 import { ReplayRun } from './replay.js';
-import { StreamedFacts } from './trace-facts.js';
+import { StreamedFacts, type TraceFacts } from './trace-facts.js';
 import { warmupEnd } from './warmup.js';
 import { feedWorkers, groupsOf } from './stream-threads.js';
+import { writeNextUses, type BackwardSource, type NextUseFile } from './next-uses.js';
 
 /** A trace that arrives in chunks: its shape (chunks.ts), then its requests in order. */
 export interface ChunkSource {
   readonly shape: Trace;
   chunks(): Iterable<TraceChunk>;
+  /** The chunks from the last to the first: when present, offline policies (Belady) can run (next-uses.ts). */
+  chunksFromEnd?(): Iterable<TraceChunk>;
 }
 
 export interface StreamedCounts {
   /** Per job, in the order given. */
   readonly counts: JobCounts[];
   readonly summary: TraceSummary;
+  /** What was gathered of the whole trace on the way (each key's last size, cold keys). */
+  readonly facts: TraceFacts;
 }
 
 export interface StreamOptions {
@@ -37,15 +43,21 @@ export interface StreamOptions {
   readonly signal?: AbortSignal;
   /** Threads replaying at once, this one included (each takes a group of the jobs); default 1. */
   readonly threads?: number;
+  /** Also sees every chunk, on this thread, as it passes (one read of the trace for more than the jobs). */
+  readonly observe?: (chunk: TraceChunk) => void;
 }
 
 /** Why `job` cannot be replayed from a stream with these settings, or undefined when it can. */
-export function streamRefusal(job: Job, settings: ReplaySettings): { readonly why: string; readonly path: string } | undefined {
+export function streamRefusal(
+  job: Job,
+  settings: ReplaySettings,
+  backwards: boolean,
+): { readonly why: string; readonly path: string } | undefined {
   if (isTimedJob(job))
     return { why: 'tiers, fleets, write policies, stampedes and incidents need the whole trace in memory', path: 'stream' };
   const offline = job.tiers.find((tier) => tier.policy.definition.offline === true);
-  if (offline !== undefined)
-    return { why: `${offline.policy.name} looks ahead over the whole trace, so it cannot be streamed`, path: 'policies' };
+  if (offline !== undefined && !backwards)
+    return { why: `${offline.policy.name} looks ahead, and this stream cannot be read backwards to find next uses`, path: 'policies' };
   if (settings.warmup?.unit === 'seconds')
     return { why: 'a streamed warm-up is a number of requests or a share, not a duration', path: 'warmup' };
   if (settings.interval?.unit === 'seconds')
@@ -67,24 +79,46 @@ export async function replayStream(
   settings: ReplaySettings,
   options: StreamOptions = {},
 ): Promise<StreamedCounts> {
+  const backwards = source.chunksFromEnd !== undefined;
   for (const job of jobs) {
-    const refusal = streamRefusal(job, settings);
+    const refusal = streamRefusal(job, settings, backwards);
     if (refusal !== undefined) throw new UsageError(refusal.why, refusal.path);
   }
+  const shape = source.shape;
+  // Per-class TTLs resolve against the key names here: worker threads get none.
+  const resolved = jobs.map((job) => withKeyTtls(shape, job));
+  // Offline policies look ahead: one backward pass first writes every access's next use to disk.
+  const offline = resolved.some((job) => job.tiers.some((tier) => tier.policy.definition.offline === true));
+  const nextUses = offline ? writeNextUses(source as BackwardSource) : undefined;
+  try {
+    return await replayGroups(source, jobs, resolved, settings, options, nextUses);
+  } finally {
+    nextUses?.remove();
+  }
+}
+
+async function replayGroups(
+  source: ChunkSource,
+  jobs: readonly Job[],
+  resolved: readonly Job[],
+  settings: ReplaySettings,
+  options: StreamOptions,
+  nextUses: NextUseFile | undefined,
+): Promise<StreamedCounts> {
   const shape = source.shape;
   const warmup = settings.warmup === undefined ? 0 : warmupEnd(shape, settings.warmup);
   const facts = new StreamedFacts(shape.keySpace, shape.sizes !== undefined, [warmup]);
   const summarizer = new TraceSummarizer(shape);
-  // Per-class TTLs resolve against the key names here: worker threads get none.
-  const resolved = jobs.map((job) => withKeyTtls(shape, job));
   const threads = shape.length === 0 ? 1 : Math.max(1, Math.min(options.threads ?? 1, jobs.length));
   const groups = groupsOf(resolved, threads, shape.length);
   const here = groups[0]!;
-  const runs = here.map((index) => new ReplayRun(shape, replayConfigOf(shape, resolved[index]!, settings), facts));
+  const withNextUses = nextUses === undefined ? {} : { nextUses: { path: nextUses.path, count: nextUses.count } };
+  const runs = here.map((index) => new ReplayRun(shape, { ...replayConfigOf(shape, resolved[index]!, settings), ...withNextUses }, facts));
   const total = shape.length * jobs.length;
   const replayHere = async (chunk: TraceChunk): Promise<void> => {
     facts.observe(chunk);
     summarizer.observe(chunk);
+    options.observe?.(chunk);
     for (const run of runs) run.advance(chunk);
     options.onProgress?.((chunk.start + chunk.length) * jobs.length, total);
     // Between chunks the event loop turns: a progress bar redraws, a signal is seen.
@@ -97,8 +131,16 @@ export async function replayStream(
       await replayHere(chunk);
     }
   } else {
-    elsewhere = await feedWorkers(shape, source.chunks(), resolved, groups.slice(1), settings, warmup, replayHere, options.signal);
+    elsewhere = await feedWorkers(
+      shape,
+      source.chunks(),
+      resolved,
+      groups.slice(1),
+      { settings, warmup, ...withNextUses },
+      replayHere,
+      options.signal,
+    );
   }
   const counts = new Map(here.map((index, k) => [index, runs[k]!.finish()] as const));
-  return { counts: jobs.map((_, index) => counts.get(index) ?? elsewhere.get(index)!), summary: summarizer.summary() };
+  return { counts: jobs.map((_, index) => counts.get(index) ?? elsewhere.get(index)!), summary: summarizer.summary(), facts };
 }

@@ -15,16 +15,17 @@
 import { CancelledError, UsageError } from '../errors.js';
 import type { CurveBlocker, CurveMethod, ResultRow, RowModes, RunResult, Sampling } from '../model/result.js';
 import { modeFields } from '../model/modes.js';
-import { OP_DELETE, OP_GET, type Trace } from '../trace/trace.js';
+import { OP_DELETE, OP_GET, type Trace, type TraceChunk } from '../trace/trace.js';
 import { executeJobs, executorOptionsOf, type ExecutorOptions } from './executor.js';
 import { gridJobs, runOptionsOf, settingsOf, type GridConfig } from './grid.js';
 import { cacheJob, jobCost, jobLabel, jobModes, toWire, type Job, type JobCounts } from './jobs.js';
 import { computeSlice, gatherSlices, workFingerprint, type Slice, type SliceResults, type Work } from './slices.js';
-import { exactCurveBlocker, lruCurveCounts } from './lru-curve.js';
+import { exactCurveBlocker, lruCurveCounts, StackDistanceCounter } from './lru-curve.js';
+import { replayStream, type ChunkSource } from './stream.js';
 import { bestChoice, curvesOf, recommend, ttlChoice, type CurvePoint, type RecommendOptions } from './recommend.js';
 import { curveKey, refineTargets } from './refine.js';
 import type { ReplayCounts } from './replay.js';
-import { resultOf, rowOf } from './rows.js';
+import { resultOf, resultWith, rowOf } from './rows.js';
 import { miniCapacity, samplingMask, sampleTrace, scaleSampledCounts, shardsLruCounts, traceTotals, type TraceTotals } from './shards.js';
 
 export interface SweepConfig extends GridConfig, Omit<ExecutorOptions, 'onProgress'> {
@@ -78,32 +79,8 @@ async function sweepOrSlice(
     throw new UsageError(`rate ${rate} keeps no looked-up key of this trace; raise it`, 'sample');
   }
   const settings = settingsOf(config);
-  const timed = config.timed !== undefined;
 
-  // Curves in row order (policy, then modes, then TTL), each with its jobs in size order.
-  const plans: Plan[] = [];
-  const perSize = config.capacities.length;
-  const all = gridJobs(config);
-  for (let start = 0; start < all.length; start += perSize) {
-    const jobs = all.slice(start, start + perSize);
-    const first = jobs[0]!;
-    const policy = first.tiers[0]!.policy;
-    const onePassModel = !timed && policy.definition.curve === 'lru-stack';
-    const blocker: CurveBlocker | null = timed
-      ? 'time-aware'
-      : config.interval !== undefined
-        ? 'intervals'
-        : config.warmup !== undefined
-          ? 'warmup'
-          : onePassModel
-            ? first.ttlClasses !== undefined
-              ? 'ttl'
-              : exactCurveBlocker(trace, config.unit, first.ttl)
-            : 'no-one-pass-model';
-    const onePass = blocker === null;
-    const method: Method = onePass ? (rate === undefined ? 'mattson' : 'shards') : rate === undefined ? 'replay' : 'minisim';
-    plans.push({ policy: jobLabel(first), ...jobModes(first), ttl: first.ttl, method, blocker, jobs, onePass });
-  }
+  const plans = curvePlansOf(config, (ttl) => exactCurveBlocker(trace, config.unit, ttl), rate);
 
   // Replayed curves' jobs; with sampling, at size x rate on the sampled keys (MiniSim).
   const replayed = plans.filter((plan) => !plan.onePass).flatMap((plan) => plan.jobs);
@@ -168,23 +145,73 @@ async function sweepOrSlice(
     });
   }
 
+  const result = sweepResult(resultOf(trace, config.command ?? 'sweep', runOptionsOf(config), rows), config, plans, {
+    ceiling: infiniteCacheHitRate(trace),
+    refine: (recommendations) =>
+      rate === undefined && hasTarget(config.recommend)
+        ? refineTargets(trace, plans, recommendations, settings, config.capacities)
+        : { recommendations, points: new Map<string, CurvePoint[]>() },
+    sampling: rate === undefined ? null : samplingOf(trace, sampled!, rate, totals!, plans),
+  });
+  return { result };
+}
+
+/** The curves of a sweep in row order (policy, then modes, then TTL), each with its jobs in size order. */
+function curvePlansOf(config: SweepConfig, blockerOf: (ttl: number | null) => CurveBlocker | null, rate: number | undefined): Plan[] {
+  const timed = config.timed !== undefined;
+  const plans: Plan[] = [];
+  const perSize = config.capacities.length;
+  const all = gridJobs(config);
+  for (let start = 0; start < all.length; start += perSize) {
+    const jobs = all.slice(start, start + perSize);
+    const first = jobs[0]!;
+    const policy = first.tiers[0]!.policy;
+    const onePassModel = !timed && policy.definition.curve === 'lru-stack';
+    const blocker: CurveBlocker | null = timed
+      ? 'time-aware'
+      : config.interval !== undefined
+        ? 'intervals'
+        : config.warmup !== undefined
+          ? 'warmup'
+          : onePassModel
+            ? first.ttlClasses !== undefined
+              ? 'ttl'
+              : blockerOf(first.ttl)
+            : 'no-one-pass-model';
+    const onePass = blocker === null;
+    const method: Method = onePass ? (rate === undefined ? 'mattson' : 'shards') : rate === undefined ? 'replay' : 'minisim';
+    plans.push({ policy: jobLabel(first), ...jobModes(first), ttl: first.ttl, method, blocker, jobs, onePass });
+  }
+  return plans;
+}
+
+/** What the end of a sweep needs beyond its rows: the ceiling on hit rate, how targets are refined, the sampling note. */
+interface SweepEnding {
+  /** The hit rate of an unbounded cache, which no recommendation can pass. */
+  readonly ceiling: number;
+  readonly refine: (recommendations: ReturnType<typeof recommend>) => {
+    recommendations: ReturnType<typeof recommend>;
+    points: Map<string, CurvePoint[]>;
+  };
+  readonly sampling: Sampling | null;
+}
+
+/** The sweep's result around its rows: curves, recommendations, the best choice. */
+function sweepResult(base: RunResult, config: SweepConfig, plans: readonly Plan[], ending: SweepEnding): RunResult {
+  const rows = base.rows;
   // Unreliable estimates are drawn and listed, but nothing is recommended from them.
   const curves = curvesOf(rows.filter((row) => row.estimate?.unreliable !== true));
-  const ceiling = infiniteCacheHitRate(trace);
-  const recommendations = recommend(curves, config.recommend, { ceiling });
+  const recommendations = recommend(curves, config.recommend, { ceiling: ending.ceiling });
   // Targets are bisected between grid points with extra replays, except on estimates.
-  const refined =
-    rate === undefined && hasTarget(config.recommend)
-      ? refineTargets(trace, plans, recommendations, settings, config.capacities)
-      : { recommendations, points: new Map<string, CurvePoint[]>() };
+  const refined = ending.refine(recommendations);
   // The best choice under a target sees the refined sizes too.
   const withRefined = curves.map((curve) => {
     const extra = refined.points.get(curveKey(curve));
     return extra === undefined ? curve : { ...curve, points: [...curve.points, ...extra].sort((a, b) => a.capacity - b.capacity) };
   });
-  const result: RunResult = {
-    ...resultOf(trace, config.command ?? 'sweep', runOptionsOf(config), rows),
-    sampling: rate === undefined ? null : samplingOf(trace, sampled!, rate, totals!, plans),
+  return {
+    ...base,
+    sampling: ending.sampling,
     curves: plans.map((plan) => ({
       policy: plan.policy,
       ...modeFields(plan),
@@ -196,7 +223,6 @@ async function sweepOrSlice(
     best: bestChoice(withRefined, config.recommend),
     ...(config.recommend.maxStale !== undefined && { ttlChoice: ttlChoice(rows, config.recommend.maxStale) }),
   };
-  return { result };
 }
 
 /**
@@ -306,19 +332,98 @@ function samplingOf(trace: Trace, sampled: Trace, rate: number, totals: TraceTot
 
 /** Hit rate of an unbounded cache without TTL: each key's first lookup misses, the rest hit. */
 export function infiniteCacheHitRate(trace: Trace): number {
-  const seen = new Uint8Array(trace.keySpace);
-  const { keys, ops } = trace;
-  let lookups = 0;
-  let cold = 0;
-  for (let i = 0; i < trace.length; i++) {
-    const id = keys[i]!;
-    const op = ops === undefined ? OP_GET : ops[i]!;
-    if (op === OP_DELETE) continue;
-    if (op === OP_GET) {
-      lookups++;
-      if (seen[id] === 0) cold++;
-    }
-    seen[id] = 1;
+  const counter = new InfiniteCacheCounter(trace.keySpace);
+  counter.observe(trace);
+  return counter.hitRate();
+}
+
+/** `infiniteCacheHitRate` gathered chunk by chunk. */
+class InfiniteCacheCounter {
+  private readonly seen: Uint8Array;
+  private lookups = 0;
+  private cold = 0;
+
+  constructor(keySpace: number) {
+    this.seen = new Uint8Array(keySpace);
   }
-  return lookups === 0 ? 0 : (lookups - cold) / lookups;
+
+  observe(chunk: Pick<TraceChunk, 'keys' | 'ops' | 'length'>): void {
+    const { keys, ops } = chunk;
+    const seen = this.seen;
+    for (let i = 0; i < chunk.length; i++) {
+      const id = keys[i]!;
+      const op = ops === undefined ? OP_GET : ops[i]!;
+      if (op === OP_DELETE) continue;
+      if (op === OP_GET) {
+        this.lookups++;
+        if (seen[id] === 0) this.cold++;
+      }
+      seen[id] = 1;
+    }
+  }
+
+  hitRate(): number {
+    return this.lookups === 0 ? 0 : (this.lookups - this.cold) / this.lookups;
+  }
+}
+
+/**
+ * The sweep over a streamed trace (stream.ts): one read for every curve - the one-pass LRU
+ * curves counted as the chunks pass, every other curve's sizes replayed on every core - and
+ * the result the sweep of the trace in memory gives, byte for byte. A trace with an op
+ * column is read once more first, to learn whether it deletes (which makes the LRU curve a
+ * replay). Not with sampling, shards or a target (whose sizes are bisected with replays).
+ */
+export async function runSweepStreamed(source: ChunkSource, config: SweepConfig & { readonly threads?: number }): Promise<RunResult> {
+  if (config.sample !== undefined && config.sample < 1) {
+    throw new UsageError('a streamed sweep is exact: sample a trace that fits in memory instead', 'sample');
+  }
+  if (config.fromSlices !== undefined)
+    throw new UsageError('shard parts are merged from their JSON, not from a streamed trace', 'fromShards');
+  if (hasTarget(config.recommend)) {
+    throw new UsageError(
+      'a target is met by bisecting sizes with extra replays, which a streamed sweep does not make; give the sizes to try',
+      'recommend',
+    );
+  }
+  const shape = source.shape;
+  let deletes = false;
+  if (shape.ops !== undefined) {
+    for (const chunk of source.chunks()) {
+      if (chunk.ops!.includes(OP_DELETE)) {
+        deletes = true;
+        break;
+      }
+    }
+  }
+  const plans = curvePlansOf(config, (ttl) => exactCurveBlocker(shape, config.unit, ttl, deletes), undefined);
+  const settings = settingsOf(config);
+  const counters = new Map(
+    plans
+      .filter((plan) => plan.onePass)
+      .map((plan) => [plan, new StackDistanceCounter(shape.keySpace, shape.sizes !== undefined)] as const),
+  );
+  const infinite = new InfiniteCacheCounter(shape.keySpace);
+  const replayed = plans.filter((plan) => !plan.onePass).flatMap((plan) => plan.jobs);
+  const streamed = await replayStream(source, replayed, settings, {
+    ...(config.onProgress !== undefined && { onProgress: config.onProgress }),
+    ...(config.signal !== undefined && { signal: config.signal }),
+    ...(config.threads !== undefined && { threads: config.threads }),
+    observe: (chunk) => {
+      infinite.observe(chunk);
+      for (const counter of counters.values()) counter.advance(chunk);
+    },
+  });
+  const rows: ResultRow[] = [];
+  let next = 0;
+  for (const plan of plans) {
+    const counter = counters.get(plan);
+    const curve = counter?.countsAt(config.capacities, streamed.facts.lastSizes());
+    plan.jobs.forEach((job, i) => rows.push(rowOf(job, curve === undefined ? streamed.counts[next++]! : curve[i]!, settings)));
+  }
+  return sweepResult(resultWith(streamed.summary, config.command ?? 'sweep', runOptionsOf(config), rows), config, plans, {
+    ceiling: infinite.hitRate(),
+    refine: (recommendations) => ({ recommendations, points: new Map<string, CurvePoint[]>() }),
+    sampling: null,
+  });
 }

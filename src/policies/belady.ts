@@ -20,6 +20,7 @@
 import type { Policy, PolicyContext, PolicyDefinition, PolicyParams } from './policy.js';
 import { IndexedMinHeap } from './internal/heap.js';
 import { OP_DELETE } from '../trace/trace.js';
+import { NextUseWindow } from '../engine/next-uses.js';
 
 /** Next-use index of each access-reaching request (gets and sets, in order). */
 export function nextUses(context: PolicyContext): Float64Array {
@@ -40,7 +41,9 @@ export function nextUses(context: PolicyContext): Float64Array {
 }
 
 export class BeladyPolicy implements Policy {
-  private readonly next: Float64Array;
+  /** Next uses in memory, or undefined when they are read from disk (a streamed trace). */
+  private readonly next: Float64Array | undefined;
+  private readonly window: NextUseWindow | undefined;
   /** Negated next use of each resident id: the heap's smallest is the farthest. */
   private readonly priority: Float64Array;
   private readonly heap: IndexedMinHeap;
@@ -57,7 +60,9 @@ export class BeladyPolicy implements Policy {
   ) {
     this.capacity = context.capacity;
     this.bypass = bypass;
-    this.next = nextUses(context);
+    // A streamed trace's shape has no requests: its next uses were written to disk (next-uses.ts).
+    if (context.nextUses !== undefined) this.window = new NextUseWindow(context.nextUses);
+    else this.next = nextUses(context);
     this.priority = new Float64Array(context.keySpace);
     this.heap = new IndexedMinHeap(context.keySpace, this.priority);
     this.sizeOf = new Uint32Array(context.keySpace);
@@ -78,7 +83,8 @@ export class BeladyPolicy implements Policy {
   access(id: number, size: number, _now: number): boolean {
     const t = this.clock++;
     // Past the precomputed trace (only when driven by hand): treat as never used again.
-    const nextUse = t < this.next.length ? this.next[t]! : Infinity;
+    const next = this.next;
+    const nextUse = next === undefined ? this.window!.at(t) : t < next.length ? next[t]! : Infinity;
     if (this.heap.has(id)) {
       this.priority[id] = -nextUse;
       this.heap.update(id);

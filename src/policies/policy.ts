@@ -10,6 +10,7 @@
  * allocated in the constructor: `access` must allocate nothing and validate nothing.
  */
 import type { Trace } from '../trace/trace.js';
+import type { NextUseFile } from '../engine/next-uses.js';
 
 /** What a policy is built with: its capacity and unit, the key space, the seed and the trace. */
 export interface PolicyContext {
@@ -28,6 +29,11 @@ export interface PolicyContext {
    * purge expired entries before evicting live ones.
    */
   readonly expiry?: Float64Array;
+  /**
+   * On a streamed trace (whose `trace` is its shape, without requests): the next use of
+   * every access, on disk, for offline policies (engine/next-uses.ts).
+   */
+  readonly nextUses?: NextUseFile;
 }
 
 /** An eviction policy at one capacity, as the engine drives it request by request. */

@@ -48,3 +48,9 @@ export function chunkOf(trace: Trace, start: number, end: number): TraceChunk {
 export function* chunksOf(trace: Trace, size: number): Generator<TraceChunk> {
   for (let start = 0; start < trace.length; start += size) yield chunkOf(trace, start, Math.min(trace.length, start + size));
 }
+
+/** The chunks of `chunksOf` from the last to the first, for a backward pass. */
+export function* chunksFromEndOf(trace: Trace, size: number): Generator<TraceChunk> {
+  const starts = [...chunksOf(trace, size)].map((chunk) => chunk.start);
+  for (let k = starts.length - 1; k >= 0; k--) yield chunkOf(trace, starts[k]!, Math.min(trace.length, starts[k]! + size));
+}

@@ -50,7 +50,7 @@ import { hash32, hashUnit, Rng } from './synthetic/rng.js';
 import { ScanGenerator } from './synthetic/scan.js';
 import { UniformGenerator } from './synthetic/uniform.js';
 import { ZipfGenerator } from './synthetic/zipf.js';
-import { OP_GET, OP_SET, TraceBuilder, type Trace } from './trace.js';
+import { OP_GET, OP_SET, TraceBuilder, type OpCode, type Trace, type TraceChunk } from './trace.js';
 
 export interface ZipfWorkload {
   readonly kind: 'zipf';
@@ -279,40 +279,109 @@ const WRITE_STREAM = 2;
 const SIZE_SALT = 0x73697a65;
 
 export function generateFromSpec(spec: SyntheticTraceSpec, onProgress?: (done: number, total: number) => void): Trace {
-  const keyRng = new Rng(spec.seed, KEY_STREAM);
-  const generator = buildGenerator(spec.workload, keyRng, spec.seed);
   const { requests } = spec;
-  const ids = new DenseIds(generator.labels, requests);
+  const source = new SpecRequests(spec);
   const builder = new TraceBuilder(requests);
-
-  const arrivalRng = new Rng(spec.seed, ARRIVAL_STREAM);
-  const rate = spec.rate;
-  const poisson = spec.arrivals === 'poisson';
-  let time = 0;
-
-  const writes = spec.writes;
-  const writeRng = writes === undefined ? undefined : new Rng(spec.seed, WRITE_STREAM);
-
-  const fixedSize = spec.size;
-  const sizeSeed = hash32(spec.seed, SIZE_SALT);
-  const logMin = spec.sizes ? Math.log(spec.sizes.min) : 0;
-  const logSpan = spec.sizes ? Math.log(spec.sizes.max) - logMin : 0;
-
   for (let i = 0; i < requests; i++) {
-    const label = generator.next();
-    const id = ids.idOf(label);
-    let size: number | undefined = fixedSize;
-    if (spec.sizes) size = Math.round(Math.exp(logMin + hashUnit(label, sizeSeed) * logSpan));
-    if (rate !== undefined) {
-      if (!poisson) time = i / rate;
-      else if (i > 0) time += -Math.log1p(-arrivalRng.nextFloat()) / rate;
-    }
-    const op = writeRng === undefined ? undefined : writeRng.nextFloat() < writes! ? OP_SET : OP_GET;
-    builder.push(id, size, rate === undefined ? undefined : time, op);
+    const id = source.next(i);
+    builder.push(id, source.size, source.time, source.op);
     if (onProgress !== undefined && (i + 1) % PROGRESS_EVERY === 0) onProgress(i + 1, requests);
   }
   onProgress?.(requests, requests);
-  return builder.build(spec.text, ids.count, ids.names(labelNamer(spec.workload)));
+  return builder.build(spec.text, source.keySpace, source.keyNames());
+}
+
+/** What a spec's chunks end with: the key space and each key's name, known only once every request is drawn. */
+export interface GeneratedKeys {
+  readonly keySpace: number;
+  readonly keyNames: readonly string[];
+}
+
+/**
+ * The trace a spec describes, `size` requests at a time (the same requests as
+ * `generateFromSpec`), so a trace larger than memory can be written as it is drawn (`gen
+ * SPEC --out FILE.cbt`). Each chunk's arrays are reused for the next. Columns: sizes with
+ * `size=`/`sizes=`, times with `rate=`, ops with `writes=`.
+ */
+export function* generateChunks(spec: SyntheticTraceSpec, size: number): Generator<TraceChunk, GeneratedKeys> {
+  const source = new SpecRequests(spec);
+  const capacity = Math.max(1, Math.min(size, spec.requests));
+  const keys = new Uint32Array(capacity);
+  const sizes = source.hasSizes ? new Uint32Array(capacity) : undefined;
+  const times = spec.rate === undefined ? undefined : new Float64Array(capacity);
+  const ops = spec.writes === undefined ? undefined : new Uint8Array(capacity);
+  for (let start = 0; start < spec.requests; start += size) {
+    const length = Math.min(size, spec.requests - start);
+    for (let i = 0; i < length; i++) {
+      keys[i] = source.next(start + i);
+      if (sizes !== undefined) sizes[i] = source.size!;
+      if (times !== undefined) times[i] = source.time!;
+      if (ops !== undefined) ops[i] = source.op!;
+    }
+    yield {
+      start,
+      length,
+      keys: keys.subarray(0, length),
+      ...(sizes && { sizes: sizes.subarray(0, length) }),
+      ...(times && { times: times.subarray(0, length) }),
+      ...(ops && { ops: ops.subarray(0, length) }),
+    };
+  }
+  return { keySpace: source.keySpace, keyNames: source.keyNames() };
+}
+
+/**
+ * The requests of a spec drawn one at a time: `next(i)` gives request i's key id and sets
+ * its size, time and op (undefined for a column the spec does not have). Requests come in
+ * order, each once.
+ */
+class SpecRequests {
+  size: number | undefined;
+  time: number | undefined;
+  op: OpCode | undefined;
+  readonly hasSizes: boolean;
+  private readonly generator: KeyGenerator;
+  private readonly ids: DenseIds;
+  private readonly arrivalRng: Rng;
+  private readonly writeRng: Rng | undefined;
+  private readonly sizeSeed: number;
+  private readonly logMin: number;
+  private readonly logSpan: number;
+  private clock = 0;
+
+  constructor(private readonly spec: SyntheticTraceSpec) {
+    this.generator = buildGenerator(spec.workload, new Rng(spec.seed, KEY_STREAM), spec.seed);
+    this.ids = new DenseIds(this.generator.labels, spec.requests);
+    this.arrivalRng = new Rng(spec.seed, ARRIVAL_STREAM);
+    this.writeRng = spec.writes === undefined ? undefined : new Rng(spec.seed, WRITE_STREAM);
+    this.sizeSeed = hash32(spec.seed, SIZE_SALT);
+    this.logMin = spec.sizes ? Math.log(spec.sizes.min) : 0;
+    this.logSpan = spec.sizes ? Math.log(spec.sizes.max) - this.logMin : 0;
+    this.hasSizes = spec.size !== undefined || spec.sizes !== undefined;
+    this.size = spec.size;
+  }
+
+  get keySpace(): number {
+    return this.ids.count;
+  }
+
+  keyNames(): string[] {
+    return this.ids.names(labelNamer(this.spec.workload));
+  }
+
+  next(i: number): number {
+    const spec = this.spec;
+    const label = this.generator.next();
+    if (spec.sizes) this.size = Math.round(Math.exp(this.logMin + hashUnit(label, this.sizeSeed) * this.logSpan));
+    const rate = spec.rate;
+    if (rate !== undefined) {
+      if (spec.arrivals !== 'poisson') this.clock = i / rate;
+      else if (i > 0) this.clock += -Math.log1p(-this.arrivalRng.nextFloat()) / rate;
+      this.time = this.clock;
+    }
+    if (this.writeRng !== undefined) this.op = this.writeRng.nextFloat() < spec.writes! ? OP_SET : OP_GET;
+    return this.ids.idOf(label);
+  }
 }
 
 /**

@@ -119,6 +119,8 @@ export interface TraceStream {
    * use a chunk before asking for the next, or copy it.
    */
   chunks(size?: number): Generator<TraceChunk>;
+  /** The same chunks from the last to the first (each in request order), for a backward pass. */
+  chunksFromEnd(size?: number): Generator<TraceChunk>;
   close(): void;
 }
 
@@ -202,22 +204,30 @@ function streamOf(fd: number, path: string): TraceStream {
     ...(keyNames && { keyNames }),
   };
   let closed = false;
+  /** Reads requests start..start+count-1 into buffers of `size` requests, reused from call to call. */
+  const reader = (size: number): ((start: number, count: number) => TraceChunk) => {
+    const buffers = layout.columns.map((column) => bufferFor(column, size, columns));
+    return (start, count) => {
+      const chunk: Record<string, unknown> = { start, length: count };
+      layout.columns.forEach((column, c) => {
+        const view = buffers[c]!.subarray(0, count);
+        if (!readFully(fd, bytesOf(view), column.offset + start * column.bytesPerRequest)) throw invalid('truncated');
+        chunk[column.name] = view;
+      });
+      return chunk as unknown as TraceChunk;
+    };
+  };
   return {
     path,
     shape,
     meta,
     *chunks(size = DEFAULT_CHUNK_REQUESTS): Generator<TraceChunk> {
-      const buffers = layout.columns.map((column) => bufferFor(column, Math.min(size, length), columns));
-      for (let start = 0; start < length; start += size) {
-        const count = Math.min(size, length - start);
-        const chunk: Record<string, unknown> = { start, length: count };
-        layout.columns.forEach((column, c) => {
-          const view = buffers[c]!.subarray(0, count);
-          if (!readFully(fd, bytesOf(view), column.offset + start * column.bytesPerRequest)) throw invalid('truncated');
-          chunk[column.name] = view;
-        });
-        yield chunk as unknown as TraceChunk;
-      }
+      const read = reader(Math.min(size, length));
+      for (let start = 0; start < length; start += size) yield read(start, Math.min(size, length - start));
+    },
+    *chunksFromEnd(size = DEFAULT_CHUNK_REQUESTS): Generator<TraceChunk> {
+      const read = reader(Math.min(size, length));
+      for (let end = length; end > 0; end -= size) yield read(Math.max(0, end - size), Math.min(size, end));
     },
     close(): void {
       if (!closed) closeSync(fd);
@@ -244,23 +254,27 @@ function bufferFor(column: Column, size: number, columns: StreamColumns): Uint8A
 /** What a streamed binary trace will hold, declared before its first request is written. */
 export interface TraceWriterOptions {
   readonly length: number;
-  readonly keySpace: number;
   readonly columns: StreamColumns;
   readonly source: string;
-  /** Key names by id, written at the end (optional: a generated trace has none). */
-  readonly keyNames?: KeyNames;
+}
+
+/** What a written trace ends with: known once every request is in (a generator or parser interns keys as it goes). */
+export interface TraceWriterEnd {
+  readonly keySpace: number;
+  /** Key names by id (optional: a trace without them cannot be replayed against a server or by key class). */
+  readonly keyNames?: KeyNames | readonly string[];
 }
 
 /**
  * Writes a binary trace of a known length chunk by chunk: `write` each chunk in order, then
- * `finish`. Until then the file is a temporary one beside `path`, removed by `abort` (and by
- * `finish` when it fails).
+ * `finish` with the key space and names. Until then the file is a temporary one beside
+ * `path`, removed by `abort` (and by `finish` when it fails, and on an interrupt).
  */
 export class TraceWriter {
   private readonly fd: number;
   private readonly temporary: string;
   private readonly layout: { columns: Column[]; end: number };
-  private readonly headerBytes: Buffer;
+  private readonly meta: Buffer;
   private written = 0;
   private open = true;
 
@@ -268,25 +282,15 @@ export class TraceWriter {
     private readonly path: string,
     private readonly options: TraceWriterOptions,
   ) {
-    const { length, keySpace, columns } = options;
-    if (!Number.isSafeInteger(length) || length < 0 || !Number.isSafeInteger(keySpace) || keySpace < 0 || keySpace > 2 ** 32) {
-      throw new UsageError(`a binary trace needs a length and a key space of 0 to 2^32 (got ${length} and ${keySpace})`, 'out');
-    }
-    const meta = Buffer.from(JSON.stringify({ source: options.source } satisfies BinaryTraceMeta), 'utf8');
-    this.layout = layoutOf(columns, length, meta.length);
-    const header = Buffer.alloc(FIXED_HEADER_BYTES);
-    header.write(BINARY_TRACE_MAGIC, 0, 'latin1');
-    header.writeUInt32LE(BINARY_TRACE_VERSION, 8);
-    header.writeUInt32LE(flagsOf(columns, options.keyNames !== undefined), 12);
-    header.writeDoubleLE(length, 16);
-    header.writeDoubleLE(keySpace, 24);
-    header.writeUInt32LE(meta.length, 32);
-    this.headerBytes = Buffer.concat([header, meta]);
+    const { length } = options;
+    if (!Number.isSafeInteger(length) || length < 0)
+      throw new UsageError(`a binary trace needs a whole number of requests (got ${length})`, 'out');
+    this.meta = Buffer.from(JSON.stringify({ source: options.source } satisfies BinaryTraceMeta), 'utf8');
+    this.layout = layoutOf(options.columns, length, this.meta.length);
     this.temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
     this.fd = openSync(this.temporary, 'w+');
     trackTemporary(this.temporary);
     try {
-      writeFully(this.fd, this.headerBytes, 0);
       // Sized up front: the padding between columns reads back as zeros, as in a saved file.
       ftruncateSync(this.fd, this.layout.end);
     } catch (error) {
@@ -311,37 +315,50 @@ export class TraceWriter {
     this.written += chunk.length;
   }
 
-  /** Adds the key names and the checksum, and renames the file into place. */
-  finish(): void {
+  /** Adds the header, the key names and the checksum, and renames the file into place. */
+  finish(end: TraceWriterEnd): void {
     try {
       if (this.written !== this.options.length) throw new Error(`trace writer: ${this.written} of ${this.options.length} requests written`);
-      let end = this.layout.end;
+      const { keySpace } = end;
+      if (!Number.isSafeInteger(keySpace) || keySpace < 0 || keySpace > 2 ** 32)
+        throw new Error(`trace writer: a key space of ${keySpace}`);
+      const given = end.keyNames;
+      const names = given === undefined || given instanceof KeyNames ? given : KeyNames.fromStrings(given);
+      if (names !== undefined && names.length !== keySpace) throw new Error(`trace writer: ${names.length} key names for ${keySpace} keys`);
+      const header = Buffer.alloc(FIXED_HEADER_BYTES);
+      header.write(BINARY_TRACE_MAGIC, 0, 'latin1');
+      header.writeUInt32LE(BINARY_TRACE_VERSION, 8);
+      header.writeUInt32LE(flagsOf(this.options.columns, names !== undefined), 12);
+      header.writeDoubleLE(this.options.length, 16);
+      header.writeDoubleLE(keySpace, 24);
+      header.writeUInt32LE(this.meta.length, 32);
+      writeFully(this.fd, Buffer.concat([header, this.meta]), 0);
+      let at = this.layout.end;
       const pad = (): void => {
-        end += (8 - (end % 8)) % 8;
+        at += (8 - (at % 8)) % 8;
       };
-      const names = this.options.keyNames;
       if (names !== undefined) {
         const { bytes, lengths } = names.utf8();
         pad();
-        writeFully(this.fd, bytesOf(lengths), end);
-        end += lengths.byteLength;
+        writeFully(this.fd, bytesOf(lengths), at);
+        at += lengths.byteLength;
         pad();
-        writeFully(this.fd, bytes, end);
-        end += bytes.byteLength;
+        writeFully(this.fd, bytes, at);
+        at += bytes.byteLength;
       }
       pad();
-      ftruncateSync(this.fd, end);
+      ftruncateSync(this.fd, at);
       // The checksum covers every byte before the trailer in file order, as saveTraceBinary's.
       let checksum = 0;
       const piece = new Uint8Array(1 << 24);
-      for (let at = 0; at < end; at += piece.length) {
-        const view = piece.subarray(0, Math.min(piece.length, end - at));
-        readFully(this.fd, view, at);
+      for (let from = 0; from < at; from += piece.length) {
+        const view = piece.subarray(0, Math.min(piece.length, at - from));
+        readFully(this.fd, view, from);
         checksum = crc32Continued(view, checksum);
       }
       const trailer = Buffer.alloc(8);
       trailer.writeUInt32LE(checksum, 0);
-      writeFully(this.fd, trailer, end);
+      writeFully(this.fd, trailer, at);
       closeSync(this.fd);
       this.open = false;
       renameSync(this.temporary, this.path);

@@ -12,12 +12,15 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { TraceFormatError, UsageError } from '../../src/errors.js';
 import { loadTraceBinary, saveTraceBinary } from '../../src/trace/binary.js';
-import { chunksOf } from '../../src/trace/chunks.js';
+import { chunksFromEndOf, chunksOf, shapeOf } from '../../src/trace/chunks.js';
+import { NextUseWindow, writeNextUses } from '../../src/engine/next-uses.js';
+import { nextUses } from '../../src/policies/belady.js';
+import { tmpdir } from 'node:os';
 import { openTraceStream, TraceWriter, type StreamColumns } from '../../src/trace/stream.js';
-import { generateTrace } from '../../src/trace/spec.js';
-import { TraceBuilder, type Trace } from '../../src/trace/trace.js';
-import { simulate } from '../../src/api/simulate.js';
-import type { SimulateOptions } from '../../src/api/options.js';
+import { generateChunks, generateTrace, parseTraceSpec } from '../../src/trace/spec.js';
+import { TraceBuilder, type Trace, type TraceChunk } from '../../src/trace/trace.js';
+import { simulate, sweep } from '../../src/api/simulate.js';
+import type { SimulateOptions, SweepOptions } from '../../src/api/options.js';
 import { tempDir } from '../helpers/temp-files.js';
 import { comparableTrace } from '../helpers/trace.js';
 import { assertOneLineFailure, spawnCli } from '../helpers/cli.js';
@@ -152,15 +155,9 @@ test('a trace written chunk by chunk loads whole, checksum checked, as the trace
       async (requests, columns, names, chunk) => {
         const trace = buildTrace(requests, columns, names);
         const path = join(files.dir, `written-${run++}.cbt`);
-        const writer = new TraceWriter(path, {
-          length: trace.length,
-          keySpace: trace.keySpace,
-          columns: columnsOf(trace),
-          source: trace.source,
-          ...(trace.keyNames && { keyNames: trace.keyNames }),
-        });
+        const writer = new TraceWriter(path, { length: trace.length, columns: columnsOf(trace), source: trace.source });
         for (const part of chunksOf(trace, chunk)) writer.write(part);
-        writer.finish();
+        writer.finish({ keySpace: trace.keySpace, ...(trace.keyNames && { keyNames: trace.keyNames }) });
         const { meta: _meta, ...loaded } = await loadTraceBinary(path);
         assert.deepEqual(comparableTrace(loaded), comparableTrace(trace));
       },
@@ -176,12 +173,12 @@ test('a trace written chunk by chunk loads whole, checksum checked, as the trace
 
 test('a writer that stops short, or gives up, leaves no file behind', () => {
   const path = join(files.dir, 'short.cbt');
-  const writer = new TraceWriter(path, { length: 10, keySpace: 3, columns: {}, source: 'short' });
+  const writer = new TraceWriter(path, { length: 10, columns: {}, source: 'short' });
   writer.write({ start: 0, length: 4, keys: Uint32Array.from([0, 1, 2, 0]) });
   assert.throws(() => {
-    writer.finish();
+    writer.finish({ keySpace: 3 });
   }, /4 of 10 requests written/);
-  const other = new TraceWriter(path, { length: 10, keySpace: 3, columns: { sizes: true }, source: 'short' });
+  const other = new TraceWriter(path, { length: 10, columns: { sizes: true }, source: 'short' });
   assert.throws(() => {
     other.write({ start: 0, length: 1, keys: Uint32Array.from([0]) });
   }, /no sizes column/);
@@ -250,7 +247,6 @@ test('what needs the whole trace at once is refused on a stream, saying why', as
   const path = join(files.dir, 'refused.cbt');
   await saveTraceBinary(trace, path);
   const refusals: [SimulateOptions, RegExp][] = [
-    [{ policies: ['belady'], capacities: [10] }, /belady looks ahead over the whole trace/],
     [{ policies: ['lru'], capacities: [10], warmup: { ms: 30_000 } }, /not a duration/],
     [{ policies: ['lru'], capacities: [10], stampede: 'coalesce' }, /need the whole trace in memory/],
   ];
@@ -273,8 +269,171 @@ test('cachebench run --stream prints what run prints for the loaded trace, and r
   assert.equal(streamed.code, 0, streamed.stderr);
   assert.equal(streamed.stdout, loaded.stdout);
 
-  assertOneLineFailure(spawnCli('run', csv, '--stream'), new RegExp(`${csv}.*not a valid binary trace \\(bad magic\\)`));
+  assertOneLineFailure(spawnCli('run', csv, '--stream'), new RegExp(`--stream.*${csv} is not a binary trace.*--cache-trace FILE.cbt`));
+  // A binary trace too big to load comfortably streams without being asked, and says so.
+  process.env.CACHEBENCH_STREAM_ABOVE = '1KiB';
+  try {
+    const byItself = spawnCli('run', cbt, ...grid);
+    assert.equal(byItself.code, 0, byItself.stderr);
+    assert.match(byItself.stderr, /cli\.cbt takes .*, more than 1KiB loaded: streaming it \(as --stream\)/);
+    assert.equal(byItself.stdout, loaded.stdout);
+  } finally {
+    delete process.env.CACHEBENCH_STREAM_ABOVE;
+  }
   assertOneLineFailure(spawnCli('run', cbt, '--stream', '--shard', '1/2'), /--stream.*drop --shard or --stream/);
-  assertOneLineFailure(spawnCli('run', cbt, '--stream', '--policies', 'belady'), /belady looks ahead/);
+  // Belady's next uses come from a backward pass over the file, kept on disk: the same rows.
+  const offline = ['--policies', 'belady,belady:bypass=true', '--maxsize', '10,50', '--format', 'json'];
+  const offlineLoaded = spawnCli('run', cbt, '--no-trace-cache', ...offline);
+  const offlineStreamed = spawnCli('run', cbt, '--stream', ...offline);
+  assert.equal(offlineStreamed.code, 0, offlineStreamed.stderr);
+  assert.equal(offlineStreamed.stdout, offlineLoaded.stdout);
   assertOneLineFailure(spawnCli('run', cbt, '--stream', '--capacity', '10%'), /--capacity/);
+});
+
+test('next uses from a backward pass on disk, read a window at a time, are those Belady computes in memory, deletes and all', () => {
+  fc.assert(
+    fc.property(
+      fc.array(requestArb, { minLength: 0, maxLength: 200 }),
+      fc.integer({ min: 1, max: 40 }),
+      fc.integer({ min: 1, max: 16 }),
+      (requests, chunk, window) => {
+        const trace = buildTrace(requests, { sizes: false, times: false, ops: true, ttls: false, costs: false }, false);
+        const file = writeNextUses({
+          shape: shapeOf(trace),
+          chunks: () => chunksOf(trace, chunk),
+          chunksFromEnd: () => chunksFromEndOf(trace, chunk),
+        });
+        try {
+          const expected = nextUses({ capacity: 1, unit: 'entries', keySpace: trace.keySpace, seed: 1, trace });
+          assert.equal(file.count, expected.length);
+          const reader = new NextUseWindow(file, window);
+          const read = Array.from({ length: expected.length + 2 }, (_, t) => reader.at(t));
+          assert.deepEqual(read, [...expected, Infinity, Infinity]);
+        } finally {
+          file.remove();
+        }
+      },
+    ),
+    { numRuns: 80, seed: 8 },
+  );
+});
+
+test('Belady streamed over a trace with deletes, on one thread and on three, gives the rows of Belady in memory', async () => {
+  const requests = Array.from({ length: 3000 }, (_, i) => ({
+    id: ((i * 7919) % 97) % (1 + (i % 41)),
+    size: 1,
+    time: 1,
+    op: i % 13 === 0 ? 2 : i % 5 === 0 ? 1 : 0,
+    ttl: NaN,
+    cost: NaN,
+  }));
+  const trace = buildTrace(requests, { sizes: false, times: true, ops: true, ttls: false, costs: false }, false);
+  const path = join(files.dir, 'belady.cbt');
+  await saveTraceBinary(trace, path);
+  const options: SimulateOptions = { policies: ['belady', 'belady:bypass=true', 'lru'], capacities: [4, 16, 30] };
+  const inMemory = JSON.stringify(await simulate(trace, options));
+  for (const workers of [1, 3]) {
+    const stream = openTraceStream(path);
+    assert.equal(JSON.stringify(await simulate(stream, { ...options, workers })), inMemory, `${workers} threads`);
+    stream.close();
+  }
+  assert.deepEqual(
+    readdirSync(tmpdir()).filter((name) => name.startsWith('cachebench-next-uses-')),
+    [],
+    'the next-use file is removed',
+  );
+});
+
+test('a spec drawn chunk by chunk is the trace generateTrace gives, column for column and name for name', () => {
+  for (const text of [
+    'zipf:alpha=0.9,keys=500,requests=5000,seed=3',
+    'uniform:keys=300,requests=4000,rate=50,arrivals=poisson,writes=0.2,sizes=10..1000,seed=4',
+    'mix:zipf(alpha=1.1,keys=200,prefix=a:)*0.7+scan(keys=300,prefix=b:)*0.3,requests=3000,size=64,rate=10',
+  ]) {
+    const whole = generateTrace(text);
+    for (const chunk of [1, 999, 5000]) {
+      const chunks = generateChunks(parseTraceSpec(text), chunk);
+      const parts: TraceChunk[] = [];
+      let step = chunks.next();
+      for (; step.done !== true; step = chunks.next()) parts.push(structuredClone(step.value));
+      const column = (name: 'keys' | 'sizes' | 'times' | 'ops'): number[] | undefined =>
+        parts[0]?.[name] === undefined ? undefined : parts.flatMap((part) => Array.from(part[name]!));
+      assert.deepEqual(column('keys'), Array.from(whole.keys), `${text} keys in chunks of ${chunk}`);
+      assert.deepEqual(column('sizes'), whole.sizes && Array.from(whole.sizes));
+      assert.deepEqual(column('times'), whole.times && Array.from(whole.times));
+      assert.deepEqual(column('ops'), whole.ops && Array.from(whole.ops));
+      assert.equal(step.value.keySpace, whole.keySpace);
+      assert.deepEqual(step.value.keyNames, whole.keyNames?.toArray());
+    }
+  }
+});
+
+test('cachebench gen SPEC --out FILE.cbt writes a binary trace as it is drawn, which --stream replays as run replays the spec', () => {
+  const spec = 'zipf:alpha=0.9,keys=2000,requests=50000,rate=100,writes=0.1,seed=6';
+  const cbt = join(files.dir, 'gen.cbt');
+  const gen = spawnCli('gen', spec, '--out', cbt);
+  assert.equal(gen.code, 0, gen.stderr);
+  assert.match(gen.stderr, /wrote .*gen\.cbt: 50,000 requests over 1,999 keys, binary/);
+  const grid = ['--policies', 'lru,s3-fifo,belady', '--maxsize', '100,500', '--ttl', 'off,30s', '--format', 'json'];
+  const fromSpec = spawnCli('run', spec, ...grid);
+  const streamed = spawnCli('run', cbt, '--stream', ...grid);
+  assert.equal(streamed.code, 0, streamed.stderr);
+  assert.equal(streamed.stdout, fromSpec.stdout);
+  assertOneLineFailure(spawnCli('gen', 'hotkey:rate=100,duration=10s,ttl=1s', '--out', join(files.dir, 'hot.cbt')), /--out.*hotkey/);
+  assert.deepEqual(
+    readdirSync(files.dir).filter((name) => name.startsWith('hot')),
+    [],
+  );
+});
+
+test('the streamed sweep gives the sweep in memory byte for byte: Mattson LRU curves, replayed curves, deletes, bytes', async () => {
+  const withSizes = generateTrace('zipf:alpha=0.9,keys=3000,requests=40000,sizes=10..2000,seed=12');
+  const deleting = buildTrace(
+    Array.from({ length: 6000 }, (_, i) => ({
+      id: (i * 31) % 29,
+      size: 1,
+      time: 1,
+      op: i % 17 === 0 ? 2 : i % 7 === 0 ? 1 : 0,
+      ttl: NaN,
+      cost: NaN,
+    })),
+    { sizes: false, times: true, ops: true, ttls: false, costs: false },
+    true,
+  );
+  const cases: [Trace, SweepOptions][] = [
+    [withSizes, { policies: ['lru', 's3-fifo', 'sieve'], capacities: [16, 64, 256, 1024, 2048] }],
+    [withSizes, { policies: ['lru', 'arc'], unit: 'bytes', capacities: [10_000, 100_000, 1_000_000] }],
+    [deleting, { policies: ['lru', 'belady'], capacities: [2, 4, 8, 16], ttlsMs: [null, 3000] }],
+    [deleting, { policies: ['lru'] }],
+  ];
+  let k = 0;
+  for (const [trace, options] of cases) {
+    const path = join(files.dir, `sweep-${k++}.cbt`);
+    await saveTraceBinary(trace, path);
+    const inMemory = await sweep(trace, options);
+    const stream = openTraceStream(path);
+    const streamed = await sweep(stream, { ...options, workers: 2 });
+    stream.close();
+    assert.equal(JSON.stringify(streamed), JSON.stringify(inMemory), `case ${k}`);
+  }
+  const path = join(files.dir, 'sweep-0.cbt');
+  for (const [options, why] of [
+    [{ sample: 0.1 }, /streamed sweep is exact/],
+    [{ recommend: { targetHitRate: 0.5 } }, /bisecting sizes/],
+  ] as const) {
+    const stream = openTraceStream(path);
+    await assert.rejects(sweep(stream, options), (error: unknown) => error instanceof UsageError && why.test(error.message));
+    stream.close();
+  }
+});
+
+test('cachebench sweep --stream prints what sweep prints for the loaded trace', () => {
+  const cbt = join(files.dir, 'sweep-cli.cbt');
+  assert.equal(spawnCli('gen', 'zipf:alpha=0.8,keys=5000,requests=60000,seed=2', '--out', cbt).code, 0);
+  const args = ['sweep', cbt, '-p', 'lru,s3-fifo', '-m', '16..4096', '--format', 'json'];
+  const loaded = spawnCli(...args, '--no-trace-cache');
+  const streamed = spawnCli(...args, '--stream');
+  assert.equal(streamed.code, 0, streamed.stderr);
+  assert.equal(streamed.stdout, loaded.stdout);
+  assertOneLineFailure(spawnCli(...args, '--stream', '--shard', '1/2'), /--stream.*drop --shard or --stream/);
 });
