@@ -35,15 +35,60 @@ const OLDEST_READABLE_VERSION = 1;
 /** The default cache file for a trace: next to it, with this suffix. */
 export const CACHE_SUFFIX = '.cbt';
 
-const HAS_SIZES = 1;
-const HAS_TIMES = 2;
-const HAS_OPS = 4;
-const HAS_TTLS = 8;
-const HAS_COSTS = 16;
-const HAS_KEY_NAMES = 32;
-/** The time column is stored as Uint32 (trace.ts, TimeColumn) rather than Float64. */
-const TIMES_ARE_WHOLE_SECONDS = 64;
-const FIXED_HEADER_BYTES = 36;
+/** The header's column flags (u32 at byte 12). */
+export const COLUMN_FLAGS = {
+  SIZES: 1,
+  TIMES: 2,
+  OPS: 4,
+  TTLS: 8,
+  COSTS: 16,
+  KEY_NAMES: 32,
+  /** The time column is stored as Uint32 (trace.ts, TimeColumn) rather than Float64. */
+  TIMES_ARE_WHOLE_SECONDS: 64,
+} as const;
+const { SIZES: HAS_SIZES, TIMES: HAS_TIMES, OPS: HAS_OPS, TTLS: HAS_TTLS, COSTS: HAS_COSTS, KEY_NAMES: HAS_KEY_NAMES } = COLUMN_FLAGS;
+const TIMES_ARE_WHOLE_SECONDS = COLUMN_FLAGS.TIMES_ARE_WHOLE_SECONDS;
+/** Bytes before the metadata: magic, version, flags, count, key space, metadata length. */
+export const FIXED_HEADER_BYTES = 36;
+
+/** The fixed header's fields. */
+export interface BinaryHeader {
+  readonly version: number;
+  readonly flags: number;
+  readonly length: number;
+  readonly keySpace: number;
+  readonly metaLength: number;
+}
+
+/** The fixed header of a file of this format version. */
+export function headerBytes(header: Omit<BinaryHeader, 'version'>): Buffer {
+  const bytes = Buffer.alloc(FIXED_HEADER_BYTES);
+  bytes.write(BINARY_TRACE_MAGIC, 0, 'latin1');
+  bytes.writeUInt32LE(BINARY_TRACE_VERSION, 8);
+  bytes.writeUInt32LE(header.flags, 12);
+  bytes.writeDoubleLE(header.length, 16);
+  bytes.writeDoubleLE(header.keySpace, 24);
+  bytes.writeUInt32LE(header.metaLength, 32);
+  return bytes;
+}
+
+/** The fixed header's fields, checked: `invalid(why)` makes the error for a file that is not a readable binary trace. */
+export function parseHeader(bytes: Buffer, read: boolean, invalid: (why: string) => Error): BinaryHeader {
+  if (!read || bytes.toString('latin1', 0, 8) !== BINARY_TRACE_MAGIC) throw invalid('bad magic');
+  const version = bytes.readUInt32LE(8);
+  if (version < OLDEST_READABLE_VERSION || version > BINARY_TRACE_VERSION) {
+    throw invalid(`format version ${version}, this build reads ${OLDEST_READABLE_VERSION} to ${BINARY_TRACE_VERSION}`);
+  }
+  const length = bytes.readDoubleLE(16);
+  const keySpace = bytes.readDoubleLE(24);
+  if (!Number.isSafeInteger(length) || !Number.isSafeInteger(keySpace) || length < 0 || keySpace < 0) throw invalid('bad header');
+  return { version, flags: bytes.readUInt32LE(12), length, keySpace, metaLength: bytes.readUInt32LE(32) };
+}
+
+/** Whether a file of this format version ends with a checksum trailer. */
+export function hasChecksum(version: number): boolean {
+  return version >= FIRST_CHECKED_VERSION;
+}
 
 /** What the cache remembers about where a trace came from, to tell whether it is stale. */
 export interface BinaryTraceMeta {
@@ -109,13 +154,7 @@ export async function saveTraceBinary(trace: Trace, path: string, options: SaveO
     (withNames ? HAS_KEY_NAMES : 0) |
     (trace.times instanceof Uint32Array ? TIMES_ARE_WHOLE_SECONDS : 0);
 
-  const header = Buffer.alloc(FIXED_HEADER_BYTES);
-  header.write(BINARY_TRACE_MAGIC, 0, 'latin1');
-  header.writeUInt32LE(BINARY_TRACE_VERSION, 8);
-  header.writeUInt32LE(flags, 12);
-  header.writeDoubleLE(trace.length, 16);
-  header.writeDoubleLE(trace.keySpace, 24);
-  header.writeUInt32LE(metaBytes.length, 32);
+  const header = headerBytes({ flags, length: trace.length, keySpace: trace.keySpace, metaLength: metaBytes.length });
 
   const parts: Buffer[] = [header, metaBytes];
   let offset = header.length + metaBytes.length;
@@ -213,16 +252,7 @@ export async function loadTraceBinary(
     };
 
     const header = Buffer.alloc(FIXED_HEADER_BYTES);
-    if (!(await readAt(header, 0)) || header.toString('latin1', 0, 8) !== BINARY_TRACE_MAGIC) throw invalid('bad magic');
-    const version = header.readUInt32LE(8);
-    if (version < OLDEST_READABLE_VERSION || version > BINARY_TRACE_VERSION) {
-      throw invalid(`format version ${version}, this build reads ${OLDEST_READABLE_VERSION} to ${BINARY_TRACE_VERSION}`);
-    }
-    const flags = header.readUInt32LE(12);
-    const length = header.readDoubleLE(16);
-    const keySpace = header.readDoubleLE(24);
-    const metaLength = header.readUInt32LE(32);
-    if (!Number.isSafeInteger(length) || !Number.isSafeInteger(keySpace) || length < 0 || keySpace < 0) throw invalid('bad header');
+    const { version, flags, length, keySpace, metaLength } = parseHeader(header, await readAt(header, 0), invalid);
     const fileBytes = (await handle.stat()).size;
     if (FIXED_HEADER_BYTES + metaLength > fileBytes) throw invalid('truncated');
     const metaBytes = Buffer.alloc(metaLength);
@@ -284,7 +314,7 @@ export async function loadTraceBinary(
       }
       keyNames = KeyNames.fromUtf8(await take(Uint8Array, total), offsets, keySpace);
     }
-    if (version >= FIRST_CHECKED_VERSION) {
+    if (hasChecksum(version)) {
       await skipPadding();
       const trailer = Buffer.alloc(8);
       if (offset + 8 !== fileBytes || !(await readAt(trailer, offset))) throw invalid('truncated, or bytes after its end');

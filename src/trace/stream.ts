@@ -17,18 +17,12 @@
 import { closeSync, ftruncateSync, openSync, readSync, renameSync, rmSync, fstatSync, writeSync } from 'node:fs';
 import { TraceFormatError, UsageError } from '../errors.js';
 import { releaseTemporary, trackTemporary } from '../temp-files.js';
-import { BINARY_TRACE_MAGIC, BINARY_TRACE_VERSION, crc32Continued, type BinaryTraceMeta } from './binary.js';
+import { COLUMN_FLAGS, crc32Continued, FIXED_HEADER_BYTES, hasChecksum, headerBytes, parseHeader, type BinaryTraceMeta } from './binary.js';
 import { KeyNames } from './key-names.js';
 import type { TimeColumn, Trace, TraceChunk } from './trace.js';
 
-const HAS_SIZES = 1;
-const HAS_TIMES = 2;
-const HAS_OPS = 4;
-const HAS_TTLS = 8;
-const HAS_COSTS = 16;
-const HAS_KEY_NAMES = 32;
-const TIMES_ARE_WHOLE_SECONDS = 64;
-const FIXED_HEADER_BYTES = 36;
+const { SIZES: HAS_SIZES, TIMES: HAS_TIMES, OPS: HAS_OPS, TTLS: HAS_TTLS, COSTS: HAS_COSTS, KEY_NAMES: HAS_KEY_NAMES } = COLUMN_FLAGS;
+const TIMES_ARE_WHOLE_SECONDS = COLUMN_FLAGS.TIMES_ARE_WHOLE_SECONDS;
 /** Requests per chunk by default: 1 Mi requests is at most 29 MB of buffers, and long enough runs for the loops. */
 export const DEFAULT_CHUNK_REQUESTS = 1 << 20;
 
@@ -144,15 +138,7 @@ export function openTraceStream(path: string): TraceStream {
 function streamOf(fd: number, path: string): TraceStream {
   const invalid = (why: string): TraceFormatError => new TraceFormatError(`not a valid binary trace (${why})`, path);
   const header = Buffer.alloc(FIXED_HEADER_BYTES);
-  if (!readFully(fd, header, 0) || header.toString('latin1', 0, 8) !== BINARY_TRACE_MAGIC) throw invalid('bad magic');
-  const version = header.readUInt32LE(8);
-  if (version < 1 || version > BINARY_TRACE_VERSION)
-    throw invalid(`format version ${version}, this build reads 1 to ${BINARY_TRACE_VERSION}`);
-  const flags = header.readUInt32LE(12);
-  const length = header.readDoubleLE(16);
-  const keySpace = header.readDoubleLE(24);
-  const metaLength = header.readUInt32LE(32);
-  if (!Number.isSafeInteger(length) || !Number.isSafeInteger(keySpace) || length < 0 || keySpace < 0) throw invalid('bad header');
+  const { version, flags, length, keySpace, metaLength } = parseHeader(header, readFully(fd, header, 0), invalid);
   const fileBytes = fstatSync(fd).size;
   if (FIXED_HEADER_BYTES + metaLength > fileBytes) throw invalid('truncated');
   const metaBytes = Buffer.alloc(metaLength);
@@ -187,7 +173,7 @@ function streamOf(fd: number, path: string): TraceStream {
     end += total;
     keyNames = KeyNames.fromUtf8(bytes, offsets, keySpace);
   }
-  if (version >= 3) end += ((8 - (end % 8)) % 8) + 8;
+  if (hasChecksum(version)) end += ((8 - (end % 8)) % 8) + 8;
   if (end !== fileBytes) throw invalid(end > fileBytes ? 'truncated' : 'bytes after its end');
 
   const shape: Trace = {
@@ -325,13 +311,12 @@ export class TraceWriter {
       const given = end.keyNames;
       const names = given === undefined || given instanceof KeyNames ? given : KeyNames.fromStrings(given);
       if (names !== undefined && names.length !== keySpace) throw new Error(`trace writer: ${names.length} key names for ${keySpace} keys`);
-      const header = Buffer.alloc(FIXED_HEADER_BYTES);
-      header.write(BINARY_TRACE_MAGIC, 0, 'latin1');
-      header.writeUInt32LE(BINARY_TRACE_VERSION, 8);
-      header.writeUInt32LE(flagsOf(this.options.columns, names !== undefined), 12);
-      header.writeDoubleLE(this.options.length, 16);
-      header.writeDoubleLE(keySpace, 24);
-      header.writeUInt32LE(this.meta.length, 32);
+      const header = headerBytes({
+        flags: flagsOf(this.options.columns, names !== undefined),
+        length: this.options.length,
+        keySpace,
+        metaLength: this.meta.length,
+      });
       writeFully(this.fd, Buffer.concat([header, this.meta]), 0);
       let at = this.layout.end;
       const pad = (): void => {
