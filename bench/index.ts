@@ -3,7 +3,7 @@
  * large files). Never part of `npm test`; nothing here asserts anything.
  *
  *   npm run bench                      every suite
- *   npm run bench -- replay curve     only the named suites (replay, curve, load, grid, startup, record, formats, shard, stream)
+ *   npm run bench -- replay curve     only the named suites (replay, curve, load, grid, startup, record, formats, shard, stream, libcachesim)
  *   npm run bench -- --quick          a few samples per case, for a quick look
  *   npm run bench -- --json           machine-readable output
  *   npm run bench -- replay --policies lru,arc
@@ -25,6 +25,7 @@ import { recordSuite } from './suites/record.js';
 import { startupSuite } from './suites/startup.js';
 import { shardSuite } from './suites/shard.js';
 import { streamSuite } from './suites/stream.js';
+import { libcachesimSuite } from './suites/libcachesim.js';
 
 const SUITES: readonly Suite[] = [
   replaySuite,
@@ -36,6 +37,7 @@ const SUITES: readonly Suite[] = [
   formatsSuite,
   shardSuite,
   streamSuite,
+  libcachesimSuite,
 ];
 
 interface Args {
