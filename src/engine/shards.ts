@@ -16,8 +16,8 @@
  * Every figure produced here is an estimate; the result model says so.
  */
 import { hash32 } from '../trace/synthetic/rng.js';
-import { OP_DELETE, OP_SET, TraceBuilder, type Trace } from '../trace/trace.js';
-import { byteHitsAt, countsFromDistances, hitsAt, stackDistances, type MissSplit } from './lru-curve.js';
+import { OP_DELETE, OP_SET, TraceBuilder, wholeChunk, type Trace, type TraceChunk } from '../trace/trace.js';
+import { byteHitsAt, countsFromDistances, hitsAt, stackDistances, type MissSplit, type StackDistances } from './lru-curve.js';
 import type { ReplayCounts } from './replay.js';
 
 export const SHARDS_MODULUS = 1 << 24;
@@ -43,23 +43,41 @@ export interface TraceTotals {
 
 /** Full-trace totals; bytes come from the size column whatever the capacity unit (byte hit rate). */
 export function traceTotals(trace: Trace, defaultMissCost = 0): TraceTotals {
-  const { ops, costs, sizes } = trace;
-  let lookups = 0;
-  let writes = 0;
-  let deletes = 0;
-  let bytesRequested = 0;
-  let costSum = 0;
-  for (let i = 0; i < trace.length; i++) {
-    const op = ops === undefined ? 0 : ops[i]!;
-    if (op === OP_DELETE) deletes++;
-    else if (op === OP_SET) writes++;
-    else {
-      lookups++;
-      bytesRequested += sizes === undefined ? 1 : sizes[i]!;
-      if (costs !== undefined) costSum += costs[i] === costs[i] ? costs[i]! : defaultMissCost;
+  const counter = new TraceTotalsCounter(defaultMissCost);
+  counter.observe(trace);
+  return counter.totals();
+}
+
+/** `traceTotals` gathered chunk by chunk (a streamed trace). */
+export class TraceTotalsCounter {
+  private lookups = 0;
+  private writes = 0;
+  private deletes = 0;
+  private bytesRequested = 0;
+  private costSum = 0;
+
+  constructor(private readonly defaultMissCost = 0) {}
+
+  observe(chunk: Pick<TraceChunk, 'length' | 'ops' | 'costs' | 'sizes'>): void {
+    const { ops, costs, sizes } = chunk;
+    let { lookups, writes, deletes, bytesRequested, costSum } = this;
+    for (let i = 0; i < chunk.length; i++) {
+      const op = ops === undefined ? 0 : ops[i]!;
+      if (op === OP_DELETE) deletes++;
+      else if (op === OP_SET) writes++;
+      else {
+        lookups++;
+        bytesRequested += sizes === undefined ? 1 : sizes[i]!;
+        if (costs !== undefined) costSum += costs[i] === costs[i] ? costs[i]! : this.defaultMissCost;
+      }
     }
+    [this.lookups, this.writes, this.deletes, this.bytesRequested, this.costSum] = [lookups, writes, deletes, bytesRequested, costSum];
   }
-  return { lookups, writes, deletes, bytesRequested, costSum };
+
+  totals(): TraceTotals {
+    const { lookups, writes, deletes, bytesRequested, costSum } = this;
+    return { lookups, writes, deletes, bytesRequested, costSum };
+  }
 }
 
 /**
@@ -74,7 +92,16 @@ export function shardsLruCounts(
   totals: TraceTotals,
   onProgress?: (done: number) => void,
 ): (ReplayCounts & MissSplit)[] {
-  const sampled = stackDistances(trace, mask, onProgress);
+  return shardsCountsOf(stackDistances(trace, mask, onProgress), capacities, rate, totals);
+}
+
+/** The SHARDS estimate from the stack distances of the sampled requests (see `shardsLruCounts`). */
+export function shardsCountsOf(
+  sampled: StackDistances,
+  capacities: readonly number[],
+  rate: number,
+  totals: TraceTotals,
+): (ReplayCounts & MissSplit)[] {
   const adjustment = rate * totals.lookups - sampled.lookups;
   // A cache of C entries sees sampled distances below C·R.
   const scaled = capacities.map((capacity) => Math.ceil(capacity * rate - 1e-9));
@@ -107,19 +134,43 @@ export function shardsLruCounts(
 
 /** The requests of kept keys, with keys re-interned densely so mini-caches stay small. */
 export function sampleTrace(trace: Trace, mask: Uint8Array, rate: number): Trace {
-  const dense = new Int32Array(trace.keySpace).fill(-1);
-  let keySpace = 0;
   let kept = 0;
   for (let i = 0; i < trace.length; i++) kept += mask[trace.keys[i]!]!;
-  const builder = new TraceBuilder(kept);
-  const { keys, sizes, times, ops, ttls, costs } = trace;
-  for (let i = 0; i < trace.length; i++) {
-    const id = keys[i]!;
-    if (mask[id] === 0) continue;
-    if (dense[id] === -1) dense[id] = keySpace++;
-    builder.push(dense[id]!, sizes?.[i], times?.[i], ops?.[i], ttls?.[i], costs?.[i]);
+  const sampler = new KeySampler(trace, mask, kept);
+  sampler.observe(wholeChunk(trace));
+  return sampler.trace(rate);
+}
+
+/** `sampleTrace` gathered chunk by chunk: a streamed trace keeps only its sampled requests in memory. */
+export class KeySampler {
+  private readonly dense: Int32Array;
+  private keySpace = 0;
+  private readonly builder: TraceBuilder;
+
+  /** `shape`: the trace or its shape; `expected`: the requests to be kept, when known (sizes the columns). */
+  constructor(
+    private readonly shape: Trace,
+    private readonly mask: Uint8Array,
+    expected?: number,
+  ) {
+    this.dense = new Int32Array(shape.keySpace).fill(-1);
+    this.builder = new TraceBuilder(expected);
   }
-  return builder.build(`${trace.source} (sampled at ${rate})`, keySpace);
+
+  observe(chunk: TraceChunk): void {
+    const { keys, sizes, times, ops, ttls, costs } = chunk;
+    const { mask, dense, builder } = this;
+    for (let i = 0; i < chunk.length; i++) {
+      const id = keys[i]!;
+      if (mask[id] === 0) continue;
+      if (dense[id] === -1) dense[id] = this.keySpace++;
+      builder.push(dense[id]!, sizes?.[i], times?.[i], ops?.[i], ttls?.[i], costs?.[i]);
+    }
+  }
+
+  trace(rate: number): Trace {
+    return this.builder.build(`${this.shape.source} (sampled at ${rate})`, this.keySpace);
+  }
 }
 
 /** MiniSim capacity: the full capacity scaled by the rate, at least one entry (or byte). */

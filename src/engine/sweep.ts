@@ -13,20 +13,31 @@
  * in the same policy -> TTL -> size order as `run`, so every renderer works.
  */
 import { CancelledError, UsageError } from '../errors.js';
-import type { CurveBlocker, CurveMethod, ResultRow, RowModes, RunResult, Sampling } from '../model/result.js';
+import type { CurveBlocker, CurveMethod, ResultRow, RowModes, RunResult, Sampling, TraceSummary } from '../model/result.js';
 import { modeFields } from '../model/modes.js';
 import { OP_DELETE, OP_GET, type Trace, type TraceChunk } from '../trace/trace.js';
 import { executeJobs, executorOptionsOf, type ExecutorOptions } from './executor.js';
 import { gridJobs, runOptionsOf, settingsOf, type GridConfig } from './grid.js';
 import { cacheJob, jobCost, jobLabel, jobModes, toWire, type Job, type JobCounts } from './jobs.js';
 import { computeSlice, gatherSlices, workFingerprint, type Slice, type SliceResults, type Work } from './slices.js';
-import { exactCurveBlocker, lruCurveCounts, StackDistanceCounter } from './lru-curve.js';
+import { exactCurveBlocker, lruCurveCounts, stackDistances, StackDistanceCounter } from './lru-curve.js';
 import { replayStream, type ChunkSource } from './stream.js';
 import { bestChoice, curvesOf, recommend, ttlChoice, type CurvePoint, type RecommendOptions } from './recommend.js';
 import { curveKey, refineTargets } from './refine.js';
 import type { ReplayCounts } from './replay.js';
 import { resultOf, resultWith, rowOf } from './rows.js';
-import { miniCapacity, samplingMask, sampleTrace, scaleSampledCounts, shardsLruCounts, traceTotals, type TraceTotals } from './shards.js';
+import {
+  KeySampler,
+  miniCapacity,
+  samplingMask,
+  sampleTrace,
+  scaleSampledCounts,
+  shardsCountsOf,
+  traceTotals,
+  TraceTotalsCounter,
+  type TraceTotals,
+} from './shards.js';
+import { summarizeTrace, TraceSummarizer } from '../trace/summary.js';
 
 export interface SweepConfig extends GridConfig, Omit<ExecutorOptions, 'onProgress'> {
   /** Every unit's results from the slices of a sharded sweep (slices.ts), in place of computing them. */
@@ -66,42 +77,29 @@ async function sweepOrSlice(
   config: SweepConfig,
   slicing?: Slice,
 ): Promise<{ readonly result?: RunResult; readonly slice?: SliceResults }> {
-  const rate = config.sample !== undefined && config.sample < 1 ? config.sample : undefined;
-  if (rate !== undefined && (slicing !== undefined || config.fromSlices !== undefined)) {
-    // Its estimates' bands resample the keys after the main pass; a sample is small enough for one machine.
-    throw new UsageError('a sampled sweep is not split into shards: drop --shard or --sample', 'shard');
-  }
-  const totals = rate === undefined ? undefined : traceTotals(trace, config.cost.missCost);
-  const mask = rate === undefined ? undefined : samplingMask(trace.keySpace, rate, config.seed);
-  const sampled = rate === undefined ? undefined : sampleTrace(trace, mask!, rate);
-  if (sampled !== undefined && traceTotals(sampled).lookups === 0 && totals!.lookups > 0) {
-    // Scaling up nothing would claim every lookup hits (the SHARDS adjustment fills the gap).
-    throw new UsageError(`rate ${rate} keeps no looked-up key of this trace; raise it`, 'sample');
+  const rate = sampleRate(config);
+  if (rate !== undefined) {
+    if (slicing !== undefined || config.fromSlices !== undefined) {
+      // Its estimates' bands resample the keys after the main pass; a sample is small enough for one machine.
+      throw new UsageError('a sampled sweep is not split into shards: drop --shard or --sample', 'shard');
+    }
+    return { result: await sampledSweep(samplesOf(trace, config, rate), config, rate) };
   }
   const settings = settingsOf(config);
-
-  const plans = curvePlansOf(config, (ttl) => exactCurveBlocker(trace, config.unit, ttl), rate);
-
-  // Replayed curves' jobs; with sampling, at size x rate on the sampled keys (MiniSim).
+  const plans = curvePlansOf(config, (ttl) => exactCurveBlocker(trace, config.unit, ttl), undefined);
   const replayed = plans.filter((plan) => !plan.onePass).flatMap((plan) => plan.jobs);
-  const toRun =
-    rate === undefined
-      ? replayed
-      : replayed.map((job) => cacheJob(job.tiers[0]!.policy, miniCapacity(job.capacity, rate), job.ttl, config.cost.lookupCost));
 
   // The work as units (slices.ts): each one-pass curve, then each replay job.
   const curvePlans = plans.filter((plan) => plan.onePass);
-  const replayTrace = sampled ?? trace;
   const work: Work = {
-    costs: [...curvePlans.map(() => trace.length * ONE_PASS_COST), ...toRun.map((job) => jobCost(job, replayTrace.length))],
+    costs: [...curvePlans.map(() => trace.length * ONE_PASS_COST), ...replayed.map((job) => jobCost(job, trace.length))],
     fingerprint: workFingerprint(trace, {
       grid: 'sweep',
       settings,
-      ...(rate !== undefined && { rate }),
       curves: curvePlans.map((plan) => plan.jobs.map(toWire)),
-      jobs: toRun.map(toWire),
+      jobs: replayed.map(toWire),
     }),
-    compute: (units) => computeSweepUnits(trace, config, units, curvePlans, toRun, sampled, rate, mask, totals),
+    compute: (units) => computeSweepUnits(trace, config, units, curvePlans, replayed),
   };
   if (slicing !== undefined) return { slice: await computeSlice(work, slicing) };
   const values =
@@ -115,45 +113,172 @@ async function sweepOrSlice(
   let next = 0;
   for (const plan of plans) {
     const curve = curveCounts.get(plan);
-    plan.jobs.forEach((job, i) => {
-      if (curve) {
-        rows.push(rowOf(job, curve[i]!, settings));
-        return;
-      }
-      const replayCounts = counts[next++]!;
-      if (rate === undefined) {
-        rows.push(rowOf(job, replayCounts, settings));
-        return;
-      }
-      const row = rowOf(job, scaleSampledCounts(replayCounts, rate, totals!), settings);
-      // Per-request costs: the sample's own latency distribution is the estimate.
-      rows.push(trace.costs ? { ...row, latency: rowOf(job, replayCounts, settings).latency } : row);
-    });
+    plan.jobs.forEach((job, i) => rows.push(rowOf(job, curve ? curve[i]! : counts[next++]!, settings)));
   }
-
-  // With sampling, the same estimates under other hash salts: each row's band, and the sizes it makes unreliable.
-  if (rate !== undefined && sampled !== undefined) {
-    const others = await resampledHitRates(trace, config, plans, toRun, rate, totals!, settings);
-    const meanSize = config.unit === 'bytes' ? totals!.bytesRequested / Math.max(1, totals!.lookups) : 1;
-    rows.forEach((row, i) => {
-      const rates = [row.hitRate, ...others.map((hitRates) => hitRates[i]!)];
-      const low = Math.min(...rates);
-      const high = Math.max(...rates);
-      // A sampled cache of a handful of entries estimates badly however the samples agree.
-      const tiny = (row.capacity * rate) / meanSize < MIN_SAMPLED_ENTRIES;
-      rows[i] = { ...row, estimate: { low, high, samples: rates.length, unreliable: tiny || high - low > UNRELIABLE_SPREAD } };
-    });
-  }
-
   const result = sweepResult(resultOf(trace, config.command ?? 'sweep', runOptionsOf(config), rows), config, plans, {
     ceiling: infiniteCacheHitRate(trace),
     refine: (recommendations) =>
-      rate === undefined && hasTarget(config.recommend)
+      hasTarget(config.recommend)
         ? refineTargets(trace, plans, recommendations, settings, config.capacities)
         : { recommendations, points: new Map<string, CurvePoint[]>() },
-    sampling: rate === undefined ? null : samplingOf(trace, sampled!, rate, totals!, plans),
+    sampling: null,
   });
   return { result };
+}
+
+/** The sampling rate asked for, or undefined for the whole trace. */
+function sampleRate(config: SweepConfig): number | undefined {
+  return config.sample !== undefined && config.sample < 1 ? config.sample : undefined;
+}
+
+/**
+ * What a sampled sweep reads of its trace: the full trace's exact totals and shape, and the
+ * requests of the sampled keys under the main hash salt and under RESAMPLES others (for the
+ * estimates' bands). A trace in memory is sampled from its columns; a streamed one as it is
+ * read, so only the samples are ever held.
+ */
+interface SampleSet {
+  /** The trace, or a streamed trace's shape. */
+  readonly shape: Trace;
+  readonly summary: TraceSummary;
+  readonly totals: TraceTotals;
+  /** Hit rate of an unbounded cache over the full trace. */
+  readonly ceiling: number;
+  readonly deletes: boolean;
+  /** Index 0: the main sample; then one per extra salt. */
+  readonly samples: readonly Trace[];
+}
+
+/** The hash salt of sample `k` (0: the main one). */
+function saltedSeed(config: SweepConfig, k: number): number {
+  return config.seed + k * 0x9e37;
+}
+
+function samplesOf(trace: Trace, config: SweepConfig, rate: number): SampleSet {
+  return {
+    shape: trace,
+    summary: summarizeTrace(trace),
+    totals: traceTotals(trace, config.cost.missCost),
+    ceiling: infiniteCacheHitRate(trace),
+    deletes: trace.ops?.includes(OP_DELETE) ?? false,
+    samples: Array.from({ length: RESAMPLES + 1 }, (_, k) =>
+      sampleTrace(trace, samplingMask(trace.keySpace, rate, saltedSeed(config, k)), rate),
+    ),
+  };
+}
+
+/** The samples of a streamed trace, gathered in one read (only the sampled requests are kept). */
+function streamedSamplesOf(
+  source: ChunkSource,
+  config: SweepConfig,
+  rate: number,
+  onProgress?: (done: number, total: number) => void,
+): SampleSet {
+  const shape = source.shape;
+  const summarizer = new TraceSummarizer(shape);
+  const totals = new TraceTotalsCounter(config.cost.missCost);
+  const infinite = new InfiniteCacheCounter(shape.keySpace);
+  const samplers = Array.from(
+    { length: RESAMPLES + 1 },
+    (_, k) => new KeySampler(shape, samplingMask(shape.keySpace, rate, saltedSeed(config, k))),
+  );
+  let deletes = false;
+  for (const chunk of source.chunks()) {
+    if (config.signal?.aborted === true) throw new CancelledError();
+    summarizer.observe(chunk);
+    totals.observe(chunk);
+    infinite.observe(chunk);
+    if (!deletes && chunk.ops?.includes(OP_DELETE) === true) deletes = true;
+    for (const sampler of samplers) sampler.observe(chunk);
+    onProgress?.(chunk.start + chunk.length, shape.length);
+  }
+  return {
+    shape,
+    summary: summarizer.summary(),
+    totals: totals.totals(),
+    ceiling: infinite.hitRate(),
+    deletes,
+    samples: samplers.map((sampler) => sampler.trace(rate)),
+  };
+}
+
+/**
+ * The sampled sweep: SHARDS for the one-pass LRU curves and MiniSim (every other policy at
+ * size x rate) on the main sample, scaled to the full trace's totals; the same again on the
+ * other samples gives each row its band.
+ */
+async function sampledSweep(set: SampleSet, config: SweepConfig, rate: number): Promise<RunResult> {
+  const { totals, samples, shape } = set;
+  const sampled = samples[0]!;
+  if (traceTotals(sampled).lookups === 0 && totals.lookups > 0) {
+    // Scaling up nothing would claim every lookup hits (the SHARDS adjustment fills the gap).
+    throw new UsageError(`rate ${rate} keeps no looked-up key of this trace; raise it`, 'sample');
+  }
+  const settings = settingsOf(config);
+  const plans = curvePlansOf(config, (ttl) => exactCurveBlocker(shape, config.unit, ttl, set.deletes), rate);
+  // Replayed curves' jobs at size x rate on the sampled keys (MiniSim).
+  const miniJobs = plans
+    .filter((plan) => !plan.onePass)
+    .flatMap((plan) => plan.jobs)
+    .map((job) => cacheJob(job.tiers[0]!.policy, miniCapacity(job.capacity, rate), job.ttl, config.cost.lookupCost));
+  const onePass = plans.filter((plan) => plan.onePass).length;
+  const total = (onePass + miniJobs.length) * samples.reduce((sum, sample) => sum + sample.length, 0);
+  let done = 0;
+  /** Every row's counts from one sample: scaled SHARDS curves and scaled MiniSim replays. */
+  const rowsOf = async (sample: Trace): Promise<ResultRow[]> => {
+    const curveProgress =
+      config.onProgress &&
+      ((read: number): void => {
+        config.onProgress!(done + read, total);
+      });
+    const curve =
+      onePass > 0 ? shardsCountsOf(stackDistances(sample, undefined, curveProgress), config.capacities, rate, totals) : undefined;
+    const counts = await executeJobs(sample, miniJobs, settings, {
+      ...executorOptionsOf(config),
+      ...(config.onProgress && {
+        onProgress: (jobsDone: number) => {
+          config.onProgress!(done + onePass * sample.length + jobsDone, total);
+        },
+      }),
+    });
+    done += (onePass + miniJobs.length) * sample.length;
+    const rows: ResultRow[] = [];
+    let next = 0;
+    for (const plan of plans) {
+      plan.jobs.forEach((job, i) => {
+        if (plan.onePass) {
+          rows.push(rowOf(job, curve![i]!, settings));
+          return;
+        }
+        const replayCounts = counts[next++]!;
+        const row = rowOf(job, scaleSampledCounts(replayCounts, rate, totals), settings);
+        // Per-request costs: the sample's own latency distribution is the estimate.
+        rows.push(shape.costs ? { ...row, latency: rowOf(job, replayCounts, settings).latency } : row);
+      });
+    }
+    return rows;
+  };
+  const rows = await rowsOf(sampled);
+  // The same estimates under other hash salts: each row's band, and the sizes it makes unreliable.
+  const others: number[][] = [];
+  for (const sample of samples.slice(1)) {
+    if (config.signal?.aborted) throw new CancelledError();
+    others.push((await rowsOf(sample)).map((row) => row.hitRate));
+  }
+  const meanSize = config.unit === 'bytes' ? totals.bytesRequested / Math.max(1, totals.lookups) : 1;
+  rows.forEach((row, i) => {
+    const rates = [row.hitRate, ...others.map((hitRates) => hitRates[i]!)];
+    const low = Math.min(...rates);
+    const high = Math.max(...rates);
+    // A sampled cache of a handful of entries estimates badly however the samples agree.
+    const tiny = (row.capacity * rate) / meanSize < MIN_SAMPLED_ENTRIES;
+    rows[i] = { ...row, estimate: { low, high, samples: rates.length, unreliable: tiny || high - low > UNRELIABLE_SPREAD } };
+  });
+  return sweepResult(resultWith(set.summary, config.command ?? 'sweep', runOptionsOf(config), rows), config, plans, {
+    ceiling: set.ceiling,
+    refine: (recommendations) => ({ recommendations, points: new Map<string, CurvePoint[]>() }),
+    sampling: samplingOf(shape.keySpace, sampled, rate, totals, plans),
+  });
 }
 
 /** The curves of a sweep in row order (policy, then modes, then TTL), each with its jobs in size order. */
@@ -235,28 +360,22 @@ async function computeSweepUnits(
   units: readonly number[],
   curvePlans: readonly Plan[],
   toRun: readonly Job[],
-  sampled: Trace | undefined,
-  rate: number | undefined,
-  mask: Uint8Array | undefined,
-  totals: TraceTotals | undefined,
 ): Promise<unknown[]> {
   const curves = units.filter((unit) => unit < curvePlans.length);
   const jobs = units.filter((unit) => unit >= curvePlans.length).map((unit) => toRun[unit - curvePlans.length]!);
   const curveWork = curves.length * trace.length;
-  const total = curveWork + jobs.length * (sampled ?? trace).length;
+  const total = curveWork + jobs.length * trace.length;
   const onProgress = config.onProgress;
-  const values: unknown[] = curves.map((unit, k) => {
+  const values: unknown[] = curves.map((_, k) => {
     if (config.signal?.aborted) throw new CancelledError();
     const progress =
       onProgress &&
       ((done: number): void => {
         onProgress(k * trace.length + done, total);
       });
-    return rate === undefined
-      ? lruCurveCounts(trace, config.capacities, progress)
-      : shardsLruCounts(trace, config.capacities, rate, mask!, totals!, progress);
+    return lruCurveCounts(trace, config.capacities, progress);
   });
-  const counts = await executeJobs(sampled ?? trace, jobs, settingsOf(config), {
+  const counts = await executeJobs(trace, jobs, settingsOf(config), {
     ...executorOptionsOf(config),
     ...(onProgress && {
       onProgress: (done: number) => {
@@ -278,34 +397,6 @@ export const MIN_SAMPLED_ENTRIES = 8;
  * Every row's hit rate under RESAMPLES other samples of the keys (other hash salts), in row
  * order: the main sample's SHARDS curves and MiniSim jobs (`miniJobs`), on other keys.
  */
-async function resampledHitRates(
-  trace: Trace,
-  config: SweepConfig,
-  plans: readonly Plan[],
-  miniJobs: readonly Job[],
-  rate: number,
-  totals: TraceTotals,
-  settings: ReturnType<typeof settingsOf>,
-): Promise<number[][]> {
-  const result: number[][] = [];
-  for (let salt = 1; salt <= RESAMPLES; salt++) {
-    if (config.signal?.aborted) throw new CancelledError();
-    const mask = samplingMask(trace.keySpace, rate, config.seed + salt * 0x9e37);
-    const counts = await executeJobs(sampleTrace(trace, mask, rate), miniJobs, settings, executorOptionsOf(config));
-    const hitRates: number[] = [];
-    let next = 0;
-    for (const plan of plans) {
-      const curve = plan.onePass ? shardsLruCounts(trace, config.capacities, rate, mask, totals) : undefined;
-      plan.jobs.forEach((job, i) => {
-        const scaled = curve ? curve[i]! : scaleSampledCounts(counts[next++]!, rate, totals);
-        hitRates.push(rowOf(job, scaled, settings).hitRate);
-      });
-    }
-    result.push(hitRates);
-  }
-  return result;
-}
-
 function hasTarget(options: RecommendOptions): boolean {
   return options.targetHitRate !== undefined || options.targetLatencyMs !== undefined;
 }
@@ -313,7 +404,7 @@ function hasTarget(options: RecommendOptions): boolean {
 /** Skew beyond which the note warns: the sample's share of lookups is off by more than this. */
 const SKEW_WARNING = 0.1;
 
-function samplingOf(trace: Trace, sampled: Trace, rate: number, totals: TraceTotals, plans: readonly { method: Method }[]): Sampling {
+function samplingOf(totalKeys: number, sampled: Trace, rate: number, totals: TraceTotals, plans: readonly { method: Method }[]): Sampling {
   const expectedLookups = rate * totals.lookups;
   const sampledLookups = traceTotals(sampled).lookups;
   const skew = expectedLookups > 0 ? sampledLookups / expectedLookups - 1 : 0;
@@ -322,7 +413,7 @@ function samplingOf(trace: Trace, sampled: Trace, rate: number, totals: TraceTot
     methods: [...new Set(plans.map((plan) => plan.method as 'shards' | 'minisim'))],
     estimates: true,
     sampledKeys: sampled.keySpace,
-    totalKeys: trace.keySpace,
+    totalKeys,
     sampledLookups,
     expectedLookups,
     skew,
@@ -375,15 +466,15 @@ class InfiniteCacheCounter {
  * replay). Not with sampling, shards or a target (whose sizes are bisected with replays).
  */
 export async function runSweepStreamed(source: ChunkSource, config: SweepConfig & { readonly threads?: number }): Promise<RunResult> {
-  if (config.sample !== undefined && config.sample < 1) {
-    throw new UsageError('a streamed sweep is exact: sample a trace that fits in memory instead', 'sample');
-  }
   if (config.fromSlices !== undefined)
     throw new UsageError('shard parts are merged from their JSON, not from a streamed trace', 'fromShards');
+  const rate = sampleRate(config);
+  // Sampled as it is read: only the sampled keys' requests are kept, for each hash salt.
+  if (rate !== undefined) return sampledSweep(streamedSamplesOf(source, config, rate, config.onProgress), config, rate);
   if (hasTarget(config.recommend)) {
     throw new UsageError(
       'a target is met by bisecting sizes with extra replays, which a streamed sweep does not make; give the sizes to try',
-      'recommend',
+      config.recommend.targetHitRate !== undefined ? 'recommend.targetHitRate' : 'recommend.targetLatencyMs',
     );
   }
   const shape = source.shape;
