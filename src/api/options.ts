@@ -166,15 +166,19 @@ export interface RecommendationOptions {
 
 /** `simulate()`'s options plus sampling and the recommendation criteria, for `sweep()`. */
 export interface SweepOptions extends SimulateOptions {
-  /** Estimate from this fraction of keys (SHARDS / MiniSim), 0 < sample <= 1. Not with time-aware modes. */
-  readonly sample?: number;
+  /**
+   * Estimate from this fraction of keys (SHARDS / MiniSim), 0 < sample <= 1; or from at most
+   * `{ keys }` of them (fixed-size SHARDS: the rate is chosen so the sample holds that many
+   * keys, whatever the trace's length). Not with time-aware modes.
+   */
+  readonly sample?: number | { readonly keys: number };
   readonly recommend?: RecommendationOptions;
 }
 
 /** Everything the engine needs, checked and with its defaults filled in (seconds inside). */
 export interface Plan {
   readonly grid: Omit<GridConfig, 'capacities' | 'onProgress'> & { readonly capacities: readonly number[] | undefined };
-  readonly sample: number | undefined;
+  readonly sample: number | { readonly keys: number } | undefined;
   readonly recommend: RecommendOptions;
   readonly workers: number | undefined;
   readonly parallel: 'auto' | 'always' | 'never' | undefined;
@@ -245,16 +249,20 @@ function planOf(options: SweepOptions, mode: Mode): Plan {
     if (offline) fail('policies', `'${offline.name}' is an offline bound and cannot run with a write policy or a stampede mode`);
   }
   const sample = options.sample;
-  if (sample !== undefined) {
-    if (!(sample > 0 && sample <= 1)) fail('sample', `must be a fraction above 0 up to 1, not ${sample}`);
-    if (timed !== undefined && sample < 1)
+  if (typeof sample === 'number' && !(sample > 0 && sample <= 1)) fail('sample', `must be a fraction above 0 up to 1, not ${sample}`);
+  if (typeof sample === 'object' && !(Number.isSafeInteger(sample.keys) && sample.keys >= 1))
+    fail('sample.keys', `must be a whole number of keys, 1 or more, not ${sample.keys}`);
+  // A budget in keys samples unless the trace has no more keys than that; it is checked as sampling.
+  const sampling = typeof sample === 'object' || (sample !== undefined && sample < 1);
+  if (sampling) {
+    if (timed !== undefined)
       fail('sample', 'sampling estimates plain replays only: not with tiers, a fleet, an incident, a write policy or a stampede mode');
-    if (ttlClasses !== undefined && sample < 1) fail('sample', 'sampling is by key, and per-class TTLs are too: not with ttlClasses');
+    if (ttlClasses !== undefined) fail('sample', 'sampling is by key, and per-class TTLs are too: not with ttlClasses');
   }
   const interval = intervalOf(options);
   const warmup = warmupOf(options.warmup);
-  if (warmup !== undefined && sample !== undefined && sample < 1) fail('warmup', 'a warm-up is counted exactly: not with sample');
-  if (interval !== undefined && sample !== undefined && sample < 1)
+  if (warmup !== undefined && sampling) fail('warmup', 'a warm-up is counted exactly: not with sample');
+  if (interval !== undefined && sampling)
     fail(interval.unit === 'requests' ? 'intervalRequests' : 'intervalMs', 'hit rate over time is counted exactly: not with sample');
   const workers = options.workers;
   if (workers !== undefined && (!Number.isSafeInteger(workers) || workers < 1))

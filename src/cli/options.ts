@@ -210,7 +210,10 @@ export interface SweepFlags extends CommonFlags {
 export function addSweepOptions(command: Command): Command {
   return command
     .option('--points <n>', 'spread each a..b range over n sizes on a log scale')
-    .option('--sample <rate>', 'estimate from this fraction of keys (SHARDS / MiniSim), e.g. 0.01 or 1%')
+    .option(
+      '--sample <rate|Nkeys>',
+      'estimate from this fraction of keys (SHARDS / MiniSim), e.g. 0.01 or 1%, or from at most N keys, e.g. 10000keys',
+    )
     .option(
       '--min-gain <points>',
       'recommend the size past which another doubling gains less hit rate than this (0.01 or 1%: one point per doubling)',
@@ -240,8 +243,11 @@ export function parseFraction(text: string, flag: string, { allowZero = false } 
   return value;
 }
 
-export function sampleFrom(flags: SweepFlags): number | undefined {
-  return flags.sample === undefined ? undefined : parseFraction(flags.sample, '--sample');
+/** `--sample 0.01` / `1%` (a rate), or `--sample 10000keys` (a key budget: fixed-size SHARDS). */
+export function sampleFrom(flags: SweepFlags): number | { readonly keys: number } | undefined {
+  if (flags.sample === undefined) return undefined;
+  const budget = /^\s*(.+?)\s*keys\s*$/i.exec(flags.sample);
+  return budget === null ? parseFraction(flags.sample, '--sample') : { keys: parseCount(budget[1]!, '--sample') };
 }
 
 export function recommendFrom(flags: SweepFlags): RecommendationOptions {

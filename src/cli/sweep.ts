@@ -95,7 +95,12 @@ export function registerSweep(program: Command, io: CliIo): void {
         // them: a one-pass curve is one read, every other curve one replay per size (16 when the
         // range waits for the trace), of the sample only when sampling.
         const replayed = plan.grid.timed ? 1 : plan.grid.policies.filter((policy) => policy.definition.curve === undefined).length;
-        const work = replayed * (plan.grid.capacities?.length ?? 16) * plan.grid.ttls.length * expectedRequests(source) * (sample ?? 1);
+        const work =
+          replayed *
+          (plan.grid.capacities?.length ?? 16) *
+          plan.grid.ttls.length *
+          expectedRequests(source) *
+          (typeof sample === 'number' ? sample : 1);
         const result = await withWorkerPool(work, workers, async (pool) => {
           const trace = await loadTraceFrom(source, flags, io);
           const points = flags.points === undefined ? undefined : parseCount(flags.points, '--points');

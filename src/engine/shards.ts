@@ -31,6 +31,22 @@ export function samplingMask(keySpace: number, rate: number, seed: number): Uint
   return mask;
 }
 
+/**
+ * Fixed-size SHARDS: the rate at which the mask for `seed` keeps `keys` of the key space's
+ * ids (1 when there are no more), so the sample's keys - and the stack-distance structure
+ * over them - are bounded whatever the trace's length. The key space is known before the
+ * first request (ids are dense), so the threshold is the hash of the (keys+1)-th smallest id
+ * and no adaptive lowering is needed.
+ */
+export function rateForKeys(keySpace: number, keys: number, seed: number): number {
+  if (keys >= keySpace) return 1;
+  const hashes = new Uint32Array(keySpace);
+  for (let id = 0; id < keySpace; id++) hashes[id] = hash32(id, seed) & (SHARDS_MODULUS - 1);
+  hashes.sort();
+  // Every id hashing below the threshold is kept: at most `keys` (fewer on a tie at it).
+  return Math.max(1, hashes[keys]!) / SHARDS_MODULUS;
+}
+
 /** Exact totals of the full trace, which sampling need not estimate. */
 export interface TraceTotals {
   readonly lookups: number;

@@ -29,6 +29,7 @@ import { resultOf, resultWith, rowOf } from './rows.js';
 import {
   KeySampler,
   miniCapacity,
+  rateForKeys,
   samplingMask,
   sampleTrace,
   scaleSampledCounts,
@@ -42,8 +43,11 @@ import { summarizeTrace, TraceSummarizer } from '../trace/summary.js';
 export interface SweepConfig extends GridConfig, Omit<ExecutorOptions, 'onProgress'> {
   /** Every unit's results from the slices of a sharded sweep (slices.ts), in place of computing them. */
   readonly fromSlices?: readonly SliceResults[];
-  /** Fraction of keys to keep (0 < rate < 1); undefined or 1 = the whole trace. Not with time-aware modes. */
-  readonly sample?: number;
+  /**
+   * Fraction of keys to keep (0 < rate < 1), or at most this many keys (fixed-size SHARDS);
+   * undefined or 1 = the whole trace. Not with time-aware modes.
+   */
+  readonly sample?: number | { readonly keys: number };
   readonly recommend: RecommendOptions;
 }
 
@@ -77,13 +81,13 @@ async function sweepOrSlice(
   config: SweepConfig,
   slicing?: Slice,
 ): Promise<{ readonly result?: RunResult; readonly slice?: SliceResults }> {
-  const rate = sampleRate(config);
+  const rate = sampleRate(config, trace.keySpace);
   if (rate !== undefined) {
     if (slicing !== undefined || config.fromSlices !== undefined) {
       // Its estimates' bands resample the keys after the main pass; a sample is small enough for one machine.
       throw new UsageError('a sampled sweep is not split into shards: drop --shard or --sample', 'shard');
     }
-    return { result: await sampledSweep(samplesOf(trace, config, rate), config, rate) };
+    return { result: await sampledSweep(samplesOf(trace, config), config) };
   }
   const settings = settingsOf(config);
   const plans = curvePlansOf(config, (ttl) => exactCurveBlocker(trace, config.unit, ttl), undefined);
@@ -126,9 +130,15 @@ async function sweepOrSlice(
   return { result };
 }
 
-/** The sampling rate asked for, or undefined for the whole trace. */
-function sampleRate(config: SweepConfig): number | undefined {
-  return config.sample !== undefined && config.sample < 1 ? config.sample : undefined;
+/**
+ * The sampling rate under hash salt `k` (0: the main one), or undefined for the whole
+ * trace: the rate asked for, or the one whose mask keeps the key budget (fixed-size).
+ */
+function sampleRate(config: SweepConfig, keySpace: number, k = 0): number | undefined {
+  const sample = config.sample;
+  if (sample === undefined) return undefined;
+  const rate = typeof sample === 'number' ? sample : rateForKeys(keySpace, sample.keys, saltedSeed(config, k));
+  return rate < 1 ? rate : undefined;
 }
 
 /**
@@ -146,7 +156,18 @@ interface SampleSet {
   readonly ceiling: number;
   readonly deletes: boolean;
   /** Index 0: the main sample; then one per extra salt. */
-  readonly samples: readonly Trace[];
+  readonly samples: readonly Sample[];
+}
+
+/** The requests of the keys one hash salt keeps, and the share of the keys it keeps. */
+interface Sample {
+  readonly trace: Trace;
+  readonly rate: number;
+}
+
+/** The rate of each sample, main first (a key budget gives each salt its own). */
+function sampleRates(config: SweepConfig, keySpace: number): number[] {
+  return Array.from({ length: RESAMPLES + 1 }, (_, k) => sampleRate(config, keySpace, k) ?? 1);
 }
 
 /** The hash salt of sample `k` (0: the main one). */
@@ -154,34 +175,28 @@ function saltedSeed(config: SweepConfig, k: number): number {
   return config.seed + k * 0x9e37;
 }
 
-function samplesOf(trace: Trace, config: SweepConfig, rate: number): SampleSet {
+function samplesOf(trace: Trace, config: SweepConfig): SampleSet {
   return {
     shape: trace,
     summary: summarizeTrace(trace),
     totals: traceTotals(trace, config.cost.missCost),
     ceiling: infiniteCacheHitRate(trace),
     deletes: trace.ops?.includes(OP_DELETE) ?? false,
-    samples: Array.from({ length: RESAMPLES + 1 }, (_, k) =>
-      sampleTrace(trace, samplingMask(trace.keySpace, rate, saltedSeed(config, k)), rate),
-    ),
+    samples: sampleRates(config, trace.keySpace).map((rate, k) => ({
+      trace: sampleTrace(trace, samplingMask(trace.keySpace, rate, saltedSeed(config, k)), rate),
+      rate,
+    })),
   };
 }
 
 /** The samples of a streamed trace, gathered in one read (only the sampled requests are kept). */
-function streamedSamplesOf(
-  source: ChunkSource,
-  config: SweepConfig,
-  rate: number,
-  onProgress?: (done: number, total: number) => void,
-): SampleSet {
+function streamedSamplesOf(source: ChunkSource, config: SweepConfig, onProgress?: (done: number, total: number) => void): SampleSet {
   const shape = source.shape;
   const summarizer = new TraceSummarizer(shape);
   const totals = new TraceTotalsCounter(config.cost.missCost);
   const infinite = new InfiniteCacheCounter(shape.keySpace);
-  const samplers = Array.from(
-    { length: RESAMPLES + 1 },
-    (_, k) => new KeySampler(shape, samplingMask(shape.keySpace, rate, saltedSeed(config, k))),
-  );
+  const rates = sampleRates(config, shape.keySpace);
+  const samplers = rates.map((rate, k) => new KeySampler(shape, samplingMask(shape.keySpace, rate, saltedSeed(config, k))));
   let deletes = false;
   for (const chunk of source.chunks()) {
     if (config.signal?.aborted === true) throw new CancelledError();
@@ -198,7 +213,7 @@ function streamedSamplesOf(
     totals: totals.totals(),
     ceiling: infinite.hitRate(),
     deletes,
-    samples: samplers.map((sampler) => sampler.trace(rate)),
+    samples: samplers.map((sampler, k) => ({ trace: sampler.trace(rates[k]!), rate: rates[k]! })),
   };
 }
 
@@ -207,32 +222,31 @@ function streamedSamplesOf(
  * size x rate) on the main sample, scaled to the full trace's totals; the same again on the
  * other samples gives each row its band.
  */
-async function sampledSweep(set: SampleSet, config: SweepConfig, rate: number): Promise<RunResult> {
+async function sampledSweep(set: SampleSet, config: SweepConfig): Promise<RunResult> {
   const { totals, samples, shape } = set;
-  const sampled = samples[0]!;
+  const { trace: sampled, rate } = samples[0]!;
   if (traceTotals(sampled).lookups === 0 && totals.lookups > 0) {
     // Scaling up nothing would claim every lookup hits (the SHARDS adjustment fills the gap).
     throw new UsageError(`rate ${rate} keeps no looked-up key of this trace; raise it`, 'sample');
   }
   const settings = settingsOf(config);
   const plans = curvePlansOf(config, (ttl) => exactCurveBlocker(shape, config.unit, ttl, set.deletes), rate);
-  // Replayed curves' jobs at size x rate on the sampled keys (MiniSim).
-  const miniJobs = plans
-    .filter((plan) => !plan.onePass)
-    .flatMap((plan) => plan.jobs)
-    .map((job) => cacheJob(job.tiers[0]!.policy, miniCapacity(job.capacity, rate), job.ttl, config.cost.lookupCost));
+  const replayed = plans.filter((plan) => !plan.onePass).flatMap((plan) => plan.jobs);
   const onePass = plans.filter((plan) => plan.onePass).length;
-  const total = (onePass + miniJobs.length) * samples.reduce((sum, sample) => sum + sample.length, 0);
+  const total = (onePass + replayed.length) * samples.reduce((sum, sample) => sum + sample.trace.length, 0);
   let done = 0;
-  /** Every row's counts from one sample: scaled SHARDS curves and scaled MiniSim replays. */
-  const rowsOf = async (sample: Trace): Promise<ResultRow[]> => {
+  /** Every row's counts from one sample: scaled SHARDS curves and scaled MiniSim replays (at size x its rate). */
+  const rowsOf = async ({ trace: sample, rate: sampleRate }: Sample): Promise<ResultRow[]> => {
+    const miniJobs = replayed.map((job) =>
+      cacheJob(job.tiers[0]!.policy, miniCapacity(job.capacity, sampleRate), job.ttl, config.cost.lookupCost),
+    );
     const curveProgress =
       config.onProgress &&
       ((read: number): void => {
         config.onProgress!(done + read, total);
       });
     const curve =
-      onePass > 0 ? shardsCountsOf(stackDistances(sample, undefined, curveProgress), config.capacities, rate, totals) : undefined;
+      onePass > 0 ? shardsCountsOf(stackDistances(sample, undefined, curveProgress), config.capacities, sampleRate, totals) : undefined;
     const counts = await executeJobs(sample, miniJobs, settings, {
       ...executorOptionsOf(config),
       ...(config.onProgress && {
@@ -251,14 +265,14 @@ async function sampledSweep(set: SampleSet, config: SweepConfig, rate: number): 
           return;
         }
         const replayCounts = counts[next++]!;
-        const row = rowOf(job, scaleSampledCounts(replayCounts, rate, totals), settings);
+        const row = rowOf(job, scaleSampledCounts(replayCounts, sampleRate, totals), settings);
         // Per-request costs: the sample's own latency distribution is the estimate.
         rows.push(shape.costs ? { ...row, latency: rowOf(job, replayCounts, settings).latency } : row);
       });
     }
     return rows;
   };
-  const rows = await rowsOf(sampled);
+  const rows = await rowsOf(samples[0]!);
   // The same estimates under other hash salts: each row's band, and the sizes it makes unreliable.
   const others: number[][] = [];
   for (const sample of samples.slice(1)) {
@@ -468,9 +482,9 @@ class InfiniteCacheCounter {
 export async function runSweepStreamed(source: ChunkSource, config: SweepConfig & { readonly threads?: number }): Promise<RunResult> {
   if (config.fromSlices !== undefined)
     throw new UsageError('shard parts are merged from their JSON, not from a streamed trace', 'fromShards');
-  const rate = sampleRate(config);
   // Sampled as it is read: only the sampled keys' requests are kept, for each hash salt.
-  if (rate !== undefined) return sampledSweep(streamedSamplesOf(source, config, rate, config.onProgress), config, rate);
+  if (sampleRate(config, source.shape.keySpace) !== undefined)
+    return sampledSweep(streamedSamplesOf(source, config, config.onProgress), config);
   if (hasTarget(config.recommend)) {
     throw new UsageError(
       'a target is met by bisecting sizes with extra replays, which a streamed sweep does not make; give the sizes to try',

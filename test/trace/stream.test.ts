@@ -442,4 +442,11 @@ test('cachebench sweep --stream prints what sweep prints for the loaded trace', 
   assert.equal(sampledStreamed.code, 0, sampledStreamed.stderr);
   assert.equal(sampledStreamed.stdout, sampledLoaded.stdout);
   assert.match(sampledStreamed.stdout, /"estimates": true/);
+  // A budget in keys (fixed-size SHARDS), streamed or not.
+  const budgetLoaded = spawnCli(...args, '--sample', '1000keys', '--no-trace-cache');
+  const budgetStreamed = spawnCli(...args, '--sample', '1000keys', '--stream');
+  assert.equal(budgetStreamed.code, 0, budgetStreamed.stderr);
+  assert.equal(budgetStreamed.stdout, budgetLoaded.stdout);
+  assert.ok((JSON.parse(budgetStreamed.stdout) as { sampling: { sampledKeys: number } }).sampling.sampledKeys <= 1000);
+  assertOneLineFailure(spawnCli(...args, '--sample', 'manykeys'), /--sample/);
 });
