@@ -249,7 +249,10 @@ function gridWork(trace: Trace, config: ParallelGridConfig): Work & { readonly j
     jobs,
     settings,
     costs: jobs.map((job) => jobCost(job, trace.length)),
-    fingerprint: workFingerprint(trace, { grid: 'run', settings, jobs: jobs.map(toWire) }),
+    // Hashing every column costs a pass over the trace: only a sharded run or a merge asks.
+    get fingerprint() {
+      return workFingerprint(trace, { grid: 'run', settings, jobs: jobs.map(toWire) });
+    },
     compute: (units) =>
       executeJobs(
         trace,

@@ -97,12 +97,15 @@ async function sweepOrSlice(
   const curvePlans = plans.filter((plan) => plan.onePass);
   const work: Work = {
     costs: [...curvePlans.map(() => trace.length * ONE_PASS_COST), ...replayed.map((job) => jobCost(job, trace.length))],
-    fingerprint: workFingerprint(trace, {
-      grid: 'sweep',
-      settings,
-      curves: curvePlans.map((plan) => plan.jobs.map(toWire)),
-      jobs: replayed.map(toWire),
-    }),
+    // Hashing every column costs a pass over the trace: only a sharded sweep or a merge asks.
+    get fingerprint() {
+      return workFingerprint(trace, {
+        grid: 'sweep',
+        settings,
+        curves: curvePlans.map((plan) => plan.jobs.map(toWire)),
+        jobs: replayed.map(toWire),
+      });
+    },
     compute: (units) => computeSweepUnits(trace, config, units, curvePlans, replayed),
   };
   if (slicing !== undefined) return { slice: await computeSlice(work, slicing) };
