@@ -68,10 +68,7 @@ export class TraceSummarizer {
     const n = shape.length;
     let oneHitWonders = 0;
     for (let id = 0; id < counts.length; id++) if (counts[id] === 1) oneHitWonders++;
-    const top = Math.max(1, Math.ceil(shape.keySpace / 100));
-    const sorted = counts.slice().sort().reverse();
-    let topRequests = 0;
-    for (let i = 0; i < top && i < sorted.length; i++) topRequests += sorted[i]!;
+    const topRequests = sumOfLargest(counts, Math.max(1, Math.ceil(shape.keySpace / 100)));
     const { firstTime, lastTime } = this;
     return {
       source: shape.source,
@@ -93,4 +90,31 @@ export class TraceSummarizer {
     for (let id = 0; id < lastSize.length; id++) distinctBytes += lastSize[id]!;
     return { min: n ? this.minSize : 0, mean: n ? this.totalSize / n : 0, max: this.maxSize, distinctBytes };
   }
+}
+
+/**
+ * The sum of the `k` largest counts, in O(keys + largest count) rather than a sort of every
+ * key's count (which took a tenth of a second on a trace of a million keys): counts are whole
+ * numbers, so a table of how many keys have each count, walked down from the largest, finds them.
+ */
+export function sumOfLargest(counts: Uint32Array | Float64Array, k: number): number {
+  let largest = 0;
+  for (let id = 0; id < counts.length; id++) if (counts[id]! > largest) largest = counts[id]!;
+  // A count past 2^26 (a hot key of a very long trace) would make the table too big: sort instead.
+  if (largest > 1 << 26) {
+    const sorted = counts.slice().sort().reverse();
+    let sum = 0;
+    for (let i = 0; i < k && i < sorted.length; i++) sum += sorted[i]!;
+    return sum;
+  }
+  const keysWithCount = new Uint32Array(largest + 1);
+  for (let id = 0; id < counts.length; id++) keysWithCount[counts[id]!]!++;
+  let sum = 0;
+  let left = Math.min(k, counts.length);
+  for (let count = largest; count > 0 && left > 0; count--) {
+    const taken = Math.min(left, keysWithCount[count]!);
+    sum += taken * count;
+    left -= taken;
+  }
+  return sum;
 }
