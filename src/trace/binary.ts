@@ -51,6 +51,51 @@ const TIMES_ARE_WHOLE_SECONDS = COLUMN_FLAGS.TIMES_ARE_WHOLE_SECONDS;
 /** Bytes before the metadata: magic, version, flags, count, key space, metadata length. */
 export const FIXED_HEADER_BYTES = 36;
 
+/** The columns a binary trace holds beside its keys, and how its times are stored. */
+export interface StreamColumns {
+  readonly sizes?: boolean;
+  /** 'whole': whole seconds below 2^32 (4 bytes each); 'fractional': any number (8 bytes). */
+  readonly times?: 'whole' | 'fractional';
+  readonly ops?: boolean;
+  readonly ttls?: boolean;
+  readonly costs?: boolean;
+}
+
+/** The columns `trace` has, as a binary trace stores them. */
+export function streamColumnsOf(trace: Trace): StreamColumns {
+  return {
+    ...(trace.sizes && { sizes: true }),
+    ...(trace.times && { times: trace.times instanceof Uint32Array ? ('whole' as const) : ('fractional' as const) }),
+    ...(trace.ops && { ops: true }),
+    ...(trace.ttls && { ttls: true }),
+    ...(trace.costs && { costs: true }),
+  };
+}
+
+/** The header's flags for these columns (and key names or not). */
+export function flagsOf(columns: StreamColumns, keyNames: boolean): number {
+  return (
+    (columns.sizes ? HAS_SIZES : 0) |
+    (columns.times ? HAS_TIMES : 0) |
+    (columns.ops ? HAS_OPS : 0) |
+    (columns.ttls ? HAS_TTLS : 0) |
+    (columns.costs ? HAS_COSTS : 0) |
+    (keyNames ? HAS_KEY_NAMES : 0) |
+    (columns.times === 'whole' ? TIMES_ARE_WHOLE_SECONDS : 0)
+  );
+}
+
+/** The columns the header's flags say a file has. */
+export function columnsOf(flags: number): StreamColumns {
+  return {
+    ...(flags & HAS_SIZES && { sizes: true }),
+    ...(flags & HAS_TIMES && { times: flags & TIMES_ARE_WHOLE_SECONDS ? ('whole' as const) : ('fractional' as const) }),
+    ...(flags & HAS_OPS && { ops: true }),
+    ...(flags & HAS_TTLS && { ttls: true }),
+    ...(flags & HAS_COSTS && { costs: true }),
+  };
+}
+
 /** The fixed header's fields. */
 export interface BinaryHeader {
   readonly version: number;
@@ -145,14 +190,7 @@ export async function saveTraceBinary(trace: Trace, path: string, options: SaveO
   const withNames = (options.keyNames ?? true) && trace.keyNames !== undefined;
   const meta: BinaryTraceMeta = { source: trace.source, ...options.meta };
   const metaBytes = Buffer.from(JSON.stringify(meta), 'utf8');
-  const flags =
-    (trace.sizes ? HAS_SIZES : 0) |
-    (trace.times ? HAS_TIMES : 0) |
-    (trace.ops ? HAS_OPS : 0) |
-    (trace.ttls ? HAS_TTLS : 0) |
-    (trace.costs ? HAS_COSTS : 0) |
-    (withNames ? HAS_KEY_NAMES : 0) |
-    (trace.times instanceof Uint32Array ? TIMES_ARE_WHOLE_SECONDS : 0);
+  const flags = flagsOf(streamColumnsOf(trace), withNames);
 
   const header = headerBytes({ flags, length: trace.length, keySpace: trace.keySpace, metaLength: metaBytes.length });
 

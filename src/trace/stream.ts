@@ -17,24 +17,24 @@
 import { closeSync, ftruncateSync, openSync, readSync, renameSync, rmSync, fstatSync, writeSync } from 'node:fs';
 import { TraceFormatError, UsageError } from '../errors.js';
 import { releaseTemporary, trackTemporary } from '../temp-files.js';
-import { COLUMN_FLAGS, crc32Continued, FIXED_HEADER_BYTES, hasChecksum, headerBytes, parseHeader, type BinaryTraceMeta } from './binary.js';
+import {
+  COLUMN_FLAGS,
+  columnsOf,
+  crc32Continued,
+  FIXED_HEADER_BYTES,
+  flagsOf,
+  hasChecksum,
+  headerBytes,
+  parseHeader,
+  type BinaryTraceMeta,
+  type StreamColumns,
+} from './binary.js';
 import { KeyNames } from './key-names.js';
 import type { TimeColumn, Trace, TraceChunk } from './trace.js';
 
-const { SIZES: HAS_SIZES, TIMES: HAS_TIMES, OPS: HAS_OPS, TTLS: HAS_TTLS, COSTS: HAS_COSTS, KEY_NAMES: HAS_KEY_NAMES } = COLUMN_FLAGS;
-const TIMES_ARE_WHOLE_SECONDS = COLUMN_FLAGS.TIMES_ARE_WHOLE_SECONDS;
+const HAS_KEY_NAMES = COLUMN_FLAGS.KEY_NAMES;
 /** Requests per chunk by default: 1 Mi requests is at most 29 MB of buffers, and long enough runs for the loops. */
 export const DEFAULT_CHUNK_REQUESTS = 1 << 20;
-
-/** The columns a binary trace holds beside its keys, and how its times are stored. */
-export interface StreamColumns {
-  readonly sizes?: boolean;
-  /** 'whole': whole seconds below 2^32 (4 bytes each); 'fractional': any number (8 bytes). */
-  readonly times?: 'whole' | 'fractional';
-  readonly ops?: boolean;
-  readonly ttls?: boolean;
-  readonly costs?: boolean;
-}
 
 type ColumnName = 'keys' | 'sizes' | 'times' | 'ops' | 'ttls' | 'costs';
 
@@ -60,28 +60,6 @@ function layoutOf(columns: StreamColumns, length: number, metaBytes: number): { 
   if (columns.ttls) add('ttls', 8);
   if (columns.costs) add('costs', 8);
   return { columns: laid, end: offset };
-}
-
-function flagsOf(columns: StreamColumns, keyNames: boolean): number {
-  return (
-    (columns.sizes ? HAS_SIZES : 0) |
-    (columns.times ? HAS_TIMES : 0) |
-    (columns.ops ? HAS_OPS : 0) |
-    (columns.ttls ? HAS_TTLS : 0) |
-    (columns.costs ? HAS_COSTS : 0) |
-    (keyNames ? HAS_KEY_NAMES : 0) |
-    (columns.times === 'whole' ? TIMES_ARE_WHOLE_SECONDS : 0)
-  );
-}
-
-function columnsOf(flags: number): StreamColumns {
-  return {
-    ...(flags & HAS_SIZES && { sizes: true }),
-    ...(flags & HAS_TIMES && { times: flags & TIMES_ARE_WHOLE_SECONDS ? ('whole' as const) : ('fractional' as const) }),
-    ...(flags & HAS_OPS && { ops: true }),
-    ...(flags & HAS_TTLS && { ttls: true }),
-    ...(flags & HAS_COSTS && { costs: true }),
-  };
 }
 
 /** Fills `into` from file position `at`; false when the file ends first. */
