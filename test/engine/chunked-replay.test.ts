@@ -13,7 +13,8 @@ import { replay, ReplayRun, type ReplayConfig } from '../../src/engine/replay.js
 import { StreamedFacts } from '../../src/engine/trace-facts.js';
 import { POLICIES, parsePolicySpec } from '../../src/policies/index.js';
 import { chunkOf, shapeOf } from '../../src/trace/chunks.js';
-import { OP_DELETE, OP_GET, OP_SET, TraceBuilder, type Trace } from '../../src/trace/trace.js';
+import { OP_DELETE, OP_GET, OP_SET, type Trace } from '../../src/trace/trace.js';
+import { traceFromRequests } from '../helpers/trace.js';
 
 const SPECS = [...POLICIES.filter((p) => p.offline !== true).map((p) => p.name), 's3-fifo:threshold=1'];
 const KEYS = 30;
@@ -32,20 +33,15 @@ type Request = typeof requestArb extends fc.Arbitrary<infer R> ? R : never;
 type Columns = typeof columnsArb extends fc.Arbitrary<infer C> ? C : never;
 
 function buildTrace(requests: readonly Request[], columns: Columns): Trace {
-  const builder = new TraceBuilder(requests.length);
-  let time = 0;
-  for (const r of requests) {
-    time += r.gap;
-    builder.push(
-      r.key,
-      columns.sizes ? r.size : undefined,
-      columns.times ? time : undefined,
-      columns.ops ? (r.op < 15 ? OP_GET : r.op < 18 ? OP_SET : OP_DELETE) : undefined,
-      columns.ttls ? (r.ttl < 0 ? NaN : r.ttl) : undefined,
-      columns.costs ? (r.cost < 0 ? NaN : r.cost / 1000) : undefined,
-    );
-  }
-  return builder.build('chunked', KEYS);
+  const decoded = requests.map((r) => ({
+    key: r.key,
+    size: r.size,
+    gap: r.gap,
+    op: r.op < 15 ? OP_GET : r.op < 18 ? OP_SET : OP_DELETE,
+    ttl: r.ttl < 0 ? NaN : r.ttl,
+    cost: r.cost < 0 ? NaN : r.cost / 1000,
+  }));
+  return traceFromRequests(decoded, columns, KEYS, 'chunked');
 }
 
 /** The replay over `trace` cut at `cuts` (sorted request indices), as the stream replays it. */

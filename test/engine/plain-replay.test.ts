@@ -14,7 +14,8 @@ import { isPlainReplay } from '../../src/engine/plain-replay.js';
 import { classOf, copyFor } from '../../src/engine/per-class.js';
 import { POLICIES, createPolicy, parsePolicySpec, type Policy } from '../../src/policies/index.js';
 import { generateTrace } from '../../src/trace/spec.js';
-import { OP_DELETE, OP_GET, OP_SET, TraceBuilder, type Trace } from '../../src/trace/trace.js';
+import { OP_DELETE, OP_GET, OP_SET, type Trace } from '../../src/trace/trace.js';
+import { traceFromRequests, type TestColumns } from '../helpers/trace.js';
 
 const SPECS = [...POLICIES.map((p) => p.name), 'clock:bits=2', 's3-fifo:threshold=1', 'two-q:ain=0.5,aout=1'];
 const KEYS = 40;
@@ -48,29 +49,10 @@ const requestArb = fc
     cost: cost < 0 ? NaN : cost / 1000,
   }));
 
-interface Columns {
-  sizes: boolean;
-  times: boolean;
-  ops: boolean;
-  ttls: boolean;
-  costs: boolean;
-}
+type Columns = TestColumns;
 
 function buildTrace(requests: readonly Request[], columns: Columns): Trace {
-  const builder = new TraceBuilder(requests.length);
-  let time = 0;
-  for (const r of requests) {
-    time += r.gap;
-    builder.push(
-      r.key,
-      columns.sizes ? r.size : undefined,
-      columns.times ? time : undefined,
-      columns.ops ? r.op : undefined,
-      columns.ttls ? r.ttl : undefined,
-      columns.costs ? r.cost : undefined,
-    );
-  }
-  return builder.build('equivalence', KEYS);
+  return traceFromRequests(requests, columns, KEYS, 'equivalence');
 }
 
 interface Setup {

@@ -11,18 +11,18 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { TraceFormatError, UsageError } from '../../src/errors.js';
-import { loadTraceBinary, saveTraceBinary } from '../../src/trace/binary.js';
+import { loadTraceBinary, saveTraceBinary, streamColumnsOf } from '../../src/trace/binary.js';
 import { chunksFromEndOf, chunksOf, shapeOf } from '../../src/trace/chunks.js';
 import { NextUseWindow, writeNextUses } from '../../src/engine/next-uses.js';
 import { nextUses } from '../../src/policies/belady.js';
 import { tmpdir } from 'node:os';
-import { openTraceStream, TraceWriter, type StreamColumns } from '../../src/trace/stream.js';
+import { openTraceStream, TraceWriter } from '../../src/trace/stream.js';
 import { generateChunks, generateTrace, parseTraceSpec } from '../../src/trace/spec.js';
 import { TraceBuilder, type Trace, type TraceChunk } from '../../src/trace/trace.js';
 import { simulate, sweep } from '../../src/api/simulate.js';
 import type { SimulateOptions, SweepOptions } from '../../src/api/options.js';
 import { tempDir } from '../helpers/temp-files.js';
-import { comparableTrace } from '../helpers/trace.js';
+import { comparableTrace, traceFromRequests } from '../helpers/trace.js';
 import { assertOneLineFailure, spawnCli } from '../helpers/cli.js';
 
 const files = tempDir('stream');
@@ -41,20 +41,12 @@ type Request = typeof requestArb extends fc.Arbitrary<infer R> ? R : never;
 type Columns = typeof columnsArb extends fc.Arbitrary<infer C> ? C : never;
 
 function buildTrace(requests: readonly Request[], columns: Columns, names: boolean): Trace {
-  const builder = new TraceBuilder(requests.length);
-  let time = 0;
-  for (const r of requests) {
-    time += r.time;
-    builder.push(
-      r.id,
-      columns.sizes ? r.size : undefined,
-      columns.times ? time : undefined,
-      columns.ops ? r.op : undefined,
-      columns.ttls ? r.ttl : undefined,
-      columns.costs ? r.cost : undefined,
-    );
-  }
-  const trace = builder.build('stream-test', 31);
+  const trace = traceFromRequests(
+    requests.map((r) => ({ key: r.id, size: r.size, gap: r.time, op: r.op, ttl: r.ttl, cost: r.cost })),
+    columns,
+    31,
+    'stream-test',
+  );
   return names ? generateNamed(trace) : trace;
 }
 
@@ -115,16 +107,6 @@ function readStreamed(path: string, chunk: number): Trace {
   }
 }
 
-function columnsOf(trace: Trace): StreamColumns {
-  return {
-    ...(trace.sizes && { sizes: true }),
-    ...(trace.times && { times: trace.times instanceof Uint32Array ? ('whole' as const) : ('fractional' as const) }),
-    ...(trace.ops && { ops: true }),
-    ...(trace.ttls && { ttls: true }),
-    ...(trace.costs && { costs: true }),
-  };
-}
-
 test('a saved binary trace reads back chunk by chunk as the trace it holds, every column and key name', async () => {
   let run = 0;
   await fc.assert(
@@ -155,7 +137,7 @@ test('a trace written chunk by chunk loads whole, checksum checked, as the trace
       async (requests, columns, names, chunk) => {
         const trace = buildTrace(requests, columns, names);
         const path = join(files.dir, `written-${run++}.cbt`);
-        const writer = new TraceWriter(path, { length: trace.length, columns: columnsOf(trace), source: trace.source });
+        const writer = new TraceWriter(path, { length: trace.length, columns: streamColumnsOf(trace), source: trace.source });
         for (const part of chunksOf(trace, chunk)) writer.write(part);
         writer.finish({ keySpace: trace.keySpace, ...(trace.keyNames && { keyNames: trace.keyNames }) });
         const { meta: _meta, ...loaded } = await loadTraceBinary(path);
