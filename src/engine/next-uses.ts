@@ -5,7 +5,8 @@
  * Belady cell then reads them forwards a window at a time (NextUseWindow), in any thread.
  * The values are those belady.ts's `nextUses` computes over the trace in memory.
  */
-import { closeSync, openSync, readSync, rmSync, writeSync, mkdtempSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { releaseTemporary, trackTemporary } from '../temp-files.js';
@@ -38,11 +39,11 @@ export function writeNextUses(source: BackwardSource): NextUseFile & { remove():
     count = 0;
     for (const chunk of source.chunks()) for (let i = 0; i < chunk.length; i++) if (chunk.ops![i] !== OP_DELETE) count++;
   }
-  const folder = mkdtempSync(join(tmpdir(), 'cachebench-next-uses-'));
-  const path = join(folder, 'next-uses.f64');
+  // A file of its own name (not a folder), so an interrupt's clean-up removes it too.
+  const path = join(tmpdir(), `cachebench-next-uses-${process.pid}-${randomBytes(6).toString('hex')}.f64`);
   trackTemporary(path);
   const remove = (): void => {
-    rmSync(folder, { recursive: true, force: true });
+    rmSync(path, { force: true });
     releaseTemporary(path);
   };
   try {
