@@ -12,6 +12,8 @@ import type { CliIo } from './io.js';
 import type { CommonFlags } from './options.js';
 import { addOutputOptions, deliverResult, prepareOutput, type OutputFlags } from './output.js';
 import { runSimulation } from './run.js';
+import { streamsByItself, withTraceStream } from './stream.js';
+import { simulate } from '../api/simulate.js';
 import { blameField, simulateOptionsOfConfig } from '../gate/options.js';
 
 interface GateFlags extends OutputFlags {
@@ -44,7 +46,13 @@ export function registerGate(program: Command, io: CliIo): void {
         ...(config.traceFormat !== undefined && { traceFormat: config.traceFormat }),
         ...(config.blockSize !== undefined && { blockSize: config.blockSize }),
       } as CommonFlags;
-      const result = await runSimulation(config.trace, options, load, io, (error) => blameField(error, config));
+      const blame = (error: unknown): unknown => blameField(error, config);
+      // A binary trace too big to load comfortably is streamed, as `run` streams it.
+      const result = streamsByItself(config.trace, io)
+        ? await withTraceStream(config.trace, load, blame, 'replaying', (stream, _shares, onProgress) =>
+            simulate(stream, { ...options, onProgress }),
+          )
+        : await runSimulation(config.trace, options, load, io, blame);
       await deliverResult({ ...result, command: 'gate' }, prepared, { io });
     });
   });

@@ -432,3 +432,27 @@ test('cachebench sweep --stream prints what sweep prints for the loaded trace', 
   assert.ok((JSON.parse(budgetStreamed.stdout) as { sampling: { sampledKeys: number } }).sampling.sampledKeys <= 1000);
   assertOneLineFailure(spawnCli(...args, '--sample', 'manykeys'), /--sample/);
 });
+
+test('cachebench gate over a binary trace past the streaming line streams it, with the verdict and JSON of the loaded run', () => {
+  const cbt = join(files.dir, 'gate.cbt');
+  assert.equal(spawnCli('gen', 'zipf:alpha=0.9,keys=2000,requests=40000,seed=8', '--out', cbt).code, 0);
+  const config = join(files.dir, 'cachebench.config.json');
+  writeFileSync(
+    config,
+    JSON.stringify({ trace: cbt, policies: ['lru', 's3-fifo'], maxsize: [64, 512], asserts: ['s3-fifo@512.hitRate>=0.5'] }),
+  );
+  const loaded = spawnCli('gate', '--config', config, '--format', 'json');
+  assert.equal(loaded.code, 0, loaded.stderr);
+  process.env.CACHEBENCH_STREAM_ABOVE = '1KiB';
+  try {
+    const streamed = spawnCli('gate', '--config', config, '--format', 'json');
+    assert.equal(streamed.code, 0, streamed.stderr);
+    assert.match(streamed.stderr, /streaming it \(as --stream\)/);
+    assert.match(streamed.stderr, /pass s3-fifo@512\.hitRate>=0\.5/);
+    assert.equal(streamed.stdout, loaded.stdout);
+    const failing = spawnCli('gate', '--config', config, '--assert', 'lru@64.hitRate>=0.99');
+    assert.equal(failing.code, 1, failing.stderr);
+  } finally {
+    delete process.env.CACHEBENCH_STREAM_ABOVE;
+  }
+});
