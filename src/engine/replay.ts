@@ -13,7 +13,8 @@
  * a seeded generator, so a burst of writes does not expire in one burst.
  */
 import { createPolicy, type Policy, type PolicySpec } from '../policies/index.js';
-import { wholeChunk, type Trace, type TraceChunk } from '../trace/trace.js';
+import type { Trace, TraceChunk } from '../trace/trace.js';
+import { wholeChunk } from '../trace/chunks.js';
 import { Rng } from '../trace/synthetic/rng.js';
 import { classOf, copyFor } from './per-class.js';
 import { residentBytesOf } from './resident-bytes.js';

@@ -16,7 +16,8 @@
  * Every figure produced here is an estimate; the result model says so.
  */
 import { hash32 } from '../trace/synthetic/rng.js';
-import { OP_DELETE, OP_SET, TraceBuilder, wholeChunk, type Trace, type TraceChunk } from '../trace/trace.js';
+import { OP_DELETE, OP_SET, TraceBuilder, type Trace, type TraceChunk } from '../trace/trace.js';
+import { wholeChunk } from '../trace/chunks.js';
 import { byteHitsAt, countsFromDistances, hitsAt, stackDistances, type MissSplit, type StackDistances } from './lru-curve.js';
 import type { ReplayCounts } from './replay.js';
 

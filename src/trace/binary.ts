@@ -22,6 +22,7 @@ import type { LoadOptions } from './csv.js';
 import { loadTraceInput } from './formats/index.js';
 import { openTraceInput } from './input.js';
 import type { Trace } from './trace.js';
+import { streamColumnsOf, type StreamColumns } from './chunks.js';
 import { KeyNames } from './key-names.js';
 
 export const BINARY_TRACE_MAGIC = 'CBTRACE\0';
@@ -50,27 +51,6 @@ const { SIZES: HAS_SIZES, TIMES: HAS_TIMES, OPS: HAS_OPS, TTLS: HAS_TTLS, COSTS:
 const TIMES_ARE_WHOLE_SECONDS = COLUMN_FLAGS.TIMES_ARE_WHOLE_SECONDS;
 /** Bytes before the metadata: magic, version, flags, count, key space, metadata length. */
 export const FIXED_HEADER_BYTES = 36;
-
-/** The columns a binary trace holds beside its keys, and how its times are stored. */
-export interface StreamColumns {
-  readonly sizes?: boolean;
-  /** 'whole': whole seconds below 2^32 (4 bytes each); 'fractional': any number (8 bytes). */
-  readonly times?: 'whole' | 'fractional';
-  readonly ops?: boolean;
-  readonly ttls?: boolean;
-  readonly costs?: boolean;
-}
-
-/** The columns `trace` has, as a binary trace stores them. */
-export function streamColumnsOf(trace: Trace): StreamColumns {
-  return {
-    ...(trace.sizes && { sizes: true }),
-    ...(trace.times && { times: trace.times instanceof Uint32Array ? ('whole' as const) : ('fractional' as const) }),
-    ...(trace.ops && { ops: true }),
-    ...(trace.ttls && { ttls: true }),
-    ...(trace.costs && { costs: true }),
-  };
-}
 
 /** The header's flags for these columns (and key names or not). */
 export function flagsOf(columns: StreamColumns, keyNames: boolean): number {

@@ -5,26 +5,60 @@
  */
 import type { Trace, TraceChunk } from './trace.js';
 
+/** The optional columns a trace has, and how its times are held (binary.ts stores them so). */
+export interface StreamColumns {
+  readonly sizes?: boolean;
+  /** 'whole': whole seconds below 2^32 (4 bytes each); 'fractional': any number (8 bytes). */
+  readonly times?: 'whole' | 'fractional';
+  readonly ops?: boolean;
+  readonly ttls?: boolean;
+  readonly costs?: boolean;
+}
+
+/** The columns `trace` has. */
+export function streamColumnsOf(trace: Trace): StreamColumns {
+  return {
+    ...(trace.sizes && { sizes: true }),
+    ...(trace.times && { times: trace.times instanceof Uint32Array ? ('whole' as const) : ('fractional' as const) }),
+    ...(trace.ops && { ops: true }),
+    ...(trace.ttls && { ttls: true }),
+    ...(trace.costs && { costs: true }),
+  };
+}
+
 /**
- * A trace's shape: its length, key space, source and key names as they are, and each column
- * it has as an empty array (present exactly when the trace has the column). The replay core
- * builds policies from it; the requests come in chunks.
+ * A trace's shape: its length, key space, source and key names, and each column it has as
+ * an empty array (present exactly when the trace has the column). The replay core builds
+ * policies from it; the requests come in chunks.
  */
-export function shapeOf(trace: Trace): Trace {
-  const { source, length, keySpace, keyNames, keyNameBytes } = trace;
+export function shapeWith(
+  about: Pick<Trace, 'source' | 'length' | 'keySpace' | 'keyNames' | 'keyNameBytes'>,
+  columns: StreamColumns,
+): Trace {
+  const { source, length, keySpace, keyNames, keyNameBytes } = about;
   return {
     source,
     length,
     keySpace,
     keys: new Uint32Array(0),
-    ...(trace.sizes && { sizes: new Uint32Array(0) }),
-    ...(trace.times && { times: trace.times instanceof Uint32Array ? new Uint32Array(0) : new Float64Array(0) }),
-    ...(trace.ops && { ops: new Uint8Array(0) }),
-    ...(trace.ttls && { ttls: new Float64Array(0) }),
-    ...(trace.costs && { costs: new Float64Array(0) }),
+    ...(columns.sizes && { sizes: new Uint32Array(0) }),
+    ...(columns.times && { times: columns.times === 'whole' ? new Uint32Array(0) : new Float64Array(0) }),
+    ...(columns.ops && { ops: new Uint8Array(0) }),
+    ...(columns.ttls && { ttls: new Float64Array(0) }),
+    ...(columns.costs && { costs: new Float64Array(0) }),
     ...(keyNames && { keyNames }),
     ...(keyNameBytes && { keyNameBytes }),
   };
+}
+
+/** The shape of a trace in memory (`shapeWith` its own columns). */
+export function shapeOf(trace: Trace): Trace {
+  return shapeWith(trace, streamColumnsOf(trace));
+}
+
+/** The whole of a trace in memory as one chunk. */
+export function wholeChunk(trace: Trace): TraceChunk {
+  return chunkOf(trace, 0, trace.length);
 }
 
 /** Requests start..end-1 of a trace in memory, as a chunk viewing its columns (no copy). */

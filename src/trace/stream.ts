@@ -27,8 +27,8 @@ import {
   headerBytes,
   parseHeader,
   type BinaryTraceMeta,
-  type StreamColumns,
 } from './binary.js';
+import { shapeWith, type StreamColumns } from './chunks.js';
 import { KeyNames } from './key-names.js';
 import type { TimeColumn, Trace, TraceChunk } from './trace.js';
 
@@ -154,19 +154,8 @@ function streamOf(fd: number, path: string): TraceStream {
   if (hasChecksum(version)) end += ((8 - (end % 8)) % 8) + 8;
   if (end !== fileBytes) throw invalid(end > fileBytes ? 'truncated' : 'bytes after its end');
 
-  const shape: Trace = {
-    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- files of format version 1 may lack it
-    source: meta.source ?? path,
-    length,
-    keySpace,
-    keys: new Uint32Array(0),
-    ...(columns.sizes && { sizes: new Uint32Array(0) }),
-    ...(columns.times && { times: columns.times === 'whole' ? new Uint32Array(0) : new Float64Array(0) }),
-    ...(columns.ops && { ops: new Uint8Array(0) }),
-    ...(columns.ttls && { ttls: new Float64Array(0) }),
-    ...(columns.costs && { costs: new Float64Array(0) }),
-    ...(keyNames && { keyNames }),
-  };
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- files of format version 1 may lack it
+  const shape = shapeWith({ source: meta.source ?? path, length, keySpace, ...(keyNames && { keyNames }) }, columns);
   let closed = false;
   /** Reads requests start..start+count-1 into buffers of `size` requests, reused from call to call. */
   const reader = (size: number): ((start: number, count: number) => TraceChunk) => {

@@ -3,7 +3,8 @@
  * one-hit wonders, how concentrated the popularity is, object sizes and the time span.
  */
 import type { TraceSummary } from '../model/result.js';
-import { OP_DELETE, OP_SET, wholeChunk, type Trace, type TraceChunk } from './trace.js';
+import { OP_DELETE, OP_SET, type Trace, type TraceChunk } from './trace.js';
+import { wholeChunk } from './chunks.js';
 
 export function summarizeTrace(trace: Trace): TraceSummary {
   const summarizer = new TraceSummarizer(trace);

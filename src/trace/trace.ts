@@ -63,21 +63,6 @@ export interface TraceChunk {
   readonly costs?: Float64Array;
 }
 
-/** The whole of a trace in memory as one chunk. */
-export function wholeChunk(trace: Trace): TraceChunk {
-  const { length, keys, sizes, times, ops, ttls, costs } = trace;
-  return {
-    start: 0,
-    length,
-    keys,
-    ...(sizes && { sizes }),
-    ...(times && { times }),
-    ...(ops && { ops }),
-    ...(ttls && { ttls }),
-    ...(costs && { costs }),
-  };
-}
-
 /**
  * Times are read as plain numbers either way. Whole-second times (the layout of most
  * production traces: Twitter's, Meta's, libCacheSim's oracleGeneral) fit in 4 bytes, which
