@@ -13,7 +13,7 @@ import type { Policy } from '../policies/policy.js';
 import type { TimeColumn, Trace, TraceChunk } from '../trace/trace.js';
 import { classOf, copyFor } from './per-class.js';
 import { countHits, countHitsSized, countHitsTimed } from './loops/templates.js';
-import { keysFirstSeenFrom } from './warmup.js';
+import { keysFirstSeenFrom } from './trace-facts.js';
 
 export interface PlainCounts {
   readonly requests: number;

@@ -7,13 +7,29 @@
  */
 import type { Trace, TraceChunk } from '../trace/trace.js';
 import { lastSizes } from './resident-bytes.js';
-import { keysFirstSeenFrom } from './warmup.js';
+import { wholeChunk } from '../trace/chunks.js';
 
 export interface TraceFacts {
   /** How many distinct keys are first requested at or after request `from`. */
   coldKeysFrom(from: number): number;
   /** The size of each key's last request, by key id; undefined for a trace without sizes. */
   lastSizes(): Uint32Array | undefined;
+}
+
+const firstSeenCache = new WeakMap<Trace, Map<number, number>>();
+
+/** How many distinct keys are first requested at or after `from`: the cold misses a warmed-up count can have (cached per trace and `from`). */
+export function keysFirstSeenFrom(trace: Trace, from: number): number {
+  let cached = firstSeenCache.get(trace);
+  if (cached === undefined) firstSeenCache.set(trace, (cached = new Map<number, number>()));
+  let count = cached.get(from);
+  if (count === undefined) {
+    const facts = new StreamedFacts(trace.keySpace, false, [from]);
+    facts.observe(wholeChunk(trace));
+    count = facts.coldKeysFrom(from);
+    cached.set(from, count);
+  }
+  return count;
 }
 
 /** The facts of a trace held in memory. */

@@ -36,26 +36,3 @@ export function warmupEnd(trace: Trace, spec: WarmupSpec): number {
     }
   }
 }
-
-const firstSeenCache = new WeakMap<Trace, Map<number, number>>();
-
-/** How many distinct keys are first requested at or after `from`: the cold misses a warmed-up count can have. */
-export function keysFirstSeenFrom(trace: Trace, from: number): number {
-  let cached = firstSeenCache.get(trace);
-  if (cached === undefined) firstSeenCache.set(trace, (cached = new Map<number, number>()));
-  let count = cached.get(from);
-  if (count === undefined) {
-    const seen = new Uint8Array(trace.keySpace);
-    const keys = trace.keys;
-    count = 0;
-    for (let i = 0; i < keys.length; i++) {
-      const id = keys[i]!;
-      if (seen[id] === 0) {
-        seen[id] = 1;
-        if (i >= from) count++;
-      }
-    }
-    cached.set(from, count);
-  }
-  return count;
-}
