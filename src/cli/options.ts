@@ -91,12 +91,16 @@ export function capacitiesFrom(flags: CommonFlags, fallback: string): { unit: Ca
  * taken of this trace's distinct keys or distinct bytes; undefined when none is a share.
  */
 export function shareSizesFor(flags: CommonFlags, trace: Trace): number[] | undefined {
+  return shareSizesOf(flags, (bytes) => (bytes ? (summarizeTrace(trace).sizes?.distinctBytes ?? 0) : distinctKeys(trace)));
+}
+
+/** `shareSizesFor`, given the working set (distinct bytes when `bytes`, else distinct keys) however it is known. */
+export function shareSizesOf(flags: CommonFlags, workingSetOf: (bytes: boolean) => number): number[] | undefined {
   const text = flags.capacity ?? flags.maxsize;
   if (text === undefined || !hasShareSizes(text)) return undefined;
   const bytes = flags.capacity !== undefined;
   const points = flags.points === undefined ? {} : { points: parseCount(flags.points, '--points') };
-  const workingSet = bytes ? (summarizeTrace(trace).sizes?.distinctBytes ?? 0) : distinctKeys(trace);
-  return parseSizes(text, bytes ? 'bytes' : 'entries', bytes ? '--capacity' : '--maxsize', { ...points, workingSet });
+  return parseSizes(text, bytes ? 'bytes' : 'entries', bytes ? '--capacity' : '--maxsize', { ...points, workingSet: workingSetOf(bytes) });
 }
 
 /** `off` (or `none`, `0`) means no TTL; the list may mix both. */

@@ -7,12 +7,13 @@ import type { Command } from 'commander';
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { UsageError } from '../errors.js';
-import { hasShareSizes, parseSizes } from '../engine/sizes.js';
+import { hasShareSizes } from '../engine/sizes.js';
 import { BINARY_TRACE_MAGIC } from '../trace/binary.js';
+import { cbt } from '../trace/formats/cbt.js';
 import { openTraceStream, type TraceStream } from '../trace/stream.js';
-import { formatBytes, parseBytes, parseCount } from '../units.js';
+import { formatBytes, parseBytes } from '../units.js';
 import type { CliIo } from './io.js';
-import type { CommonFlags } from './options.js';
+import { shareSizesOf, type CommonFlags } from './options.js';
 import { progressBar } from './progress.js';
 
 export function addStreamOption(command: Command): Command {
@@ -27,8 +28,9 @@ export function isBinaryTrace(path: string): boolean {
   try {
     const fd = openSync(path, 'r');
     try {
-      const magic = Buffer.alloc(BINARY_TRACE_MAGIC.length);
-      return readSync(fd, magic, 0, magic.length, 0) === magic.length && magic.toString('latin1') === BINARY_TRACE_MAGIC;
+      const head = Buffer.alloc(BINARY_TRACE_MAGIC.length);
+      // The format table's own test: the one that recognises the file when it is loaded.
+      return readSync(fd, head, 0, head.length, 0) === head.length && cbt.detect(path, head);
     } finally {
       closeSync(fd);
     }
@@ -81,14 +83,9 @@ export async function withTraceStream<T>(
       );
     }
     stream = openTraceStream(source);
-    const text = flags.maxsize;
-    const shares =
-      text === undefined || !hasShareSizes(text)
-        ? undefined
-        : parseSizes(text, 'entries', '--maxsize', {
-            workingSet: stream.shape.keySpace,
-            ...(flags.points !== undefined && { points: parseCount(flags.points, '--points') }),
-          });
+    const keySpace = stream.shape.keySpace;
+    // Byte shares were refused above: only a share of the keys reaches here.
+    const shares = shareSizesOf(flags, () => keySpace);
     return await body(stream, shares, (done, total) => {
       progress.update(done, total);
     });
