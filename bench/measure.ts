@@ -76,3 +76,14 @@ export function ratioToTarget(row: BenchRow): number | undefined {
   if (row.target === undefined) return undefined;
   return row.lowerIsBetter ? row.target / row.value : row.value / row.target;
 }
+
+/** The median of a few measurements (the upper middle one of an even count). */
+export function median(values: readonly number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+}
+
+/** `median M<unit> (min-max)`, each divided by `scale` and shown with `digits` decimals. */
+export function medianRange(values: readonly number[], scale: number, digits: number, unit = ''): string {
+  const show = (value: number): string => (value / scale).toFixed(digits);
+  return `median ${show(median(values))}${unit} (${show(Math.min(...values))}-${show(Math.max(...values))})`;
+}

@@ -15,7 +15,7 @@ import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeSync } from 
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BenchOptions, BenchRow, Suite } from '../measure.js';
+import { median, medianRange, type BenchOptions, type BenchRow, type Suite } from '../measure.js';
 import { generateTrace } from '../../src/trace/spec.js';
 import { saveTraceBinary } from '../../src/trace/binary.js';
 import type { Trace } from '../../src/trace/trace.js';
@@ -110,9 +110,7 @@ function writeCsv(trace: Trace, path: string): void {
   }
 }
 
-const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const spread = (values: readonly number[]): string =>
-  `median ${(median(values) / 1e3).toFixed(3)} s (${(Math.min(...values) / 1e3).toFixed(3)}-${(Math.max(...values) / 1e3).toFixed(3)})`;
+const spread = (values: readonly number[]): string => medianRange(values, 1e3, 3, ' s');
 
 export const libcachesimSuite: Suite = {
   name: 'libcachesim',

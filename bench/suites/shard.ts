@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BenchOptions, BenchRow, Suite } from '../measure.js';
+import { median, medianRange, type BenchOptions, type BenchRow, type Suite } from '../measure.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/cachebench.js', import.meta.url));
 const SHARDS = 3;
@@ -22,9 +22,7 @@ function timed(args: readonly string[]): number {
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
-const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const range = (values: readonly number[]): string =>
-  `median ${(median(values) / 1e3).toFixed(2)} s (${(Math.min(...values) / 1e3).toFixed(2)}-${(Math.max(...values) / 1e3).toFixed(2)})`;
+const range = (values: readonly number[]): string => medianRange(values, 1e3, 2, ' s');
 
 export const shardSuite: Suite = {
   name: 'shard',

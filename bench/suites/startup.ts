@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { BenchOptions, BenchRow, Suite } from '../measure.js';
+import { median, type BenchOptions, type BenchRow, type Suite } from '../measure.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/cachebench.js', import.meta.url));
 
@@ -15,8 +15,6 @@ function once(args: readonly string[]): number {
   if (child.status !== 0) throw new Error(`${args.join(' ')} exited with ${String(child.status)}`);
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
-
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 export const startupSuite: Suite = {
   name: 'startup',

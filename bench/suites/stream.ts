@@ -12,7 +12,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BenchOptions, BenchRow, Suite } from '../measure.js';
+import { median, medianRange, type BenchOptions, type BenchRow, type Suite } from '../measure.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/cachebench.js', import.meta.url));
 const POLICIES = 'lru,s3-fifo,w-tinylfu';
@@ -35,8 +35,6 @@ function measured(args: readonly string[]): Measured {
   const rss = /peak-rss-kb (\d+)/.exec(child.stderr);
   return { seconds, peakBytes: rss ? Number(rss[1]) * 1024 : NaN, stdout: child.stdout };
 }
-
-const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 export const streamSuite: Suite = {
   name: 'stream',
@@ -62,8 +60,6 @@ export const streamSuite: Suite = {
           loaded.stdout === runs[0]!.stdout ? 'streamed JSON identical to the loaded run' : 'STREAMED JSON DIFFERS from the loaded run';
         agreement += `; loaded run ${loaded.seconds.toFixed(1)} s, peak RSS ${(loaded.peakBytes / 2 ** 20).toFixed(0)} MiB`;
       }
-      const spread = (values: readonly number[], scale: number, digits: number): string =>
-        `median ${(median(values) / scale).toFixed(digits)} (${(Math.min(...values) / scale).toFixed(digits)}-${(Math.max(...values) / scale).toFixed(digits)})`;
       return Promise.resolve([
         {
           suite: 'stream',
@@ -79,11 +75,12 @@ export const streamSuite: Suite = {
           unit: 'M req/s',
           value: Math.max(...rates) / 1e6,
           median: median(rates) / 1e6,
-          note: `end to end, requests x cells / wall; ${spread(
+          note: `end to end, requests x cells / wall; ${medianRange(
             runs.map((run) => run.seconds),
             1,
             1,
-          )} s over ${rounds} round(s); ${agreement}`,
+            ' s',
+          )} over ${rounds} round(s); ${agreement}`,
         },
         {
           suite: 'stream',
@@ -93,7 +90,7 @@ export const streamSuite: Suite = {
           median: median(peaks) / 2 ** 20,
           lowerIsBetter: true,
           target: 2048,
-          note: `worst of the rounds; ${spread(peaks, 2 ** 20, 0)} MiB; target 2048 MiB; ${keys.toExponential(0)} keys`,
+          note: `worst of the rounds; ${medianRange(peaks, 2 ** 20, 0, ' MiB')}; target 2048 MiB; ${keys.toExponential(0)} keys`,
         },
       ]);
     } finally {
