@@ -475,6 +475,12 @@ class InfiniteCacheCounter {
   }
 }
 
+/** Whether any chunk of `source` passes `test` (reading stops at the first that does). */
+function someChunk(source: ChunkSource, test: (chunk: TraceChunk) => boolean): boolean {
+  for (const chunk of source.chunks()) if (test(chunk)) return true;
+  return false;
+}
+
 /**
  * The sweep over a streamed trace (stream.ts): one read for every curve - the one-pass LRU
  * curves counted as the chunks pass, every other curve's sizes replayed on every core - and
@@ -495,16 +501,11 @@ export async function runSweepStreamed(source: ChunkSource, config: SweepConfig 
     );
   }
   const shape = source.shape;
-  let deletes = false;
-  if (shape.ops !== undefined) {
-    for (const chunk of source.chunks()) {
-      if (chunk.ops!.includes(OP_DELETE)) {
-        deletes = true;
-        break;
-      }
-    }
-  }
-  const plans = curvePlansOf(config, (ttl) => exactCurveBlocker(shape, config.unit, ttl, deletes), undefined);
+  // Whether the trace deletes decides only a one-pass curve's blocker: the op column is read
+  // for it (once, up to the first delete) only when the grid has such a curve.
+  let deletes: boolean | undefined;
+  const hasDeletes = (): boolean => (deletes ??= shape.ops !== undefined && someChunk(source, (chunk) => chunk.ops!.includes(OP_DELETE)));
+  const plans = curvePlansOf(config, (ttl) => exactCurveBlocker(shape, config.unit, ttl, hasDeletes()), undefined);
   const settings = settingsOf(config);
   const counters = new Map(
     plans
