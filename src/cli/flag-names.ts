@@ -34,6 +34,8 @@ export const OPTION_FLAGS: Readonly<Record<string, string>> = {
   sample: '--sample',
   workers: '--workers',
   shard: '--shard',
+  stream: '--stream',
+  'sample.keys': '--sample',
   fromShards: 'merge',
   'recommend.minGain': '--min-gain',
   'recommend.tolerance': '--tolerance',

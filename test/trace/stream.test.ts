@@ -270,6 +270,7 @@ test('cachebench run --stream prints what run prints for the loaded trace, and r
   assert.equal(offlineStreamed.code, 0, offlineStreamed.stderr);
   assert.equal(offlineStreamed.stdout, offlineLoaded.stdout);
   assertOneLineFailure(spawnCli('run', cbt, '--stream', '--capacity', '10%'), /--capacity/);
+  assertOneLineFailure(spawnCli('run', cbt, '--stream', '--tiers', 'lru:10@0.05ms,lru:100@1ms'), /^cachebench: --stream: tiers, fleets/);
 });
 
 test('next uses from a backward pass on disk, read a window at a time, are those Belady computes in memory, deletes and all', () => {
