@@ -6,7 +6,7 @@
  * distinct key. The file lives in the temp directory and is removed afterwards.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadTraceFile } from '../../src/trace/csv.js';
 import { measureBinaryLoad, measureCsvLoad, measurePeakMemory, writeLoadBenchFile } from '../load.js';
@@ -23,25 +23,40 @@ export const loadSuite: Suite = {
     try {
       const file = join(dir, 'trace.csv');
       await writeLoadBenchFile(file, rows);
+      // Every core by default (the file is cut into ranges); one thread beside it for the ratio.
       let loaded = 0;
-      const timing = await time(
-        'csv load',
-        async () => {
-          loaded = (await loadTraceFile(file)).length;
-        },
-        options.quick ? 500 : 3000,
-        options.quick ? 2 : 5,
-      );
-      const result: BenchRow[] = [
-        {
+      const rates: BenchRow[] = [];
+      const timings: number[] = [];
+      for (const workers of [undefined, 1]) {
+        const timing = await time(
+          'csv load',
+          async () => {
+            loaded = (await loadTraceFile(file, workers === undefined ? {} : { workers })).length;
+          },
+          options.quick ? 500 : 3000,
+          options.quick ? 2 : 5,
+        );
+        timings.push(timing.medianMs);
+        rates.push({
           suite: 'load',
-          name: 'csv load (fast path)',
+          name: workers === undefined ? `csv load (fast path, ${availableParallelism()} threads)` : 'csv load (fast path, one thread)',
           unit: 'M rows/s',
           value: loaded / timing.bestMs / 1e3,
           median: loaded / timing.medianMs / 1e3,
           cpu: loaded / timing.bestCpuMs / 1e3,
           target: LOAD_TARGET_ROWS,
           note: `${loaded} rows of key,time,size, ${timing.runs} runs`,
+        });
+      }
+      const result: BenchRow[] = [
+        ...rates,
+        {
+          suite: 'load',
+          name: 'csv load: one thread / every core',
+          unit: 'x',
+          value: timings[1]! / timings[0]!,
+          median: timings[1]! / timings[0]!,
+          note: 'the speed-up of parsing in ranges, median times',
         },
       ];
       for (const rate of [await measureCsvLoad(file, 'csv-parse', 1), await measureBinaryLoad(file, options.quick ? 1 : 3)]) {

@@ -31,6 +31,11 @@ export interface LoadTraceOptions {
   readonly onProgress?: (done: number, total: number) => void;
   /** Stops the load between chunks; the call then rejects with a CancelledError. */
   readonly signal?: AbortSignal;
+  /**
+   * Threads parsing a large uncompressed CSV file at once, this one included (default: every
+   * core). The trace is the same whatever the number.
+   */
+  readonly workers?: number;
 }
 
 /** What `loadTrace` reports besides the trace when asked (`loadTraceWithStatus`). */
@@ -76,6 +81,7 @@ export async function loadTraceWithStatus(source: string, options: LoadTraceOpti
     ...(options.format !== undefined && { format: options.format }),
     ...(options.formatParams !== undefined && { formatParams: options.formatParams }),
     ...(onProgress && { onProgress }),
+    ...(options.workers !== undefined && { workers: options.workers }),
   };
   const synthetic = !existsSync(source) && isSyntheticSpec(source);
   const cache = options.cache;
@@ -96,7 +102,8 @@ async function loadThroughFolder(
   load: Parameters<typeof loadFromSource>[1] & { readonly format?: string; readonly formatParams?: Readonly<Record<string, string>> },
   folder: TraceCacheFolder,
 ): Promise<LoadedTrace> {
-  const { onProgress: _progress, ...keyed } = load;
+  // Neither changes what the file loads to.
+  const { onProgress: _progress, workers: _workers, ...keyed } = load;
   const entry = await cacheEntryFor(source, JSON.stringify(keyed), folder).catch(() => undefined);
   if (entry === undefined) return { trace: await loadFromSource(source, load), cache: 'off' };
   const loaded = await loadTraceCachedWithStatus(source, load, entry);

@@ -134,8 +134,8 @@ function cacheOf(flags: CommonFlags): { cache?: string | boolean | TraceCacheFol
   return { cache: userTraceCache() };
 }
 
-/** Loads the trace named on the command line, with a progress bar while it reads. */
-export async function loadTraceFrom(source: string, flags: CommonFlags, io: CliIo): Promise<Trace> {
+/** Loads the trace named on the command line, with a progress bar while it reads (a large CSV on `workers` threads). */
+export async function loadTraceFrom(source: string, flags: CommonFlags, io: CliIo, workers?: number): Promise<Trace> {
   if (typeof flags.cacheTrace === 'string' && existsSync(flags.cacheTrace) && statSync(flags.cacheTrace).isDirectory()) {
     throw new UsageError(`${flags.cacheTrace} is a folder; name the cache file (default: the trace's name + .cbt)`, '--cache-trace');
   }
@@ -149,6 +149,7 @@ export async function loadTraceFrom(source: string, flags: CommonFlags, io: CliI
       ...(flags.traceFormat !== undefined && { format: flags.traceFormat }),
       ...(flags.blockSize !== undefined && { formatParams: { 'block-size': flags.blockSize } }),
       ...cacheOf(flags),
+      ...(workers !== undefined && { workers }),
       onProgress: (done, total) => {
         progress.update(done, total);
       },
@@ -234,7 +235,7 @@ export function addSweepOptions(command: Command): Command {
       '--max-stale <share>',
       'a staleness budget (1%): recommend the TTL x size with the best hit rate whose stale reads stay within it (simulates --write-policy ttl-only unless given)',
     )
-    .option('--workers <n>', 'threads for per-size replays, this one included (default: all cores)');
+    .option('--workers <n>', 'threads for per-size replays and for parsing a large CSV, this one included (default: all cores)');
 }
 
 /** A fraction written as 0.01 or 1%. */

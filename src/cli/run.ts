@@ -109,7 +109,7 @@ export async function runSimulation<T = RunResult>(
       ? plan.grid.ttls.length
       : plan.grid.policies.length * (plan.grid.capacities?.length ?? 1) * plan.grid.ttls.length;
     return await withWorkerPool(cells * expectedRequests(source), options.workers, async (pool) => {
-      const trace = await loadTraceFrom(source, flags, io);
+      const trace = await loadTraceFrom(source, flags, io, options.workers);
       const shares = options.capacities === undefined ? undefined : shareSizesFor(flags, trace);
       const progress = progressBar('replaying');
       try {

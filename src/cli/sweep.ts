@@ -102,7 +102,7 @@ export function registerSweep(program: Command, io: CliIo): void {
           expectedRequests(source) *
           (typeof sample === 'number' ? sample : 1);
         const result = await withWorkerPool(work, workers, async (pool) => {
-          const trace = await loadTraceFrom(source, flags, io);
+          const trace = await loadTraceFrom(source, flags, io, workers);
           const points = flags.points === undefined ? undefined : parseCount(flags.points, '--points');
           const capacities =
             (options.capacities && shareSizesFor(flags, trace)) ?? options.capacities ?? defaultSweepSizes(trace.keySpace, points);

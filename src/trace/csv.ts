@@ -7,7 +7,9 @@
  * header names or, for headerless files, 1-based field positions (see columns.ts); the
  * accepted cell values are listed in rows.ts. Files stream in 1 MB chunks: a simple file
  * (commas, no quotes, one line ending) is read by the byte-level fast path in
- * fast-csv.ts, anything else by csv-parse; both give the same trace and the same errors.
+ * fast-csv.ts, anything else by csv-parse; both give the same trace and the same errors. A
+ * large uncompressed file is cut into ranges read by the fast path on every core (csv-ranges.ts),
+ * joined into the same trace.
  *
  * In a text file every line is a key exactly as written (only a trailing CR is dropped);
  * empty lines are skipped. Text files have no header and no other columns.
@@ -23,6 +25,7 @@ import {
   refuseHeaderAsRow,
   type ColumnLayout,
 } from './columns.js';
+import { ONE_THREAD, readCsvInRanges } from './csv-ranges.js';
 import { FALL_BACK, fastPathRefused, readCsvFast, type CsvPlan } from './fast-csv.js';
 import {
   chunkBuffers,
@@ -52,6 +55,13 @@ export interface LoadOptions {
   readonly reader?: 'auto' | 'fast' | 'csv-parse';
   /** Called as the file is read: bytes read so far (compressed, for .gz) and the file's size. */
   readonly onProgress?: (bytesRead: number, fileBytes: number) => void;
+  /**
+   * Threads reading a large uncompressed CSV file at once, this one included (default: every
+   * core; 1 reads on this thread only). The trace is the same whatever the number.
+   */
+  readonly workers?: number;
+  /** The smallest byte range worth a thread of its own (default 4 MiB); tests lower it to cut small files. */
+  readonly minRangeBytes?: number;
 }
 
 /** True for files read as one key per line rather than CSV (by name, compression suffix aside). */
@@ -75,6 +85,19 @@ export async function loadCsvInput(input: TraceInput, options: LoadOptions = {})
   const mapping = parseColumnsOption(options.columns);
   if (!header) checkMappingForHeaderless(mapping);
   const path = input.path;
+  const reader = options.reader ?? 'auto';
+  const onProgress = options.onProgress;
+
+  if (reader !== 'csv-parse') {
+    const ranged = await readCsvInRanges(input, {
+      header,
+      mapping,
+      workers: options.workers,
+      minRangeBytes: options.minRangeBytes,
+      onProgress,
+    });
+    if (ranged !== ONE_THREAD) return ranged;
+  }
 
   // Sizing the typed arrays to the line count up front means they are never regrown and
   // are handed out without a trimming copy: peak memory is then one copy of each column.
@@ -94,8 +117,6 @@ export async function loadCsvInput(input: TraceInput, options: LoadOptions = {})
     startSink: (layout: ColumnLayout, keys: KeyTable) => new RowSink(path, layout, new TraceBuilder(expectedRows), keys),
   };
 
-  const reader = options.reader ?? 'auto';
-  const onProgress = options.onProgress;
   let sink: RowSink | undefined;
   const fast =
     reader === 'csv-parse' ? FALL_BACK : await readCsvFast(readChunks(input, { buffers, ...(onProgress && { onProgress }) }), plan);

@@ -28,6 +28,11 @@ export interface CsvPlan {
   readonly mapping: ColumnMapping;
   /** Bounds on distinct keys and their bytes, when known before reading (uncompressed files). */
   readonly bounds?: InternerBounds;
+  /**
+   * The layout, when the first line was read elsewhere: every line is then a row. A range
+   * of a file cut for parallel reading (csv-ranges.ts) starts this way, mid-file.
+   */
+  readonly layout?: ColumnLayout;
   /** Creates the sink once the layout is known from the first line. */
   startSink(layout: ColumnLayout, keys: KeyTable): RowSink;
 }
@@ -123,6 +128,10 @@ class FastCsvReader {
 
   constructor(private readonly plan: CsvPlan) {
     this.keys = new ByteKeyInterner(plan.bounds);
+    if (plan.layout) {
+      this.layout = plan.layout;
+      this.sink = plan.startSink(plan.layout, this.keys);
+    }
   }
 
   /**
@@ -305,7 +314,8 @@ export async function readCsvFast(chunks: AsyncIterable<Buffer>, plan: CsvPlan):
   const reader = new FastCsvReader(plan);
   // The unfinished last line of the previous chunk; only it is copied, never a whole chunk.
   let carry: Buffer | undefined;
-  let first = true;
+  // A byte-order mark can only start the file, never a range that begins mid-file.
+  let first = plan.layout === undefined;
   for await (let chunk of chunks) {
     if (first) {
       first = false;

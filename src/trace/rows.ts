@@ -19,7 +19,7 @@ import { TraceFormatError, UsageError } from '../errors.js';
 import { parseDuration } from '../units.js';
 import type { ColumnLayout } from './columns.js';
 import type { KeyNames } from './key-names.js';
-import { OP_DELETE, OP_GET, OP_SET, type ColumnName, type Trace, type TraceBuilder } from './trace.js';
+import { OP_DELETE, OP_GET, OP_SET, type ColumnName, type Trace } from './trace.js';
 
 const OP_WORDS: ReadonlyArray<readonly [number, readonly string[]]> = [
   [OP_GET, ['get', 'gets', 'read', 'r', 'lookup', 'fetch']],
@@ -93,6 +93,21 @@ export interface KeyTable {
   keyNames(): KeyNames;
 }
 
+/** Where a RowSink's rows go: a TraceBuilder, or a range's share of columns allocated for a whole file (csv-ranges.ts). */
+export interface RowStore {
+  push(id: number, size?: number, time?: number, op?: number, ttl?: number, cost?: number): unknown;
+  pushBatch(
+    count: number,
+    ids: Uint32Array,
+    sizes?: Uint32Array,
+    times?: Float64Array,
+    ops?: Uint8Array,
+    ttls?: Float64Array,
+    costs?: Float64Array,
+  ): void;
+  build(source: string, keySpace: number, names?: KeyNames): Trace;
+}
+
 /**
  * Receives rows and appends them to the trace. Each reader calls `request` with the
  * decoded values, or one of the `bad*` methods, which throw a located TraceFormatError.
@@ -105,7 +120,7 @@ export class RowSink {
   constructor(
     readonly file: string,
     readonly layout: ColumnLayout,
-    private readonly builder: TraceBuilder,
+    private readonly builder: RowStore,
     readonly interner: KeyTable,
   ) {}
 

@@ -1,0 +1,604 @@
+/**
+ * A large CSV file parsed on every core. The file is cut at line feeds into one byte range
+ * per thread; each range is read by the fast path (fast-csv.ts) with a key table of its own,
+ * this thread taking the first while worker threads take the others. Every range counts its
+ * lines first, so that the columns of the whole file are allocated once, in shared memory,
+ * and each range writes its rows straight into its share of them: the trace is held once,
+ * as on one thread, and a threaded replay shares it without a copy. The join then closes
+ * the gaps blank lines left and numbers each later range's keys through the first-seen
+ * order of the whole file, so the trace is the one a read on one thread gives, id for id
+ * and column for column (the parallel-read tests compare the two on random files).
+ *
+ * Only files the fast path reads in one go are done this way. A range that meets anything
+ * else (a quote, a CR on its own, a bad cell, a time that goes back across a cut) makes the
+ * caller read the file again on one thread, which reports the first problem at its line and
+ * column or gives way to csv-parse, exactly as without ranges: a bad file costs one extra
+ * read, a good one is read once. Times are the one thing a range cannot check alone, since
+ * they must not decrease across the whole file: a range starts with no previous time, its
+ * leading empty time cells wait as NaN, and the join checks each range's first time
+ * against the last one before it and fills those cells in.
+ */
+import { availableParallelism } from 'node:os';
+import { open, type FileHandle } from 'node:fs/promises';
+import { Worker } from 'node:worker_threads';
+import { ByteKeyInterner } from './byte-intern.js';
+import { layoutFromHeader, layoutWithoutHeader, refuseHeaderAsRow, type ColumnLayout, type ColumnMapping } from './columns.js';
+import { FALL_BACK, readCsvFast } from './fast-csv.js';
+import type { TraceInput } from './input.js';
+import type { KeyNames } from './key-names.js';
+import { RowSink, type KeyTable, type RowStore } from './rows.js';
+import { isWholeSecond, OP_GET, type Trace } from './trace.js';
+
+/** Returned when the file should be read on one thread instead (small, unusual, or bad). */
+export const ONE_THREAD = Symbol('read on one thread');
+
+/**
+ * The smallest range worth a thread: a worker takes some 30-50 ms to start, in which this
+ * thread parses about a megabyte, so ranges much smaller than a few megabytes gain nothing.
+ */
+export const MIN_RANGE_BYTES = 4 << 20;
+/** How much more the first range (this thread's) takes than the others: what it reads while they start. */
+const HEAD_START_BYTES = 1 << 20;
+const READ_BYTES = 1 << 18;
+/** Bytes looked at for the first line and at each cut; a longer first line is left to one thread. */
+const WINDOW_BYTES = 1 << 16;
+const PROGRESS_BYTES = 4 << 20;
+const LF = 10;
+const CR = 13;
+const QUOTE = 34;
+const COMMA = 44;
+
+export interface RangeReadOptions {
+  readonly header: boolean;
+  readonly mapping: ColumnMapping;
+  /** Threads at most, this one included (default: every core). */
+  readonly workers?: number | undefined;
+  /** The smallest range given a thread (default MIN_RANGE_BYTES; tests lower it). */
+  readonly minRangeBytes?: number | undefined;
+  readonly onProgress?: ((bytesRead: number, fileBytes: number) => void) | undefined;
+}
+
+/** What a worker is asked to read. */
+export interface RangeTask {
+  readonly path: string;
+  readonly start: number;
+  readonly end: number;
+  readonly layout: ColumnLayout;
+}
+
+/**
+ * The columns of the whole file in shared memory, one slot per line: a range writes its
+ * rows from its first line's slot on. Times go to the whole-second column while they are
+ * whole and to the wide one from a range's first fractional time on, as the builder widens
+ * on one thread; the wide column's memory is only reserved, never touched, until then.
+ */
+export interface SharedColumns {
+  readonly keys: Uint32Array;
+  readonly sizes?: Uint32Array | undefined;
+  readonly wholeTimes?: Uint32Array | undefined;
+  readonly wideTimes?: Float64Array | undefined;
+  readonly ops?: Uint8Array | undefined;
+  readonly ttls?: Float64Array | undefined;
+  readonly costs?: Float64Array | undefined;
+}
+
+/** One range, parsed into its slots: what the join needs besides the columns themselves. */
+export interface RangePart {
+  /** Rows written (at most the range's lines: blank lines write none). */
+  readonly length: number;
+  /** Some row gave a size (an op): the trace then has the column, 1 (get) where none was given. */
+  readonly anySize: boolean;
+  readonly anyOp: boolean;
+  /** The range's distinct keys as UTF-8, key j at bytes[offsets[j], offsets[j + 1]); the keys written are these local ids. */
+  readonly names: { readonly bytes: Uint8Array; readonly offsets: Uint32Array; readonly count: number };
+  /** Rows before the first given time: their time cells were empty, and they take the last time before the range. */
+  readonly leadingUntimed: number;
+  readonly firstTime: number;
+  readonly lastTime: number;
+  /** Some time was not a whole second: the range's times are in the wide column. */
+  readonly wide: boolean;
+}
+
+/** Main thread to worker, once every range has counted its lines. */
+export interface RangeSlots {
+  readonly columns: SharedColumns;
+  /** The slot of the range's first line. */
+  readonly first: number;
+}
+
+/** Worker to main thread: its line count, then its part (or a request for the careful read, or a bug). */
+export type RangeReply =
+  { readonly lines: number } | { readonly part: RangePart } | { readonly oneThread: true } | { readonly internal: string };
+
+const WORKER_SCRIPT = new URL('./csv-range-worker.js', import.meta.url);
+
+/**
+ * Reads an uncompressed CSV file in ranges on several threads; ONE_THREAD when it is too
+ * small to gain, or when the caller must read it on one thread to get it right.
+ */
+export async function readCsvInRanges(input: TraceInput, options: RangeReadOptions): Promise<Trace | typeof ONE_THREAD> {
+  if (!input.seekable || input.compression !== 'none') return ONE_THREAD;
+  const minRange = options.minRangeBytes ?? MIN_RANGE_BYTES;
+  const threads = Math.min(options.workers ?? availableParallelism(), Math.floor(input.fileBytes / minRange));
+  if (threads < 2) return ONE_THREAD;
+  const handle = await open(input.path, 'r');
+  let cuts: number[];
+  let layout: ColumnLayout;
+  try {
+    const first = await firstLine(handle, input, options);
+    if (first === ONE_THREAD) return ONE_THREAD;
+    layout = first.layout;
+    cuts = await cutsAt(handle, input.fileBytes, first.dataStart, threads);
+  } finally {
+    await handle.close();
+  }
+  if (cuts.length < 3) return ONE_THREAD;
+
+  const ranges = cuts.length - 1;
+  const read = new Float64Array(ranges);
+  const report = options.onProgress;
+  const progress = (range: number, bytes: number): void => {
+    read[range] = bytes;
+    if (report) report(cuts[0]! + read.reduce((sum, value) => sum + value, 0), input.fileBytes);
+  };
+  const tasks = Array.from({ length: ranges }, (_, k): RangeTask => ({ path: input.path, start: cuts[k]!, end: cuts[k + 1]!, layout }));
+  const workers = tasks.slice(1).map(
+    (task, k) =>
+      new RangeWorker(task, (bytes) => {
+        progress(k + 1, bytes);
+      }),
+  );
+  try {
+    const lines = [await linesIn(tasks[0]!)];
+    for (const worker of workers) lines.push(await worker.lines);
+    if (lines.some((count) => count === ONE_THREAD)) return ONE_THREAD;
+    const counts = lines as number[];
+    const columns = sharedColumns(
+      layout,
+      counts.reduce((sum, count) => sum + count, 0),
+    );
+    const firsts = counts.map((_, k) => counts.slice(0, k).reduce((sum, count) => sum + count, 0));
+    workers.forEach((worker, k) => {
+      worker.read({ columns, first: firsts[k + 1]! });
+    });
+    const head = await readRange(tasks[0]!, { columns, first: 0 }, counts[0]!, false, (bytes) => {
+      progress(0, bytes);
+    });
+    if (head === ONE_THREAD) return ONE_THREAD;
+    const parts: RangePart[] = [head.part];
+    for (const worker of workers) {
+      const part = await worker.part;
+      if (part === ONE_THREAD) return ONE_THREAD;
+      parts.push(part);
+    }
+    const trace = joinParts(input.path, columns, parts, firsts, head.keys);
+    if (trace !== ONE_THREAD) report?.(input.fileBytes, input.fileBytes);
+    return trace;
+  } finally {
+    for (const worker of workers) worker.stop();
+  }
+}
+
+/** A worker thread reading one range: it counts the range's lines, then reads it into the slots it is given. */
+class RangeWorker {
+  readonly lines: Promise<number | typeof ONE_THREAD>;
+  readonly part: Promise<RangePart | typeof ONE_THREAD>;
+  private readonly thread: Worker;
+
+  constructor(task: RangeTask, onProgress: (bytes: number) => void) {
+    this.thread = new Worker(WORKER_SCRIPT, { workerData: task });
+    let counted: (lines: number | typeof ONE_THREAD) => void = () => undefined;
+    let parsed: (part: RangePart | typeof ONE_THREAD) => void = () => undefined;
+    let failed: (error: Error) => void = () => undefined;
+    this.lines = new Promise((resolve, reject) => {
+      counted = resolve;
+      failed = reject;
+    });
+    this.part = new Promise((resolve, reject) => {
+      parsed = resolve;
+      const earlier = failed;
+      failed = (error) => {
+        earlier(error);
+        reject(error);
+      };
+    });
+    // Rejections are taken where they are awaited, in order; none may go unhandled meanwhile.
+    this.lines.catch(() => undefined);
+    this.part.catch(() => undefined);
+    this.thread.on('message', (message: RangeReply | { readonly progress: number }) => {
+      if ('progress' in message) onProgress(message.progress);
+      else if ('lines' in message) counted(message.lines);
+      else if ('part' in message) parsed(message.part);
+      else if ('oneThread' in message) {
+        counted(ONE_THREAD);
+        parsed(ONE_THREAD);
+      } else failed(new Error(`internal error in a CSV reading thread: ${message.internal}`));
+    });
+    this.thread.on('error', (error) => {
+      failed(error);
+    });
+    this.thread.on('exit', (code) => {
+      failed(new Error(`internal error: a CSV reading thread stopped (exit code ${code})`));
+    });
+  }
+
+  read(slots: RangeSlots): void {
+    this.thread.postMessage(slots);
+  }
+
+  stop(): void {
+    void this.thread.terminate();
+  }
+}
+
+type Column = Uint32Array | Float64Array | Uint8Array;
+
+function sharedColumns(layout: ColumnLayout, slots: number): SharedColumns {
+  const column = <A extends Column>(Type: { new (buffer: SharedArrayBuffer): A; BYTES_PER_ELEMENT: number }): A =>
+    new Type(new SharedArrayBuffer(slots * Type.BYTES_PER_ELEMENT));
+  return {
+    keys: column(Uint32Array),
+    ...(layout.size >= 0 && { sizes: column(Uint32Array) }),
+    ...(layout.time >= 0 && { wholeTimes: column(Uint32Array), wideTimes: column(Float64Array) }),
+    ...(layout.op >= 0 && { ops: column(Uint8Array) }),
+    ...(layout.ttl >= 0 && { ttls: column(Float64Array) }),
+    ...(layout.cost >= 0 && { costs: column(Float64Array) }),
+  };
+}
+/** The layout from the file's first non-empty line, and where its rows begin. */
+async function firstLine(
+  handle: FileHandle,
+  input: TraceInput,
+  options: RangeReadOptions,
+): Promise<{ readonly layout: ColumnLayout; readonly dataStart: number } | typeof ONE_THREAD> {
+  const buf = Buffer.alloc(Math.min(WINDOW_BYTES, input.fileBytes));
+  const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+  let at = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+  for (let line = 1; at < bytesRead; line++) {
+    const lineFeed = buf.indexOf(LF, at);
+    if (lineFeed < 0) return ONE_THREAD;
+    const end = lineFeed > at && buf[lineFeed - 1] === CR ? lineFeed - 1 : lineFeed;
+    const lineStart = at;
+    at = lineFeed + 1;
+    if (end === lineStart) continue; // an empty line, skipped as the fast path does
+    const fields: string[] = [];
+    for (let from = lineStart, i = lineStart; i <= end; i++) {
+      const c = i < end ? buf[i]! : COMMA;
+      if (c === QUOTE || c === CR) return ONE_THREAD;
+      if (c !== COMMA) continue;
+      fields.push(buf.toString('utf8', from, i));
+      from = i + 1;
+    }
+    // The careful read reports a bad first line in its own words; nothing is lost by leaving it that.
+    try {
+      if (options.header) return { layout: layoutFromHeader(fields, options.mapping, input.path, line), dataStart: at };
+      refuseHeaderAsRow(fields, options.mapping, input.path, line);
+      return { layout: layoutWithoutHeader(fields.length, options.mapping, input.path, line), dataStart: lineStart };
+    } catch {
+      return ONE_THREAD;
+    }
+  }
+  return ONE_THREAD;
+}
+
+/**
+ * Where the ranges start and end: `threads` pieces of [dataStart, fileBytes), the first a
+ * little larger, each cut moved to just after a line feed. Pieces that come out empty are
+ * dropped.
+ */
+async function cutsAt(handle: FileHandle, fileBytes: number, dataStart: number, threads: number): Promise<number[]> {
+  const bytes = fileBytes - dataStart;
+  const headStart = Math.min(HEAD_START_BYTES, bytes / threads / 2);
+  const share = (bytes - headStart) / threads;
+  const cuts = [dataStart];
+  const window = Buffer.alloc(WINDOW_BYTES);
+  for (let k = 1; k < threads; k++) {
+    let at = Math.max(Math.round(dataStart + headStart + share * k), cuts.at(-1)! + 1);
+    // The cut follows the first line feed at or after at - 1 (a range then begins a line).
+    for (at -= 1; at < fileBytes;) {
+      const { bytesRead } = await handle.read(window, 0, window.length, at);
+      if (bytesRead === 0) break;
+      const lineFeed = window.subarray(0, bytesRead).indexOf(LF);
+      if (lineFeed >= 0) {
+        at += lineFeed + 1;
+        break;
+      }
+      at += bytesRead;
+    }
+    if (at >= fileBytes) break;
+    cuts.push(at);
+  }
+  cuts.push(fileBytes);
+  return cuts;
+}
+
+/** The range's line count (its line feeds, plus one for a last line without): the slots it may fill. */
+export async function linesIn(task: RangeTask): Promise<number | typeof ONE_THREAD> {
+  let handle: FileHandle;
+  try {
+    handle = await open(task.path, 'r');
+  } catch {
+    return ONE_THREAD;
+  }
+  try {
+    let count = 1;
+    for await (const chunk of chunksOf(handle, task)) {
+      for (let i = chunk.indexOf(LF); i >= 0; i = chunk.indexOf(LF, i + 1)) count++;
+    }
+    return count;
+  } catch (error) {
+    if (isInputProblem(error)) return ONE_THREAD;
+    throw error;
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Reads one range with the fast path into its `lines` slots; this thread's own range keeps
+ * its key table for the join, the others send their key names (`withNames`).
+ */
+export async function readRange(
+  task: RangeTask,
+  slots: RangeSlots,
+  lines: number,
+  withNames: boolean,
+  onProgress?: (bytes: number) => void,
+): Promise<{ readonly part: RangePart; readonly keys: ByteKeyInterner } | typeof ONE_THREAD> {
+  let handle: FileHandle;
+  try {
+    handle = await open(task.path, 'r');
+  } catch {
+    return ONE_THREAD;
+  }
+  try {
+    let keys: ByteKeyInterner | undefined;
+    let sink: RowSink | undefined;
+    const store = new SlotStore(slots, lines);
+    const outcome = await readCsvFast(chunksOf(handle, task, onProgress), {
+      file: task.path,
+      header: false,
+      mapping: {},
+      layout: task.layout,
+      bounds: { keys: lines, keyBytes: task.end - task.start },
+      startSink: (layout: ColumnLayout, table: KeyTable) => {
+        if (!(table instanceof ByteKeyInterner)) throw new Error('internal error: the fast CSV path reads with a ByteKeyInterner');
+        keys = table;
+        sink = new RowSink(task.path, layout, store, table);
+        // No time has been seen yet: the join compares this range's first time with the last before it.
+        sink.previousTime = NaN;
+        return sink;
+      },
+    });
+    if (outcome === FALL_BACK || !sink || !keys) return ONE_THREAD;
+    return { part: store.part(sink.previousTime, withNames ? keys : undefined), keys };
+  } catch (error) {
+    // A bad cell or an unreadable file: the read on one thread says exactly what and where.
+    if (isInputProblem(error)) return ONE_THREAD;
+    throw error;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** A range's rows written into its slots of the shared columns, as a TraceBuilder would append them. */
+class SlotStore implements RowStore {
+  private count = 0;
+  private anySize = false;
+  private anyOp = false;
+  private leadingUntimed = 0;
+  private firstTime = NaN;
+  private wide = false;
+  private readonly columns: SharedColumns;
+
+  constructor(
+    slots: RangeSlots,
+    private readonly lines: number,
+  ) {
+    const from = slots.first;
+    const view = <A extends Column>(column: A | undefined): A | undefined => column?.subarray(from, from + lines) as A | undefined;
+    const { keys, sizes, wholeTimes, wideTimes, ops, ttls, costs } = slots.columns;
+    this.columns = {
+      keys: view(keys)!,
+      sizes: view(sizes),
+      wholeTimes: view(wholeTimes),
+      wideTimes: view(wideTimes),
+      ops: view(ops),
+      ttls: view(ttls),
+      costs: view(costs),
+    };
+  }
+
+  push(id: number, size?: number, time?: number, op?: number, ttl?: number, cost?: number): void {
+    this.pushBatch(
+      1,
+      Uint32Array.of(id),
+      size === undefined ? undefined : Uint32Array.of(size),
+      Float64Array.of(time ?? NaN),
+      op === undefined ? undefined : Uint8Array.of(op),
+      Float64Array.of(ttl ?? NaN),
+      Float64Array.of(cost ?? NaN),
+    );
+  }
+
+  pushBatch(
+    count: number,
+    ids: Uint32Array,
+    sizes?: Uint32Array,
+    times?: Float64Array,
+    ops?: Uint8Array,
+    ttls?: Float64Array,
+    costs?: Float64Array,
+  ): void {
+    const at = this.count;
+    const end = at + count;
+    if (end > this.lines) throw new Error(`internal error: a range wrote more rows than its ${this.lines} lines`);
+    const columns = this.columns;
+    columns.keys.set(ids.subarray(0, count), at);
+    if (columns.sizes) {
+      if (sizes) columns.sizes.set(sizes.subarray(0, count), at);
+      else columns.sizes.fill(1, at, end);
+      this.anySize ||= sizes !== undefined;
+    }
+    if (columns.ops) {
+      if (ops) columns.ops.set(ops.subarray(0, count), at);
+      else columns.ops.fill(OP_GET, at, end);
+      this.anyOp ||= ops !== undefined;
+    }
+    if (times) this.pushTimes(times, at, count);
+    if (columns.ttls && ttls) columns.ttls.set(ttls.subarray(0, count), at);
+    if (columns.costs && costs) columns.costs.set(costs.subarray(0, count), at);
+    this.count = end;
+  }
+
+  /** Times before the range's first given one are NaN (no previous time yet); the join fills them in. */
+  private pushTimes(times: Float64Array, at: number, count: number): void {
+    const whole = this.columns.wholeTimes!;
+    const wide = this.columns.wideTimes!;
+    let i = 0;
+    if (Number.isNaN(this.firstTime)) {
+      while (i < count && Number.isNaN(times[i]!)) i++;
+      this.leadingUntimed += i;
+      if (i < count) this.firstTime = times[i]!;
+    }
+    for (; i < count; i++) {
+      const time = times[i]!;
+      if (this.wide) wide[at + i] = time;
+      else if (isWholeSecond(time)) whole[at + i] = time;
+      else {
+        // The first fractional time: this range's times move to the wide column, once.
+        for (let j = 0; j < at + i; j++) wide[j] = whole[j]!;
+        this.wide = true;
+        wide[at + i] = time;
+      }
+    }
+  }
+
+  /** The rows as a trace of their own (views of the slots; the whole-second column unless widened). */
+  build(source: string, keySpace: number, names?: KeyNames): Trace {
+    const rows = <A extends Column>(column: A | undefined): A | undefined => column?.subarray(0, this.count) as A | undefined;
+    const { keys, sizes, wholeTimes, wideTimes, ops, ttls, costs } = this.columns;
+    const times = this.wide ? wideTimes : wholeTimes;
+    return {
+      source,
+      length: this.count,
+      keys: rows(keys)!,
+      keySpace,
+      ...(this.anySize && sizes && { sizes: rows(sizes)! }),
+      ...(times && { times: rows(times)! }),
+      ...(this.anyOp && ops && { ops: rows(ops)! }),
+      ...(ttls && { ttls: rows(ttls)! }),
+      ...(costs && { costs: rows(costs)! }),
+      ...(names && { keyNames: names }),
+    };
+  }
+
+  /** What the join needs: times at the edges, which columns were given, and (for later ranges) the key names. */
+  part(lastTime: number, keys: ByteKeyInterner | undefined): RangePart {
+    let names: RangePart['names'] = { bytes: new Uint8Array(0), offsets: new Uint32Array(1), count: 0 };
+    if (keys) {
+      const { bytes, lengths } = keys.keyNames().utf8();
+      const offsets = new Uint32Array(keys.size + 1);
+      for (let id = 0; id < keys.size; id++) offsets[id + 1] = offsets[id]! + lengths[id]!;
+      names = { bytes, offsets, count: keys.size };
+    }
+    return {
+      length: this.count,
+      anySize: this.anySize,
+      anyOp: this.anyOp,
+      names,
+      leadingUntimed: this.leadingUntimed,
+      firstTime: this.firstTime,
+      lastTime,
+      wide: this.wide,
+    };
+  }
+}
+
+/** A bad cell (a TraceFormatError) or a file that cannot be read (an errno): the careful read reports it. */
+function isInputProblem(error: unknown): boolean {
+  return (error as Error).name === 'TraceFormatError' || typeof (error as NodeJS.ErrnoException).code === 'string';
+}
+
+/** The range's bytes in chunks read into two buffers in turn (the reader copies what it keeps). */
+async function* chunksOf(handle: FileHandle, task: RangeTask, onProgress?: (bytes: number) => void): AsyncGenerator<Buffer> {
+  const buffers = [Buffer.allocUnsafe(READ_BYTES), Buffer.allocUnsafe(READ_BYTES)] as const;
+  let reported = 0;
+  for (let at = task.start, turn = 0; at < task.end; turn ^= 1) {
+    const buffer = buffers[turn]!;
+    const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, task.end - at), at);
+    if (bytesRead === 0) return;
+    at += bytesRead;
+    if (onProgress && at - task.start - reported >= PROGRESS_BYTES) {
+      reported = at - task.start;
+      onProgress(reported);
+    }
+    yield buffer.subarray(0, bytesRead);
+  }
+}
+
+/**
+ * The ranges' rows as one trace: each range's rows moved down to close the gaps blank lines
+ * left, later ranges' keys renumbered through `keys` (the first range's table, which goes
+ * on in first-seen order), times checked across the cuts with leading empty ones filled in
+ * and kept as whole seconds where they all are, and a size or op column kept when any
+ * range gave one, as the builder does on one thread.
+ */
+function joinParts(
+  path: string,
+  columns: SharedColumns,
+  parts: readonly RangePart[],
+  firsts: readonly number[],
+  keys: ByteKeyInterner,
+): Trace | typeof ONE_THREAD {
+  const length = parts.reduce((sum, part) => sum + part.length, 0);
+  if (length === 0) return ONE_THREAD;
+  // Times first: a time earlier than the one before a cut is an error the careful read reports.
+  let previous = 0;
+  for (const part of parts) {
+    if (!columns.wholeTimes || part.leadingUntimed === part.length) continue;
+    if (part.firstTime < previous) return ONE_THREAD;
+    previous = part.lastTime;
+  }
+
+  const { keys: ids, sizes, ops, ttls, costs } = columns;
+  // One time column for the whole trace: the wide one as soon as any range needed it.
+  const widened = parts.some((part) => part.wide);
+  const times = widened ? columns.wideTimes : columns.wholeTimes;
+  previous = 0;
+  for (let k = 0, at = 0; k < parts.length; at += parts[k]!.length, k++) {
+    const part = parts[k]!;
+    const from = firsts[k]!;
+    if (times) {
+      if (widened && !part.wide) for (let i = from; i < from + part.length; i++) times[i] = columns.wholeTimes![i]!;
+      times.fill(previous, from, from + part.leadingUntimed);
+      if (part.leadingUntimed < part.length) previous = part.lastTime;
+    }
+    // Moving down within the same arrays is safe: every row lands at or before where it was.
+    for (const column of [sizes, times, ops, ttls, costs]) column?.copyWithin(at, from, from + part.length);
+    if (k === 0) continue;
+    const { bytes, offsets, count } = part.names;
+    const global = new Uint32Array(count);
+    for (let id = 0; id < count; id++) {
+      const start = offsets[id]!;
+      const end = offsets[id + 1]!;
+      const found = keys.find(bytes, start, end);
+      global[id] = found >= 0 ? found : keys.add(bytes, start, end);
+    }
+    for (let i = 0; i < part.length; i++) ids[at + i] = global[ids[from + i]!]!;
+  }
+
+  const rows = <A extends Column>(column: A): A => column.subarray(0, length) as A;
+  return {
+    source: path,
+    length,
+    keys: rows(ids),
+    keySpace: keys.size,
+    ...(sizes && parts.some((part) => part.anySize) && { sizes: rows(sizes) }),
+    ...(times && { times: rows(times) }),
+    ...(ops && parts.some((part) => part.anyOp) && { ops: rows(ops) }),
+    ...(ttls && { ttls: rows(ttls) }),
+    ...(costs && { costs: rows(costs) }),
+    keyNames: keys.keyNames(),
+  };
+}
