@@ -3,16 +3,56 @@
  * tinybench, on the loader benchmark's generated file (bench/load.ts: key,time,size with
  * Zipf-popular keys), plus the csv-parse reader and the binary cache for comparison, and the
  * loader's peak memory against the budget of 16 bytes per request plus 100 bytes per
- * distinct key. The file lives in the temp directory and is removed afterwards.
+ * distinct key; and a file large enough to be parsed in ranges on every core, against one
+ * thread. The files live in the temp directory and are removed afterwards.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadTraceFile } from '../../src/trace/csv.js';
 import { measureBinaryLoad, measureCsvLoad, measurePeakMemory, writeLoadBenchFile } from '../load.js';
-import { time, type BenchRow, type Suite } from '../measure.js';
+import { median, medianRange, time, type BenchRow, type Suite } from '../measure.js';
 
 export const LOAD_TARGET_ROWS = 2; // M rows/s
+
+/**
+ * A file large enough to be cut into ranges (csv-ranges.ts), read on every core and on one
+ * thread in turn: rows per second for each, and the ratio of the medians.
+ */
+async function parallelLoadRows(dir: string, rows: number, rounds: number): Promise<BenchRow[]> {
+  const file = join(dir, 'large.csv');
+  await writeLoadBenchFile(file, rows, 1_000_000, 2, 'seconds');
+  const megabytes = (await stat(file)).size / 1e6;
+  const times: Record<'every' | 'one', number[]> = { every: [], one: [] };
+  for (let round = 0; round < rounds; round++) {
+    for (const which of ['every', 'one'] as const) {
+      const started = performance.now();
+      await loadTraceFile(file, which === 'one' ? { workers: 1 } : {});
+      times[which].push(performance.now() - started);
+    }
+  }
+  const rate = (which: 'every' | 'one'): BenchRow => ({
+    suite: 'load',
+    name: `csv load, ${(rows / 1e6).toFixed(0)}e6 rows (${megabytes.toFixed(0)} MB), ${which === 'every' ? `${availableParallelism()} threads` : 'one thread'}`,
+    unit: 'M rows/s',
+    value: rows / Math.min(...times[which]) / 1e3,
+    median: rows / median(times[which]) / 1e3,
+    note: `load ${medianRange(times[which], 1e3, 2, ' s')}`,
+  });
+  return [
+    rate('every'),
+    rate('one'),
+    {
+      suite: 'load',
+      name: 'csv load in ranges: every core / one thread',
+      unit: 'x',
+      value: median(times.every) / median(times.one),
+      median: median(times.every) / median(times.one),
+      lowerIsBetter: true,
+      note: `wall time, medians of ${rounds} alternating rounds`,
+    },
+  ];
+}
 
 export const loadSuite: Suite = {
   name: 'load',
@@ -23,41 +63,27 @@ export const loadSuite: Suite = {
     try {
       const file = join(dir, 'trace.csv');
       await writeLoadBenchFile(file, rows);
-      // Every core by default (the file is cut into ranges); one thread beside it for the ratio.
       let loaded = 0;
-      const rates: BenchRow[] = [];
-      const timings: number[] = [];
-      for (const workers of [undefined, 1]) {
-        const timing = await time(
-          'csv load',
-          async () => {
-            loaded = (await loadTraceFile(file, workers === undefined ? {} : { workers })).length;
-          },
-          options.quick ? 500 : 3000,
-          options.quick ? 2 : 5,
-        );
-        timings.push(timing.medianMs);
-        rates.push({
+      const timing = await time(
+        'csv load',
+        async () => {
+          loaded = (await loadTraceFile(file)).length;
+        },
+        options.quick ? 500 : 3000,
+        options.quick ? 2 : 5,
+      );
+      const result: BenchRow[] = [
+        {
           suite: 'load',
-          name: workers === undefined ? `csv load (fast path, ${availableParallelism()} threads)` : 'csv load (fast path, one thread)',
+          name: 'csv load (fast path)',
           unit: 'M rows/s',
           value: loaded / timing.bestMs / 1e3,
           median: loaded / timing.medianMs / 1e3,
           cpu: loaded / timing.bestCpuMs / 1e3,
           target: LOAD_TARGET_ROWS,
           note: `${loaded} rows of key,time,size, ${timing.runs} runs`,
-        });
-      }
-      const result: BenchRow[] = [
-        ...rates,
-        {
-          suite: 'load',
-          name: 'csv load: one thread / every core',
-          unit: 'x',
-          value: timings[1]! / timings[0]!,
-          median: timings[1]! / timings[0]!,
-          note: 'the speed-up of parsing in ranges, median times',
         },
+        ...(await parallelLoadRows(dir, options.quick ? 2_000_000 : 10_000_000, options.quick ? 2 : 5)),
       ];
       for (const rate of [await measureCsvLoad(file, 'csv-parse', 1), await measureBinaryLoad(file, options.quick ? 1 : 3)]) {
         result.push({

@@ -60,7 +60,7 @@ export interface LoadOptions {
    * core; 1 reads on this thread only). The trace is the same whatever the number.
    */
   readonly workers?: number;
-  /** The smallest byte range worth a thread of its own (default 4 MiB); tests lower it to cut small files. */
+  /** The smallest byte range worth a thread of its own (default 16 MiB); tests lower it to cut small files. */
   readonly minRangeBytes?: number;
 }
 

@@ -131,7 +131,7 @@ test('small, compressed and piped files are read on one thread', async () => {
   const plain = files.write('plain.csv', text);
   const gz = files.write('plain.csv.gz', gzipSync(text));
   const options = { header: true, mapping: {} };
-  assert.equal(await readCsvInRanges(await openTraceInput(plain), { ...options, workers: 4 }), ONE_THREAD, 'under 4 MiB a range');
+  assert.equal(await readCsvInRanges(await openTraceInput(plain), { ...options, workers: 4 }), ONE_THREAD, 'under 16 MiB a range');
   assert.equal(await readCsvInRanges(await openTraceInput(plain), { ...options, workers: 1, minRangeBytes: 1 }), ONE_THREAD);
   assert.equal(await readCsvInRanges(await openTraceInput(gz), { ...options, workers: 4, minRangeBytes: 1 }), ONE_THREAD);
   assert.notEqual(await readCsvInRanges(await openTraceInput(plain), { ...options, workers: 2, minRangeBytes: 1 }), ONE_THREAD);
