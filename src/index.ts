@@ -18,6 +18,7 @@ export { TRACE_FORMATS, type FormatParam, type FormatParams, type TraceFormat } 
 export type { Trace, TimeColumn, TraceChunk } from './trace/trace.js';
 /** Traces larger than memory: a binary trace (`.cbt`) read a chunk at a time, and written so. */
 export { openTraceStream, TraceWriter, type TraceStream, type TraceWriterOptions } from './trace/stream.js';
+export { convertToBinaryTrace, isBinaryTraceOf, type Converted } from './trace/convert.js';
 export type { StreamColumns } from './trace/chunks.js';
 /** The synthetic workloads (`zipf:`, `uniform:`, `scan:`, `mix:`, `hotkey:`) as text specs. */
 export { isSyntheticSpec, parseTraceSpec, type SyntheticTraceSpec } from './trace/spec.js';

@@ -49,7 +49,7 @@ export function registerGate(program: Command, io: CliIo): void {
       const blame = (error: unknown): unknown => blameField(error, config);
       // A binary trace too big to load comfortably is streamed, as `run` streams it.
       const result = streamsByItself(config.trace, io)
-        ? await withTraceStream(config.trace, load, blame, 'replaying', (stream, _shares, onProgress) =>
+        ? await withTraceStream(config.trace, load, io, blame, 'replaying', (stream, _shares, onProgress) =>
             simulate(stream, { ...options, onProgress }),
           )
         : await runSimulation(config.trace, options, load, io, blame);

@@ -134,6 +134,30 @@ function cacheOf(flags: CommonFlags): { cache?: string | boolean | TraceCacheFol
   return { cache: userTraceCache() };
 }
 
+/** The load options the trace flags give (--columns, --no-header, --trace-format, --block-size), in the library's terms. */
+export function traceReadOptionsFrom(flags: CommonFlags): {
+  readonly columns?: string;
+  readonly header: boolean;
+  readonly format?: string;
+  readonly formatParams?: Readonly<Record<string, string>>;
+} {
+  return {
+    ...(flags.columns !== undefined && { columns: flags.columns }),
+    header: flags.header,
+    ...(flags.traceFormat !== undefined && { format: flags.traceFormat }),
+    ...(flags.blockSize !== undefined && { formatParams: { 'block-size': flags.blockSize } }),
+  };
+}
+
+/** The flags each load option comes from, for messages. */
+export const TRACE_READ_FLAGS: Readonly<Record<string, string>> = {
+  format: '--trace-format',
+  columns: '--columns',
+  header: '--no-header',
+  cache: '--cache-trace',
+  'formatParams.block-size': '--block-size',
+};
+
 /** Loads the trace named on the command line, with a progress bar while it reads (a large CSV on `workers` threads). */
 export async function loadTraceFrom(source: string, flags: CommonFlags, io: CliIo, workers?: number): Promise<Trace> {
   if (typeof flags.cacheTrace === 'string' && existsSync(flags.cacheTrace) && statSync(flags.cacheTrace).isDirectory()) {
@@ -144,10 +168,7 @@ export async function loadTraceFrom(source: string, flags: CommonFlags, io: CliI
   const progress = generated ? progressBar('generating', process.stderr, 'requests') : progressBar('loading', process.stderr, 'bytes');
   try {
     const loaded = await loadTraceWithStatus(source, {
-      ...(flags.columns !== undefined && { columns: flags.columns }),
-      header: flags.header,
-      ...(flags.traceFormat !== undefined && { format: flags.traceFormat }),
-      ...(flags.blockSize !== undefined && { formatParams: { 'block-size': flags.blockSize } }),
+      ...traceReadOptionsFrom(flags),
       ...cacheOf(flags),
       ...(workers !== undefined && { workers }),
       onProgress: (done, total) => {
@@ -159,13 +180,7 @@ export async function loadTraceFrom(source: string, flags: CommonFlags, io: CliI
       io.err(`cachebench: warning: could not write the trace cache ${loaded.cachePath ?? ''}\n`);
     return loaded.trace;
   } catch (error) {
-    throw asFlagError(error, {
-      format: '--trace-format',
-      columns: '--columns',
-      header: '--no-header',
-      cache: '--cache-trace',
-      'formatParams.block-size': '--block-size',
-    });
+    throw asFlagError(error, TRACE_READ_FLAGS);
   } finally {
     progress.done();
   }

@@ -51,7 +51,7 @@ export function registerRun(program: Command, io: CliIo): void {
       if (streamed) {
         if (shard !== undefined) throw new UsageError('a streamed run is one read of the trace; drop --shard or --stream', '--stream');
         const output = await prepareOutput(flags, { command: 'run', source });
-        const result = await withTraceStream(source, flags, rename, 'replaying', (stream, shares, onProgress) =>
+        const result = await withTraceStream(source, flags, io, rename, 'replaying', (stream, shares, onProgress) =>
           simulate(stream, { ...options, ...(shares !== undefined && { capacities: shares }), onProgress }),
         );
         await deliverResult(result, output, { io });

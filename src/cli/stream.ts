@@ -1,25 +1,34 @@
 /**
  * `--stream` for `run` and `sweep`: a binary trace (`.cbt`) replayed a chunk at a time
  * (trace/stream.ts), for traces larger than memory. A binary trace too big to load
- * comfortably is streamed without being asked, saying so.
+ * comfortably is streamed without being asked, saying so. Any other trace (a CSV, a
+ * format of the table, standard input) is first converted to a binary trace as it is read,
+ * never held whole (trace/convert.ts): into the trace cache, so the next run streams it
+ * at once, or the --cache-trace file, or with --no-trace-cache a temporary file.
  */
 import type { Command } from 'commander';
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
-import { totalmem } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, openSync, readSync, rmSync, statSync } from 'node:fs';
+import { tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { hasShareSizes } from '../engine/sizes.js';
-import { BINARY_TRACE_MAGIC } from '../trace/binary.js';
+import { releaseTemporary, trackTemporary } from '../temp-files.js';
+import { BINARY_TRACE_MAGIC, CACHE_SUFFIX } from '../trace/binary.js';
+import { convertToBinaryTrace, isBinaryTraceOf } from '../trace/convert.js';
+import { cacheEntryFor, touchEntry, trimCache, userTraceCache, type TraceCacheFolder } from '../trace/trace-cache.js';
 import { cbt } from '../trace/formats/cbt.js';
 import { openTraceStream, type TraceStream } from '../trace/stream.js';
 import { formatBytes, parseBytes } from '../units.js';
 import type { CliIo } from './io.js';
-import { shareSizesOf, type CommonFlags } from './options.js';
+import { asFlagError } from './flag-names.js';
+import { shareSizesOf, TRACE_READ_FLAGS, traceReadOptionsFrom, type CommonFlags } from './options.js';
 import { progressBar } from './progress.js';
 
 export function addStreamOption(command: Command): Command {
   return command.option(
     '--stream',
-    'read a binary trace (.cbt) a chunk at a time, holding only per-key state: for traces larger than memory',
+    'replay a chunk at a time, holding only per-key state: for traces larger than memory (a trace that is not binary is converted first, as it is read)',
   );
 }
 
@@ -62,19 +71,23 @@ export function streamsByItself(source: string, io: CliIo): boolean {
 export async function withTraceStream<T>(
   source: string,
   flags: CommonFlags,
+  io: CliIo,
   rename: (error: unknown) => unknown,
   label: string,
   body: (stream: TraceStream, shares: number[] | undefined, onProgress: (done: number, total: number) => void) => Promise<T>,
 ): Promise<T> {
   let stream: TraceStream | undefined;
+  let temporary: string | undefined;
   const progress = progressBar(label);
   try {
-    if (!existsSync(source)) throw new UsageError(`${source}: no such file (--stream reads a binary trace file, .cbt)`, '--stream');
-    if (!isBinaryTrace(source)) {
-      throw new UsageError(
-        `${source} is not a binary trace: --stream reads .cbt files (make one with \`run ${source} --cache-trace FILE.cbt\` or \`gen SPEC --out FILE.cbt\`)`,
-        '--stream',
-      );
+    if (source !== '-' && !existsSync(source)) {
+      throw new UsageError(`${source}: no such file (--stream reads a trace file or standard input)`, '--stream');
+    }
+    let binary = source;
+    if (source === '-' || !isBinaryTrace(source)) {
+      const converted = await convertForStream(source, flags, io);
+      binary = converted.path;
+      temporary = converted.temporary;
     }
     if (flags.capacity !== undefined && hasShareSizes(flags.capacity)) {
       throw new UsageError(
@@ -82,7 +95,7 @@ export async function withTraceStream<T>(
         '--capacity',
       );
     }
-    stream = openTraceStream(source);
+    stream = openTraceStream(binary);
     const keySpace = stream.shape.keySpace;
     // Byte shares were refused above: only a share of the keys reaches here.
     const shares = shareSizesOf(flags, () => keySpace);
@@ -94,5 +107,57 @@ export async function withTraceStream<T>(
   } finally {
     progress.done();
     stream?.close();
+    if (temporary !== undefined) {
+      rmSync(temporary, { force: true });
+      releaseTemporary(temporary);
+    }
   }
+}
+
+/**
+ * The binary trace `--stream` reads for a trace that is not one: the trace cache's entry for
+ * it (the one a load would use: a run that loaded the file made it already), the
+ * --cache-trace file, or a temporary file for --no-trace-cache, standard input and files too
+ * small for the cache. Made when missing or stale, a buffer at a time, with a progress bar.
+ */
+async function convertForStream(source: string, flags: CommonFlags, io: CliIo): Promise<{ path: string; temporary?: string }> {
+  const read = traceReadOptionsFrom(flags);
+  let target: string | undefined;
+  let folder: TraceCacheFolder | undefined;
+  if (typeof flags.cacheTrace === 'string') target = flags.cacheTrace;
+  else if (flags.cacheTrace === true) target = source + CACHE_SUFFIX;
+  else if (flags.traceCache !== false && source !== '-') {
+    folder = userTraceCache();
+    target = await cacheEntryFor(source, JSON.stringify(read), folder).catch(() => undefined);
+  }
+  if (target !== undefined && (await isBinaryTraceOf(target, source, read))) {
+    await touchEntry(target);
+    return { path: target };
+  }
+  const temporary =
+    target === undefined ? join(tmpdir(), `cachebench-stream-${process.pid}-${randomBytes(6).toString('hex')}.cbt`) : undefined;
+  const out = target ?? temporary!;
+  if (temporary !== undefined) trackTemporary(temporary);
+  const kept =
+    folder !== undefined ? ' (kept in the trace cache: the next run streams it at once)' : target !== undefined ? ` into ${target}` : '';
+  io.err(`cachebench: converting ${source === '-' ? 'standard input' : source} to a binary trace for --stream${kept}\n`);
+  const progress = progressBar('converting', process.stderr, 'bytes');
+  try {
+    await convertToBinaryTrace(source, out, {
+      ...read,
+      onProgress: (done, total) => {
+        progress.update(done, total);
+      },
+    });
+  } catch (error) {
+    if (temporary !== undefined) {
+      rmSync(temporary, { force: true });
+      releaseTemporary(temporary);
+    }
+    throw asFlagError(error, TRACE_READ_FLAGS);
+  } finally {
+    progress.done();
+  }
+  if (folder !== undefined) await trimCache(folder, out).catch(() => undefined);
+  return temporary === undefined ? { path: out } : { path: out, temporary };
 }

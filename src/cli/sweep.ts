@@ -78,6 +78,7 @@ export function registerSweep(program: Command, io: CliIo): void {
           const streamed = await withTraceStream(
             source,
             flags,
+            io,
             (error) => error,
             'sweeping',
             (stream, shares, onProgress) =>

@@ -357,8 +357,8 @@ export async function loadTraceBinary(
   }
 }
 
-/** The part of the load options that changes the loaded trace. */
-function cacheKeyOptions(options: CachedLoadOptions): CacheKeyOptions {
+/** The part of the load options that changes the loaded trace (recorded in a cache entry's metadata). */
+export function cacheKeyOptions(options: CachedLoadOptions): CacheKeyOptions {
   const columns = options.columns?.trim();
   const params = Object.entries(options.formatParams ?? {})
     .map(([name, value]) => `${name}=${value}`)

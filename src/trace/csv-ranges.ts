@@ -412,6 +412,10 @@ class SlotStore implements RowStore {
     };
   }
 
+  get length(): number {
+    return this.count;
+  }
+
   push(id: number, size?: number, time?: number, op?: number, ttl?: number, cost?: number): void {
     this.pushBatch(
       1,

@@ -39,7 +39,7 @@ import {
 } from './input.js';
 import { KeyInterner } from './intern.js';
 import { forEachLine } from './formats/records.js';
-import { RowSink, type KeyTable } from './rows.js';
+import { RowSink, type KeyTable, type RowStore } from './rows.js';
 import { TraceBuilder, type Trace } from './trace.js';
 
 export interface LoadOptions {
@@ -62,6 +62,11 @@ export interface LoadOptions {
   readonly workers?: number;
   /** The smallest byte range worth a thread of its own (default 16 MiB); tests lower it to cut small files. */
   readonly minRangeBytes?: number;
+  /**
+   * Where the rows go instead of a trace in memory (called once per reading attempt: the CSV
+   * fast path that gives way to csv-parse starts over). spill.ts writes them to a binary trace.
+   */
+  readonly store?: (expectedRows?: number) => RowStore;
 }
 
 /** True for files read as one key per line rather than CSV (by name, compression suffix aside). */
@@ -88,7 +93,8 @@ export async function loadCsvInput(input: TraceInput, options: LoadOptions = {})
   const reader = options.reader ?? 'auto';
   const onProgress = options.onProgress;
 
-  if (reader !== 'csv-parse') {
+  // Ranges fill columns in memory; rows bound for a store of the caller's are read in order.
+  if (reader !== 'csv-parse' && options.store === undefined) {
     const ranged = await readCsvInRanges(input, {
       header,
       mapping,
@@ -114,7 +120,8 @@ export async function loadCsvInput(input: TraceInput, options: LoadOptions = {})
     header,
     mapping,
     ...(size && { bounds: { keys: size.rows, keyBytes: size.bytes } }),
-    startSink: (layout: ColumnLayout, keys: KeyTable) => new RowSink(path, layout, new TraceBuilder(expectedRows), keys),
+    startSink: (layout: ColumnLayout, keys: KeyTable) =>
+      new RowSink(path, layout, options.store?.(expectedRows) ?? new TraceBuilder(expectedRows), keys),
   };
 
   let sink: RowSink | undefined;
@@ -206,10 +213,11 @@ function firstLine(text: string): string {
 }
 
 /** An opened input read as one key per line: each non-empty line, as written, is a get of it. */
-export async function loadKeyListInput(input: TraceInput, { onProgress }: LoadOptions = {}): Promise<Trace> {
+export async function loadKeyListInput(input: TraceInput, { onProgress, store }: LoadOptions = {}): Promise<Trace> {
   const interner = new KeyInterner();
   const buffers = chunkBuffers();
-  const builder = new TraceBuilder((await expectedLines(input, buffers))?.rows);
+  const expected = (await expectedLines(input, buffers))?.rows;
+  const builder = store?.(expected) ?? new TraceBuilder(expected);
   await forEachLine(
     input,
     (key) => {

@@ -93,8 +93,13 @@ export interface KeyTable {
   keyNames(): KeyNames;
 }
 
-/** Where a RowSink's rows go: a TraceBuilder, or a range's share of columns allocated for a whole file (csv-ranges.ts). */
+/**
+ * Where a reader's rows go: a TraceBuilder (in memory), a range's share of columns allocated
+ * for a whole file (csv-ranges.ts), or a binary trace written as the rows come (spill.ts).
+ */
 export interface RowStore {
+  /** Rows so far. */
+  readonly length: number;
   push(id: number, size?: number, time?: number, op?: number, ttl?: number, cost?: number): unknown;
   pushBatch(
     count: number,
@@ -105,7 +110,13 @@ export interface RowStore {
     ttls?: Float64Array,
     costs?: Float64Array,
   ): void;
-  build(source: string, keySpace: number, names?: KeyNames): Trace;
+  /**
+   * The trace, once every row is in. `fillUnknownSizes`: requests of UNKNOWN_SIZE take their
+   * key's size (unknown-sizes.ts), for stores that were told to expect them.
+   */
+  build(source: string, keySpace: number, names?: KeyNames, fillUnknownSizes?: boolean): Trace;
+  /** Told before the first row by readers whose format leaves some sizes unknown. */
+  expectUnknownSizes?(): void;
 }
 
 /**

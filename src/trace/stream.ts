@@ -209,6 +209,8 @@ export interface TraceWriterOptions {
   readonly length: number;
   readonly columns: StreamColumns;
   readonly source: string;
+  /** More metadata: the source file's size and modification time and the load options, for a trace cache entry. */
+  readonly meta?: Omit<BinaryTraceMeta, 'source'>;
 }
 
 /** What a written trace ends with: known once every request is in (a generator or parser interns keys as it goes). */
@@ -238,7 +240,7 @@ export class TraceWriter {
     const { length } = options;
     if (!Number.isSafeInteger(length) || length < 0)
       throw new UsageError(`a binary trace needs a whole number of requests (got ${length})`, 'out');
-    this.meta = Buffer.from(JSON.stringify({ source: options.source } satisfies BinaryTraceMeta), 'utf8');
+    this.meta = Buffer.from(JSON.stringify({ source: options.source, ...options.meta } satisfies BinaryTraceMeta), 'utf8');
     this.layout = layoutOf(options.columns, length, this.meta.length);
     this.temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
     this.fd = openSync(this.temporary, 'w+');

@@ -4,6 +4,7 @@
  * keep its per-key state in typed arrays indexed by id and never touches a string or a Map.
  */
 import { KeyNames } from './key-names.js';
+import { fillUnknownSizes as fillSizesOf } from './unknown-sizes.js';
 
 /** Request kinds of the `op` column. */
 export const OP_GET = 0;
@@ -160,10 +161,11 @@ export class TraceBuilder {
     this.count = end;
   }
 
-  build(source: string, keySpace: number, names?: KeyNames | readonly string[]): Trace {
+  /** The trace; `fillUnknownSizes` replaces requests of UNKNOWN_SIZE by their key's size (unknown-sizes.ts). */
+  build(source: string, keySpace: number, names?: KeyNames | readonly string[], fillUnknownSizes = false): Trace {
     const n = this.count;
     const keyNames = names === undefined || names instanceof KeyNames ? names : KeyNames.fromStrings(names);
-    return {
+    const trace: Trace = {
       source,
       length: n,
       keys: this.trimmed(this.keys),
@@ -175,6 +177,8 @@ export class TraceBuilder {
       ...(this.costs && { costs: this.trimmed(this.costs) }),
       ...(keyNames && { keyNames }),
     };
+    if (fillUnknownSizes) fillSizesOf(trace);
+    return trace;
   }
 
   private setTime(i: number, time: number): void {

@@ -57,10 +57,10 @@ export const accessLog: TraceFormat = {
     { name: 'statuses', description: 'statuses whose responses a cache would store (list and ranges)', default: DEFAULT_STATUSES },
   ],
   detect: (_name, head) => everyLine(head, LINE),
-  load: async (input, { onProgress }, params) => {
+  load: async (input, { onProgress, store }, params) => {
     const { dropQuery, cacheable } = settingsOf(params);
     // Workers write their lines as requests end, so neighbours can be a second or so apart.
-    const requests = new RequestCollector(input.path, { fillSizes: true, timeSlackSeconds: 5 });
+    const requests = new RequestCollector(input.path, { store, fillSizes: true, timeSlackSeconds: 5 });
     await forEachLine(
       input,
       (text, line) => {

@@ -27,9 +27,9 @@ export const cachelib: TraceFormat = {
     const names = (headLines(head, 1)[0] ?? '').toLowerCase().split(',');
     return REQUIRED.every((name) => names.includes(name));
   },
-  load: async (input, { onProgress }) => {
+  load: async (input, { onProgress, store }) => {
     const path = input.path;
-    const requests = new RequestCollector(path);
+    const requests = new RequestCollector(path, { store });
     type Positions = Record<(typeof REQUIRED)[number] | 'ttl', number>;
     let at: Positions | undefined;
     let fieldCount = 0;

@@ -37,9 +37,9 @@ export const cdn: TraceFormat = {
     const rows = lines.slice(1).map(fieldsOf);
     return rows.length > 0 && rows.every((fields) => number.test(fields[named.time] ?? '') && /^\d+$/.test(fields[named.size] ?? ''));
   },
-  load: async (input, { onProgress }) => {
+  load: async (input, { onProgress, store }) => {
     const path = input.path;
-    const requests = new RequestCollector(path);
+    const requests = new RequestCollector(path, { store });
     let at: { time: number; key: number; size: number; cost: number } | undefined;
     let first = true;
     await forEachLine(

@@ -128,8 +128,8 @@ export const lcs: TraceFormat = {
   columns:
     "as the header names them: key: obj_id field; time: time field (seconds); size: obj_size field; op: op field (libCacheSim's op codes); ttl: ttl field (0 = no expiry)",
   detect: (_name, head) => head.length >= 8 && head.subarray(0, 8).equals(MAGIC),
-  load: async (input, { onProgress }) => {
-    const requests = new RequestCollector(input.path, { positions: 'record' });
+  load: async (input, { onProgress, store }) => {
+    const requests = new RequestCollector(input.path, { store, positions: 'record' });
     let read: ((buf: Buffer, at: number, index: number) => void) | undefined;
     await forEachRecord(
       input,

@@ -12,9 +12,9 @@ export const lis: TraceFormat = {
   description: 'ARC/LIRS block traces (.lis: starting block, number of blocks, ...)',
   columns: 'key: every block from the starting block on, as many as the second field says; op: get; no time or size',
   detect: (name) => /\.lis$/i.test(name),
-  load: async (input, { onProgress }) => {
+  load: async (input, { onProgress, store }) => {
     const path = input.path;
-    const requests = new RequestCollector(path);
+    const requests = new RequestCollector(path, { store });
     await forEachLine(
       input,
       (text, line) => {

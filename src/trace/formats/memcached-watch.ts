@@ -111,8 +111,8 @@ export const memcachedWatch: TraceFormat = {
   columns:
     "time: ts (seconds.microseconds); key: key, URI-decoded; op: item_get to get, item_store with status=stored to set, deleted to delete; size: size (a missed get takes the key's last known size); ttl: ttl (0 = never expires)",
   detect: (_name, head) => everyLine(head, /^(OK|ts=\d+\.\d+ gid=\d+ type=.*)$/) && headLines(head).some((line) => LINE.test(line)),
-  load: async (input, { onProgress }) => {
-    const requests = new RequestCollector(input.path, { fillSizes: true });
+  load: async (input, { onProgress, store }) => {
+    const requests = new RequestCollector(input.path, { store, fillSizes: true });
     const decoder = new WatchDecoder();
     let last = 0;
     await forEachLine(

@@ -22,13 +22,13 @@ export const msr: TraceFormat = {
     'time: filetime as Unix seconds; key: host:disk:block for every block of block-size bytes the I/O touches; size: block-size; op: Read to get, Write to set; response time: not read',
   params: [{ name: 'block-size', description: 'bytes per cached block', default: '4096' }],
   detect: (_name, head) => everyLine(head, ROW),
-  load: async (input, { onProgress }, params) => {
+  load: async (input, { onProgress, store }, params) => {
     const path = input.path;
     const blockText = params.get('block-size') ?? '4096';
     const blockSize = /^\d+$/.test(blockText) ? Number(blockText) : NaN;
     if (!(blockSize >= 1 && blockSize <= 0xffffffff))
       throw new UsageError(`block-size must be a whole number of bytes, not '${blockText}'`, 'formatParams.block-size');
-    const requests = new RequestCollector(path);
+    const requests = new RequestCollector(path, { store });
     await forEachLine(
       input,
       (text, line) => {

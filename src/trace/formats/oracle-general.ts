@@ -18,8 +18,8 @@ export const oracleGeneral: TraceFormat = {
     'time: uint32 seconds; key: uint64 object id; size: uint32 bytes (size-0 records are left out, as libCacheSim does); next access: not read',
   // No magic number: known by name, as libCacheSim's own tools know it.
   detect: (name) => /oraclegeneral/i.test(name),
-  load: async (input, { onProgress }) => {
-    const requests = new RequestCollector(input.path, { positions: 'record' });
+  load: async (input, { onProgress, store }) => {
+    const requests = new RequestCollector(input.path, { store, positions: 'record' });
     await forEachRecord(
       input,
       { recordBytes: RECORD_BYTES },

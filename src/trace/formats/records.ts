@@ -8,10 +8,11 @@
 import { TraceFormatError } from '../../errors.js';
 import { readChunks, type ChunkBuffers, type TraceInput } from '../input.js';
 import { KeyInterner } from '../intern.js';
+import type { RowStore } from '../rows.js';
 import { TraceBuilder, type Trace } from '../trace.js';
+import { UNKNOWN_SIZE } from '../unknown-sizes.js';
 
-/** A size not known for this request; the collector fills it from the key's other requests. */
-export const UNKNOWN_SIZE = 0xffffffff;
+export { UNKNOWN_SIZE } from '../unknown-sizes.js';
 
 export interface CollectorOptions {
   /** Some requests carry UNKNOWN_SIZE: fill them from the same key's known sizes. */
@@ -24,6 +25,8 @@ export interface CollectorOptions {
   readonly timeSlackSeconds?: number;
   /** What the positions given to `add` count: text lines (default) or binary records. */
   readonly positions?: 'line' | 'record';
+  /** Where the requests go (LoadOptions.store): default a TraceBuilder, in memory. */
+  readonly store?: (() => RowStore) | undefined;
 }
 
 /** A request as a server's log line records it (MONITOR, watch): its key and what it did. */
@@ -46,7 +49,7 @@ export interface Decoded {
 }
 
 export class RequestCollector {
-  private readonly builder = new TraceBuilder();
+  private readonly builder: RowStore;
   private readonly keys = new KeyInterner();
   private readonly numericIds = new Map<number, number>();
   private previousTime = -Infinity;
@@ -55,7 +58,10 @@ export class RequestCollector {
   constructor(
     readonly file: string,
     private readonly options: CollectorOptions = {},
-  ) {}
+  ) {
+    this.builder = options.store?.() ?? new TraceBuilder();
+    if (options.fillSizes === true) this.builder.expectUnknownSizes?.();
+  }
 
   get length(): number {
     return this.builder.length;
@@ -100,29 +106,7 @@ export class RequestCollector {
 
   finish(): Trace {
     if (this.builder.length === 0) throw new TraceFormatError('there are no requests in it', this.file);
-    const trace = this.builder.build(this.file, this.keys.size, this.keys.keyNames());
-    if (this.options.fillSizes === true && trace.sizes && this.unknownSizes > 0) fillUnknownSizes(trace);
-    return trace;
-  }
-}
-
-/**
- * A request of unknown size takes its key's size at that point: the last size seen before it,
- * or for requests before the first known one, that first size. Keys whose size is never
- * given take the median of the known sizes (1 when none is known).
- */
-function fillUnknownSizes(trace: Trace): void {
-  const sizes = trace.sizes!;
-  const keys = trace.keys;
-  // Each key's size as of now: its first known size to begin with, then its latest.
-  const latest = new Uint32Array(trace.keySpace).fill(UNKNOWN_SIZE);
-  for (let i = sizes.length - 1; i >= 0; i--) if (sizes[i] !== UNKNOWN_SIZE) latest[keys[i]!] = sizes[i]!;
-  const known = sizes.filter((size) => size !== UNKNOWN_SIZE).sort();
-  const median = known.length === 0 ? 1 : known[known.length >>> 1]!;
-  for (let i = 0; i < sizes.length; i++) {
-    const id = keys[i]!;
-    if (sizes[i] === UNKNOWN_SIZE) sizes[i] = latest[id] === UNKNOWN_SIZE ? median : latest[id]!;
-    else latest[id] = sizes[i]!;
+    return this.builder.build(this.file, this.keys.size, this.keys.keyNames(), this.options.fillSizes === true && this.unknownSizes > 0);
   }
 }
 

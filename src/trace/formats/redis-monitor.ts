@@ -196,8 +196,8 @@ export const redisMonitor: TraceFormat = {
     "time: the timestamp; key: each key a command names (db:key outside database 0); op: GET/MGET/HGET/EXISTS/... to get, SET/SETEX/MSET/INCR/HSET/LPUSH/... to set, DEL/UNLINK to delete (GETDEL both); size: the value's bytes on SET-like commands, else the key's last known size; ttl: EX/PX/EXAT/PXAT/SETEX (a plain SET never expires); other commands left out",
   // redis-cli's first line is the server's OK; a dump of nothing but that is not a trace.
   detect: (_name, head) => everyLine(head, /^(OK|\d+(?:\.\d+)? \[\d+ [^\]]*\] ".*)$/) && headLines(head).some((line) => LINE.test(line)),
-  load: async (input, { onProgress }) => {
-    const requests = new RequestCollector(input.path, { fillSizes: true });
+  load: async (input, { onProgress, store }) => {
+    const requests = new RequestCollector(input.path, { store, fillSizes: true });
     await forEachLine(
       input,
       (text, line) => {

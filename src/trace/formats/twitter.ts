@@ -31,9 +31,9 @@ export const twitter: TraceFormat = {
   columns:
     'time: timestamp; key: anonymized key; size: key size + value size; op: memcached verb (get/gets, set/add/replace/cas/append/prepend/incr/decr, delete); ttl: TTL (0 = never expires); client id: not read',
   detect: (_name, head) => everyLine(head, ROW),
-  load: async (input, { onProgress }) => {
+  load: async (input, { onProgress, store }) => {
     const path = input.path;
-    const requests = new RequestCollector(path);
+    const requests = new RequestCollector(path, { store });
     await forEachLine(
       input,
       (text, line) => {
