@@ -315,8 +315,14 @@ async function cutsAt(handle: FileHandle, fileBytes: number, dataStart: number, 
   return cuts;
 }
 
-/** The range's line count (its line feeds, plus one for a last line without): the slots it may fill. */
-export async function linesIn(task: RangeTask): Promise<number | typeof ONE_THREAD> {
+/**
+ * Runs `read` on the range's file, opened for it. A bad cell or a file that cannot be read
+ * gives ONE_THREAD: the read on one thread then says exactly what and where.
+ */
+async function withRangeFile<T>(
+  task: RangeTask,
+  read: (handle: FileHandle) => Promise<T | typeof ONE_THREAD>,
+): Promise<T | typeof ONE_THREAD> {
   let handle: FileHandle;
   try {
     handle = await open(task.path, 'r');
@@ -324,17 +330,24 @@ export async function linesIn(task: RangeTask): Promise<number | typeof ONE_THRE
     return ONE_THREAD;
   }
   try {
-    let count = 1;
-    for await (const chunk of chunksOf(handle, task)) {
-      for (let i = chunk.indexOf(LF); i >= 0; i = chunk.indexOf(LF, i + 1)) count++;
-    }
-    return count;
+    return await read(handle);
   } catch (error) {
     if (isInputProblem(error)) return ONE_THREAD;
     throw error;
   } finally {
     await handle.close();
   }
+}
+
+/** The range's line count (its line feeds, plus one for a last line without): the slots it may fill. */
+export async function linesIn(task: RangeTask): Promise<number | typeof ONE_THREAD> {
+  return withRangeFile(task, async (handle) => {
+    let count = 1;
+    for await (const chunk of chunksOf(handle, task)) {
+      for (let i = chunk.indexOf(LF); i >= 0; i = chunk.indexOf(LF, i + 1)) count++;
+    }
+    return count;
+  });
 }
 
 /**
@@ -348,13 +361,7 @@ export async function readRange(
   withNames: boolean,
   onProgress?: (bytes: number) => void,
 ): Promise<{ readonly part: RangePart; readonly keys: ByteKeyInterner } | typeof ONE_THREAD> {
-  let handle: FileHandle;
-  try {
-    handle = await open(task.path, 'r');
-  } catch {
-    return ONE_THREAD;
-  }
-  try {
+  return withRangeFile(task, async (handle) => {
     let keys: ByteKeyInterner | undefined;
     let sink: RowSink | undefined;
     const store = new SlotStore(slots, lines);
@@ -375,13 +382,7 @@ export async function readRange(
     });
     if (outcome === FALL_BACK || !sink || !keys) return ONE_THREAD;
     return { part: store.part(sink.previousTime, withNames ? keys : undefined), keys };
-  } catch (error) {
-    // A bad cell or an unreadable file: the read on one thread says exactly what and where.
-    if (isInputProblem(error)) return ONE_THREAD;
-    throw error;
-  } finally {
-    await handle.close();
-  }
+  });
 }
 
 /** A range's rows written into its slots of the shared columns, as a TraceBuilder would append them. */

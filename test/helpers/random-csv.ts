@@ -3,7 +3,8 @@
  * wrong field counts, blank lines, LF or CRLF, byte-order marks, quoted keys, stray CRs.
  */
 import fc from 'fast-check';
-import type { LoadOptions } from '../../src/trace/csv.js';
+import { loadTraceFile, type LoadOptions } from '../../src/trace/csv.js';
+import { comparableTrace } from './trace.js';
 
 const OPTIONAL = ['time', 'size', 'op', 'ttl', 'cost'] as const;
 
@@ -206,4 +207,15 @@ export function renderCsv(spec: CsvFileSpec): { text: Buffer; options: LoadOptio
     ? {}
     : { header: false, columns: order.flatMap((name, i) => (name === 'extra' ? [] : [`${name}=${i + 1}`])).join(',') };
   return { text: Buffer.from(bytes), options, plain };
+}
+
+/** What loading a file gives: its trace (comparable with deepEqual), or its error's message and kind. */
+export type LoadOutcome = { trace: ReturnType<typeof comparableTrace> } | { error: string; kind: string };
+
+export async function loadOutcome(path: string, options: LoadOptions): Promise<LoadOutcome> {
+  try {
+    return { trace: comparableTrace(await loadTraceFile(path, options)) };
+  } catch (error) {
+    return { error: (error as Error).message, kind: (error as Error).name };
+  }
 }

@@ -11,21 +11,11 @@ import fc from 'fast-check';
 import { loadTraceFile, type LoadOptions } from '../../src/trace/csv.js';
 import { ONE_THREAD, readCsvInRanges } from '../../src/trace/csv-ranges.js';
 import { openTraceInput } from '../../src/trace/input.js';
-import { csvFileArb, renderCsv } from '../helpers/random-csv.js';
+import { csvFileArb, loadOutcome, renderCsv } from '../helpers/random-csv.js';
 import { tempDir } from '../helpers/temp-files.js';
 import { comparableTrace } from '../helpers/trace.js';
 
 const files = tempDir('csv-ranges');
-
-type Outcome = { trace: ReturnType<typeof comparableTrace> } | { error: string; kind: string };
-
-async function outcome(path: string, options: LoadOptions): Promise<Outcome> {
-  try {
-    return { trace: comparableTrace(await loadTraceFile(path, options)) };
-  } catch (error) {
-    return { error: (error as Error).message, kind: (error as Error).name };
-  }
-}
 
 /** Read in ranges of every line or so, on `workers` threads. */
 const inRanges = (workers: number): LoadOptions => ({ workers, minRangeBytes: 1 });
@@ -37,8 +27,8 @@ test('random CSV files read in ranges give the trace, or the error, of a read on
     fc.asyncProperty(fc.oneof(csvFileArb(60), csvFileArb(60, { valid: true })), fc.integer({ min: 2, max: 4 }), async (spec, workers) => {
       const { text, options, plain } = renderCsv(spec);
       const path = files.write(`random-${fileNumber++}.csv`, text);
-      const reference = await outcome(path, { ...options, workers: 1 });
-      const parallel = await outcome(path, { ...options, ...inRanges(workers) });
+      const reference = await loadOutcome(path, { ...options, workers: 1 });
+      const parallel = await loadOutcome(path, { ...options, ...inRanges(workers) });
       assert.deepEqual(parallel, reference, `file:\n${JSON.stringify(text.toString('latin1'))}`);
       // A plain, valid file of several lines must really have been read in ranges.
       if (plain && 'trace' in reference && reference.trace.length >= workers) {
@@ -114,12 +104,12 @@ test('a time that goes back across a cut, a bad cell or a quote late in the file
   };
   for (const [name, text] of Object.entries(cases)) {
     const path = files.write(name, text);
-    const reference = await outcome(path, { workers: 1 });
-    assert.deepEqual(await outcome(path, inRanges(3)), reference, name);
+    const reference = await loadOutcome(path, { workers: 1 });
+    assert.deepEqual(await loadOutcome(path, inRanges(3)), reference, name);
     if (name === 'quote.csv') assert.ok('trace' in reference && reference.trace.keyNames?.includes('k,1'));
     else assert.ok('error' in reference && /:\d+(:\d+)?: /.test(reference.error), `${name}: ${JSON.stringify(reference)}`);
   }
-  const timeBack = await outcome(join(files.dir, 'time-back.csv'), inRanges(3));
+  const timeBack = await loadOutcome(join(files.dir, 'time-back.csv'), inRanges(3));
   assert.ok(
     'error' in timeBack && timeBack.error.includes(':2002:1: column 1 (time): 0 is earlier than the previous row'),
     JSON.stringify(timeBack),

@@ -9,22 +9,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
-import { loadTraceFile, type LoadOptions } from '../../src/trace/csv.js';
+import { loadTraceFile } from '../../src/trace/csv.js';
 import { tempDir } from '../helpers/temp-files.js';
-import { csvFileArb, renderCsv } from '../helpers/random-csv.js';
+import { csvFileArb, loadOutcome, renderCsv } from '../helpers/random-csv.js';
 import { comparableTrace } from '../helpers/trace.js';
 
 const files = tempDir('fast-csv');
-
-type Outcome = { trace: ReturnType<typeof comparableTrace> } | { error: string; kind: string };
-
-async function outcome(path: string, options: LoadOptions): Promise<Outcome> {
-  try {
-    return { trace: comparableTrace(await loadTraceFile(path, options)) };
-  } catch (error) {
-    return { error: (error as Error).message, kind: (error as Error).name };
-  }
-}
 
 test('fast path and csv-parse agree on random CSV files, traces and errors alike', async () => {
   let fileNumber = 0;
@@ -33,12 +23,12 @@ test('fast path and csv-parse agree on random CSV files, traces and errors alike
     fc.asyncProperty(csvFileArb(), async (spec) => {
       const { text, options, plain } = renderCsv(spec);
       const path = files.write(`random-${fileNumber++}.csv`, text);
-      const reference = await outcome(path, { ...options, reader: 'csv-parse' });
-      const auto = await outcome(path, { ...options, reader: 'auto' });
+      const reference = await loadOutcome(path, { ...options, reader: 'csv-parse' });
+      const auto = await loadOutcome(path, { ...options, reader: 'auto' });
       assert.deepEqual(auto, reference, `file:\n${JSON.stringify(text.toString('latin1'))}`);
       if (plain) {
         plainFiles++;
-        const fast = await outcome(path, { ...options, reader: 'fast' });
+        const fast = await loadOutcome(path, { ...options, reader: 'fast' });
         assert.deepEqual(fast, reference, `fast reader on:\n${JSON.stringify(text.toString('latin1'))}`);
       }
     }),
