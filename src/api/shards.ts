@@ -4,13 +4,14 @@
  * See engine/slices.ts for how the work is split and why the merge is exact.
  */
 import { UsageError } from '../errors.js';
-import { runGridSlice } from '../engine/grid.js';
+import { runGridSlice, runGridStreamedSlice } from '../engine/grid.js';
 import { MAX_SLICES, parseSlice, type Slice, type SliceResults } from '../engine/slices.js';
-import { runSweepSlice } from '../engine/sweep.js';
+import { runSweepSlice, runSweepStreamedSlice } from '../engine/sweep.js';
+import type { TraceStream } from '../trace/stream.js';
 import type { Trace } from '../trace/trace.js';
 import { VERSION } from '../version.js';
 import { checkAgainstTrace, checkSimulateOptions, checkSweepOptions, type SimulateOptions, type SweepOptions } from './options.js';
-import { defaultSweepSizes, executorOf, gridOf } from './simulate.js';
+import { defaultSweepSizes, executorOf, gridOf, isTraceStream, sourceOf, streamedOf } from './simulate.js';
 
 /** The `format` field of every part. */
 export const SHARD_PART_FORMAT = 'cachebench-shard';
@@ -23,31 +24,40 @@ export interface ShardPart extends SliceResults {
   readonly command: 'run' | 'sweep';
 }
 
-/** The K-th of N slices of `simulate(trace, options)`. `shard` is `{ index: K, count: N }` or the text `K/N`. */
-export async function simulateShard(trace: Trace, options: SimulateOptions, shard: Slice | string): Promise<ShardPart> {
+/**
+ * The K-th of N slices of `simulate(trace, options)`. `shard` is `{ index: K, count: N }` or the
+ * text `K/N`. A streamed trace (`openTraceStream`) is read once for the slice's cells; its
+ * parts merge with those of the loaded trace, and either way.
+ */
+export async function simulateShard(trace: Trace | TraceStream, options: SimulateOptions, shard: Slice | string): Promise<ShardPart> {
   const slice = sliceOf(shard);
   const plan = checkSimulateOptions(options);
+  if (isTraceStream(trace)) {
+    checkAgainstTrace(plan, trace.shape, { streamed: true });
+    const config = { ...gridOf(plan, plan.grid.capacities!), ...streamedOf(plan, options) };
+    return partOf('run', await runGridStreamedSlice(sourceOf(trace), config, slice));
+  }
   checkAgainstTrace(plan, trace);
   const results = await runGridSlice(trace, { ...gridOf(plan, plan.grid.capacities!), ...executorOf(plan, options) }, slice);
   return partOf('run', results);
 }
 
-/** The K-th of N slices of `sweep(trace, options)`. */
-export async function sweepShard(trace: Trace, options: SweepOptions, shard: Slice | string): Promise<ShardPart> {
+/** The K-th of N slices of `sweep(trace, options)`; a streamed trace is read once for the slice's curves and sizes. */
+export async function sweepShard(trace: Trace | TraceStream, options: SweepOptions, shard: Slice | string): Promise<ShardPart> {
   const slice = sliceOf(shard);
   const plan = checkSweepOptions(options);
-  checkAgainstTrace(plan, trace);
-  const capacities = plan.grid.capacities ?? defaultSweepSizes(trace.keySpace);
-  const results = await runSweepSlice(
-    trace,
-    {
-      ...gridOf(plan, capacities),
-      ...executorOf(plan, options),
-      recommend: plan.recommend,
-      ...(plan.sample !== undefined && { sample: plan.sample }),
-    },
-    slice,
-  );
+  const shape = isTraceStream(trace) ? trace.shape : trace;
+  checkAgainstTrace(plan, shape, { streamed: isTraceStream(trace) });
+  const capacities = plan.grid.capacities ?? defaultSweepSizes(shape.keySpace);
+  const config = {
+    ...gridOf(plan, capacities),
+    ...executorOf(plan, options),
+    recommend: plan.recommend,
+    ...(plan.sample !== undefined && { sample: plan.sample }),
+  };
+  const results = isTraceStream(trace)
+    ? await runSweepStreamedSlice(sourceOf(trace), { ...config, ...streamedOf(plan, options) }, slice)
+    : await runSweepSlice(trace, config, slice);
   return partOf('sweep', results);
 }
 

@@ -1,6 +1,5 @@
 /** `simulate()` and `sweep()`: validate the options against the trace, run the grid, return the result object. */
 import { runGridParallel, runGridStreamed, type GridConfig } from '../engine/grid.js';
-import { UsageError } from '../errors.js';
 import { availableParallelism } from 'node:os';
 import type { TraceStream } from '../trace/stream.js';
 import { parseSizes } from '../engine/sizes.js';
@@ -46,8 +45,8 @@ export function isTraceStream(trace: Trace | TraceStream): trace is TraceStream 
   return 'chunks' in trace && typeof trace.chunks === 'function';
 }
 
-/** A TraceStream as the engine reads it: forwards, and backwards for offline policies. */
-function sourceOf(stream: TraceStream): ChunkSource {
+/** @internal A TraceStream as the engine reads it: forwards, and backwards for offline policies. */
+export function sourceOf(stream: TraceStream): ChunkSource {
   return { shape: stream.shape, chunks: () => stream.chunks(), chunksFromEnd: () => stream.chunksFromEnd() };
 }
 
@@ -59,15 +58,22 @@ function threadsOf(plan: Plan): number {
 /** `simulate` over a streamed trace: one read of it for the whole grid, in O(keys + chunk) memory. */
 async function simulateStreamed(stream: TraceStream, plan: Plan, options: SimulateOptions): Promise<RunResult> {
   checkAgainstTrace(plan, stream.shape, { streamed: true });
-  if (options.fromShards !== undefined)
-    throw new UsageError('shard parts are merged from their JSON, not from a streamed trace', 'fromShards');
+  // Merging parts reads the stream once, for its summary and to check the parts are of it.
   const result = await runGridStreamed(sourceOf(stream), {
     ...gridOf(plan, plan.grid.capacities!),
+    ...streamedOf(plan, options),
+    ...(options.fromShards !== undefined && { fromSlices: checkShardParts(options.fromShards, 'run') }),
+  });
+  return { ...result, best: bestChoice(curvesOf(result.rows), plan.recommend) };
+}
+
+/** @internal What a streamed replay takes of the options: cancelling, progress and threads. */
+export function streamedOf(plan: Plan, options: SimulateOptions) {
+  return {
     ...(options.signal !== undefined && { signal: options.signal }),
     ...(options.onProgress !== undefined && { onProgress: options.onProgress }),
     threads: threadsOf(plan),
-  });
-  return { ...result, best: bestChoice(curvesOf(result.rows), plan.recommend) };
+  };
 }
 
 /**

@@ -47,12 +47,19 @@ export function registerRun(program: Command, io: CliIo): void {
     try {
       const shard = shardFrom(flags);
       const options = runOptionsFromFlags(flags, command);
-      const streamed = flags.stream === true || (shard === undefined && streamsByItself(source, io));
-      if (streamed) {
-        if (shard !== undefined) throw new UsageError('a streamed run is one read of the trace; drop --shard or --stream', '--stream');
+      const fromShards = io.fromShards && { fromShards: io.fromShards };
+      if (flags.stream === true || streamsByItself(source, io)) {
+        // A shard streams its slice of the cells; merging streams the trace once more, for its summary.
+        if (shard !== undefined) {
+          const part = await withTraceStream(source, flags, io, rename, 'replaying', (stream, shares, onProgress) =>
+            simulateShard(stream, { ...options, ...(shares !== undefined && { capacities: shares }), onProgress }, shard),
+          );
+          await deliverPart(part, flags, command, io);
+          return;
+        }
         const output = await prepareOutput(flags, { command: 'run', source });
         const result = await withTraceStream(source, flags, io, rename, 'replaying', (stream, shares, onProgress) =>
-          simulate(stream, { ...options, ...(shares !== undefined && { capacities: shares }), onProgress }),
+          simulate(stream, { ...options, ...(shares !== undefined && { capacities: shares }), ...fromShards, onProgress }),
         );
         await deliverResult(result, output, { io });
         reportConfig(applied, io);
@@ -64,7 +71,6 @@ export function registerRun(program: Command, io: CliIo): void {
         return;
       }
       const output = await prepareOutput(flags, { command: 'run', source });
-      const fromShards = io.fromShards && { fromShards: io.fromShards };
       const result = await runSimulation(source, { ...options, ...fromShards }, flags, io, rename);
       await deliverResult(result, output, { io });
       reportConfig(applied, io);

@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { checkSweepOptions, type SweepOptions } from '../api/options.js';
 import { defaultSweepSizes, sweep } from '../api/simulate.js';
-import { sweepShard } from '../api/shards.js';
+import { sweepShard, type ShardPart } from '../api/shards.js';
 import { addShardOption, deliverPart, shardFrom } from './shard.js';
 import { withWorkerPool } from '../engine/executor.js';
 import { renderSweep } from '../report/sweep.js';
@@ -29,7 +29,7 @@ import { addOutputOptions, deliverResult, prepareOutput, type OutputFlags } from
 import { progressBar } from './progress.js';
 import { addTimeOptions, type TimeFlags } from './time-options.js';
 import { parseCount } from '../units.js';
-import { UsageError } from '../errors.js';
+import type { RunResult } from '../model/result.js';
 import { addStreamOption, streamsByItself, withTraceStream } from './stream.js';
 import { addConfigOption, applyConfig, blameConfig, reportConfig, type ConfigFlags } from './config-defaults.js';
 
@@ -72,22 +72,28 @@ export function registerSweep(program: Command, io: CliIo): void {
         };
         // Check everything before the (possibly slow) load; the default range needs the trace.
         const plan = checkSweepOptions(options);
-        if (flags.stream === true || (shard === undefined && streamsByItself(source, io))) {
-          if (shard !== undefined) throw new UsageError('a streamed sweep is one read of the trace; drop --shard or --stream', '--stream');
+        if (flags.stream === true || streamsByItself(source, io)) {
           const points = flags.points === undefined ? undefined : parseCount(flags.points, '--points');
-          const streamed = await withTraceStream(
+          // A shard streams its slice of the curves and sizes; merging streams the trace once more, for its summary.
+          const streamed = await withTraceStream<RunResult | ShardPart>(
             source,
             flags,
             io,
             (error) => error,
             'sweeping',
-            (stream, shares, onProgress) =>
-              sweep(stream, {
+            (stream, shares, onProgress) => {
+              const all = {
                 ...options,
                 capacities: shares ?? options.capacities ?? defaultSweepSizes(stream.shape.keySpace, points),
                 onProgress,
-              }),
+              };
+              return shard === undefined ? sweep(stream, all) : sweepShard(stream, all, shard);
+            },
           );
+          if ('fingerprint' in streamed) {
+            await deliverPart(streamed, flags, command, io);
+            return;
+          }
           await deliverResult(streamed, output!, { io, table: renderSweep });
           reportConfig(applied, io);
           return;

@@ -4,7 +4,7 @@
  * Pure: no console I/O; progress goes through a callback.
  */
 import type { PolicySpec } from '../policies/index.js';
-import type { ResultRow, RunOptions, RunResult } from '../model/result.js';
+import type { ResultRow, RunOptions, RunResult, TraceSummary } from '../model/result.js';
 import type { Trace } from '../trace/trace.js';
 import type { CostModel } from './cost.js';
 import { executeJobs, executorOptionsOf, type ExecutorOptions } from './executor.js';
@@ -20,9 +20,9 @@ import {
   type JobModes,
   type ReplaySettings,
 } from './jobs.js';
-import { computeSlice, gatherSlices, workFingerprint, type Slice, type SliceResults, type Work } from './slices.js';
+import { ColumnHashes, computeSlice, gatherSlices, workFingerprint, type Slice, type SliceResults, type Work } from './slices.js';
 import { resultOf, resultWith, rowOf } from './rows.js';
-import { replayStream, type ChunkSource } from './stream.js';
+import { replayStream, type ChunkSource, type StreamOptions } from './stream.js';
 import type { WritePolicy } from './time/freshness.js';
 import { stampedeLabel, type StampedeConfig } from './time/stampede.js';
 import { tierLabel, type TierSpec } from './time/tiers.js';
@@ -251,7 +251,7 @@ function gridWork(trace: Trace, config: ParallelGridConfig): Work & { readonly j
     costs: jobs.map((job) => jobCost(job, trace.length)),
     // Hashing every column costs a pass over the trace: only a sharded run or a merge asks.
     get fingerprint() {
-      return workFingerprint(trace, { grid: 'run', settings, jobs: jobs.map(toWire) });
+      return workFingerprint(trace, gridDescription(jobs, settings));
     },
     compute: (units) =>
       executeJobs(
@@ -265,19 +265,80 @@ function gridWork(trace: Trace, config: ParallelGridConfig): Work & { readonly j
 
 /**
  * The grid over a streamed trace (stream.ts): every cell advances over one read of it, and
- * the result is the one `runGrid` gives for the same trace in memory.
+ * the result is the one `runGrid` gives for the same trace in memory. With `fromSlices` (the
+ * parts of a sharded run) the read replays nothing: it gives the trace's summary and checks
+ * the parts were made from this very trace.
  */
 export async function runGridStreamed(
   source: ChunkSource,
-  config: GridConfig & { readonly signal?: AbortSignal; readonly threads?: number },
+  config: StreamedGridConfig & { readonly fromSlices?: readonly SliceResults[] },
 ): Promise<RunResult> {
   const jobs = gridJobs(config);
   const settings = settingsOf(config);
-  const { counts, summary } = await replayStream(source, jobs, settings, {
+  let counts: JobCounts[];
+  let summary: TraceSummary;
+  if (config.fromSlices === undefined) {
+    ({ counts, summary } = await replayStream(source, jobs, settings, streamOptionsOf(config)));
+  } else {
+    const columns = new ColumnHashes();
+    ({ summary } = await replayStream(source, [], settings, {
+      ...streamOptionsOf(config),
+      observe: (chunk) => {
+        columns.update(chunk);
+      },
+    }));
+    counts = gatherSlices(
+      config.fromSlices,
+      columns.fingerprint(source.shape, gridDescription(jobs, settings)),
+      jobs.length,
+    ) as JobCounts[];
+  }
+  const rows = jobs.map((job, i) => rowOf(job, counts[i]!, settings));
+  return resultWith(summary, config.command ?? 'run', runOptionsOf(config), rows);
+}
+
+/** The K-th of N slices of the grid over a streamed trace: its cells advance over one read, which also fingerprints it. */
+export async function runGridStreamedSlice(source: ChunkSource, config: StreamedGridConfig, slice: Slice): Promise<SliceResults> {
+  const jobs = gridJobs(config);
+  const settings = settingsOf(config);
+  const columns = new ColumnHashes();
+  return computeSlice(
+    {
+      costs: jobs.map((job) => jobCost(job, source.shape.length)),
+      // Read after compute, by which time the pass has hashed every column.
+      get fingerprint() {
+        return columns.fingerprint(source.shape, gridDescription(jobs, settings));
+      },
+      compute: async (units) =>
+        (
+          await replayStream(
+            source,
+            units.map((unit) => jobs[unit]!),
+            settings,
+            {
+              ...streamOptionsOf(config),
+              observe: (chunk) => {
+                columns.update(chunk);
+              },
+            },
+          )
+        ).counts,
+    },
+    slice,
+  );
+}
+
+export type StreamedGridConfig = GridConfig & { readonly signal?: AbortSignal; readonly threads?: number };
+
+function streamOptionsOf(config: StreamedGridConfig): StreamOptions {
+  return {
     ...(config.onProgress !== undefined && { onProgress: config.onProgress }),
     ...(config.signal !== undefined && { signal: config.signal }),
     ...(config.threads !== undefined && { threads: config.threads }),
-  });
-  const rows = jobs.map((job, i) => rowOf(job, counts[i]!, settings));
-  return resultWith(summary, config.command ?? 'run', runOptionsOf(config), rows);
+  };
+}
+
+/** What a grid's fingerprint describes besides the trace: the same for a loaded and a streamed run. */
+function gridDescription(jobs: readonly Job[], settings: ReplaySettings): unknown {
+  return { grid: 'run', settings, jobs: jobs.map(toWire) };
 }

@@ -15,9 +15,10 @@
  * Unit results travel as plain JSON: typed arrays as base64 of their bytes and non-finite
  * numbers as text, so a part is read back exactly as it was computed.
  */
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { UsageError } from '../errors.js';
-import type { Trace } from '../trace/trace.js';
+import { wholeChunk } from '../trace/chunks.js';
+import type { Trace, TraceChunk } from '../trace/trace.js';
 
 /** The K-th (1-based) of N slices. */
 export interface Slice {
@@ -96,16 +97,43 @@ export interface SliceResults {
 
 /**
  * The work's fingerprint: a hash of how each unit is described, the settings they share and
- * the trace they replay (its length, key count and a checksum of every column).
+ * the trace they replay (its length, key count and a hash of every column).
  */
 export function workFingerprint(trace: Trace, description: unknown): string {
-  const hash = createHash('sha256');
-  hash.update(JSON.stringify(description, (_key, value: unknown) => (ArrayBuffer.isView(value) ? undefined : value)));
-  hash.update(`\u0000${trace.length}\u0000${trace.keySpace}`);
-  for (const column of [trace.keys, trace.sizes, trace.times, trace.ops, trace.ttls, trace.costs]) {
-    hash.update(column === undefined ? '-' : new Uint8Array(column.buffer, column.byteOffset, column.byteLength));
+  const columns = new ColumnHashes();
+  columns.update(wholeChunk(trace));
+  return columns.fingerprint(trace, description);
+}
+
+const FINGERPRINTED = ['keys', 'sizes', 'times', 'ops', 'ttls', 'costs'] as const;
+
+/**
+ * Each column's hash, fed a chunk at a time: what lets a streamed trace, whose columns pass
+ * row-block by row-block, be fingerprinted in the same pass that replays it, to the same
+ * value as the trace in memory (each column hashed on its own, then the hashes together).
+ */
+export class ColumnHashes {
+  private readonly hashes = new Map<(typeof FINGERPRINTED)[number], Hash>();
+
+  update(chunk: TraceChunk): void {
+    for (const name of FINGERPRINTED) {
+      const column = chunk[name];
+      if (column === undefined) continue;
+      let hash = this.hashes.get(name);
+      if (hash === undefined) this.hashes.set(name, (hash = createHash('sha256')));
+      const rows = column.subarray(0, chunk.length);
+      hash.update(new Uint8Array(rows.buffer, rows.byteOffset, rows.byteLength));
+    }
   }
-  return hash.digest('hex');
+
+  /** The fingerprint of the work `description` over the trace hashed so far, of this length and key count. */
+  fingerprint(shape: { readonly length: number; readonly keySpace: number }, description: unknown): string {
+    const hash = createHash('sha256');
+    hash.update(JSON.stringify(description, (_key, value: unknown) => (ArrayBuffer.isView(value) ? undefined : value)));
+    hash.update(`\u0000${shape.length}\u0000${shape.keySpace}`);
+    for (const name of FINGERPRINTED) hash.update(`\u0000${this.hashes.get(name)?.digest('hex') ?? '-'}`);
+    return hash.digest('hex');
+  }
 }
 
 /**

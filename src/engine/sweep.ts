@@ -18,8 +18,18 @@ import { modeFields } from '../model/modes.js';
 import { OP_DELETE, OP_GET, type Trace, type TraceChunk } from '../trace/trace.js';
 import { executeJobs, executorOptionsOf, type ExecutorOptions } from './executor.js';
 import { gridJobs, runOptionsOf, settingsOf, type GridConfig } from './grid.js';
-import { cacheJob, jobCost, jobLabel, jobModes, toWire, type Job, type JobCounts } from './jobs.js';
-import { computeSlice, gatherSlices, workFingerprint, type Slice, type SliceResults, type Work } from './slices.js';
+import { cacheJob, jobCost, jobLabel, jobModes, toWire, type Job, type JobCounts, type ReplaySettings } from './jobs.js';
+import {
+  ColumnHashes,
+  computeSlice,
+  encodeUnit,
+  gatherSlices,
+  unitsOfSlice,
+  workFingerprint,
+  type Slice,
+  type SliceResults,
+  type Work,
+} from './slices.js';
 import { exactCurveBlocker, lruCurveCounts, stackDistances, StackDistanceCounter } from './lru-curve.js';
 import { replayStream, type ChunkSource } from './stream.js';
 import { bestChoice, curvesOf, recommend, ttlChoice, type CurvePoint, type RecommendOptions } from './recommend.js';
@@ -99,12 +109,7 @@ async function sweepOrSlice(
     costs: [...curvePlans.map(() => trace.length * ONE_PASS_COST), ...replayed.map((job) => jobCost(job, trace.length))],
     // Hashing every column costs a pass over the trace: only a sharded sweep or a merge asks.
     get fingerprint() {
-      return workFingerprint(trace, {
-        grid: 'sweep',
-        settings,
-        curves: curvePlans.map((plan) => plan.jobs.map(toWire)),
-        jobs: replayed.map(toWire),
-      });
+      return workFingerprint(trace, sweepDescription(settings, curvePlans, replayed));
     },
     compute: (units) => computeSweepUnits(trace, config, units, curvePlans, replayed),
   };
@@ -486,14 +491,35 @@ function someChunk(source: ChunkSource, test: (chunk: TraceChunk) => boolean): b
  * curves counted as the chunks pass, every other curve's sizes replayed on every core - and
  * the result the sweep of the trace in memory gives, byte for byte. A trace with an op
  * column is read once more first, to learn whether it deletes (which makes the LRU curve a
- * replay). Not with sampling, shards or a target (whose sizes are bisected with replays).
+ * replay). With `fromSlices` (a sharded sweep's parts) the read replays nothing: it gives the
+ * summary and checks the parts are of this trace. Not with a target (whose sizes are
+ * bisected with replays).
  */
-export async function runSweepStreamed(source: ChunkSource, config: SweepConfig & { readonly threads?: number }): Promise<RunResult> {
-  if (config.fromSlices !== undefined)
-    throw new UsageError('shard parts are merged from their JSON, not from a streamed trace', 'fromShards');
+export async function runSweepStreamed(source: ChunkSource, config: StreamedSweepConfig): Promise<RunResult> {
   // Sampled as it is read: only the sampled keys' requests are kept, for each hash salt.
-  if (sampleRate(config, source.shape.keySpace) !== undefined)
+  if (sampleRate(config, source.shape.keySpace) !== undefined) {
+    if (config.fromSlices !== undefined)
+      throw new UsageError('a sampled sweep is not split into shards: drop --shard or --sample', 'shard');
     return sampledSweep(streamedSamplesOf(source, config, config.onProgress), config);
+  }
+  return (await streamedSweepOrSlice(source, config)).result!;
+}
+
+/** The K-th of N slices of a sweep over a streamed trace: its curves and sizes over one read, which also fingerprints it. */
+export async function runSweepStreamedSlice(source: ChunkSource, config: StreamedSweepConfig, slice: Slice): Promise<SliceResults> {
+  if (sampleRate(config, source.shape.keySpace) !== undefined) {
+    throw new UsageError('a sampled sweep is not split into shards: drop --shard or --sample', 'shard');
+  }
+  return (await streamedSweepOrSlice(source, config, slice)).slice!;
+}
+
+export type StreamedSweepConfig = SweepConfig & { readonly threads?: number };
+
+async function streamedSweepOrSlice(
+  source: ChunkSource,
+  config: StreamedSweepConfig,
+  slicing?: Slice,
+): Promise<{ readonly result?: RunResult; readonly slice?: SliceResults }> {
   if (hasTarget(config.recommend)) {
     throw new UsageError(
       'a target is met by bisecting sizes with extra replays, which a streamed sweep does not make; give the sizes to try',
@@ -507,32 +533,62 @@ export async function runSweepStreamed(source: ChunkSource, config: SweepConfig 
   const hasDeletes = (): boolean => (deletes ??= shape.ops !== undefined && someChunk(source, (chunk) => chunk.ops!.includes(OP_DELETE)));
   const plans = curvePlansOf(config, (ttl) => exactCurveBlocker(shape, config.unit, ttl, hasDeletes()), undefined);
   const settings = settingsOf(config);
-  const counters = new Map(
-    plans
-      .filter((plan) => plan.onePass)
-      .map((plan) => [plan, new StackDistanceCounter(shape.keySpace, shape.sizes !== undefined)] as const),
-  );
-  const infinite = new InfiniteCacheCounter(shape.keySpace);
+  const curvePlans = plans.filter((plan) => plan.onePass);
   const replayed = plans.filter((plan) => !plan.onePass).flatMap((plan) => plan.jobs);
-  const streamed = await replayStream(source, replayed, settings, {
+  // The units of work are those of the sweep in memory, so that parts of either merge with either.
+  const costs = [...curvePlans.map(() => shape.length * ONE_PASS_COST), ...replayed.map((job) => jobCost(job, shape.length))];
+  const units = slicing !== undefined ? unitsOfSlice(costs, slicing) : config.fromSlices !== undefined ? [] : costs.map((_, unit) => unit);
+  const counters = new Map(
+    units
+      .filter((unit) => unit < curvePlans.length)
+      .map((unit) => [unit, new StackDistanceCounter(shape.keySpace, shape.sizes !== undefined)] as const),
+  );
+  const jobs = units.filter((unit) => unit >= curvePlans.length).map((unit) => replayed[unit - curvePlans.length]!);
+  const infinite = new InfiniteCacheCounter(shape.keySpace);
+  const columns = new ColumnHashes();
+  const streamed = await replayStream(source, jobs, settings, {
     ...(config.onProgress !== undefined && { onProgress: config.onProgress }),
     ...(config.signal !== undefined && { signal: config.signal }),
     ...(config.threads !== undefined && { threads: config.threads }),
     observe: (chunk) => {
       infinite.observe(chunk);
+      columns.update(chunk);
       for (const counter of counters.values()) counter.advance(chunk);
     },
   });
-  const rows: ResultRow[] = [];
-  let next = 0;
-  for (const plan of plans) {
-    const counter = counters.get(plan);
-    const curve = counter?.countsAt(config.capacities, streamed.facts.lastSizes());
-    plan.jobs.forEach((job, i) => rows.push(rowOf(job, curve === undefined ? streamed.counts[next++]! : curve[i]!, settings)));
+  const lastSizes = streamed.facts.lastSizes();
+  const values: unknown[] = [
+    ...[...counters.values()].map((counter) => counter.countsAt(config.capacities, lastSizes)),
+    ...streamed.counts,
+  ];
+  const fingerprint = (): string => columns.fingerprint(shape, sweepDescription(settings, curvePlans, replayed));
+  if (slicing !== undefined) {
+    return {
+      slice: {
+        slice: slicing,
+        fingerprint: fingerprint(),
+        units: costs.length,
+        results: units.map((unit, i) => ({ unit, value: encodeUnit(values[i]) })),
+      },
+    };
   }
-  return sweepResult(resultWith(streamed.summary, config.command ?? 'sweep', runOptionsOf(config), rows), config, plans, {
-    ceiling: infinite.hitRate(),
-    refine: (recommendations) => ({ recommendations, points: new Map<string, CurvePoint[]>() }),
-    sampling: null,
-  });
+  const all = config.fromSlices === undefined ? values : gatherSlices(config.fromSlices, fingerprint(), costs.length);
+  const rows: ResultRow[] = [];
+  let next = curvePlans.length;
+  for (const plan of plans) {
+    const curve = plan.onePass ? (all[curvePlans.indexOf(plan)] as ReplayCounts[]) : undefined;
+    plan.jobs.forEach((job, i) => rows.push(rowOf(job, curve === undefined ? (all[next++] as JobCounts) : curve[i]!, settings)));
+  }
+  return {
+    result: sweepResult(resultWith(streamed.summary, config.command ?? 'sweep', runOptionsOf(config), rows), config, plans, {
+      ceiling: infinite.hitRate(),
+      refine: (recommendations) => ({ recommendations, points: new Map<string, CurvePoint[]>() }),
+      sampling: null,
+    }),
+  };
+}
+
+/** What a sweep's fingerprint describes besides the trace: the same for a loaded and a streamed sweep. */
+function sweepDescription(settings: ReplaySettings, curvePlans: readonly Plan[], replayed: readonly Job[]): unknown {
+  return { grid: 'sweep', settings, curves: curvePlans.map((plan) => plan.jobs.map(toWire)), jobs: replayed.map(toWire) };
 }

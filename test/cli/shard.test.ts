@@ -44,6 +44,32 @@ test('a run in 3 shards merges into exactly the unsharded JSON, and every slice 
   for (const count of units) assert.ok(count >= 8 && count <= 12, `balanced slices, got ${units.join(', ')}`);
 });
 
+test("a streamed run and sweep in 3 shards merge into the unsharded JSON, and their parts are the loaded trace's", async () => {
+  const cbt = join(dir, 'streamed.cbt');
+  assert.equal((await cli('gen', TRACE, '--out', cbt)).code, 0);
+  const grid = RUN.slice(2);
+  const full = await cli('run', cbt, ...grid, '--no-trace-cache', '--format', 'json');
+  assert.equal(full.code, 0, full.stderr);
+  // Parts streamed, merged streamed (merge runs their command line, --stream included).
+  await shardAndMerge(['run', cbt, '--stream', ...grid], 3, join(dir, 'streamed-parts'), join(dir, 'streamed-merged.json'));
+  assert.equal(readFileSync(join(dir, 'streamed-merged.json'), 'utf8'), full.stdout);
+  // Parts of the same work from the loaded trace and from the stream are the same parts.
+  const withoutArgv = (text: string): unknown => ({ ...(JSON.parse(text) as Record<string, unknown>), argv: undefined });
+  const loadedPart = await cli('run', cbt, ...grid, '--shard', '2/3', '--no-trace-cache');
+  const streamedPart = await cli('run', cbt, '--stream', ...grid, '--shard', '2/3');
+  assert.deepEqual(withoutArgv(streamedPart.stdout), withoutArgv(loadedPart.stdout));
+
+  // A streamed sweep the same way: its one-pass LRU curves and replayed sizes are the units.
+  const sweepGrid = ['-p', 'lru,fifo,s3-fifo', '-m', '32..4096', '--no-progress'];
+  const sweepFull = await cli('sweep', cbt, ...sweepGrid, '--no-trace-cache', '--format', 'json');
+  assert.equal(sweepFull.code, 0, sweepFull.stderr);
+  await shardAndMerge(['sweep', cbt, '--stream', ...sweepGrid], 3, join(dir, 'streamed-sweep-parts'), join(dir, 'streamed-sweep.json'));
+  assert.equal(readFileSync(join(dir, 'streamed-sweep.json'), 'utf8'), sweepFull.stdout);
+  const loadedSweepPart = await cli('sweep', cbt, ...sweepGrid, '--shard', '1/3', '--no-trace-cache');
+  const streamedSweepPart = await cli('sweep', cbt, '--stream', ...sweepGrid, '--shard', '1/3');
+  assert.deepEqual(withoutArgv(streamedSweepPart.stdout), withoutArgv(loadedSweepPart.stdout));
+});
+
 test('a sweep in 3 shards merges into exactly the unsharded JSON and HTML, recommendations and refined targets included', async () => {
   const folder = join(dir, 'sweep-parts');
   await shardAndMerge(SWEEP, 3, folder, join(dir, 'sweep-merged.json'));
