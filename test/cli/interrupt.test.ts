@@ -1,6 +1,7 @@
 /**
  * An interrupt in the middle of a write (SIGINT or SIGTERM) leaves the old file as it was
- * and no temporary file: gen --out, the binary trace cache, and report writes.
+ * and no temporary file: gen --out, the binary trace cache, a --stream conversion, and report
+ * writes.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -63,6 +64,26 @@ test('SIGINT while the binary trace cache is written leaves no temporary file', 
       [`${ROOT}bin/cachebench.js`, 'run', csv, '-p', 'lru', '-m', '10', '--cache-trace'],
       folder,
       /\.cbt\.\d+\.\d+\.tmp$/,
+      'SIGINT',
+    );
+    assert.equal(killedBy, 'SIGINT');
+    assert.deepEqual(readdirSync(folder), ['big.csv']);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+});
+
+test('SIGINT while --stream converts a CSV leaves neither its column files nor a half binary trace', { timeout: 90_000 }, async () => {
+  const folder = mkdtempSync(join(tmpdir(), 'cachebench-interrupt-'));
+  try {
+    const csv = join(folder, 'big.csv');
+    const rows = ['key,time,size'];
+    for (let i = 0; i < 4e6; i++) rows.push(`k${i % 99_991},${i},${100 + (i % 900)}`);
+    writeFileSync(csv, rows.join('\n') + '\n');
+    const killedBy = await interruptWhileWriting(
+      [`${ROOT}bin/cachebench.js`, 'run', csv, '-p', 'lru', '-m', '10', '--stream', '--cache-trace', join(folder, 'big.cbt')],
+      folder,
+      /\.column\.tmp$/,
       'SIGINT',
     );
     assert.equal(killedBy, 'SIGINT');
