@@ -10,8 +10,8 @@ import { runSweepSlice, runSweepStreamedSlice } from '../engine/sweep.js';
 import type { TraceStream } from '../trace/stream.js';
 import type { Trace } from '../trace/trace.js';
 import { VERSION } from '../version.js';
-import { checkAgainstTrace, checkSimulateOptions, checkSweepOptions, type SimulateOptions, type SweepOptions } from './options.js';
-import { defaultSweepSizes, executorOf, gridOf, isTraceStream, sourceOf, streamedOf } from './simulate.js';
+import { checkAgainstTrace, checkSimulateOptions, type SimulateOptions, type SweepOptions } from './options.js';
+import { executorOf, gridOf, isTraceStream, sourceOf, streamedOf, sweepConfigOf } from './simulate.js';
 
 /** The `format` field of every part. */
 export const SHARD_PART_FORMAT = 'cachebench-shard';
@@ -45,16 +45,7 @@ export async function simulateShard(trace: Trace | TraceStream, options: Simulat
 /** The K-th of N slices of `sweep(trace, options)`; a streamed trace is read once for the slice's curves and sizes. */
 export async function sweepShard(trace: Trace | TraceStream, options: SweepOptions, shard: Slice | string): Promise<ShardPart> {
   const slice = sliceOf(shard);
-  const plan = checkSweepOptions(options);
-  const shape = isTraceStream(trace) ? trace.shape : trace;
-  checkAgainstTrace(plan, shape, { streamed: isTraceStream(trace) });
-  const capacities = plan.grid.capacities ?? defaultSweepSizes(shape.keySpace);
-  const config = {
-    ...gridOf(plan, capacities),
-    ...executorOf(plan, options),
-    recommend: plan.recommend,
-    ...(plan.sample !== undefined && { sample: plan.sample }),
-  };
+  const { plan, config } = sweepConfigOf(trace, options);
   const results = isTraceStream(trace)
     ? await runSweepStreamedSlice(sourceOf(trace), { ...config, ...streamedOf(plan, options) }, slice)
     : await runSweepSlice(trace, config, slice);

@@ -85,6 +85,21 @@ export function streamedOf(plan: Plan, options: SimulateOptions) {
  * @throws CancelledError when `signal` fires.
  */
 export async function sweep(trace: Trace | TraceStream, options: SweepOptions = {}): Promise<RunResult> {
+  const { plan, config: checked } = sweepConfigOf(trace, options);
+  const config = {
+    ...checked,
+    ...(options.fromShards !== undefined && { fromSlices: checkShardParts(options.fromShards, 'sweep') }),
+  };
+  if (!isTraceStream(trace)) return runSweep(trace, config);
+  // A streamed sweep: one read of the file for every curve, in O(keys + chunk) memory.
+  return runSweepStreamed(sourceOf(trace), { ...config, threads: threadsOf(plan) });
+}
+
+/**
+ * @internal The options checked against the trace (or stream) and the sweep's engine config:
+ * its sizes (by default doubling up to the key count), recommendation and sampling.
+ */
+export function sweepConfigOf(trace: Trace | TraceStream, options: SweepOptions) {
   const plan = checkSweepOptions(options);
   const shape = isTraceStream(trace) ? trace.shape : trace;
   checkAgainstTrace(plan, shape, { streamed: isTraceStream(trace) });
@@ -94,11 +109,8 @@ export async function sweep(trace: Trace | TraceStream, options: SweepOptions = 
     ...executorOf(plan, options),
     recommend: plan.recommend,
     ...(plan.sample !== undefined && { sample: plan.sample }),
-    ...(options.fromShards !== undefined && { fromSlices: checkShardParts(options.fromShards, 'sweep') }),
   };
-  if (!isTraceStream(trace)) return runSweep(trace, config);
-  // A streamed sweep: one read of the file for every curve, in O(keys + chunk) memory.
-  return runSweepStreamed(sourceOf(trace), { ...config, threads: threadsOf(plan) });
+  return { plan, config };
 }
 
 /** 16, 32, ... doubling, always ending at the trace's key count (at least 32). */

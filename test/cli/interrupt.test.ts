@@ -31,6 +31,15 @@ async function interruptWhileWriting(args: string[], folder: string, temp: RegEx
   return ended;
 }
 
+/** A trace big enough that converting it or writing its cache takes a moment: 4e6 rows, as big.csv. */
+function writeBigCsv(folder: string): string {
+  const csv = join(folder, 'big.csv');
+  const rows = ['key,time,size'];
+  for (let i = 0; i < 4e6; i++) rows.push(`k${i % 99_991},${i},${100 + (i % 900)}`);
+  writeFileSync(csv, rows.join('\n') + '\n');
+  return csv;
+}
+
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   test(`${signal} during gen --out keeps the old file and leaves no temporary file`, { timeout: 90_000 }, async () => {
     const folder = mkdtempSync(join(tmpdir(), 'cachebench-interrupt-'));
@@ -55,11 +64,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 test('SIGINT while the binary trace cache is written leaves no temporary file', { timeout: 90_000 }, async () => {
   const folder = mkdtempSync(join(tmpdir(), 'cachebench-interrupt-'));
   try {
-    // A trace big enough that writing its cache takes a moment: 4e6 rows.
-    const csv = join(folder, 'big.csv');
-    const rows = ['key,time,size'];
-    for (let i = 0; i < 4e6; i++) rows.push(`k${i % 99_991},${i},${100 + (i % 900)}`);
-    writeFileSync(csv, rows.join('\n') + '\n');
+    const csv = writeBigCsv(folder);
     const killedBy = await interruptWhileWriting(
       [`${ROOT}bin/cachebench.js`, 'run', csv, '-p', 'lru', '-m', '10', '--cache-trace'],
       folder,
@@ -76,10 +81,7 @@ test('SIGINT while the binary trace cache is written leaves no temporary file', 
 test('SIGINT while --stream converts a CSV leaves neither its column files nor a half binary trace', { timeout: 90_000 }, async () => {
   const folder = mkdtempSync(join(tmpdir(), 'cachebench-interrupt-'));
   try {
-    const csv = join(folder, 'big.csv');
-    const rows = ['key,time,size'];
-    for (let i = 0; i < 4e6; i++) rows.push(`k${i % 99_991},${i},${100 + (i % 900)}`);
-    writeFileSync(csv, rows.join('\n') + '\n');
+    const csv = writeBigCsv(folder);
     const killedBy = await interruptWhileWriting(
       [`${ROOT}bin/cachebench.js`, 'run', csv, '-p', 'lru', '-m', '10', '--stream', '--cache-trace', join(folder, 'big.cbt')],
       folder,
