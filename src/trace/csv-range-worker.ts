@@ -1,10 +1,11 @@
 /**
  * A thread reading one byte range of a large CSV file (csv-ranges.ts): it counts the range's
- * lines, waits for its slots in the shared columns, reads the range into them and posts what
- * the join needs (or asks for the file to be read on one thread).
+ * lines, waits for its slots in the shared columns (or the prefix of its column files, when
+ * the trace goes to disk), reads the range into them and posts what the join needs (or asks
+ * for the file to be read on one thread).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { linesIn, ONE_THREAD, readRange, type RangeReply, type RangeSlots, type RangeTask } from './csv-ranges.js';
+import { linesIn, ONE_THREAD, readRange, type RangeReply, type RangeTarget, type RangeTask } from './csv-ranges.js';
 
 const port = parentPort!;
 const task = workerData as RangeTask;
@@ -20,9 +21,9 @@ async function read(): Promise<void> {
       reply({ oneThread: true });
       return;
     }
-    const slots = new Promise<RangeSlots>((resolve) => port.once('message', resolve));
+    const target = new Promise<RangeTarget>((resolve) => port.once('message', resolve));
     reply({ lines });
-    const outcome = await readRange(task, await slots, lines, true, (progress) => {
+    const outcome = await readRange(task, await target, lines, true, (progress) => {
       port.postMessage({ progress });
     });
     reply(outcome === ONE_THREAD ? { oneThread: true } : { part: outcome.part });

@@ -19,6 +19,7 @@
  * against the last one before it and fills those cells in.
  */
 import { availableParallelism } from 'node:os';
+import { rmSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import { ByteKeyInterner } from './byte-intern.js';
@@ -27,7 +28,10 @@ import { FALL_BACK, readCsvFast } from './fast-csv.js';
 import type { TraceInput } from './input.js';
 import type { KeyNames } from './key-names.js';
 import { RowSink, type KeyTable, type RowStore } from './rows.js';
+// spill.ts is loaded when a trace goes to disk: it reaches the binary format, which loads traces through this module.
+import type { SpilledRows, SpillOptions } from './spill.js';
 import { isWholeSecond, OP_GET, type Trace } from './trace.js';
+import { releaseTemporary, trackTemporary } from '../temp-files.js';
 
 /** Returned when the file should be read on one thread instead (small, unusual, or bad). */
 export const ONE_THREAD = Symbol('read on one thread');
@@ -100,14 +104,23 @@ export interface RangePart {
   readonly lastTime: number;
   /** Some time was not a whole second: the range's times are in the wide column. */
   readonly wide: boolean;
+  /** A spilled range's column files (RangeSpill). */
+  readonly spilled?: SpilledRows;
 }
 
-/** Main thread to worker, once every range has counted its lines. */
+/** Main thread to worker, once every range has counted its lines: its slots in the shared columns. */
 export interface RangeSlots {
   readonly columns: SharedColumns;
   /** The slot of the range's first line. */
   readonly first: number;
 }
+
+/** Or, for a trace written to disk as it is read (convert.ts): where its column files go (spill.ts). */
+export interface RangeSpill {
+  readonly spill: string;
+}
+
+export type RangeTarget = RangeSlots | RangeSpill;
 
 /** Worker to main thread: its line count, then its part (or a request for the careful read, or a bug). */
 export type RangeReply =
@@ -120,30 +133,12 @@ const WORKER_SCRIPT = new URL('./csv-range-worker.js', import.meta.url);
  * small to gain, or when the caller must read it on one thread to get it right.
  */
 export async function readCsvInRanges(input: TraceInput, options: RangeReadOptions): Promise<Trace | typeof ONE_THREAD> {
-  if (!input.seekable || input.compression !== 'none') return ONE_THREAD;
-  const minRange = options.minRangeBytes ?? MIN_RANGE_BYTES;
-  const threads = Math.min(options.workers ?? availableParallelism(), Math.floor(input.fileBytes / minRange));
-  if (threads < 2) return ONE_THREAD;
-  const handle = await open(input.path, 'r');
-  let cuts: number[];
-  let layout: ColumnLayout;
-  try {
-    const first = await firstLine(handle, input, options);
-    if (first === ONE_THREAD) return ONE_THREAD;
-    layout = first.layout;
-    cuts = await cutsAt(handle, input.fileBytes, first.dataStart, threads);
-  } finally {
-    await handle.close();
-  }
-  if (cuts.length < 3) return ONE_THREAD;
-
+  const planned = await planRanges(input, options);
+  if (planned === ONE_THREAD) return ONE_THREAD;
+  const { cuts, layout } = planned;
   const ranges = cuts.length - 1;
-  const read = new Float64Array(ranges);
   const report = options.onProgress;
-  const progress = (range: number, bytes: number): void => {
-    read[range] = bytes;
-    if (report) report(cuts[0]! + read.reduce((sum, value) => sum + value, 0), input.fileBytes);
-  };
+  const progress = rangeProgress(cuts, input.fileBytes, report);
   const tasks = Array.from({ length: ranges }, (_, k): RangeTask => ({ path: input.path, start: cuts[k]!, end: cuts[k + 1]!, layout }));
   const workers = tasks.slice(1).map(
     (task, k) =>
@@ -182,14 +177,159 @@ export async function readCsvInRanges(input: TraceInput, options: RangeReadOptio
   }
 }
 
+/** The layout and the cuts of a file worth reading in ranges, or ONE_THREAD. */
+async function planRanges(
+  input: TraceInput,
+  options: RangeReadOptions,
+): Promise<{ readonly cuts: number[]; readonly layout: ColumnLayout } | typeof ONE_THREAD> {
+  if (!input.seekable || input.compression !== 'none') return ONE_THREAD;
+  const minRange = options.minRangeBytes ?? MIN_RANGE_BYTES;
+  const threads = Math.min(options.workers ?? availableParallelism(), Math.floor(input.fileBytes / minRange));
+  if (threads < 2) return ONE_THREAD;
+  const handle = await open(input.path, 'r');
+  try {
+    const first = await firstLine(handle, input, options);
+    if (first === ONE_THREAD) return ONE_THREAD;
+    const cuts = await cutsAt(handle, input.fileBytes, first.dataStart, threads);
+    return cuts.length < 3 ? ONE_THREAD : { cuts, layout: first.layout };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Progress over every range: the bytes before the first cut, plus what each range has read. */
+function rangeProgress(
+  cuts: readonly number[],
+  fileBytes: number,
+  report: RangeReadOptions['onProgress'],
+): (range: number, bytes: number) => void {
+  const read = new Float64Array(cuts.length - 1);
+  return (range, bytes) => {
+    read[range] = bytes;
+    if (report) report(cuts[0]! + read.reduce((sum, value) => sum + value, 0), fileBytes);
+  };
+}
+
+/**
+ * Writes an uncompressed CSV file as a binary trace at `out`, its ranges parsed on several
+ * threads, each into column files of its own (spill.ts), then copied in order into the trace
+ * with later ranges' keys renumbered: the trace the file loads to, never held in memory.
+ * ONE_THREAD when it is too small to gain, or must be read on one thread to be read right.
+ */
+export async function spillCsvInRanges(
+  input: TraceInput,
+  out: string,
+  options: RangeReadOptions & { readonly meta?: SpillOptions['meta'] },
+): Promise<{ readonly requests: number; readonly keySpace: number } | typeof ONE_THREAD> {
+  const planned = await planRanges(input, options);
+  if (planned === ONE_THREAD) return ONE_THREAD;
+  const { cuts, layout } = planned;
+  const progress = rangeProgress(cuts, input.fileBytes, options.onProgress);
+  const tasks = Array.from({ length: cuts.length - 1 }, (_, k): RangeTask => ({
+    path: input.path,
+    start: cuts[k]!,
+    end: cuts[k + 1]!,
+    layout,
+  }));
+  const prefixes = tasks.map((_, k) => `${out}.${process.pid}.range-${k}`);
+  // The workers make these files; an interrupt here must still remove them.
+  const files = prefixes.flatMap((prefix) => SPILLED_COLUMNS.map((name) => `${prefix}.${name}.column.tmp`));
+  for (const file of files) trackTemporary(file);
+  const workers = tasks.slice(1).map(
+    (task, k) =>
+      new RangeWorker(task, (bytes) => {
+        progress(k + 1, bytes);
+      }),
+  );
+  try {
+    const lines = [await linesIn(tasks[0]!)];
+    for (const worker of workers) lines.push(await worker.lines);
+    if (lines.some((count) => count === ONE_THREAD)) return ONE_THREAD;
+    workers.forEach((worker, k) => {
+      worker.read({ spill: prefixes[k + 1]! });
+    });
+    const head = await readRange(tasks[0]!, { spill: prefixes[0]! }, lines[0] as number, false, (bytes) => {
+      progress(0, bytes);
+    });
+    if (head === ONE_THREAD) return ONE_THREAD;
+    const parts: RangePart[] = [head.part];
+    for (const worker of workers) {
+      const part = await worker.part;
+      if (part === ONE_THREAD) return ONE_THREAD;
+      parts.push(part);
+    }
+    const before = timesBeforeEach(parts, layout.time >= 0);
+    if (before === ONE_THREAD || parts.every((part) => part.length === 0)) return ONE_THREAD;
+    const keys = head.keys;
+    const { writeSpilledTrace } = await import('./spill.js');
+    writeSpilledTrace(
+      out,
+      parts.map((part, k) => ({
+        rows: part.spilled!,
+        ...(k > 0 && { renumber: renumbered(keys, part.names) }),
+        timeBefore: before[k]!,
+      })),
+      { source: input.path, keySpace: keys.size, names: keys.keyNames(), ...(options.meta && { meta: options.meta }) },
+    );
+    options.onProgress?.(input.fileBytes, input.fileBytes);
+    return { requests: parts.reduce((sum, part) => sum + part.length, 0), keySpace: keys.size };
+  } finally {
+    for (const worker of workers) worker.stop();
+    // The workers may still be writing when a range gives way: they are stopped first.
+    await Promise.all(workers.map((worker) => worker.stopped));
+    for (const file of files) {
+      rmSync(file, { force: true });
+      releaseTemporary(file);
+    }
+  }
+}
+
+const SPILLED_COLUMNS = ['keys', 'sizes', 'times', 'ops', 'ttls', 'costs'] as const;
+
+/**
+ * The last time before each range (0 before the first), after checking that no range's
+ * first time is earlier than it: ONE_THREAD if one is, an error the careful read reports.
+ */
+function timesBeforeEach(parts: readonly RangePart[], timed: boolean): number[] | typeof ONE_THREAD {
+  let previous = 0;
+  const before: number[] = [];
+  for (const part of parts) {
+    before.push(previous);
+    if (!timed || part.leadingUntimed === part.length) continue;
+    if (part.firstTime < previous) return ONE_THREAD;
+    previous = part.lastTime;
+  }
+  return before;
+}
+
+/** A later range's local key ids, as ids of the whole file: its names looked up in (or added to) `keys`, in its first-seen order. */
+function renumbered(keys: ByteKeyInterner, names: RangePart['names']): Uint32Array {
+  const { bytes, offsets, count } = names;
+  const global = new Uint32Array(count);
+  for (let id = 0; id < count; id++) {
+    const start = offsets[id]!;
+    const end = offsets[id + 1]!;
+    const found = keys.find(bytes, start, end);
+    global[id] = found >= 0 ? found : keys.add(bytes, start, end);
+  }
+  return global;
+}
+
 /** A worker thread reading one range: it counts the range's lines, then reads it into the slots it is given. */
 class RangeWorker {
   readonly lines: Promise<number | typeof ONE_THREAD>;
   readonly part: Promise<RangePart | typeof ONE_THREAD>;
+  /** Settles when the thread has ended, however it ended. */
+  readonly stopped: Promise<void>;
   private readonly thread: Worker;
 
   constructor(task: RangeTask, onProgress: (bytes: number) => void) {
     this.thread = new Worker(WORKER_SCRIPT, { workerData: task });
+    this.stopped = new Promise((resolve) =>
+      this.thread.once('exit', () => {
+        resolve();
+      }),
+    );
     let counted: (lines: number | typeof ONE_THREAD) => void = () => undefined;
     let parsed: (part: RangePart | typeof ONE_THREAD) => void = () => undefined;
     let failed: (error: Error) => void = () => undefined;
@@ -225,8 +365,8 @@ class RangeWorker {
     });
   }
 
-  read(slots: RangeSlots): void {
-    this.thread.postMessage(slots);
+  read(target: RangeTarget): void {
+    this.thread.postMessage(target);
   }
 
   stop(): void {
@@ -356,15 +496,17 @@ export async function linesIn(task: RangeTask): Promise<number | typeof ONE_THRE
  */
 export async function readRange(
   task: RangeTask,
-  slots: RangeSlots,
+  target: RangeTarget,
   lines: number,
   withNames: boolean,
   onProgress?: (bytes: number) => void,
 ): Promise<{ readonly part: RangePart; readonly keys: ByteKeyInterner } | typeof ONE_THREAD> {
-  return withRangeFile(task, async (handle) => {
+  const spill = 'spill' in target ? new (await import('./spill.js')).SpillingStore('', { prefix: target.spill }) : undefined;
+  const read = await withRangeFile(task, async (handle) => {
     let keys: ByteKeyInterner | undefined;
     let sink: RowSink | undefined;
-    const store = new SlotStore(slots, lines);
+    const slots = 'spill' in target ? undefined : new SlotStore(target, lines);
+    const store: RowStore = spill ?? slots!;
     const outcome = await readCsvFast(chunksOf(handle, task, onProgress), {
       file: task.path,
       header: false,
@@ -381,8 +523,37 @@ export async function readRange(
       },
     });
     if (outcome === FALL_BACK || !sink || !keys) return ONE_THREAD;
-    return { part: store.part(sink.previousTime, withNames ? keys : undefined), keys };
+    const names = withNames ? namesOf(keys) : NO_NAMES;
+    if (slots) return { part: slots.part(sink.previousTime, names), keys };
+    const spilled = spill!.finishRows();
+    return {
+      part: {
+        length: spilled.length,
+        anySize: spilled.files.sizes !== undefined,
+        anyOp: spilled.files.ops !== undefined,
+        names,
+        leadingUntimed: spilled.leadingUntimed,
+        firstTime: spilled.firstTime,
+        lastTime: sink.previousTime,
+        wide: !spilled.wholeTimes,
+        spilled,
+      },
+      keys,
+    };
   });
+  // A range that gives way leaves no column files (the caller removes those of ranges that did not).
+  if (read === ONE_THREAD) spill?.abort();
+  return read;
+}
+
+const NO_NAMES: RangePart['names'] = { bytes: new Uint8Array(0), offsets: new Uint32Array(1), count: 0 };
+
+/** A range's distinct keys as UTF-8 with offsets, in its first-seen order: what the join renumbers them by. */
+function namesOf(keys: ByteKeyInterner): RangePart['names'] {
+  const { bytes, lengths } = keys.keyNames().utf8();
+  const offsets = new Uint32Array(keys.size + 1);
+  for (let id = 0; id < keys.size; id++) offsets[id + 1] = offsets[id]! + lengths[id]!;
+  return { bytes, offsets, count: keys.size };
 }
 
 /** A range's rows written into its slots of the shared columns, as a TraceBuilder would append them. */
@@ -502,14 +673,7 @@ class SlotStore implements RowStore {
   }
 
   /** What the join needs: times at the edges, which columns were given, and (for later ranges) the key names. */
-  part(lastTime: number, keys: ByteKeyInterner | undefined): RangePart {
-    let names: RangePart['names'] = { bytes: new Uint8Array(0), offsets: new Uint32Array(1), count: 0 };
-    if (keys) {
-      const { bytes, lengths } = keys.keyNames().utf8();
-      const offsets = new Uint32Array(keys.size + 1);
-      for (let id = 0; id < keys.size; id++) offsets[id + 1] = offsets[id]! + lengths[id]!;
-      names = { bytes, offsets, count: keys.size };
-    }
+  part(lastTime: number, names: RangePart['names']): RangePart {
     return {
       length: this.count,
       anySize: this.anySize,
@@ -562,37 +726,24 @@ function joinParts(
   const length = parts.reduce((sum, part) => sum + part.length, 0);
   if (length === 0) return ONE_THREAD;
   // Times first: a time earlier than the one before a cut is an error the careful read reports.
-  let previous = 0;
-  for (const part of parts) {
-    if (!columns.wholeTimes || part.leadingUntimed === part.length) continue;
-    if (part.firstTime < previous) return ONE_THREAD;
-    previous = part.lastTime;
-  }
+  const before = timesBeforeEach(parts, columns.wholeTimes !== undefined);
+  if (before === ONE_THREAD) return ONE_THREAD;
 
   const { keys: ids, sizes, ops, ttls, costs } = columns;
   // One time column for the whole trace: the wide one as soon as any range needed it.
   const widened = parts.some((part) => part.wide);
   const times = widened ? columns.wideTimes : columns.wholeTimes;
-  previous = 0;
   for (let k = 0, at = 0; k < parts.length; at += parts[k]!.length, k++) {
     const part = parts[k]!;
     const from = firsts[k]!;
     if (times) {
       if (widened && !part.wide) for (let i = from; i < from + part.length; i++) times[i] = columns.wholeTimes![i]!;
-      times.fill(previous, from, from + part.leadingUntimed);
-      if (part.leadingUntimed < part.length) previous = part.lastTime;
+      times.fill(before[k]!, from, from + part.leadingUntimed);
     }
     // Moving down within the same arrays is safe: every row lands at or before where it was.
     for (const column of [sizes, times, ops, ttls, costs]) column?.copyWithin(at, from, from + part.length);
     if (k === 0) continue;
-    const { bytes, offsets, count } = part.names;
-    const global = new Uint32Array(count);
-    for (let id = 0; id < count; id++) {
-      const start = offsets[id]!;
-      const end = offsets[id + 1]!;
-      const found = keys.find(bytes, start, end);
-      global[id] = found >= 0 ? found : keys.add(bytes, start, end);
-    }
+    const global = renumbered(keys, part.names);
     for (let i = 0; i < part.length; i++) ids[at + i] = global[ids[from + i]!]!;
   }
 

@@ -6,7 +6,9 @@
  * size, whole-second times only if every time was one, defaults for the rows before a column
  * first appeared) are copied chunk by chunk into a binary trace (TraceWriter) and the
  * temporaries removed. The file loads to exactly the trace a load in memory gives: the
- * spill tests compare the two, format by format.
+ * spill tests compare the two, format by format. A CSV read in ranges on several threads
+ * (csv-ranges.ts) spills one store per range, and `writeSpilledTrace` joins them in order,
+ * renumbering each later range's keys.
  */
 import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import type { BinaryTraceMeta } from './binary.js';
@@ -32,6 +34,7 @@ class SpilledColumn {
   readonly buffer: Values;
   private readonly fd: number;
   private bytes = 0;
+  private closed = false;
 
   constructor(
     readonly path: string,
@@ -61,8 +64,14 @@ class SpilledColumn {
     return into.subarray(0, count);
   }
 
-  remove(): void {
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
     closeSync(this.fd);
+  }
+
+  remove(): void {
+    this.close();
     rmSync(this.path, { force: true });
     releaseTemporary(this.path);
   }
@@ -93,11 +102,26 @@ const DEFAULTS: Readonly<Record<Exclude<ColumnName, 'keys'>, (row: number) => nu
 export interface SpillOptions {
   /** Metadata recorded in the binary trace besides its source (the trace cache's freshness fields). */
   readonly meta?: Omit<BinaryTraceMeta, 'source'>;
+  /** Where the column files go: `${prefix}.${column}.column.tmp` (default `${out}.${pid}`, beside the trace). */
+  readonly prefix?: string;
+}
+
+/** A store's rows on disk, once all are in: one file per column, and what the writer needs to know of them. */
+export interface SpilledRows {
+  readonly length: number;
+  /** The column files by column; `keys` always. */
+  readonly files: Readonly<Partial<Record<ColumnName, string>>>;
+  /** Rows before the first given time, whose time is NaN (a range of a file cut for threads, which has no time before it yet). */
+  readonly leadingUntimed: number;
+  readonly firstTime: number;
+  /** Every time after those was a whole second. */
+  readonly wholeTimes: boolean;
 }
 
 /**
  * A RowStore whose rows go to disk: `build` writes the binary trace at `out` and returns an
  * empty trace (length 0, no columns): the requests are in the file, to be streamed from it.
+ * `finishRows` instead leaves the column files for `writeSpilledTrace` to join with others.
  */
 export class SpillingStore implements RowStore {
   private readonly columns = new Map<ColumnName, SpilledColumn>();
@@ -105,13 +129,17 @@ export class SpillingStore implements RowStore {
   private flushed = 0;
   private pending = 0;
   private wholeTimes = true;
+  private leadingUntimed = 0;
+  private firstTime = NaN;
   private sizeFiller: UnknownSizeFiller | undefined;
   private done = false;
+  private readonly prefix: string;
 
   constructor(
     private readonly out: string,
     private readonly options: SpillOptions = {},
   ) {
+    this.prefix = options.prefix ?? `${out}.${process.pid}`;
     this.columns.set('keys', new SpilledColumn(this.columnPath('keys'), Uint32Array));
   }
 
@@ -135,7 +163,7 @@ export class SpillingStore implements RowStore {
       if (!column) continue;
       const value = given[name] ?? DEFAULTS[name](this.flushed + row);
       column.buffer[row] = value;
-      if (name === 'times') this.wholeTimes &&= isWholeSecond(value);
+      if (name === 'times') this.noteTimes(column.buffer, row, 1);
     }
     this.pending++;
   }
@@ -165,10 +193,7 @@ export class SpillingStore implements RowStore {
           const fill = DEFAULTS[name];
           for (let i = 0; i < rows; i++) column.buffer[at + i] = fill(this.flushed + at + i);
         }
-        if (name === 'times') {
-          const buffer = column.buffer;
-          for (let i = at; i < at + rows && this.wholeTimes; i++) this.wholeTimes = isWholeSecond(buffer[i]!);
-        }
+        if (name === 'times') this.noteTimes(column.buffer, at, rows);
       }
       this.pending += rows;
       from += rows;
@@ -178,51 +203,41 @@ export class SpillingStore implements RowStore {
   /** Writes the binary trace (replacing `out` atomically), removes the temporaries, and returns an empty trace. */
   build(source: string, keySpace: number, names?: KeyNames, fillUnknownSizes = false): Trace {
     try {
-      this.flush();
-      const length = this.flushed;
-      const has = (name: ColumnName): boolean => this.columns.has(name);
-      const layout: StreamColumns = {
-        ...(has('sizes') && { sizes: true }),
-        ...(has('times') && { times: this.wholeTimes ? ('whole' as const) : ('fractional' as const) }),
-        ...(has('ops') && { ops: true }),
-        ...(has('ttls') && { ttls: true }),
-        ...(has('costs') && { costs: true }),
-      };
-      const writer = new TraceWriter(this.out, { length, columns: layout, source, ...(this.options.meta && { meta: this.options.meta }) });
-      try {
-        const buffers = new Map<ColumnName, Values>();
-        for (const [name, column] of this.columns) buffers.set(name, new column.Type(Math.min(COPY_ROWS, Math.max(length, 1))));
-        const narrow = this.wholeTimes ? new Uint32Array(Math.min(COPY_ROWS, Math.max(length, 1))) : undefined;
-        const filler = fillUnknownSizes ? this.sizeFiller : undefined;
-        for (let start = 0; start < length; start += COPY_ROWS) {
-          const count = Math.min(COPY_ROWS, length - start);
-          const read = (name: ColumnName): Values | undefined => this.columns.get(name)?.read(buffers.get(name)!, start, count);
-          const keys = read('keys') as Uint32Array;
-          const sizes = read('sizes') as Uint32Array | undefined;
-          if (filler && sizes) filler.fill(keys, sizes, count);
-          let times = read('times') as Float64Array | Uint32Array | undefined;
-          if (times && narrow) times = copyInto(narrow, times, count);
-          const chunk: TraceChunk = {
-            start,
-            length: count,
-            keys,
-            ...(sizes && { sizes }),
-            ...(times && { times }),
-            ...(has('ops') && { ops: read('ops') as Uint8Array }),
-            ...(has('ttls') && { ttls: read('ttls') as Float64Array }),
-            ...(has('costs') && { costs: read('costs') as Float64Array }),
-          };
-          writer.write(chunk);
-        }
-        writer.finish({ keySpace, ...(names && { keyNames: names }) });
-      } catch (error) {
-        writer.abort();
-        throw error;
-      }
+      const rows = this.finishRows();
+      const filler = fillUnknownSizes ? this.sizeFiller : undefined;
+      writeSpilledTrace(this.out, [{ rows }], {
+        source,
+        keySpace,
+        ...(names && { names }),
+        ...(this.options.meta && { meta: this.options.meta }),
+        ...(filler && { filler }),
+      });
       return { source, length: 0, keys: new Uint32Array(0), keySpace: 0 };
     } finally {
       this.abort();
     }
+  }
+
+  /** Writes out the buffers and closes the column files, which stay until `abort` removes them. */
+  finishRows(): SpilledRows {
+    this.flush();
+    const files: Partial<Record<ColumnName, string>> = {};
+    for (const [name, column] of this.columns) {
+      column.close();
+      files[name] = column.path;
+    }
+    return { length: this.flushed, files, leadingUntimed: this.leadingUntimed, firstTime: this.firstTime, wholeTimes: this.wholeTimes };
+  }
+
+  /** Times at rows [at, at + count) of the buffer: leading NaNs counted as untimed, the rest checked for whole seconds. */
+  private noteTimes(buffer: Values, at: number, count: number): void {
+    let i = at;
+    if (Number.isNaN(this.firstTime)) {
+      while (i < at + count && Number.isNaN(buffer[i]!)) i++;
+      this.leadingUntimed += i - at;
+      if (i < at + count) this.firstTime = buffer[i]!;
+    }
+    for (; i < at + count && this.wholeTimes; i++) this.wholeTimes = isWholeSecond(buffer[i]!);
   }
 
   /** Removes the temporary column files (after build, or when the read fails). */
@@ -234,7 +249,7 @@ export class SpillingStore implements RowStore {
   }
 
   private columnPath(name: ColumnName): string {
-    return `${this.out}.${process.pid}.${name}.column.tmp`;
+    return `${this.prefix}.${name}.column.tmp`;
   }
 
   private column(name: ColumnName): SpilledColumn {
@@ -283,7 +298,110 @@ export class SpillingStore implements RowStore {
   }
 }
 
-function copyInto(into: Uint32Array, from: Float64Array | Uint32Array, count: number): Uint32Array {
+/** One spilled store to copy, in file order: its key ids renumbered through `renumber` (by local id) when given. */
+export interface SpilledPart {
+  readonly rows: SpilledRows;
+  readonly renumber?: Uint32Array;
+  /** The time its leading untimed rows take: the last time before it. */
+  readonly timeBefore?: number;
+}
+
+export interface SpilledTraceOptions {
+  readonly source: string;
+  readonly keySpace: number;
+  readonly names?: KeyNames;
+  readonly meta?: Omit<BinaryTraceMeta, 'source'>;
+  /** Fills unknown sizes on the way (unknown-sizes.ts), from what it observed as the rows came. */
+  readonly filler?: UnknownSizeFiller;
+}
+
+/**
+ * Copies spilled parts, in order, into one binary trace at `out` (atomically): a column is in
+ * the trace when any part has it, with the builder's defaults where a part lacks it, and times
+ * are whole seconds (4 bytes) when every part's were.
+ */
+export function writeSpilledTrace(out: string, parts: readonly SpilledPart[], options: SpilledTraceOptions): void {
+  const length = parts.reduce((sum, part) => sum + part.rows.length, 0);
+  const has = (name: ColumnName): boolean => parts.some((part) => part.rows.files[name] !== undefined);
+  const whole = parts.every((part) => part.rows.wholeTimes);
+  const layout: StreamColumns = {
+    ...(has('sizes') && { sizes: true }),
+    ...(has('times') && { times: whole ? ('whole' as const) : ('fractional' as const) }),
+    ...(has('ops') && { ops: true }),
+    ...(has('ttls') && { ttls: true }),
+    ...(has('costs') && { costs: true }),
+  };
+  const writer = new TraceWriter(out, { length, columns: layout, source: options.source, ...(options.meta && { meta: options.meta }) });
+  const opened: number[] = [];
+  try {
+    const rows = Math.min(COPY_ROWS, Math.max(length, 1));
+    const buffers = new Map<ColumnName, Values>(
+      (['keys', ...OPTIONAL] as const).filter((name) => name === 'keys' || has(name)).map((name) => [name, new TYPES[name](rows)]),
+    );
+    const narrow = whole ? new Uint32Array(rows) : undefined;
+    for (let k = 0, at = 0; k < parts.length; at += parts[k]!.rows.length, k++) {
+      const { rows: part, renumber, timeBefore = 0 } = parts[k]!;
+      const fds = new Map<ColumnName, number>();
+      for (const [name, file] of Object.entries(part.files) as [ColumnName, string][]) {
+        const fd = openSync(file, 'r');
+        opened.push(fd);
+        fds.set(name, fd);
+      }
+      for (let start = 0; start < part.length; start += COPY_ROWS) {
+        const count = Math.min(COPY_ROWS, part.length - start);
+        const column = (name: ColumnName): Values | undefined => {
+          const into = buffers.get(name);
+          if (into === undefined) return undefined;
+          const fd = fds.get(name);
+          if (fd === undefined) {
+            // A column this part never had: the builder's default for every row of it.
+            const view = into.subarray(0, count);
+            for (let i = 0; i < count; i++) view[i] = DEFAULTS[name as Exclude<ColumnName, 'keys'>](at + start + i);
+            return view;
+          }
+          return readRows(fd, into, TYPES[name].BYTES_PER_ELEMENT, start, count, part.files[name]!);
+        };
+        const keys = column('keys') as Uint32Array;
+        if (renumber) for (let i = 0; i < count; i++) keys[i] = renumber[keys[i]!]!;
+        const sizes = column('sizes') as Uint32Array | undefined;
+        if (options.filler && sizes) options.filler.fill(keys, sizes, count);
+        let times = column('times') as Float64Array | undefined;
+        if (times && start < part.leadingUntimed) times.fill(timeBefore, 0, Math.min(count, part.leadingUntimed - start));
+        const chunk: TraceChunk = {
+          start: at + start,
+          length: count,
+          keys,
+          ...(sizes && { sizes }),
+          ...(times && { times: narrow ? copyInto(narrow, times, count) : times }),
+          ...(has('ops') && { ops: column('ops') as Uint8Array }),
+          ...(has('ttls') && { ttls: column('ttls') as Float64Array }),
+          ...(has('costs') && { costs: column('costs') as Float64Array }),
+        };
+        times = undefined;
+        writer.write(chunk);
+      }
+    }
+    writer.finish({ keySpace: options.keySpace, ...(options.names && { keyNames: options.names }) });
+  } catch (error) {
+    writer.abort();
+    throw error;
+  } finally {
+    for (const fd of opened) closeSync(fd);
+  }
+}
+
+/** Rows [start, start + count) of a column file, into `into`. */
+function readRows(fd: number, into: Values, width: number, start: number, count: number, path: string): Values {
+  const bytes = new Uint8Array(into.buffer, into.byteOffset, count * width);
+  for (let done = 0; done < bytes.length;) {
+    const got = readSync(fd, bytes, done, bytes.length - done, start * width + done);
+    if (got === 0) throw new Error(`internal error: ${path} ends before row ${start + count}`);
+    done += got;
+  }
+  return into.subarray(0, count);
+}
+
+function copyInto(into: Uint32Array, from: Float64Array, count: number): Uint32Array {
   for (let i = 0; i < count; i++) into[i] = from[i]!;
   return into.subarray(0, count);
 }

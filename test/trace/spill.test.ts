@@ -11,7 +11,10 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { loadTraceBinary } from '../../src/trace/binary.js';
 import { loadTraceFile } from '../../src/trace/csv.js';
+import { parseColumnsOption } from '../../src/trace/columns.js';
 import { convertToBinaryTrace, isBinaryTraceOf } from '../../src/trace/convert.js';
+import { ONE_THREAD, spillCsvInRanges } from '../../src/trace/csv-ranges.js';
+import { openTraceInput } from '../../src/trace/input.js';
 import { loadTrace } from '../../src/trace/index.js';
 import { SpillingStore } from '../../src/trace/spill.js';
 import { TraceBuilder, type Trace } from '../../src/trace/trace.js';
@@ -63,6 +66,51 @@ test('random CSV files convert to the binary trace of their load in memory, or f
     { numRuns: 120, seed: 20261203 },
   );
   assert.ok(converted > 40, `many files should convert, got ${converted}`);
+});
+
+test('random CSV files converted in ranges on several threads give the binary trace of their load, or its error', async () => {
+  let fileNumber = 0;
+  let ranged = 0;
+  await fc.assert(
+    fc.asyncProperty(fc.oneof(csvFileArb(60), csvFileArb(60, { valid: true })), fc.integer({ min: 2, max: 4 }), async (spec, workers) => {
+      const { text, options, plain } = renderCsv(spec);
+      const name = `ranges-${fileNumber++}`;
+      const path = files.write(`${name}.csv`, text);
+      const out = join(files.dir, `${name}.cbt`);
+      const cut = { ...options, workers, minRangeBytes: 1 };
+      let expected: Outcome;
+      try {
+        expected = { trace: comparableTrace(await loadTraceFile(path, { ...options, workers: 1 })) };
+      } catch (error) {
+        expected = { error: (error as Error).message };
+      }
+      let actual: Outcome;
+      try {
+        await convertToBinaryTrace(path, out, cut);
+        actual = { trace: await binaryTrace(out, path) };
+      } catch (error) {
+        actual = { error: (error as Error).message };
+      }
+      assert.deepEqual(actual, expected, `file:\n${JSON.stringify(text.toString('latin1'))}`);
+      const left = readdirSync(files.dir).filter((file) => file.startsWith(`${name}.`) && file !== `${name}.csv` && file !== `${name}.cbt`);
+      assert.deepEqual(left, [], 'no column files are left');
+      // A plain, valid file of several rows must really have been cut.
+      if (plain && 'trace' in expected && expected.trace.length >= workers) {
+        const input = await openTraceInput(path);
+        const direct = await spillCsvInRanges(input, join(files.dir, `${name}.direct.cbt`), {
+          header: options.header ?? true,
+          mapping: options.columns === undefined ? {} : parseColumnsOption(options.columns),
+          ...cut,
+        });
+        if (direct !== ONE_THREAD) {
+          ranged++;
+          assert.deepEqual(await binaryTrace(join(files.dir, `${name}.direct.cbt`), path), expected.trace);
+        }
+      }
+    }),
+    { numRuns: 60, seed: 20261204 },
+  );
+  assert.ok(ranged > 15, `many valid files should have been converted in ranges, got ${ranged}`);
 });
 
 test('every text format converts to the binary trace of its load, unknown sizes filled as in memory', async () => {
