@@ -8,6 +8,7 @@
 import type { Trace, TraceChunk } from '../trace/trace.js';
 import { lastSizes } from './resident-bytes.js';
 import { wholeChunk } from '../trace/chunks.js';
+import { requestedKeys } from '../trace/summary.js';
 
 export interface TraceFacts {
   /** How many distinct keys are first requested at or after request `from`. */
@@ -20,6 +21,8 @@ const firstSeenCache = new WeakMap<Trace, Map<number, number>>();
 
 /** How many distinct keys are first requested at or after `from`: the cold misses a warmed-up count can have (cached per trace and `from`). */
 export function keysFirstSeenFrom(trace: Trace, from: number): number {
+  // From the start, they are the keys requested at all: the summary's pass counts them.
+  if (from <= 0) return requestedKeys(trace);
   let cached = firstSeenCache.get(trace);
   if (cached === undefined) firstSeenCache.set(trace, (cached = new Map<number, number>()));
   let count = cached.get(from);

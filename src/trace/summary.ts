@@ -7,9 +7,30 @@ import { OP_DELETE, OP_SET, type Trace, type TraceChunk } from './trace.js';
 import { wholeChunk } from './chunks.js';
 
 export function summarizeTrace(trace: Trace): TraceSummary {
-  const summarizer = new TraceSummarizer(trace);
-  summarizer.observe(wholeChunk(trace));
-  return summarizer.summary();
+  return summarized(trace).summary;
+}
+
+/**
+ * How many distinct keys the trace requests (its key space, unless some ids never occur, as
+ * in a generated trace): the cold misses of a replay from the start. Taken from the same
+ * pass as the summary, which every result needs anyway, rather than a pass of its own.
+ */
+export function requestedKeys(trace: Trace): number {
+  return summarized(trace).requestedKeys;
+}
+
+// Per trace: a grid asks for the requested keys once per cell and the summary once more at the end.
+const summaries = new WeakMap<Trace, { readonly summary: TraceSummary; readonly requestedKeys: number }>();
+
+function summarized(trace: Trace): { readonly summary: TraceSummary; readonly requestedKeys: number } {
+  let known = summaries.get(trace);
+  if (known === undefined) {
+    const summarizer = new TraceSummarizer(trace);
+    summarizer.observe(wholeChunk(trace));
+    known = { summary: summarizer.summary(), requestedKeys: summarizer.requestedKeys() };
+    summaries.set(trace, known);
+  }
+  return known;
 }
 
 /**
@@ -62,6 +83,13 @@ export class TraceSummarizer {
       this.firstTime ??= times[0]!;
       this.lastTime = times[length - 1]!;
     }
+  }
+
+  /** Keys requested at least once so far. */
+  requestedKeys(): number {
+    let requested = 0;
+    for (let id = 0; id < this.counts.length; id++) if (this.counts[id] !== 0) requested++;
+    return requested;
   }
 
   summary(): TraceSummary {
