@@ -4,22 +4,12 @@
  * size updates it). Policies counting entries see every size as 1, so the engine adds the
  * real sizes up itself, once per replay, in O(keys).
  */
+import { lastSizesOf } from '../trace/summary.js';
 import type { Trace } from '../trace/trace.js';
 
-const lastSizesCache = new WeakMap<Trace, Uint32Array>();
-
-/** The size of each key's last request, by key id (computed once per trace). */
+/** The size of each key's last request, by key id (from the trace's summary pass, made once per trace). */
 export function lastSizes(trace: Trace): Uint32Array | undefined {
-  const sizes = trace.sizes;
-  if (sizes === undefined) return undefined;
-  let last = lastSizesCache.get(trace);
-  if (last === undefined) {
-    last = new Uint32Array(trace.keySpace);
-    const keys = trace.keys;
-    for (let i = 0; i < trace.length; i++) last[keys[i]!] = sizes[i]!;
-    lastSizesCache.set(trace, last);
-  }
-  return last;
+  return trace.sizes === undefined ? undefined : lastSizesOf(trace);
 }
 
 /** Bytes of the keys `isResident` says are held, or undefined for a trace without sizes. */

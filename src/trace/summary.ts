@@ -19,15 +19,26 @@ export function requestedKeys(trace: Trace): number {
   return summarized(trace).requestedKeys;
 }
 
-// Per trace: a grid asks for the requested keys once per cell and the summary once more at the end.
-const summaries = new WeakMap<Trace, { readonly summary: TraceSummary; readonly requestedKeys: number }>();
+/** The size of each key's last request, by key id (the bytes an entry-counted cache holds at the end): from the summary's pass. */
+export function lastSizesOf(trace: Trace): Uint32Array | undefined {
+  return summarized(trace).lastSizes;
+}
 
-function summarized(trace: Trace): { readonly summary: TraceSummary; readonly requestedKeys: number } {
+interface Summarized {
+  readonly summary: TraceSummary;
+  readonly requestedKeys: number;
+  readonly lastSizes: Uint32Array | undefined;
+}
+
+// Per trace: a grid asks for the requested keys and last sizes once per cell, and the summary once more at the end.
+const summaries = new WeakMap<Trace, Summarized>();
+
+function summarized(trace: Trace): Summarized {
   let known = summaries.get(trace);
   if (known === undefined) {
     const summarizer = new TraceSummarizer(trace);
     summarizer.observe(wholeChunk(trace));
-    known = { summary: summarizer.summary(), requestedKeys: summarizer.requestedKeys() };
+    known = { summary: summarizer.summary(), requestedKeys: summarizer.requestedKeys(), lastSizes: summarizer.lastSizes() };
     summaries.set(trace, known);
   }
   return known;
@@ -41,7 +52,7 @@ function summarized(trace: Trace): { readonly summary: TraceSummary; readonly re
 export class TraceSummarizer {
   /** Requests per key (float counts past 2^32 requests, where a hot key could overflow 32 bits). */
   private readonly counts: Uint32Array | Float64Array;
-  private readonly lastSize: Float64Array | undefined;
+  private readonly lastSize: Uint32Array | undefined;
   private writes = 0;
   private deletes = 0;
   private minSize = Infinity;
@@ -53,7 +64,7 @@ export class TraceSummarizer {
   constructor(private readonly shape: Trace) {
     this.counts = shape.length > 0xffffffff ? new Float64Array(shape.keySpace) : new Uint32Array(shape.keySpace);
     // Working-set bytes: each key's last seen size, summed once.
-    this.lastSize = shape.sizes ? new Float64Array(shape.keySpace) : undefined;
+    this.lastSize = shape.sizes ? new Uint32Array(shape.keySpace) : undefined;
   }
 
   observe(chunk: TraceChunk): void {
@@ -85,6 +96,11 @@ export class TraceSummarizer {
     }
   }
 
+  /** Each key's last size so far, by key id (undefined without a size column); the array itself, not a copy. */
+  lastSizes(): Uint32Array | undefined {
+    return this.lastSize;
+  }
+
   /** Keys requested at least once so far. */
   requestedKeys(): number {
     let requested = 0;
@@ -113,7 +129,7 @@ export class TraceSummarizer {
     };
   }
 
-  private sizeSummary(lastSize: Float64Array): NonNullable<TraceSummary['sizes']> {
+  private sizeSummary(lastSize: Uint32Array): NonNullable<TraceSummary['sizes']> {
     const n = this.shape.length;
     let distinctBytes = 0;
     for (let id = 0; id < lastSize.length; id++) distinctBytes += lastSize[id]!;
