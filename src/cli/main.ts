@@ -35,6 +35,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
       });
     };
   },
+  convert: async () => (await import('./convert.js')).registerConvert,
   replay: async () => (await import('./replay.js')).registerReplay,
   capture: async () => (await import('./capture.js')).registerCapture,
   analyze: async () => (await import('./analyze.js')).registerAnalyze,

@@ -46,11 +46,16 @@ export interface CommonFlags {
 }
 
 export function addTraceOptions(command: Command): Command {
+  return addTraceReadOptions(command)
+    .option('--cache-trace [file]', 'keep a parsed binary copy of the trace (default FILE.cbt) and reuse it while the CSV is unchanged')
+    .option('--no-trace-cache', "don't keep or read the parsed copy of the trace in the user cache folder ($CACHEBENCH_CACHE_DIR)");
+}
+
+/** How to read the trace file: its columns, header and format (`traceReadOptionsFrom` turns them into load options). */
+export function addTraceReadOptions(command: Command): Command {
   return command
     .option('--columns <map>', 'map trace columns: key=obj_id,time=ts (names) or time=1,key=2 (1-based positions)')
     .option('--no-header', 'the CSV file has no header row (use --columns with positions)')
-    .option('--cache-trace [file]', 'keep a parsed binary copy of the trace (default FILE.cbt) and reuse it while the CSV is unchanged')
-    .option('--no-trace-cache', "don't keep or read the parsed copy of the trace in the user cache folder ($CACHEBENCH_CACHE_DIR)")
     .option(
       '--trace-format <format>',
       `read the trace as this format, with its parameters after a colon (${TRACE_FORMATS.map((format) => format.id).join(', ')}); default: detected`,
@@ -135,7 +140,7 @@ function cacheOf(flags: CommonFlags): { cache?: string | boolean | TraceCacheFol
 }
 
 /** The load options the trace flags give (--columns, --no-header, --trace-format, --block-size), in the library's terms. */
-export function traceReadOptionsFrom(flags: CommonFlags): {
+export function traceReadOptionsFrom(flags: TraceReadFlags): {
   readonly columns?: string;
   readonly header: boolean;
   readonly format?: string;
@@ -148,6 +153,8 @@ export function traceReadOptionsFrom(flags: CommonFlags): {
     ...(flags.blockSize !== undefined && { formatParams: { 'block-size': flags.blockSize } }),
   };
 }
+
+export type TraceReadFlags = Pick<CommonFlags, 'columns' | 'header' | 'traceFormat' | 'blockSize'>;
 
 /** The flags each load option comes from, for messages. */
 export const TRACE_READ_FLAGS: Readonly<Record<string, string>> = {

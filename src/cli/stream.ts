@@ -21,6 +21,7 @@ import { cbt } from '../trace/formats/cbt.js';
 import { openTraceStream, type TraceStream } from '../trace/stream.js';
 import { formatBytes, parseBytes } from '../units.js';
 import type { CliIo } from './io.js';
+import { outError } from '../report/write.js';
 import { asFlagError } from './flag-names.js';
 import { shareSizesOf, TRACE_READ_FLAGS, traceReadOptionsFrom, type CommonFlags } from './options.js';
 import { progressBar } from './progress.js';
@@ -154,7 +155,7 @@ async function convertForStream(source: string, flags: CommonFlags, io: CliIo): 
       rmSync(temporary, { force: true });
       releaseTemporary(temporary);
     }
-    throw asFlagError(error, TRACE_READ_FLAGS);
+    throw asFlagError(outError(error, out), TRACE_READ_FLAGS);
   } finally {
     progress.done();
   }

@@ -79,6 +79,7 @@ export function outError(error: unknown, path: string): unknown {
     ENOSPC: 'no space left on the device',
     EROFS: 'the filesystem is read-only',
     ENAMETOOLONG: 'the name is too long',
+    ENOENT: 'its folder does not exist',
   };
   const reason = code === undefined ? undefined : reasons[code];
   return reason === undefined ? error : new UsageError(`cannot write ${path}: ${reason}`, 'out');

@@ -34,7 +34,7 @@ test('bash completes commands, flags, policy lists after a comma, format names a
     return run.stdout.split('\n').filter((line) => line !== '');
   };
   assert.deepEqual(complete('cachebench', 'ana'), ['analyze']);
-  assert.deepEqual(complete('cachebench', 'c'), ['capture', 'completion']);
+  assert.deepEqual(complete('cachebench', 'c'), ['capture', 'convert', 'completion']);
   assert.deepEqual(complete('cachebench', 'run', '--pol'), ['--policies']);
   assert.deepEqual(complete('cachebench', 'run', '--trace-format', 'memc'), ['memcached-watch']);
   assert.deepEqual(
