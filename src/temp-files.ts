@@ -39,6 +39,12 @@ export function releaseTemporary(path: string): void {
   if (live.size === 0) uninstall();
 }
 
+/** Removes a temporary file (if it is there) and stops tracking it. */
+export function removeTemporary(path: string): void {
+  rmSync(path, { force: true });
+  releaseTemporary(path);
+}
+
 /**
  * Writes through `write(temp)` to a temporary name beside `path`, then renames it into place;
  * on failure (or an interrupt) the temporary file is removed and `path` is left as it was.

@@ -8,12 +8,12 @@
  */
 import type { Command } from 'commander';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, openSync, readSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { hasShareSizes } from '../engine/sizes.js';
-import { releaseTemporary, trackTemporary } from '../temp-files.js';
+import { removeTemporary, trackTemporary } from '../temp-files.js';
 import { BINARY_TRACE_MAGIC, CACHE_SUFFIX } from '../trace/binary.js';
 import { convertToBinaryTrace, isBinaryTraceOf } from '../trace/convert.js';
 import { cacheEntryFor, touchEntry, trimCache, userTraceCache, type TraceCacheFolder } from '../trace/trace-cache.js';
@@ -108,10 +108,7 @@ export async function withTraceStream<T>(
   } finally {
     progress.done();
     stream?.close();
-    if (temporary !== undefined) {
-      rmSync(temporary, { force: true });
-      releaseTemporary(temporary);
-    }
+    if (temporary !== undefined) removeTemporary(temporary);
   }
 }
 
@@ -151,10 +148,7 @@ async function convertForStream(source: string, flags: CommonFlags, io: CliIo): 
       },
     });
   } catch (error) {
-    if (temporary !== undefined) {
-      rmSync(temporary, { force: true });
-      releaseTemporary(temporary);
-    }
+    if (temporary !== undefined) removeTemporary(temporary);
     throw asFlagError(outError(error, out), TRACE_READ_FLAGS);
   } finally {
     progress.done();

@@ -6,10 +6,10 @@
  * The values are those belady.ts's `nextUses` computes over the trace in memory.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { releaseTemporary, trackTemporary } from '../temp-files.js';
+import { removeTemporary, trackTemporary } from '../temp-files.js';
 import { OP_DELETE, type Trace, type TraceChunk } from '../trace/trace.js';
 
 /** The next use of each access (Infinity: never again), as float64 values in access order. */
@@ -43,8 +43,7 @@ export function writeNextUses(source: BackwardSource): NextUseFile & { remove():
   const path = join(tmpdir(), `cachebench-next-uses-${process.pid}-${randomBytes(6).toString('hex')}.f64`);
   trackTemporary(path);
   const remove = (): void => {
-    rmSync(path, { force: true });
-    releaseTemporary(path);
+    removeTemporary(path);
   };
   try {
     const fd = openSync(path, 'w');

@@ -19,17 +19,7 @@ import { OP_DELETE, OP_GET, type Trace, type TraceChunk } from '../trace/trace.j
 import { executeJobs, executorOptionsOf, type ExecutorOptions } from './executor.js';
 import { gridJobs, runOptionsOf, settingsOf, type GridConfig } from './grid.js';
 import { cacheJob, jobCost, jobLabel, jobModes, toWire, type Job, type JobCounts, type ReplaySettings } from './jobs.js';
-import {
-  ColumnHashes,
-  computeSlice,
-  encodeUnit,
-  gatherSlices,
-  unitsOfSlice,
-  workFingerprint,
-  type Slice,
-  type SliceResults,
-  type Work,
-} from './slices.js';
+import { ColumnHashes, computeSlice, gatherSlices, workFingerprint, type Slice, type SliceResults, type Work } from './slices.js';
 import { exactCurveBlocker, lruCurveCounts, stackDistances, StackDistanceCounter } from './lru-curve.js';
 import { replayStream, type ChunkSource } from './stream.js';
 import { bestChoice, curvesOf, recommend, ttlChoice, type CurvePoint, type RecommendOptions } from './recommend.js';
@@ -537,41 +527,47 @@ async function streamedSweepOrSlice(
   const replayed = plans.filter((plan) => !plan.onePass).flatMap((plan) => plan.jobs);
   // The units of work are those of the sweep in memory, so that parts of either merge with either.
   const costs = [...curvePlans.map(() => shape.length * ONE_PASS_COST), ...replayed.map((job) => jobCost(job, shape.length))];
-  const units = slicing !== undefined ? unitsOfSlice(costs, slicing) : config.fromSlices !== undefined ? [] : costs.map((_, unit) => unit);
-  const counters = new Map(
-    units
-      .filter((unit) => unit < curvePlans.length)
-      .map((unit) => [unit, new StackDistanceCounter(shape.keySpace, shape.sizes !== undefined)] as const),
-  );
-  const jobs = units.filter((unit) => unit >= curvePlans.length).map((unit) => replayed[unit - curvePlans.length]!);
-  const infinite = new InfiniteCacheCounter(shape.keySpace);
   const columns = new ColumnHashes();
-  const streamed = await replayStream(source, jobs, settings, {
-    ...(config.onProgress !== undefined && { onProgress: config.onProgress }),
-    ...(config.signal !== undefined && { signal: config.signal }),
-    ...(config.threads !== undefined && { threads: config.threads }),
-    observe: (chunk) => {
-      infinite.observe(chunk);
-      columns.update(chunk);
-      for (const counter of counters.values()) counter.advance(chunk);
-    },
-  });
-  const lastSizes = streamed.facts.lastSizes();
-  const values: unknown[] = [
-    ...[...counters.values()].map((counter) => counter.countsAt(config.capacities, lastSizes)),
-    ...streamed.counts,
-  ];
   const fingerprint = (): string => columns.fingerprint(shape, sweepDescription(settings, curvePlans, replayed));
-  if (slicing !== undefined) {
-    return {
-      slice: {
-        slice: slicing,
-        fingerprint: fingerprint(),
-        units: costs.length,
-        results: units.map((unit, i) => ({ unit, value: encodeUnit(values[i]) })),
+  // One read for the given units: the curves among them counted as the chunks pass, the rest replayed.
+  const pass = async (units: readonly number[]) => {
+    const counters = new Map(
+      units
+        .filter((unit) => unit < curvePlans.length)
+        .map((unit) => [unit, new StackDistanceCounter(shape.keySpace, shape.sizes !== undefined)] as const),
+    );
+    const jobs = units.filter((unit) => unit >= curvePlans.length).map((unit) => replayed[unit - curvePlans.length]!);
+    const infinite = new InfiniteCacheCounter(shape.keySpace);
+    const streamed = await replayStream(source, jobs, settings, {
+      ...(config.onProgress !== undefined && { onProgress: config.onProgress }),
+      ...(config.signal !== undefined && { signal: config.signal }),
+      ...(config.threads !== undefined && { threads: config.threads }),
+      observe: (chunk) => {
+        infinite.observe(chunk);
+        columns.update(chunk);
+        for (const counter of counters.values()) counter.advance(chunk);
       },
+    });
+    const lastSizes = streamed.facts.lastSizes();
+    const values: unknown[] = [
+      ...[...counters.values()].map((counter) => counter.countsAt(config.capacities, lastSizes)),
+      ...streamed.counts,
+    ];
+    return { values, summary: streamed.summary, ceiling: infinite.hitRate() };
+  };
+  if (slicing !== undefined) {
+    // The fingerprint is read after compute, by which time the pass has hashed every column.
+    const work: Work = {
+      costs,
+      get fingerprint() {
+        return fingerprint();
+      },
+      compute: async (units) => (await pass(units)).values,
     };
+    return { slice: await computeSlice(work, slicing) };
   }
+  // Merging parts replays nothing: the read gives the summary and checks the parts are of this trace.
+  const { values, summary, ceiling } = await pass(config.fromSlices !== undefined ? [] : costs.map((_, unit) => unit));
   const all = config.fromSlices === undefined ? values : gatherSlices(config.fromSlices, fingerprint(), costs.length);
   const rows: ResultRow[] = [];
   let next = curvePlans.length;
@@ -580,8 +576,8 @@ async function streamedSweepOrSlice(
     plan.jobs.forEach((job, i) => rows.push(rowOf(job, curve === undefined ? (all[next++] as JobCounts) : curve[i]!, settings)));
   }
   return {
-    result: sweepResult(resultWith(streamed.summary, config.command ?? 'sweep', runOptionsOf(config), rows), config, plans, {
-      ceiling: infinite.hitRate(),
+    result: sweepResult(resultWith(summary, config.command ?? 'sweep', runOptionsOf(config), rows), config, plans, {
+      ceiling,
       refine: (recommendations) => ({ recommendations, points: new Map<string, CurvePoint[]>() }),
       sampling: null,
     }),

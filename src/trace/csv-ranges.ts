@@ -19,7 +19,6 @@
  * against the last one before it and fills those cells in.
  */
 import { availableParallelism } from 'node:os';
-import { rmSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import { ByteKeyInterner } from './byte-intern.js';
@@ -31,7 +30,8 @@ import { RowSink, type KeyTable, type RowStore } from './rows.js';
 // spill.ts is loaded when a trace goes to disk: it reaches the binary format, which loads traces through this module.
 import type { SpilledRows, SpillOptions } from './spill.js';
 import { isWholeSecond, OP_GET, type Trace } from './trace.js';
-import { releaseTemporary, trackTemporary } from '../temp-files.js';
+import { removeTemporary, trackTemporary } from '../temp-files.js';
+import { SPILLED_COLUMNS, spilledColumnFile } from './spill-files.js';
 
 /** Returned when the file should be read on one thread instead (small, unusual, or bad). */
 export const ONE_THREAD = Symbol('read on one thread');
@@ -133,13 +133,46 @@ const WORKER_SCRIPT = new URL('./csv-range-worker.js', import.meta.url);
  * small to gain, or when the caller must read it on one thread to get it right.
  */
 export async function readCsvInRanges(input: TraceInput, options: RangeReadOptions): Promise<Trace | typeof ONE_THREAD> {
+  let columns: SharedColumns | undefined;
+  let firsts: number[] = [];
+  return inRanges(
+    input,
+    options,
+    (counts, layout) => {
+      columns = sharedColumns(
+        layout,
+        counts.reduce((sum, count) => sum + count, 0),
+      );
+      firsts = counts.map((_, k) => counts.slice(0, k).reduce((sum, count) => sum + count, 0));
+      return firsts.map((first) => ({ columns: columns!, first }));
+    },
+    (parts, keys) => joinParts(input.path, columns!, parts, firsts, keys),
+  );
+}
+
+/**
+ * The reading in ranges both ways share: cuts the file, has every range count its lines,
+ * gives each range the target `targetsOf` makes of the counts (its slots, or its column
+ * files), reads the first range on this thread and the others on workers, and hands the parts,
+ * in file order, with the first range's key table to `join`. ONE_THREAD as soon as any range
+ * gives way; the workers have ended when it returns.
+ */
+async function inRanges<R>(
+  input: TraceInput,
+  options: RangeReadOptions,
+  targetsOf: (counts: readonly number[], layout: ColumnLayout) => RangeTarget[],
+  join: (parts: RangePart[], keys: ByteKeyInterner, layout: ColumnLayout) => R | typeof ONE_THREAD | Promise<R | typeof ONE_THREAD>,
+): Promise<R | typeof ONE_THREAD> {
   const planned = await planRanges(input, options);
   if (planned === ONE_THREAD) return ONE_THREAD;
   const { cuts, layout } = planned;
-  const ranges = cuts.length - 1;
-  const report = options.onProgress;
-  const progress = rangeProgress(cuts, input.fileBytes, report);
-  const tasks = Array.from({ length: ranges }, (_, k): RangeTask => ({ path: input.path, start: cuts[k]!, end: cuts[k + 1]!, layout }));
+  const progress = rangeProgress(cuts, input.fileBytes, options.onProgress);
+  const tasks = Array.from({ length: cuts.length - 1 }, (_, k): RangeTask => ({
+    path: input.path,
+    start: cuts[k]!,
+    end: cuts[k + 1]!,
+    layout,
+  }));
   const workers = tasks.slice(1).map(
     (task, k) =>
       new RangeWorker(task, (bytes) => {
@@ -151,15 +184,11 @@ export async function readCsvInRanges(input: TraceInput, options: RangeReadOptio
     for (const worker of workers) lines.push(await worker.lines);
     if (lines.some((count) => count === ONE_THREAD)) return ONE_THREAD;
     const counts = lines as number[];
-    const columns = sharedColumns(
-      layout,
-      counts.reduce((sum, count) => sum + count, 0),
-    );
-    const firsts = counts.map((_, k) => counts.slice(0, k).reduce((sum, count) => sum + count, 0));
+    const targets = targetsOf(counts, layout);
     workers.forEach((worker, k) => {
-      worker.read({ columns, first: firsts[k + 1]! });
+      worker.read(targets[k + 1]!);
     });
-    const head = await readRange(tasks[0]!, { columns, first: 0 }, counts[0]!, false, (bytes) => {
+    const head = await readRange(tasks[0]!, targets[0]!, counts[0]!, false, (bytes) => {
       progress(0, bytes);
     });
     if (head === ONE_THREAD) return ONE_THREAD;
@@ -169,11 +198,13 @@ export async function readCsvInRanges(input: TraceInput, options: RangeReadOptio
       if (part === ONE_THREAD) return ONE_THREAD;
       parts.push(part);
     }
-    const trace = joinParts(input.path, columns, parts, firsts, head.keys);
-    if (trace !== ONE_THREAD) report?.(input.fileBytes, input.fileBytes);
-    return trace;
+    const result = await join(parts, head.keys, layout);
+    if (result !== ONE_THREAD) options.onProgress?.(input.fileBytes, input.fileBytes);
+    return result;
   } finally {
     for (const worker of workers) worker.stop();
+    // A worker may still be writing when a range gives way: its files go only once it has ended.
+    await Promise.all(workers.map((worker) => worker.stopped));
   }
 }
 
@@ -221,70 +252,42 @@ export async function spillCsvInRanges(
   out: string,
   options: RangeReadOptions & { readonly meta?: SpillOptions['meta'] },
 ): Promise<{ readonly requests: number; readonly keySpace: number } | typeof ONE_THREAD> {
-  const planned = await planRanges(input, options);
-  if (planned === ONE_THREAD) return ONE_THREAD;
-  const { cuts, layout } = planned;
-  const progress = rangeProgress(cuts, input.fileBytes, options.onProgress);
-  const tasks = Array.from({ length: cuts.length - 1 }, (_, k): RangeTask => ({
-    path: input.path,
-    start: cuts[k]!,
-    end: cuts[k + 1]!,
-    layout,
-  }));
-  const prefixes = tasks.map((_, k) => `${out}.${process.pid}.range-${k}`);
-  // The workers make these files; an interrupt here must still remove them.
-  const files = prefixes.flatMap((prefix) => SPILLED_COLUMNS.map((name) => `${prefix}.${name}.column.tmp`));
-  for (const file of files) trackTemporary(file);
-  const workers = tasks.slice(1).map(
-    (task, k) =>
-      new RangeWorker(task, (bytes) => {
-        progress(k + 1, bytes);
-      }),
-  );
+  // The workers make these files; an interrupt must still remove them, as must a range that gives way.
+  const files: string[] = [];
   try {
-    const lines = [await linesIn(tasks[0]!)];
-    for (const worker of workers) lines.push(await worker.lines);
-    if (lines.some((count) => count === ONE_THREAD)) return ONE_THREAD;
-    workers.forEach((worker, k) => {
-      worker.read({ spill: prefixes[k + 1]! });
-    });
-    const head = await readRange(tasks[0]!, { spill: prefixes[0]! }, lines[0] as number, false, (bytes) => {
-      progress(0, bytes);
-    });
-    if (head === ONE_THREAD) return ONE_THREAD;
-    const parts: RangePart[] = [head.part];
-    for (const worker of workers) {
-      const part = await worker.part;
-      if (part === ONE_THREAD) return ONE_THREAD;
-      parts.push(part);
-    }
-    const before = timesBeforeEach(parts, layout.time >= 0);
-    if (before === ONE_THREAD || parts.every((part) => part.length === 0)) return ONE_THREAD;
-    const keys = head.keys;
-    const { writeSpilledTrace } = await import('./spill.js');
-    writeSpilledTrace(
-      out,
-      parts.map((part, k) => ({
-        rows: part.spilled!,
-        ...(k > 0 && { renumber: renumbered(keys, part.names) }),
-        timeBefore: before[k]!,
-      })),
-      { source: input.path, keySpace: keys.size, names: keys.keyNames(), ...(options.meta && { meta: options.meta }) },
+    return await inRanges(
+      input,
+      options,
+      (counts) =>
+        counts.map((_, k) => {
+          const prefix = `${out}.${process.pid}.range-${k}`;
+          for (const name of SPILLED_COLUMNS) {
+            const file = spilledColumnFile(prefix, name);
+            trackTemporary(file);
+            files.push(file);
+          }
+          return { spill: prefix };
+        }),
+      async (parts, keys, layout) => {
+        const before = timesBeforeEach(parts, layout.time >= 0);
+        if (before === ONE_THREAD || parts.every((part) => part.length === 0)) return ONE_THREAD;
+        const { writeSpilledTrace } = await import('./spill.js');
+        writeSpilledTrace(
+          out,
+          parts.map((part, k) => ({
+            rows: part.spilled!,
+            ...(k > 0 && { renumber: renumbered(keys, part.names) }),
+            timeBefore: before[k]!,
+          })),
+          { source: input.path, keySpace: keys.size, names: keys.keyNames(), ...(options.meta && { meta: options.meta }) },
+        );
+        return { requests: parts.reduce((sum, part) => sum + part.length, 0), keySpace: keys.size };
+      },
     );
-    options.onProgress?.(input.fileBytes, input.fileBytes);
-    return { requests: parts.reduce((sum, part) => sum + part.length, 0), keySpace: keys.size };
   } finally {
-    for (const worker of workers) worker.stop();
-    // The workers may still be writing when a range gives way: they are stopped first.
-    await Promise.all(workers.map((worker) => worker.stopped));
-    for (const file of files) {
-      rmSync(file, { force: true });
-      releaseTemporary(file);
-    }
+    for (const file of files) removeTemporary(file);
   }
 }
-
-const SPILLED_COLUMNS = ['keys', 'sizes', 'times', 'ops', 'ttls', 'costs'] as const;
 
 /**
  * The last time before each range (0 before the first), after checking that no range's
@@ -388,6 +391,7 @@ function sharedColumns(layout: ColumnLayout, slots: number): SharedColumns {
     ...(layout.cost >= 0 && { costs: column(Float64Array) }),
   };
 }
+
 /** The layout from the file's first non-empty line, and where its rows begin. */
 async function firstLine(
   handle: FileHandle,

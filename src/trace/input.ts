@@ -6,7 +6,7 @@
  * directory, no permission, a corrupt stream) becomes a one-line TraceFormatError naming
  * the file. Readers never see the whole file at once.
  */
-import { closeSync, createReadStream, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { TraceFormatError } from '../errors.js';
-import { releaseTemporary, trackTemporary } from '../temp-files.js';
+import { removeTemporary, trackTemporary } from '../temp-files.js';
 
 // Big enough that a read costs far more than its system call, small enough that the
 // buffers are a sliver of a loaded trace's memory (peak memory is an issue 6 target).
@@ -406,8 +406,7 @@ class StreamInput implements TraceInput {
     streams.delete(this.name);
     if (!this.spool) return;
     closeSync(this.spool.fd);
-    rmSync(this.spool.file, { force: true });
-    releaseTemporary(this.spool.file);
+    removeTemporary(this.spool.file);
     this.spool = undefined;
   }
 }

@@ -10,7 +10,7 @@
  * (csv-ranges.ts) spills one store per range, and `writeSpilledTrace` joins them in order,
  * renumbering each later range's keys.
  */
-import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import type { BinaryTraceMeta } from './binary.js';
 import type { StreamColumns } from './chunks.js';
 import type { KeyNames } from './key-names.js';
@@ -18,14 +18,15 @@ import type { RowStore } from './rows.js';
 import { TraceWriter } from './stream.js';
 import { isWholeSecond, OP_GET, type Trace, type TraceChunk } from './trace.js';
 import { UnknownSizeFiller } from './unknown-sizes.js';
-import { releaseTemporary, trackTemporary } from '../temp-files.js';
+import { removeTemporary, trackTemporary } from '../temp-files.js';
+import { spilledColumnFile, type SpilledColumnName } from './spill-files.js';
 
 /** Rows buffered per column before they are appended to its file. */
 const BUFFER_ROWS = 1 << 16;
 /** Rows per chunk when the columns are copied into the binary trace. */
 const COPY_ROWS = 1 << 20;
 
-type ColumnName = 'keys' | 'sizes' | 'times' | 'ops' | 'ttls' | 'costs';
+type ColumnName = SpilledColumnName;
 type Values = Uint32Array | Float64Array | Uint8Array;
 type ValuesType = { new (length: number): Values; readonly BYTES_PER_ELEMENT: number };
 
@@ -54,14 +55,7 @@ class SpilledColumn {
 
   /** Reads rows [start, start + count) into `into`. */
   read(into: Values, start: number, count: number): Values {
-    const width = this.Type.BYTES_PER_ELEMENT;
-    const bytes = new Uint8Array(into.buffer, into.byteOffset, count * width);
-    for (let done = 0; done < bytes.length;) {
-      const got = readSync(this.fd, bytes, done, bytes.length - done, start * width + done);
-      if (got === 0) throw new Error(`internal error: ${this.path} ends before row ${start + count}`);
-      done += got;
-    }
-    return into.subarray(0, count);
+    return readRows(this.fd, into, this.Type.BYTES_PER_ELEMENT, start, count, this.path);
   }
 
   close(): void {
@@ -72,8 +66,7 @@ class SpilledColumn {
 
   remove(): void {
     this.close();
-    rmSync(this.path, { force: true });
-    releaseTemporary(this.path);
+    removeTemporary(this.path);
   }
 }
 
@@ -249,7 +242,7 @@ export class SpillingStore implements RowStore {
   }
 
   private columnPath(name: ColumnName): string {
-    return `${this.prefix}.${name}.column.tmp`;
+    return spilledColumnFile(this.prefix, name);
   }
 
   private column(name: ColumnName): SpilledColumn {

@@ -14,9 +14,9 @@
  * adds the key names, reads the file back once in order for its checksum and renames it into
  * place: a reader never sees half a file.
  */
-import { closeSync, ftruncateSync, openSync, readSync, renameSync, rmSync, fstatSync, writeSync } from 'node:fs';
+import { closeSync, ftruncateSync, openSync, readSync, renameSync, fstatSync, writeSync } from 'node:fs';
 import { TraceFormatError, UsageError } from '../errors.js';
-import { releaseTemporary, trackTemporary } from '../temp-files.js';
+import { releaseTemporary, removeTemporary, trackTemporary } from '../temp-files.js';
 import {
   COLUMN_FLAGS,
   columnsOf,
@@ -327,7 +327,6 @@ export class TraceWriter {
   abort(): void {
     if (this.open) closeSync(this.fd);
     this.open = false;
-    rmSync(this.temporary, { force: true });
-    releaseTemporary(this.temporary);
+    removeTemporary(this.temporary);
   }
 }

@@ -10,7 +10,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { loadTraceBinary } from '../../src/trace/binary.js';
-import { loadTraceFile } from '../../src/trace/csv.js';
+import type { LoadOptions } from '../../src/trace/csv.js';
 import { parseColumnsOption } from '../../src/trace/columns.js';
 import { convertToBinaryTrace, isBinaryTraceOf } from '../../src/trace/convert.js';
 import { ONE_THREAD, spillCsvInRanges } from '../../src/trace/csv-ranges.js';
@@ -20,7 +20,7 @@ import { SpillingStore } from '../../src/trace/spill.js';
 import { TraceBuilder, type Trace } from '../../src/trace/trace.js';
 import { UNKNOWN_SIZE } from '../../src/trace/unknown-sizes.js';
 import { ROOT } from '../helpers/cli.js';
-import { csvFileArb, renderCsv } from '../helpers/random-csv.js';
+import { csvFileArb, loadOutcome, renderCsv, type LoadOutcome } from '../helpers/random-csv.js';
 import { tempDir } from '../helpers/temp-files.js';
 import { comparableTrace } from '../helpers/trace.js';
 
@@ -33,7 +33,15 @@ async function binaryTrace(path: string, source: string): Promise<ReturnType<typ
   return comparableTrace({ ...trace, source });
 }
 
-type Outcome = { trace: ReturnType<typeof comparableTrace> } | { error: string };
+/** What converting gives: the binary trace as it loads, or the error, as `loadOutcome` tells a load's. */
+async function conversionOutcome(path: string, out: string, options: LoadOptions): Promise<LoadOutcome> {
+  try {
+    await convertToBinaryTrace(path, out, options);
+    return { trace: await binaryTrace(out, path) };
+  } catch (error) {
+    return { error: (error as Error).message, kind: (error as Error).name };
+  }
+}
 
 test('random CSV files convert to the binary trace of their load in memory, or fail with its error and leave nothing', async () => {
   let fileNumber = 0;
@@ -44,20 +52,9 @@ test('random CSV files convert to the binary trace of their load in memory, or f
       const name = `random-${fileNumber++}`;
       const path = files.write(`${name}.csv`, text);
       const out = join(files.dir, `${name}.cbt`);
-      let expected: Outcome;
-      try {
-        expected = { trace: comparableTrace(await loadTraceFile(path, options)) };
-      } catch (error) {
-        expected = { error: (error as Error).message };
-      }
-      let actual: Outcome;
-      try {
-        await convertToBinaryTrace(path, out, options);
-        actual = { trace: await binaryTrace(out, path) };
-        converted++;
-      } catch (error) {
-        actual = { error: (error as Error).message };
-      }
+      const expected = await loadOutcome(path, options);
+      const actual = await conversionOutcome(path, out, options);
+      if ('trace' in actual) converted++;
       assert.deepEqual(actual, expected, `file:\n${JSON.stringify(text.toString('latin1'))}`);
       const left = readdirSync(files.dir).filter((file) => file.startsWith(`${name}.`) && file !== `${name}.csv` && file !== `${name}.cbt`);
       assert.deepEqual(left, [], 'no temporary files are left');
@@ -78,19 +75,8 @@ test('random CSV files converted in ranges on several threads give the binary tr
       const path = files.write(`${name}.csv`, text);
       const out = join(files.dir, `${name}.cbt`);
       const cut = { ...options, workers, minRangeBytes: 1 };
-      let expected: Outcome;
-      try {
-        expected = { trace: comparableTrace(await loadTraceFile(path, { ...options, workers: 1 })) };
-      } catch (error) {
-        expected = { error: (error as Error).message };
-      }
-      let actual: Outcome;
-      try {
-        await convertToBinaryTrace(path, out, cut);
-        actual = { trace: await binaryTrace(out, path) };
-      } catch (error) {
-        actual = { error: (error as Error).message };
-      }
+      const expected = await loadOutcome(path, { ...options, workers: 1 });
+      const actual = await conversionOutcome(path, out, cut);
       assert.deepEqual(actual, expected, `file:\n${JSON.stringify(text.toString('latin1'))}`);
       const left = readdirSync(files.dir).filter((file) => file.startsWith(`${name}.`) && file !== `${name}.csv` && file !== `${name}.cbt`);
       assert.deepEqual(left, [], 'no column files are left');
