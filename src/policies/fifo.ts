@@ -1,12 +1,57 @@
 /**
  * FIFO: evict the entry inserted longest ago; hits change nothing.
  *
- * A linked list over typed arrays in insertion order. No parameters.
+ * A linked list in insertion order: counting entries, a row of capacity slots
+ * (internal/slot-list.ts); counting bytes, key ids linked over the key space. No parameters.
  * Reference: libCacheSim `FIFO.c`.
  */
-import type { PolicyContext, PolicyDefinition } from './policy.js';
+import type { Policy, PolicyContext, PolicyDefinition } from './policy.js';
 import { NIL } from './internal/list.js';
 import { SingleListPolicy } from './internal/single-list.js';
+import { NO_SLOT, SlotList, slotsFor } from './internal/slot-list.js';
+
+/** FIFO counting entries: every size is 1. */
+export class EntryFifoPolicy implements Policy {
+  private readonly list: SlotList;
+
+  constructor(
+    context: PolicyContext,
+    readonly name = 'fifo',
+  ) {
+    this.list = new SlotList(slotsFor(context), context.keySpace);
+  }
+
+  access(id: number, _size: number, _now: number): boolean {
+    const list = this.list;
+    if (list.slotOf[id]! !== NO_SLOT) return true;
+    if (list.slots === 0) return false;
+    list.moveToHead(list.claimTail(id));
+    return false;
+  }
+
+  has(id: number): boolean {
+    return this.list.has(id);
+  }
+
+  delete(id: number): boolean {
+    return this.list.release(id);
+  }
+
+  get size(): number {
+    return this.list.length;
+  }
+
+  get bytes(): number {
+    return this.list.length;
+  }
+
+  /** Keys from newest to oldest insertion; tests only. */
+  order(): number[] {
+    return this.list.keys();
+  }
+}
+
+/** FIFO counting bytes. */
 
 export class FifoPolicy extends SingleListPolicy {
   constructor(
@@ -39,5 +84,5 @@ export const fifo: PolicyDefinition = {
   name: 'fifo',
   description: 'First in, first out: evicts the oldest insertion; hits do not reorder.',
   params: [],
-  create: (context, _params, name) => new FifoPolicy(context, name),
+  create: (context, _params, name) => (context.unit === 'entries' ? new EntryFifoPolicy(context, name) : new FifoPolicy(context, name)),
 };

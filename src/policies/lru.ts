@@ -1,14 +1,64 @@
 /**
  * LRU: evict the least recently used entry.
  *
- * A doubly linked list over typed arrays (head = most recent). A hit moves the entry to the
- * head; a miss evicts from the tail until the newcomer fits, then inserts it at the head.
- * No parameters. Reference: libCacheSim `LRU.c`; Python's `functools.lru_cache` and
+ * A doubly linked list (head = most recent). A hit moves the entry to the head; a miss
+ * evicts from the tail until the newcomer fits, then inserts it at the head. Counting
+ * entries, the list is a row of capacity slots (internal/slot-list.ts), which keeps the
+ * replay in the CPU's cache; counting bytes, it links key ids over the key space, since the
+ * number of entries is then unbounded. No parameters. Reference: libCacheSim `LRU.c`; Python's `functools.lru_cache` and
  * cachetools `LRUCache` produce the same hits and misses when counting entries.
  */
-import type { PolicyContext, PolicyDefinition } from './policy.js';
+import type { Policy, PolicyContext, PolicyDefinition } from './policy.js';
 import { NIL } from './internal/list.js';
 import { SingleListPolicy } from './internal/single-list.js';
+import { NO_SLOT, SlotList, slotsFor } from './internal/slot-list.js';
+
+/** LRU counting entries: every size is 1. */
+export class EntryLruPolicy implements Policy {
+  private readonly list: SlotList;
+
+  constructor(
+    context: PolicyContext,
+    readonly name = 'lru',
+  ) {
+    this.list = new SlotList(slotsFor(context), context.keySpace);
+  }
+
+  access(id: number, _size: number, _now: number): boolean {
+    const list = this.list;
+    const at = list.slotOf[id]!;
+    if (at !== NO_SLOT) {
+      list.moveToHead(at);
+      return true;
+    }
+    if (list.slots === 0) return false;
+    list.moveToHead(list.claimTail(id));
+    return false;
+  }
+
+  has(id: number): boolean {
+    return this.list.has(id);
+  }
+
+  delete(id: number): boolean {
+    return this.list.release(id);
+  }
+
+  get size(): number {
+    return this.list.length;
+  }
+
+  get bytes(): number {
+    return this.list.length;
+  }
+
+  /** Keys from most to least recently used; tests only. */
+  order(): number[] {
+    return this.list.keys();
+  }
+}
+
+/** LRU counting bytes. */
 
 export class LruPolicy extends SingleListPolicy {
   constructor(
@@ -42,5 +92,5 @@ export const lru: PolicyDefinition = {
   curve: 'lru-stack',
   description: 'Least recently used: evicts the entry untouched for longest (functools.lru_cache, lru-cache).',
   params: [],
-  create: (context, _params, name) => new LruPolicy(context, name),
+  create: (context, _params, name) => (context.unit === 'entries' ? new EntryLruPolicy(context, name) : new LruPolicy(context, name)),
 };
