@@ -5,49 +5,25 @@
  * (internal/slot-list.ts); counting bytes, key ids linked over the key space. No parameters.
  * Reference: libCacheSim `FIFO.c`.
  */
-import type { Policy, PolicyContext, PolicyDefinition } from './policy.js';
+import type { PolicyContext, PolicyDefinition } from './policy.js';
 import { NIL } from './internal/list.js';
 import { SingleListPolicy } from './internal/single-list.js';
-import { NO_SLOT, SlotList, slotsFor } from './internal/slot-list.js';
+import { NO_SLOT, SlotListPolicy } from './internal/slot-list.js';
 
 /** FIFO counting entries: every size is 1. */
-export class EntryFifoPolicy implements Policy {
-  private readonly list: SlotList;
-
+export class EntryFifoPolicy extends SlotListPolicy {
   constructor(
     context: PolicyContext,
     readonly name = 'fifo',
   ) {
-    this.list = new SlotList(slotsFor(context), context.keySpace);
+    super(context);
   }
 
   access(id: number, _size: number, _now: number): boolean {
-    const list = this.list;
-    if (list.slotOf[id]! !== NO_SLOT) return true;
-    if (list.slots === 0) return false;
-    list.moveToHead(list.claimTail(id));
+    if (this.slotOf[id]! !== NO_SLOT) return true;
+    if (this.slots === 0) return false;
+    this.moveToHead(this.claimTail(id));
     return false;
-  }
-
-  has(id: number): boolean {
-    return this.list.has(id);
-  }
-
-  delete(id: number): boolean {
-    return this.list.release(id);
-  }
-
-  get size(): number {
-    return this.list.length;
-  }
-
-  get bytes(): number {
-    return this.list.length;
-  }
-
-  /** Keys from newest to oldest insertion; tests only. */
-  order(): number[] {
-    return this.list.keys();
   }
 }
 

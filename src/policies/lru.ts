@@ -8,53 +8,29 @@
  * number of entries is then unbounded. No parameters. Reference: libCacheSim `LRU.c`; Python's `functools.lru_cache` and
  * cachetools `LRUCache` produce the same hits and misses when counting entries.
  */
-import type { Policy, PolicyContext, PolicyDefinition } from './policy.js';
+import type { PolicyContext, PolicyDefinition } from './policy.js';
 import { NIL } from './internal/list.js';
 import { SingleListPolicy } from './internal/single-list.js';
-import { NO_SLOT, SlotList, slotsFor } from './internal/slot-list.js';
+import { NO_SLOT, SlotListPolicy } from './internal/slot-list.js';
 
 /** LRU counting entries: every size is 1. */
-export class EntryLruPolicy implements Policy {
-  private readonly list: SlotList;
-
+export class EntryLruPolicy extends SlotListPolicy {
   constructor(
     context: PolicyContext,
     readonly name = 'lru',
   ) {
-    this.list = new SlotList(slotsFor(context), context.keySpace);
+    super(context);
   }
 
   access(id: number, _size: number, _now: number): boolean {
-    const list = this.list;
-    const at = list.slotOf[id]!;
+    const at = this.slotOf[id]!;
     if (at !== NO_SLOT) {
-      list.moveToHead(at);
+      this.moveToHead(at);
       return true;
     }
-    if (list.slots === 0) return false;
-    list.moveToHead(list.claimTail(id));
+    if (this.slots === 0) return false;
+    this.moveToHead(this.claimTail(id));
     return false;
-  }
-
-  has(id: number): boolean {
-    return this.list.has(id);
-  }
-
-  delete(id: number): boolean {
-    return this.list.release(id);
-  }
-
-  get size(): number {
-    return this.list.length;
-  }
-
-  get bytes(): number {
-    return this.list.length;
-  }
-
-  /** Keys from most to least recently used; tests only. */
-  order(): number[] {
-    return this.list.keys();
   }
 }
 

@@ -1,7 +1,7 @@
 /**
- * A cache that counts entries as a fixed row of slots on one doubly linked list: the
- * structure behind LRU and FIFO when every size is 1 (unit 'entries'), so a cache of
- * capacity C never holds more than C entries.
+ * The policies that count entries (every size is 1, so a cache of capacity C never holds
+ * more than C entries) and keep them on one list, as a fixed row of slots on one doubly
+ * linked list: LRU and FIFO (unit 'entries'). Each subclass says only where a hit goes.
  *
  * Why not the key-space list of list.ts: there, a request reads and writes four arrays the
  * size of the key space (resident, size, prev, next) and the neighbours' links, each a cache
@@ -18,28 +18,34 @@
  * `slotOf` entry absorbs the victim write of a plain insert.
  *
  * Slots are addressed by offset (3 × slot index) into `node`, which holds each slot's key,
- * previous (toward the head) and next (toward the tail) offsets side by side.
+ * previous (toward the head) and next (toward the tail) offsets side by side. The row is the
+ * policy's own fields, not an object it holds: the extra load per request cost LRU a sixth.
  */
+import type { Policy, PolicyContext } from '../policy.js';
+
 export const NO_SLOT = -1;
 
 const KEY = 0;
 const PREV = 1;
 const NEXT = 2;
 
-export class SlotList {
+export abstract class SlotListPolicy implements Policy {
+  abstract readonly name: string;
   /** Key id to its slot's offset, NO_SLOT when not resident; one extra entry for free slots' key. */
-  readonly slotOf: Int32Array;
+  protected readonly slotOf: Int32Array;
   /** Per slot: key, previous offset, next offset. */
-  readonly node: Int32Array;
+  protected readonly node: Int32Array;
   /** The key a free slot holds. */
-  readonly none: number;
-  readonly slots: number;
-  head = NO_SLOT;
-  tail = NO_SLOT;
+  protected readonly none: number;
+  protected readonly slots: number;
+  protected head = NO_SLOT;
+  protected tail = NO_SLOT;
   /** Free slots (all at the tail end). */
-  free: number;
+  protected free: number;
 
-  constructor(slots: number, keySpace: number) {
+  constructor(context: PolicyContext) {
+    const keySpace = context.keySpace;
+    const slots = Math.max(0, Math.min(Math.floor(context.capacity), keySpace));
     this.slots = slots;
     this.none = keySpace;
     this.free = slots;
@@ -58,21 +64,32 @@ export class SlotList {
     }
   }
 
+  abstract access(id: number, size: number, now: number): boolean;
+
   /** Resident entries. */
-  get length(): number {
+  get size(): number {
     return this.slots - this.free;
   }
 
-  /** Whether `id` is resident. */
+  /** Resident entries: every size is 1. */
+  get bytes(): number {
+    return this.slots - this.free;
+  }
+
   has(id: number): boolean {
     return this.slotOf[id]! !== NO_SLOT;
+  }
+
+  /** Frees `id`'s slot, if it is resident (a delete or an expiry): it moves behind the last entry. */
+  delete(id: number): boolean {
+    return this.release(id);
   }
 
   /**
    * Gives the tail slot (free, or the oldest entry's, whose key it evicts) to `id`, not
    * resident, and returns its offset; the slot stays at the tail. There must be a slot.
    */
-  claimTail(id: number): number {
+  protected claimTail(id: number): number {
     const { slotOf, node } = this;
     const at = this.tail;
     const victim = node[at + KEY]!;
@@ -84,7 +101,7 @@ export class SlotList {
   }
 
   /** Moves the slot at offset `at` to the head. */
-  moveToHead(at: number): void {
+  protected moveToHead(at: number): void {
     const head = this.head;
     if (head === at) return;
     const node = this.node;
@@ -100,8 +117,7 @@ export class SlotList {
     this.head = at;
   }
 
-  /** Frees `id`'s slot, if it is resident (a delete or an expiry): it moves behind the last entry. */
-  release(id: number): boolean {
+  private release(id: number): boolean {
     const at = this.slotOf[id]!;
     if (at === NO_SLOT) return false;
     const node = this.node;
@@ -124,7 +140,7 @@ export class SlotList {
   }
 
   /** Resident keys from head to tail; for tests and debugging, never the hot path. */
-  keys(): number[] {
+  order(): number[] {
     const out: number[] = [];
     for (let at = this.head; at !== NO_SLOT; at = this.node[at + NEXT]!) {
       const key = this.node[at + KEY]!;
@@ -132,9 +148,4 @@ export class SlotList {
     }
     return out;
   }
-}
-
-/** The slots a policy counting entries needs: never more than its capacity or the key space. */
-export function slotsFor(context: { readonly capacity: number; readonly keySpace: number }): number {
-  return Math.max(0, Math.min(Math.floor(context.capacity), context.keySpace));
 }

@@ -4,7 +4,6 @@ import fc from 'fast-check';
 import { EntryLruPolicy, LruPolicy } from '../../../src/policies/lru.js';
 import { EntryFifoPolicy, FifoPolicy } from '../../../src/policies/fifo.js';
 import type { Policy, PolicyContext } from '../../../src/policies/policy.js';
-import { SlotList } from '../../../src/policies/internal/slot-list.js';
 import { traceOf } from '../../helpers/trace.js';
 
 /** A request (key >= 0) or a delete of key -1 - k. */
@@ -42,26 +41,28 @@ for (const [name, Entry, Bytes] of [
   });
 }
 
-test('a slot list keeps its used slots ahead of its free ones', () => {
-  const list = new SlotList(3, 10);
-  assert.equal(list.length, 0);
-  list.moveToHead(list.claimTail(4));
-  list.moveToHead(list.claimTail(7));
-  list.moveToHead(list.claimTail(2));
-  assert.deepEqual(list.keys(), [2, 7, 4]);
-  assert.equal(list.length, 3);
+test('a row of slots keeps its entries ahead of its free slots, which a miss fills before it evicts', () => {
+  const trace = traceOf([0]);
+  const lru = new EntryLruPolicy({ capacity: 3, unit: 'entries', keySpace: 10, seed: 1, trace });
+  assert.equal(lru.size, 0);
+  for (const id of [4, 7, 2]) assert.equal(lru.access(id, 1, 0), false);
+  assert.deepEqual(lru.order(), [2, 7, 4]);
+  assert.equal(lru.size, 3);
   // Full: the tail's key (4) is the victim.
-  list.moveToHead(list.claimTail(9));
-  assert.deepEqual(list.keys(), [9, 2, 7]);
-  assert.equal(list.has(4), false);
-  // Releasing the middle entry frees a slot at the tail, which the next claim fills without a victim.
-  assert.equal(list.release(2), true);
-  assert.equal(list.release(2), false);
-  assert.equal(list.length, 2);
-  list.moveToHead(list.claimTail(5));
-  assert.deepEqual(list.keys(), [5, 9, 7]);
-  // A list without slots holds nothing.
-  const empty = new SlotList(0, 10);
-  assert.equal(empty.length, 0);
-  assert.deepEqual(empty.keys(), []);
+  assert.equal(lru.access(9, 1, 0), false);
+  assert.deepEqual(lru.order(), [9, 2, 7]);
+  assert.equal(lru.has(4), false);
+  // Deleting the middle entry frees a slot, which the next miss fills without a victim.
+  assert.equal(lru.delete(2), true);
+  assert.equal(lru.delete(2), false);
+  assert.equal(lru.size, 2);
+  assert.equal(lru.access(5, 1, 0), false);
+  assert.deepEqual(lru.order(), [5, 9, 7]);
+  assert.equal(lru.access(7, 1, 0), true);
+  assert.deepEqual(lru.order(), [7, 5, 9]);
+  // No slots: nothing is ever held.
+  const none = new EntryLruPolicy({ capacity: 0, unit: 'entries', keySpace: 10, seed: 1, trace });
+  assert.equal(none.access(1, 1, 0), false);
+  assert.equal(none.access(1, 1, 1), false);
+  assert.deepEqual([none.size, none.order()], [0, []]);
 });
