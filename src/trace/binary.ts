@@ -8,8 +8,10 @@
  *   16 request count (f64)    24 key space (f64)         32 metadata byte length (u32)
  *   36 metadata: UTF-8 JSON {source, sourceBytes, sourceModifiedMs, options}
  *   then keys (u32 x n), and when flagged: sizes (u32), times (f64), ops (u8), ttls (f64),
- *   costs (f64), key names (u32 byte length per id, then the UTF-8 bytes), and (version 3)
- *   a trailer: the CRC-32 (u32, then 4 zero bytes) of every byte before it, padding included.
+ *   costs (f64), key names (u32 byte length per id, then the UTF-8 bytes), (version 4) the
+ *   trace's summary (u32 byte length, 4 zero bytes, UTF-8 JSON: summary.ts, SummaryRecord;
+ *   length 0 when the writer had none), so a load needs no summary pass, and (version 3) a
+ *   trailer: the CRC-32 (u32, then 4 zero bytes) of every byte before it, padding included.
  * A file whose checksum does not match is refused (a damaged cache is rebuilt from its CSV).
  * Files are written to a temporary name and renamed, so a reader never sees half a file.
  */
@@ -24,14 +26,17 @@ import { openTraceInput } from './input.js';
 import type { Trace } from './trace.js';
 import { streamColumnsOf, type StreamColumns } from './chunks.js';
 import { KeyNames } from './key-names.js';
+import { rememberSummary, summaryRecordOf, type SummaryRecord } from './summary.js';
 
 export const BINARY_TRACE_MAGIC = 'CBTRACE\0';
 /**
  * Version 2 added whole-second time columns (TIMES_ARE_WHOLE_SECONDS); version 3 the
- * checksum trailer. Versions 1 and 2 still load (unchecked: they have no checksum).
+ * checksum trailer; version 4 the stored summary. Versions 1 and 2 still load (unchecked:
+ * they have no checksum), and 1 to 3 are summarized when loaded.
  */
-export const BINARY_TRACE_VERSION = 3;
+export const BINARY_TRACE_VERSION = 4;
 const FIRST_CHECKED_VERSION = 3;
+const FIRST_SUMMARIZED_VERSION = 4;
 const OLDEST_READABLE_VERSION = 1;
 /** The default cache file for a trace: next to it, with this suffix. */
 export const CACHE_SUFFIX = '.cbt';
@@ -110,6 +115,32 @@ export function parseHeader(bytes: Buffer, read: boolean, invalid: (why: string)
   return { version, flags: bytes.readUInt32LE(12), length, keySpace, metaLength: bytes.readUInt32LE(32) };
 }
 
+/** Whether a file of this format version stores its summary (before the trailer). */
+export function hasSummary(version: number): boolean {
+  return version >= FIRST_SUMMARIZED_VERSION;
+}
+
+/** The bytes before a stored summary's JSON: its byte length (u32) and 4 zero bytes. */
+export const SUMMARY_PREFIX_BYTES = 8;
+
+/** The summary section: prefix and JSON (just the prefix, saying length 0, without a record). */
+export function summarySection(record: SummaryRecord | undefined): Buffer {
+  const json = record === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(record), 'utf8');
+  const prefix = Buffer.alloc(SUMMARY_PREFIX_BYTES);
+  prefix.writeUInt32LE(json.length, 0);
+  return Buffer.concat([prefix, json]);
+}
+
+/** The stored summary's JSON, parsed (undefined when the section is empty): `invalid` for bytes that are not JSON. */
+export function parseSummary(json: Uint8Array, invalid: (why: string) => Error): unknown {
+  if (json.length === 0) return undefined;
+  try {
+    return JSON.parse(Buffer.from(json.buffer, json.byteOffset, json.byteLength).toString('utf8'));
+  } catch {
+    throw invalid('bad summary');
+  }
+}
+
 /** Whether a file of this format version ends with a checksum trailer. */
 export function hasChecksum(version: number): boolean {
   return version >= FIRST_CHECKED_VERSION;
@@ -138,6 +169,9 @@ export interface SaveOptions {
   /** @internal Largest single read or write; tests make it small to exercise the pieces. */
   readonly ioChunkBytes?: number;
 }
+
+/** The pieces a column is read in, each checksummed while the next is read. */
+const CHECK_PIECE_BYTES = 4 << 20;
 
 /** Largest single read or write: Node refuses more than 2 GiB at once (readFile included). */
 const IO_CHUNK_BYTES = 1 << 30;
@@ -203,6 +237,7 @@ export async function saveTraceBinary(trace: Trace, path: string, options: SaveO
     add(bytesOf(lengths));
     add(bytesOf(bytes));
   }
+  add(summarySection(summaryRecordOf(trace)));
   addTrailer();
 
   const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
@@ -234,12 +269,36 @@ export async function saveTraceBinary(trace: Trace, path: string, options: SaveO
 /**
  * Reads a file written by saveTraceBinary, each column straight into a typed array of its
  * own in pieces of at most 1 GiB, so a trace of any size loads (readFile stops at 2 GiB) and
- * nothing but the columns is ever held.
+ * nothing but the columns is ever held. The trace comes with the file's metadata.
  */
 export async function loadTraceBinary(
   path: string,
   options: { readonly ioChunkBytes?: number } = {},
 ): Promise<Trace & { readonly meta: BinaryTraceMeta }> {
+  const { trace, meta, summary } = await readTraceBinary(path, options);
+  return withStoredSummary({ ...trace, meta }, summary);
+}
+
+/** A binary trace as read: the trace, the file's metadata and the summary it stores (if any). */
+export interface BinaryTraceRead {
+  readonly trace: Trace;
+  readonly meta: BinaryTraceMeta;
+  readonly summary: unknown;
+}
+
+/**
+ * `trace` (made from a file's columns) with the summary the file stored, so that no summary
+ * pass is made for it. Summaries are remembered per trace object (summary.ts), so a trace
+ * made anew from a read one, even with the same columns, needs this again.
+ */
+export function withStoredSummary<T extends Trace>(trace: T, summary: unknown): T {
+  // A record that does not fit the trace is passed over: the trace is summarized when asked.
+  if (summary !== undefined) rememberSummary(trace, summary);
+  return trace;
+}
+
+/** loadTraceBinary's read: the trace (its stored summary remembered for it) and what else the file holds. */
+export async function readTraceBinary(path: string, options: { readonly ioChunkBytes?: number } = {}): Promise<BinaryTraceRead> {
   assertLittleEndian();
   const ioChunkBytes = options.ioChunkBytes ?? IO_CHUNK_BYTES;
   const cannotRead = (error: unknown): TraceFormatError => {
@@ -285,6 +344,29 @@ export async function loadTraceBinary(
     // Every byte read is folded into the checksum, padding included, in file order.
     let checksum = crc32Continued(metaBytes, crc32(header));
     let offset = FIXED_HEADER_BYTES + metaLength;
+    /**
+     * `readAt` that also folds the bytes into the checksum, one piece while the next is read:
+     * the read runs on libuv's thread pool, so the check costs the main thread almost nothing.
+     */
+    const readChecked = async (into: Uint8Array, at: number): Promise<boolean> => {
+      let unchecked: Uint8Array | undefined;
+      for (let done = 0; done < into.length;) {
+        const reading = handle.read(into, done, Math.min(CHECK_PIECE_BYTES, ioChunkBytes, into.length - done), at + done);
+        if (unchecked !== undefined) checksum = crc32Continued(unchecked, checksum);
+        let bytesRead: number;
+        try {
+          ({ bytesRead } = await reading);
+        } catch (error) {
+          throw cannotRead(error);
+        }
+        if (bytesRead === 0) return false;
+        unchecked = into.subarray(done, done + bytesRead);
+        done += bytesRead;
+      }
+      if (unchecked !== undefined) checksum = crc32Continued(unchecked, checksum);
+      return true;
+    };
+
     const skipPadding = async (): Promise<void> => {
       const pad = padTo8(offset);
       if (pad === 0) return;
@@ -294,17 +376,16 @@ export async function loadTraceBinary(
       offset += pad;
     };
     const take = async <A extends Uint8Array | Uint32Array | Float64Array>(
-      Type: { new (length: number): A; BYTES_PER_ELEMENT: number },
+      Type: { new (buffer: ArrayBuffer, byteOffset: number, length: number): A; BYTES_PER_ELEMENT: number },
       count: number,
     ): Promise<A> => {
       await skipPadding();
       const byteLength = count * Type.BYTES_PER_ELEMENT;
       // Checked before allocating, so a corrupt length cannot ask for absurd memory.
       if (offset + byteLength > fileBytes) throw invalid('truncated');
-      const column = new Type(count);
-      const bytes = new Uint8Array(column.buffer, 0, byteLength);
-      if (!(await readAt(bytes, offset))) throw invalid('truncated');
-      checksum = crc32Continued(bytes, checksum);
+      // Not zero-filled: every byte is read from the file, or the load fails.
+      const column = new Type(Buffer.allocUnsafeSlow(byteLength).buffer, 0, count);
+      if (!(await readChecked(new Uint8Array(column.buffer, 0, byteLength), offset))) throw invalid('truncated');
       offset += byteLength;
       return column;
     };
@@ -332,13 +413,19 @@ export async function loadTraceBinary(
       }
       keyNames = KeyNames.fromUtf8(await take(Uint8Array, total), offsets, keySpace);
     }
+    let record: unknown;
+    if (hasSummary(version)) {
+      const prefix = await take(Uint8Array, SUMMARY_PREFIX_BYTES);
+      const byteLength = Buffer.from(prefix.buffer, prefix.byteOffset, prefix.byteLength).readUInt32LE(0);
+      record = parseSummary(await take(Uint8Array, byteLength), invalid);
+    }
     if (hasChecksum(version)) {
       await skipPadding();
       const trailer = Buffer.alloc(8);
       if (offset + 8 !== fileBytes || !(await readAt(trailer, offset))) throw invalid('truncated, or bytes after its end');
       if (trailer.readUInt32LE(0) !== checksum) throw invalid('checksum mismatch: the file is damaged');
     }
-    return {
+    const trace: Trace = {
       // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- files of format version 1 may lack it
       source: meta.source ?? path,
       length,
@@ -350,8 +437,8 @@ export async function loadTraceBinary(
       ...(ttls && { ttls }),
       ...(costs && { costs }),
       ...(keyNames && { keyNames }),
-      meta,
     };
+    return { trace: withStoredSummary(trace, record), meta, summary: record };
   } finally {
     await handle.close();
   }
@@ -397,7 +484,7 @@ export async function loadTraceCachedWithStatus(
   let damaged: string | undefined;
   if (cached?.isFile() && cached.mtimeMs >= input.modifiedMs) {
     try {
-      const { meta, ...trace } = await loadTraceBinary(cachePath);
+      const { trace, meta, summary } = await readTraceBinary(cachePath);
       // Files of format version 1 may have no load options recorded.
       const saved = meta.options as
         { readonly columns?: string | undefined; readonly header?: boolean | undefined; readonly format?: string | undefined } | undefined;
@@ -409,7 +496,7 @@ export async function loadTraceCachedWithStatus(
         savedHeader === wanted.header &&
         savedFormat === wanted.format
       ) {
-        return { trace: { ...trace, source: path }, cachePath, cache: 'hit' };
+        return { trace: withStoredSummary({ ...trace, source: path }, summary), cachePath, cache: 'hit' };
       }
     } catch (error) {
       if (!(error instanceof TraceFormatError)) throw error;

@@ -12,12 +12,13 @@
  */
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import type { BinaryTraceMeta } from './binary.js';
-import type { StreamColumns } from './chunks.js';
+import { shapeWith, type StreamColumns } from './chunks.js';
 import type { KeyNames } from './key-names.js';
 import type { RowStore } from './rows.js';
 import { TraceWriter } from './stream.js';
 import { isWholeSecond, OP_GET, type Trace, type TraceChunk } from './trace.js';
 import { UnknownSizeFiller } from './unknown-sizes.js';
+import { TraceSummarizer } from './summary.js';
 import { removeTemporary, trackTemporary } from '../temp-files.js';
 import { spilledColumnFile, type SpilledColumnName } from './spill-files.js';
 
@@ -325,6 +326,8 @@ export function writeSpilledTrace(out: string, parts: readonly SpilledPart[], op
     ...(has('costs') && { costs: true }),
   };
   const writer = new TraceWriter(out, { length, columns: layout, source: options.source, ...(options.meta && { meta: options.meta }) });
+  // Summarized on the way, so that the trace is stored with its summary.
+  const summarizer = new TraceSummarizer(shapeWith({ source: options.source, length, keySpace: options.keySpace }, layout));
   const opened: number[] = [];
   try {
     const rows = Math.min(COPY_ROWS, Math.max(length, 1));
@@ -371,10 +374,11 @@ export function writeSpilledTrace(out: string, parts: readonly SpilledPart[], op
           ...(has('costs') && { costs: column('costs') as Float64Array }),
         };
         times = undefined;
+        summarizer.observe(chunk);
         writer.write(chunk);
       }
     }
-    writer.finish({ keySpace: options.keySpace, ...(options.names && { keyNames: options.names }) });
+    writer.finish({ keySpace: options.keySpace, summary: summarizer.record(), ...(options.names && { keyNames: options.names }) });
   } catch (error) {
     writer.abort();
     throw error;

@@ -24,6 +24,9 @@ import {
   FIXED_HEADER_BYTES,
   flagsOf,
   hasChecksum,
+  hasSummary,
+  SUMMARY_PREFIX_BYTES,
+  summarySection,
   headerBytes,
   parseHeader,
   type BinaryTraceMeta,
@@ -31,6 +34,7 @@ import {
 import { shapeWith, type StreamColumns } from './chunks.js';
 import { KeyNames } from './key-names.js';
 import type { TimeColumn, Trace, TraceChunk } from './trace.js';
+import type { SummaryRecord } from './summary.js';
 
 const HAS_KEY_NAMES = COLUMN_FLAGS.KEY_NAMES;
 /** Requests per chunk by default: 1 Mi requests is at most 29 MB of buffers, and long enough runs for the loops. */
@@ -151,6 +155,13 @@ function streamOf(fd: number, path: string): TraceStream {
     end += total;
     keyNames = KeyNames.fromUtf8(bytes, offsets, keySpace);
   }
+  if (hasSummary(version)) {
+    end += (8 - (end % 8)) % 8;
+    const prefix = Buffer.alloc(SUMMARY_PREFIX_BYTES);
+    if (end + SUMMARY_PREFIX_BYTES > fileBytes || !readFully(fd, prefix, end)) throw invalid('truncated');
+    // A stream gathers its summary as it is replayed: the stored one is only stepped over.
+    end += SUMMARY_PREFIX_BYTES + prefix.readUInt32LE(0);
+  }
   if (hasChecksum(version)) end += ((8 - (end % 8)) % 8) + 8;
   if (end !== fileBytes) throw invalid(end > fileBytes ? 'truncated' : 'bytes after its end');
 
@@ -218,6 +229,8 @@ export interface TraceWriterEnd {
   readonly keySpace: number;
   /** Key names by id (optional: a trace without them cannot be replayed against a server or by key class). */
   readonly keyNames?: KeyNames | readonly string[];
+  /** The trace's summary, when the writer gathered it (TraceSummarizer.record), stored so a load needs no summary pass. */
+  readonly summary?: SummaryRecord;
 }
 
 /**
@@ -300,6 +313,10 @@ export class TraceWriter {
         writeFully(this.fd, bytes, at);
         at += bytes.byteLength;
       }
+      pad();
+      const summary = summarySection(end.summary);
+      writeFully(this.fd, summary, at);
+      at += summary.length;
       pad();
       ftruncateSync(this.fd, at);
       // The checksum covers every byte before the trailer in file order, as saveTraceBinary's.

@@ -21,13 +21,73 @@ export function requestedKeys(trace: Trace): number {
 
 /** The size of each key's last request, by key id (the bytes an entry-counted cache holds at the end): from the summary's pass. */
 export function lastSizesOf(trace: Trace): Uint32Array | undefined {
-  return summarized(trace).lastSizes;
+  const known = summarized(trace);
+  if (known.lastSizes === NOT_TAKEN) {
+    // A summary read from a binary trace has no last sizes: one pass over keys and sizes.
+    const lastSizes = trace.sizes ? new Uint32Array(trace.keySpace) : undefined;
+    if (lastSizes !== undefined) for (let i = 0; i < trace.length; i++) lastSizes[trace.keys[i]!] = trace.sizes![i]!;
+    known.lastSizes = lastSizes;
+  }
+  return known.lastSizes;
 }
+
+/**
+ * What a binary trace stores of its summary (binary.ts), so that loading it needs no
+ * summary pass: the summary but its source (the file's own path or spec, known at load),
+ * and the requested keys.
+ */
+export interface SummaryRecord {
+  readonly summary: Omit<TraceSummary, 'source'>;
+  readonly requestedKeys: number;
+}
+
+/** The record of `trace`'s summary, to store with it. */
+export function summaryRecordOf(trace: Trace): SummaryRecord {
+  const { summary, requestedKeys } = summarized(trace);
+  return recordOf(summary, requestedKeys);
+}
+
+function recordOf(summary: TraceSummary, requestedKeys: number): SummaryRecord {
+  // A fixed key order, so that every writer stores the same bytes.
+  const { requests, lookups, writes, deletes, distinctKeys, oneHitWonders, top1PercentShare, sizes, time } = summary;
+  return {
+    summary: { requests, lookups, writes, deletes, distinctKeys, oneHitWonders, top1PercentShare, sizes, time },
+    requestedKeys,
+  };
+}
+
+/**
+ * Takes `record`, read with `trace`, as its summary. Undefined when the record does not fit
+ * the trace (a damaged or foreign file): the trace is then summarized as any other.
+ */
+export function rememberSummary(trace: Trace, record: unknown): SummaryRecord | undefined {
+  if (!fitsTrace(record, trace)) return undefined;
+  summaries.set(trace, { summary: { source: trace.source, ...record.summary }, requestedKeys: record.requestedKeys, lastSizes: NOT_TAKEN });
+  return record;
+}
+
+function fitsTrace(record: unknown, trace: Trace): record is SummaryRecord {
+  if (typeof record !== 'object' || record === null) return false;
+  const { summary, requestedKeys } = record as Partial<SummaryRecord>;
+  if (typeof summary !== 'object' || typeof requestedKeys !== 'number') return false;
+  const numbers = ['lookups', 'writes', 'deletes', 'oneHitWonders', 'top1PercentShare'] as const;
+  return (
+    summary.requests === trace.length &&
+    summary.distinctKeys === trace.keySpace &&
+    requestedKeys <= trace.keySpace &&
+    numbers.every((name) => typeof summary[name] === 'number') &&
+    (summary.sizes === null) === (trace.sizes === undefined) &&
+    (summary.time === null) === (trace.times === undefined || trace.length === 0)
+  );
+}
+
+/** Last sizes not yet taken (a remembered summary's): `lastSizesOf` makes them on first use. */
+const NOT_TAKEN = Symbol('not taken');
 
 interface Summarized {
   readonly summary: TraceSummary;
   readonly requestedKeys: number;
-  readonly lastSizes: Uint32Array | undefined;
+  lastSizes: Uint32Array | undefined | typeof NOT_TAKEN;
 }
 
 // Per trace: a grid asks for the requested keys and last sizes once per cell, and the summary once more at the end.
@@ -106,6 +166,11 @@ export class TraceSummarizer {
     let requested = 0;
     for (let id = 0; id < this.counts.length; id++) if (this.counts[id] !== 0) requested++;
     return requested;
+  }
+
+  /** The record of the summary so far, to store with the trace. */
+  record(): SummaryRecord {
+    return recordOf(this.summary(), this.requestedKeys());
   }
 
   summary(): TraceSummary {

@@ -6,11 +6,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { crc32 } from 'node:zlib';
 import fc from 'fast-check';
 import { TraceFormatError } from '../../src/errors.js';
 import { loadTraceBinary, loadTraceCachedWithStatus, saveTraceBinary, BINARY_TRACE_MAGIC } from '../../src/trace/binary.js';
 import { loadTraceFile } from '../../src/trace/csv.js';
 import { TraceBuilder, type Trace } from '../../src/trace/trace.js';
+import { generateTrace } from '../../src/trace/spec.js';
+import { lastSizesOf, requestedKeys, summarizeTrace } from '../../src/trace/summary.js';
 import { tempDir } from '../helpers/temp-files.js';
 import { comparableTrace } from '../helpers/trace.js';
 
@@ -44,7 +47,12 @@ test('save then load gives back the identical trace, for any mix of columns', as
       const trace = builder.build('random', keySpace, keyNames);
       const path = `${files.dir}/random-${n++}.cbt`;
       await saveTraceBinary(trace, path);
-      assert.deepEqual(withoutMeta(await loadTraceBinary(path)), withoutMeta(trace));
+      const loaded = await loadTraceBinary(path);
+      assert.deepEqual(withoutMeta(loaded), withoutMeta(trace));
+      // The summary stored with it is the summary of the trace.
+      assert.deepEqual(summarizeTrace(loaded), summarizeTrace(trace));
+      assert.equal(requestedKeys(loaded), requestedKeys(trace));
+      assert.deepEqual(lastSizesOf(loaded), lastSizesOf(trace));
     }),
     { numRuns: 60, seed: 7 },
   );
@@ -75,7 +83,7 @@ test('a file that is not a binary trace, a newer format version or a truncated f
   const future = Buffer.from(bytes);
   future.writeUInt32LE(99, 8);
   const futurePath = files.write('future.cbt', future);
-  await assert.rejects(loadTraceBinary(futurePath), /not a valid binary trace \(format version 99, this build reads 1 to 3\)/);
+  await assert.rejects(loadTraceBinary(futurePath), /not a valid binary trace \(format version 99, this build reads 1 to 4\)/);
   const truncated = files.write('truncated.cbt', bytes.subarray(0, bytes.length - 4));
   await assert.rejects(loadTraceBinary(truncated), /not a valid binary trace \(truncated/);
 });
@@ -159,4 +167,54 @@ test('columns are read and written in pieces when one read or write cannot take 
     assert.deepEqual(withoutMeta(await loadTraceBinary(path, { ioChunkBytes })), withoutMeta(trace));
     assert.deepEqual(withoutMeta(await loadTraceBinary(path)), withoutMeta(trace));
   }
+});
+
+/** The file with its checksum trailer made anew over everything before it (a file edited on purpose). */
+function resealed(bytes: Buffer): Buffer {
+  const body = bytes.subarray(0, bytes.length - 8);
+  const trailer = Buffer.alloc(8);
+  trailer.writeUInt32LE(crc32(body), 0);
+  return Buffer.concat([body, trailer]);
+}
+
+test('a load takes the summary stored in the file, passes over one that does not fit, and reads version-3 files', async () => {
+  const trace = generateTrace('zipf:alpha=0.9,keys=300,requests=5000,seed=5,sizes=10..100');
+  const truth = summarizeTrace(trace);
+  const path = `${files.dir}/summarized.cbt`;
+  await saveTraceBinary(trace, path);
+  const bytes = readFileSync(path);
+  const json = bytes.indexOf('{"summary":');
+  assert.ok(json > 0 && json % 8 === 0, 'the summary is stored, on an 8-byte boundary');
+  const stored = JSON.parse(bytes.toString('utf8', json, json + bytes.readUInt32LE(json - 8))) as { summary: { oneHitWonders: number } };
+  assert.equal(stored.summary.oneHitWonders, truth.oneHitWonders);
+
+  // An edited count of the same width, resealed: what the load reports is what the file says, so no pass made it.
+  const edit = (from: string, to: string): Buffer => {
+    const text = Buffer.from(bytes);
+    const at = text.indexOf(from, json);
+    assert.ok(at > 0 && from.length === to.length);
+    text.write(to, at, 'latin1');
+    return resealed(text);
+  };
+  const wonders = `"oneHitWonders":${truth.oneHitWonders}`;
+  const other = `"oneHitWonders":${String(truth.oneHitWonders + 1).padStart(String(truth.oneHitWonders).length, '0')}`;
+  const edited = await loadTraceBinary(files.write('edited.cbt', edit(wonders, other)));
+  assert.equal(summarizeTrace(edited).oneHitWonders, truth.oneHitWonders + 1);
+  // A record for another trace (a request count that is not the file's) is passed over: the trace is summarized.
+  const foreign = await loadTraceBinary(files.write('foreign.cbt', edit('"requests":5000', '"requests":5001')));
+  assert.deepEqual(summarizeTrace(foreign), truth);
+  assert.deepEqual(lastSizesOf(foreign), lastSizesOf(trace));
+  // Bytes that are not JSON are a damaged file.
+  await assert.rejects(
+    loadTraceBinary(files.write('garbled.cbt', edit('{"summary":', '{"summary"!'))),
+    /not a valid binary trace \(bad summary\)/,
+  );
+
+  // Version 3: the same file without the summary section (its prefix and JSON), which loads and is summarized.
+  const v3 = Buffer.from(bytes.subarray(0, json - 8 + 8));
+  v3.writeUInt32LE(3, 8);
+  const old = await loadTraceBinary(files.write('v3.cbt', resealed(Buffer.concat([v3.subarray(0, json - 8), Buffer.alloc(8)]))));
+  assert.deepEqual(withoutMeta(old), withoutMeta(await loadTraceBinary(path)));
+  assert.deepEqual(summarizeTrace(old), truth);
+  assert.deepEqual(lastSizesOf(old), lastSizesOf(trace));
 });

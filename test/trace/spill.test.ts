@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { loadTraceBinary } from '../../src/trace/binary.js';
@@ -19,6 +19,7 @@ import { loadTrace } from '../../src/trace/index.js';
 import { SpillingStore } from '../../src/trace/spill.js';
 import { TraceBuilder, type Trace } from '../../src/trace/trace.js';
 import { UNKNOWN_SIZE } from '../../src/trace/unknown-sizes.js';
+import { summaryRecordOf } from '../../src/trace/summary.js';
 import { ROOT } from '../helpers/cli.js';
 import { csvFileArb, loadOutcome, renderCsv, type LoadOutcome } from '../helpers/random-csv.js';
 import { tempDir } from '../helpers/temp-files.js';
@@ -33,14 +34,26 @@ async function binaryTrace(path: string, source: string): Promise<ReturnType<typ
   return comparableTrace({ ...trace, source });
 }
 
-/** What converting gives: the binary trace as it loads, or the error, as `loadOutcome` tells a load's. */
+/** The summary record a binary trace stores, as its bytes say. */
+function storedSummary(path: string): unknown {
+  const bytes = readFileSync(path);
+  const at = bytes.indexOf('{"summary":');
+  assert.ok(at > 0, `${path} stores its summary`);
+  return JSON.parse(bytes.toString('utf8', at, at + bytes.readUInt32LE(at - 8)));
+}
+
+/**
+ * What converting gives: the binary trace as it loads, or the error, as `loadOutcome` tells a
+ * load's. A converted file must also store the summary of the trace its file loads to.
+ */
 async function conversionOutcome(path: string, out: string, options: LoadOptions): Promise<LoadOutcome> {
   try {
     await convertToBinaryTrace(path, out, options);
-    return { trace: await binaryTrace(out, path) };
   } catch (error) {
     return { error: (error as Error).message, kind: (error as Error).name };
   }
+  assert.deepEqual(storedSummary(out), summaryRecordOf(await loadTrace(path, { ...options, workers: 1 })));
+  return { trace: await binaryTrace(out, path) };
 }
 
 test('random CSV files convert to the binary trace of their load in memory, or fail with its error and leave nothing', async () => {

@@ -1,6 +1,6 @@
 /** cachebench's own binary trace (`--cache-trace` writes it): detected by its magic bytes. */
 import { TraceFormatError } from '../../errors.js';
-import { BINARY_TRACE_MAGIC, loadTraceBinary } from '../binary.js';
+import { BINARY_TRACE_MAGIC, readTraceBinary } from '../binary.js';
 import type { TraceFormat } from './format.js';
 
 export const cbt: TraceFormat = {
@@ -13,8 +13,7 @@ export const cbt: TraceFormat = {
     if (!input.seekable || input.compression !== 'none') {
       throw new TraceFormatError('a binary trace is read from an uncompressed file, not a stream', input.path);
     }
-    const { meta: _meta, ...trace } = await loadTraceBinary(input.path);
-    return trace;
+    return (await readTraceBinary(input.path)).trace;
   },
   bytesPerRow: 12,
 };
