@@ -142,18 +142,29 @@ export class ByteKeyInterner {
     return true;
   }
 
-  /** Doubles the table, re-finding each key's slot from its bytes in the arena. */
+  /**
+   * Doubles the table. Each slot keeps its key's full hash, so the keys move to their new
+   * slots without their bytes being read or hashed again; taken in id order, as they were
+   * added, they land where adding them to the bigger table would have put them.
+   */
   private rehash(): void {
     const old = this.table;
-    this.table = new Int32Array(old.length * 2);
-    this.slotMask = this.table.length / SLOT - 1;
-    for (let id = 0; id < this.count; id++) {
-      const start = this.offsets[id]!;
-      if (this.find(this.arena, start, this.offsets[id + 1]!) !== -1) throw new Error('duplicate key in the arena');
-      const base = this.pendingSlot * SLOT;
-      this.table[base] = id + 1;
-      this.table[base + 1] = this.pendingHash;
+    const table = new Int32Array(old.length * 2);
+    const mask = table.length / SLOT - 1;
+    const hashOf = new Int32Array(this.count);
+    for (let base = 0; base < old.length; base += SLOT) {
+      const entry = old[base]!;
+      if (entry !== 0) hashOf[entry - 1] = old[base + 1]!;
     }
+    for (let id = 0; id < this.count; id++) {
+      const hash = hashOf[id]!;
+      let slot = hash & mask;
+      while (table[slot * SLOT] !== 0) slot = (slot + 1) & mask;
+      table[slot * SLOT] = id + 1;
+      table[slot * SLOT + 1] = hash;
+    }
+    this.table = table;
+    this.slotMask = mask;
   }
 }
 
