@@ -22,7 +22,7 @@ export class EntryFifoPolicy extends SlotListPolicy {
   access(id: number, _size: number, _now: number): boolean {
     if (this.slotOf[id]! !== NO_SLOT) return true;
     if (this.slots === 0) return false;
-    this.moveToHead(this.claimTail(id));
+    this.insertAtHead(id);
     return false;
   }
 }

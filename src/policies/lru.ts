@@ -29,7 +29,7 @@ export class EntryLruPolicy extends SlotListPolicy {
       return true;
     }
     if (this.slots === 0) return false;
-    this.moveToHead(this.claimTail(id));
+    this.insertAtHead(id);
     return false;
   }
 }

@@ -1,25 +1,27 @@
 /**
  * The policies that count entries (every size is 1, so a cache of capacity C never holds
- * more than C entries) and keep them on one list, as a fixed row of slots on one doubly
- * linked list: LRU and FIFO (unit 'entries'). Each subclass says only where a hit goes.
+ * more than C entries) and keep them in one recency or insertion order: LRU and FIFO (unit
+ * 'entries'). The order is a fixed ring of C slots; each subclass says only what a hit does.
  *
  * Why not the key-space list of list.ts: there, a request reads and writes four arrays the
  * size of the key space (resident, size, prev, next) and the neighbours' links, each a cache
  * miss once the key space outgrows the CPU's cache. Here a request reads one such array
  * (`slotOf`, key to slot) and, on an eviction, writes one entry of it; everything else lives
- * in the C slots, which stay in cache. LRU at 1e4 entries over 1e6 keys replays about twice as
- * fast (`npm run bench -- libcachesim`).
+ * in the C slots, which stay in cache.
  *
- * Every slot is on the list from the start: the used ones from head (most recent) toward the
- * tail, then the free ones. So the tail is a free slot whenever one exists, and a miss always
- * takes the tail: free, it is a plain insert; used, its key is the victim. Fill and eviction
- * are then one code path, which also keeps V8 from deoptimising the replay loop the first
- * time the cache fills. A free slot holds the key `keySpace`, an id no request uses, whose
- * `slotOf` entry absorbs the victim write of a plain insert.
+ * The slots form one circular doubly linked list: from the head (most recent) on, the used
+ * slots, then the free ones, and round to the head again, so the slot before the head (the
+ * tail) is a free one whenever one exists. A miss always takes the tail: free, a plain
+ * insert; used, its key is the victim. The newcomer belongs at the head, which is where the
+ * tail already is on a ring: the head just steps back onto it, and no link changes. Fill and
+ * eviction are one code path, which also keeps V8 from deoptimising the replay loop when the
+ * cache first fills. A free slot holds the key `keySpace`, an id no request uses, whose
+ * `slotOf` entry absorbs the victim write of a plain insert. LRU at 1e4 entries over 1e6
+ * keys replays about twice as fast as on the key-space list (`npm run bench -- libcachesim`).
  *
  * Slots are addressed by offset (3 × slot index) into `node`, which holds each slot's key,
- * previous (toward the head) and next (toward the tail) offsets side by side. The row is the
- * policy's own fields, not an object it holds: the extra load per request cost LRU a sixth.
+ * previous (toward the head) and next (toward the tail) offsets side by side. The ring is
+ * the policy's own fields, not an object it holds: the extra load per request cost LRU a sixth.
  */
 import type { Policy, PolicyContext } from '../policy.js';
 
@@ -38,8 +40,8 @@ export abstract class SlotListPolicy implements Policy {
   /** The key a free slot holds. */
   protected readonly none: number;
   protected readonly slots: number;
+  /** The most recent slot (NO_SLOT without slots); the tail is the one before it. */
   protected head = NO_SLOT;
-  protected tail = NO_SLOT;
   /** Free slots (all at the tail end). */
   protected free: number;
 
@@ -51,17 +53,14 @@ export abstract class SlotListPolicy implements Policy {
     this.free = slots;
     this.slotOf = new Int32Array(keySpace + 1).fill(NO_SLOT);
     const node = new Int32Array(3 * slots);
-    for (let slot = 0; slot < slots; slot++) {
-      const at = 3 * slot;
+    const last = 3 * (slots - 1);
+    for (let at = 0; at <= last; at += 3) {
       node[at + KEY] = keySpace;
-      node[at + PREV] = slot === 0 ? NO_SLOT : at - 3;
-      node[at + NEXT] = slot === slots - 1 ? NO_SLOT : at + 3;
+      node[at + PREV] = at === 0 ? last : at - 3;
+      node[at + NEXT] = at === last ? 0 : at + 3;
     }
     this.node = node;
-    if (slots > 0) {
-      this.head = 0;
-      this.tail = 3 * (slots - 1);
-    }
+    if (slots > 0) this.head = 0;
   }
 
   abstract access(id: number, size: number, now: number): boolean;
@@ -82,67 +81,74 @@ export abstract class SlotListPolicy implements Policy {
 
   /** Frees `id`'s slot, if it is resident (a delete or an expiry): it moves behind the last entry. */
   delete(id: number): boolean {
-    return this.release(id);
-  }
-
-  /**
-   * Gives the tail slot (free, or the oldest entry's, whose key it evicts) to `id`, not
-   * resident, and returns its offset; the slot stays at the tail. There must be a slot.
-   */
-  protected claimTail(id: number): number {
-    const { slotOf, node } = this;
-    const at = this.tail;
-    const victim = node[at + KEY]!;
-    if (victim === this.none) this.free--;
-    slotOf[victim] = NO_SLOT;
-    node[at + KEY] = id;
-    slotOf[id] = at;
-    return at;
-  }
-
-  /** Moves the slot at offset `at` to the head. */
-  protected moveToHead(at: number): void {
-    const head = this.head;
-    if (head === at) return;
-    const node = this.node;
-    // Not the head, so it has a predecessor.
-    const prev = node[at + PREV]!;
-    const next = node[at + NEXT]!;
-    node[prev + NEXT] = next;
-    if (next === NO_SLOT) this.tail = prev;
-    else node[next + PREV] = prev;
-    node[at + PREV] = NO_SLOT;
-    node[at + NEXT] = head;
-    node[head + PREV] = at;
-    this.head = at;
-  }
-
-  private release(id: number): boolean {
     const at = this.slotOf[id]!;
     if (at === NO_SLOT) return false;
     const node = this.node;
     this.slotOf[id] = NO_SLOT;
     node[at + KEY] = this.none;
     this.free++;
-    if (this.tail === at) return true;
-    // Not the tail, so it has a successor.
+    const head = this.head;
+    const tail = node[head + PREV]!;
+    if (at === tail) return true;
+    if (at === head) {
+      // On the ring the old head is the new head's predecessor: the tail already.
+      this.head = node[head + NEXT]!;
+      return true;
+    }
+    this.unlink(at);
+    this.linkBefore(at, head);
+    return true;
+  }
+
+  /**
+   * Gives the tail slot (free, or the oldest entry's, whose key it evicts) to `id`, not
+   * resident, and makes it the head. There must be a slot.
+   */
+  protected insertAtHead(id: number): void {
+    const { slotOf, node } = this;
+    const at = node[this.head + PREV]!;
+    const victim = node[at + KEY]!;
+    if (victim === this.none) this.free--;
+    slotOf[victim] = NO_SLOT;
+    node[at + KEY] = id;
+    slotOf[id] = at;
+    this.head = at;
+  }
+
+  /** Moves the slot at offset `at` to the head. */
+  protected moveToHead(at: number): void {
+    const head = this.head;
+    if (head === at) return;
+    if (this.node[head + PREV] !== at) {
+      this.unlink(at);
+      this.linkBefore(at, head);
+    }
+    // The tail comes to the head by the head stepping back onto it.
+    this.head = at;
+  }
+
+  private unlink(at: number): void {
+    const node = this.node;
     const prev = node[at + PREV]!;
     const next = node[at + NEXT]!;
-    if (prev === NO_SLOT) this.head = next;
-    else node[prev + NEXT] = next;
+    node[prev + NEXT] = next;
     node[next + PREV] = prev;
-    const tail = this.tail;
-    node[at + PREV] = tail;
-    node[at + NEXT] = NO_SLOT;
-    node[tail + NEXT] = at;
-    this.tail = at;
-    return true;
+  }
+
+  /** Links `at` (unlinked) into the ring just before `before`. */
+  private linkBefore(at: number, before: number): void {
+    const node = this.node;
+    const prev = node[before + PREV]!;
+    node[at + PREV] = prev;
+    node[at + NEXT] = before;
+    node[prev + NEXT] = at;
+    node[before + PREV] = at;
   }
 
   /** Resident keys from head to tail; for tests and debugging, never the hot path. */
   order(): number[] {
     const out: number[] = [];
-    for (let at = this.head; at !== NO_SLOT; at = this.node[at + NEXT]!) {
+    for (let at = this.head, seen = 0; seen < this.slots; at = this.node[at + NEXT]!, seen++) {
       const key = this.node[at + KEY]!;
       if (key !== this.none) out.push(key);
     }
