@@ -70,14 +70,16 @@ function fitsTrace(record: unknown, trace: Trace): record is SummaryRecord {
   if (typeof record !== 'object' || record === null) return false;
   const { summary, requestedKeys } = record as Partial<SummaryRecord>;
   if (typeof summary !== 'object' || typeof requestedKeys !== 'number') return false;
-  const numbers = ['lookups', 'writes', 'deletes', 'oneHitWonders', 'top1PercentShare'] as const;
+  const numbers = (object: unknown, names: readonly string[]): boolean =>
+    typeof object === 'object' && object !== null && names.every((name) => Number.isFinite((object as Record<string, unknown>)[name]));
+  const { sizes, time } = summary;
   return (
     summary.requests === trace.length &&
     summary.distinctKeys === trace.keySpace &&
     requestedKeys <= trace.keySpace &&
-    numbers.every((name) => typeof summary[name] === 'number') &&
-    (summary.sizes === null) === (trace.sizes === undefined) &&
-    (summary.time === null) === (trace.times === undefined || trace.length === 0)
+    numbers(summary, ['lookups', 'writes', 'deletes', 'oneHitWonders', 'top1PercentShare']) &&
+    (sizes === null ? trace.sizes === undefined : trace.sizes !== undefined && numbers(sizes, ['min', 'mean', 'max', 'distinctBytes'])) &&
+    (time === null ? trace.times === undefined || trace.length === 0 : trace.times !== undefined && numbers(time, ['start', 'end', 'span']))
   );
 }
 

@@ -204,6 +204,10 @@ test('a load takes the summary stored in the file, passes over one that does not
   const foreign = await loadTraceBinary(files.write('foreign.cbt', edit('"requests":5000', '"requests":5001')));
   assert.deepEqual(summarizeTrace(foreign), truth);
   assert.deepEqual(lastSizesOf(foreign), lastSizesOf(trace));
+  // So is one whose numbers are not numbers.
+  const min = String(truth.sizes!.min);
+  const notNumber = await loadTraceBinary(files.write('not-number.cbt', edit(`"min":${min}`, `"min":"${'x'.repeat(min.length - 2)}"`)));
+  assert.deepEqual(summarizeTrace(notNumber), truth);
   // Bytes that are not JSON are a damaged file.
   await assert.rejects(
     loadTraceBinary(files.write('garbled.cbt', edit('{"summary":', '{"summary"!'))),
