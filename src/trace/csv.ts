@@ -15,7 +15,7 @@
  * empty lines are skipped. Text files have no header and no other columns.
  */
 import { Readable } from 'node:stream';
-import { CsvError, parse, type Info } from 'csv-parse';
+import type { CsvError, Info } from 'csv-parse';
 import { TraceFormatError, UsageError } from '../errors.js';
 import {
   checkMappingForHeaderless,
@@ -157,6 +157,8 @@ async function readCsvParse(chunks: AsyncIterable<Buffer>, plan: CsvPlan): Promi
   };
   // Every line may end in CRLF, LF or CR on its own, whatever the first one did: csv-parse
   // would otherwise take the first ending for the whole file and keep a stray CR in the data.
+  // Imported here, not at the top: most files never need it, and every run would compile it.
+  const { parse, CsvError: CsvErrorClass } = await import('csv-parse');
   const parser = parse({
     bom: true,
     skip_empty_lines: true,
@@ -173,7 +175,7 @@ async function readCsvParse(chunks: AsyncIterable<Buffer>, plan: CsvPlan): Promi
     // Drain the parser: the rows were consumed by its `on_record` callback.
     for await (const _ of parser) continue;
   } catch (error) {
-    throw csvParseError(error, plan);
+    throw csvParseError(error, plan, CsvErrorClass);
   } finally {
     source.destroy();
     parser.destroy();
@@ -199,9 +201,9 @@ const CSV_PARSE_PROBLEMS: Record<string, string> = {
   CSV_MAX_RECORD_SIZE: 'a row is too long',
 };
 
-function csvParseError(error: unknown, plan: CsvPlan): Error {
+function csvParseError(error: unknown, plan: CsvPlan, CsvErrorClass: typeof CsvError): Error {
   if (error instanceof TraceFormatError || error instanceof UsageError) return error;
-  if (!(error instanceof CsvError)) return error as Error;
+  if (!(error instanceof CsvErrorClass)) return error as Error;
   const problem = error as CsvError & { lines?: number };
   const line = typeof problem.lines === 'number' ? problem.lines : undefined;
   const message = CSV_PARSE_PROBLEMS[problem.code] ?? `not valid CSV (${firstLine(problem.message)})`;
