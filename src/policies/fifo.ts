@@ -1,7 +1,7 @@
 /**
  * FIFO: evict the entry inserted longest ago; hits change nothing.
  *
- * A linked list in insertion order: counting entries, a row of capacity slots
+ * A linked list in insertion order: counting entries, a ring of capacity slots
  * (internal/slot-list.ts); counting bytes, key ids linked over the key space. No parameters.
  * Reference: libCacheSim `FIFO.c`.
  */
@@ -28,7 +28,6 @@ export class EntryFifoPolicy extends SlotListPolicy {
 }
 
 /** FIFO counting bytes. */
-
 export class FifoPolicy extends SingleListPolicy {
   constructor(
     context: PolicyContext,

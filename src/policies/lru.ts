@@ -3,10 +3,11 @@
  *
  * A doubly linked list (head = most recent). A hit moves the entry to the head; a miss
  * evicts from the tail until the newcomer fits, then inserts it at the head. Counting
- * entries, the list is a row of capacity slots (internal/slot-list.ts), which keeps the
+ * entries, the list is a ring of capacity slots (internal/slot-list.ts), which keeps the
  * replay in the CPU's cache; counting bytes, it links key ids over the key space, since the
- * number of entries is then unbounded. No parameters. Reference: libCacheSim `LRU.c`; Python's `functools.lru_cache` and
- * cachetools `LRUCache` produce the same hits and misses when counting entries.
+ * number of entries is then unbounded. No parameters. Reference: libCacheSim `LRU.c`;
+ * Python's `functools.lru_cache` and cachetools `LRUCache` produce the same hits and misses
+ * when counting entries.
  */
 import type { PolicyContext, PolicyDefinition } from './policy.js';
 import { NIL } from './internal/list.js';
@@ -35,7 +36,6 @@ export class EntryLruPolicy extends SlotListPolicy {
 }
 
 /** LRU counting bytes. */
-
 export class LruPolicy extends SingleListPolicy {
   constructor(
     context: PolicyContext,

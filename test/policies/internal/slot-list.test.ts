@@ -10,7 +10,7 @@ import { traceOf } from '../../helpers/trace.js';
 const stepsArb = fc.array(fc.integer({ min: -12, max: 11 }), { maxLength: 300 });
 
 /**
- * Each step's answer, resident set and size, for the row of slots (counting entries) and the
+ * Each step's answer, resident set and size, for the ring of slots (counting entries) and the
  * key-space list (counting bytes, every size 1), which were written apart.
  */
 function observe(policy: Policy, steps: readonly number[], keySpace: number): string[] {
@@ -25,7 +25,7 @@ for (const [name, Entry, Bytes] of [
   ['lru', EntryLruPolicy, LruPolicy],
   ['fifo', EntryFifoPolicy, FifoPolicy],
 ] as const) {
-  test(`${name} counting entries in slots answers as the key-space list does with unit sizes`, () => {
+  test(`${name} counting entries in a ring of slots answers as the key-space list does with unit sizes`, () => {
     fc.assert(
       fc.property(stepsArb, fc.integer({ min: 0, max: 14 }), (steps, capacity) => {
         const keySpace = 12;
@@ -41,7 +41,7 @@ for (const [name, Entry, Bytes] of [
   });
 }
 
-test('a row of slots keeps its entries ahead of its free slots, which a miss fills before it evicts', () => {
+test('a ring of slots keeps its entries ahead of its free slots, which a miss fills before it evicts', () => {
   const trace = traceOf([0]);
   const lru = new EntryLruPolicy({ capacity: 3, unit: 'entries', keySpace: 10, seed: 1, trace });
   assert.equal(lru.size, 0);
