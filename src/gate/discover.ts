@@ -6,6 +6,7 @@
  * parsed here so that a syntax error names its line and column.
  */
 import { readFile } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
 import { lilconfig, type Loader } from 'lilconfig';
 import { UsageError } from '../errors.js';
 import { jsonErrorMessage } from './json-position.js';
@@ -28,7 +29,23 @@ const json: Loader = (path, content) => {
   }
 };
 
-const explorer = () => lilconfig('cachebench', { searchPlaces: CONFIG_PLACES, loaders: { '.json': json, noExt: json } });
+/**
+ * The bundled command line passes in `import()` from the module that loads it
+ * (bin/cli-loader.js): V8 runs the bundle from a code cache, and a script compiled from one
+ * cannot import. Everywhere else (the library) this module's own import() is used.
+ */
+declare const __bundleImport: ((url: string) => Promise<{ default?: unknown }>) | undefined;
+const importUrl = (url: string): Promise<{ default?: unknown }> =>
+  typeof __bundleImport === 'function' ? __bundleImport(url) : (import(url) as Promise<{ default?: unknown }>);
+
+/** A JavaScript config (.mjs, .js, .cjs): its default export, as lilconfig's own loader takes it. */
+const javascript: Loader = async (path) => (await importUrl(pathToFileURL(path).href)).default;
+
+const explorer = () =>
+  lilconfig('cachebench', {
+    searchPlaces: CONFIG_PLACES,
+    loaders: { '.json': json, noExt: json, '.mjs': javascript, '.js': javascript, '.cjs': javascript },
+  });
 
 /** A found config: its file and what it holds (not yet checked). */
 export interface FoundConfig {

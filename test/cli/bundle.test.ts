@@ -1,11 +1,14 @@
 /**
- * The command line runs from a bundle (dist/cli/, scripts/bundle-cli.js): every worker script
- * its code starts must have been bundled beside it, and threaded, streamed and range-parsed
- * runs through it must print what the library computes in-process.
+ * The command line runs from a bundle (dist/cli/, scripts/bundle-cli.js) compiled from the
+ * code cache made with it (bin/cli-loader.js): every worker script its code starts must have
+ * been bundled beside it, this Node must take the cache and do without it when it is damaged,
+ * and threaded, streamed and range-parsed runs through it must print what the library
+ * computes in-process.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simulate } from '../../src/api/simulate.js';
 import { loadTrace } from '../../src/trace/index.js';
@@ -18,14 +21,55 @@ const files = tempDir('bundle');
 
 test('every worker script the bundled code starts is bundled beside it', () => {
   const started = new Set<string>();
-  for (const name of readdirSync(BUNDLE).filter((file) => file.endsWith('.js'))) {
+  for (const name of readdirSync(BUNDLE).filter((file) => file.endsWith('.js') || file.endsWith('.cjs'))) {
     const text = readFileSync(join(BUNDLE, name), 'utf8');
-    for (const match of text.matchAll(/new URL\(["']\.\/([^"']+)["'], import\.meta\.url\)/g)) started.add(match[1]!);
+    // In the CommonJS script import.meta.url is the script's own URL, __bundleUrl.
+    for (const match of text.matchAll(/new URL\(["']\.\/([^"']+)["'], (?:import\.meta\.url|__bundleUrl)\)/g)) started.add(match[1]!);
   }
   // The grid's threads, the streamed grid's, and the CSV range readers'.
   assert.deepEqual([...started].sort(), ['csv-range-worker.js', 'stream-worker.js', 'worker.js']);
   for (const script of started) assert.ok(existsSync(join(BUNDLE, script)), `${script} is missing from dist/cli`);
-  assert.match(readFileSync(join(ROOT, 'bin', 'cachebench.js'), 'utf8'), /dist\/cli\/main\.js/);
+  assert.match(readFileSync(join(ROOT, 'bin', 'cli-loader.js'), 'utf8'), /dist\/cli\/cachebench\.cjs/);
+});
+
+/** `node -e` in a fresh process: whether bin/cli-loader.js (under `root`) compiled the bundle from its cache. */
+function cacheUsedUnder(root: string): string {
+  const loader = join(root, 'bin', 'cli-loader.js');
+  const probe = `import(${JSON.stringify(loader)}).then((m) => process.stdout.write(String(m.loadCli().cacheUsed)))`;
+  const child = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8' });
+  assert.equal(child.status, 0, child.stderr);
+  return child.stdout;
+}
+
+test('the bundle is compiled from the code cache the build made, and runs as well without it when the cache is damaged', () => {
+  assert.equal(cacheUsedUnder(ROOT), 'true', 'this Node takes the cache made by this build');
+  // A copy of bin/ and dist/cli/ whose cache is garbage: V8 refuses it, and the commands answer as before.
+  const copy = join(files.dir, 'damaged-cache');
+  mkdirSync(join(copy, 'dist'), { recursive: true });
+  cpSync(join(ROOT, 'bin'), join(copy, 'bin'), { recursive: true });
+  cpSync(BUNDLE, join(copy, 'dist', 'cli'), { recursive: true });
+  const cache = join(copy, 'dist', 'cli', 'cachebench.code-cache');
+  const bytes = readFileSync(cache);
+  for (let i = 0; i < bytes.length; i += 7) bytes[i] = bytes[i]! ^ 0xa5;
+  writeFileSync(cache, bytes);
+  assert.equal(cacheUsedUnder(copy), 'false');
+  const argv = [
+    'run',
+    'zipf:alpha=0.9,keys=500,requests=5000,seed=2',
+    '-p',
+    'lru,s3-fifo',
+    '-m',
+    '50',
+    '--format',
+    'json',
+    '--no-progress',
+  ];
+  const run = (root: string): string => {
+    const child = spawnSync(process.execPath, [join(root, 'bin', 'cachebench.js'), ...argv], { encoding: 'utf8' });
+    assert.equal(child.status, 0, child.stderr);
+    return child.stdout;
+  };
+  assert.equal(run(copy), run(ROOT));
 });
 
 test('threaded, streamed and sized runs through the bundle print what the library computes', async () => {
