@@ -1,7 +1,8 @@
 /**
  * The policies that count entries (every size is 1, so a cache of capacity C never holds
- * more than C entries) and keep them in one recency or insertion order: LRU and FIFO (unit
- * 'entries'). The order is a fixed ring of C slots; each subclass says only what a hit does.
+ * more than C entries) and keep them in one recency or insertion order: LRU, FIFO and CLOCK
+ * (unit 'entries'). The order is a fixed ring of C slots; each subclass says only what a hit
+ * does and, for CLOCK, which entries the hand passes.
  *
  * Why not the key-space list of list.ts: there, a request reads and writes four arrays the
  * size of the key space (resident, size, prev, next) and the neighbours' links, each a cache
@@ -113,6 +114,21 @@ export abstract class SlotListPolicy implements Policy {
     node[at + KEY] = id;
     slotOf[id] = at;
     this.head = at;
+  }
+
+  /** The tail slot's offset: the next to be taken (free, or the oldest entry's). There must be a slot. */
+  protected tailSlot(): number {
+    return this.node[this.head + PREV]!;
+  }
+
+  /** Whether the slot at offset `at` holds no entry. */
+  protected isFree(at: number): boolean {
+    return this.node[at + KEY] === this.none;
+  }
+
+  /** Moves the tail to the head (a CLOCK hand passing it): on a ring the head steps back onto it. */
+  protected passTail(): void {
+    this.head = this.node[this.head + PREV]!;
   }
 
   /** Moves the slot at offset `at` to the head. */

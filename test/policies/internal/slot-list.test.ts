@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { EntryLruPolicy, LruPolicy } from '../../../src/policies/lru.js';
 import { EntryFifoPolicy, FifoPolicy } from '../../../src/policies/fifo.js';
+import { ClockPolicy, EntryClockPolicy } from '../../../src/policies/clock.js';
 import type { Policy, PolicyContext } from '../../../src/policies/policy.js';
 import { traceOf } from '../../helpers/trace.js';
 
@@ -21,9 +22,18 @@ function observe(policy: Policy, steps: readonly number[], keySpace: number): st
   });
 }
 
+// CLOCK with a 1-bit counter set on insert or not, and with 3 bits (the hand passes an entry up to 7 times).
+const clockOf =
+  (bits: number, initial: number, Clock: typeof ClockPolicy | typeof EntryClockPolicy) =>
+  (context: PolicyContext): ClockPolicy | EntryClockPolicy =>
+    new Clock(context, bits, initial);
+
 for (const [name, Entry, Bytes] of [
-  ['lru', EntryLruPolicy, LruPolicy],
-  ['fifo', EntryFifoPolicy, FifoPolicy],
+  ['lru', (context: PolicyContext) => new EntryLruPolicy(context), (context: PolicyContext) => new LruPolicy(context)],
+  ['fifo', (context: PolicyContext) => new EntryFifoPolicy(context), (context: PolicyContext) => new FifoPolicy(context)],
+  ['clock', clockOf(1, 0, EntryClockPolicy), clockOf(1, 0, ClockPolicy)],
+  ['clock:initial=1', clockOf(1, 1, EntryClockPolicy), clockOf(1, 1, ClockPolicy)],
+  ['clock:bits=3,initial=2', clockOf(3, 2, EntryClockPolicy), clockOf(3, 2, ClockPolicy)],
 ] as const) {
   test(`${name} counting entries in a ring of slots answers as the key-space list does with unit sizes`, () => {
     fc.assert(
@@ -31,10 +41,14 @@ for (const [name, Entry, Bytes] of [
         const keySpace = 12;
         const trace = traceOf([0]);
         const context = (unit: PolicyContext['unit']): PolicyContext => ({ capacity, unit, keySpace, seed: 1, trace });
-        const slots = new Entry(context('entries'));
-        const list = new Bytes(context('bytes'));
+        const slots = Entry(context('entries'));
+        const list = Bytes(context('bytes'));
         assert.deepEqual(observe(slots, steps, keySpace), observe(list, steps, keySpace));
         assert.deepEqual(slots.order(), list.order());
+        // CLOCK's counters too, entry by entry.
+        const counters = (policy: typeof slots | typeof list): number[] =>
+          'counterOf' in policy ? policy.order().map((id) => policy.counterOf(id)) : [];
+        assert.deepEqual(counters(slots), counters(list));
       }),
       { numRuns: 300 },
     );
