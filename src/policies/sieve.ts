@@ -8,12 +8,70 @@
  * head). Survivors are never moved (moving them would make this CLOCK) and the hand is never
  * reset to the tail between evictions - the two classic bugs. Removing the entry under the
  * hand moves the hand to its predecessor. No parameters.
+ * Counting entries, the queue is a ring of capacity slots (internal/slot-list.ts); counting
+ * bytes, key ids linked over the key space.
  * Reference: Zhang et al., "SIEVE is Simpler than LRU", NSDI'24; libCacheSim `Sieve.c`.
  */
 import type { PolicyContext, PolicyDefinition } from './policy.js';
 import { NIL } from './internal/list.js';
 import { SingleListPolicy } from './internal/single-list.js';
+import { NO_SLOT, SlotListPolicy } from './internal/slot-list.js';
 
+/** SIEVE counting entries: every size is 1. */
+export class EntrySievePolicy extends SlotListPolicy {
+  /** Each slot's visited bit, by slot offset. */
+  private readonly visited: Uint8Array;
+  /** The slot under the hand, NO_SLOT when unset (the next sweep starts at the tail). */
+  private hand = NO_SLOT;
+
+  constructor(
+    context: PolicyContext,
+    readonly name = 'sieve',
+  ) {
+    super(context);
+    this.visited = new Uint8Array(3 * this.slots);
+  }
+
+  access(id: number, _size: number, _now: number): boolean {
+    const at = this.slotOf[id]!;
+    if (at !== NO_SLOT) {
+      this.visited[at] = 1;
+      return true;
+    }
+    if (this.slots === 0) return false;
+    const tail = this.tailSlot();
+    if (this.isFree(tail)) {
+      // Room left: the newcomer takes a free slot, and nothing is swept.
+      this.insertAtHead(id);
+    } else {
+      // Full, so the ring holds only entries and the slot before the head is the tail: the
+      // sweep toward the head wraps round by itself.
+      let victim = this.hand === NO_SLOT ? tail : this.hand;
+      while (this.visited[victim] === 1) {
+        this.visited[victim] = 0;
+        victim = this.prevSlot(victim);
+      }
+      this.hand = victim === this.head ? NO_SLOT : this.prevSlot(victim);
+      this.replaceAt(victim, id);
+    }
+    this.visited[this.head] = 0;
+    return false;
+  }
+
+  /** The id under the hand, or -1 when unset; tests only. */
+  handPosition(): number {
+    return this.hand === NO_SLOT ? -1 : this.keyAt(this.hand);
+  }
+
+  /** If the hand is on the entry being removed, it steps to its predecessor (unset from the head) first. */
+  override delete(id: number): boolean {
+    const at = this.slotOf[id]!;
+    if (at !== NO_SLOT && at === this.hand) this.hand = at === this.head ? NO_SLOT : this.prevSlot(at);
+    return super.delete(id);
+  }
+}
+
+/** SIEVE counting bytes. */
 export class SievePolicy extends SingleListPolicy {
   private readonly visited: Uint8Array;
   private hand = NIL;
@@ -71,5 +129,5 @@ export const sieve: PolicyDefinition = {
   name: 'sieve',
   description: "SIEVE (NSDI'24): FIFO with a visited bit and a hand that never moves survivors.",
   params: [],
-  create: (context, _params, name) => new SievePolicy(context, name),
+  create: (context, _params, name) => (context.unit === 'entries' ? new EntrySievePolicy(context, name) : new SievePolicy(context, name)),
 };

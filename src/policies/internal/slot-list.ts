@@ -1,8 +1,8 @@
 /**
  * The policies that count entries (every size is 1, so a cache of capacity C never holds
- * more than C entries) and keep them in one recency or insertion order: LRU, FIFO and CLOCK
- * (unit 'entries'). The order is a fixed ring of C slots; each subclass says only what a hit
- * does and, for CLOCK, which entries the hand passes.
+ * more than C entries) and keep them in one recency or insertion order: LRU, FIFO, CLOCK and
+ * SIEVE (unit 'entries'). The order is a fixed ring of C slots; each subclass says only what
+ * a hit does and, for CLOCK and SIEVE, which entry is the victim.
  *
  * Why not the key-space list of list.ts: there, a request reads and writes four arrays the
  * size of the key space (resident, size, prev, next) and the neighbours' links, each a cache
@@ -124,6 +124,25 @@ export abstract class SlotListPolicy implements Policy {
   /** Whether the slot at offset `at` holds no entry. */
   protected isFree(at: number): boolean {
     return this.node[at + KEY] === this.none;
+  }
+
+  /** The key in the slot at offset `at`. */
+  protected keyAt(at: number): number {
+    return this.node[at + KEY]!;
+  }
+
+  /** The slot before `at`, toward the head (round to the tail from the head). */
+  protected prevSlot(at: number): number {
+    return this.node[at + PREV]!;
+  }
+
+  /** Gives the used slot at offset `at` (its key evicted) to `id`, not resident, and makes it the head. */
+  protected replaceAt(at: number, id: number): void {
+    const { slotOf, node } = this;
+    slotOf[node[at + KEY]!] = NO_SLOT;
+    node[at + KEY] = id;
+    slotOf[id] = at;
+    this.moveToHead(at);
   }
 
   /** Moves the tail to the head (a CLOCK hand passing it): on a ring the head steps back onto it. */

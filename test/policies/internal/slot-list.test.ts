@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { EntryLruPolicy, LruPolicy } from '../../../src/policies/lru.js';
 import { EntryFifoPolicy, FifoPolicy } from '../../../src/policies/fifo.js';
 import { ClockPolicy, EntryClockPolicy } from '../../../src/policies/clock.js';
+import { EntrySievePolicy, SievePolicy } from '../../../src/policies/sieve.js';
 import type { Policy, PolicyContext } from '../../../src/policies/policy.js';
 import { traceOf } from '../../helpers/trace.js';
 
@@ -34,6 +35,7 @@ for (const [name, Entry, Bytes] of [
   ['clock', clockOf(1, 0, EntryClockPolicy), clockOf(1, 0, ClockPolicy)],
   ['clock:initial=1', clockOf(1, 1, EntryClockPolicy), clockOf(1, 1, ClockPolicy)],
   ['clock:bits=3,initial=2', clockOf(3, 2, EntryClockPolicy), clockOf(3, 2, ClockPolicy)],
+  ['sieve', (context: PolicyContext) => new EntrySievePolicy(context), (context: PolicyContext) => new SievePolicy(context)],
 ] as const) {
   test(`${name} counting entries in a ring of slots answers as the key-space list does with unit sizes`, () => {
     fc.assert(
@@ -49,6 +51,8 @@ for (const [name, Entry, Bytes] of [
         const counters = (policy: typeof slots | typeof list): number[] =>
           'counterOf' in policy ? policy.order().map((id) => policy.counterOf(id)) : [];
         assert.deepEqual(counters(slots), counters(list));
+        // SIEVE's hand too.
+        if ('handPosition' in slots && 'handPosition' in list) assert.equal(slots.handPosition(), list.handPosition());
       }),
       { numRuns: 300 },
     );
