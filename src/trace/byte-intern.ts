@@ -144,23 +144,20 @@ export class ByteKeyInterner {
 
   /**
    * Doubles the table. Each slot keeps its key's full hash, so the keys move to their new
-   * slots without their bytes being read or hashed again; taken in id order, as they were
-   * added, they land where adding them to the bigger table would have put them.
+   * slots straight from the old ones, without their bytes being read or hashed again and
+   * with nothing allocated but the new table (the load's memory peaks here).
    */
   private rehash(): void {
     const old = this.table;
     const table = new Int32Array(old.length * 2);
     const mask = table.length / SLOT - 1;
-    const hashOf = new Int32Array(this.count);
     for (let base = 0; base < old.length; base += SLOT) {
       const entry = old[base]!;
-      if (entry !== 0) hashOf[entry - 1] = old[base + 1]!;
-    }
-    for (let id = 0; id < this.count; id++) {
-      const hash = hashOf[id]!;
+      if (entry === 0) continue;
+      const hash = old[base + 1]!;
       let slot = hash & mask;
       while (table[slot * SLOT] !== 0) slot = (slot + 1) & mask;
-      table[slot * SLOT] = id + 1;
+      table[slot * SLOT] = entry;
       table[slot * SLOT + 1] = hash;
     }
     this.table = table;
