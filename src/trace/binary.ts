@@ -170,7 +170,7 @@ export interface SaveOptions {
   readonly ioChunkBytes?: number;
 }
 
-/** The pieces a column is read in, each checksummed while the next is read. */
+/** The pieces a file is read in, each checksummed while the next is read. */
 const CHECK_PIECE_BYTES = 4 << 20;
 
 /** Largest single read or write: Node refuses more than 2 GiB at once (readFile included). */
@@ -313,18 +313,27 @@ export async function readTraceBinary(path: string, options: { readonly ioChunkB
   }
   try {
     const invalid = (why: string): TraceFormatError => new TraceFormatError(`not a valid binary trace (${why})`, path);
-    /** Fills `into` from file position `at`; false when the file ends first. */
-    const readAt = async (into: Uint8Array, at: number): Promise<boolean> => {
+    /**
+     * Fills `into` from file position `at` in pieces; false when the file ends first. Each
+     * piece is handed to `check` while the next one is read: the read runs on libuv's thread
+     * pool, so checksumming a column costs the main thread almost nothing.
+     */
+    const readAt = async (into: Uint8Array, at: number, check?: (piece: Uint8Array) => void): Promise<boolean> => {
+      let unchecked: Uint8Array | undefined;
       for (let done = 0; done < into.length;) {
+        const reading = handle.read(into, done, Math.min(CHECK_PIECE_BYTES, ioChunkBytes, into.length - done), at + done);
+        if (unchecked !== undefined) check?.(unchecked);
         let bytesRead: number;
         try {
-          ({ bytesRead } = await handle.read(into, done, Math.min(ioChunkBytes, into.length - done), at + done));
+          ({ bytesRead } = await reading);
         } catch (error) {
           throw cannotRead(error);
         }
         if (bytesRead === 0) return false;
+        unchecked = into.subarray(done, done + bytesRead);
         done += bytesRead;
       }
+      if (unchecked !== undefined) check?.(unchecked);
       return true;
     };
 
@@ -344,35 +353,14 @@ export async function readTraceBinary(path: string, options: { readonly ioChunkB
     // Every byte read is folded into the checksum, padding included, in file order.
     let checksum = crc32Continued(metaBytes, crc32(header));
     let offset = FIXED_HEADER_BYTES + metaLength;
-    /**
-     * `readAt` that also folds the bytes into the checksum, one piece while the next is read:
-     * the read runs on libuv's thread pool, so the check costs the main thread almost nothing.
-     */
-    const readChecked = async (into: Uint8Array, at: number): Promise<boolean> => {
-      let unchecked: Uint8Array | undefined;
-      for (let done = 0; done < into.length;) {
-        const reading = handle.read(into, done, Math.min(CHECK_PIECE_BYTES, ioChunkBytes, into.length - done), at + done);
-        if (unchecked !== undefined) checksum = crc32Continued(unchecked, checksum);
-        let bytesRead: number;
-        try {
-          ({ bytesRead } = await reading);
-        } catch (error) {
-          throw cannotRead(error);
-        }
-        if (bytesRead === 0) return false;
-        unchecked = into.subarray(done, done + bytesRead);
-        done += bytesRead;
-      }
-      if (unchecked !== undefined) checksum = crc32Continued(unchecked, checksum);
-      return true;
+    const fold = (bytes: Uint8Array): void => {
+      checksum = crc32Continued(bytes, checksum);
     };
-
     const skipPadding = async (): Promise<void> => {
       const pad = padTo8(offset);
       if (pad === 0) return;
       const padding = Buffer.alloc(pad);
-      if (offset + pad > fileBytes || !(await readAt(padding, offset))) throw invalid('truncated');
-      checksum = crc32Continued(padding, checksum);
+      if (offset + pad > fileBytes || !(await readAt(padding, offset, fold))) throw invalid('truncated');
       offset += pad;
     };
     const take = async <A extends Uint8Array | Uint32Array | Float64Array>(
@@ -385,7 +373,7 @@ export async function readTraceBinary(path: string, options: { readonly ioChunkB
       if (offset + byteLength > fileBytes) throw invalid('truncated');
       // Not zero-filled: every byte is read from the file, or the load fails.
       const column = new Type(Buffer.allocUnsafeSlow(byteLength).buffer, 0, count);
-      if (!(await readChecked(new Uint8Array(column.buffer, 0, byteLength), offset))) throw invalid('truncated');
+      if (!(await readAt(new Uint8Array(column.buffer, 0, byteLength), offset, fold))) throw invalid('truncated');
       offset += byteLength;
       return column;
     };
