@@ -57,13 +57,16 @@ function recordOf(summary: TraceSummary, requestedKeys: number): SummaryRecord {
 }
 
 /**
- * Takes `record`, read with `trace`, as its summary. Undefined when the record does not fit
- * the trace (a damaged or foreign file): the trace is then summarized as any other.
+ * Takes `record`, read with `trace`, as its summary, unless it does not fit the trace (a
+ * damaged or foreign file): the trace is then summarized as any other.
  */
-export function rememberSummary(trace: Trace, record: unknown): SummaryRecord | undefined {
-  if (!fitsTrace(record, trace)) return undefined;
-  summaries.set(trace, { summary: { source: trace.source, ...record.summary }, requestedKeys: record.requestedKeys, lastSizes: NOT_TAKEN });
-  return record;
+export function rememberSummary(trace: Trace, record: unknown): void {
+  if (fitsTrace(record, trace))
+    summaries.set(trace, {
+      summary: { source: trace.source, ...record.summary },
+      requestedKeys: record.requestedKeys,
+      lastSizes: NOT_TAKEN,
+    });
 }
 
 function fitsTrace(record: unknown, trace: Trace): record is SummaryRecord {
