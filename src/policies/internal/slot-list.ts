@@ -106,6 +106,8 @@ export abstract class SlotListPolicy implements Policy {
    * resident, and makes it the head. There must be a slot.
    */
   protected insertAtHead(id: number): void {
+    // The three writes replaceAt also makes, written out: every LRU and FIFO miss comes here,
+    // and a shared helper call cost the 1e7-request LRU run about 2%.
     const { slotOf, node } = this;
     const at = node[this.head + PREV]!;
     const victim = node[at + KEY]!;
