@@ -29,8 +29,8 @@ test('the packed tarball installs, runs as a command and imports by name', { tim
     for (const needed of [
       'LICENSE',
       'README.md',
-      'bin/cachebench.js',
-      'bin/cli-loader.js',
+      'bin/cachebench.cjs',
+      'bin/cli-loader.cjs',
       'dist/cli/cachebench.cjs',
       'dist/cli/cachebench.code-cache',
       'dist/cli/worker.js',

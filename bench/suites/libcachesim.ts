@@ -22,7 +22,7 @@ import { generateTrace } from '../../src/trace/spec.js';
 import { saveTraceBinary } from '../../src/trace/binary.js';
 import type { Trace } from '../../src/trace/trace.js';
 
-const BIN = fileURLToPath(new URL('../../../bin/cachebench.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../../bin/cachebench.cjs', import.meta.url));
 const CAPACITY = 10_000;
 
 function findCachesim(): string | undefined {

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { median, type BenchOptions, type BenchRow, type Suite } from '../measure.js';
 
-const BIN = fileURLToPath(new URL('../../../bin/cachebench.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../../bin/cachebench.cjs', import.meta.url));
 
 function once(args: readonly string[]): number {
   const start = process.hrtime.bigint();

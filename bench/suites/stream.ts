@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median, medianRange, type BenchOptions, type BenchRow, type Suite } from '../measure.js';
 
-const BIN = fileURLToPath(new URL('../../../bin/cachebench.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../../bin/cachebench.cjs', import.meta.url));
 const POLICIES = 'lru,s3-fifo,w-tinylfu';
 
 interface Measured {

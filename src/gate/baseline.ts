@@ -45,7 +45,7 @@ export function parseMaxDrop(text: string, flag = 'maxDrop'): number {
 export function parseLatencyRise(text: string, flag = 'maxLatencyRise'): LatencyRise {
   const value = text.trim();
   if (value.endsWith('%')) return { kind: 'fraction', value: parseNumber(value.slice(0, -1), flag, 0) / 100 };
-  if (/[a-zµ]$/i.test(value)) return { kind: 'ms', value: parseDuration(value, flag) * 1e3 };
+  if (/[a-z\u00b5]$/i.test(value)) return { kind: 'ms', value: parseDuration(value, flag) * 1e3 };
   return { kind: 'fraction', value: parseNumber(value, flag, 0) };
 }
 

@@ -31,7 +31,7 @@ const json: Loader = (path, content) => {
 
 /**
  * The bundled command line passes in `import()` from the module that loads it
- * (bin/cli-loader.js): V8 runs the bundle from a code cache, and a script compiled from one
+ * (bin/cli-loader.cjs): V8 runs the bundle from a code cache, and a script compiled from one
  * cannot import. Everywhere else (the library) this module's own import() is used.
  */
 declare const __bundleImport: ((url: string) => Promise<{ default?: unknown }>) | undefined;

@@ -121,7 +121,7 @@ test('cachebench capture writes the CSV atomically and says what it cost and wha
   // Spawned, not spawnSync: the traffic above must go on while the capture runs.
   const child = spawn(
     process.execPath,
-    [`${ROOT}bin/cachebench.js`, 'capture', server.url, '--requests', '40', '--out', out, '--duration', '20s'],
+    [`${ROOT}bin/cachebench.cjs`, 'capture', server.url, '--requests', '40', '--out', out, '--duration', '20s'],
     {
       cwd: ROOT,
     },

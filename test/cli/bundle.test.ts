@@ -1,6 +1,6 @@
 /**
  * The command line runs from a bundle (dist/cli/, scripts/bundle-cli.js) compiled from the
- * code cache made with it (bin/cli-loader.js): every worker script its code starts must have
+ * code cache made with it (bin/cli-loader.cjs): every worker script its code starts must have
  * been bundled beside it, this Node must take the cache and do without it when it is damaged,
  * and threaded, streamed and range-parsed runs through it must print what the library
  * computes in-process.
@@ -29,13 +29,13 @@ test('every worker script the bundled code starts is bundled beside it', () => {
   // The grid's threads, the streamed grid's, and the CSV range readers'.
   assert.deepEqual([...started].sort(), ['csv-range-worker.js', 'stream-worker.js', 'worker.js']);
   for (const script of started) assert.ok(existsSync(join(BUNDLE, script)), `${script} is missing from dist/cli`);
-  assert.match(readFileSync(join(ROOT, 'bin', 'cli-loader.js'), 'utf8'), /dist\/cli\/cachebench\.cjs/);
+  assert.match(readFileSync(join(ROOT, 'bin', 'cli-loader.cjs'), 'utf8'), /'dist', 'cli', 'cachebench\.cjs'/);
 });
 
-/** `node -e` in a fresh process: whether bin/cli-loader.js (under `root`) compiled the bundle from its cache. */
+/** `node -e` in a fresh process: whether bin/cli-loader.cjs (under `root`) compiled the bundle from its cache. */
 function cacheUsedUnder(root: string): string {
-  const loader = join(root, 'bin', 'cli-loader.js');
-  const probe = `import(${JSON.stringify(loader)}).then((m) => process.stdout.write(String(m.loadCli().cacheUsed)))`;
+  const loader = join(root, 'bin', 'cli-loader.cjs');
+  const probe = `process.stdout.write(String(require(${JSON.stringify(loader)}).loadCli().cacheUsed))`;
   const child = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8' });
   assert.equal(child.status, 0, child.stderr);
   return child.stdout;
@@ -65,7 +65,7 @@ test('the bundle is compiled from the code cache the build made, and runs as wel
     '--no-progress',
   ];
   const run = (root: string): string => {
-    const child = spawnSync(process.execPath, [join(root, 'bin', 'cachebench.js'), ...argv], { encoding: 'utf8' });
+    const child = spawnSync(process.execPath, [join(root, 'bin', 'cachebench.cjs'), ...argv], { encoding: 'utf8' });
     assert.equal(child.status, 0, child.stderr);
     return child.stdout;
   };

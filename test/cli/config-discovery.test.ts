@@ -16,7 +16,7 @@ const files = tempDir('config-discovery');
 const TRACE = 'zipf:alpha=0.9,keys=500,requests=5000';
 
 function runIn(cwd: string, ...argv: string[]): { code: number; stdout: string; stderr: string } {
-  const run = spawnSync(process.execPath, [join(ROOT, 'bin', 'cachebench.js'), ...argv], {
+  const run = spawnSync(process.execPath, [join(ROOT, 'bin', 'cachebench.cjs'), ...argv], {
     cwd,
     encoding: 'utf8',
     env: { ...process.env, FORCE_COLOR: '0' },

@@ -47,7 +47,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       const target = join(folder, 'trace.csv');
       writeFileSync(target, 'key\nold\n');
       const killedBy = await interruptWhileWriting(
-        [`${ROOT}bin/cachebench.js`, 'gen', 'zipf:alpha=0.9,keys=1e5,requests=2e7,rate=1000', '--out', target],
+        [`${ROOT}bin/cachebench.cjs`, 'gen', 'zipf:alpha=0.9,keys=1e5,requests=2e7,rate=1000', '--out', target],
         folder,
         /\.tmp$/,
         signal,
@@ -66,7 +66,7 @@ test('SIGINT while the binary trace cache is written leaves no temporary file', 
   try {
     const csv = writeBigCsv(folder);
     const killedBy = await interruptWhileWriting(
-      [`${ROOT}bin/cachebench.js`, 'run', csv, '-p', 'lru', '-m', '10', '--cache-trace'],
+      [`${ROOT}bin/cachebench.cjs`, 'run', csv, '-p', 'lru', '-m', '10', '--cache-trace'],
       folder,
       /\.cbt\.\d+\.\d+\.tmp$/,
       'SIGINT',
@@ -83,7 +83,7 @@ test('SIGINT while --stream converts a CSV leaves neither its column files nor a
   try {
     const csv = writeBigCsv(folder);
     const killedBy = await interruptWhileWriting(
-      [`${ROOT}bin/cachebench.js`, 'run', csv, '-p', 'lru', '-m', '10', '--stream', '--cache-trace', join(folder, 'big.cbt')],
+      [`${ROOT}bin/cachebench.cjs`, 'run', csv, '-p', 'lru', '-m', '10', '--stream', '--cache-trace', join(folder, 'big.cbt')],
       folder,
       /\.column\.tmp$/,
       'SIGINT',

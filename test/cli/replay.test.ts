@@ -220,7 +220,7 @@ test('an interrupted replay exits 130 like any interrupted command, saying how f
   const child = spawn(
     process.execPath,
     [
-      `${ROOT}bin/cachebench.js`,
+      `${ROOT}bin/cachebench.cjs`,
       'replay',
       'zipf:alpha=0.9,keys=1e5,requests=5e6',
       '--redis',

@@ -24,7 +24,7 @@ function resultsOf(stdout: string): unknown {
 }
 
 function runWithStdin(input: Buffer, ...argv: string[]): { code: number; stdout: string; stderr: string } {
-  const run = spawnSync(process.execPath, [`${ROOT}bin/cachebench.js`, ...argv], { cwd: ROOT, input, encoding: 'utf8' });
+  const run = spawnSync(process.execPath, [`${ROOT}bin/cachebench.cjs`, ...argv], { cwd: ROOT, input, encoding: 'utf8' });
   return { code: run.status ?? -1, stdout: run.stdout, stderr: run.stderr };
 }
 
@@ -72,7 +72,7 @@ test('a FIFO and a process substitution are read as streams', { skip: spawnSync(
   const gz = files.write('sample.csv.gz', gzipSync(readFileSync(SAMPLE)));
   const substituted = spawnSync(
     'bash',
-    ['-c', `'${process.execPath}' '${ROOT}bin/cachebench.js' run <(gzip -dc '${gz}') ${ARGS.join(' ')}`],
+    ['-c', `'${process.execPath}' '${ROOT}bin/cachebench.cjs' run <(gzip -dc '${gz}') ${ARGS.join(' ')}`],
     {
       encoding: 'utf8',
     },

@@ -67,7 +67,7 @@ test('an unexpected error says it is internal, with the stack and a request to r
 test('a reader that closes stdout early ends the command quietly', () => {
   const result = spawnSync(
     'bash',
-    ['-c', `set -o pipefail; node ${ROOT}bin/cachebench.js gen 'zipf:alpha=1,keys=1e4,requests=1e6' | head -1`],
+    ['-c', `set -o pipefail; node ${ROOT}bin/cachebench.cjs gen 'zipf:alpha=1,keys=1e4,requests=1e6' | head -1`],
     {
       encoding: 'utf8',
     },

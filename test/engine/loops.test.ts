@@ -61,7 +61,7 @@ test('CACHEBENCH_SHARED_LOOPS=1 runs the templates themselves, with the same cou
     const child = spawnSync(
       process.execPath,
       [
-        `${ROOT}bin/cachebench.js`,
+        `${ROOT}bin/cachebench.cjs`,
         'run',
         'zipf:alpha=0.9,keys=500,requests=2e4,rate=100',
         '-p',

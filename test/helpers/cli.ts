@@ -34,7 +34,7 @@ export async function cli(...argv: string[]): Promise<CliRun> {
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 export function spawnCli(...argv: string[]): CliRun {
-  const result = spawnSync(process.execPath, [`${ROOT}bin/cachebench.js`, ...argv], {
+  const result = spawnSync(process.execPath, [`${ROOT}bin/cachebench.cjs`, ...argv], {
     cwd: ROOT,
     encoding: 'utf8',
     env: { ...process.env, FORCE_COLOR: '0' },
