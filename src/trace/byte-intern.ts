@@ -10,6 +10,14 @@
  * decodes a name only when asked. Ids are given in first-seen order, like KeyInterner, so
  * both CSV readers number keys identically.
  *
+ * Keys written as plain decimal numbers below 2^32 (`0`, `4711`; not `007`, `-1` or `1e3`),
+ * as most traces' ids are, have a table of their own whose slots hold the number itself: a
+ * repeated one costs its digits, a multiply-shift hash and one slot read, with no second
+ * look at the arena (a cache miss per request on a large key space). Whether a key is such
+ * a number depends on its bytes alone, so every key goes to one table, always the same;
+ * both tables give ids from one count, in first-seen order, and every key's bytes go to
+ * the arena all the same, for its name.
+ *
  * Storage per distinct key: its UTF-8 bytes in one arena, a 4-byte arena offset and 8-byte
  * table slots at a load factor between 3/8 and 3/4 (11 to 22 bytes).
  */
@@ -53,9 +61,14 @@ export class ByteKeyInterner {
   private offsets: Uint32Array;
   private table = new Int32Array(SLOT << 12);
   private slotMask = (1 << 12) - 1;
+  /** The decimal keys' table: slots of id + 1 (0 = free) and the key's value (as int32). */
+  private numbers = new Int32Array(SLOT << 12);
+  private numberMask = (1 << 12) - 1;
+  private numberCount = 0;
   // What the last failed find() computed, so that add() needs no second probe.
   private pendingSlot = 0;
   private pendingHash = 0;
+  private pendingNumber = false;
 
   constructor(bounds?: InternerBounds) {
     this.arena = new Uint8Array(bounds ? Math.min(Math.max(bounds.keyBytes, 1 << 16), MAX_RESERVED_KEY_BYTES) : 1 << 16);
@@ -79,6 +92,19 @@ export class ByteKeyInterner {
   /** The id of the key in buf[start, end), or -1 when it is new (then call add). */
   find(buf: Uint8Array, start: number, end: number): number {
     const length = end - start;
+    // A decimal number below 2^32 without leading zeros (10 digits at most) goes to the
+    // numbers table; anything else, from its first byte that is not a digit on, to the bytes'.
+    const first = buf[start]! - 48;
+    if (length <= 10 && first >= 0 && first <= 9 && (first !== 0 || length === 1)) {
+      let value = first;
+      let i = start + 1;
+      for (; i < end; i++) {
+        const digit = buf[i]! - 48;
+        if (digit < 0 || digit > 9) break;
+        value = value * 10 + digit;
+      }
+      if (i === end && value <= 0xffffffff) return this.findNumber(value | 0);
+    }
     const head = length < 8 ? length : 8;
     let word0 = 0;
     let word1 = 0;
@@ -101,6 +127,25 @@ export class ByteKeyInterner {
     }
     this.pendingSlot = slot;
     this.pendingHash = hash;
+    this.pendingNumber = false;
+    return -1;
+  }
+
+  /** find() for a decimal key, given as its value's 32 bits. */
+  private findNumber(value: number): number {
+    const numbers = this.numbers;
+    const mask = this.numberMask;
+    let slot = mix(value) & mask;
+    for (;;) {
+      const base = slot * SLOT;
+      const entry = numbers[base]!;
+      if (entry === 0) break;
+      if (numbers[base + 1] === value) return entry - 1;
+      slot = (slot + 1) & mask;
+    }
+    this.pendingSlot = slot;
+    this.pendingHash = value;
+    this.pendingNumber = true;
     return -1;
   }
 
@@ -121,9 +166,15 @@ export class ByteKeyInterner {
     this.offsets[id + 1] = at;
     this.count = id + 1;
     const base = this.pendingSlot * SLOT;
+    if (this.pendingNumber) {
+      this.numbers[base] = id + 1;
+      this.numbers[base + 1] = this.pendingHash;
+      if (++this.numberCount * 4 > (this.numberMask + 1) * 3) this.rehashNumbers();
+      return id;
+    }
     this.table[base] = id + 1;
     this.table[base + 1] = this.pendingHash;
-    if ((id + 1) * 4 > (this.slotMask + 1) * 3) this.rehash();
+    if ((id + 1 - this.numberCount) * 4 > (this.slotMask + 1) * 3) this.rehash();
     return id;
   }
 
@@ -162,6 +213,24 @@ export class ByteKeyInterner {
     }
     this.table = table;
     this.slotMask = mask;
+  }
+
+  /** Doubles the numbers table; a slot's value is its key, from which its new slot is found. */
+  private rehashNumbers(): void {
+    const old = this.numbers;
+    const numbers = new Int32Array(old.length * 2);
+    const mask = numbers.length / SLOT - 1;
+    for (let base = 0; base < old.length; base += SLOT) {
+      const entry = old[base]!;
+      if (entry === 0) continue;
+      const value = old[base + 1]!;
+      let slot = mix(value) & mask;
+      while (numbers[slot * SLOT] !== 0) slot = (slot + 1) & mask;
+      numbers[slot * SLOT] = entry;
+      numbers[slot * SLOT + 1] = value;
+    }
+    this.numbers = numbers;
+    this.numberMask = mask;
   }
 }
 

@@ -71,3 +71,67 @@ test('bounds only reserve: keys beyond them still fit, and the names come back t
     assert.ok(bytes.buffer.byteLength <= bytes.length * 1.34, `${bytes.buffer.byteLength} bytes held for ${bytes.length}`);
   }
 });
+
+test('decimal keys (their own table) and every other spelling of a number get the ids KeyInterner gives', () => {
+  // Around the table's edges: leading zeros, 10 and 11 digits, 2^32 - 1 and 2^32, signs, exponents.
+  const edges = [
+    '0',
+    '00',
+    '007',
+    '7',
+    '4294967295',
+    '4294967296',
+    '9999999999',
+    '1000000000',
+    '99999999999',
+    '-1',
+    '+1',
+    '1e3',
+    '1.0',
+    ' 1',
+  ];
+  fc.assert(
+    fc.property(
+      fc.array(
+        fc.oneof(
+          fc.constantFrom(...edges),
+          fc.integer({ min: 0, max: 0xffffffff }).map(String),
+          fc.integer({ min: 0, max: 5000 }).map(String),
+          fc.integer({ min: 0, max: 5000 }).map((n) => `0${n}`),
+          fc.string({ maxLength: 3 }),
+        ),
+        { maxLength: 6000, size: 'max' },
+      ),
+      (keys) => {
+        const reference = new KeyInterner();
+        const bytes = new ByteKeyInterner();
+        for (const key of keys) assert.equal(bytes.intern(key), reference.intern(key), key);
+        assert.equal(bytes.size, reference.size);
+        assert.deepEqual(bytes.keyNames().toArray(), reference.keyNames().toArray());
+      },
+    ),
+    { numRuns: 30, seed: 11 },
+  );
+});
+
+test('decimal keys through the numbers table growing, found again from a larger buffer', () => {
+  const table = new ByteKeyInterner();
+  const text = Array.from({ length: 20_000 }, (_, i) => String(i * 214_748 + (i % 3))).join(',');
+  const buf = Buffer.from(text);
+  const cells: [number, number][] = [];
+  for (let start = 0, end = 0; start <= buf.length; start = end + 1) {
+    end = buf.indexOf(44, start);
+    if (end < 0) end = buf.length;
+    cells.push([start, end]);
+  }
+  for (const [id, [start, end]] of cells.entries()) {
+    assert.equal(table.find(buf, start, end), -1);
+    assert.equal(table.add(buf, start, end), id);
+  }
+  for (const [id, [start, end]] of cells.entries()) assert.equal(table.find(buf, start, end), id);
+  // The same digits with a leading zero are another key.
+  const second = text.split(',')[1]!;
+  assert.equal(table.intern(`0${second}`), cells.length);
+  assert.equal(table.intern(second), 1);
+  assert.deepEqual(table.keyNames().toArray(), [...text.split(','), `0${second}`]);
+});
