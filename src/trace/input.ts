@@ -55,6 +55,8 @@ export interface TraceInput {
    * not count lines ahead of such an input; a second read replays what the first spooled.
    */
   readonly seekable: boolean;
+  /** The file's first bytes as stored (HEAD_BYTES at most), read when it was opened. */
+  readonly firstBytes?: Buffer;
 }
 
 const MAGIC: ReadonlyArray<readonly [Compression, readonly number[]]> = [
@@ -100,18 +102,21 @@ export async function openTraceInput(path: string): Promise<TraceInput> {
   if (info.isDirectory()) throw new TraceFormatError('is a directory, not a trace file', path);
   if (!info.isFile()) return openStream(path, createReadStream(path, { highWaterMark: CHUNK_BYTES }));
   if (info.size === 0) throw new TraceFormatError('the file is empty', path);
-  const magic = Buffer.alloc(6);
+  // The head is read now, not only the magic: for an uncompressed file it is what format
+  // detection looks at, which then opens nothing more.
+  let firstBytes = Buffer.alloc(Math.min(HEAD_BYTES, info.size));
   try {
     const handle = await open(path, 'r');
     try {
-      await handle.read(magic, 0, magic.length, 0);
+      const { bytesRead } = await handle.read(firstBytes, 0, firstBytes.length, 0);
+      firstBytes = firstBytes.subarray(0, bytesRead);
     } finally {
       await handle.close();
     }
   } catch (error) {
     throw fileError(error, path);
   }
-  const compression = compressionOf(magic);
+  const compression = compressionOf(firstBytes);
   const named = COMPRESSED_SUFFIX.exec(path)?.[1]?.toLowerCase();
   const namedAs = named === 'gz' ? 'gzip' : named === 'zst' || named === 'zstd' ? 'zstd' : named;
   // A name that promises compression the bytes do not have is a mistake (a file renamed, a
@@ -119,7 +124,7 @@ export async function openTraceInput(path: string): Promise<TraceInput> {
   if (namedAs !== undefined && compression !== namedAs) {
     throw new TraceFormatError(`not a valid ${namedAs} file (its name says ${namedAs}, its first bytes do not)`, path);
   }
-  return { path, fileBytes: info.size, compression, modifiedMs: info.mtimeMs, seekable: true };
+  return { path, fileBytes: info.size, compression, modifiedMs: info.mtimeMs, seekable: true, firstBytes };
 }
 
 /**
@@ -128,6 +133,7 @@ export async function openTraceInput(path: string): Promise<TraceInput> {
  */
 export async function traceHead(input: TraceInput): Promise<Buffer> {
   if (input instanceof StreamInput) return input.peek(HEAD_BYTES);
+  if (input.compression === 'none' && input.firstBytes !== undefined) return input.firstBytes;
   const parts: Buffer[] = [];
   let bytes = 0;
   for await (const chunk of readChunks(input)) {
