@@ -17,6 +17,7 @@
  */
 import { endianness } from 'node:os';
 import { crc32 } from 'node:zlib';
+import { readSync } from 'node:fs';
 import { open, rename, rm, stat } from 'node:fs/promises';
 import { withTemporary } from '../temp-files.js';
 import { TraceFormatError, UsageError } from '../errors.js';
@@ -173,6 +174,9 @@ export interface SaveOptions {
 /** The pieces a file is read in, each checksummed while the next is read. */
 const CHECK_PIECE_BYTES = 4 << 20;
 
+/** Reads up to this size are made synchronously (see readTraceBinary). */
+const SMALL_READ_BYTES = 64 << 10;
+
 /** Largest single read or write: Node refuses more than 2 GiB at once (readFile included). */
 const IO_CHUNK_BYTES = 1 << 30;
 
@@ -319,6 +323,21 @@ export async function readTraceBinary(path: string, options: { readonly ioChunkB
      * pool, so checksumming a column costs the main thread almost nothing.
      */
     const readAt = async (into: Uint8Array, at: number, check?: (piece: Uint8Array) => void): Promise<boolean> => {
+      // The header, padding, summary and trailer are a few bytes each, read at once: through
+      // the thread pool each cost a round trip, and one could wait milliseconds for a thread
+      // while the pool's are busy.
+      if (into.length <= Math.min(SMALL_READ_BYTES, ioChunkBytes)) {
+        let done = 0;
+        try {
+          for (let got = -1; done < into.length && got !== 0; done += got)
+            got = readSync(handle.fd, into, done, into.length - done, at + done);
+        } catch (error) {
+          throw cannotRead(error);
+        }
+        if (done < into.length) return false;
+        check?.(into);
+        return true;
+      }
       let unchecked: Uint8Array | undefined;
       for (let done = 0; done < into.length;) {
         const reading = handle.read(into, done, Math.min(CHECK_PIECE_BYTES, ioChunkBytes, into.length - done), at + done);
@@ -392,14 +411,10 @@ export async function readTraceBinary(path: string, options: { readonly ioChunkB
     if (flags & HAS_KEY_NAMES) {
       // Names stay as the file's UTF-8 bytes and are decoded only when asked for (key-names.ts).
       const nameLengths = await take(Uint32Array, keySpace);
-      const offsets = new Uint32Array(keySpace + 1);
-      let total = 0;
-      for (let i = 0; i < keySpace; i++) {
-        total += nameLengths[i]!;
-        if (total > 0xffffffff) throw invalid('key names too long');
-        offsets[i + 1] = total;
-      }
-      keyNames = KeyNames.fromUtf8(await take(Uint8Array, total), offsets, keySpace);
+      // A builtin's loop: a loop of ours runs interpreted the first time, a few ms on 1e5 keys.
+      const total = nameLengths.reduce((sum, length) => sum + length, 0);
+      if (total > 0xffffffff) throw invalid('key names too long');
+      keyNames = KeyNames.fromUtf8Lengths(await take(Uint8Array, total), nameLengths, keySpace);
     }
     let record: unknown;
     if (hasSummary(version)) {

@@ -16,14 +16,32 @@ export class KeyNames implements Iterable<string> {
   /** Decoded names; filled on demand when the names came as bytes. */
   private strings: (string | undefined)[] | undefined;
   private readonly text: Buffer | undefined;
-  /** Name `id` is text[offsets[id], offsets[id + 1]). */
-  private readonly offsets: Uint32Array | undefined;
+  /** Name `id` is text[offsets[id], offsets[id + 1]); made from `lengths` on first use when given those. */
+  private offsetsKept: Uint32Array | undefined;
+  private readonly lengths: Uint32Array | undefined;
 
-  private constructor(length: number, strings: (string | undefined)[] | undefined, text?: Buffer, offsets?: Uint32Array) {
+  private constructor(
+    length: number,
+    strings: (string | undefined)[] | undefined,
+    text?: Buffer,
+    offsets?: Uint32Array,
+    lengths?: Uint32Array,
+  ) {
     this.length = length;
     this.strings = strings;
     this.text = text;
-    this.offsets = offsets;
+    this.offsetsKept = offsets;
+    this.lengths = lengths;
+  }
+
+  private get offsets(): Uint32Array | undefined {
+    if (this.offsetsKept === undefined && this.lengths !== undefined) {
+      const offsets = new Uint32Array(this.length + 1);
+      let total = 0;
+      for (let id = 0; id < this.length; id++) offsets[id + 1] = total += this.lengths[id]!;
+      this.offsetsKept = offsets;
+    }
+    return this.offsetsKept;
   }
 
   static fromStrings(names: readonly string[]): KeyNames {
@@ -39,11 +57,22 @@ export class KeyNames implements Iterable<string> {
     return new KeyNames(length, undefined, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), offsets);
   }
 
+  /**
+   * Names kept as UTF-8, given as each name's byte length (the binary trace format's layout;
+   * `bytes` holds exactly their sum). A replay never asks for a name, so the offsets are
+   * made only when one is: a load of a named trace makes no pass over its key space.
+   */
+  static fromUtf8Lengths(bytes: Uint8Array, lengths: Uint32Array, length: number): KeyNames {
+    if (lengths.length < length) throw new RangeError(`${length} names need ${length} lengths, got ${lengths.length}`);
+    return new KeyNames(length, undefined, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), undefined, lengths);
+  }
+
   /** The name of key `id`. */
   get(id: number): string {
     if (!(id >= 0 && id < this.length)) throw new RangeError(`no key ${id} (there are ${this.length})`);
     const strings = (this.strings ??= new Array<string | undefined>(this.length));
-    return (strings[id] ??= this.text!.toString('utf8', this.offsets![id], this.offsets![id + 1]));
+    const offsets = this.offsets!;
+    return (strings[id] ??= this.text!.toString('utf8', offsets[id], offsets[id + 1]));
   }
 
   toArray(): string[] {
@@ -56,9 +85,11 @@ export class KeyNames implements Iterable<string> {
 
   /** Each name's length in UTF-8 bytes, without encoding the names. */
   byteLengths(): Uint32Array {
+    if (this.lengths) return this.lengths.slice(0, this.length);
     const lengths = new Uint32Array(this.length);
-    if (this.text && this.offsets) {
-      for (let id = 0; id < this.length; id++) lengths[id] = this.offsets[id + 1]! - this.offsets[id]!;
+    const offsets = this.offsets;
+    if (this.text && offsets) {
+      for (let id = 0; id < this.length; id++) lengths[id] = offsets[id + 1]! - offsets[id]!;
     } else {
       for (let id = 0; id < this.length; id++) lengths[id] = Buffer.byteLength(this.get(id), 'utf8');
     }
@@ -67,11 +98,13 @@ export class KeyNames implements Iterable<string> {
 
   /** The names as UTF-8 bytes and per-name byte lengths (the binary trace format's layout). */
   utf8(): { readonly bytes: Uint8Array; readonly lengths: Uint32Array } {
-    if (this.text && this.offsets) {
+    if (this.text && this.lengths) return { bytes: this.text, lengths: this.byteLengths() };
+    const offsets = this.offsets;
+    if (this.text && offsets) {
       const lengths = new Uint32Array(this.length);
-      for (let id = 0; id < this.length; id++) lengths[id] = this.offsets[id + 1]! - this.offsets[id]!;
-      const from = this.offsets[0]!;
-      return { bytes: this.text.subarray(from, this.offsets[this.length]), lengths };
+      for (let id = 0; id < this.length; id++) lengths[id] = offsets[id + 1]! - offsets[id]!;
+      const from = offsets[0]!;
+      return { bytes: this.text.subarray(from, offsets[this.length]), lengths };
     }
     const encoded = this.toArray().map((name) => Buffer.from(name, 'utf8'));
     return { bytes: Buffer.concat(encoded), lengths: Uint32Array.from(encoded, (bytes) => bytes.length) };

@@ -15,10 +15,26 @@ function asUtf8(names: readonly string[]): KeyNames {
   return KeyNames.fromUtf8(Buffer.concat(encoded), offsets, names.length);
 }
 
-test('names kept as UTF-8 bytes read back as the strings they encode, in both forms', () => {
+/** As a binary trace gives them: the bytes and each name's length, offsets made on first use. */
+function asUtf8Lengths(names: readonly string[]): KeyNames {
+  const encoded = names.map((name) => Buffer.from(name, 'utf8'));
+  return KeyNames.fromUtf8Lengths(
+    Buffer.concat(encoded),
+    Uint32Array.from(encoded, (bytes) => bytes.length),
+    names.length,
+  );
+}
+
+test('names kept as UTF-8 bytes read back as the strings they encode, in every form', () => {
   fc.assert(
     fc.property(fc.array(fc.string({ unit: 'grapheme', maxLength: 6 }), { maxLength: 50 }), (names) => {
-      for (const table of [KeyNames.fromStrings(names), asUtf8(names)]) {
+      // byteLengths() first on one table of lengths, before any name is asked for.
+      const lengthsFirst = asUtf8Lengths(names);
+      assert.deepEqual(
+        [...lengthsFirst.byteLengths()],
+        names.map((name) => Buffer.byteLength(name, 'utf8')),
+      );
+      for (const table of [KeyNames.fromStrings(names), asUtf8(names), asUtf8Lengths(names), lengthsFirst]) {
         assert.equal(table.length, names.length);
         assert.deepEqual(table.toArray(), names);
         assert.deepEqual([...table], names);
