@@ -7,6 +7,9 @@
  * handler is installed, so Ctrl-C during a long replay stops it at once as usual.
  */
 import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { nodeCrypto } from './node-crypto.js';
 
 const live = new Set<string>();
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
@@ -25,6 +28,11 @@ function install(): void {
 
 function uninstall(): void {
   for (const signal of SIGNALS) process.removeListener(signal, onSignal);
+}
+
+/** A path in the system's temporary folder that no other process or call picks: `cachebench-<what>-<pid>-<random><suffix>`. */
+export function temporaryPath(what: string, suffix: string): string {
+  return join(tmpdir(), `cachebench-${what}-${process.pid}-${nodeCrypto().randomBytes(6).toString('hex')}${suffix}`);
 }
 
 /** Registers a temporary file that an interrupt must remove. */

@@ -7,13 +7,11 @@
  * at once, or the --cache-trace file, or with --no-trace-cache a temporary file.
  */
 import type { Command } from 'commander';
-import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
-import { tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { totalmem } from 'node:os';
 import { UsageError } from '../errors.js';
 import { hasShareSizes } from '../engine/sizes.js';
-import { removeTemporary, trackTemporary } from '../temp-files.js';
+import { removeTemporary, temporaryPath, trackTemporary } from '../temp-files.js';
 import { BINARY_TRACE_MAGIC, CACHE_SUFFIX } from '../trace/binary.js';
 import { convertToBinaryTrace, isBinaryTraceOf } from '../trace/convert.js';
 import { cacheEntryFor, touchEntry, trimCache, userTraceCache, type TraceCacheFolder } from '../trace/trace-cache.js';
@@ -132,8 +130,7 @@ async function convertForStream(source: string, flags: CommonFlags, io: CliIo): 
     await touchEntry(target);
     return { path: target };
   }
-  const temporary =
-    target === undefined ? join(tmpdir(), `cachebench-stream-${process.pid}-${randomBytes(6).toString('hex')}.cbt`) : undefined;
+  const temporary = target === undefined ? temporaryPath('stream', '.cbt') : undefined;
   const out = target ?? temporary!;
   if (temporary !== undefined) trackTemporary(temporary);
   const kept =

@@ -5,11 +5,8 @@
  * Belady cell then reads them forwards a window at a time (NextUseWindow), in any thread.
  * The values are those belady.ts's `nextUses` computes over the trace in memory.
  */
-import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { removeTemporary, trackTemporary } from '../temp-files.js';
+import { removeTemporary, temporaryPath, trackTemporary } from '../temp-files.js';
 import { OP_DELETE, type Trace, type TraceChunk } from '../trace/trace.js';
 
 /** The next use of each access (Infinity: never again), as float64 values in access order. */
@@ -40,7 +37,7 @@ export function writeNextUses(source: BackwardSource): NextUseFile & { remove():
     for (const chunk of source.chunks()) for (let i = 0; i < chunk.length; i++) if (chunk.ops![i] !== OP_DELETE) count++;
   }
   // A file of its own name (not a folder), so an interrupt's clean-up removes it too.
-  const path = join(tmpdir(), `cachebench-next-uses-${process.pid}-${randomBytes(6).toString('hex')}.f64`);
+  const path = temporaryPath('next-uses', '.f64');
   trackTemporary(path);
   const remove = (): void => {
     removeTemporary(path);

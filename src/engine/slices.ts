@@ -15,7 +15,8 @@
  * Unit results travel as plain JSON: typed arrays as base64 of their bytes and non-finite
  * numbers as text, so a part is read back exactly as it was computed.
  */
-import { createHash, type Hash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
+import { nodeCrypto } from '../node-crypto.js';
 import { UsageError } from '../errors.js';
 import { wholeChunk } from '../trace/chunks.js';
 import type { Trace, TraceChunk } from '../trace/trace.js';
@@ -120,7 +121,7 @@ export class ColumnHashes {
       const column = chunk[name];
       if (column === undefined) continue;
       let hash = this.hashes.get(name);
-      if (hash === undefined) this.hashes.set(name, (hash = createHash('sha256')));
+      if (hash === undefined) this.hashes.set(name, (hash = nodeCrypto().createHash('sha256')));
       const rows = column.subarray(0, chunk.length);
       hash.update(new Uint8Array(rows.buffer, rows.byteOffset, rows.byteLength));
     }
@@ -128,7 +129,7 @@ export class ColumnHashes {
 
   /** The fingerprint of the work `description` over the trace hashed so far, of this length and key count. */
   fingerprint(shape: { readonly length: number; readonly keySpace: number }, description: unknown): string {
-    const hash = createHash('sha256');
+    const hash = nodeCrypto().createHash('sha256');
     hash.update(JSON.stringify(description, (_key, value: unknown) => (ArrayBuffer.isView(value) ? undefined : value)));
     hash.update(`\u0000${shape.length}\u0000${shape.keySpace}`);
     for (const name of FINGERPRINTED) hash.update(`\u0000${this.hashes.get(name)?.digest('hex') ?? '-'}`);

@@ -7,14 +7,11 @@
  * the file. Readers never see the whole file at once.
  */
 import { closeSync, createReadStream, openSync, readSync, writeSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { TraceFormatError } from '../errors.js';
-import { removeTemporary, trackTemporary } from '../temp-files.js';
+import { removeTemporary, temporaryPath, trackTemporary } from '../temp-files.js';
 
 // Big enough that a read costs far more than its system call, small enough that the
 // buffers are a sliver of a loaded trace's memory (peak memory is an issue 6 target).
@@ -384,7 +381,7 @@ class StreamInput implements TraceInput {
   /** Keep what is read from now on, so that a second read can replay it. */
   rewindable(): void {
     if (this.spool || this.reads > 0) return;
-    const file = join(tmpdir(), `cachebench-stream-${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
+    const file = temporaryPath('stream', '.tmp');
     trackTemporary(file);
     this.spool = { file, fd: openSync(file, 'wx+', 0o600), bytes: 0 };
   }

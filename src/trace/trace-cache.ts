@@ -10,7 +10,7 @@
  * ~/.cache/cachebench/traces; $CACHEBENCH_CACHE_SIZE bounds it (default 4GiB), and files
  * smaller than MIN_FILE_BYTES are not cached (they parse faster than a cache is checked).
  */
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../node-crypto.js';
 import { mkdir, readdir, realpath, rm, stat, utimes } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -56,7 +56,8 @@ export async function cacheEntryFor(path: string, optionsKey: string, cache: Tra
   const info = await stat(path).catch(() => undefined);
   if (info === undefined || !info.isFile() || info.size < cache.minFileBytes) return undefined;
   const real = await realpath(path).catch(() => path);
-  const key = createHash('sha256')
+  const key = nodeCrypto()
+    .createHash('sha256')
     .update(JSON.stringify([real, info.size, info.mtimeMs, optionsKey]))
     .digest('hex')
     .slice(0, 32);
