@@ -199,39 +199,31 @@ export class ByteKeyInterner {
    * with nothing allocated but the new table (the load's memory peaks here).
    */
   private rehash(): void {
-    const old = this.table;
-    const table = new Int32Array(old.length * 2);
-    const mask = table.length / SLOT - 1;
-    for (let base = 0; base < old.length; base += SLOT) {
-      const entry = old[base]!;
-      if (entry === 0) continue;
-      const hash = old[base + 1]!;
-      let slot = hash & mask;
-      while (table[slot * SLOT] !== 0) slot = (slot + 1) & mask;
-      table[slot * SLOT] = entry;
-      table[slot * SLOT + 1] = hash;
-    }
-    this.table = table;
-    this.slotMask = mask;
+    this.table = doubled(this.table, (hash) => hash);
+    this.slotMask = this.table.length / SLOT - 1;
   }
 
-  /** Doubles the numbers table; a slot's value is its key, from which its new slot is found. */
+  /** Doubles the numbers table; a slot holds its key's value, whose hash places it anew. */
   private rehashNumbers(): void {
-    const old = this.numbers;
-    const numbers = new Int32Array(old.length * 2);
-    const mask = numbers.length / SLOT - 1;
-    for (let base = 0; base < old.length; base += SLOT) {
-      const entry = old[base]!;
-      if (entry === 0) continue;
-      const value = old[base + 1]!;
-      let slot = mix(value) & mask;
-      while (numbers[slot * SLOT] !== 0) slot = (slot + 1) & mask;
-      numbers[slot * SLOT] = entry;
-      numbers[slot * SLOT + 1] = value;
-    }
-    this.numbers = numbers;
-    this.numberMask = mask;
+    this.numbers = doubled(this.numbers, mix);
+    this.numberMask = this.numbers.length / SLOT - 1;
   }
+}
+
+/** A table of twice the slots holding `old`'s entries, each placed by `hashOf` its second word. */
+function doubled(old: Int32Array, hashOf: (word: number) => number): Int32Array<ArrayBuffer> {
+  const table = new Int32Array(old.length * 2);
+  const mask = table.length / SLOT - 1;
+  for (let base = 0; base < old.length; base += SLOT) {
+    const entry = old[base]!;
+    if (entry === 0) continue;
+    const word = old[base + 1]!;
+    let slot = hashOf(word) & mask;
+    while (table[slot * SLOT] !== 0) slot = (slot + 1) & mask;
+    table[slot * SLOT] = entry;
+    table[slot * SLOT + 1] = word;
+  }
+  return table;
 }
 
 function grown<A extends Uint8Array | Uint32Array>(old: A, Type: { new (length: number): A }, needed: number): A {
