@@ -11,6 +11,8 @@ import { CACHE_SUFFIX } from '../trace/binary.js';
 import { generateChunks, parseTraceSpec } from '../trace/spec.js';
 import { isHotKeySpec } from '../trace/synthetic/hotkey.js';
 import { DEFAULT_CHUNK_REQUESTS, TraceWriter } from '../trace/stream.js';
+import { shapeWith } from '../trace/chunks.js';
+import { TraceSummarizer } from '../trace/summary.js';
 
 interface GenFlags {
   out?: string;
@@ -69,21 +71,24 @@ function writeBinaryAsDrawn(text: string, path: string): { requests: number; key
   const progress = progressBar('generating', process.stderr, 'requests');
   let writer: TraceWriter | undefined;
   try {
-    writer = new TraceWriter(path, {
-      length: spec.requests,
-      source: spec.text,
-      columns: {
-        ...((spec.size !== undefined || spec.sizes !== undefined) && { sizes: true }),
-        ...(spec.rate !== undefined && { times: 'fractional' as const }),
-        ...(spec.writes !== undefined && { ops: true }),
-      },
+    const columns = {
+      ...((spec.size !== undefined || spec.sizes !== undefined) && { sizes: true }),
+      ...(spec.rate !== undefined && { times: 'fractional' as const }),
+      ...(spec.writes !== undefined && { ops: true }),
+    };
+    writer = new TraceWriter(path, { length: spec.requests, source: spec.text, columns });
+    // Summarized as it is drawn, so that the file stores its summary as every other writer's
+    // does, and a load makes no pass for it. The key space is known only at the end.
+    const summarizer = new TraceSummarizer(shapeWith({ source: spec.text, length: spec.requests, keySpace: 0 }, columns), {
+      growing: true,
     });
     const chunks = generateChunks(spec, DEFAULT_CHUNK_REQUESTS);
     for (let step = chunks.next(); ; step = chunks.next()) {
       if (step.done === true) {
-        writer.finish(step.value);
+        writer.finish({ ...step.value, summary: summarizer.record() });
         return { requests: spec.requests, keySpace: step.value.keySpace };
       }
+      summarizer.observe(step.value);
       writer.write(step.value);
       progress.update(step.value.start + step.value.length, spec.requests);
     }

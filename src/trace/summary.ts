@@ -116,8 +116,11 @@ function summarized(trace: Trace): Summarized {
  */
 export class TraceSummarizer {
   /** Requests per key (float counts past 2^32 requests, where a hot key could overflow 32 bits). */
-  private readonly counts: Uint32Array | Float64Array;
-  private readonly lastSize: Uint32Array | undefined;
+  private counts: Uint32Array | Float64Array;
+  private lastSize: Uint32Array | undefined;
+  /** The key space: the shape's, or for a growing summarizer the ids seen so far. */
+  private keySpace: number;
+  private readonly growing: boolean;
   private writes = 0;
   private deletes = 0;
   private minSize = Infinity;
@@ -126,14 +129,44 @@ export class TraceSummarizer {
   private firstTime: number | undefined;
   private lastTime: number | undefined;
 
-  constructor(private readonly shape: Trace) {
-    this.counts = shape.length > 0xffffffff ? new Float64Array(shape.keySpace) : new Uint32Array(shape.keySpace);
+  /**
+   * `growing`: the key space is not known before the end (a trace drawn as it is written,
+   * whose ids are dense in first-seen order): the per-key arrays grow to the largest id seen,
+   * and the key space is that id plus one. Otherwise it is the shape's.
+   */
+  constructor(
+    private readonly shape: Trace,
+    { growing = false }: { readonly growing?: boolean } = {},
+  ) {
+    this.growing = growing;
+    this.keySpace = growing ? 0 : shape.keySpace;
+    const room = growing ? 1 << 12 : shape.keySpace;
+    this.counts = shape.length > 0xffffffff ? new Float64Array(room) : new Uint32Array(room);
     // Working-set bytes: each key's last seen size, summed once.
-    this.lastSize = shape.sizes ? new Uint32Array(shape.keySpace) : undefined;
+    this.lastSize = shape.sizes ? new Uint32Array(room) : undefined;
+  }
+
+  /** Makes room for ids up to the chunk's largest (growing summarizers only). */
+  private roomFor(keys: Uint32Array, length: number): void {
+    let largest = -1;
+    for (let i = 0; i < length; i++) if (keys[i]! > largest) largest = keys[i]!;
+    if (largest + 1 > this.keySpace) this.keySpace = largest + 1;
+    if (this.keySpace <= this.counts.length) return;
+    let room = this.counts.length * 2;
+    while (room < this.keySpace) room *= 2;
+    const counts = this.counts instanceof Float64Array ? new Float64Array(room) : new Uint32Array(room);
+    counts.set(this.counts);
+    this.counts = counts;
+    if (this.lastSize) {
+      const lastSize = new Uint32Array(room);
+      lastSize.set(this.lastSize);
+      this.lastSize = lastSize;
+    }
   }
 
   observe(chunk: TraceChunk): void {
     const { keys, ops, sizes, times, length } = chunk;
+    if (this.growing) this.roomFor(keys, length);
     const counts = this.counts;
     for (let i = 0; i < length; i++) counts[keys[i]!]!++;
     if (ops !== undefined) {
@@ -163,13 +196,13 @@ export class TraceSummarizer {
 
   /** Each key's last size so far, by key id (undefined without a size column); the array itself, not a copy. */
   lastSizes(): Uint32Array | undefined {
-    return this.lastSize;
+    return this.lastSize?.subarray(0, this.keySpace);
   }
 
   /** Keys requested at least once so far. */
   requestedKeys(): number {
     let requested = 0;
-    for (let id = 0; id < this.counts.length; id++) if (this.counts[id] !== 0) requested++;
+    for (let id = 0; id < this.keySpace; id++) if (this.counts[id] !== 0) requested++;
     return requested;
   }
 
@@ -179,11 +212,12 @@ export class TraceSummarizer {
   }
 
   summary(): TraceSummary {
-    const { shape, counts, writes, deletes } = this;
+    const { shape, writes, deletes, keySpace } = this;
+    const counts = this.counts.subarray(0, keySpace);
     const n = shape.length;
     let oneHitWonders = 0;
     for (let id = 0; id < counts.length; id++) if (counts[id] === 1) oneHitWonders++;
-    const topRequests = sumOfLargest(counts, Math.max(1, Math.ceil(shape.keySpace / 100)));
+    const topRequests = sumOfLargest(counts, Math.max(1, Math.ceil(keySpace / 100)));
     const { firstTime, lastTime } = this;
     return {
       source: shape.source,
@@ -191,10 +225,10 @@ export class TraceSummarizer {
       lookups: n - writes - deletes,
       writes,
       deletes,
-      distinctKeys: shape.keySpace,
+      distinctKeys: keySpace,
       oneHitWonders,
       top1PercentShare: n === 0 ? 0 : topRequests / n,
-      sizes: this.lastSize ? this.sizeSummary(this.lastSize) : null,
+      sizes: this.lastSize ? this.sizeSummary(this.lastSize.subarray(0, keySpace)) : null,
       time: firstTime !== undefined && lastTime !== undefined ? { start: firstTime, end: lastTime, span: lastTime - firstTime } : null,
     };
   }

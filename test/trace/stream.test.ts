@@ -11,7 +11,8 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { TraceFormatError, UsageError } from '../../src/errors.js';
-import { loadTraceBinary, saveTraceBinary } from '../../src/trace/binary.js';
+import { loadTraceBinary, readTraceBinary, saveTraceBinary } from '../../src/trace/binary.js';
+import { summaryRecordOf } from '../../src/trace/summary.js';
 import { chunksFromEndOf, chunksOf, shapeOf, streamColumnsOf } from '../../src/trace/chunks.js';
 import { NextUseWindow, writeNextUses } from '../../src/engine/next-uses.js';
 import { nextUses } from '../../src/policies/belady.js';
@@ -415,6 +416,22 @@ test('cachebench gen SPEC --out FILE.cbt writes a binary trace as it is drawn, w
     readdirSync(files.dir).filter((name) => name.startsWith('hot')),
     [],
   );
+});
+
+test('cachebench gen SPEC --out FILE.cbt stores the summary of the trace it draws, as every other writer does', async () => {
+  // Past the summarizer's first 4096 ids and over two chunks (new ids in the second), with sizes
+  // (each key's last size); and with writes and times.
+  for (const spec of [
+    'zipf:alpha=0.6,keys=300000,requests=1200000,sizes=10..2000,seed=4',
+    'zipf:alpha=0.9,keys=2000,requests=50000,rate=100,writes=0.1,seed=6',
+  ]) {
+    const cbt = join(files.dir, 'gen-summary.cbt');
+    const gen = spawnCli('gen', spec, '--out', cbt);
+    assert.equal(gen.code, 0, gen.stderr);
+    const { summary } = await readTraceBinary(cbt);
+    assert.ok(summary !== undefined, `${spec}: a summary is stored`);
+    assert.deepEqual(summary, summaryRecordOf(generateTrace(spec)), spec);
+  }
 });
 
 test('the streamed sweep gives the sweep in memory byte for byte: Mattson LRU curves, replayed curves, deletes, bytes, sampling', async () => {
