@@ -16,6 +16,7 @@ import { createPolicy, type Policy, type PolicySpec } from '../policies/index.js
 import type { Trace, TraceChunk } from '../trace/trace.js';
 import { wholeChunk } from '../trace/chunks.js';
 import { Rng } from '../trace/synthetic/rng.js';
+import { grown } from '../typed-arrays.js';
 import { classOf, copyFor } from './per-class.js';
 import { residentBytesOf } from './resident-bytes.js';
 import { replayRange, TOTAL_SLOTS, type GeneralReplay } from './loops/templates.js';
@@ -242,10 +243,8 @@ export class ReplayRun {
 
 /** `array`, or a copy of it grown (doubling) to hold at least `needed` values. */
 function roomFor(array: Float64Array | undefined, needed: number): Float64Array {
-  if (array !== undefined && array.length >= needed) return array;
-  const grown = new Float64Array(Math.max(needed, 2 * (array?.length ?? 0)));
-  if (array !== undefined) grown.set(array);
-  return grown;
+  if (array === undefined) return new Float64Array(needed);
+  return array.length >= needed ? array : grown(array, needed);
 }
 
 /**

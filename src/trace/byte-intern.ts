@@ -22,6 +22,7 @@
  * table slots at a load factor between 3/8 and 3/4 (11 to 22 bytes).
  */
 import { KeyNames } from './key-names.js';
+import { grown } from '../typed-arrays.js';
 
 /** Int32 words per table slot: id + 1 (0 = free), the key's 32-bit hash. */
 const SLOT = 2;
@@ -153,9 +154,9 @@ export class ByteKeyInterner {
   add(buf: Uint8Array, start: number, end: number): number {
     const id = this.count;
     const length = end - start;
-    if (id + 2 > this.offsets.length) this.offsets = grown(this.offsets, Uint32Array, id + 2);
+    if (id + 2 > this.offsets.length) this.offsets = grown(this.offsets, id + 2);
     if (this.arenaUsed + length > 0xffffffff) throw new RangeError('more than 4 GB of distinct key text');
-    if (this.arenaUsed + length > this.arena.length) this.arena = grown(this.arena, Uint8Array, this.arenaUsed + length);
+    if (this.arenaUsed + length > this.arena.length) this.arena = grown(this.arena, this.arenaUsed + length);
     // A byte loop rather than arena.set(buf.subarray(...)): a subarray is a new object per
     // distinct key, which was most of the heap garbage made while loading.
     const arena = this.arena;
@@ -224,12 +225,4 @@ function doubled(old: Int32Array, hashOf: (word: number) => number): Int32Array<
     table[slot * SLOT + 1] = word;
   }
   return table;
-}
-
-function grown<A extends Uint8Array | Uint32Array>(old: A, Type: { new (length: number): A }, needed: number): A {
-  let length = old.length * 2;
-  while (length < needed) length *= 2;
-  const bigger = new Type(length);
-  bigger.set(old);
-  return bigger;
 }

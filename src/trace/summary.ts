@@ -5,6 +5,7 @@
 import type { TraceSummary } from '../model/result.js';
 import { OP_DELETE, OP_SET, type Trace, type TraceChunk } from './trace.js';
 import { wholeChunk } from './chunks.js';
+import { grown } from '../typed-arrays.js';
 
 export function summarizeTrace(trace: Trace): TraceSummary {
   return summarized(trace).summary;
@@ -152,16 +153,8 @@ export class TraceSummarizer {
     for (let i = 0; i < length; i++) if (keys[i]! > largest) largest = keys[i]!;
     if (largest + 1 > this.keySpace) this.keySpace = largest + 1;
     if (this.keySpace <= this.counts.length) return;
-    let room = this.counts.length * 2;
-    while (room < this.keySpace) room *= 2;
-    const counts = this.counts instanceof Float64Array ? new Float64Array(room) : new Uint32Array(room);
-    counts.set(this.counts);
-    this.counts = counts;
-    if (this.lastSize) {
-      const lastSize = new Uint32Array(room);
-      lastSize.set(this.lastSize);
-      this.lastSize = lastSize;
-    }
+    this.counts = grown(this.counts, this.keySpace);
+    if (this.lastSize) this.lastSize = grown(this.lastSize, this.keySpace);
   }
 
   observe(chunk: TraceChunk): void {
