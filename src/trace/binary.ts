@@ -193,7 +193,8 @@ export function crc32Continued(bytes: Uint8Array, value: number): number {
   return bytes.length === 0 ? value : crc32(bytes, value);
 }
 
-function padTo8(bytes: number): number {
+/** The padding after `bytes` that brings the next section to a multiple of 8. */
+export function padTo8(bytes: number): number {
   return (8 - (bytes % 8)) % 8;
 }
 

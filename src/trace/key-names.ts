@@ -100,12 +100,7 @@ export class KeyNames implements Iterable<string> {
   utf8(): { readonly bytes: Uint8Array; readonly lengths: Uint32Array } {
     if (this.text && this.lengths) return { bytes: this.text, lengths: this.byteLengths() };
     const offsets = this.offsets;
-    if (this.text && offsets) {
-      const lengths = new Uint32Array(this.length);
-      for (let id = 0; id < this.length; id++) lengths[id] = offsets[id + 1]! - offsets[id]!;
-      const from = offsets[0]!;
-      return { bytes: this.text.subarray(from, offsets[this.length]), lengths };
-    }
+    if (this.text && offsets) return { bytes: this.text.subarray(offsets[0], offsets[this.length]), lengths: this.byteLengths() };
     const encoded = this.toArray().map((name) => Buffer.from(name, 'utf8'));
     return { bytes: Buffer.concat(encoded), lengths: Uint32Array.from(encoded, (bytes) => bytes.length) };
   }

@@ -25,6 +25,7 @@ import {
   flagsOf,
   hasChecksum,
   hasSummary,
+  padTo8,
   SUMMARY_PREFIX_BYTES,
   summarySection,
   headerBytes,
@@ -53,7 +54,7 @@ function layoutOf(columns: StreamColumns, length: number, metaBytes: number): { 
   const laid: Column[] = [];
   let offset = FIXED_HEADER_BYTES + metaBytes;
   const add = (name: ColumnName, bytesPerRequest: number): void => {
-    offset += (8 - (offset % 8)) % 8;
+    offset += padTo8(offset);
     laid.push({ name, bytesPerRequest, offset });
     offset += bytesPerRequest * length;
   };
@@ -136,33 +137,29 @@ function streamOf(fd: number, path: string): TraceStream {
   let end = layout.end;
   let keyNames: KeyNames | undefined;
   if (flags & HAS_KEY_NAMES) {
-    end += (8 - (end % 8)) % 8;
+    end += padTo8(end);
     if (end + 4 * keySpace > fileBytes) throw invalid('truncated');
     const lengths = new Uint32Array(keySpace);
     readFully(fd, bytesOf(lengths), end);
     end += 4 * keySpace;
-    const offsets = new Uint32Array(keySpace + 1);
-    let total = 0;
-    for (let i = 0; i < keySpace; i++) {
-      total += lengths[i]!;
-      if (total > 0xffffffff) throw invalid('key names too long');
-      offsets[i + 1] = total;
-    }
-    end += (8 - (end % 8)) % 8;
+    // As readTraceBinary reads them: the total from a builtin's loop, offsets made on first use.
+    const total = lengths.reduce((sum, length) => sum + length, 0);
+    if (total > 0xffffffff) throw invalid('key names too long');
+    end += padTo8(end);
     if (end + total > fileBytes) throw invalid('truncated');
     const bytes = new Uint8Array(total);
     readFully(fd, bytes, end);
     end += total;
-    keyNames = KeyNames.fromUtf8(bytes, offsets, keySpace);
+    keyNames = KeyNames.fromUtf8Lengths(bytes, lengths, keySpace);
   }
   if (hasSummary(version)) {
-    end += (8 - (end % 8)) % 8;
+    end += padTo8(end);
     const prefix = Buffer.alloc(SUMMARY_PREFIX_BYTES);
     if (end + SUMMARY_PREFIX_BYTES > fileBytes || !readFully(fd, prefix, end)) throw invalid('truncated');
     // A stream gathers its summary as it is replayed: the stored one is only stepped over.
     end += SUMMARY_PREFIX_BYTES + prefix.readUInt32LE(0);
   }
-  if (hasChecksum(version)) end += ((8 - (end % 8)) % 8) + 8;
+  if (hasChecksum(version)) end += padTo8(end) + 8;
   if (end !== fileBytes) throw invalid(end > fileBytes ? 'truncated' : 'bytes after its end');
 
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- files of format version 1 may lack it
@@ -302,7 +299,7 @@ export class TraceWriter {
       writeFully(this.fd, Buffer.concat([header, this.meta]), 0);
       let at = this.layout.end;
       const pad = (): void => {
-        at += (8 - (at % 8)) % 8;
+        at += padTo8(at);
       };
       if (names !== undefined) {
         const { bytes, lengths } = names.utf8();
