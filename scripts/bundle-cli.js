@@ -10,7 +10,7 @@
 import { build } from 'esbuild';
 import { createRequire } from 'node:module';
 import { fileURLToPath, URL } from 'node:url';
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = `${root}dist/cli`;
@@ -46,6 +46,9 @@ await build({
   // CommonJS dependencies call require(), which an ES module lacks.
   banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
 });
+
+// The CSV kernel (scripts/build-wasm.js) where the bundled loader looks: beside the script.
+copyFileSync(`${root}dist/src/trace/csv-kernel.wasm`, `${outdir}/csv-kernel.wasm`);
 
 // The loader reads the script as Latin-1, which costs a tenth of decoding UTF-8 and gives
 // the same text only when every byte is ASCII (esbuild escapes non-ASCII in strings, not in

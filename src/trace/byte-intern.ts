@@ -22,6 +22,7 @@
  * table slots at a load factor between 3/8 and 3/4 (11 to 22 bytes).
  */
 import { KeyNames } from './key-names.js';
+import type { KeyTable } from './rows.js';
 import { grown } from '../typed-arrays.js';
 
 /** Int32 words per table slot: id + 1 (0 = free), the key's 32-bit hash. */
@@ -54,7 +55,15 @@ export interface InternerBounds {
 const MAX_RESERVED_KEY_BYTES = 32 << 20;
 const MAX_RESERVED_KEYS = 8 << 20;
 
-export class ByteKeyInterner {
+/** A key table read from bytes: ByteKeyInterner, or the CSV kernel's (csv-kernel.ts). */
+export interface ByteKeys extends KeyTable {
+  /** The id of the key in buf[start, end), or -1 when it is new (then call add). */
+  find(buf: Uint8Array, start: number, end: number): number;
+  /** Adds the key that the last find() did not find; returns its new id. */
+  add(buf: Uint8Array, start: number, end: number): number;
+}
+
+export class ByteKeyInterner implements ByteKeys {
   private count = 0;
   private arena: Uint8Array;
   private arenaUsed = 0;

@@ -24,12 +24,15 @@ import {
   parseColumnsOption,
   refuseHeaderAsRow,
   type ColumnLayout,
+  type ColumnMapping,
 } from './columns.js';
+import { readCsvWithKernel, WITHOUT_KERNEL } from './csv-kernel.js';
 import { ONE_THREAD, readCsvInRanges } from './csv-ranges.js';
 import { FALL_BACK, fastPathRefused, readCsvFast, type CsvPlan } from './fast-csv.js';
 import {
   chunkBuffers,
   closeTraceInput,
+  estimatedLines,
   expectedLines,
   makeRewindable,
   openTraceInput,
@@ -48,11 +51,13 @@ export interface LoadOptions {
   /** False for files without a header row. Default true. */
   readonly header?: boolean;
   /**
-   * Which CSV reader to use: `auto` (default) tries the fast path and falls back to
-   * csv-parse; `fast` refuses files that need csv-parse; `csv-parse` always uses it.
-   * Only tests and benchmarks need anything but `auto`.
+   * Which CSV reader to use: `auto` (default) tries the fast path, with the CSV kernel where
+   * it applies (csv-kernel.ts), and falls back to csv-parse; `kernel` insists on the kernel
+   * (never reading the file again without it); `fast` is the fast path without the kernel
+   * and refuses files that need csv-parse; `csv-parse` always uses it. Only tests and
+   * benchmarks need anything but `auto`.
    */
-  readonly reader?: 'auto' | 'fast' | 'csv-parse';
+  readonly reader?: 'auto' | 'kernel' | 'fast' | 'csv-parse';
   /** Called as the file is read: bytes read so far (compressed, for .gz) and the file's size. */
   readonly onProgress?: (bytesRead: number, fileBytes: number) => void;
   /**
@@ -105,6 +110,38 @@ export async function loadCsvInput(input: TraceInput, options: LoadOptions = {})
     if (ranged !== ONE_THREAD) return ranged;
   }
 
+  // The kernel reads an uncompressed file of a known size in memory: its arena is reserved
+  // from the size. Its columns are sized from the line count estimated from the first bytes,
+  // not counted: counting was a tenth of the load once the kernel did the rest.
+  if (
+    (reader === 'auto' || reader === 'kernel') &&
+    options.store === undefined &&
+    input.seekable &&
+    input.compression === 'none' &&
+    input.fileBytes <= KERNEL_MAX_BYTES
+  ) {
+    const expectedRows = estimatedLines(input);
+    const read = await readCsvWithKernel(
+      readChunks(input, { ...(onProgress && { onProgress }) }),
+      {
+        file: path,
+        header,
+        mapping,
+        // Upper bounds: a key is some of the file's bytes, a row at least two of them.
+        bounds: { keys: Math.ceil(input.fileBytes / 2) + 1, keyBytes: input.fileBytes },
+        startSink: (layout: ColumnLayout, keys: KeyTable) => new RowSink(path, layout, new TraceBuilder(expectedRows), keys),
+      },
+      { giveWay: reader === 'auto' },
+    );
+    if (read === FALL_BACK)
+      return finished(
+        await readCsvParse(readChunks(input, { ...(onProgress && { onProgress }) }), csvParsePlan(path, header, mapping)),
+        path,
+      );
+    if (read !== WITHOUT_KERNEL) return finished(read, path);
+    if (reader === 'kernel') throw new Error('internal error: the CSV kernel gave way although told not to');
+  }
+
   // Sizing the typed arrays to the line count up front means they are never regrown and
   // are handed out without a trimming copy: peak memory is then one copy of each column.
   // Counting is a byte scan of the (cached) file, a few percent of the parse; both passes
@@ -131,6 +168,22 @@ export async function loadCsvInput(input: TraceInput, options: LoadOptions = {})
   else if (reader === 'fast') throw fastPathRefused(path);
   else sink = await readCsvParse(readChunks(input, { ...(onProgress && { onProgress }) }), plan);
 
+  return finished(sink, path);
+}
+
+/** The largest file the kernel reads: its reservations (arena, offsets: 3 bytes per file byte) stay well inside its 4 GiB. */
+const KERNEL_MAX_BYTES = 256 << 20;
+
+function csvParsePlan(file: string, header: boolean, mapping: ColumnMapping): CsvPlan {
+  return {
+    file,
+    header,
+    mapping,
+    startSink: (layout: ColumnLayout, keys: KeyTable) => new RowSink(file, layout, new TraceBuilder(), keys),
+  };
+}
+
+function finished(sink: RowSink | undefined, path: string): Trace {
   if (!sink) throw new TraceFormatError('the file has no rows', path);
   if (sink.requests === 0) throw new TraceFormatError('the header is not followed by any requests', path);
   return sink.finish();

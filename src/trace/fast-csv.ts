@@ -14,7 +14,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { TraceFormatError } from '../errors.js';
-import { ByteKeyInterner, type InternerBounds } from './byte-intern.js';
+import { ByteKeyInterner, type ByteKeys, type InternerBounds } from './byte-intern.js';
 import { layoutFromHeader, layoutWithoutHeader, refuseHeaderAsRow, type ColumnLayout, type ColumnMapping } from './columns.js';
 import { OP_SPELLINGS, type KeyTable, type RowSink } from './rows.js';
 import { OP_GET } from './trace.js';
@@ -105,14 +105,15 @@ function decimalValue(buf: Buffer, start: number, end: number): number {
 
 const POWERS_OF_TEN = Array.from({ length: MAX_FAST_DIGITS + 1 }, (_, k) => 10 ** k);
 
-class FastCsvReader {
+/** The fast path's reader: every line of a file, or (csv-kernel.ts) the lines the kernel leaves to it. */
+export class FastCsvReader {
   sink: RowSink | undefined;
   private layout: ColumnLayout | undefined;
-  /** Lines consumed so far; the line being read is `line + 1`. */
-  private line = 0;
+  /** Lines consumed so far; the line being read is `line + 1`. The kernel counts the lines it reads here. */
+  line = 0;
   private starts = new Int32Array(64);
   private ends = new Int32Array(64);
-  private readonly keys: ByteKeyInterner;
+  private readonly keys: ByteKeys;
   // Decoded rows wait here and go to the builder a batch at a time: a call per row into
   // the builder (boxing each time on the way) cost a fifth of the load time. A size or op
   // column counts as given only once some cell of it is, exactly as with push().
@@ -126,12 +127,20 @@ class FastCsvReader {
   private anySize = false;
   private anyOp = false;
 
-  constructor(private readonly plan: CsvPlan) {
-    this.keys = new ByteKeyInterner(plan.bounds);
+  constructor(
+    private readonly plan: CsvPlan,
+    keys?: ByteKeys,
+  ) {
+    this.keys = keys ?? new ByteKeyInterner(plan.bounds);
     if (plan.layout) {
       this.layout = plan.layout;
       this.sink = plan.startSink(plan.layout, this.keys);
     }
+  }
+
+  /** The layout, once the first line has given it. */
+  get columns(): ColumnLayout | undefined {
+    return this.layout;
   }
 
   /**

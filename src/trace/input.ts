@@ -508,6 +508,20 @@ export async function expectedLines(
   return estimateGzipSize(input);
 }
 
+/**
+ * An uncompressed file's lines estimated from its first bytes (read when it was opened):
+ * their mean line length, plus 5%, as for a gzip'd file; exact when they are the whole file.
+ * Undefined for anything else, or when the first bytes hold no line feed.
+ */
+export function estimatedLines(input: TraceInput): number | undefined {
+  const sample = input.firstBytes;
+  if (sample === undefined || input.compression !== 'none' || sample.length === 0) return undefined;
+  const lines = lineFeedsIn(sample);
+  if (sample.length >= input.fileBytes) return lines + 1;
+  if (lines === 0) return undefined;
+  return Math.ceil((input.fileBytes / sample.length) * lines * 1.05) + 1;
+}
+
 /** Line feeds in an uncompressed file, plus one: an upper bound on its rows. */
 export async function countLines(input: TraceInput, buffers: ChunkBuffers = chunkBuffers()): Promise<number> {
   let lines = 1;

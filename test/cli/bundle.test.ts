@@ -19,15 +19,15 @@ import { tempDir } from '../helpers/temp-files.js';
 const BUNDLE = join(ROOT, 'dist', 'cli');
 const files = tempDir('bundle');
 
-test('every worker script the bundled code starts is bundled beside it', () => {
+test('every worker script and WebAssembly module the bundled code loads is bundled beside it', () => {
   const started = new Set<string>();
   for (const name of readdirSync(BUNDLE).filter((file) => file.endsWith('.js') || file.endsWith('.cjs'))) {
     const text = readFileSync(join(BUNDLE, name), 'utf8');
     // In the CommonJS script import.meta.url is the script's own URL, __bundleUrl.
     for (const match of text.matchAll(/new URL\(["']\.\/([^"']+)["'], (?:import\.meta\.url|__bundleUrl)\)/g)) started.add(match[1]!);
   }
-  // The grid's threads, the streamed grid's, and the CSV range readers'.
-  assert.deepEqual([...started].sort(), ['csv-range-worker.js', 'stream-worker.js', 'worker.js']);
+  // The CSV kernel; the grid's threads, the streamed grid's, and the CSV range readers'.
+  assert.deepEqual([...started].sort(), ['csv-kernel.wasm', 'csv-range-worker.js', 'stream-worker.js', 'worker.js']);
   for (const script of started) assert.ok(existsSync(join(BUNDLE, script)), `${script} is missing from dist/cli`);
   assert.match(readFileSync(join(ROOT, 'bin', 'cli-loader.cjs'), 'utf8'), /'dist', 'cli', 'cachebench\.cjs'/);
 });

@@ -1,9 +1,10 @@
 /**
- * Differential test of the two CSV readers: on random files (valid and invalid cells,
- * wrong field counts, blank lines, LF or CRLF, byte-order marks, quoted keys, stray CRs),
- * the fast path and csv-parse give the same trace, or fail with the same message at the
- * same line and column. Files that need no quoting rules must be taken by the fast path
- * itself (reader 'fast' does not refuse them), so the comparison is not vacuous.
+ * Differential test of the CSV readers: on random files (valid and invalid cells, wrong
+ * field counts, blank lines, LF or CRLF, byte-order marks, quoted keys, stray CRs), the
+ * fast path, the fast path with the CSV kernel and csv-parse give the same trace, or fail
+ * with the same message at the same line and column. Files that need no quoting rules must
+ * be taken by the fast path itself (reader 'fast' does not refuse them), so the comparison
+ * is not vacuous; the kernel (reader 'kernel') never gives way to the reader alone.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -26,6 +27,8 @@ test('fast path and csv-parse agree on random CSV files, traces and errors alike
       const reference = await loadOutcome(path, { ...options, reader: 'csv-parse' });
       const auto = await loadOutcome(path, { ...options, reader: 'auto' });
       assert.deepEqual(auto, reference, `file:\n${JSON.stringify(text.toString('latin1'))}`);
+      const kernel = await loadOutcome(path, { ...options, reader: 'kernel' });
+      assert.deepEqual(kernel, reference, `kernel on:\n${JSON.stringify(text.toString('latin1'))}`);
       if (plain) {
         plainFiles++;
         const fast = await loadOutcome(path, { ...options, reader: 'fast' });
@@ -45,6 +48,7 @@ test('the fast path reads quote-free files larger than one chunk exactly like cs
   const fast = await loadTraceFile(path, { reader: 'fast' });
   const reference = await loadTraceFile(path, { reader: 'csv-parse' });
   assert.deepEqual(comparableTrace(fast), comparableTrace(reference));
+  assert.deepEqual(comparableTrace(await loadTraceFile(path, { reader: 'kernel' })), comparableTrace(reference));
   assert.equal(fast.length, 80_000);
   assert.equal(fast.keySpace, 5003);
   // Gunzip hands out chunks of its own; the trace is the same apart from its source.

@@ -1,0 +1,245 @@
+/**
+ * Reads a CSV file with the CSV kernel (wasm/csv-kernel.ts, compiled to csv-kernel.wasm
+ * beside this module): the kernel reads the lines it fully understands, straight into column
+ * batches, and the fast path's JavaScript reader (fast-csv.ts) reads the others (the first
+ * line, a line with a cell that is not plain, a line in error) with the kernel's key table,
+ * so a file gives the same trace, ids, errors and fallbacks as with the reader alone. A
+ * differential test compares the two on random files.
+ *
+ * Used for in-memory loads of uncompressed files (the loader knows their size, from which
+ * the kernel reserves its arena): a file that needs the reader for many lines, or more
+ * memory than a WebAssembly instance has, is read again without it.
+ */
+import { readFileSync } from 'node:fs';
+import { KeyNames } from './key-names.js';
+import type { ByteKeys, InternerBounds } from './byte-intern.js';
+import { FALL_BACK, FastCsvReader, type CsvPlan } from './fast-csv.js';
+import type { RowSink } from './rows.js';
+import { OP_SPELLINGS } from './rows.js';
+import type { ColumnLayout } from './columns.js';
+
+/** Returned when the file should be read without the kernel. */
+export const WITHOUT_KERNEL = Symbol('read without the kernel');
+
+// scan()'s answers (wasm/csv-kernel.ts).
+const DONE = 0;
+const BATCH_FULL = 1;
+const LINE_FOR_READER = 2;
+const NEEDS_CSV_PARSE = 3;
+
+const LF = 10;
+const OP_ENTRY = 16;
+const OP_BYTES = 14;
+/** Reader lines past which the kernel no longer pays (one in 16, after the first thousand). */
+const READER_LINES_FREE = 1024;
+const READER_SHARE = 16;
+
+interface KernelExports {
+  readonly memory: WebAssembly.Memory;
+  init(keyBytes: number, keys: number): number;
+  configure(count: number, key: number, time: number, size: number, op: number, ttl: number, cost: number): void;
+  opTableAt(): number;
+  setOpCount(count: number): void;
+  inputAt(bytes: number, keep: number): number;
+  resumeAt(): number;
+  takeLines(): number;
+  batchRows(): number;
+  batchFlags(): number;
+  clearBatch(): void;
+  batchAt(column: number): number;
+  getPreviousTime(): number;
+  setPreviousTime(time: number): void;
+  keys(): number;
+  arenaAt(): number;
+  arenaBytes(): number;
+  offsetsAt(): number;
+  find(start: number, end: number): number;
+  prepareAdd(length: number): number;
+  add(start: number, end: number): number;
+  scan(from: number, to: number, last: number): number;
+}
+
+let compiled: WebAssembly.Module | undefined;
+
+/** A new kernel instance (each load has its own memory), or undefined when it cannot reserve what `bounds` asks. */
+function startKernel(bounds: InternerBounds): KernelExports | undefined {
+  compiled ??= new WebAssembly.Module(readFileSync(new URL('./csv-kernel.wasm', import.meta.url)));
+  const kernel = new WebAssembly.Instance(compiled, {}).exports as unknown as KernelExports;
+  if (kernel.init(bounds.keyBytes, bounds.keys) !== DONE) return undefined;
+  // The usual op spellings, matched on their bytes as the reader's table matches them.
+  const table = new Uint8Array(kernel.memory.buffer, kernel.opTableAt() >>> 0);
+  let count = 0;
+  for (const [spelling, op] of OP_SPELLINGS) {
+    const bytes = Buffer.from(spelling, 'latin1');
+    if (bytes.length > OP_BYTES || bytes.length !== spelling.length) continue;
+    table[count * OP_ENTRY] = bytes.length;
+    table[count * OP_ENTRY + 1] = op;
+    table.set(bytes, count * OP_ENTRY + 2);
+    count++;
+  }
+  kernel.setOpCount(count);
+  return kernel;
+}
+
+/** The kernel's memory as bytes: a new view whenever it has grown (which detaches the old one). */
+function memoryBytes(kernel: KernelExports, last: Buffer | undefined): Buffer {
+  const buffer = kernel.memory.buffer;
+  return last !== undefined && last.buffer === buffer ? last : Buffer.from(buffer);
+}
+
+/**
+ * The kernel's key table, for the reader's lines: their bytes are in the kernel's memory,
+ * where find and add take them by offset. prepareAdd comes first, so that an add cannot
+ * grow the memory under the reader's view of the line.
+ */
+class KernelKeys implements ByteKeys {
+  constructor(private readonly kernel: KernelExports) {}
+
+  get size(): number {
+    return this.kernel.keys() >>> 0;
+  }
+
+  find(_buf: Uint8Array, start: number, end: number): number {
+    return this.kernel.find(start, end);
+  }
+
+  add(_buf: Uint8Array, start: number, end: number): number {
+    return this.kernel.add(start, end) >>> 0;
+  }
+
+  /** Through the arena's free tail: the key's bytes go where add() would copy them. */
+  intern(key: string): number {
+    const bytes = Buffer.from(key, 'utf8');
+    if (this.kernel.prepareAdd(bytes.length) !== DONE) throw new RangeError('the CSV kernel has no memory left for keys');
+    const at = (this.kernel.arenaAt() >>> 0) + (this.kernel.arenaBytes() >>> 0);
+    new Uint8Array(this.kernel.memory.buffer).set(bytes, at);
+    const id = this.kernel.find(at, at + bytes.length);
+    return id >= 0 ? id : this.kernel.add(at, at + bytes.length) >>> 0;
+  }
+
+  /** The names, copied out of the kernel's memory (which goes with the load). */
+  keyNames(): KeyNames {
+    const count = this.size;
+    const buffer = this.kernel.memory.buffer;
+    const arena = new Uint8Array(buffer, this.kernel.arenaAt() >>> 0, this.kernel.arenaBytes() >>> 0).slice();
+    const offsets = new Uint32Array(buffer, this.kernel.offsetsAt() >>> 0, count + 1).slice();
+    return KeyNames.fromUtf8(arena, offsets, count);
+  }
+}
+
+/**
+ * Reads CSV chunks with the kernel. Returns the sink (undefined when the file has no
+ * non-empty line), FALL_BACK when csv-parse must read the file, or WITHOUT_KERNEL (never
+ * for lines left to the reader, unless `giveWay`).
+ */
+export async function readCsvWithKernel(
+  chunks: AsyncIterable<Buffer>,
+  plan: CsvPlan & { readonly bounds: InternerBounds },
+  { giveWay = true }: { readonly giveWay?: boolean } = {},
+): Promise<RowSink | undefined | typeof FALL_BACK | typeof WITHOUT_KERNEL> {
+  const kernel = startKernel(plan.bounds);
+  if (kernel === undefined) return WITHOUT_KERNEL;
+  const reader = new FastCsvReader(plan, new KernelKeys(kernel));
+  let bytes: Buffer | undefined;
+  let configured = false;
+  let readerLines = 0;
+
+  const takeBatch = (layout: ColumnLayout): void => {
+    const rows = kernel.batchRows() >>> 0;
+    if (rows === 0) return;
+    const flags = kernel.batchFlags();
+    const buffer = kernel.memory.buffer;
+    const column = <A>(Type: new (buffer: ArrayBufferLike, offset: number, length: number) => A, index: number): A =>
+      new Type(buffer, kernel.batchAt(index) >>> 0, rows);
+    reader.sink!.pushBatch(
+      rows,
+      column(Uint32Array, 0),
+      flags & 1 ? column(Uint32Array, 1) : undefined,
+      layout.time >= 0 ? column(Float64Array, 2) : undefined,
+      flags & 2 ? column(Uint8Array, 3) : undefined,
+      layout.ttl >= 0 ? column(Float64Array, 4) : undefined,
+      layout.cost >= 0 ? column(Float64Array, 5) : undefined,
+    );
+    kernel.clearBatch();
+  };
+
+  /** The reader reads the line at `at`; returns where the next one starts, or why not. */
+  const readerLine = (at: number, to: number, last: boolean): number | typeof FALL_BACK | typeof WITHOUT_KERNEL => {
+    bytes = memoryBytes(kernel, bytes);
+    const lineFeed = bytes.subarray(at, to).indexOf(LF);
+    const ends = lineFeed >= 0;
+    const next = ends ? at + lineFeed + 1 : to;
+    if (kernel.prepareAdd(next - at) !== DONE) return WITHOUT_KERNEL;
+    bytes = memoryBytes(kernel, bytes);
+    const sink = reader.sink;
+    if (sink) sink.previousTime = kernel.getPreviousTime();
+    if (!reader.consume(bytes, at, next, last && !ends)) return FALL_BACK;
+    reader.flush();
+    if (reader.sink) kernel.setPreviousTime(reader.sink.previousTime);
+    return next;
+  };
+
+  /** Reads the lines in [from, to) of the kernel's memory: every one ends in LF unless `last`. */
+  const readLines = (from: number, to: number, last: boolean): true | typeof FALL_BACK | typeof WITHOUT_KERNEL => {
+    let at = from;
+    while (at < to) {
+      const layout = reader.columns;
+      if (!configured) {
+        if (layout === undefined) {
+          // The first line (a header, or the row that fixes the layout) and any empty ones before it.
+          const next = readerLine(at, to, last);
+          if (typeof next !== 'number') return next;
+          at = next;
+          continue;
+        }
+        kernel.configure(layout.fieldCount, layout.key, layout.time, layout.size, layout.op, layout.ttl, layout.cost);
+        kernel.setPreviousTime(reader.sink!.previousTime);
+        configured = true;
+      }
+      const status = kernel.scan(at, to, last ? 1 : 0);
+      reader.line += kernel.takeLines() >>> 0;
+      at = kernel.resumeAt() >>> 0;
+      if (status === DONE) break;
+      takeBatch(layout!);
+      if (status === BATCH_FULL) continue;
+      if (status !== LINE_FOR_READER) return status === NEEDS_CSV_PARSE ? FALL_BACK : WITHOUT_KERNEL;
+      if (giveWay && ++readerLines > READER_LINES_FREE && readerLines * READER_SHARE > reader.line) return WITHOUT_KERNEL;
+      const next = readerLine(at, to, last);
+      if (typeof next !== 'number') return next;
+      at = next;
+    }
+    return true;
+  };
+
+  // The unfinished last line of a chunk waits at the start of the input region for the rest.
+  let carry = 0;
+  let start = 0;
+  let first = plan.layout === undefined;
+  for await (let chunk of chunks) {
+    if (first) {
+      first = false;
+      if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
+    }
+    start = kernel.inputAt(carry + chunk.length, carry) >>> 0;
+    if (start === 0) return WITHOUT_KERNEL;
+    bytes = memoryBytes(kernel, bytes);
+    bytes.set(chunk, start + carry);
+    const end = start + carry + chunk.length;
+    const lastLineFeed = bytes.subarray(start, end).lastIndexOf(LF);
+    if (lastLineFeed < 0) {
+      carry += chunk.length;
+      continue;
+    }
+    const read = readLines(start, start + lastLineFeed + 1, false);
+    if (read !== true) return read;
+    carry = end - (start + lastLineFeed + 1);
+    bytes = memoryBytes(kernel, bytes);
+    if (carry > 0) bytes.copyWithin(start, start + lastLineFeed + 1, end);
+  }
+  if (carry > 0) {
+    const read = readLines(start, start + carry, true);
+    if (read !== true) return read;
+  }
+  if (reader.columns) takeBatch(reader.columns);
+  return reader.sink;
+}
