@@ -46,7 +46,8 @@ const NEEDS_CSV_PARSE: i32 = 3;
 /** Memory could not grow (past 4 GiB): the file is read without the kernel. */
 const NO_MEMORY: i32 = 4;
 
-export const BATCH_ROWS: u32 = 4096;
+/** Rows a batch holds: large, since each batch is a few calls and a copy per column into the trace. */
+const BATCH_ROWS: u32 = 1 << 16;
 /** Lines with more fields go to the reader (which checks their count and reports it). */
 const MAX_FIELDS: u32 = 64;
 /** Longest digit run whose value a double holds exactly. */
@@ -536,7 +537,10 @@ export function scan(from: usize, to: usize, last: bool): i32 {
 
     const keyStart = fieldStart(keyField);
     const keyEnd = fieldEnd(keyField);
-    if (keyStart == keyEnd || !isAscii(keyStart, keyEnd)) return stopped(LINE_FOR_READER, lineStart, row);
+    if (keyStart == keyEnd) return stopped(LINE_FOR_READER, lineStart, row);
+    // A decimal key's digits are ASCII; any other key is looked at once more.
+    const keyNumber = numberKey(keyStart, keyEnd);
+    if (keyNumber < 0 && !isAscii(keyStart, keyEnd)) return stopped(LINE_FOR_READER, lineStart, row);
 
     // Every other cell first, so that a line left to the reader has changed nothing.
     let time = previousTime;
@@ -590,7 +594,7 @@ export function scan(from: usize, to: usize, last: bool): i32 {
       }
     }
 
-    let id = find(keyStart, keyEnd);
+    let id = keyNumber >= 0 ? findNumber(<u32>keyNumber) : findBytes(keyStart, <u32>(keyEnd - keyStart));
     if (id < 0) {
       if (prepareAdd(<u32>(keyEnd - keyStart)) != DONE) return stopped(NO_MEMORY, lineStart, row);
       id = <i32>add(keyStart, keyEnd);
