@@ -129,6 +129,23 @@ let pendingDoublings: u32 = 0;
 
 const FIRST_SLOTS: u32 = 1 << 12;
 
+// The summary's tallies (src/trace/summary.ts makes the same of a trace): requests per key,
+// each key's last size, sizes, and the writes and deletes, taken as the rows are read.
+const OP_SET: u8 = 1;
+const OP_DELETE: u8 = 2;
+/** Requests per key id. */
+let counts: usize = 0;
+/** Each key's last size, when the file has a size column. */
+let lastSizes: usize = 0;
+let minSize: u32 = 0xffffffff;
+let maxSize: u32 = 0;
+let totalSize: f64 = 0;
+let writes: f64 = 0;
+let deletes: f64 = 0;
+/** Keys per power of two of their count (64 u32), and the counts of one such bucket. */
+let histogram: usize = 0;
+let share: usize = 0;
+
 /** Sets up the kernel; `keyBytes` and `keys` are reservations (upper bounds when known). Returns 0, or NO_MEMORY. */
 export function init(keyBytes: u32, keys: u32): i32 {
   starts = alloc(MAX_FIELDS << 2);
@@ -149,7 +166,9 @@ export function init(keyBytes: u32, keys: u32): i32 {
   arena = alloc(arenaCapacity);
   offsetsCapacity = max<u32>(keys + 2, 1 << 12);
   offsets = alloc((<usize>offsetsCapacity) << 2);
-  if (offsets == 0 || arena == 0 || numbers == 0) return NO_MEMORY;
+  counts = alloc((<usize>offsetsCapacity) << 2);
+  histogram = alloc(64 << 2);
+  if (histogram == 0 || counts == 0 || offsets == 0 || arena == 0 || numbers == 0) return NO_MEMORY;
   let power: f64 = 1;
   for (let k: u32 = 0; k <= MAX_FAST_DIGITS; k++) {
     store<f64>(pow10 + (k << 3), power);
@@ -158,7 +177,12 @@ export function init(keyBytes: u32, keys: u32): i32 {
   return DONE;
 }
 
-export function configure(count: u32, key: i32, time: i32, size: i32, op: i32, ttl: i32, cost: i32): void {
+/** The layout; returns 0, or NO_MEMORY. */
+export function configure(count: u32, key: i32, time: i32, size: i32, op: i32, ttl: i32, cost: i32): i32 {
+  if (size >= 0 && lastSizes == 0) {
+    lastSizes = alloc((<usize>offsetsCapacity) << 2);
+    if (lastSizes == 0) return NO_MEMORY;
+  }
   fieldCount = count;
   keyField = key;
   timeField = time;
@@ -166,6 +190,7 @@ export function configure(count: u32, key: i32, time: i32, size: i32, op: i32, t
   opField = op;
   ttlField = ttl;
   costField = cost;
+  return DONE;
 }
 
 /** Where the op spellings go (entries of OP_ENTRY bytes); then setOpCount. */
@@ -345,11 +370,20 @@ export function prepareAdd(length: u32): i32 {
     arenaCapacity = capacity;
   }
   if (keyCount + 2 > offsetsCapacity) {
+    // Offsets, counts and last sizes hold a key each: they grow together.
     const capacity = offsetsCapacity << 1;
-    const bigger = alloc((<usize>capacity) << 2);
-    if (bigger == 0) return NO_MEMORY;
-    memory.copy(bigger, offsets, (<usize>(keyCount + 1)) << 2);
-    offsets = bigger;
+    const biggerOffsets = alloc((<usize>capacity) << 2);
+    const biggerCounts = alloc((<usize>capacity) << 2);
+    const biggerSizes = lastSizes == 0 ? 1 : alloc((<usize>capacity) << 2);
+    if (biggerOffsets == 0 || biggerCounts == 0 || biggerSizes == 0) return NO_MEMORY;
+    memory.copy(biggerOffsets, offsets, (<usize>(keyCount + 1)) << 2);
+    memory.copy(biggerCounts, counts, (<usize>keyCount) << 2);
+    offsets = biggerOffsets;
+    counts = biggerCounts;
+    if (lastSizes != 0) {
+      memory.copy(biggerSizes, lastSizes, (<usize>keyCount) << 2);
+      lastSizes = biggerSizes;
+    }
     offsetsCapacity = capacity;
   }
   // Doubled before the insert that would need it, so that add() itself never grows.
@@ -599,26 +633,110 @@ export function scan(from: usize, to: usize, last: bool): i32 {
       if (prepareAdd(<u32>(keyEnd - keyStart)) != DONE) return stopped(NO_MEMORY, lineStart, row);
       id = <i32>add(keyStart, keyEnd);
     }
-    store<u32>(batchIds + ((<usize>row) << 2), <u32>id);
-    if (timeField >= 0) {
-      store<f64>(batchTimes + ((<usize>row) << 3), time);
-      previousTime = time;
-    }
-    if (sizeField >= 0) {
-      store<u32>(batchSizes + ((<usize>row) << 2), size);
-      if (sized) anySize = true;
-    }
-    if (opField >= 0) {
-      store<u8>(batchOps + <usize>row, <u8>op);
-      if (opGiven) anyOp = true;
-    }
-    if (ttlField >= 0) store<f64>(batchTtls + ((<usize>row) << 3), ttl);
-    if (costField >= 0) store<f64>(batchCosts + ((<usize>row) << 3), cost);
+    putRow(row, <u32>id, size, sized, time, <u8>op, opGiven, ttl, cost);
     linesRead++;
     p = next;
     if (++row == BATCH_ROWS) return stopped(BATCH_FULL, p, row);
   }
   return stopped(DONE, p, row);
+}
+
+/** Writes row `row` of the batch and tallies it for the summary. */
+function putRow(row: u32, id: u32, size: u32, sized: bool, time: f64, op: u8, opGiven: bool, ttl: f64, cost: f64): void {
+  store<u32>(batchIds + ((<usize>row) << 2), id);
+  const counted = counts + ((<usize>id) << 2);
+  store<u32>(counted, load<u32>(counted) + 1);
+  if (timeField >= 0) {
+    store<f64>(batchTimes + ((<usize>row) << 3), time);
+    previousTime = time;
+  }
+  if (sizeField >= 0) {
+    store<u32>(batchSizes + ((<usize>row) << 2), size);
+    if (sized) anySize = true;
+    store<u32>(lastSizes + ((<usize>id) << 2), size);
+    if (size < minSize) minSize = size;
+    if (size > maxSize) maxSize = size;
+    totalSize += <f64>size;
+  }
+  if (opField >= 0) {
+    store<u8>(batchOps + <usize>row, op);
+    if (opGiven) anyOp = true;
+    if (op == OP_SET) writes++;
+    else if (op == OP_DELETE) deletes++;
+  }
+  if (ttlField >= 0) store<f64>(batchTtls + ((<usize>row) << 3), ttl);
+  if (costField >= 0) store<f64>(batchCosts + ((<usize>row) << 3), cost);
+}
+
+/**
+ * Appends a row the reader read (its cells decoded by it), so that the batch keeps the
+ * file's order and the row is tallied as the kernel's own are. Returns BATCH_FULL when the
+ * batch is full with it.
+ */
+export function appendRow(id: u32, size: u32, sized: bool, time: f64, op: u8, opGiven: bool, ttl: f64, cost: f64): i32 {
+  putRow(batched, id, size, sized, time, op, opGiven, ttl, cost);
+  return ++batched == BATCH_ROWS ? BATCH_FULL : DONE;
+}
+
+// ---- The summary's tallies ----
+
+/** Keys requested once, and the histogram of keys per power of two of their count (histogramAt()). Returns the keys requested at all. */
+export function tallyCounts(): u32 {
+  memory.fill(histogram, 0, 64 << 2);
+  let requested: u32 = 0;
+  let once: u32 = 0;
+  for (let id: u32 = 0; id < keyCount; id++) {
+    const count = load<u32>(counts + ((<usize>id) << 2));
+    if (count == 0) continue;
+    requested++;
+    if (count == 1) once++;
+    const bucket = histogram + ((<usize>(31 - clz(count))) << 2);
+    store<u32>(bucket, load<u32>(bucket) + 1);
+  }
+  oneHitWonders = once;
+  return requested;
+}
+
+let oneHitWonders: u32 = 0;
+
+export function onceRequested(): u32 {
+  return oneHitWonders;
+}
+
+export function histogramAt(): usize {
+  return histogram;
+}
+
+/** The sum of the counts of at least `high`; those in [low, high) are put at shareAt() (0 when memory cannot grow). */
+export function sumCountsFrom(high: u32, low: u32, shareCount: u32): f64 {
+  share = alloc((<usize>shareCount) << 2);
+  let sum: f64 = 0;
+  let n: usize = 0;
+  for (let id: u32 = 0; id < keyCount; id++) {
+    const count = load<u32>(counts + ((<usize>id) << 2));
+    if (count >= high) sum += <f64>count;
+    else if (count >= low && share != 0) store<u32>(share + (n++ << 2), count);
+  }
+  return share == 0 ? -1 : sum;
+}
+
+export function shareAt(): usize {
+  return share;
+}
+
+/** The sum of every key's last size (the working set's bytes). */
+export function lastSizeTotal(): f64 {
+  let total: f64 = 0;
+  if (lastSizes != 0) for (let id: u32 = 0; id < keyCount; id++) total += <f64>load<u32>(lastSizes + ((<usize>id) << 2));
+  return total;
+}
+
+export function sizeRange(which: u32): f64 {
+  return which == 0 ? <f64>minSize : which == 1 ? <f64>maxSize : totalSize;
+}
+
+export function opTotals(which: u32): f64 {
+  return which == 0 ? writes : deletes;
 }
 
 function stopped(status: i32, at: usize, row: u32): i32 {

@@ -17,6 +17,8 @@ import { FALL_BACK, FastCsvReader, type CsvPlan } from './fast-csv.js';
 import type { RowSink } from './rows.js';
 import { OP_SPELLINGS } from './rows.js';
 import type { ColumnLayout } from './columns.js';
+import { topKeys, type SummaryTallies } from './summary.js';
+import { OP_GET } from './trace.js';
 
 /** Returned when the file should be read without the kernel. */
 export const WITHOUT_KERNEL = Symbol('read without the kernel');
@@ -37,7 +39,7 @@ const READER_SHARE = 16;
 interface KernelExports {
   readonly memory: WebAssembly.Memory;
   init(keyBytes: number, keys: number): number;
-  configure(count: number, key: number, time: number, size: number, op: number, ttl: number, cost: number): void;
+  configure(count: number, key: number, time: number, size: number, op: number, ttl: number, cost: number): number;
   opTableAt(): number;
   setOpCount(count: number): void;
   inputAt(bytes: number, keep: number): number;
@@ -57,6 +59,15 @@ interface KernelExports {
   prepareAdd(length: number): number;
   add(start: number, end: number): number;
   scan(from: number, to: number, last: number): number;
+  appendRow(id: number, size: number, sized: number, time: number, op: number, opGiven: number, ttl: number, cost: number): number;
+  tallyCounts(): number;
+  onceRequested(): number;
+  histogramAt(): number;
+  sumCountsFrom(high: number, low: number, shareCount: number): number;
+  shareAt(): number;
+  lastSizeTotal(): number;
+  sizeRange(which: number): number;
+  opTotals(which: number): number;
 }
 
 let compiled: WebAssembly.Module | undefined;
@@ -128,15 +139,15 @@ class KernelKeys implements ByteKeys {
 }
 
 /**
- * Reads CSV chunks with the kernel. Returns the sink (undefined when the file has no
- * non-empty line), FALL_BACK when csv-parse must read the file, or WITHOUT_KERNEL (never
+ * Reads CSV chunks with the kernel. Returns the sink and the summary's tallies (undefined
+ * when the file has no non-empty line), FALL_BACK when csv-parse must read the file, or WITHOUT_KERNEL (never
  * for lines left to the reader, unless `giveWay`).
  */
 export async function readCsvWithKernel(
   chunks: AsyncIterable<Buffer>,
   plan: CsvPlan & { readonly bounds: InternerBounds },
   { giveWay = true }: { readonly giveWay?: boolean } = {},
-): Promise<RowSink | undefined | typeof FALL_BACK | typeof WITHOUT_KERNEL> {
+): Promise<{ readonly sink: RowSink; readonly tallies: SummaryTallies } | undefined | typeof FALL_BACK | typeof WITHOUT_KERNEL> {
   const kernel = startKernel(plan.bounds);
   if (kernel === undefined) return WITHOUT_KERNEL;
   const reader = new FastCsvReader(plan, new KernelKeys(kernel));
@@ -163,6 +174,38 @@ export async function readCsvWithKernel(
     kernel.clearBatch();
   };
 
+  /** The kernel reads the file's layout, and the reader's rows go to its batch (in file order, and tallied). */
+  const configure = (layout: ColumnLayout): boolean => {
+    if (kernel.configure(layout.fieldCount, layout.key, layout.time, layout.size, layout.op, layout.ttl, layout.cost) !== DONE)
+      return false;
+    kernel.setPreviousTime(reader.sink!.previousTime);
+    configured = true;
+    return true;
+  };
+  const takeReaderRows = (
+    rows: number,
+    ids: Uint32Array,
+    sizes?: Uint32Array,
+    times?: Float64Array,
+    ops?: Uint8Array,
+    ttls?: Float64Array,
+    costs?: Float64Array,
+  ): void => {
+    for (let i = 0; i < rows; i++) {
+      const status = kernel.appendRow(
+        ids[i]!,
+        sizes ? sizes[i]! : 1,
+        sizes ? 1 : 0,
+        times ? times[i]! : 0,
+        ops ? ops[i]! : OP_GET,
+        ops ? 1 : 0,
+        ttls ? ttls[i]! : NaN,
+        costs ? costs[i]! : NaN,
+      );
+      if (status === BATCH_FULL) takeBatch(reader.columns!);
+    }
+  };
+
   /** The reader reads the line at `at`; returns where the next one starts, or why not. */
   const readerLine = (at: number, to: number, last: boolean): number | typeof FALL_BACK | typeof WITHOUT_KERNEL => {
     bytes = memoryBytes(kernel, bytes);
@@ -174,8 +217,8 @@ export async function readCsvWithKernel(
     const sink = reader.sink;
     if (sink) sink.previousTime = kernel.getPreviousTime();
     if (!reader.consume(bytes, at, next, last && !ends)) return FALL_BACK;
-    reader.flush();
-    if (reader.sink) kernel.setPreviousTime(reader.sink.previousTime);
+    if (!configured && reader.columns && !configure(reader.columns)) return WITHOUT_KERNEL;
+    reader.takeRows(takeReaderRows);
     return next;
   };
 
@@ -192,16 +235,17 @@ export async function readCsvWithKernel(
           at = next;
           continue;
         }
-        kernel.configure(layout.fieldCount, layout.key, layout.time, layout.size, layout.op, layout.ttl, layout.cost);
-        kernel.setPreviousTime(reader.sink!.previousTime);
-        configured = true;
+        // A layout given with the plan (a range of a file) is known before any line.
+        if (!configure(layout)) return WITHOUT_KERNEL;
       }
       const status = kernel.scan(at, to, last ? 1 : 0);
       reader.line += kernel.takeLines() >>> 0;
       at = kernel.resumeAt() >>> 0;
       if (status === DONE) break;
-      takeBatch(layout!);
-      if (status === BATCH_FULL) continue;
+      if (status === BATCH_FULL) {
+        takeBatch(layout!);
+        continue;
+      }
       if (status !== LINE_FOR_READER) return status === NEEDS_CSV_PARSE ? FALL_BACK : WITHOUT_KERNEL;
       if (giveWay && ++readerLines > READER_LINES_FREE && readerLines * READER_SHARE > reader.line) return WITHOUT_KERNEL;
       const next = readerLine(at, to, last);
@@ -241,5 +285,36 @@ export async function readCsvWithKernel(
     if (read !== true) return read;
   }
   if (reader.columns) takeBatch(reader.columns);
-  return reader.sink;
+  return reader.sink && { sink: reader.sink, tallies: talliesOf(kernel) };
+}
+
+/** The summary's tallies of the file read: the kernel's, the top 1% of keys found from its histogram of counts. */
+function talliesOf(kernel: KernelExports): SummaryTallies {
+  const requestedKeys = kernel.tallyCounts() >>> 0;
+  const histogram = new Uint32Array(kernel.memory.buffer, kernel.histogramAt() >>> 0, 64);
+  // The buckets above the k-th largest count are all among the top keys; `left` more are in its own.
+  let left = Math.min(topKeys(kernel.keys() >>> 0), kernel.keys() >>> 0);
+  let bucket = 31;
+  for (; bucket >= 0 && histogram[bucket]! <= left; bucket--) left -= histogram[bucket]!;
+  let topRequests: number;
+  if (bucket < 0) topRequests = kernel.sumCountsFrom(1, 1, 0);
+  else {
+    const low = 2 ** bucket;
+    const shareCount = histogram[bucket]!;
+    topRequests = kernel.sumCountsFrom(2 * low, low, shareCount);
+    if (topRequests < 0) throw new RangeError('the CSV kernel has no memory left for the summary');
+    const share = new Uint32Array(kernel.memory.buffer, kernel.shareAt() >>> 0, shareCount).sort();
+    for (let i = shareCount - 1; i >= shareCount - left; i--) topRequests += share[i]!;
+  }
+  return {
+    requestedKeys,
+    oneHitWonders: kernel.onceRequested() >>> 0,
+    topRequests,
+    writes: kernel.opTotals(0),
+    deletes: kernel.opTotals(1),
+    minSize: kernel.sizeRange(0),
+    maxSize: kernel.sizeRange(1),
+    totalSize: kernel.sizeRange(2),
+    distinctBytes: kernel.lastSizeTotal(),
+  };
 }

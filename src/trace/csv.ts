@@ -43,6 +43,7 @@ import {
 import { KeyInterner } from './intern.js';
 import { forEachLine } from './formats/records.js';
 import { RowSink, type KeyTable, type RowStore } from './rows.js';
+import { rememberTallies } from './summary.js';
 import { TraceBuilder, type Trace } from './trace.js';
 
 export interface LoadOptions {
@@ -138,7 +139,12 @@ export async function loadCsvInput(input: TraceInput, options: LoadOptions = {})
         await readCsvParse(readChunks(input, { ...(onProgress && { onProgress }) }), csvParsePlan(path, header, mapping)),
         path,
       );
-    if (read !== WITHOUT_KERNEL) return finished(read, path);
+    if (read === undefined) return finished(undefined, path);
+    if (read !== WITHOUT_KERNEL) {
+      const trace = finished(read.sink, path);
+      rememberTallies(trace, read.tallies);
+      return trace;
+    }
     if (reader === 'kernel') throw new Error('internal error: the CSV kernel gave way although told not to');
   }
 

@@ -290,9 +290,14 @@ export class FastCsvReader {
   /** Hands the decoded rows to the trace builder, one copy per column. */
   flush(): void {
     const sink = this.sink;
+    if (sink) this.takeRows(sink.pushBatch.bind(sink));
+  }
+
+  /** Hands the decoded rows to `take` (the sink's pushBatch, or the CSV kernel's batch), as flush() does. */
+  takeRows(take: RowSink['pushBatch']): void {
     const layout = this.layout;
-    if (!sink || !layout || this.batched === 0) return;
-    sink.pushBatch(
+    if (!layout || this.batched === 0) return;
+    take(
       this.batched,
       this.batchIds,
       this.anySize ? this.batchSizes : undefined,

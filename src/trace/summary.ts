@@ -210,28 +210,76 @@ export class TraceSummarizer {
     const n = shape.length;
     let oneHitWonders = 0;
     for (let id = 0; id < counts.length; id++) if (counts[id] === 1) oneHitWonders++;
-    const topRequests = sumOfLargest(counts, Math.max(1, Math.ceil(keySpace / 100)));
+    const topRequests = sumOfLargest(counts, topKeys(keySpace));
     const { firstTime, lastTime } = this;
-    return {
-      source: shape.source,
-      requests: n,
-      lookups: n - writes - deletes,
-      writes,
-      deletes,
-      distinctKeys: keySpace,
-      oneHitWonders,
-      top1PercentShare: n === 0 ? 0 : topRequests / n,
-      sizes: this.lastSize ? this.sizeSummary(this.lastSize.subarray(0, keySpace)) : null,
-      time: firstTime !== undefined && lastTime !== undefined ? { start: firstTime, end: lastTime, span: lastTime - firstTime } : null,
-    };
+    let sizes: TraceSummary['sizes'] = null;
+    if (this.lastSize) {
+      let distinctBytes = 0;
+      for (let id = 0; id < keySpace; id++) distinctBytes += this.lastSize[id]!;
+      sizes = sizeSummaryOf(n, this.minSize, this.maxSize, this.totalSize, distinctBytes);
+    }
+    const time = firstTime !== undefined && lastTime !== undefined ? { start: firstTime, end: lastTime, span: lastTime - firstTime } : null;
+    return summaryOf(shape.source, n, keySpace, { writes, deletes, oneHitWonders, topRequests }, sizes, time);
   }
+}
 
-  private sizeSummary(lastSize: Uint32Array): NonNullable<TraceSummary['sizes']> {
-    const n = this.shape.length;
-    let distinctBytes = 0;
-    for (let id = 0; id < lastSize.length; id++) distinctBytes += lastSize[id]!;
-    return { min: n ? this.minSize : 0, mean: n ? this.totalSize / n : 0, max: this.maxSize, distinctBytes };
-  }
+/** How many keys the top-1% share is of: 1% of the key space, at least one. */
+export function topKeys(keySpace: number): number {
+  return Math.max(1, Math.ceil(keySpace / 100));
+}
+
+function summaryOf(
+  source: string,
+  n: number,
+  keySpace: number,
+  { writes, deletes, oneHitWonders, topRequests }: Pick<SummaryTallies, 'writes' | 'deletes' | 'oneHitWonders' | 'topRequests'>,
+  sizes: TraceSummary['sizes'],
+  time: TraceSummary['time'],
+): TraceSummary {
+  return {
+    source,
+    requests: n,
+    lookups: n - writes - deletes,
+    writes,
+    deletes,
+    distinctKeys: keySpace,
+    oneHitWonders,
+    top1PercentShare: n === 0 ? 0 : topRequests / n,
+    sizes,
+    time,
+  };
+}
+
+function sizeSummaryOf(n: number, min: number, max: number, total: number, distinctBytes: number): NonNullable<TraceSummary['sizes']> {
+  return { min: n ? min : 0, mean: n ? total / n : 0, max, distinctBytes };
+}
+
+/** What a reader that tallies the summary as it reads (the CSV kernel, csv-kernel.ts) knows of its trace. */
+export interface SummaryTallies {
+  readonly requestedKeys: number;
+  readonly oneHitWonders: number;
+  /** The requests of the topKeys() most requested keys. */
+  readonly topRequests: number;
+  readonly writes: number;
+  readonly deletes: number;
+  /** Over every request's size, and the sum of each key's last size: read only when the trace has sizes. */
+  readonly minSize: number;
+  readonly maxSize: number;
+  readonly totalSize: number;
+  readonly distinctBytes: number;
+}
+
+/** Takes the tallies made as `trace` was read for its summary, which then needs no pass of its own. */
+export function rememberTallies(trace: Trace, tallies: SummaryTallies): void {
+  const n = trace.length;
+  const { times } = trace;
+  const sizes = trace.sizes ? sizeSummaryOf(n, tallies.minSize, tallies.maxSize, tallies.totalSize, tallies.distinctBytes) : null;
+  const time = times !== undefined && n > 0 ? { start: times[0]!, end: times[n - 1]!, span: times[n - 1]! - times[0]! } : null;
+  summaries.set(trace, {
+    summary: summaryOf(trace.source, n, trace.keySpace, tallies, sizes, time),
+    requestedKeys: tallies.requestedKeys,
+    lastSizes: NOT_TAKEN,
+  });
 }
 
 /**

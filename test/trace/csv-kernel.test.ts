@@ -2,15 +2,27 @@
  * The CSV kernel (wasm/csv-kernel.ts) on files larger than its batch, its input chunk and its
  * first key tables: the same trace as the fast path's JavaScript reader and csv-parse, id for
  * id, with the lines it leaves to the reader in place; the same error at the same line and
- * column deep in a file; csv-parse for a quote late in the file; and the same trace when a
- * file needs the reader so often that the kernel gives way.
+ * column deep in a file; csv-parse for a quote late in the file; the same trace when a file
+ * needs the reader so often that the kernel gives way; and the summary it tallies as it reads
+ * equal to the one the summary pass makes of the trace.
  */
 import { test } from 'node:test';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { loadTraceFile, type LoadOptions } from '../../src/trace/csv.js';
 import { tempDir } from '../helpers/temp-files.js';
-import { loadOutcome } from '../helpers/random-csv.js';
+import fc from 'fast-check';
+import { csvFileArb, loadOutcome, renderCsv } from '../helpers/random-csv.js';
 import { comparableTrace } from '../helpers/trace.js';
+import { requestedKeys, summarizeTrace } from '../../src/trace/summary.js';
+import type { Trace } from '../../src/trace/trace.js';
+
+/** The summary a trace was given, and the one the summary pass makes of the same columns. */
+function summaries(trace: Trace): { given: unknown; made: unknown } {
+  const given = { summary: summarizeTrace(trace), requested: requestedKeys(trace) };
+  const copy: Trace = { ...trace };
+  return { given, made: { summary: summarizeTrace(copy), requested: requestedKeys(copy) } };
+}
 
 const files = tempDir('csv-kernel');
 
@@ -72,6 +84,9 @@ test('the kernel reads a large file of every kind of key and cell as the reader 
   assert.deepEqual(comparableTrace(kernel), comparableTrace(reference));
   assert.deepEqual(comparableTrace(await loadTraceFile(path, { reader: 'fast' })), comparableTrace(reference));
   assert.ok(kernel.keySpace > 20_000, `many keys of each kind (got ${kernel.keySpace})`);
+  // The summary the kernel tallied as it read is the one the summary pass makes.
+  const { given, made } = summaries(kernel);
+  assert.deepEqual(given, made);
 });
 
 test('a key-only file of decimal keys, and one without a header, read the same through the kernel', async () => {
@@ -79,6 +94,13 @@ test('a key-only file of decimal keys, and one without a header, read the same t
   const keys = Array.from({ length: 50_000 }, () => String(Math.floor(random() ** 2 * 40_000)));
   await readerAgreement(files.write('keys.csv', ['key', ...keys].join('\n')));
   await readerAgreement(files.write('headerless.csv', keys.join('\r\n') + '\r\n'), { header: false });
+  for (const [name, header] of [
+    ['keys.csv', true],
+    ['headerless.csv', false],
+  ] as const) {
+    const { given, made } = summaries(await loadTraceFile(join(files.dir, name), { reader: 'kernel', header }));
+    assert.deepEqual(given, made, name);
+  }
 });
 
 test('an error deep in the file is the reader\u2019s, at the same line and column', async () => {
@@ -111,4 +133,26 @@ test('a quote late in the file gives the file to csv-parse, and a file of unusua
   // Every TTL has a unit: each line is the reader's, and 'auto' reads the file again without the kernel.
   const units = Array.from({ length: 5000 }, (_, i) => `k${i % 77},${i % 3}m`);
   await readerAgreement(files.write('units.csv', ['key,ttl', ...units].join('\n')));
+});
+
+test('the summary the kernel tallies as it reads is the summary pass\u2019s, on random files', async () => {
+  let fileNumber = 0;
+  let read = 0;
+  await fc.assert(
+    fc.asyncProperty(csvFileArb(40, { valid: true }), async (spec) => {
+      const { text, options } = renderCsv(spec);
+      const path = files.write(`random-${fileNumber++}.csv`, text);
+      let trace: Trace;
+      try {
+        trace = await loadTraceFile(path, { ...options, reader: 'kernel' });
+      } catch {
+        return; // a file without requests
+      }
+      read++;
+      const { given, made } = summaries(trace);
+      assert.deepEqual(given, made, JSON.stringify(text.toString('latin1')));
+    }),
+    { numRuns: 200, seed: 20261204 },
+  );
+  assert.ok(read > 150, `most random files load (got ${read})`);
 });
