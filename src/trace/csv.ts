@@ -123,7 +123,7 @@ export async function loadCsvInput(input: TraceInput, options: LoadOptions = {})
   ) {
     const expectedRows = estimatedLines(input);
     const read = await readCsvWithKernel(
-      readChunks(input, { ...(onProgress && { onProgress }) }),
+      readChunks(input, { buffers: chunkBuffers(), ...(onProgress && { onProgress }) }),
       {
         file: path,
         header,
