@@ -39,13 +39,30 @@ export interface TraceFormat {
 
 /** The lines of a text head that have something on them (the last, maybe cut short, left out). */
 export function headLines(head: Buffer, count = 20): string[] {
-  const text = head.toString('utf8');
-  const lines = text.split('\n');
-  if (head.length >= HEAD_BYTES && lines.length > 1) lines.pop();
-  return lines
-    .map((line) => line.replace(/\r$/, '').replace(/^\uFEFF/, ''))
-    .filter((line) => line.trim() !== '')
-    .slice(0, count);
+  let known = headLineCache.get(head);
+  if (known === undefined || (known.lines.length < count && !known.all)) {
+    known = splitHead(head, Math.max(count, HEAD_LINES));
+    headLineCache.set(head, known);
+  }
+  return known.lines.slice(0, count);
+}
+
+// Every format's detector asks for the lines of the same head: they are split once, and
+// only as far as asked (a head of short lines has hundreds, each cleaned by two patterns).
+const HEAD_LINES = 64;
+const headLineCache = new WeakMap<Buffer, { readonly lines: string[]; readonly all: boolean }>();
+
+function splitHead(head: Buffer, count: number): { readonly lines: string[]; readonly all: boolean } {
+  const raw = head.toString('utf8').split('\n');
+  if (head.length >= HEAD_BYTES && raw.length > 1) raw.pop();
+  const lines: string[] = [];
+  for (const line of raw) {
+    const clean = line.replace(/\r$/, '').replace(/^\uFEFF/, '');
+    if (clean.trim() === '') continue;
+    if (lines.length === count) return { lines, all: false };
+    lines.push(clean);
+  }
+  return { lines, all: true };
 }
 
 /** True when the head has some lines and every one matches. */
