@@ -10,7 +10,8 @@
  * the kernel reserves its arena): a file that needs the reader for many lines, or more
  * memory than a WebAssembly instance has, is read again without it.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { fileError } from './input.js';
 import { KeyNames } from './key-names.js';
 import type { ByteKeys, InternerBounds } from './byte-intern.js';
 import { FALL_BACK, FastCsvReader, type CsvPlan } from './fast-csv.js';
@@ -30,6 +31,8 @@ const LINE_FOR_READER = 2;
 const NEEDS_CSV_PARSE = 3;
 
 const LF = 10;
+/** Bytes read at a time, as the loader's chunks. */
+const READ_BYTES = 1 << 18;
 const OP_ENTRY = 16;
 const OP_BYTES = 14;
 /** Reader lines past which the kernel no longer pays (one in 16, after the first thousand). */
@@ -138,16 +141,23 @@ class KernelKeys implements ByteKeys {
   }
 }
 
+/** The file the kernel reads (uncompressed: it reads the bytes itself, a chunk at a time). */
+export interface KernelSource {
+  readonly path: string;
+  readonly fileBytes: number;
+  readonly onProgress?: ((bytesRead: number, fileBytes: number) => void) | undefined;
+}
+
 /**
- * Reads CSV chunks with the kernel. Returns the sink and the summary's tallies (undefined
+ * Reads a CSV file with the kernel. Returns the sink and the summary's tallies (undefined
  * when the file has no non-empty line), FALL_BACK when csv-parse must read the file, or WITHOUT_KERNEL (never
  * for lines left to the reader, unless `giveWay`).
  */
-export async function readCsvWithKernel(
-  chunks: AsyncIterable<Buffer>,
+export function readCsvWithKernel(
+  source: KernelSource,
   plan: CsvPlan & { readonly bounds: InternerBounds },
   { giveWay = true }: { readonly giveWay?: boolean } = {},
-): Promise<{ readonly sink: RowSink; readonly tallies: SummaryTallies } | undefined | typeof FALL_BACK | typeof WITHOUT_KERNEL> {
+): { readonly sink: RowSink; readonly tallies: SummaryTallies } | undefined | typeof FALL_BACK | typeof WITHOUT_KERNEL {
   const kernel = startKernel(plan.bounds);
   if (kernel === undefined) return WITHOUT_KERNEL;
   const reader = new FastCsvReader(plan, new KernelKeys(kernel));
@@ -255,30 +265,56 @@ export async function readCsvWithKernel(
     return true;
   };
 
-  // The unfinished last line of a chunk waits at the start of the input region for the rest.
+  // The file is read straight into the kernel's input region (no buffers of its own, no copy),
+  // after the unfinished last line of the read before, which waits at the region's start.
   let carry = 0;
   let start = 0;
-  let first = plan.layout === undefined;
-  for await (let chunk of chunks) {
-    if (first) {
-      first = false;
-      if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
+  let position = 0;
+  let fd: number;
+  try {
+    fd = openSync(source.path, 'r');
+  } catch (error) {
+    throw fileError(error, source.path);
+  }
+  try {
+    for (;;) {
+      start = kernel.inputAt(carry + READ_BYTES, carry) >>> 0;
+      if (start === 0) return WITHOUT_KERNEL;
+      bytes = memoryBytes(kernel, bytes);
+      let got: number;
+      try {
+        got = readSync(fd, bytes, start + carry, READ_BYTES, position);
+      } catch (error) {
+        throw fileError(error, source.path);
+      }
+      if (got === 0) break;
+      position += got;
+      source.onProgress?.(position, source.fileBytes);
+      let end = start + carry + got;
+      if (
+        position === got &&
+        plan.layout === undefined &&
+        bytes[start] === 0xef &&
+        bytes[start + 1] === 0xbb &&
+        bytes[start + 2] === 0xbf
+      ) {
+        // A byte-order mark can only start the file.
+        bytes.copyWithin(start, start + 3, end);
+        end -= 3;
+      }
+      const lastLineFeed = bytes.subarray(start, end).lastIndexOf(LF);
+      if (lastLineFeed < 0) {
+        carry = end - start;
+        continue;
+      }
+      const read = readLines(start, start + lastLineFeed + 1, false);
+      if (read !== true) return read;
+      carry = end - (start + lastLineFeed + 1);
+      bytes = memoryBytes(kernel, bytes);
+      if (carry > 0) bytes.copyWithin(start, start + lastLineFeed + 1, end);
     }
-    start = kernel.inputAt(carry + chunk.length, carry) >>> 0;
-    if (start === 0) return WITHOUT_KERNEL;
-    bytes = memoryBytes(kernel, bytes);
-    bytes.set(chunk, start + carry);
-    const end = start + carry + chunk.length;
-    const lastLineFeed = bytes.subarray(start, end).lastIndexOf(LF);
-    if (lastLineFeed < 0) {
-      carry += chunk.length;
-      continue;
-    }
-    const read = readLines(start, start + lastLineFeed + 1, false);
-    if (read !== true) return read;
-    carry = end - (start + lastLineFeed + 1);
-    bytes = memoryBytes(kernel, bytes);
-    if (carry > 0) bytes.copyWithin(start, start + lastLineFeed + 1, end);
+  } finally {
+    closeSync(fd);
   }
   if (carry > 0) {
     const read = readLines(start, start + carry, true);

@@ -122,8 +122,8 @@ export async function loadCsvInput(input: TraceInput, options: LoadOptions = {})
     input.fileBytes <= KERNEL_MAX_BYTES
   ) {
     const expectedRows = estimatedLines(input);
-    const read = await readCsvWithKernel(
-      readChunks(input, { buffers: chunkBuffers(), ...(onProgress && { onProgress }) }),
+    const read = readCsvWithKernel(
+      { path, fileBytes: input.fileBytes, onProgress },
       {
         file: path,
         header,

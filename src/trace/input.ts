@@ -557,7 +557,8 @@ export function lineFeedsIn(chunk: Buffer): number {
   return count;
 }
 
-function fileError(error: unknown, path: string): Error {
+/** A file's error as the one-line message its loader reports. */
+export function fileError(error: unknown, path: string): Error {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return new TraceFormatError('no such file', path);
   if (code === 'EACCES' || code === 'EPERM') return new TraceFormatError('permission denied', path);
