@@ -583,7 +583,8 @@ export function scan(from: usize, to: usize, last: bool): i32 {
       const end = fieldEnd(timeField);
       if (start != end) {
         time = decimalValue(start, end);
-        if (time < previousTime) return stopped(LINE_FOR_READER, lineStart, row); // not plain (-1), or going back
+        // Not plain (-1), or going back; a range's first rows have no previous time (NaN).
+        if (time < 0 || time < previousTime) return stopped(LINE_FOR_READER, lineStart, row);
       }
     }
     let size: u32 = 1;

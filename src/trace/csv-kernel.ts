@@ -8,7 +8,9 @@
  *
  * Used for in-memory loads of uncompressed files (the loader knows their size, from which
  * the kernel reserves its arena): a file that needs the reader for many lines, or more
- * memory than a WebAssembly instance has, is read again without it.
+ * memory than a WebAssembly instance has, is read again without it. A large file's ranges,
+ * read on every core (csv-ranges.ts), are read with it too, where it never gives way: a
+ * range cannot start over, and a file it cannot finish is read on one thread.
  */
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { fileError } from './input.js';
@@ -33,6 +35,7 @@ const NEEDS_CSV_PARSE = 3;
 const LF = 10;
 /** Bytes read at a time, as the loader's chunks. */
 const READ_BYTES = 1 << 18;
+const TURN_BYTES = 4 << 20;
 const OP_ENTRY = 16;
 const OP_BYTES = 14;
 /** Reader lines past which the kernel no longer pays (one in 16, after the first thousand). */
@@ -113,22 +116,35 @@ class KernelKeys implements ByteKeys {
     return this.kernel.keys() >>> 0;
   }
 
-  find(_buf: Uint8Array, start: number, end: number): number {
-    return this.kernel.find(start, end);
+  /** A key in the kernel's memory is looked up where it is; any other is staged first. */
+  find(buf: Uint8Array, start: number, end: number): number {
+    if (buf.buffer === this.kernel.memory.buffer) return this.kernel.find(start, end);
+    const at = this.staged(buf, start, end);
+    return this.kernel.find(at, at + end - start);
   }
 
-  add(_buf: Uint8Array, start: number, end: number): number {
-    return this.kernel.add(start, end) >>> 0;
+  /** After find(): a staged key is still where find() looked at it. */
+  add(buf: Uint8Array, start: number, end: number): number {
+    if (buf.buffer === this.kernel.memory.buffer) return this.kernel.add(start, end) >>> 0;
+    const at = (this.kernel.arenaAt() >>> 0) + (this.kernel.arenaBytes() >>> 0);
+    return this.kernel.add(at, at + end - start) >>> 0;
   }
 
-  /** Through the arena's free tail: the key's bytes go where add() would copy them. */
   intern(key: string): number {
     const bytes = Buffer.from(key, 'utf8');
-    if (this.kernel.prepareAdd(bytes.length) !== DONE) throw new RangeError('the CSV kernel has no memory left for keys');
+    const id = this.find(bytes, 0, bytes.length);
+    return id >= 0 ? id : this.add(bytes, 0, bytes.length);
+  }
+
+  /**
+   * Copies a key from elsewhere (another range's names, a string) to the arena's free tail,
+   * where add() would copy it: found, it is left there unused; new, add() keeps it in place.
+   */
+  private staged(buf: Uint8Array, start: number, end: number): number {
+    if (this.kernel.prepareAdd(end - start) !== DONE) throw new RangeError('the CSV kernel has no memory left for keys');
     const at = (this.kernel.arenaAt() >>> 0) + (this.kernel.arenaBytes() >>> 0);
-    new Uint8Array(this.kernel.memory.buffer).set(bytes, at);
-    const id = this.kernel.find(at, at + bytes.length);
-    return id >= 0 ? id : this.kernel.add(at, at + bytes.length) >>> 0;
+    new Uint8Array(this.kernel.memory.buffer).set(buf.subarray(start, end), at);
+    return at;
   }
 
   /** The names, copied out of the kernel's memory (which goes with the load). */
@@ -141,11 +157,21 @@ class KernelKeys implements ByteKeys {
   }
 }
 
-/** The file the kernel reads (uncompressed: it reads the bytes itself, a chunk at a time). */
+/** What the kernel reads: an uncompressed file, or the byte range [start, end) of one; it reads the bytes itself, a chunk at a time. */
 export interface KernelSource {
   readonly path: string;
-  readonly fileBytes: number;
-  readonly onProgress?: ((bytesRead: number, fileBytes: number) => void) | undefined;
+  readonly start?: number;
+  readonly end: number;
+  /** Bytes read so far (from `start`), after each chunk. */
+  readonly onProgress?: ((bytesRead: number) => void) | undefined;
+}
+
+/** The most address space a kernel reserves (of its 4 GiB): room left for its tables to double. */
+const MAX_RESERVED_BYTES = 3 * 2 ** 30;
+
+/** Whether the kernel can reserve what `bounds` asks (its arena, and offsets, counts and last sizes per key). */
+export function kernelFits(bounds: InternerBounds): boolean {
+  return bounds.keyBytes + 12 * (bounds.keys + 2) <= MAX_RESERVED_BYTES;
 }
 
 /**
@@ -153,11 +179,11 @@ export interface KernelSource {
  * when the file has no non-empty line), FALL_BACK when csv-parse must read the file, or WITHOUT_KERNEL (never
  * for lines left to the reader, unless `giveWay`).
  */
-export function readCsvWithKernel(
+export async function readCsvWithKernel(
   source: KernelSource,
   plan: CsvPlan & { readonly bounds: InternerBounds },
   { giveWay = true }: { readonly giveWay?: boolean } = {},
-): { readonly sink: RowSink; readonly tallies: SummaryTallies } | undefined | typeof FALL_BACK | typeof WITHOUT_KERNEL {
+): Promise<{ readonly sink: RowSink; readonly tallies: SummaryTallies } | undefined | typeof FALL_BACK | typeof WITHOUT_KERNEL> {
   const kernel = startKernel(plan.bounds);
   if (kernel === undefined) return WITHOUT_KERNEL;
   const reader = new FastCsvReader(plan, new KernelKeys(kernel));
@@ -269,7 +295,9 @@ export function readCsvWithKernel(
   // after the unfinished last line of the read before, which waits at the region's start.
   let carry = 0;
   let start = 0;
-  let position = 0;
+  const first = source.start ?? 0;
+  let position = first;
+  let lastTurn = first;
   let fd: number;
   try {
     fd = openSync(source.path, 'r');
@@ -278,21 +306,31 @@ export function readCsvWithKernel(
   }
   try {
     for (;;) {
-      start = kernel.inputAt(carry + READ_BYTES, carry) >>> 0;
+      const wanted = Math.min(READ_BYTES, source.end - position);
+      if (wanted <= 0) break;
+      start = kernel.inputAt(carry + wanted, carry) >>> 0;
       if (start === 0) return WITHOUT_KERNEL;
       bytes = memoryBytes(kernel, bytes);
       let got: number;
       try {
-        got = readSync(fd, bytes, start + carry, READ_BYTES, position);
+        got = readSync(fd, bytes, start + carry, wanted, position);
       } catch (error) {
         throw fileError(error, source.path);
       }
       if (got === 0) break;
       position += got;
-      source.onProgress?.(position, source.fileBytes);
+      source.onProgress?.(position - first);
+      // The reads are synchronous (a chunk comes from the page cache in microseconds): the
+      // event loop gets a turn every few megabytes, so that an interrupt is handled (its
+      // temporary files removed) while a large file is read.
+      if (position - lastTurn >= TURN_BYTES) {
+        lastTurn = position;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
       let end = start + carry + got;
       if (
         position === got &&
+        first === 0 &&
         plan.layout === undefined &&
         bytes[start] === 0xef &&
         bytes[start + 1] === 0xbb &&
@@ -321,6 +359,8 @@ export function readCsvWithKernel(
     if (read !== true) return read;
   }
   if (reader.columns) takeBatch(reader.columns);
+  // The last time, as the reader leaves it (a range's join starts the next range from it).
+  if (reader.sink) reader.sink.previousTime = kernel.getPreviousTime();
   return reader.sink && { sink: reader.sink, tallies: talliesOf(kernel) };
 }
 

@@ -21,7 +21,8 @@
 import { availableParallelism } from 'node:os';
 import { open, type FileHandle } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
-import { ByteKeyInterner } from './byte-intern.js';
+import type { ByteKeys } from './byte-intern.js';
+import { kernelFits, readCsvWithKernel, WITHOUT_KERNEL } from './csv-kernel.js';
 import { layoutFromHeader, layoutWithoutHeader, refuseHeaderAsRow, type ColumnLayout, type ColumnMapping } from './columns.js';
 import { FALL_BACK, readCsvFast } from './fast-csv.js';
 import type { TraceInput } from './input.js';
@@ -161,7 +162,7 @@ async function inRanges<R>(
   input: TraceInput,
   options: RangeReadOptions,
   targetsOf: (counts: readonly number[], layout: ColumnLayout) => RangeTarget[],
-  join: (parts: RangePart[], keys: ByteKeyInterner, layout: ColumnLayout) => R | typeof ONE_THREAD | Promise<R | typeof ONE_THREAD>,
+  join: (parts: RangePart[], keys: ByteKeys, layout: ColumnLayout) => R | typeof ONE_THREAD | Promise<R | typeof ONE_THREAD>,
 ): Promise<R | typeof ONE_THREAD> {
   const planned = await planRanges(input, options);
   if (planned === ONE_THREAD) return ONE_THREAD;
@@ -306,7 +307,7 @@ function timesBeforeEach(parts: readonly RangePart[], timed: boolean): number[] 
 }
 
 /** A later range's local key ids, as ids of the whole file: its names looked up in (or added to) `keys`, in its first-seen order. */
-function renumbered(keys: ByteKeyInterner, names: RangePart['names']): Uint32Array {
+function renumbered(keys: ByteKeys, names: RangePart['names']): Uint32Array {
   const { bytes, offsets, count } = names;
   const global = new Uint32Array(count);
   for (let id = 0; id < count; id++) {
@@ -483,6 +484,17 @@ async function withRangeFile<T>(
   }
 }
 
+/** Calls `report` with the bytes read each time `every` more have been read. */
+function progressEvery(every: number, report: (bytes: number) => void): (bytes: number) => void {
+  let reported = 0;
+  return (bytes) => {
+    if (bytes - reported >= every) {
+      reported = bytes;
+      report(bytes);
+    }
+  };
+}
+
 /** The range's line count (its line feeds, plus one for a last line without): the slots it may fill. */
 export async function linesIn(task: RangeTask): Promise<number | typeof ONE_THREAD> {
   return withRangeFile(task, async (handle) => {
@@ -504,28 +516,48 @@ export async function readRange(
   lines: number,
   withNames: boolean,
   onProgress?: (bytes: number) => void,
-): Promise<{ readonly part: RangePart; readonly keys: ByteKeyInterner } | typeof ONE_THREAD> {
+): Promise<{ readonly part: RangePart; readonly keys: ByteKeys } | typeof ONE_THREAD> {
   const spill = 'spill' in target ? new (await import('./spill.js')).SpillingStore('', { prefix: target.spill }) : undefined;
   const read = await withRangeFile(task, async (handle) => {
-    let keys: ByteKeyInterner | undefined;
+    let keys: ByteKeys | undefined;
     let sink: RowSink | undefined;
     const slots = 'spill' in target ? undefined : new SlotStore(target, lines);
     const store: RowStore = spill ?? slots!;
-    const outcome = await readCsvFast(chunksOf(handle, task, onProgress), {
+    const plan = {
       file: task.path,
       header: false,
       mapping: {},
       layout: task.layout,
       bounds: { keys: lines, keyBytes: task.end - task.start },
       startSink: (layout: ColumnLayout, table: KeyTable) => {
-        if (!(table instanceof ByteKeyInterner)) throw new Error('internal error: the fast CSV path reads with a ByteKeyInterner');
-        keys = table;
+        keys = table as ByteKeys;
         sink = new RowSink(task.path, layout, store, table);
         // No time has been seen yet: the join compares this range's first time with the last before it.
         sink.previousTime = NaN;
         return sink;
       },
-    });
+    };
+    // The kernel where its reservations fit, reading every line of the range itself or with
+    // the reader (it never gives way: a range cannot start over), else the reader alone.
+    let outcome;
+    if (kernelFits(plan.bounds)) {
+      const read = await readCsvWithKernel(
+        {
+          path: task.path,
+          start: task.start,
+          end: task.end,
+          ...(onProgress && {
+            onProgress: progressEvery(PROGRESS_BYTES, (bytes) => {
+              onProgress(bytes - task.start);
+            }),
+          }),
+        },
+        plan,
+        { giveWay: false },
+      );
+      if (read === WITHOUT_KERNEL) return ONE_THREAD;
+      outcome = read === FALL_BACK ? FALL_BACK : read?.sink;
+    } else outcome = await readCsvFast(chunksOf(handle, task, onProgress), plan);
     if (outcome === FALL_BACK || !sink || !keys) return ONE_THREAD;
     const names = withNames ? namesOf(keys) : NO_NAMES;
     if (slots) return { part: slots.part(sink.previousTime, names), keys };
@@ -553,7 +585,7 @@ export async function readRange(
 const NO_NAMES: RangePart['names'] = { bytes: new Uint8Array(0), offsets: new Uint32Array(1), count: 0 };
 
 /** A range's distinct keys as UTF-8 with offsets, in its first-seen order: what the join renumbers them by. */
-function namesOf(keys: ByteKeyInterner): RangePart['names'] {
+function namesOf(keys: ByteKeys): RangePart['names'] {
   const { bytes, lengths } = keys.keyNames().utf8();
   const offsets = new Uint32Array(keys.size + 1);
   for (let id = 0; id < keys.size; id++) offsets[id + 1] = offsets[id]! + lengths[id]!;
@@ -725,7 +757,7 @@ function joinParts(
   columns: SharedColumns,
   parts: readonly RangePart[],
   firsts: readonly number[],
-  keys: ByteKeyInterner,
+  keys: ByteKeys,
 ): Trace | typeof ONE_THREAD {
   const length = parts.reduce((sum, part) => sum + part.length, 0);
   if (length === 0) return ONE_THREAD;

@@ -26,7 +26,7 @@ import {
   type ColumnLayout,
   type ColumnMapping,
 } from './columns.js';
-import { readCsvWithKernel, WITHOUT_KERNEL } from './csv-kernel.js';
+import { kernelFits, readCsvWithKernel, WITHOUT_KERNEL } from './csv-kernel.js';
 import { ONE_THREAD, readCsvInRanges } from './csv-ranges.js';
 import { FALL_BACK, fastPathRefused, readCsvFast, type CsvPlan } from './fast-csv.js';
 import {
@@ -111,25 +111,35 @@ export async function loadCsvInput(input: TraceInput, options: LoadOptions = {})
     if (ranged !== ONE_THREAD) return ranged;
   }
 
-  // The kernel reads an uncompressed file of a known size in memory: its arena is reserved
-  // from the size. Its columns are sized from the line count estimated from the first bytes,
-  // not counted: counting was a tenth of the load once the kernel did the rest.
+  // The kernel reads an uncompressed file of a known size in memory: it reserves from the size
+  // (upper bounds: a key is some of the file's bytes, a row at least two of them). The columns
+  // are sized from the line count estimated from the first bytes, not counted: counting was a
+  // tenth of the load once the kernel did the rest.
+  const kernelBounds = { keys: Math.ceil(input.fileBytes / 2) + 1, keyBytes: input.fileBytes };
   if (
     (reader === 'auto' || reader === 'kernel') &&
     options.store === undefined &&
     input.seekable &&
     input.compression === 'none' &&
-    input.fileBytes <= KERNEL_MAX_BYTES
+    kernelFits(kernelBounds)
   ) {
     const expectedRows = estimatedLines(input);
-    const read = readCsvWithKernel(
-      { path, fileBytes: input.fileBytes, onProgress },
+    const fileBytes = input.fileBytes;
+    const read = await readCsvWithKernel(
+      {
+        path,
+        end: fileBytes,
+        ...(onProgress && {
+          onProgress: (bytes: number) => {
+            onProgress(bytes, fileBytes);
+          },
+        }),
+      },
       {
         file: path,
         header,
         mapping,
-        // Upper bounds: a key is some of the file's bytes, a row at least two of them.
-        bounds: { keys: Math.ceil(input.fileBytes / 2) + 1, keyBytes: input.fileBytes },
+        bounds: kernelBounds,
         startSink: (layout: ColumnLayout, keys: KeyTable) => new RowSink(path, layout, new TraceBuilder(expectedRows), keys),
       },
       { giveWay: reader === 'auto' },
@@ -176,9 +186,6 @@ export async function loadCsvInput(input: TraceInput, options: LoadOptions = {})
 
   return finished(sink, path);
 }
-
-/** The largest file the kernel reads: its reservations (arena, offsets: 3 bytes per file byte) stay well inside its 4 GiB. */
-const KERNEL_MAX_BYTES = 256 << 20;
 
 function csvParsePlan(file: string, header: boolean, mapping: ColumnMapping): CsvPlan {
   return {
