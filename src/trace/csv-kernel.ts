@@ -218,15 +218,7 @@ export async function readCsvWithKernel(
     configured = true;
     return true;
   };
-  const takeReaderRows = (
-    rows: number,
-    ids: Uint32Array,
-    sizes?: Uint32Array,
-    times?: Float64Array,
-    ops?: Uint8Array,
-    ttls?: Float64Array,
-    costs?: Float64Array,
-  ): void => {
+  const takeReaderRows: RowSink['pushBatch'] = (rows, ids, sizes, times, ops, ttls, costs) => {
     for (let i = 0; i < rows; i++) {
       const status = kernel.appendRow(
         ids[i]!,
