@@ -9,7 +9,7 @@
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { nodeCrypto } from './node-crypto.js';
+import { nodeCrypto } from './lazy-builtins.js';
 
 const live = new Set<string>();
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;

@@ -15,7 +15,8 @@
  * Workers load the compiled worker.js next to this file (dist/src/engine/worker.js).
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { nodeWorkers } from '../lazy-builtins.js';
 import { CancelledError, UsageError } from '../errors.js';
 import type { Trace } from '../trace/trace.js';
 import { createJobQueue, JobTaker, progressOf, stopQueue, type JobQueue } from './job-queue.js';
@@ -58,7 +59,7 @@ export class WorkerPool {
 
   constructor(count: number) {
     this.idle = Array.from({ length: count }, () => {
-      const worker = new Worker(WORKER_SCRIPT);
+      const worker = new (nodeWorkers().Worker)(WORKER_SCRIPT);
       worker.unref();
       // A worker that fails or ends before it is taken is simply not handed out (the replay
       // starts a fresh one instead): a dead worker would never report back.
@@ -247,7 +248,7 @@ async function runOnThreads(
   // Started before the calling thread's first job, so they start up while it works, unless
   // a pool started them earlier still.
   const prestarted = options.pool?.take(workerCount) ?? [];
-  const started = Array.from({ length: workerCount - prestarted.length }, () => new Worker(WORKER_SCRIPT));
+  const started = Array.from({ length: workerCount - prestarted.length }, () => new (nodeWorkers().Worker)(WORKER_SCRIPT));
   const pool = [...prestarted, ...started].map((worker) => {
     worker.on('message', (reply: WorkerReply) => {
       if (reply.type === 'done') {

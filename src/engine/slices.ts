@@ -16,7 +16,7 @@
  * numbers as text, so a part is read back exactly as it was computed.
  */
 import type { Hash } from 'node:crypto';
-import { nodeCrypto } from '../node-crypto.js';
+import { nodeCrypto } from '../lazy-builtins.js';
 import { UsageError } from '../errors.js';
 import { wholeChunk } from '../trace/chunks.js';
 import type { Trace, TraceChunk } from '../trace/trace.js';

@@ -10,7 +10,8 @@
  * how many workers have still to replay it; then a failure flag any side may raise, after
  * which every side stops at its next wait.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { nodeWorkers } from '../lazy-builtins.js';
 import { CancelledError, UsageError } from '../errors.js';
 import type { Trace, TraceChunk } from '../trace/trace.js';
 import { sharedTrace } from './executor.js';
@@ -134,7 +135,7 @@ export async function feedWorkers(
         bounds,
         slots,
       };
-      const worker = new Worker(WORKER_SCRIPT, { workerData: init });
+      const worker = new (nodeWorkers().Worker)(WORKER_SCRIPT, { workerData: init });
       workers.push(worker);
       outcomes.push(
         new Promise<StreamWorkerReply>((resolve) => {

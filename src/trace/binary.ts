@@ -16,7 +16,6 @@
  * Files are written to a temporary name and renamed, so a reader never sees half a file.
  */
 import { endianness } from 'node:os';
-import { crc32 } from 'node:zlib';
 import { readSync } from 'node:fs';
 import { open, rename, rm, stat } from 'node:fs/promises';
 import { withTemporary } from '../temp-files.js';
@@ -28,6 +27,7 @@ import type { Trace } from './trace.js';
 import { streamColumnsOf, type StreamColumns } from './chunks.js';
 import { KeyNames } from './key-names.js';
 import { rememberSummary, summaryRecordOf, type SummaryRecord } from './summary.js';
+import { nodeZlib } from '../lazy-builtins.js';
 
 export const BINARY_TRACE_MAGIC = 'CBTRACE\0';
 /**
@@ -190,7 +190,7 @@ function assertLittleEndian(): void {
  * make the checksum of a file with an empty column depend on how it was read.
  */
 export function crc32Continued(bytes: Uint8Array, value: number): number {
-  return bytes.length === 0 ? value : crc32(bytes, value);
+  return bytes.length === 0 ? value : nodeZlib().crc32(bytes, value);
 }
 
 /** The padding after `bytes` that brings the next section to a multiple of 8. */
@@ -371,7 +371,7 @@ export async function readTraceBinary(path: string, options: { readonly ioChunkB
     }
 
     // Every byte read is folded into the checksum, padding included, in file order.
-    let checksum = crc32Continued(metaBytes, crc32(header));
+    let checksum = crc32Continued(metaBytes, nodeZlib().crc32(header));
     let offset = FIXED_HEADER_BYTES + metaLength;
     const fold = (bytes: Uint8Array): void => {
       checksum = crc32Continued(bytes, checksum);

@@ -20,7 +20,8 @@
  */
 import { availableParallelism } from 'node:os';
 import { open, type FileHandle } from 'node:fs/promises';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { nodeWorkers } from '../lazy-builtins.js';
 import type { ByteKeys } from './byte-intern.js';
 import { kernelFits, readCsvWithKernel, WITHOUT_KERNEL } from './csv-kernel.js';
 import { layoutFromHeader, layoutWithoutHeader, refuseHeaderAsRow, type ColumnLayout, type ColumnMapping } from './columns.js';
@@ -328,7 +329,7 @@ class RangeWorker {
   private readonly thread: Worker;
 
   constructor(task: RangeTask, onProgress: (bytes: number) => void) {
-    this.thread = new Worker(WORKER_SCRIPT, { workerData: task });
+    this.thread = new (nodeWorkers().Worker)(WORKER_SCRIPT, { workerData: task });
     this.stopped = new Promise((resolve) =>
       this.thread.once('exit', () => {
         resolve();

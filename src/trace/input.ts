@@ -9,9 +9,9 @@
 import { closeSync, createReadStream, openSync, readSync, statSync, writeSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import { TraceFormatError } from '../errors.js';
 import { removeTemporary, temporaryPath, trackTemporary } from '../temp-files.js';
+import { nodeZlib } from '../lazy-builtins.js';
 
 // Big enough that a read costs far more than its system call, small enough that the
 // buffers are a sliver of a loaded trace's memory (peak memory is an issue 6 target).
@@ -201,7 +201,7 @@ async function* decompressed(chunks: AsyncGenerator<Buffer>, compression: Compre
 }
 
 async function* gunzipped(chunks: AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
-  const gunzip = createGunzip({ chunkSize: CHUNK_BYTES });
+  const gunzip = nodeZlib().createGunzip({ chunkSize: CHUNK_BYTES });
   const source = Readable.from(chunks, { objectMode: false });
   source.on('error', (error) => gunzip.destroy(error));
   source.pipe(gunzip);

@@ -10,7 +10,7 @@
  * ~/.cache/cachebench/traces; $CACHEBENCH_CACHE_SIZE bounds it (default 4GiB), and files
  * smaller than MIN_FILE_BYTES are not cached (they parse faster than a cache is checked).
  */
-import { nodeCrypto } from '../node-crypto.js';
+import { nodeCrypto } from '../lazy-builtins.js';
 import { mkdir, readdir, realpath, rm, stat, utimes } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
