@@ -157,7 +157,10 @@ class KernelKeys implements ByteKeys {
   }
 }
 
-/** What the kernel reads: an uncompressed file, or the byte range [start, end) of one; it reads the bytes itself, a chunk at a time. */
+/**
+ * A file the kernel reads itself, a chunk at a time: an uncompressed file, or the byte range
+ * [start, end) of one. It also takes chunks (a gunzip's, a stream's), which it copies.
+ */
 export interface KernelSource {
   readonly path: string;
   readonly start?: number;
@@ -180,7 +183,7 @@ export function kernelFits(bounds: InternerBounds): boolean {
  * for lines left to the reader, unless `giveWay`).
  */
 export async function readCsvWithKernel(
-  source: KernelSource,
+  source: KernelSource | AsyncIterable<Buffer>,
   plan: CsvPlan & { readonly bounds: InternerBounds },
   { giveWay = true }: { readonly giveWay?: boolean } = {},
 ): Promise<{ readonly sink: RowSink; readonly tallies: SummaryTallies } | undefined | typeof FALL_BACK | typeof WITHOUT_KERNEL> {
@@ -283,68 +286,85 @@ export async function readCsvWithKernel(
     return true;
   };
 
-  // The file is read straight into the kernel's input region (no buffers of its own, no copy),
-  // after the unfinished last line of the read before, which waits at the region's start.
+  // The bytes go to the kernel's input region after the unfinished last line of the chunk
+  // before, which waits at the region's start: a file's are read straight there (no buffers
+  // of its own, no copy), a stream's or a gunzip's chunks copied.
   let carry = 0;
   let start = 0;
-  const first = source.start ?? 0;
-  let position = first;
-  let lastTurn = first;
-  let fd: number;
-  try {
-    fd = openSync(source.path, 'r');
-  } catch (error) {
-    throw fileError(error, source.path);
-  }
-  try {
-    for (;;) {
-      const wanted = Math.min(READ_BYTES, source.end - position);
-      if (wanted <= 0) break;
-      start = kernel.inputAt(carry + wanted, carry) >>> 0;
-      if (start === 0) return WITHOUT_KERNEL;
-      bytes = memoryBytes(kernel, bytes);
-      let got: number;
-      try {
-        got = readSync(fd, bytes, start + carry, wanted, position);
-      } catch (error) {
-        throw fileError(error, source.path);
-      }
-      if (got === 0) break;
-      position += got;
-      source.onProgress?.(position - first);
-      // The reads are synchronous (a chunk comes from the page cache in microseconds): the
-      // event loop gets a turn every few megabytes, so that an interrupt is handled (its
-      // temporary files removed) while a large file is read.
-      if (position - lastTurn >= TURN_BYTES) {
-        lastTurn = position;
-        await new Promise<void>((resolve) => setImmediate(resolve));
-      }
-      let end = start + carry + got;
-      if (
-        position === got &&
-        first === 0 &&
-        plan.layout === undefined &&
-        bytes[start] === 0xef &&
-        bytes[start + 1] === 0xbb &&
-        bytes[start + 2] === 0xbf
-      ) {
-        // A byte-order mark can only start the file.
+  let fresh = plan.layout === undefined;
+  /** Reads the lines of the `got` bytes just placed after the carry; false when done with the file for good. */
+  const took = (got: number): true | typeof FALL_BACK | typeof WITHOUT_KERNEL => {
+    bytes = memoryBytes(kernel, bytes);
+    let end = start + carry + got;
+    if (fresh) {
+      fresh = false;
+      // A byte-order mark can only start the file.
+      if (bytes[start] === 0xef && bytes[start + 1] === 0xbb && bytes[start + 2] === 0xbf) {
         bytes.copyWithin(start, start + 3, end);
         end -= 3;
       }
-      const lastLineFeed = bytes.subarray(start, end).lastIndexOf(LF);
-      if (lastLineFeed < 0) {
-        carry = end - start;
-        continue;
-      }
-      const read = readLines(start, start + lastLineFeed + 1, false);
-      if (read !== true) return read;
-      carry = end - (start + lastLineFeed + 1);
-      bytes = memoryBytes(kernel, bytes);
-      if (carry > 0) bytes.copyWithin(start, start + lastLineFeed + 1, end);
     }
-  } finally {
-    closeSync(fd);
+    const lastLineFeed = bytes.subarray(start, end).lastIndexOf(LF);
+    if (lastLineFeed < 0) {
+      carry = end - start;
+      return true;
+    }
+    const read = readLines(start, start + lastLineFeed + 1, false);
+    if (read !== true) return read;
+    carry = end - (start + lastLineFeed + 1);
+    bytes = memoryBytes(kernel, bytes);
+    if (carry > 0) bytes.copyWithin(start, start + lastLineFeed + 1, end);
+    return true;
+  };
+
+  if (Symbol.asyncIterator in source) {
+    for await (const chunk of source) {
+      start = kernel.inputAt(carry + chunk.length, carry) >>> 0;
+      if (start === 0) return WITHOUT_KERNEL;
+      bytes = memoryBytes(kernel, bytes);
+      bytes.set(chunk, start + carry);
+      const read = took(chunk.length);
+      if (read !== true) return read;
+    }
+  } else {
+    const first = source.start ?? 0;
+    let position = first;
+    let lastTurn = first;
+    let fd: number;
+    try {
+      fd = openSync(source.path, 'r');
+    } catch (error) {
+      throw fileError(error, source.path);
+    }
+    try {
+      for (;;) {
+        const wanted = Math.min(READ_BYTES, source.end - position);
+        if (wanted <= 0) break;
+        start = kernel.inputAt(carry + wanted, carry) >>> 0;
+        if (start === 0) return WITHOUT_KERNEL;
+        bytes = memoryBytes(kernel, bytes);
+        let got: number;
+        try {
+          got = readSync(fd, bytes, start + carry, wanted, position);
+        } catch (error) {
+          throw fileError(error, source.path);
+        }
+        if (got === 0) break;
+        position += got;
+        source.onProgress?.(position - first);
+        // The reads are synchronous (a chunk comes from the page cache in microseconds): the
+        // event loop gets a turn every few megabytes, so that an interrupt is handled (its
+        // temporary files removed) while a large file is read.
+        if (position - lastTurn >= TURN_BYTES) {
+          lastTurn = position;
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
+        const read = took(got);
+        if (read !== true) return read;
+      }
+    } finally {
+      closeSync(fd);
+    }
   }
   if (carry > 0) {
     const read = readLines(start, start + carry, true);

@@ -26,7 +26,8 @@ import {
   type ColumnLayout,
   type ColumnMapping,
 } from './columns.js';
-import { kernelFits, readCsvWithKernel, WITHOUT_KERNEL } from './csv-kernel.js';
+import { kernelFits, readCsvWithKernel, WITHOUT_KERNEL, type KernelSource } from './csv-kernel.js';
+import type { InternerBounds } from './byte-intern.js';
 import { ONE_THREAD, readCsvInRanges } from './csv-ranges.js';
 import { FALL_BACK, fastPathRefused, readCsvFast, type CsvPlan } from './fast-csv.js';
 import {
@@ -111,35 +112,20 @@ export async function loadCsvInput(input: TraceInput, options: LoadOptions = {})
     if (ranged !== ONE_THREAD) return ranged;
   }
 
-  // The kernel reads an uncompressed file of a known size in memory: it reserves from the size
-  // (upper bounds: a key is some of the file's bytes, a row at least two of them). The columns
-  // are sized from the line count estimated from the first bytes, not counted: counting was a
-  // tenth of the load once the kernel did the rest.
-  const kernelBounds = { keys: Math.ceil(input.fileBytes / 2) + 1, keyBytes: input.fileBytes };
-  if (
-    (reader === 'auto' || reader === 'kernel') &&
-    options.store === undefined &&
-    input.seekable &&
-    input.compression === 'none' &&
-    kernelFits(kernelBounds)
-  ) {
-    const expectedRows = estimatedLines(input);
-    const fileBytes = input.fileBytes;
+  // In memory, the kernel reads the file (csv-kernel.ts); the reader alone when it gives way.
+  const withKernel = (reader === 'auto' || reader === 'kernel') && options.store === undefined;
+  const kernelRead = async (
+    source: KernelSource | AsyncIterable<Buffer>,
+    bounds: InternerBounds,
+    expectedRows: number | undefined,
+  ): Promise<Trace | undefined> => {
     const read = await readCsvWithKernel(
-      {
-        path,
-        end: fileBytes,
-        ...(onProgress && {
-          onProgress: (bytes: number) => {
-            onProgress(bytes, fileBytes);
-          },
-        }),
-      },
+      source,
       {
         file: path,
         header,
         mapping,
-        bounds: kernelBounds,
+        bounds,
         startSink: (layout: ColumnLayout, keys: KeyTable) => new RowSink(path, layout, new TraceBuilder(expectedRows), keys),
       },
       { giveWay: reader === 'auto' },
@@ -149,13 +135,30 @@ export async function loadCsvInput(input: TraceInput, options: LoadOptions = {})
         await readCsvParse(readChunks(input, { ...(onProgress && { onProgress }) }), csvParsePlan(path, header, mapping)),
         path,
       );
-    if (read === undefined) return finished(undefined, path);
-    if (read !== WITHOUT_KERNEL) {
-      const trace = finished(read.sink, path);
-      rememberTallies(trace, read.tallies);
-      return trace;
+    if (read === WITHOUT_KERNEL) {
+      if (reader === 'kernel') throw new Error('internal error: the CSV kernel gave way although told not to');
+      return undefined;
     }
-    if (reader === 'kernel') throw new Error('internal error: the CSV kernel gave way although told not to');
+    const trace = finished(read?.sink, path);
+    rememberTallies(trace, read!.tallies);
+    return trace;
+  };
+
+  // An uncompressed file it reads itself, reserving from its size (upper bounds: a key is
+  // some of the file's bytes, a row at least two of them). The columns are sized from the
+  // line count estimated from the first bytes, not counted: counting was a tenth of the load
+  // once the kernel did the rest.
+  const plainFile = input.seekable && input.compression === 'none';
+  const fileBounds = { keys: Math.ceil(input.fileBytes / 2) + 1, keyBytes: input.fileBytes };
+  if (withKernel && plainFile && kernelFits(fileBounds)) {
+    const fileBytes = input.fileBytes;
+    const progress =
+      onProgress &&
+      ((bytes: number) => {
+        onProgress(bytes, fileBytes);
+      });
+    const trace = await kernelRead({ path, end: fileBytes, ...(progress && { onProgress: progress }) }, fileBounds, estimatedLines(input));
+    if (trace) return trace;
   }
 
   // Sizing the typed arrays to the line count up front means they are never regrown and
@@ -168,6 +171,17 @@ export async function loadCsvInput(input: TraceInput, options: LoadOptions = {})
   const size = await expectedLines(input, buffers);
   makeRewindable(input);
   const expectedRows = size?.rows;
+
+  // A gzip'd file's or a stream's chunks go to the kernel too (copied), which reserves from
+  // the size estimate, or for a stream grows as it reads.
+  if (withKernel && !plainFile) {
+    const bounds = size ? { keys: size.rows, keyBytes: size.bytes } : { keys: 1 << 16, keyBytes: 1 << 20 };
+    if (kernelFits(bounds)) {
+      const trace = await kernelRead(readChunks(input, { ...(onProgress && { onProgress }) }), bounds, expectedRows);
+      if (trace) return trace;
+    }
+  }
+
   const plan: CsvPlan = {
     file: path,
     header,

@@ -8,6 +8,7 @@
  */
 import { test } from 'node:test';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import assert from 'node:assert/strict';
 import { loadTraceFile, type LoadOptions } from '../../src/trace/csv.js';
 import { tempDir } from '../helpers/temp-files.js';
@@ -87,6 +88,10 @@ test('the kernel reads a large file of every kind of key and cell as the reader 
   // The summary the kernel tallied as it read is the one the summary pass makes.
   const { given, made } = summaries(kernel);
   assert.deepEqual(given, made);
+  // Gzip'd, the kernel takes gunzip's chunks (copied, reserving from the size estimate): the same trace but its source.
+  const gzipped = await loadTraceFile(files.write('large.csv.gz', gzipSync(text)), { reader: 'kernel' });
+  assert.deepEqual(comparableTrace({ ...gzipped, source: path }), comparableTrace(reference));
+  assert.deepEqual(summaries(gzipped).given, summaries(gzipped).made);
 });
 
 test('a key-only file of decimal keys, and one without a header, read the same through the kernel', async () => {
