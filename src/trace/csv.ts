@@ -5,11 +5,12 @@
  * CSV has a header row by default with the columns key (required), time, size, op, ttl
  * and cost, matched case-insensitively; other columns are ignored. `--columns` maps other
  * header names or, for headerless files, 1-based field positions (see columns.ts); the
- * accepted cell values are listed in rows.ts. Files stream in 1 MB chunks: a simple file
- * (commas, no quotes, one line ending) is read by the byte-level fast path in
- * fast-csv.ts, anything else by csv-parse; both give the same trace and the same errors. A
- * large uncompressed file is cut into ranges read by the fast path on every core (csv-ranges.ts),
- * joined into the same trace.
+ * accepted cell values are listed in rows.ts. Files stream in chunks: a simple file (commas,
+ * no quotes, LF or CRLF line ends) is read by the fast path, the CSV kernel (csv-kernel.ts,
+ * WebAssembly) with the byte-level reader of fast-csv.ts for the lines it leaves, anything
+ * else by csv-parse; all give the same trace and the same errors. A large uncompressed file
+ * is cut into ranges read by the fast path on every core (csv-ranges.ts), joined into the
+ * same trace.
  *
  * In a text file every line is a key exactly as written (only a trailing CR is dropped);
  * empty lines are skipped. Text files have no header and no other columns.
