@@ -34,6 +34,8 @@ test('the packed tarball installs, runs as a command and imports by name', { tim
       'dist/cli/cachebench.cjs',
       'dist/cli/cachebench.code-cache',
       'dist/cli/worker.js',
+      'dist/cli/csv-kernel.wasm',
+      'dist/src/trace/csv-kernel.wasm',
       'dist/src/index.js',
       'dist/src/index.d.ts',
       'dist/src/cli/main.js',
@@ -67,6 +69,27 @@ test('the packed tarball installs, runs as a command and imports by name', { tim
       ['lru', 'fifo'],
     );
     assert.ok(run.rows.every((row) => row.hitRate > 0.3 && row.hitRate < 1));
+    // A CSV, which the installed CSV kernel reads, from the command line and from code.
+    const csv = join(folder, 'keys.csv');
+    writeFileSync(csv, ['key', 'a', 'b', 'a', '7', '7', 'a'].join('\n') + '\n');
+    const fromCsv = JSON.parse(
+      execFileSync(bin, ['run', csv, '-p', 'lru', '-m', '2', '--format', 'json', '--no-trace-cache'], { encoding: 'utf8' }),
+    ) as { rows: { hits: number; misses: number }[] };
+    assert.deepEqual(
+      fromCsv.rows.map((row) => [row.hits, row.misses]),
+      // a b a 7 7 a through two entries: a, b and 7 miss; a, 7 and a hit.
+      [[3, 3]],
+    );
+    const loaded = execFileSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import { loadTrace } from 'cachebench'; const t = await loadTrace(${JSON.stringify(csv)}); console.log(t.length, t.keySpace)`,
+      ],
+      { cwd: app, encoding: 'utf8' },
+    );
+    assert.equal(loaded.trim(), '6 3');
 
     // Imported by name, as the README's "Use from code" does.
     const script = `
