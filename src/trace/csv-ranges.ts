@@ -485,7 +485,7 @@ async function withRangeFile<T>(
   }
 }
 
-/** Calls `report` with the bytes read each time `every` more have been read. */
+/** Calls `report` with a range's bytes read so far each time `every` more have been read. */
 function progressEvery(every: number, report: (bytes: number) => void): (bytes: number) => void {
   let reported = 0;
   return (bytes) => {
@@ -547,11 +547,8 @@ export async function readRange(
           path: task.path,
           start: task.start,
           end: task.end,
-          ...(onProgress && {
-            onProgress: progressEvery(PROGRESS_BYTES, (bytes) => {
-              onProgress(bytes - task.start);
-            }),
-          }),
+          // The kernel counts from the range's start, as chunksOf does.
+          ...(onProgress && { onProgress: progressEvery(PROGRESS_BYTES, onProgress) }),
         },
         plan,
         { giveWay: false },
@@ -732,16 +729,13 @@ function isInputProblem(error: unknown): boolean {
 /** The range's bytes in chunks read into two buffers in turn (the reader copies what it keeps). */
 async function* chunksOf(handle: FileHandle, task: RangeTask, onProgress?: (bytes: number) => void): AsyncGenerator<Buffer> {
   const buffers = [Buffer.allocUnsafe(READ_BYTES), Buffer.allocUnsafe(READ_BYTES)] as const;
-  let reported = 0;
+  const report = onProgress && progressEvery(PROGRESS_BYTES, onProgress);
   for (let at = task.start, turn = 0; at < task.end; turn ^= 1) {
     const buffer = buffers[turn]!;
     const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, task.end - at), at);
     if (bytesRead === 0) return;
     at += bytesRead;
-    if (onProgress && at - task.start - reported >= PROGRESS_BYTES) {
-      reported = at - task.start;
-      onProgress(reported);
-    }
+    report?.(at - task.start);
     yield buffer.subarray(0, bytesRead);
   }
 }

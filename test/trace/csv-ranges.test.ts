@@ -138,6 +138,19 @@ test('progress ends at the file size, and an error thrown from it ends the load'
     seen.every((share, i) => share <= 1 && (i === 0 || share >= seen[i - 1]!)),
     JSON.stringify(seen),
   );
+  // Ranges of more than 4 MiB report as they go, each counting from its own start.
+  const large = files.write(
+    'progress-large.csv',
+    csvOf(1_200_000, (i) => [String(i), `k${i % 500}`, '1', 'get']),
+  );
+  const shares: number[] = [];
+  await loadTraceFile(large, { ...inRanges(3), onProgress: (done, total) => shares.push(done / total) });
+  assert.ok(shares.length > 3, `reports along the way (got ${shares.length})`);
+  assert.equal(shares.at(-1), 1);
+  assert.ok(
+    shares.every((share, i) => share > 0 && share <= 1 && (i === 0 || share >= shares[i - 1]!)),
+    JSON.stringify(shares),
+  );
   await assert.rejects(
     loadTraceFile(path, {
       ...inRanges(3),
