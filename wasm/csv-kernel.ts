@@ -135,6 +135,8 @@ const FIRST_SLOTS: u32 = 1 << 12;
 // each key's last size, sizes, and the writes and deletes, taken as the rows are read.
 const OP_SET: u8 = 1;
 const OP_DELETE: u8 = 2;
+/** One bucket per power of two of a 32-bit count. */
+const COUNT_BUCKETS: u32 = 32;
 /** Requests per key id. */
 let counts: usize = 0;
 /** Each key's last size, when the file has a size column. */
@@ -144,7 +146,7 @@ let maxSize: u32 = 0;
 let totalSize: f64 = 0;
 let writes: f64 = 0;
 let deletes: f64 = 0;
-/** Keys per power of two of their count (64 u32), and the counts of one such bucket. */
+/** Keys per power of two of their count (COUNT_BUCKETS u32), and the counts of one such bucket. */
 let histogram: usize = 0;
 let share: usize = 0;
 
@@ -169,7 +171,7 @@ export function init(keyBytes: u32, keys: u32): i32 {
   offsetsCapacity = max<u32>(keys + 2, 1 << 12);
   offsets = alloc((<usize>offsetsCapacity) << 2);
   counts = alloc((<usize>offsetsCapacity) << 2);
-  histogram = alloc(64 << 2);
+  histogram = alloc(COUNT_BUCKETS << 2);
   if (histogram == 0 || counts == 0 || offsets == 0 || arena == 0 || numbers == 0) return NO_MEMORY;
   let power: f64 = 1;
   for (let k: u32 = 0; k <= MAX_FAST_DIGITS; k++) {
@@ -719,7 +721,7 @@ export function appendRow(id: u32, size: u32, sized: bool, time: f64, op: u8, op
 
 /** Keys requested once, and the histogram of keys per power of two of their count (histogramAt()). Returns the keys requested at all. */
 export function tallyCounts(): u32 {
-  memory.fill(histogram, 0, 64 << 2);
+  memory.fill(histogram, 0, COUNT_BUCKETS << 2);
   let requested: u32 = 0;
   let once: u32 = 0;
   for (let id: u32 = 0; id < keyCount; id++) {

@@ -41,6 +41,8 @@ const OP_BYTES = 14;
 /** Reader lines past which the kernel no longer pays (one in 16, after the first thousand). */
 const READER_LINES_FREE = 1024;
 const READER_SHARE = 16;
+/** The kernel's histogram of counts: one bucket per power of two of a 32-bit count. */
+const COUNT_BUCKETS = 32;
 
 interface KernelExports {
   readonly memory: WebAssembly.Memory;
@@ -126,7 +128,7 @@ class KernelKeys implements ByteKeys {
   /** After find(): a staged key is still where find() looked at it. */
   add(buf: Uint8Array, start: number, end: number): number {
     if (buf.buffer === this.kernel.memory.buffer) return this.kernel.add(start, end) >>> 0;
-    const at = (this.kernel.arenaAt() >>> 0) + (this.kernel.arenaBytes() >>> 0);
+    const at = this.arenaTail();
     return this.kernel.add(at, at + end - start) >>> 0;
   }
 
@@ -142,9 +144,14 @@ class KernelKeys implements ByteKeys {
    */
   private staged(buf: Uint8Array, start: number, end: number): number {
     if (this.kernel.prepareAdd(end - start) !== DONE) throw new RangeError('the CSV kernel has no memory left for keys');
-    const at = (this.kernel.arenaAt() >>> 0) + (this.kernel.arenaBytes() >>> 0);
+    const at = this.arenaTail();
     new Uint8Array(this.kernel.memory.buffer).set(buf.subarray(start, end), at);
     return at;
+  }
+
+  /** Where the next key's bytes go in the arena. */
+  private arenaTail(): number {
+    return (this.kernel.arenaAt() >>> 0) + (this.kernel.arenaBytes() >>> 0);
   }
 
   /** The names, copied out of the kernel's memory (which goes with the load). */
@@ -292,7 +299,7 @@ export async function readCsvWithKernel(
   let carry = 0;
   let start = 0;
   let fresh = plan.layout === undefined;
-  /** Reads the lines of the `got` bytes just placed after the carry; false when done with the file for good. */
+  /** Reads the lines of the `got` bytes just placed after the carry; true, or why the file is done with. */
   const took = (got: number): true | typeof FALL_BACK | typeof WITHOUT_KERNEL => {
     bytes = memoryBytes(kernel, bytes);
     let end = start + carry + got;
@@ -379,10 +386,11 @@ export async function readCsvWithKernel(
 /** The summary's tallies of the file read: the kernel's, the top 1% of keys found from its histogram of counts. */
 function talliesOf(kernel: KernelExports): SummaryTallies {
   const requestedKeys = kernel.tallyCounts() >>> 0;
-  const histogram = new Uint32Array(kernel.memory.buffer, kernel.histogramAt() >>> 0, 64);
+  const histogram = new Uint32Array(kernel.memory.buffer, kernel.histogramAt() >>> 0, COUNT_BUCKETS);
   // The buckets above the k-th largest count are all among the top keys; `left` more are in its own.
-  let left = Math.min(topKeys(kernel.keys() >>> 0), kernel.keys() >>> 0);
-  let bucket = 31;
+  const keys = kernel.keys() >>> 0;
+  let left = Math.min(topKeys(keys), keys);
+  let bucket = COUNT_BUCKETS - 1;
   for (; bucket >= 0 && histogram[bucket]! <= left; bucket--) left -= histogram[bucket]!;
   let topRequests: number;
   if (bucket < 0) topRequests = kernel.sumCountsFrom(1, 1, 0);
